@@ -1,0 +1,165 @@
+"""Command line: ``auditor audit|eval|rules|batch|triage``.
+
+Exit codes as linters use them: 0 no findings, 1 findings, 2 unusable input or usage error.
+Heavy modules (spaCy, jieba) are imported only by the commands that need them, so ``--help`` and
+start-up stay fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+import webbrowser
+from pathlib import Path
+
+import click
+
+from auditor import __version__
+from auditor.errors import InputError
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class LazyGroup(click.Group):
+    """Loads the batch commands only when they are asked for."""
+
+    lazy = {
+        "batch": "auditor.batch.commands:batch",
+        "triage": "auditor.batch.commands:triage",
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy:
+            module, attr = self.lazy[name].split(":")
+            return getattr(importlib.import_module(module), attr)
+        return super().get_command(ctx, name)
+
+
+def fail(message: str) -> None:
+    click.echo(f"auditor: {message}", err=True)
+    raise SystemExit(EXIT_ERROR)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="auditor")
+def cli() -> None:
+    """Consistency auditor for Chinese budget performance self-evaluation reports (绩效自评报告).
+
+    Reads a report, extracts every numeric claim with its meaning, links the claims that must
+    agree, and reports every contradiction with its evidence.
+    """
+
+
+FORMATS = ("summary", "json", "claims", "text", "html")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default=None,
+              help="summary (default), json (eval.md contract), claims (one JSON object per claim), "
+                   "text (the extracted text), html (annotated page).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file instead of standard output; .html implies --format html, .json implies json.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the written HTML page in the default browser.")
+@click.option("--rules", "rules_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="YAML file overlaid on the bundled rules (switch checks off, change parameters).")
+@click.option("--max-bytes", type=int, default=None, help="Refuse files larger than this (default 50 MB).")
+def audit(file: Path, fmt: str | None, output: Path | None, open_browser: bool, rules_file: Path | None,
+          max_bytes: int | None) -> None:
+    """Audit one report FILE (.txt, .docx, .doc, .pdf, .xls/.xlsx, .html)."""
+    from auditor.pipeline import audit as run_audit
+    from auditor.rules import RuleSet
+
+    if fmt is None:
+        suffix = output.suffix.lower() if output else ""
+        fmt = {".html": "html", ".htm": "html", ".json": "json"}.get(suffix, "summary")
+    try:
+        rules = RuleSet.load(rules_file)
+        result = run_audit(file, rules, max_bytes=max_bytes)
+    except InputError as exc:
+        fail(str(exc))
+        return
+    text = render(result, fmt)
+    if output:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            fail(f"{output}: cannot write ({exc.strerror})")
+        if open_browser and fmt == "html":
+            webbrowser.open(output.resolve().as_uri())
+    else:
+        click.echo(text, nl=not text.endswith("\n"))
+    raise SystemExit(EXIT_FINDINGS if result.findings else EXIT_CLEAN)
+
+
+def render(result, fmt: str) -> str:  # noqa: ANN001 - AuditResult, imported lazily
+    from auditor.report import summary
+
+    if fmt == "json":
+        return json.dumps(result.to_dict(), ensure_ascii=False, indent=1) + "\n"
+    if fmt == "claims":
+        return "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in summary.claim_records(result))
+    if fmt == "text":
+        return result.document.text
+    if fmt == "html":
+        from auditor.report.html import render_html
+
+        return render_html(result)
+    return summary.render_summary(result)
+
+
+@cli.command(name="eval")
+@click.argument("dirs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--rules", "rules_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="YAML file overlaid on the bundled rules.")
+@click.option("--details", is_flag=True, help="Also list every missed gold finding and every false alarm.")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+def eval_(dirs: tuple[Path, ...], rules_file: Path | None, details: bool, as_json: bool) -> None:
+    """Score auditor against the gold files (NAME.gold.json beside NAME.txt/.docx/...) under DIRS."""
+    from auditor.evaluate import evaluate, format_scores
+    from auditor.rules import RuleSet
+
+    try:
+        rules = RuleSet.load(rules_file)
+        scores = evaluate(dirs, rules, progress=sys.stderr.isatty())
+    except InputError as exc:
+        fail(str(exc))
+        return
+    if as_json:
+        click.echo(json.dumps(scores.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        click.echo(format_scores(scores, details=details))
+    if scores.errors:
+        raise SystemExit(EXIT_ERROR)
+
+
+@cli.command()
+@click.option("--rules", "rules_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="YAML file overlaid on the bundled rules.")
+@click.option("--doc", "as_doc", is_flag=True, help="Print each rule's documentation (Markdown).")
+def rules(rules_file: Path | None, as_doc: bool) -> None:
+    """List every check: code, category, severity, and what it finds."""
+    from auditor.checks import catalogue_doc, catalogue_lines
+    from auditor.rules import RuleSet
+
+    try:
+        ruleset = RuleSet.load(rules_file)
+    except InputError as exc:
+        fail(str(exc))
+        return
+    click.echo(catalogue_doc(ruleset) if as_doc else catalogue_lines(ruleset))
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        cli.main(args=argv, prog_name="auditor", standalone_mode=True)
+    except SystemExit as exc:
+        return int(exc.code or 0) if not isinstance(exc.code, str) else EXIT_ERROR
+    except KeyboardInterrupt:
+        click.echo("auditor: interrupted", err=True)
+        return 130
+    return EXIT_CLEAN
