@@ -1,0 +1,110 @@
+"""Write paragraphs and tables into one text, in the shape of the seeds' text exports.
+
+Every loader of a structured format (docx, doc, pdf, xls/xlsx, html) hands its content, in reading
+order, to a ``TextBuilder``; the builder lays it out and records each block's and cell's span, so
+that gold quotes taken from a text export can be found in any format:
+
+- a paragraph is one line (soft line breaks inside it are kept);
+- a table is preceded and followed by a blank line; each cell is a line starting with a TAB
+  (its own line breaks kept), rows are separated by one blank line;
+- a cell covered by a vertical merge is written as an empty ``\\t`` line at the merged cell's
+  first column, as Word's text export does; a horizontally covered position writes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from auditor.model import Block, Cell, Document, Span
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def clean(text: str) -> str:
+    """The text's non-empty lines, stripped: no blank line may appear inside a block, since blank
+    lines separate table rows; line breaks as ``\\n``; no control characters left."""
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n"))
+    return "\n".join(line.strip() for line in text.split("\n") if line.strip())
+
+
+@dataclass
+class GridCell:
+    """A cell at its top-left grid position, before it has a place in the text."""
+
+    row: int
+    col: int
+    text: str
+    rowspan: int = 1
+    colspan: int = 1
+
+
+class TextBuilder:
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+        self._length = 0
+        self._tail = ""  # the last two characters written
+        self.blocks: list[Block] = []
+
+    def _write(self, text: str) -> int:
+        start = self._length
+        if text:
+            self._parts.append(text)
+            self._length += len(text)
+            self._tail = (self._tail + text)[-2:]
+        return start
+
+    def paragraph(self, text: str, page: int | None = None) -> None:
+        text = clean(text)
+        if not text:
+            return
+        start = self._write(text)
+        self._write("\n")
+        self.blocks.append(Block("paragraph", Span(start, start + len(text)), page=page))
+
+    def table(self, cells: list[GridCell], page: int | None = None) -> None:
+        """Write a table given its cells (each once, at its top-left, with its spans)."""
+        cells = [c for c in cells if c.rowspan > 0 and c.colspan > 0]
+        if not cells:
+            return
+        if self._length and self._tail != "\n\n":
+            self._write("\n")
+        start = self._length
+        by_position = {(c.row, c.col): c for c in cells}
+        covered: dict[tuple[int, int], GridCell] = {}
+        for c in cells:
+            for r in range(c.row, c.row + c.rowspan):
+                for k in range(c.col, c.col + c.colspan):
+                    covered.setdefault((r, k), c)
+        n_rows = max(c.row + c.rowspan for c in cells)
+        n_cols = max(c.col + c.colspan for c in cells)
+        placed: list[Cell] = []
+        for r in range(n_rows):
+            if r:
+                self._write("\n")
+            for k in range(n_cols):
+                cell = by_position.get((r, k))
+                owner = covered.get((r, k))
+                if cell is not None:
+                    text = clean(cell.text)
+                    self._write("\t")
+                    at = self._write(text)
+                    self._write("\n")
+                    placed.append(Cell(r, k, Span(at, at + len(text)), text,
+                                       rowspan=cell.rowspan, colspan=cell.colspan))
+                elif owner is None or (owner.row < r and owner.col == k):
+                    self._write("\t\n")  # an empty position, or a vertical merge's continuation
+        end = self._length - 1  # the table's span ends at its last cell's line break
+        self._write("\n")
+        self.blocks.append(_table_block(placed, Span(start, end), page))
+
+    def document(self, path: str, data: bytes, fmt: str, encoding: str | None = None) -> Document:
+        return Document(path=path, text="".join(self._parts), blocks=tuple(self.blocks), format=fmt,
+                        sha256=Document.digest(data), encoding=encoding)
+
+
+def _table_block(cells: list[Cell], span: Span, page: int | None) -> Block:
+    rows: dict[int, list[Cell]] = {}
+    for cell in cells:
+        rows.setdefault(cell.row, []).append(cell)
+    return Block("table", span, tuple(tuple(rows[r]) for r in sorted(rows)), page=page)
