@@ -21,31 +21,53 @@ LOADERS = {
     "html": "html",
     "docx": "docx",
     "doc": "doc",
+    "rtf": "doc",
     "pdf": "pdf",
     "xlsx": "xlsx",
     "xls": "xlsx",
 }
 
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_HTML_STARTS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<table", b"<div", b"<p>")
+
+
+def _utf16(name: str) -> bytes:
+    return name.encode("utf-16-le")  # names of streams inside an OLE compound file
+
 
 def sniff(data: bytes, suffix: str = "") -> str:
     """The format of ``data`` by its content; ``suffix`` only decides between look-alikes."""
     head = data[:2048]
-    if head.startswith(b"%PDF"):
+    if b"%PDF-" in head[:1024]:  # some writers put junk before the header; readers accept it
         return "pdf"
-    if head.startswith(b"PK\x03\x04"):
-        if b"word/" in data[:65536] or suffix == ".docx":
+    if head.startswith(b"PK\x03\x04"):  # member names are repeated in the directory at the end
+        if b"word/document" in data:
             return "docx"
-        if b"xl/" in data[:65536] or suffix == ".xlsx":
+        if b"xl/workbook" in data:
             return "xlsx"
-        return "zip"
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # OLE2 compound file
-        if "W\0o\0r\0d\0D\0o\0c\0u\0m\0e\0n\0t".encode() in data or suffix == ".doc":
+        return {".docx": "docx", ".xlsx": "xlsx"}.get(suffix, "zip")
+    if head.startswith(_OLE):
+        if _utf16("WordDocument") in data:
             return "doc"
-        return "xls"
-    lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if lowered.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<table" in lowered[:512]:
+        if _utf16("Workbook") in data or _utf16("Book") in data:
+            return "xls"
+        # An encrypted .docx/.xlsx is an OLE file too; both loaders refuse it with one message.
+        return "doc" if suffix in (".doc", ".docx") else "xls"
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{\\rtf"):
+        return "rtf"
+    if _looks_like_html(head):
         return "html"
     return "txt"
+
+
+def _looks_like_html(head: bytes) -> bool:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 (Excel's "Unicode" web pages)
+        head = head.decode("utf-16", errors="ignore").encode("utf-8")
+    lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if lowered.startswith(_HTML_STARTS):
+        return True
+    # An XML declaration or a comment may come first (XHTML, pages saved by Office).
+    return lowered.startswith((b"<?xml", b"<!--")) and b"<html" in lowered
 
 
 def load(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES_DEFAULT) -> Document:

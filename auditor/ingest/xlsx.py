@@ -1,0 +1,156 @@
+"""Excel workbooks: .xlsx with openpyxl, legacy .xls with xlrd; each sheet becomes a table block.
+
+Cells are written as Excel displays them (``1`` formatted ``0%`` is ``100%``, ``661.72520``
+formatted ``0.00`` is ``661.73``), since the checks compare figures at their stated precision.
+Merged ranges become one cell with its row and column span; rows and columns holding nothing
+are dropped. An HTML page saved as .xls never reaches this module: it is sniffed as HTML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from auditor.errors import InputError
+from auditor.ingest.containers import OLE_MAGIC, check_zip, refuse_encrypted
+from auditor.ingest.layout import GridCell, TextBuilder
+from auditor.model import Document
+
+# A sheet as (values by (row, col), merged ranges as (first row, first col, last row, last col)).
+Sheet = tuple[dict[tuple[int, int], str], list[tuple[int, int, int, int]]]
+
+
+def load(path: str, data: bytes) -> Document:
+    refuse_encrypted(path, data)
+    if data.startswith(OLE_MAGIC):
+        fmt, sheets = "xls", _xls_sheets(path, data)
+    else:
+        check_zip(path, data, "Excel (.xlsx)")
+        fmt, sheets = "xlsx", _xlsx_sheets(path, data)
+    builder = TextBuilder()
+    for values, merges in sheets:
+        builder.table(_grid(values, merges))
+    if not builder.blocks:
+        raise InputError(path, "is a workbook with no filled cells", "check that the right file was given")
+    return builder.document(path, data, fmt)
+
+
+def _xlsx_sheets(path: str, data: bytes) -> list[Sheet]:
+    import openpyxl
+
+    try:
+        # data_only: a formula cell shows the value Excel last computed for it, as on screen.
+        book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    except Exception as exc:  # openpyxl reports a broken workbook with many exception types
+        raise InputError(path, f"is not a readable Excel (.xlsx) file ({type(exc).__name__})",
+                         "open it in Excel and save it again") from None
+    sheets = []
+    for ws in book.worksheets:
+        values = {(c.row - 1, c.column - 1): display(c.value, c.number_format)
+                  for row in ws.iter_rows() for c in row if c.value is not None}
+        merges = [(m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1) for m in ws.merged_cells.ranges]
+        sheets.append((values, merges))
+    return sheets
+
+
+def _xls_sheets(path: str, data: bytes) -> list[Sheet]:
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=False)
+    except Exception as exc:  # xlrd's XLRDError and struct errors on truncated files
+        hint = "remove the password and save again" if "encrypt" in str(exc).lower() else "open it in Excel and save it again"
+        raise InputError(path, f"is not a readable Excel (.xls) file ({exc})", hint) from None
+    sheets = []
+    for ws in book.sheets():
+        values = {}
+        for r in range(ws.nrows):
+            for k in range(ws.ncols):
+                cell = ws.cell(r, k)
+                if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                    continue
+                if cell.ctype == xlrd.XL_CELL_DATE:
+                    value = xlrd.xldate.xldate_as_datetime(cell.value, book.datemode)
+                elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
+                    value = bool(cell.value)
+                elif cell.ctype == xlrd.XL_CELL_ERROR:
+                    value = xlrd.error_text_from_code.get(cell.value, "#ERR")
+                else:
+                    value = cell.value
+                xf = book.xf_list[cell.xf_index]
+                values[(r, k)] = display(value, book.format_map[xf.format_key].format_str)
+        merges = [(r0, c0, r1 - 1, c1 - 1) for r0, r1, c0, c1 in ws.merged_cells]
+        sheets.append((values, merges))
+    return sheets
+
+
+def _grid(values: dict[tuple[int, int], str], merges: list[tuple[int, int, int, int]]) -> list[GridCell]:
+    """Cells in a grid with empty rows and columns removed; merges keep what they cover."""
+    values = {pos: v for pos, v in values.items() if v.strip()}
+    rows = sorted({r for r, _ in values})
+    cols = sorted({k for _, k in values})
+    row_at = {r: i for i, r in enumerate(rows)}
+    col_at = {k: i for i, k in enumerate(cols)}
+    merged = {(r0, c0): (r1, c1) for r0, c0, r1, c1 in merges}
+    inside = {(r, k) for r0, c0, r1, c1 in merges for r in range(r0, r1 + 1) for k in range(c0, c1 + 1)
+              if (r, k) != (r0, c0)}
+    cells = []
+    for (r, k), text in values.items():
+        if (r, k) in inside:
+            continue  # Excel shows only a merged range's top-left value
+        r1, c1 = merged.get((r, k), (r, k))
+        rowspan = sum(1 for x in rows if r <= x <= r1)
+        colspan = sum(1 for x in cols if k <= x <= c1)
+        cells.append(GridCell(row_at[r], col_at[k], text, rowspan, colspan))
+    return cells
+
+
+_SECTION = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|[^"\\\[]+')
+
+
+def display(value: object, number_format: str | None) -> str:
+    """``value`` as Excel shows it under ``number_format`` (the common number formats)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d" if value.time() == dt.time() else "%Y-%m-%d %H:%M")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if not isinstance(value, (int, float)):
+        return str(value)
+    try:
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    except InvalidOperation:  # inf and nan
+        return str(value)
+    fmt = (number_format or "General").split(";")[0]
+    prefix, body, suffix = _parts(fmt)
+    if not re.search(r"[0#?]", body):  # General, @, or no digit placeholders
+        return _plain(number)
+    if "%" in body:
+        number *= 100
+    decimals = len(re.search(r"\.([0#?]*)", body).group(1)) if "." in body else 0
+    number = number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    text = f"{number:,.{decimals}f}" if "," in body else f"{number:.{decimals}f}"
+    return prefix + text + ("%" if "%" in body else "") + suffix
+
+
+def _parts(fmt: str) -> tuple[str, str, str]:
+    """A format section split into literal prefix, number pattern, literal suffix."""
+    tokens = _SECTION.findall(fmt)
+    literals = [t[1:-1] if t.startswith('"') else t[1:] if t.startswith("\\") else "" for t in tokens]
+    pattern = [i for i, t in enumerate(tokens) if not literals[i] and not t.startswith("[")]
+    if not pattern:
+        return "", fmt, ""
+    first, last = pattern[0], pattern[-1]
+    return "".join(literals[:first]), "".join(tokens[first:last + 1]), "".join(literals[last + 1:])
+
+
+def _plain(number: Decimal) -> str:
+    """Excel's General format for ordinary figures: no exponent, no trailing zeros."""
+    if number == number.to_integral_value():
+        return str(number.quantize(Decimal(1)))
+    return format(number.normalize(), "f")
