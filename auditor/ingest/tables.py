@@ -1,0 +1,524 @@
+"""Tables: rebuild them from plain text, and give any grid of cells its headers.
+
+Public functions
+----------------
+``rebuild(text: str, rules: TableRules | None = None) -> list[Block]``
+    The blocks of a plain-text document, in reading order. Every non-blank line outside a table
+    is a ``paragraph`` block spanning the line without its terminator. Tables are found in these
+    shapes (lines are split on ``\\n`` only; a ``\\r`` before it is part of the terminator):
+
+    1. one cell per line, each line starting with a TAB (Word's text export). A blank line after
+       a cell ends the row; a line without a TAB that follows a cell directly or after one blank
+       line continues that cell; two or more blank lines then a line without a TAB end the
+       table. Before a TAB line, an even number of blank lines (a cell's trailing empty
+       paragraphs) keeps the row, an odd number starts a new row.
+    2. one row per line, cells separated by TABs; consecutive such lines form a table.
+    3. Markdown or antiword rows between ``|``; rows above a ``|---|`` line are header rows.
+    4. one line of cells separated by runs of two or more spaces, when it clearly is a table
+       (thresholds in ``rules/tables.yaml``): header cells, then rows of labels and figures.
+
+    A table needs two rows of two cells or more; otherwise its lines stay paragraphs.
+
+``build_table(grid, *, span=None, header_rows=None, page=None, rules=None) -> Block``
+    For loaders that split cells themselves (.docx, .html, .xlsx): ``grid`` is a sequence of
+    rows, each a sequence of ``GridCell(text, span, rowspan=1, colspan=1, col=None)`` or plain
+    ``(text, span, rowspan, colspan)`` tuples. A merged cell appears once, in the row where it
+    starts; each cell takes the first column not covered by a cell from a row above (as in
+    HTML), or ``col`` when given. ``span`` is the table's span (default: from its first to its
+    last cell); ``header_rows`` forces the first rows to be header rows (``<th>`` rows,
+    Markdown); further header rows are always detected. ``page`` is copied to the block.
+
+``TableRules.from_mapping(data) -> TableRules`` reads the ``tables`` rule file (as overlaid by
+``--rules``); ``default_rules()`` is the bundled one. ``normalise(text) -> str`` removes all
+whitespace, as header paths and row headers do.
+
+Cell conventions
+----------------
+- ``cell.text`` is the document text at ``cell.span``: the cell's content with its own line
+  breaks, stripped of surrounding whitespace (U+3000 and NBSP included); an empty cell has a
+  zero-length span where its content would start. ``row``/``col`` are grid positions.
+- A header row has no pure-number cell and at least two short cells containing a header term.
+  Consecutive header rows stack; a header row after data rows starts a new header for the rows
+  below. In an upper header row an empty cell continues the header to its left (a horizontal
+  merge); in the last header row it adds nothing.
+- ``header_path`` of a cell is its column's stacked header texts, after the table's label when
+  the header's first cell is one (not a header term, and either the rows below leave its column
+  empty or it ends with a bracketed unit: ``项目资金（万元）``). Header cells have
+  ``is_header=True`` and their column's path; cells of rows before any header have ``()``.
+- ``row_header`` holds the labels left of the first value column (a header containing a value
+  term: 年度指标值, 分值, 预算数…). An empty label cell left of the row's last label inherits
+  the label above (a vertical merge); a row with no label at all inherits all of them. Without
+  a header it is the row's leading non-figure cells, never its last one. Header rows have ``()``.
+- A row narrower than its header whose first cell is a total label (总分, 合计…) is a total
+  row: its label spans the missing columns so that its figures sit under the rightmost headers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+from auditor.model import Block, Cell, Span
+from auditor.rules import RuleSet
+
+_NUMBER = re.compile(r"[+\-−]?\d+(?:[.,]\d+)*[%％]?")
+# A figure: a number (optionally after a comparator) that is not a year ("2022年…" is a label).
+_FIGURE = re.compile(r"[≥≤<>＞＜]?=?[+\-−]?\d+(?:[.,]\d+)*(?![\d.,年])")
+_GAP = re.compile(r"[ \u3000\xa0]{2,}")
+
+BLANK, SPACE, CELL, GRID, PIPE, TEXT = range(6)  # line kinds
+
+
+class GridCell(NamedTuple):
+    text: str
+    span: Span
+    rowspan: int = 1
+    colspan: int = 1
+    col: int | None = None
+
+
+@dataclass(frozen=True)
+class TableRules:
+    header_terms: tuple[str, ...]
+    header_min_terms: int
+    header_max_chars: int
+    value_terms: tuple[str, ...]
+    total_labels: tuple[str, ...]
+    label_units: tuple[str, ...]
+    flat_min_cells: int
+    flat_min_header_cells: int
+    flat_min_numeric_cells: int
+    flat_max_cell_chars: int
+    sentence_marks: str
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> TableRules:
+        flat = data.get("flattened", {})
+        return cls(
+            header_terms=tuple(data.get("header_terms", ())),
+            header_min_terms=int(data.get("header_min_terms", 2)),
+            header_max_chars=int(data.get("header_max_chars", 24)),
+            value_terms=tuple(data.get("value_terms", ())),
+            total_labels=tuple(data.get("total_labels", ())),
+            label_units=tuple(data.get("label_units", ())),
+            flat_min_cells=int(flat.get("min_cells", 6)),
+            flat_min_header_cells=int(flat.get("min_header_cells", 2)),
+            flat_min_numeric_cells=int(flat.get("min_numeric_cells", 2)),
+            flat_max_cell_chars=int(flat.get("max_cell_chars", 40)),
+            sentence_marks=str(flat.get("sentence_marks", "。；")),
+        )
+
+    def is_header_term(self, norm: str) -> bool:
+        return 0 < len(norm) <= self.header_max_chars and any(t in norm for t in self.header_terms)
+
+    def is_value_term(self, norm: str) -> bool:
+        return any(t in norm for t in self.value_terms)
+
+    def is_total(self, norm: str) -> bool:
+        return norm.rstrip("：:").endswith(self.total_labels)
+
+    def has_unit_suffix(self, norm: str) -> bool:
+        """Whether ``norm`` ends with a bracketed unit, as in ``项目资金（万元）``."""
+        if not norm.endswith((")", "）")):
+            return False
+        opening = max(norm.rfind("("), norm.rfind("（"))
+        return opening >= 0 and norm[opening + 1 : -1] in self.label_units
+
+
+@lru_cache(maxsize=1)
+def default_rules() -> TableRules:
+    return TableRules.from_mapping(RuleSet.load()["tables"])
+
+
+def normalise(text: str) -> str:
+    return "".join(text.split())
+
+
+def is_number(norm: str) -> bool:
+    return _NUMBER.fullmatch(norm) is not None
+
+
+def _is_figure(norm: str) -> bool:
+    return _FIGURE.match(norm) is not None
+
+
+# --- any grid: headers and row headers ------------------------------------------------------
+
+
+def build_table(
+    grid: Sequence[Sequence[GridCell | tuple[Any, ...]]],
+    *,
+    span: Span | None = None,
+    header_rows: int | None = None,
+    page: int | None = None,
+    rules: TableRules | None = None,
+) -> Block:
+    """A table block from rows of cells, with header paths and row headers (module docstring)."""
+    rules = rules or default_rules()
+    rows = [[_grid_cell(c, len(grid) - r) for c in row] for r, row in enumerate(grid)]
+    norms = [[normalise(c.text) for c in row] for row in rows]
+    heads = [(header_rows is not None and r < header_rows) or _is_header_row(n, rules)
+             for r, n in enumerate(norms)]
+    sections = _sections(heads)
+    if all(c.rowspan == 1 and c.col is None for row in rows for c in row):
+        _align_totals(rows, norms, sections, rules)
+    cols, owner = _layout(rows)
+    width = max((cols[r][i] + c.colspan for r, row in enumerate(rows) for i, c in enumerate(row)), default=0)
+
+    paths: dict[int, list[tuple[str, ...]]] = {}
+    row_headers: dict[int, tuple[str, ...]] = {}
+    for header, data in sections:
+        column_paths, label, first_value = _header(header, data, norms, owner, width, rules)
+        for r in header:
+            paths[r] = column_paths
+            row_headers[r] = ()
+        above: list[str] = []
+        for r in data:
+            paths[r] = column_paths
+            if first_value is None:
+                row_headers[r] = _leading_labels(norms[r])
+            else:
+                labels = [_text_at(norms, owner, r, c) for c in range(first_value)]
+                above = _fill(labels, above)
+                row_headers[r] = _distinct(t for t in above if t)
+
+    out_rows = []
+    for r, row in enumerate(rows):
+        column_paths = paths[r]
+        cells = []
+        for i, cell in enumerate(row):
+            col = cols[r][i]
+            path = column_paths[col] if col < len(column_paths) else ()
+            cells.append(Cell(r, col, cell.span, cell.text, header_path=path, row_header=row_headers[r],
+                              rowspan=cell.rowspan, colspan=cell.colspan, is_header=heads[r]))
+        out_rows.append(tuple(cells))
+    if span is None:
+        spans = [c.span for row in rows for c in row]
+        span = Span(min((s.start for s in spans), default=0), max((s.end for s in spans), default=0))
+    return Block("table", span, tuple(out_rows), page=page)
+
+
+def _grid_cell(cell: GridCell | tuple[Any, ...], rows_left: int) -> GridCell:
+    cell = cell if isinstance(cell, GridCell) else GridCell(*cell)
+    # A span below 1 or past the table's last row would claim positions that do not exist.
+    return cell._replace(rowspan=min(max(1, cell.rowspan), rows_left), colspan=max(1, cell.colspan))
+
+
+def _is_header_row(norms: list[str], rules: TableRules) -> bool:
+    if any(is_number(t) for t in norms):
+        return False
+    return sum(rules.is_header_term(t) for t in norms) >= rules.header_min_terms
+
+
+def _sections(heads: list[bool]) -> list[tuple[list[int], list[int]]]:
+    """(header rows, data rows) pairs: a header row after data rows starts a new section."""
+    sections: list[tuple[list[int], list[int]]] = []
+    for r, is_head in enumerate(heads):
+        if not sections or (is_head and sections[-1][1]):
+            sections.append(([], []))
+        sections[-1][0 if is_head else 1].append(r)
+    return sections
+
+
+def _align_totals(rows: list[list[GridCell]], norms: list[list[str]],
+                  sections: list[tuple[list[int], list[int]]], rules: TableRules) -> None:
+    for header, data in sections:
+        if not header:
+            continue
+        width = max(sum(c.colspan for c in rows[r]) for r in header)
+        for r in data:
+            gap = width - sum(c.colspan for c in rows[r])
+            if gap > 0 and rows[r] and rules.is_total(norms[r][0]):
+                rows[r][0] = rows[r][0]._replace(colspan=rows[r][0].colspan + gap)
+
+
+def _layout(rows: list[list[GridCell]]) -> tuple[list[list[int]], dict[tuple[int, int], tuple[int, int]]]:
+    """Each cell's column, and the owner (row, index) of every grid position a cell covers."""
+    owner: dict[tuple[int, int], tuple[int, int]] = {}
+    cols: list[list[int]] = []
+    for r, row in enumerate(rows):
+        c = 0
+        row_cols = []
+        for i, cell in enumerate(row):
+            if cell.col is not None and cell.col > c:
+                c = cell.col
+            while (r, c) in owner:
+                c += 1
+            row_cols.append(c)
+            for rr in range(r, r + cell.rowspan):
+                for cc in range(c, c + cell.colspan):
+                    owner.setdefault((rr, cc), (r, i))
+            c += cell.colspan
+        cols.append(row_cols)
+    return cols, owner
+
+
+def _text_at(norms: list[list[str]], owner: dict[tuple[int, int], tuple[int, int]], r: int, c: int) -> str:
+    at = owner.get((r, c))
+    return norms[at[0]][at[1]] if at else ""
+
+
+def _header(header: list[int], data: list[int], norms: list[list[str]],
+            owner: dict[tuple[int, int], tuple[int, int]], width: int,
+            rules: TableRules) -> tuple[list[tuple[str, ...]], str, int | None]:
+    """The section's column header paths, its table label, and its first value column."""
+    if not header:
+        return [], "", None
+    stacks: list[list[str]] = [[] for _ in range(width)]
+    for k, r in enumerate(header):
+        upper = k < len(header) - 1
+        left = ""
+        for c in range(width):
+            at = owner.get((r, c))
+            if at is not None and at[0] != r:  # covered by a header cell from a row above
+                left = ""
+                continue
+            text = norms[r][at[1]] if at else ""
+            if not text and upper:
+                text = left
+            if text and (not stacks[c] or stacks[c][-1] != text):
+                stacks[c].append(text)
+            left = text
+    label = _label(header, data, norms, owner, rules)
+    first_value = next((c for c in range(width)
+                        if any(rules.is_value_term(t) for t in stacks[c] if t != label)), None)
+    paths = [_distinct([label, *stack] if label else stack) for stack in stacks]
+    return paths, label, first_value
+
+
+def _label(header: list[int], data: list[int], norms: list[list[str]],
+           owner: dict[tuple[int, int], tuple[int, int]], rules: TableRules) -> str:
+    """The text of the header's first cell when it labels the table rather than a column."""
+    top = owner.get((header[0], 0))
+    if top is None or top[0] != header[0]:
+        return ""
+    text = norms[top[0]][top[1]]
+    if not text or rules.is_header_term(text):
+        return ""
+    if any(owner.get((r, 0)) != top and _text_at(norms, owner, r, 0) for r in header[1:]):
+        return ""  # column 0 has a header of its own below: the text is a group header
+    if rules.has_unit_suffix(text):
+        return text
+    if not data:
+        return ""
+    below = owner.get((data[0], 0))
+    return text if below == top or not _text_at(norms, owner, data[0], 0) else ""
+
+
+def _fill(labels: list[str], above: list[str]) -> list[str]:
+    """Empty label cells left of the row's last label are merged with the label above."""
+    last = max((i for i, t in enumerate(labels) if t), default=-1)
+    if last < 0:
+        return list(above) or labels
+    return [above[i] if not t and i < last and i < len(above) else t for i, t in enumerate(labels)]
+
+
+def _leading_labels(norms: list[str]) -> tuple[str, ...]:
+    """Without a header: the leading non-figure cells, but never the row's last filled cell."""
+    filled = [i for i, t in enumerate(norms) if t]
+    labels = []
+    for i, t in enumerate(norms):
+        if not filled or i >= filled[-1] or _is_figure(t):
+            break
+        if t:
+            labels.append(t)
+    return tuple(labels)
+
+
+def _distinct(texts: Any) -> tuple[str, ...]:
+    """``texts`` without consecutive repeats (a merged cell seen from each column it covers)."""
+    out: list[str] = []
+    for t in texts:
+        if not out or out[-1] != t:
+            out.append(t)
+    return tuple(out)
+
+
+# --- plain text: finding the tables ---------------------------------------------------------
+
+
+def rebuild(text: str, rules: TableRules | None = None) -> list[Block]:
+    """Paragraphs and tables of a plain text, in reading order (module docstring)."""
+    rules = rules or default_rules()
+    lines = _lines(text)
+    kinds = [_kind(text[s:e]) for s, e in lines]
+    blocks: list[Block] = []
+    i = 0
+    while i < len(lines):
+        kind = kinds[i]
+        header_rows = None
+        if kind == CELL:
+            grid, last = _tab_cell_rows(text, lines, kinds, i)
+        elif kind == GRID:
+            last = _run_end(kinds, i)
+            grid = [_split_at(text, *lines[j], "\t") for j in range(i, last + 1)]
+        elif kind == PIPE:
+            last = _run_end(kinds, i)
+            grid, header_rows = _pipe_rows(text, lines[i : last + 1])
+        else:
+            if kind == TEXT:
+                blocks.append(_paragraph_or_flat(text, *lines[i], rules))
+            i += 1
+            continue
+        if sum(len(row) >= 2 for row in grid) >= 2:
+            span = Span(lines[i][0], lines[last][1])
+            blocks.append(build_table(grid, span=span, header_rows=header_rows, rules=rules))
+        else:
+            blocks.extend(Block("paragraph", Span(*lines[j])) for j in range(i, last + 1)
+                          if kinds[j] not in (BLANK, SPACE))
+        i = last + 1
+    return blocks
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every line; the end excludes ``\\n`` and a ``\\r`` before it."""
+    lines = []
+    start = 0
+    size = len(text)
+    while start <= size:
+        nl = text.find("\n", start)
+        end = size if nl < 0 else nl
+        stop = end - 1 if end > start and text[end - 1] == "\r" else end
+        lines.append((start, stop))
+        if nl < 0:
+            break
+        start = nl + 1
+    return lines
+
+
+def _kind(line: str) -> int:
+    if not line:
+        return BLANK
+    tabs = line.count("\t")
+    if tabs == 1 and line[0] == "\t":
+        return CELL
+    if tabs:
+        return GRID
+    if line.lstrip().startswith("|") and line.count("|") >= 2:
+        return PIPE
+    return SPACE if line.isspace() else TEXT
+
+
+def _run_end(kinds: list[int], i: int) -> int:
+    last = i
+    while last + 1 < len(kinds) and kinds[last + 1] == kinds[i]:
+        last += 1
+    return last
+
+
+def _cell(text: str, start: int, end: int) -> GridCell:
+    a, b = start, end
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    if a == b:
+        a = b = start
+    return GridCell(text[a:b], Span(a, b))
+
+
+def _tab_cell_rows(text: str, lines: list[tuple[int, int]], kinds: list[int],
+                   first: int) -> tuple[list[list[GridCell]], int]:
+    """Shape 1 (module docstring): the rows of cells from line ``first``, and the last line used."""
+    rows: list[list[list[int]]] = [[[first, first]]]  # each cell as [first line, last line]
+    blanks = 0
+    last = first
+    for j in range(first + 1, len(lines)):
+        kind = kinds[j]
+        if kind == BLANK:
+            blanks += 1
+            continue
+        if kind == CELL:
+            if blanks % 2:
+                rows.append([])
+            rows[-1].append([j, j])
+        elif kind in (TEXT, SPACE) and blanks <= 1:
+            rows[-1][-1][1] = j
+        else:
+            break
+        blanks = 0
+        last = j
+    grid = [[_cell(text, lines[a][0] + 1, lines[b][1]) for a, b in row] for row in rows]
+    return grid, last
+
+
+def _split_at(text: str, start: int, end: int, separator: str) -> list[GridCell]:
+    cells = []
+    while True:
+        at = text.find(separator, start, end)
+        if at < 0:
+            cells.append(_cell(text, start, end))
+            return cells
+        cells.append(_cell(text, start, at))
+        start = at + 1
+
+
+def _pipe_rows(text: str, lines: list[tuple[int, int]]) -> tuple[list[list[GridCell]], int | None]:
+    """Rows between ``|`` (outer bars optional at the end); rows above ``|---|`` are headers."""
+    grid: list[list[GridCell]] = []
+    header_rows = None
+    for start, end in lines:
+        line = text[start:end]
+        if set(line.strip()) <= set("|-:+ ") and "-" in line:
+            if header_rows is None and grid:
+                header_rows = len(grid)
+            continue
+        first = start + line.index("|") + 1
+        stop = start + line.rstrip().rindex("|")
+        cells = _split_at(text, first, stop, "|") if stop >= first else []
+        if text[stop + 1 : end].strip():  # content after the last bar
+            cells.append(_cell(text, stop + 1, end))
+        grid.append(cells)
+    return grid, header_rows
+
+
+def _paragraph_or_flat(text: str, start: int, end: int, rules: TableRules) -> Block:
+    cells = _flat_cells(text, start, end)
+    norms = [normalise(c.text) for c in cells]
+    if _clearly_table(norms, rules):
+        return build_table(_flat_rows(cells, norms, rules), span=Span(start, end), rules=rules)
+    return Block("paragraph", Span(start, end))
+
+
+def _flat_cells(text: str, start: int, end: int) -> list[GridCell]:
+    cells = []
+    for gap in _GAP.finditer(text, start, end):
+        cells.append(_cell(text, start, gap.start()))
+        start = gap.end()
+    cells.append(_cell(text, start, end))
+    return [c for c in cells if c.text]
+
+
+def _clearly_table(norms: list[str], rules: TableRules) -> bool:
+    if len(norms) < rules.flat_min_cells:
+        return False
+    if any(len(t) > rules.flat_max_cell_chars or any(m in t for m in rules.sentence_marks) for t in norms):
+        return False
+    return (sum(rules.is_header_term(t) and not is_number(t) for t in norms) >= rules.flat_min_header_cells
+            and sum(is_number(t) for t in norms) >= rules.flat_min_numeric_cells)
+
+
+def _flat_rows(cells: list[GridCell], norms: list[str], rules: TableRules) -> list[list[GridCell]]:
+    """Cells of a flattened line as rows: what precedes the header, the header (the first run of
+    header cells, after the table's label if any), then rows of labels followed by figures."""
+    heads = [rules.is_header_term(t) and not is_number(t) for t in norms]
+    first = heads.index(True)
+    after = first
+    while after < len(cells) and heads[after]:
+        after += 1
+    if first > 0 and not _is_figure(norms[first - 1]):
+        first -= 1
+    rows = [cells[:first]] if first else []
+    rows.append(cells[first:after])
+    row: list[GridCell] = []
+    for i in range(after, len(cells)):
+        if row and not _is_figure(norms[i]) and _is_figure(norms[i - 1]):
+            rows.append(row)
+            row = []
+        row.append(cells[i])
+    if row:
+        rows.append(row)
+    return rows
