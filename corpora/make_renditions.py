@@ -1,0 +1,173 @@
+"""Make renditions of the seed reports in the formats real submissions come in.
+
+For each ``seeds/NAME.txt`` (read with ``auditor.ingest.load``, so tables are rebuilt with their
+merges) this writes, each format in its own folder beside a copy of ``NAME.gold.json``:
+
+- ``renditions/docx/NAME.docx``: paragraphs as paragraphs, tables as real Word tables (merged
+  cells merged), a running header and a page-number footer (which loaders must ignore);
+- ``renditions/pdf/NAME.pdf``: that .docx printed by LibreOffice with a CJK font;
+- ``renditions/doc/NAME.doc``: that .docx saved by LibreOffice as Word 97-2003;
+- ``renditions/xlsx/NAME.xlsx`` and ``renditions/xls/NAME.xls`` (seeds with tables only): one
+  sheet per table, numbers stored as numbers with a format that displays them as written.
+
+Run: ``.venv/bin/python corpora/make_renditions.py`` (needs LibreOffice and fonts-noto-cjk).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+import docx
+import openpyxl
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+from auditor.ingest import load
+from auditor.model import Block, Document
+
+HERE = Path(__file__).resolve().parent
+SEEDS = HERE / "seeds"
+OUT = HERE / "renditions"
+FONT = "Noto Serif CJK SC"
+NUMBER = re.compile(r"-?\d+(\.\d+)?%?")
+
+
+def main() -> int:
+    if not shutil.which("soffice"):
+        print("LibreOffice (soffice) is needed: apt-get install libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk")
+        return 1
+    for seed in sorted(SEEDS.glob("*.txt")):
+        document = load(seed)
+        gold = seed.with_suffix(".gold.json")
+        made = {"docx": OUT / "docx" / f"{seed.stem}.docx"}
+        made["docx"].parent.mkdir(parents=True, exist_ok=True)
+        write_docx(document, made["docx"])
+        for fmt in ("pdf", "doc"):
+            made[fmt] = convert(made["docx"], fmt, OUT / fmt)
+        tables = [b for b in document.blocks if b.kind == "table"]
+        if tables:
+            made["xlsx"] = OUT / "xlsx" / f"{seed.stem}.xlsx"
+            made["xlsx"].parent.mkdir(parents=True, exist_ok=True)
+            write_xlsx(document, tables, made["xlsx"])
+            made["xls"] = convert(made["xlsx"], "xls", OUT / "xls")
+        for path in made.values():
+            shutil.copyfile(gold, path.with_name(f"{seed.stem}.gold.json"))
+        print(seed.stem, " ".join(sorted(made)))
+    return 0
+
+
+def write_docx(document: Document, path: Path) -> None:
+    out = docx.Document()
+    _set_font(out.styles["Normal"], 10.5)
+    section = out.sections[0]
+    section.header.paragraphs[0].text = "绩效自评报告"
+    _page_number(section.footer.paragraphs[0])
+    for item in _items(document):
+        if isinstance(item, str):
+            out.add_paragraph(item)
+        else:
+            _write_table(out, document, item)
+    out.save(path)
+
+
+def _items(document: Document) -> list[str | Block]:
+    """Lines of text outside tables (one paragraph each) and table blocks, in text order."""
+    items: list[str | Block] = []
+    at = 0
+    for block in (b for b in document.blocks if b.kind == "table"):
+        items.extend(line.strip() for line in document.text[at:block.span.start].split("\n") if line.strip())
+        items.append(block)
+        at = block.span.end
+    items.extend(line.strip() for line in document.text[at:].split("\n") if line.strip())
+    return items
+
+
+def _write_table(out: docx.Document, document: Document, block: Block) -> None:
+    cells = block.cells
+    n_rows = max(c.row + c.rowspan for c in cells)
+    n_cols = max(c.col + c.colspan for c in cells)
+    table = out.add_table(rows=n_rows, cols=n_cols)
+    table.style = "Table Grid"
+    for cell in cells:
+        target = table.cell(cell.row, cell.col)
+        if cell.rowspan > 1 or cell.colspan > 1:
+            target = target.merge(table.cell(cell.row + cell.rowspan - 1, cell.col + cell.colspan - 1))
+        lines = cell.text.split("\n")
+        target.paragraphs[0].text = lines[0]
+        for line in lines[1:]:
+            target.add_paragraph(line)
+        for paragraph in target.paragraphs:
+            for run in paragraph.runs:
+                run.font.size = Pt(9 if n_cols < 8 else 7.5)
+    out.add_paragraph()  # Word needs a paragraph between two tables, or it joins them
+
+
+def write_xlsx(document: Document, tables: list[Block], path: Path) -> None:
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for number, block in enumerate(tables, 1):
+        sheet = book.create_sheet(f"表{number}")
+        for cell in block.cells:
+            target = sheet.cell(cell.row + 1, cell.col + 1)
+            target.value, target.number_format = _excel_value(cell.text)
+            if cell.rowspan > 1 or cell.colspan > 1:
+                sheet.merge_cells(start_row=cell.row + 1, start_column=cell.col + 1,
+                                  end_row=cell.row + cell.rowspan, end_column=cell.col + cell.colspan)
+    book.save(path)
+
+
+def _excel_value(text: str) -> tuple[object, str]:
+    """A figure as a number with the format that shows it as written; anything else as text."""
+    if not NUMBER.fullmatch(text) or (len(text) > 1 and text.lstrip("-")[0] == "0" and text.lstrip("-")[1:2] != "."):
+        return text, "@"
+    percent = text.endswith("%")
+    digits = text.rstrip("%")
+    decimals = len(digits.split(".")[1]) if "." in digits else 0
+    value = Decimal(digits) / (100 if percent else 1)
+    pattern = "0" + ("." + "0" * decimals if decimals else "") + ("%" if percent else "")
+    number = int(value) if value == value.to_integral_value() and not percent and not decimals else float(value)
+    return number, pattern
+
+
+def convert(source: Path, fmt: str, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        profile = Path(tmp, "profile").as_uri()
+        subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", fmt,
+                        "--outdir", str(folder), str(source)], check=True, capture_output=True, timeout=300)
+    return folder / f"{source.stem}.{fmt}"
+
+
+def _set_font(style, size: float) -> None:  # noqa: ANN001 - a python-docx style
+    style.font.name = FONT
+    style.font.size = Pt(size)
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+
+
+def _page_number(paragraph) -> None:  # noqa: ANN001 - a python-docx paragraph
+    """A footer "- N -" whose N is Word's PAGE field."""
+    paragraph.add_run("- ")
+    for kind, text in (("begin", None), (None, "PAGE"), ("separate", None), (None, "1"), ("end", None)):
+        run = paragraph.add_run()
+        if kind:
+            mark = OxmlElement("w:fldChar")
+            mark.set(qn("w:fldCharType"), kind)
+            run._r.append(mark)
+        elif text == "PAGE":
+            instruction = OxmlElement("w:instrText")
+            instruction.text = text
+            run._r.append(instruction)
+        else:
+            run.text = text
+    paragraph.add_run(" -")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
