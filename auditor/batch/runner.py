@@ -1,0 +1,445 @@
+"""Run a batch: plan (skip what is unchanged), audit across worker processes, commit each report
+as it finishes, then write the index and the summaries.
+
+The pool is auditor's own rather than ``multiprocessing.Pool``: each worker gets one task at a
+time over its own pipe, so the parent always knows which report a worker holds. A worker that
+dies (segfault, out-of-memory kill, ``kill -9``) or overruns ``timeout`` costs only that report,
+which is recorded as failed with the reason; a new worker takes its place and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import multiprocessing
+import os
+import signal
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from multiprocessing.connection import wait
+from pathlib import Path
+from typing import Any, TextIO
+
+from auditor import __version__
+from auditor.batch import EXIT_CLEAN, EXIT_FAILED, EXIT_FINDINGS, EXIT_INTERRUPTED, worker
+from auditor.batch.sources import Source, file_sha256, open_input
+from auditor.batch.store import Store, database_url, public_url
+
+STATE_FILE = ".auditor-batch.json"  # OUTDIR's database URL (never a password), for `auditor triage`
+LOCK_FILE = ".auditor-batch.lock"
+START_METHOD_ENV = "AUDITOR_BATCH_START"  # fork | forkserver | spawn (default forkserver)
+
+
+class BatchError(Exception):
+    """The batch as a whole cannot run; the message says what to do."""
+
+
+class Interrupted(BaseException):
+    """SIGTERM: handled like Ctrl-C."""
+
+
+def ruleset_hash(rules: Any) -> str:
+    """Identifies the rule set for re-run skipping: its data and auditor's version."""
+    blob = json.dumps({"version": __version__, "rules": rules.data}, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def default_start_method() -> str:
+    wanted = os.environ.get(START_METHOD_ENV)
+    methods = multiprocessing.get_all_start_methods()
+    if wanted in methods:
+        return wanted
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
+# the pool ----------------------------------------------------------------------------------
+
+@dataclass
+class _Slot:
+    proc: Any
+    conn: Any
+    ready: bool = False
+    task: dict[str, Any] | None = None
+    since: float = 0.0
+    fatal: str = ""
+    eof: bool = False
+
+
+@dataclass
+class WorkerStats:
+    pid: int
+    startup: float = 0.0  # seconds from process start to ready (imports, rules, warm-up)
+    tasks: int = 0
+    busy: float = 0.0  # seconds spent auditing
+    maxrss_kb: int = 0  # peak resident memory
+    exit: str = ""
+
+
+class PoolError(Exception):
+    pass
+
+
+class WorkerPool:
+    """``size`` worker processes serving tasks; ``imap(tasks)`` yields one record per task."""
+
+    MAX_START_FAILURES = 3
+
+    def __init__(self, size: int, config: worker.WorkerConfig, *, timeout: float | None = None,
+                 start_method: str | None = None) -> None:
+        self.size = max(1, size)
+        self.config = config
+        self.timeout = timeout
+        self.ctx = multiprocessing.get_context(start_method or default_start_method())
+        if self.ctx.get_start_method() == "forkserver":
+            self.ctx.set_forkserver_preload(["auditor.batch.worker"])
+        self.slots: list[_Slot] = []
+        self.stats: dict[int, WorkerStats] = {}
+        self._start_failures = 0
+
+    def _spawn(self) -> _Slot:
+        parent, child = self.ctx.Pipe(duplex=True)
+        proc = self.ctx.Process(target=worker.main, args=(child, self.config), name="auditor-worker", daemon=True)
+        proc.start()
+        child.close()
+        slot = _Slot(proc, parent)
+        self.slots.append(slot)
+        return slot
+
+    def _send(self, slot: _Slot, task: dict[str, Any]) -> None:
+        slot.task, slot.since = task, time.monotonic()
+        slot.conn.send(task)
+
+    @staticmethod
+    def _death(proc: Any) -> str:
+        code = proc.exitcode
+        if code is not None and code < 0:
+            try:
+                return f"killed by {signal.Signals(-code).name}"
+            except ValueError:
+                return f"killed by signal {-code}"
+        return f"exited with code {code}"
+
+    def _failure(self, task: dict[str, Any], error: str, seconds: float) -> dict[str, Any]:
+        return {"path": task["key"], "sha256": task.get("sha256"), "size": task.get("size"), "status": "failed",
+                "error": error, "seconds": seconds, "findings": []}
+
+    def _retire(self, slot: _Slot, why: str) -> None:
+        self.slots.remove(slot)
+        stats = self.stats.get(slot.proc.pid)
+        if stats is not None:
+            stats.exit = why
+        try:
+            slot.conn.close()
+        except OSError:
+            pass
+
+    def imap(self, tasks: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        pending = deque(tasks)
+        for _ in range(min(self.size, len(pending))):
+            self._spawn()
+        while pending or any(s.task is not None for s in self.slots):
+            out: list[dict[str, Any]] = []
+            now = time.monotonic()
+            for slot in list(self.slots):
+                alive = slot.proc.is_alive()  # sampled first: a dead worker's last words are in the pipe
+                out.extend(self._drain(slot))
+                if slot.task is not None and self.timeout and now - slot.since > self.timeout:
+                    slot.proc.kill()
+                    slot.proc.join()
+                    out.append(self._failure(slot.task, f"timed out after {self.timeout:g} s; its worker was stopped",
+                                             now - slot.since))
+                    self._retire(slot, "stopped: timeout")
+                elif not alive or slot.eof:
+                    if alive:
+                        slot.proc.kill()
+                    slot.proc.join()
+                    if slot.task is not None:
+                        out.append(self._failure(slot.task, f"the worker auditing it died ({self._death(slot.proc)})",
+                                                 now - slot.since))
+                    if not slot.ready:
+                        self._start_failures += 1
+                        if self._start_failures >= self.MAX_START_FAILURES:
+                            last = (slot.fatal.strip().splitlines() or [self._death(slot.proc)])[-1]
+                            raise PoolError(f"workers cannot start: {last}")
+                    self._retire(slot, self._death(slot.proc))
+            busy = sum(1 for s in self.slots if s.task is not None)
+            while len(self.slots) < min(self.size, len(pending) + busy):
+                self._spawn()
+            for slot in self.slots:
+                if slot.ready and slot.task is None and pending:
+                    self._send(slot, pending.popleft())
+            yield from out
+            if not (pending or any(s.task is not None for s in self.slots)):
+                break
+            wait([s.conn for s in self.slots] + [s.proc.sentinel for s in self.slots], timeout=self._wait_time())
+
+    def _wait_time(self) -> float | None:
+        if not self.timeout:
+            return None
+        now = time.monotonic()
+        left = [self.timeout - (now - s.since) for s in self.slots if s.task is not None]
+        return max(0.0, min(left)) + 0.01 if left else None
+
+    def _drain(self, slot: _Slot) -> list[dict[str, Any]]:
+        out = []
+        while True:
+            try:
+                if not slot.conn.poll():
+                    break
+                kind, payload = slot.conn.recv()
+            except (EOFError, OSError):
+                slot.eof = True
+                break
+            if kind == "ready":
+                slot.ready = True
+                self._start_failures = 0
+                self.stats[payload["pid"]] = WorkerStats(payload["pid"], startup=payload["startup"],
+                                                         maxrss_kb=payload["maxrss_kb"])
+            elif kind == "fatal":
+                slot.fatal = payload
+            elif kind == "done":
+                task, slot.task = slot.task, None
+                stats = self.stats.setdefault(slot.proc.pid, WorkerStats(slot.proc.pid))
+                stats.tasks += 1
+                stats.busy += payload.get("seconds") or 0.0
+                stats.maxrss_kb = max(stats.maxrss_kb, payload.get("maxrss_kb") or 0)
+                out.append(payload)
+        return out
+
+    def close(self) -> None:
+        """Stop every worker: ask politely, then kill what does not stop."""
+        for slot in self.slots:
+            try:
+                slot.conn.send(None)
+            except OSError:
+                pass
+        deadline = time.monotonic() + 5
+        for slot in self.slots:
+            slot.proc.join(max(0.0, deadline - time.monotonic()))
+            if slot.proc.is_alive():
+                slot.proc.kill()
+                slot.proc.join()
+        for slot in list(self.slots):
+            self._retire(slot, "stopped")
+
+    def terminate(self) -> None:
+        for slot in self.slots:
+            if slot.proc.is_alive():
+                slot.proc.kill()
+        for slot in list(self.slots):
+            slot.proc.join()
+            self._retire(slot, "stopped: interrupted")
+
+
+# the batch ---------------------------------------------------------------------------------
+
+@dataclass
+class BatchOptions:
+    input: str | None
+    outdir: Path
+    db: str | None = None
+    jobs: int | None = None  # default: one worker per core
+    rules_file: str | None = None
+    resume: bool = False
+    force: bool = False  # audit everything again, unchanged or not
+    quiet: bool = False
+    timeout: float | None = 300.0  # seconds per report before its worker is stopped
+    max_bytes: int | None = None
+    audit_fn: Callable[[str, Any], Any] | None = None  # (path, rules) -> AuditResult; default the pipeline
+    render_pages: bool = True
+    warm: bool = True
+    start_method: str | None = None
+    stream: TextIO | None = None  # where progress and messages go (default stderr)
+
+
+@dataclass
+class BatchOutcome:
+    run_id: int
+    outdir: Path
+    db: str
+    files: int = 0
+    audited: int = 0
+    skipped: int = 0
+    failed: int = 0
+    findings: int = 0
+    todo: int = 0  # reports audited in this invocation
+    wall: float = 0.0  # seconds, start to end of this invocation
+    audit_wall: float = 0.0  # seconds from the pool's start to its last report
+    exit_code: int = EXIT_CLEAN
+    interrupted: bool = False
+    workers: list[WorkerStats] = field(default_factory=list)
+    outputs: dict[str, Path] = field(default_factory=dict)
+
+
+class _OutdirLock:
+    def __init__(self, outdir: Path) -> None:
+        self.path = outdir / LOCK_FILE
+        self.fh: Any = None
+
+    def __enter__(self) -> _OutdirLock:
+        self.fh = open(self.path, "a+")
+        try:
+            fcntl.flock(self.fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self.fh.close()
+            raise BatchError(f"{self.path.parent}: another `auditor batch` is writing into this folder") from None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        fcntl.flock(self.fh, fcntl.LOCK_UN)
+        self.fh.close()
+
+
+def _raise_interrupted(signum: int, frame: Any) -> None:
+    raise Interrupted
+
+
+def read_state(outdir: Path) -> dict[str, Any]:
+    try:
+        return json.loads((outdir / STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def store_url_for(outdir: Path, db: str | None) -> str:
+    """The database of OUTDIR: ``--db`` if given, else the one its batch used, else its SQLite file."""
+    if not db:
+        db = read_state(outdir).get("db")
+    return database_url(db, outdir)
+
+
+def run_batch(opts: BatchOptions) -> BatchOutcome:
+    from tqdm import tqdm
+
+    from auditor.batch.outputs import write_outputs
+    from auditor.rules import RuleSet
+
+    started = time.perf_counter()
+    stream = opts.stream or sys.stderr
+    say = (lambda msg: None) if opts.quiet else (lambda msg: print(msg, file=stream, flush=True))
+    outdir = Path(opts.outdir).resolve()
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BatchError(f"{opts.outdir}: cannot create the output folder ({exc.strerror})") from None
+    with _OutdirLock(outdir):
+        url = database_url(opts.db, outdir) if opts.db else store_url_for(outdir, None)
+        store = Store.open(url)
+        try:
+            (outdir / STATE_FILE).write_text(json.dumps({"db": public_url(url) if opts.db else None}), encoding="utf-8")
+            previous = store.unfinished_run(str(outdir)) if opts.resume else None
+            if opts.resume and previous is None:
+                raise BatchError(f"{opts.outdir}: nothing to resume (its last batch finished, or none ran); "
+                                 "run it again without --resume")
+            spec = opts.input or (previous or {}).get("source")
+            if not spec:
+                raise BatchError("give the folder or .zip of reports to audit")
+            rules_file = opts.rules_file or (previous or {}).get("rules_file")
+            rules = RuleSet.load(rules_file)
+            rules_hash = ruleset_hash(rules)
+            jobs = opts.jobs or os.cpu_count() or 1
+            with open_input(spec, exclude=outdir) as batch:
+                source = str(Path(spec).resolve())
+                if previous is not None:
+                    run_id = previous["id"]
+                    store.reopen_run(run_id, ruleset_hash=rules_hash, jobs=jobs)
+                else:
+                    run_id = store.start_run(source=source, outdir=str(outdir), ruleset=rules.name,
+                                             rules_file=str(Path(rules_file).resolve()) if rules_file else None,
+                                             ruleset_hash=rules_hash, version=__version__, jobs=jobs)
+                outcome = BatchOutcome(run_id=run_id, outdir=outdir, db=public_url(url))
+                render = opts.render_pages and worker.html_renderer() is not None
+                todo, unchanged = plan(batch.sources, store, rules_hash, outdir, force=opts.force, pages=render)
+                store.mark_seen(run_id, [s.key for s in unchanged])
+                for key, reason in batch.refused.items():
+                    store.save(run_id, {"path": key, "status": "failed", "error": reason, "findings": []}, rules_hash)
+                say(f"auditor batch: {len(batch.sources) + len(batch.refused)} reports in {spec}; "
+                    f"{len(todo)} to audit, {len(unchanged)} unchanged"
+                    + (f", {len(batch.refused)} refused" if batch.refused else "")
+                    + (f" (resuming run {run_id})" if previous else "")
+                    + (f"; {min(jobs, len(todo))} workers" if todo else ""))
+                outcome.todo = len(todo)
+                triage = store.triage_map([s.key for s in todo])
+                tasks = [{"key": s.key, "path": str(s.path), "sha256": s.sha256, "size": s.size,
+                          "triage": triage.get(s.key, {})} for s in todo]
+                config = worker.WorkerConfig(audit_fn=opts.audit_fn or worker.default_audit_fn(opts.max_bytes),
+                                             rules_file=str(rules_file) if rules_file else None,
+                                             outdir=str(outdir), render_pages=render, warm=opts.warm)
+                tqdm.monitor_interval = 0  # no monitor thread in the parent
+                bar = tqdm(total=len(todo), desc="auditing", unit="report", file=stream, disable=opts.quiet or not todo,
+                           dynamic_ncols=True, mininterval=0.5, smoothing=0.05)
+                pool = WorkerPool(min(jobs, max(1, len(todo))), config, timeout=opts.timeout,
+                                  start_method=opts.start_method)
+                found = failed = 0
+                previous_handler = signal.signal(signal.SIGTERM, _raise_interrupted)
+                pool_started = time.perf_counter()
+                try:
+                    for record in pool.imap(tasks):
+                        store.save(run_id, record, rules_hash)
+                        found += len(record.get("findings") or ())
+                        failed += record.get("status") == "failed"
+                        bar.set_postfix_str(f"findings={found} failed={failed}", refresh=False)
+                        bar.update(1)
+                    outcome.audit_wall = time.perf_counter() - pool_started
+                except (KeyboardInterrupt, Interrupted):
+                    pool.terminate()
+                    bar.close()
+                    outcome.interrupted = True
+                except PoolError as exc:
+                    pool.terminate()
+                    bar.close()
+                    store.finish_run(run_id, "interrupted")
+                    raise BatchError(str(exc)) from None
+                finally:
+                    signal.signal(signal.SIGTERM, previous_handler)
+                    pool.close()
+                    bar.close()
+                    outcome.workers = list(pool.stats.values())
+                counts = store.finish_run(run_id, "interrupted" if outcome.interrupted else "done")
+                for key, value in counts.items():
+                    setattr(outcome, key, value)
+                outcome.outputs, rows = write_outputs(store, run_id, outdir)
+            if outcome.interrupted:
+                outcome.exit_code = EXIT_INTERRUPTED
+            elif any(r["status"] != "ok" for r in rows):
+                outcome.exit_code = EXIT_FAILED
+            elif any(r["open"] + r["confirmed"] for r in rows):
+                outcome.exit_code = EXIT_FINDINGS
+            outcome.wall = time.perf_counter() - started
+            if outcome.interrupted:
+                say(f"auditor batch: interrupted; {outcome.audited} reports stored. Continue with "
+                    f"`auditor batch --resume -o {opts.outdir}`")
+            else:
+                flagged = sum(1 for r in rows if r["status"] == "ok" and r["findings"])
+                say(f"auditor batch: {outcome.files} reports: {outcome.audited} audited in this run, "
+                    f"{outcome.skipped} unchanged, {outcome.failed} failed; {outcome.findings} findings in "
+                    f"{flagged} reports; {outdir / 'index.html'}")
+            return outcome
+        finally:
+            store.close()
+
+
+def plan(sources: Iterable[Source], store: Store, rules_hash: str, outdir: Path, *, force: bool = False,
+         pages: bool = True) -> tuple[list[Source], list[Source]]:
+    """Split the batch into reports to audit (largest first, for an even finish across workers) and
+    reports unchanged since their last successful audit (same SHA-256, same rule set, page there)."""
+    known = store.known()
+    todo, unchanged = [], []
+    for src in sources:
+        if src.sha256 is None:
+            try:
+                src = Source(src.key, src.path, src.size, file_sha256(src.path))
+            except OSError:
+                pass  # the worker's loader will say why it cannot be read
+        k = known.get(src.key)
+        if (not force and k and k["status"] == "ok" and k["sha256"] == src.sha256 and k["ruleset_hash"] == rules_hash
+                and (not pages or (k["page"] and (outdir / k["page"]).exists()))):
+            unchanged.append(src)
+        else:
+            todo.append(src)
+    todo.sort(key=lambda s: (-s.size, s.key))
+    return todo, unchanged

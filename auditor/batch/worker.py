@@ -1,0 +1,199 @@
+"""A batch worker process: start-up is paid once, then reports are audited one at a time.
+
+Start-up loads the rule set, quiets jieba, and audits a small built-in report so that jieba's
+dictionary, spaCy's pipeline, the compiled patterns and the HTML templates are all warm before the
+first real report. The parent then sends one task at a time over a pipe and gets back a plain,
+picklable record (no Document: its text stays in the worker); the worker writes the report's HTML
+page itself, so pages are rendered in parallel too.
+
+A worker ignores SIGINT: Ctrl-C is the parent's to handle (it stops the workers and marks the run
+interrupted). A worker whose parent dies sees its pipe close and exits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import resource
+import signal
+import sys
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass, replace
+from functools import partial
+from pathlib import Path, PurePosixPath
+from typing import Any, Callable
+
+from auditor.errors import InputError
+
+PAGES_DIR = "reports"
+
+WARM_TEXT = (
+    "关于2023年度项目支出绩效自评报告\n"
+    "项目全年预算数为680万元，执行数为661.7252万元，完成预算的97.31%。项目绩效自评得分为95分。\n"
+    "\t项目名称\n\t城乡居民基本养老保险\n\n\t年度资金总额\n\t680\n\t661.7252\n\t10\n\t97.31%\n\t9.7\n"
+)
+
+
+def pipeline_audit(path: str, rules: Any, max_bytes: int | None = None) -> Any:
+    """The real per-file audit (the default ``audit_fn``)."""
+    from auditor.pipeline import audit
+
+    return audit(path, rules, max_bytes=max_bytes)
+
+
+def default_audit_fn(max_bytes: int | None = None) -> Callable[[str, Any], Any]:
+    return partial(pipeline_audit, max_bytes=max_bytes)
+
+
+def page_name(key: str) -> str:
+    """The report's page, relative to OUTDIR: readable, unique per key, safe as a file name."""
+    stem = PurePosixPath(key).stem
+    safe = re.sub(r"[^\w\-\u3400-\u9fff]+", "_", stem).strip("_")[:60] or "report"
+    return f"{PAGES_DIR}/{safe}-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:8]}.html"
+
+
+def html_renderer() -> Callable[..., str] | None:
+    """``auditor.report.html.render_html`` when the HTML report is installed."""
+    try:
+        from auditor.report import html
+    except ImportError:
+        return None
+    return getattr(html, "render_html", None)
+
+
+def max_rss_kb() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux
+
+
+def finding_record(finding: Any) -> dict[str, Any]:
+    return {
+        "fingerprint": finding.fingerprint,
+        "code": finding.code,
+        "name": finding.name,
+        "category": finding.category,
+        "severity": finding.severity,
+        "message": finding.message,
+        "evidence": [e.to_dict() for e in finding.evidence],
+        "stated": finding.stated,
+        "expected": finding.expected,
+        "difference": finding.difference,
+        "tolerance": finding.tolerance,
+        "formula": finding.formula,
+        "uncertain": bool(finding.uncertain),
+    }
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    audit_fn: Callable[[str, Any], Any]  # (path, rules) -> AuditResult; must pickle by reference
+    rules_file: str | None = None
+    outdir: str | None = None  # where pages go; None: no pages
+    render_pages: bool = True
+    warm: bool = True
+
+
+class Worker:
+    def __init__(self, config: WorkerConfig) -> None:
+        from auditor.rules import RuleSet
+
+        self.config = config
+        logging.getLogger("jieba").setLevel(logging.WARNING)
+        try:
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)
+        except ImportError:
+            pass
+        self.rules = RuleSet.load(config.rules_file)
+        self.render = html_renderer() if config.render_pages and config.outdir else None
+        if config.warm:
+            self.warm_up()
+
+    def warm_up(self) -> None:
+        with tempfile.TemporaryDirectory(prefix="auditor-warm-") as tmp:
+            path = Path(tmp) / "warm.txt"
+            path.write_text(WARM_TEXT, encoding="utf-8")
+            try:
+                result = self.config.audit_fn(str(path), self.rules)
+                if self.render is not None:
+                    self.render(result, triage={})
+            except Exception:  # noqa: BLE001 - warming must never stop a worker; real files will tell
+                pass
+
+    def run(self, task: dict[str, Any]) -> dict[str, Any]:
+        key, path = task["key"], task["path"]
+        record: dict[str, Any] = {"path": key, "sha256": task.get("sha256"), "size": task.get("size"),
+                                  "pid": os.getpid(), "page": None, "error": None}
+        started = time.perf_counter()
+        try:
+            result = self.config.audit_fn(path, self.rules)
+        except InputError as exc:
+            record.update(status="failed", error=str(exc).replace(path, key))
+        except Exception as exc:  # noqa: BLE001 - a bug on one report must not stop the batch
+            where = traceback.extract_tb(exc.__traceback__)[-1]
+            record.update(status="failed", error=f"internal error: {type(exc).__name__}: {exc} "
+                                                 f"(at {Path(where.filename).name}:{where.lineno})")
+        else:
+            record.update(self._describe(result))
+            record["seconds"] = time.perf_counter() - started
+            if self.render is not None:
+                self._write_page(key, result, task.get("triage") or {}, record)
+        record.setdefault("seconds", time.perf_counter() - started)
+        record["maxrss_kb"] = max_rss_kb()
+        return record
+
+    @staticmethod
+    def _describe(result: Any) -> dict[str, Any]:
+        doc, reading = result.document, result.reading
+        return {
+            "status": "ok",
+            "format": doc.format,
+            "unit": getattr(reading, "unit_name", "") or "",
+            "year": getattr(reading, "report_year", None),
+            "chars": len(doc.text),
+            "claims": len(getattr(reading, "claims", ())),
+            "findings": [finding_record(f) for f in result.findings],
+        }
+
+    def _write_page(self, key: str, result: Any, triage: dict[str, Any], record: dict[str, Any]) -> None:
+        name = page_name(key)
+        target = Path(self.config.outdir) / name
+        try:
+            shown = replace(result, document=replace(result.document, path=key))
+            html = self.render(shown, triage=triage)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            tmp.write_text(html, encoding="utf-8")
+            os.replace(tmp, target)
+        except Exception as exc:  # noqa: BLE001 - the findings are kept even if the page fails
+            record["error"] = f"page not written: {type(exc).__name__}: {exc}"
+            return
+        record["page"] = name
+
+
+def main(conn: Any, config: WorkerConfig) -> None:
+    """Process entry point: start up, say ready, then serve tasks until told to stop."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    started = time.perf_counter()
+    try:
+        worker = Worker(config)
+    except BaseException:  # noqa: BLE001 - tell the parent why, then exit
+        conn.send(("fatal", traceback.format_exc()))
+        return
+    conn.send(("ready", {"pid": os.getpid(), "startup": time.perf_counter() - started, "maxrss_kb": max_rss_kb()}))
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError, KeyboardInterrupt):
+            return
+        if task is None:
+            return
+        try:
+            conn.send(("done", worker.run(task)))
+        except (BrokenPipeError, OSError):
+            return
+        sys.stdout.flush()
