@@ -37,7 +37,8 @@ Cell conventions
 - ``cell.text`` is the document text at ``cell.span``: the cell's content with its own line
   breaks, stripped of surrounding whitespace (U+3000 and NBSP included); an empty cell has a
   zero-length span where its content would start. ``row``/``col`` are grid positions.
-- A header row has no pure-number cell and at least two short cells containing a header term.
+- A header row has no pure-number cell and at least two short cells containing a header term,
+  or is spanned by a header cell from the row above.
   Consecutive header rows stack; a header row after data rows starts a new header for the rows
   below. In an upper header row an empty cell continues the header to its left (a horizontal
   merge); in the last header row it adds nothing.
@@ -162,6 +163,10 @@ def build_table(
     norms = [[normalise(c.text) for c in row] for row in rows]
     heads = [(header_rows is not None and r < header_rows) or _is_header_row(n, rules)
              for r, n in enumerate(norms)]
+    for r, row in enumerate(rows):  # the rows a header cell spans down to are header rows too
+        if heads[r]:
+            for k in range(1, max(c.rowspan for c in row) if row else 1):
+                heads[r + k] = True
     sections = _sections(heads)
     if all(c.rowspan == 1 and c.col is None for row in rows for c in row):
         _align_totals(rows, norms, sections, rules)
