@@ -95,6 +95,8 @@ def _write_table(out: docx.Document, document: Document, block: Block) -> None:
     n_cols = max(c.col + c.colspan for c in cells)
     table = out.add_table(rows=n_rows, cols=n_cols)
     table.style = "Table Grid"
+    for row in table.rows:  # a row cut by a page break reads as two rows in the PDF
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     for cell in cells:
         target = table.cell(cell.row, cell.col)
         if cell.rowspan > 1 or cell.colspan > 1:

@@ -15,7 +15,7 @@ from lxml import etree
 
 from auditor.errors import InputError
 from auditor.ingest.containers import check_zip
-from auditor.ingest.layout import GridCell, TextBuilder
+from auditor.ingest.layout import RawCell, TextBuilder
 from auditor.model import Document
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -105,10 +105,10 @@ def _is_frame(tbl: etree._Element) -> bool:
     return len(rows) == 1 and len(_children(rows[0], {W + "tc"})) == 1
 
 
-def _grid(tbl: etree._Element) -> list[GridCell]:
+def _grid(tbl: etree._Element) -> list[RawCell]:
     """The table's cells at their grid positions, merges resolved (gridSpan, vMerge)."""
-    cells: list[GridCell] = []
-    above: dict[int, GridCell] = {}  # column -> the cell that last started there
+    cells: list[RawCell] = []
+    above: dict[int, RawCell] = {}  # column -> the cell that last started there
     for r, tr in enumerate(_children(tbl, {W + "tr"})):
         col = _int(tr.find(f"{W}trPr/{W}gridBefore"), 0)
         for tc in _children(tr, {W + "tc"}):
@@ -119,7 +119,7 @@ def _grid(tbl: etree._Element) -> list[GridCell]:
             if continues and owner is not None and owner.col == col and owner.row + owner.rowspan == r:
                 owner.rowspan += 1
             else:
-                cell = GridCell(r, col, _cell_text(tc), colspan=span)
+                cell = RawCell(r, col, _cell_text(tc), colspan=span)
                 cells.append(cell)
                 for k in range(col, col + span):
                     above[k] = cell

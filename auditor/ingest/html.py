@@ -15,7 +15,7 @@ import lxml.html
 from lxml import etree
 
 from auditor.errors import InputError
-from auditor.ingest.layout import GridCell, TextBuilder
+from auditor.ingest.layout import RawCell, TextBuilder
 from auditor.model import Document
 
 _DECLARED = re.compile(rb"""<(?:meta[^>]*?charset|\?xml[^>]*?encoding)\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.I)
@@ -118,7 +118,7 @@ class _Walker:
             self._flush()
 
     def _table(self, table: etree._Element) -> None:
-        cells: list[GridCell] = []
+        cells: list[RawCell] = []
         taken: set[tuple[int, int]] = set()
         for r, tr in enumerate(_rows(table)):
             col = 0
@@ -128,7 +128,7 @@ class _Walker:
                 rowspan, colspan = _span(td.get("rowspan")), _span(td.get("colspan"))
                 lines = _Lines()
                 _Walker(lines).walk(td)
-                cells.append(GridCell(r, col, "\n".join(lines.lines), rowspan, colspan))
+                cells.append(RawCell(r, col, "\n".join(lines.lines), rowspan, colspan))
                 taken.update((r + i, col + k) for i in range(rowspan) for k in range(colspan))
                 col += colspan
         if len(cells) == 1:  # a one-cell table is a frame around ordinary content
@@ -149,7 +149,7 @@ class _Lines:
     def paragraph(self, text: str) -> None:
         self.lines.extend(line.strip() for line in text.split("\n") if line.strip())
 
-    def table(self, cells: list[GridCell]) -> None:
+    def table(self, cells: list[RawCell]) -> None:
         rows: dict[int, list[str]] = {}
         for cell in cells:
             rows.setdefault(cell.row, []).append(" ".join(cell.text.split("\n")))

@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from auditor.model import Block, Cell, Document, Span
+from auditor.ingest import tables
+from auditor.model import Block, Document, Span
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -29,7 +30,7 @@ def clean(text: str) -> str:
 
 
 @dataclass
-class GridCell:
+class RawCell:
     """A cell at its top-left grid position, before it has a place in the text."""
 
     row: int
@@ -62,7 +63,7 @@ class TextBuilder:
         self._write("\n")
         self.blocks.append(Block("paragraph", Span(start, start + len(text)), page=page))
 
-    def table(self, cells: list[GridCell], page: int | None = None) -> None:
+    def table(self, cells: list[RawCell], page: int | None = None) -> None:
         """Write a table given its cells (each once, at its top-left, with its spans)."""
         cells = [c for c in cells if c.rowspan > 0 and c.colspan > 0]
         if not cells:
@@ -71,15 +72,16 @@ class TextBuilder:
             self._write("\n")
         start = self._length
         by_position = {(c.row, c.col): c for c in cells}
-        covered: dict[tuple[int, int], GridCell] = {}
+        covered: dict[tuple[int, int], RawCell] = {}
         for c in cells:
             for r in range(c.row, c.row + c.rowspan):
                 for k in range(c.col, c.col + c.colspan):
                     covered.setdefault((r, k), c)
         n_rows = max(c.row + c.rowspan for c in cells)
         n_cols = max(c.col + c.colspan for c in cells)
-        placed: list[Cell] = []
+        rows: list[list[tables.GridCell]] = []
         for r in range(n_rows):
+            rows.append([])
             if r:
                 self._write("\n")
             for k in range(n_cols):
@@ -90,21 +92,15 @@ class TextBuilder:
                     self._write("\t")
                     at = self._write(text)
                     self._write("\n")
-                    placed.append(Cell(r, k, Span(at, at + len(text)), text,
-                                       rowspan=cell.rowspan, colspan=cell.colspan))
+                    rows[-1].append(tables.GridCell(text, Span(at, at + len(text)), cell.rowspan, cell.colspan, k))
                 elif owner is None or (owner.row < r and owner.col == k):
                     self._write("\t\n")  # an empty position, or a vertical merge's continuation
         end = self._length - 1  # the table's span ends at its last cell's line break
         self._write("\n")
-        self.blocks.append(_table_block(placed, Span(start, end), page))
+        # Header paths and row headers are found as for text tables, merges known here.
+        self.blocks.append(tables.build_table(rows, span=Span(start, end), page=page))
 
     def document(self, path: str, data: bytes, fmt: str, encoding: str | None = None) -> Document:
         return Document(path=path, text="".join(self._parts), blocks=tuple(self.blocks), format=fmt,
                         sha256=Document.digest(data), encoding=encoding)
 
-
-def _table_block(cells: list[Cell], span: Span, page: int | None) -> Block:
-    rows: dict[int, list[Cell]] = {}
-    for cell in cells:
-        rows.setdefault(cell.row, []).append(cell)
-    return Block("table", span, tuple(tuple(rows[r]) for r in sorted(rows)), page=page)

@@ -23,7 +23,7 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.utils.text import chars_to_textmap
 
 from auditor.errors import InputError
-from auditor.ingest.layout import GridCell, TextBuilder
+from auditor.ingest.layout import RawCell, TextBuilder
 from auditor.model import Document
 
 _PAGE_NUMBER = re.compile(r"[-—–－\s]*(第\s*)?\d{1,4}\s*页?\s*([/／]\s*\d{1,4}|共\s*\d{1,4}\s*页)?[-—–－\s]*"
@@ -50,7 +50,7 @@ class _Line:
 
 @dataclass
 class _Table:
-    cells: list[GridCell]
+    cells: list[RawCell]
     columns: list[float]  # the x positions of its column rules
     top: float
     bottom: float
@@ -155,7 +155,7 @@ def _table(table: pdfplumber.table.Table, chars: list[dict], page: int) -> _Tabl
     # Word pads a cell's text by the same margin left and right: the smallest left gap shows it.
     pads = [lines[0].x0 - x0 for x0, _, _, _, lines in boxes if lines]
     pad = max(min(pads, default=0.0), 0.0)
-    cells = [GridCell(_index(ys, top), _index(xs, x0), _join(lines, x1 - pad),
+    cells = [RawCell(_index(ys, top), _index(xs, x0), _join(lines, x1 - pad),
                       _index(ys, bottom) - _index(ys, top), _index(xs, x1) - _index(xs, x0))
              for x0, top, x1, bottom, lines in boxes]
     return _Table(cells, xs, table.bbox[1], table.bbox[3], page)
@@ -266,5 +266,5 @@ def _same_columns(table: _Table, more: _Table) -> bool:
 
 def _joined(table: _Table, more: _Table) -> _Table:
     offset = max(c.row + c.rowspan for c in table.cells)
-    cells = table.cells + [GridCell(c.row + offset, c.col, c.text, c.rowspan, c.colspan) for c in more.cells]
+    cells = table.cells + [RawCell(c.row + offset, c.col, c.text, c.rowspan, c.colspan) for c in more.cells]
     return _Table(cells, table.columns, table.top, more.bottom, table.page)

@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from auditor.errors import InputError
 from auditor.ingest.containers import OLE_MAGIC, check_zip, refuse_encrypted
-from auditor.ingest.layout import GridCell, TextBuilder
+from auditor.ingest.layout import RawCell, TextBuilder
 from auditor.model import Document
 
 # A sheet as (values by (row, col), merged ranges as (first row, first col, last row, last col)).
@@ -86,7 +86,7 @@ def _xls_sheets(path: str, data: bytes) -> list[Sheet]:
     return sheets
 
 
-def _grid(values: dict[tuple[int, int], str], merges: list[tuple[int, int, int, int]]) -> list[GridCell]:
+def _grid(values: dict[tuple[int, int], str], merges: list[tuple[int, int, int, int]]) -> list[RawCell]:
     """Cells in a grid with empty rows and columns removed; merges keep what they cover."""
     values = {pos: v for pos, v in values.items() if v.strip()}
     rows = sorted({r for r, _ in values})
@@ -103,7 +103,7 @@ def _grid(values: dict[tuple[int, int], str], merges: list[tuple[int, int, int, 
         r1, c1 = merged.get((r, k), (r, k))
         rowspan = sum(1 for x in rows if r <= x <= r1)
         colspan = sum(1 for x in cols if k <= x <= c1)
-        cells.append(GridCell(row_at[r], col_at[k], text, rowspan, colspan))
+        cells.append(RawCell(row_at[r], col_at[k], text, rowspan, colspan))
     return cells
 
 
