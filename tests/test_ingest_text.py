@@ -365,3 +365,12 @@ def test_rebuild_is_linear_on_long_inputs() -> None:
     blocks = rebuild(tab_paragraphs + "\n" + seed("001").text * 5)
     assert time.perf_counter() - started < 5
     assert sum(b.kind == "paragraph" for b in blocks[:20000]) == 20000
+
+
+def test_total_row_after_an_empty_first_cell() -> None:
+    raw = ("\t绩效指标\n\t一级指标\n\t三级指标\n\t分值\n\t得分\n\n\t\n\t产出指标\n\t运转保障率\n\t20\n\t18\n\n"
+           "\t\n\t合计\n\t20\n\t18\n")
+    (table,) = rebuild(raw)
+    total = table.rows[2]
+    assert [(c.col, c.colspan) for c in total] == [(0, 1), (1, 2), (3, 1), (4, 1)]
+    assert [c.header_path[-1] for c in total[2:]] == ["分值", "得分"]

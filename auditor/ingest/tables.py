@@ -26,7 +26,8 @@ Public functions
     starts; each cell takes the first column not covered by a cell from a row above (as in
     HTML), or ``col`` when given. ``span`` is the table's span (default: from its first to its
     last cell); ``header_rows`` forces the first rows to be header rows (``<th>`` rows,
-    Markdown); further header rows are always detected. ``page`` is copied to the block.
+    Markdown); further header rows are always detected. ``page`` is copied to the block;
+    ``rules`` defaults to ``default_rules()``.
 
 ``TableRules.from_mapping(data) -> TableRules`` reads the ``tables`` rule file (as overlaid by
 ``--rules``); ``default_rules()`` is the bundled one. ``normalise(text) -> str`` removes all
@@ -50,8 +51,9 @@ Cell conventions
   term: 年度指标值, 分值, 预算数…). An empty label cell left of the row's last label inherits
   the label above (a vertical merge); a row with no label at all inherits all of them. Without
   a header it is the row's leading non-figure cells, never its last one. Header rows have ``()``.
-- A row narrower than its header whose first cell is a total label (总分, 合计…) is a total
-  row: its label spans the missing columns so that its figures sit under the rightmost headers.
+- A row narrower than its header whose first filled cell is a total label (总分, 合计…) is a
+  total row: its label spans the missing columns so that its figures sit under the rightmost
+  headers (text tables only: grids with explicit spans or columns are taken as given).
 """
 
 from __future__ import annotations
@@ -236,8 +238,9 @@ def _align_totals(rows: list[list[GridCell]], norms: list[list[str]],
         width = max(sum(c.colspan for c in rows[r]) for r in header)
         for r in data:
             gap = width - sum(c.colspan for c in rows[r])
-            if gap > 0 and rows[r] and rules.is_total(norms[r][0]):
-                rows[r][0] = rows[r][0]._replace(colspan=rows[r][0].colspan + gap)
+            first = next((i for i, t in enumerate(norms[r]) if t), None)
+            if gap > 0 and first is not None and rules.is_total(norms[r][first]):
+                rows[r][first] = rows[r][first]._replace(colspan=rows[r][first].colspan + gap)
 
 
 def _layout(rows: list[list[GridCell]]) -> tuple[list[list[int]], dict[tuple[int, int], tuple[int, int]]]:
@@ -473,7 +476,7 @@ def _pipe_rows(text: str, lines: list[tuple[int, int]]) -> tuple[list[list[GridC
             continue
         first = start + line.index("|") + 1
         stop = start + line.rstrip().rindex("|")
-        cells = _split_at(text, first, stop, "|") if stop >= first else []
+        cells = _split_at(text, first, stop, "|")
         if text[stop + 1 : end].strip():  # content after the last bar
             cells.append(_cell(text, stop + 1, end))
         grid.append(cells)
