@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfplumber.utils.exceptions import PdfminerException
 from pdfplumber.utils.text import chars_to_textmap
 
 from auditor.errors import InputError
@@ -68,13 +69,14 @@ def load(path: str, data: bytes) -> Document:
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             pages = [_read_page(page, n) for n, page in enumerate(pdf.pages, 1)]
-    except PDFPasswordIncorrect:
-        raise InputError(path, "is a password-protected PDF", "ask the sender for an unprotected copy") from None
-    except PDFEncryptionError as exc:
-        raise InputError(path, f"is an encrypted PDF that cannot be opened ({exc})",
-                         "ask the sender for an unprotected copy") from None
     except Exception as exc:  # pdfminer reports damage with many exception types
-        problem = "truncated" if _truncated(data) else f"corrupt ({type(exc).__name__})"
+        cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc  # pdfplumber wraps them
+        if isinstance(cause, PDFPasswordIncorrect):
+            raise InputError(path, "is a password-protected PDF", "ask the sender for an unprotected copy") from None
+        if isinstance(cause, PDFEncryptionError):
+            raise InputError(path, f"is an encrypted PDF that cannot be opened ({cause})",
+                             "ask the sender for an unprotected copy") from None
+        problem = "truncated" if _truncated(data) else f"corrupt ({type(cause).__name__})"
         raise InputError(path, f"is not a readable PDF ({problem})", "export or download it again") from None
     if not any(p.items for p in pages):
         if _truncated(data):
