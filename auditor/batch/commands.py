@@ -173,7 +173,7 @@ def _refresh(store, outdir: Path, paths: list[str]) -> None:  # noqa: ANN001
     if run is None:
         return
     stale = refresh_pages(store, run, outdir, paths)
-    for path in stale:
-        click.echo(f"auditor: the page of {path} still shows the old state (its file is gone or changed); "
-                   "re-run the batch to rebuild it", err=True)
+    for path, why in stale.items():
+        click.echo(f"auditor: the page of {path} still shows the old state ({why}); "
+                   "re-run the batch with --force to rebuild it", err=True)
     write_outputs(store, run["id"], outdir)

@@ -13,13 +13,13 @@ from auditor.batch.store import Store
 from auditor.batch.worker import Worker, WorkerConfig, default_audit_fn, html_renderer
 
 
-def refresh_pages(store: Store, run: dict[str, Any], outdir: Path, paths: list[str]) -> list[str]:
-    """Re-render the pages of ``paths``; returns the paths whose page could not be refreshed."""
+def refresh_pages(store: Store, run: dict[str, Any], outdir: Path, paths: list[str]) -> dict[str, str]:
+    """Re-render the pages of ``paths``; returns why, for each page that could not be refreshed."""
     if not paths or html_renderer() is None:
-        return []
+        return {}
     source = Path(run["source"])
     decisions = store.triage_map(paths)
-    stale: list[str] = []
+    stale: dict[str, str] = {}
     worker: Worker | None = None
     with tempfile.TemporaryDirectory(prefix="auditor-triage-") as tmp:
         for path in paths:
@@ -32,8 +32,11 @@ def refresh_pages(store: Store, run: dict[str, Any], outdir: Path, paths: list[s
                 file = extract_member(source, path, Path(tmp))
             else:
                 file = None
-            if file is None or not file.is_file() or file_sha256(file) != doc["sha256"]:
-                stale.append(path)
+            if file is None or not file.is_file():
+                stale[path] = "its file is no longer in the batch's input"
+                continue
+            if file_sha256(file) != doc["sha256"]:
+                stale[path] = "its file has changed since the batch"
                 continue
             if worker is None:
                 worker = Worker(WorkerConfig(audit_fn=default_audit_fn(), rules_file=run.get("rules_file"),
@@ -41,5 +44,5 @@ def refresh_pages(store: Store, run: dict[str, Any], outdir: Path, paths: list[s
             record = worker.run({"key": path, "path": str(file), "sha256": doc["sha256"],
                                  "triage": decisions.get(path, {})})
             if record.get("page") is None:
-                stale.append(path)
+                stale[path] = record.get("error") or "the page could not be written"
     return stale
