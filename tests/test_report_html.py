@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from pathlib import Path
 from html.parser import HTMLParser
 
 import pytest
@@ -24,7 +25,7 @@ from auditor.model import (
     Reading,
     Span,
 )
-from auditor.report.html import render_html
+from auditor.report.html import finding_order, render_html
 
 # --------------------------------------------------------------------------------------------
 # Builders
@@ -632,6 +633,48 @@ def test_document_without_blocks_still_shows_its_text() -> None:
     root = parse(render_html(AuditResult(doc, Reading(()), (f,))))
     assert "第一行 预算100万元" in document_pane(root).text()
     assert evidence_text(root, "ev-1-0") == "90万元"
+
+
+def gold_result(seed) -> AuditResult:
+    """A seed as the real loader reads it, with one finding per gold finding whose evidence is
+    every occurrence of its quotes: what the checks should find, shown by the renderer."""
+    import json
+
+    from auditor import ingest
+
+    doc = ingest.load(seed)
+    gold = json.loads(seed.with_name(seed.name.replace(".txt", ".gold.json")).read_text(encoding="utf-8"))
+    findings = []
+    for i, g in enumerate(gold["findings"]):
+        spans = []
+        for quote in g["quotes"]:
+            start = doc.text.find(quote)
+            while start >= 0:
+                spans.append(Evidence(Span(start, start + len(quote)), quote))
+                start = doc.text.find(quote, start + 1)
+        findings.append(Finding(f"GOLD{i:03d}", "gold", g["category"], ("error", "warning", "info")[i % 3],
+                                g["explanation"], tuple(spans)))
+    return AuditResult(doc, Reading(()), tuple(findings), version="gold")
+
+
+SEEDS = sorted((Path(__file__).resolve().parent.parent / "corpora" / "seeds").glob("*.txt"))
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=[s.stem for s in SEEDS])
+def test_every_gold_quote_of_every_seed_is_highlighted(seed) -> None:
+    result = gold_result(seed)
+    root = parse(render_html(result))
+    cards = root.find_all("li", "finding")
+    assert len(cards) == len(result.findings)
+    for card in cards:
+        for link in card.find_all("div", "evidence"):
+            raise AssertionError(f"{seed.name}: evidence not shown: {link.text()}")
+        for link in card.find_all("a", "evidence"):
+            key = link.attrs["data-ev"]
+            n = int(key.split("-")[1])
+            f = sorted(result.findings, key=finding_order)[n - 1]
+            quote = f.evidence[int(key.split("-")[2])].text
+            assert "".join(evidence_text(root, key).split()) == "".join(quote.split()), (seed.name, quote)
 
 
 def test_rendering_is_deterministic(sample: AuditResult) -> None:

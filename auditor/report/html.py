@@ -575,7 +575,7 @@ def evidence_views(fv: FindingView, doc: Document, layout: Layout) -> list[Evide
             details.append(f"单位：{ev.unit}")
         out.append(EvidenceView(
             key=key,
-            text=flatten(shown) or shown,
+            text=flatten(shown).strip(" │") or shown,
             before=("…" if clipped_before else "") + flatten(before).lstrip(),
             after=flatten(after).rstrip() + ("…" if clipped_after else ""),
             location=layout.locate(s, e) if valid else "偏移超出正文范围",

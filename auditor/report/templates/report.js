@@ -226,8 +226,10 @@
   d.addEventListener("keydown", function (event) {
     if (event.key === "Escape") { closePopover(); return; }
     if (event.altKey || event.ctrlKey || event.metaKey) { return; }
-    var tag = (event.target && event.target.tagName) || "";
-    if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT") { return; }
+    var target = event.target || {};
+    var tag = target.tagName || "";
+    if (tag === "TEXTAREA" || tag === "SELECT" || target.isContentEditable ||
+        (tag === "INPUT" && target.type !== "checkbox")) { return; }
     if (event.key !== "j" && event.key !== "k") { return; }
     var list = cards.filter(function (card) { return visible[card.id]; });
     if (!list.length) { return; }
