@@ -102,14 +102,14 @@ class Quantity:
     """A stated figure: its value in the unit as written, and the interval its precision allows.
 
     ``low``/``high`` bound every value the writer could have rounded to ``value`` (``88%`` is
-    [87.5, 88.5]); a comparator widens it (``≥90%`` is [89.5, ∞) with ``high`` = None).
+    [87.5, 88.5]); a comparator widens it (``≥90%`` is [89.5, Infinity)).
     ``factor`` converts the unit to its dimension's base unit (万元 → 元 is 10000).
     """
 
     value: Decimal
     unit: str
     low: Decimal
-    high: Decimal | None
+    high: Decimal
     dimension: str = ""  # money, percent, points, score, people, count, area, ...
     factor: Decimal = Decimal(1)
     comparator: str = "="  # "=", ">=", "<=", ">", "<", "~", "range"
@@ -120,8 +120,8 @@ class Quantity:
         return self.low * self.factor
 
     @property
-    def base_high(self) -> Decimal | None:
-        return None if self.high is None else self.high * self.factor
+    def base_high(self) -> Decimal:
+        return self.high * self.factor
 
     @property
     def base_value(self) -> Decimal:

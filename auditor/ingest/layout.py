@@ -23,10 +23,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def clean(text: str) -> str:
-    """The text's non-empty lines, stripped: no blank line may appear inside a block, since blank
-    lines separate table rows; line breaks as ``\\n``; no control characters left."""
+    """Lines stripped, blank lines at either end dropped, line breaks as ``\\n``, no control
+    characters. Blank lines inside are kept: a cell's empty paragraphs are part of its text, as
+    in Word's own text export."""
     text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n"))
-    return "\n".join(line.strip() for line in text.split("\n") if line.strip())
+    return "\n".join(line.strip() for line in text.split("\n")).strip("\n")
 
 
 @dataclass

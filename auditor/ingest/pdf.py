@@ -157,7 +157,10 @@ def _table(table: pdfplumber.table.Table, chars: list[dict], page: int) -> _Tabl
     # Word pads a cell's text by the same margin left and right: the smallest left gap shows it.
     pads = [lines[0].x0 - x0 for x0, _, _, _, lines in boxes if lines]
     pad = max(min(pads, default=0.0), 0.0)
-    cells = [RawCell(_index(ys, top), _index(xs, x0), _join(lines, x1 - pad),
+    # The line pitch: the closest two lines of a cell are one line apart; more is an empty line.
+    steps = [b.top - a.top for *_, lines in boxes for a, b in zip(lines, lines[1:]) if b.top > a.top]
+    pitch = min(steps, default=0.0)
+    cells = [RawCell(_index(ys, top), _index(xs, x0), _join(lines, x1 - pad, pitch),
                       _index(ys, bottom) - _index(ys, top), _index(xs, x1) - _index(xs, x0))
              for x0, top, x1, bottom, lines in boxes]
     return _Table(cells, xs, table.bbox[1], table.bbox[3], page)
@@ -180,8 +183,8 @@ def _continues(before: _Line, after: _Line, right: float) -> bool:
     return before.x1 + after.first_width >= right - 0.6 * before.size
 
 
-def _join(lines: list[_Line], right: float) -> str:
-    """A cell's lines: wrapped lines joined, the cell's own line breaks kept."""
+def _join(lines: list[_Line], right: float, pitch: float) -> str:
+    """A cell's lines: wrapped lines joined, the cell's own line breaks and empty lines kept."""
     text = ""
     for before, line in zip([None, *lines], lines):
         if before is None:
@@ -189,7 +192,8 @@ def _join(lines: list[_Line], right: float) -> str:
         elif _continues(before, line, right) and abs(before.size - line.size) < 1:
             text = _glue(text, line.text)
         else:
-            text += "\n" + line.text
+            empty = min(round((line.top - before.top) / pitch) - 1, 3) if pitch else 0
+            text += "\n" * (1 + max(empty, 0)) + line.text
     return text
 
 

@@ -444,14 +444,40 @@ def cell_view(cell: Cell, text: str, index: MarkIndex, state: RenderState) -> Ce
     )
 
 
+@dataclass(frozen=True)
+class Place:
+    """Where a rendered range sits: a paragraph, or a cell of a table (for evidence locations)."""
+
+    page: int | None
+    table: int = 0  # 0 for a paragraph
+    number: int = 0  # paragraph number, or the cell's row (1-based)
+    row_name: str = ""
+    col_name: str = ""
+
+    @property
+    def page_prefix(self) -> str:
+        return f"第{self.page}页 · " if self.page is not None else ""
+
+    def label(self) -> str:
+        if not self.table:
+            return f"{self.page_prefix}正文第{self.number}段"
+        names = " × ".join(x for x in (self.row_name, self.col_name) if x)
+        return f"{self.page_prefix}表{self.table} 第{self.number}行" + (f"（{names}）" if names else "")
+
+
+def short(label: str, limit: int = 14) -> str:
+    label = flatten(label).strip(" │")
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
 class Layout:
     """Which rendered block (and cell) each offset of the text belongs to: evidence locations."""
 
     def __init__(self) -> None:
-        self.ranges: list[tuple[int, int, str]] = []  # (start, end, label), in text order
+        self.ranges: list[tuple[int, int, Place]] = []  # in text order once sorted
 
-    def add(self, start: int, end: int, label: str) -> None:
-        self.ranges.append((start, end, label))
+    def add(self, start: int, end: int, place: Place) -> None:
+        self.ranges.append((start, end, place))
 
     def around(self, start: int, end: int) -> tuple[int, int]:
         """The rendered range (paragraph or cell) holding the evidence's first and last character:
@@ -461,16 +487,27 @@ class Layout:
         return (start if first is None else first, end if last is None else last)
 
     def locate(self, start: int, end: int) -> str:
-        labels = []
-        for a, b, label in self.ranges:
+        places: list[Place] = []
+        for a, b, place in self.ranges:
             if (a < end and start < b) or (start == end and a <= start <= b):
-                if label not in labels:
-                    labels.append(label)
-        if not labels:
+                if place not in places:
+                    places.append(place)
+        if not places:
             return "未在正文中定位"
-        if len(labels) > 2:
-            return f"{labels[0]} 至 {labels[-1]}"
-        return "；".join(labels)
+        if len(places) == 1:
+            return places[0].label()
+        first, last = places[0], places[-1]
+        if first.table and all(p.table == first.table and p.page == first.page for p in places):
+            rows = sorted({p.number for p in places})
+            if len(rows) == 1:
+                cols = [p.col_name for p in places if p.col_name]
+                cols_text = "、".join(cols) if len(cols) <= 3 else f"{cols[0]} 至 {cols[-1]}"
+                names = " × ".join(x for x in (first.row_name, cols_text) if x)
+                return f"{first.page_prefix}表{first.table} 第{rows[0]}行" + (f"（{names}）" if names else "")
+            return f"{first.page_prefix}表{first.table} 第{rows[0]}至{rows[-1]}行"
+        if len(places) == 2:
+            return f"{first.label()}；{last.label()}"
+        return f"{first.label()} 至 {last.label()}"
 
 
 def build_blocks(doc: Document, index: MarkIndex, state: RenderState, layout: Layout) -> list[BlockView]:
@@ -479,16 +516,13 @@ def build_blocks(doc: Document, index: MarkIndex, state: RenderState, layout: La
     counters = {"paragraph": 0, "table": 0}
     last_page: list[int | None] = [None]
 
-    def page_prefix(page: int | None) -> str:
-        return f"第{page}页 · " if page is not None else ""
-
     def paragraph(start: int, end: int, page: int | None) -> BlockView | None:
         start, end = trimmed(text, start, end)
         if start >= end:
             return None
         counters["paragraph"] += 1
         n = counters["paragraph"]
-        layout.add(start, end, f"{page_prefix(page)}正文第{n}段")
+        layout.add(start, end, Place(page, number=n))
         view = BlockView("paragraph", f"p{n}", n, page, page_break=False,
                          segments=segment_range(text, start, end, index.overlapping(start, end), state))
         return view
@@ -536,11 +570,8 @@ def build_blocks(doc: Document, index: MarkIndex, state: RenderState, layout: La
             for c in block.cells:
                 row_label = next((h for h in reversed(c.row_header) if h.strip()), "")
                 col_label = next((h for h in reversed(c.header_path) if h.strip()), "")
-                where = f"第{c.row + 1}行"
-                names = " × ".join(flatten(x).strip() for x in (row_label, col_label) if x)
-                if names:
-                    where += f"（{names}）"
-                layout.add(c.span.start, c.span.end, f"{page_prefix(block.page)}表{t} {where}")
+                layout.add(c.span.start, c.span.end,
+                           Place(block.page, t, c.row + 1, short(row_label), short(col_label)))
             view.rows = build_cells(block, text, index, state)
             view.after = [v for v in (paragraph(a, b, block.page) for a, b in after) if v]
             layout.ranges.sort(key=lambda r: (r[0], r[1]))

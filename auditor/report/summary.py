@@ -35,7 +35,7 @@ def claim_records(result: AuditResult) -> list[dict[str, Any]]:
             "value": str(q.value),
             "unit": q.unit,
             "comparator": q.comparator,
-            "interval": [str(q.low), None if q.high is None else str(q.high)],
+            "interval": [str(q.low), str(q.high)],
             "kind": c.kind,
             "role": c.role,
             "subject": c.subject,

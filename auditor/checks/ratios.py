@@ -1,0 +1,40 @@
+"""Rates and shares recomputed from their parts: execution rate, share, completion, control rate,
+growth (RAT001–RAT005)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from auditor.checks import check, finding
+from auditor.checks.values import in_unit, interval, percent
+from auditor.intervals import Interval, total
+from auditor.model import Constraint
+
+HUNDRED = Decimal(100)
+
+
+@check("ratio")
+def ratio(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    claims = [ctx.by_id[i] for i in constraint.claims]
+    rate, numerator, denominators = claims[0], claims[1], claims[2:]
+    stated = Interval(rate.quantity.low, rate.quantity.high)  # in percent
+    if rate.quantity.dimension != "percent" and rate.quantity.unit != "":
+        return None
+    quotient = interval(numerator) / total(interval(d) for d in denominators)
+    if quotient is None:
+        return None
+    recomputed = quotient.scale(HUNDRED)
+    if recomputed.meets(stated):
+        return None
+    den_value = sum((d.quantity.base_value for d in denominators), Decimal(0))
+    value = numerator.quantity.base_value / den_value * HUNDRED
+    den_text = " + ".join(d.text for d in denominators)
+    if len(denominators) > 1:
+        den_text = f"({den_text})"
+    gap = abs(value - rate.quantity.value)
+    # an error when the slip matters: a point or more, or a shortfall reported as 100%
+    severity = "error" if gap >= 1 or (rate.quantity.value >= 100 > value) else "warning"
+    return finding(ctx, constraint, claims, stated=f"{rate.quantity.value.normalize():f}%".replace("%%", "%"),
+                   expected=percent(value), severity=severity,
+                   formula=f"{numerator.text}/{den_text}", difference=f"{percent(gap)[:-1]}个百分点",
+                   subject=rate.subject, numerator=in_unit(numerator.quantity.base_value, numerator))

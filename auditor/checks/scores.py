@@ -1,0 +1,103 @@
+"""Scores against their point values and against what they score (CAP001, SCO001–SCO005)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from auditor.checks import check, finding
+from auditor.checks.values import interval, percent
+from auditor.intervals import fmt, total
+from auditor.model import Constraint
+
+HUNDRED = Decimal(100)
+
+
+@check("score_cap")
+def score_cap(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    score, cap = (ctx.by_id[i] for i in constraint.claims[:2])
+    if interval(score).lo <= interval(cap).hi:
+        return None
+    return finding(ctx, constraint, [score, cap], stated=f"{fmt(score.quantity.value)}分",
+                   expected=f"{fmt(cap.quantity.value)}分", subject=ctx.name_of(cap) if cap.cell is None else ctx.name_of(score),
+                   difference=f"{fmt(score.quantity.value - cap.quantity.value)}分")
+
+
+@check("score_formula")
+def execution_score(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    """Execution-rate score = min(rate, cap) × points, 0 below the floor; the rate recomputed from B/A."""
+    score, points, executed, *budgets = (ctx.by_id[i] for i in constraint.claims)
+    params = ctx.rules.check("SCO001").get("params", {})
+    floor = Decimal(str(params.get("floor", 0)))
+    cap = Decimal(str(params.get("cap", 1)))
+    quotient = interval(executed) / total(interval(b) for b in budgets)
+    if quotient is None or interval(score).hi > interval(points).hi:
+        return None  # a score above its points is CAP001's finding
+    lo = Decimal(0) if quotient.lo < floor else min(quotient.lo, cap) * points.quantity.low
+    hi = Decimal(0) if quotient.hi < floor else min(quotient.hi, cap) * points.quantity.high
+    s = interval(score)
+    # the expected score is itself rounded by the writer: allow the score's own precision
+    if s.lo <= hi and lo <= s.hi:
+        return None
+    rate = executed.quantity.base_value / sum((b.quantity.base_value for b in budgets), Decimal(0))
+    expected = Decimal(0) if rate < floor else min(rate, cap) * points.quantity.value
+    full = score.quantity.value >= points.quantity.value
+    return finding(ctx, constraint, [score, points, executed, *budgets], stated=fmt(score.quantity.value),
+                   expected=fmt(expected), severity="error" if full else "warning",
+                   subject=ctx.name_of(score), rate=percent(rate * HUNDRED),
+                   formula=f"{percent(rate * HUNDRED)} × {fmt(points.quantity.value)}")
+
+
+@check("qualitative")
+def qualitative(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    score, points = (ctx.by_id[i] for i in constraint.claims)
+    if interval(score).hi >= interval(points).lo:
+        return None
+    status_span = constraint.spans[0]
+    return finding(ctx, constraint, [score, points, (status_span, ctx.at(status_span))],
+                   stated=fmt(score.quantity.value), expected=fmt(points.quantity.value),
+                   subject=constraint.params.get("indicator", ""), status=ctx.at(status_span))
+
+
+@check("target_full_marks")
+def target_full_marks(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    target, actual, score, points = (ctx.by_id[i] for i in constraint.claims)
+    t, a = target.quantity, actual.quantity
+    missed = a.high < t.low if t.comparator in (">=", ">", "=") else a.low > t.high if t.comparator in ("<=", "<") else False
+    if not missed or interval(score).lo < interval(points).lo:
+        return None
+    return finding(ctx, constraint, [actual, target, score, points], stated=fmt(score.quantity.value),
+                   expected=f"低于{fmt(points.quantity.value)}", subject=constraint.params.get("indicator", ""),
+                   target=target.text, actual=actual.text)
+
+
+@check("full_score")
+def full_score(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    score, rate = (ctx.by_id[i] for i in constraint.claims)
+    if score.quantity.value < HUNDRED or rate.quantity.high >= HUNDRED:
+        return None
+    return finding(ctx, constraint, [score, rate], stated=fmt(score.quantity.value), expected="低于100",
+                   subject=score.subject.replace("绩效自评得分", "").replace("自评得分", "") or "项目",
+                   rate=rate.text)
+
+
+def grade_of(value: Decimal, bands: list) -> str:
+    for floor, grade in bands:
+        if value >= Decimal(str(floor)):
+            return str(grade)
+    return str(bands[-1][1])
+
+
+NORMALISED_GRADE = {"优秀": "优", "良好": "良", "中等": "中", "合格": "中", "不合格": "差"}
+
+
+@check("grade")
+def grade(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    score = ctx.by_id[constraint.claims[0]]
+    bands = ctx.rules.check("SCO004").get("params", {}).get("bands", [[90, "优"], [80, "良"], [60, "中"], [0, "差"]])
+    stated = NORMALISED_GRADE.get(constraint.params["grade"], constraint.params["grade"])
+    lo, hi = grade_of(interval(score).lo, bands), grade_of(interval(score).hi, bands)
+    if stated in (lo, hi):
+        return None
+    span = constraint.spans[0]
+    return finding(ctx, constraint, [score, (span, ctx.at(span))], stated=fmt(score.quantity.value),
+                   expected=grade_of(score.quantity.value, bands), grade=constraint.params["grade"])

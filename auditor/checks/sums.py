@@ -1,0 +1,125 @@
+"""Sums: parts against their total (SUM001, SUM003, SUM005), point budgets (SUM002), the
+income − expense = balance identity (SUM004)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from auditor.checks import check, finding
+from auditor.checks.values import in_unit, interval, is_slipped_yuan
+from auditor.intervals import Interval, fmt, total
+from auditor.model import Constraint
+
+WAN = Decimal(10000)
+
+
+def _holds(total_i: Interval, parts: list[Interval], relation: str, prefix: bool) -> bool:
+    if relation == ">=":
+        return total_i.hi >= total(parts).lo
+    if total_i.meets(total(parts)):
+        return True
+    # a list may run on past its parts (…，另征收…): a leading run of parts adding up holds
+    return prefix and any(total_i.meets(total(parts[:n])) for n in range(2, len(parts)))
+
+
+@check("sum")
+def parts_vs_total(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    claims = [ctx.by_id[i] for i in constraint.claims]
+    whole, parts = claims[0], claims[1:]
+    relation = constraint.params.get("relation", "=")
+    prefix = bool(constraint.params.get("prefix"))
+    if _holds(interval(whole), [interval(p) for p in parts], relation, prefix):
+        return None
+    # a 元 written for 万元 explains the gap: the unit check reports that, not a wrong sum
+    slipped = [c for c in claims if is_slipped_yuan(c, ctx.money_unit)]
+    if slipped:
+        fixed = {c.id: interval(c, WAN) for c in slipped}
+        if _holds(fixed.get(whole.id, interval(whole)), [fixed.get(p.id, interval(p)) for p in parts], relation, prefix):
+            return None
+    part_sum = sum((p.quantity.base_value for p in parts), Decimal(0))
+    gap = part_sum - whole.quantity.base_value
+    formula = " + ".join(in_unit(p.quantity.base_value, whole) for p in parts) + f" = {in_unit(part_sum, whole)}"
+    code = constraint.params["code"]
+    severity = None
+    if code == "SUM001" and gap < 0:
+        severity = "warning"  # fewer than the total: possibly an unlisted part, still worth a look
+    subject = whole.subject or "总数"
+    return finding(ctx, constraint, claims, stated=whole.text, expected=in_unit(part_sum, whole),
+                   severity=severity, subject=subject, formula=formula,
+                   difference=in_unit(abs(gap), whole))
+
+
+@check("points_total")
+def points_total(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    maxes = [ctx.by_id[i] for i in constraint.claims]
+    expected = Decimal(str(constraint.params.get("expected", 100)))
+    got = total(interval(m) for m in maxes)
+    if got.contains(expected):
+        return None
+    value = sum((m.quantity.value for m in maxes), Decimal(0))
+    return finding(ctx, constraint, maxes, stated=f"{fmt(value)}分", expected=f"{fmt(expected)}分",
+                   subject="各项分值合计", formula=" + ".join(fmt(m.quantity.value) for m in maxes),
+                   difference=f"{fmt(abs(value - expected))}分")
+
+
+@check("balance")
+def balance(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    stated, income, expense = (ctx.by_id[i] for i in constraint.claims)
+    expected = interval(income) - interval(expense)
+    if expected.meets(interval(stated)):
+        return None
+    value = income.quantity.base_value - expense.quantity.base_value
+    gap = stated.quantity.base_value - value
+    unit_of = income  # write the figures in the unit the income is stated in
+    return finding(ctx, constraint, [stated, income, expense], stated=stated.text, expected=in_unit(value, unit_of),
+                   income=income.text, expense=expense.text, difference=in_unit(abs(gap), unit_of),
+                   formula=f"{income.text} − {expense.text} = {in_unit(value, unit_of)}")
+
+
+@check("group_points")
+def group_points(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    """A point budget tree (一级 → 二级 → 三级): every labelled node against its children.
+
+    All broken nodes of one top-level group make one finding: they are one inconsistent tree."""
+    broken, evidence = [], []
+    for node_id, child_ids in constraint.params["tree"]:
+        node = ctx.by_id[node_id]
+        children = [ctx.by_id[c] for c in child_ids]
+        if not children or total(interval(c) for c in children).meets(interval(node)):
+            continue
+        value = sum((c.quantity.value for c in children), Decimal(0))
+        broken.append((node, children, value))
+        evidence += [node, *children]
+    if not broken:
+        return None
+    node, children, value = broken[0]
+    parts = "；".join(
+        f"{ctx.name_of(n)}标注{fmt(n.quantity.value)}分，其下合计{fmt(v)}分（{' + '.join(fmt(c.quantity.value) for c in cs)}）"
+        for n, cs, v in broken)
+    return finding(ctx, constraint, evidence, stated=f"{fmt(node.quantity.value)}分", expected=f"{fmt(value)}分",
+                   subject=ctx.name_of(node), formula=parts,
+                   difference=f"{fmt(abs(value - node.quantity.value))}分")
+
+
+@check("total_score")
+def total_score(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    """The 总分 row: its point value and its score against the items (the funding row included)."""
+    p = constraint.params
+    problems, evidence = [], []
+    for key, items_key, name in (("max", "item_max", "分值"), ("score", "item_score", "得分")):
+        if p.get(key) is None:
+            continue
+        stated = ctx.by_id[p[key]]
+        items = [ctx.by_id[i] for i in p[items_key]]
+        if not items or total(interval(i) for i in items).meets(interval(stated)):
+            continue
+        value = sum((i.quantity.value for i in items), Decimal(0))
+        problems.append((name, stated, value, items))
+        evidence.append(stated)
+    if not problems:
+        return None
+    evidence += [ctx.by_id[i] for i in p.get("related", ())]
+    name, stated, value, items = problems[0]
+    text = "；".join(f"总分{n}填{fmt(s.quantity.value)}，各项{n}合计{fmt(v)}" for n, s, v, _ in problems)
+    return finding(ctx, constraint, evidence, stated=f"{fmt(stated.quantity.value)}分", expected=f"{fmt(value)}分",
+                   subject=f"总分{name}", formula=text, difference=f"{fmt(abs(value - stated.quantity.value))}分")

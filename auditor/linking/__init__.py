@@ -1,0 +1,5 @@
+"""Finders of constraints: each takes the Context and yields Constraints for the graph."""
+
+from auditor.linking import narrative
+
+FINDERS = (narrative.find,)

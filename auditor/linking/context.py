@@ -1,0 +1,125 @@
+"""What every finder needs to look things up: claims by block and row, sentences, table cells."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from functools import cached_property
+
+from auditor.model import Block, Cell, Claim, Constraint, Document, Reading, Span
+from auditor.rules import RuleSet
+
+SENTENCE_ENDS = "。；;！？!?\n"
+FULL_STOP = "。!?！？\n"
+WHITESPACE = re.compile(r"\s+")
+NUMBERING = re.compile(r"^(?:其中[:：]?|\d+[.、．]|[（(][\d一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)+")
+POINTS_IN_LABEL = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[）)]")
+
+
+def squash(text: str) -> str:
+    return WHITESPACE.sub("", text)
+
+
+def label(text: str) -> str:
+    """A row or item label for comparing names: whitespace, numbering and point budgets removed."""
+    text = squash(text)
+    text = NUMBERING.sub("", text)
+    text = POINTS_IN_LABEL.sub("", text)
+    return text.strip("：:，,。")
+
+
+class Context:
+    def __init__(self, document: Document, reading: Reading, rules: RuleSet) -> None:
+        self.doc = document
+        self.text = document.text
+        self.reading = reading
+        self.rules = rules
+        self.claims = reading.claims
+        self.by_id = {c.id: c for c in reading.claims}
+        self.in_block: dict[int, list[Claim]] = defaultdict(list)
+        self.rows: dict[tuple[int, int], list[Claim]] = defaultdict(list)
+        for claim in self.claims:
+            self.in_block[claim.block].append(claim)
+            if claim.cell is not None:
+                self.rows[(claim.block, claim.cell[0])].append(claim)
+
+    # --- text ---------------------------------------------------------------------------------
+    def at(self, span: Span) -> str:
+        return self.text[span.start:span.end]
+
+    def block(self, index: int) -> Block:
+        return self.doc.blocks[index]
+
+    def sentence(self, pos: int, ends: str = SENTENCE_ENDS) -> Span:
+        """The sentence around ``pos`` (within its line)."""
+        pos = max(0, min(pos, len(self.text)))
+        start = pos
+        while start > 0 and self.text[start - 1] not in ends:
+            start -= 1
+        end = pos
+        while end < len(self.text) and self.text[end] not in ends:
+            end += 1
+        return Span(start, min(len(self.text), end + 1))
+
+    def claims_in(self, span: Span, narrative_only: bool = True) -> list[Claim]:
+        return [c for c in self.claims if span.contains(c.span) and (c.cell is None or not narrative_only)]
+
+    @cached_property
+    def narrative(self) -> list[Claim]:
+        return [c for c in self.claims if c.cell is None]
+
+    @cached_property
+    def paragraphs(self) -> list[int]:
+        return [i for i, b in enumerate(self.doc.blocks) if b.kind == "paragraph"]
+
+    # --- tables -------------------------------------------------------------------------------
+    @cached_property
+    def cells(self) -> dict[tuple[int, int, int], Cell]:
+        out = {}
+        for index, block in enumerate(self.doc.blocks):
+            if block.kind == "table":
+                for cell in block.cells:
+                    out[(index, cell.row, cell.col)] = cell
+        return out
+
+    def row_cells(self, block: int, row: int) -> list[Cell]:
+        b = self.doc.blocks[block]
+        return list(b.rows[row]) if row < len(b.rows) else []
+
+    @cached_property
+    def sheets(self) -> list[list[int]]:
+        """Runs of table blocks with no paragraph between them: one logical table each."""
+        runs: list[list[int]] = []
+        previous_table = False
+        for index, block in enumerate(self.doc.blocks):
+            if block.kind == "table":
+                if previous_table:
+                    runs[-1].append(index)
+                else:
+                    runs.append([index])
+                previous_table = True
+            elif squash(self.at(block.span)):
+                previous_table = False
+        return runs
+
+    # --- document-wide facts ------------------------------------------------------------------
+    @cached_property
+    def money_unit(self) -> str:
+        """The money unit the report works in: the most used written money unit."""
+        counts = Counter(c.quantity.unit for c in self.claims if c.quantity.dimension == "money" and c.unit_text)
+        return counts.most_common(1)[0][0] if counts else self.rules["units"].get("report_money_unit", "万元")
+
+    def constraint(self, kind: str, code: str, claims: list[Claim] | tuple[Claim, ...], origin: str,
+                   spans: tuple[Span, ...] = (), **params: object) -> Constraint:
+        ids = tuple(c.id for c in claims)
+        key = ",".join(map(str, ids)) or ",".join(f"{s.start}-{s.end}" for s in spans)
+        return Constraint(id=f"{code}:{key}", kind=kind, claims=ids, params={"code": code, **params},
+                          origin=origin, spans=spans)
+
+    def name_of(self, claim: Claim) -> str:
+        """What a figure belongs to, for messages: its cell's label, else its subject."""
+        if claim.cell is not None:
+            cell = self.cells.get((claim.block, *claim.cell))
+            if cell is not None and label(cell.text):
+                return label(cell.text)
+        return claim.subject

@@ -1,0 +1,289 @@
+"""Constraints from narrative patterns: 其中/包括 part lists, 占…% shares, execution and completion
+rates, section point budgets and scores, the income/expense/balance identity, budget adjustments,
+full marks next to a shortfall, grade bands."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from auditor.linking.context import Context, squash
+from auditor.model import Claim, Constraint, Span
+
+SUMMABLE = ("money", "people", "count")
+PART_CUE = re.compile(r"其中|包括")
+EXECUTION_CUES = ("执行率", "完成预算", "预算执行", "完成率", "完成")
+TOTAL_SCORE_CUES = ("综合得分", "总分", "总体得分", "自评得分", "评价得分", "绩效评价得分", "得分")
+GRADE = re.compile(r"(?:等级|等次|评价结果)\s*(?:为|是|：|:)?\s*[“\"「]?(优秀|优|良好|良|中等|中|合格|差|不合格)")
+OPEN_PARENS, CLOSE_PARENS = "（(", "）)"
+
+
+def left_text(ctx: Context, claim: Claim) -> str:
+    return squash(ctx.at(claim.context)) if claim.context else ""
+
+
+def summable(claim: Claim) -> bool:
+    return claim.quantity.dimension in SUMMABLE and claim.role not in ("rate",) and claim.quantity.comparator == "="
+
+
+def common_run(a: str, b: str) -> int:
+    """Length of the longest common substring (short strings: plain dynamic programming)."""
+    best = 0
+    previous = [0] * (len(b) + 1)
+    for ca in a:
+        current = [0] * (len(b) + 1)
+        for j, cb in enumerate(b, 1):
+            if ca == cb:
+                current[j] = previous[j - 1] + 1
+                best = max(best, current[j])
+        previous = current
+    return best
+
+
+class PartLists:
+    """其中/包括 lists: each total with the parts listed after it."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.groups: list[tuple[Claim, list[Claim]]] = []
+        for block in ctx.paragraphs:
+            self._block(block)
+        self.total_of = {p.id: total for total, parts in self.groups for p in parts}
+
+    def _block(self, index: int) -> None:
+        ctx = self.ctx
+        span = ctx.block(index).span
+        claims = [c for c in ctx.in_block[index] if c.cell is None and summable(c)]
+        cues = [m.start() for m in PART_CUE.finditer(ctx.text, span.start, span.end)]
+        for n, pos in enumerate(cues):
+            totals = self._totals(index, pos, claims)
+            if not totals:
+                continue
+            end = self._parts_end(pos, span, cues[n + 1] if n + 1 < len(cues) else None, claims, len(totals) > 1)
+            parts = [c for c in claims if pos < c.span.start and c.span.end <= end]
+            if not parts and not squash(ctx.text[pos:span.end]).strip("其中包括：:"):
+                parts = self._following_paragraphs(index, totals[0])
+            self._assign(totals, parts)
+
+    def _totals(self, index: int, pos: int, claims: list[Claim]) -> list[Claim]:
+        ctx = self.ctx
+        sentence = ctx.sentence(pos, "。；;！？!?\n")
+        before = squash(ctx.text[sentence.start:pos]).strip("，,：:（(")
+        if before:
+            # 其中 inside a sentence: the total is the figure just before it, in the same sentence
+            previous = [c for c in claims if sentence.start <= c.span.start and c.span.end <= pos]
+            return previous[-1:]
+        if sentence.start == 0 or ctx.text[sentence.start - 1] == "\n":
+            return []
+        lead = ctx.sentence(sentence.start - 2, "。！？!?\n")
+        return [c for c in claims if lead.start <= c.span.start and c.span.end <= sentence.start]
+
+    def _parts_end(self, pos: int, span: Span, next_cue: int | None, claims: list[Claim], multi: bool) -> int:
+        ctx = self.ctx
+        text = ctx.text
+        # 其中 inside parentheses: the list ends at the closing parenthesis
+        opened = max(text.rfind(p, span.start, pos) for p in OPEN_PARENS)
+        closed = max(text.rfind(p, span.start, pos) for p in CLOSE_PARENS)
+        if opened > closed:
+            close = min((i for i in (text.find(p, pos, span.end) for p in CLOSE_PARENS) if i >= 0), default=-1)
+            if close >= 0:
+                return close
+        end = span.end if multi else ctx.sentence(pos, "。！？!?\n").end
+        if next_cue is not None and next_cue < end:
+            # the next list's total is the figure just before the next 其中: our list ends before it
+            before_next = [c for c in claims if c.span.end <= next_cue]
+            end = min(end, before_next[-1].context.start if before_next and before_next[-1].context else next_cue)
+        return end
+
+    def _following_paragraphs(self, index: int, total: Claim) -> list[Claim]:
+        """‘…其中：’ closing a paragraph: the parts open the following paragraphs."""
+        ctx = self.ctx
+        parts = []
+        for following in ctx.paragraphs:
+            if following <= index:
+                continue
+            span = ctx.block(following).span
+            first = next((c for c in ctx.in_block[following] if c.cell is None and summable(c)), None)
+            if first is None or first.span.start - span.start > 20 or first.quantity.dimension != total.quantity.dimension:
+                break
+            parts.append(first)
+        return parts
+
+    def _assign(self, totals: list[Claim], parts: list[Claim]) -> None:
+        if len(totals) == 1:
+            same = [p for p in parts if p.quantity.dimension == totals[0].quantity.dimension]
+            if same:
+                self.groups.append((totals[0], same))
+            return
+        assigned: dict[int, list[Claim]] = {t.id: [] for t in totals}
+        for part in parts:
+            candidates = [t for t in totals if t.quantity.dimension == part.quantity.dimension]
+            if not candidates:
+                continue
+            best = max(candidates, key=lambda t: common_run(t.subject, part.subject))
+            if len(candidates) == 1 or common_run(best.subject, part.subject) >= 2:
+                assigned[best.id].append(part)
+        for total in totals:
+            if len(assigned[total.id]) >= 2:
+                self.groups.append((total, assigned[total.id]))
+
+
+def part_sums(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
+    for total, parts in lists.groups:
+        relation = "=" if len(parts) > 1 else ">="
+        yield ctx.constraint("sum", "SUM001", [total, *parts], "narrative", relation=relation, prefix=len(parts) > 2)
+
+
+def shares(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
+    """人员经费337.65万元，占74.74%: the part over its total."""
+    for claim in ctx.narrative:
+        if claim.quantity.dimension != "percent" or "占" not in left_text(ctx, claim):
+            continue
+        sentence = ctx.sentence(claim.span.start, "。！？!?\n")
+        before = [c for c in ctx.claims_in(Span(sentence.start, claim.span.start)) if summable(c)]
+        if not before:
+            continue
+        part = before[-1]
+        total = lists.total_of.get(part.id)
+        if total is None:
+            named = re.search(r"占(.+?)的?$", left_text(ctx, claim))
+            if named:
+                name = named.group(1).rstrip("的").lstrip("总")
+                candidates = [c for c in ctx.narrative if c.span.end <= part.span.start and summable(c)
+                              and c.quantity.dimension == part.quantity.dimension and name and c.subject.endswith(name)]
+                total = candidates[-1] if candidates else None
+        if total is not None and total.id != part.id:
+            yield ctx.constraint("ratio", "RAT002", [claim, part, total], "narrative", denominators=1)
+
+
+def rates(ctx: Context) -> Iterator[Constraint]:
+    """执行率/完成…%: recomputed from the executed (or achieved) figure over the budget (or target)."""
+    for claim in ctx.narrative:
+        left = left_text(ctx, claim)
+        if claim.quantity.dimension != "percent" or not any(cue in left for cue in EXECUTION_CUES):
+            continue
+        if "占" in left or "增" in left:
+            continue
+        sentence = ctx.sentence(claim.span.start, "。！？!?\n")
+        window_start = sentence.start
+        if squash(ctx.text[sentence.start:claim.span.start]).strip("，,").startswith(("全年", "预算执行率", "执行率")) \
+                or not [c for c in ctx.claims_in(Span(sentence.start, claim.span.start)) if summable(c)]:
+            block_start = ctx.block(claim.block).span.start if claim.block >= 0 else 0
+            if sentence.start > block_start:
+                window_start = ctx.sentence(sentence.start - 2, "。！？!?\n").start
+        window = [c for c in ctx.claims_in(Span(window_start, claim.span.start)) if summable(c)]
+        if not window:
+            continue
+        dimension = window[-1].quantity.dimension
+        window = [c for c in window if c.quantity.dimension == dimension]
+        denominators = [c for c in window if c.role == "adjusted_budget"][-1:]
+        if not denominators:
+            base = [c for c in window if c.role in ("budget", "target")][-1:]
+            denominators = base + ([c for c in window if c.role == "addition"] if base else [])
+        numerators = [c for c in window if c.role in ("executed", "actual") and c not in denominators]
+        if not numerators:
+            others = [c for c in window if c not in denominators]
+            numerators = others if len(others) == 1 else []
+        if not denominators or not numerators:
+            continue
+        code = "RAT001" if dimension == "money" and any(c.role != "target" for c in denominators) else "RAT003"
+        yield ctx.constraint("ratio", code, [claim, numerators[-1], *denominators], "narrative",
+                             denominators=len(denominators))
+
+
+def section_scores(ctx: Context) -> Iterator[Constraint]:
+    """Headings ‘N、指标（10分）’ with the score given below them; inline ‘(分值20分，自评得分19.84分)’."""
+    sections: list[tuple[Claim, Claim]] = []
+    current_max: Claim | None = None
+    for index in ctx.paragraphs:
+        span = ctx.block(index).span
+        line = squash(ctx.at(span))
+        claims = [c for c in ctx.in_block[index] if c.cell is None]
+        maxes = [c for c in claims if c.role == "max" and c.quantity.dimension == "points"]
+        scores = [c for c in claims if c.role == "score" and c.quantity.dimension == "points"]
+        for m in maxes:
+            inline = [s for s in scores if s.span.start > m.span.start
+                      and ")" not in ctx.text[m.span.end:s.span.start] and "）" not in ctx.text[m.span.end:s.span.start]]
+            if inline:
+                yield ctx.constraint("score_cap", "CAP001", [inline[0], m], "narrative")
+        if maxes and len(line) <= 40 and not scores:
+            current_max = maxes[-1]
+            continue
+        if maxes or len(line) <= 40:
+            current_max = None  # another heading, or a paragraph with its own point values
+            continue
+        if current_max is not None and scores:
+            sections.append((scores[0], current_max))
+            yield ctx.constraint("score_cap", "CAP001", [scores[0], current_max], "narrative")
+            current_max = None
+    if len(sections) >= 3:
+        last = sections[-1][0]
+        totals = [c for c in ctx.narrative if c.span.start > last.span.start and c.role == "score"
+                  and any(cue in c.subject for cue in ("综合得分", "总分", "总体得分"))]
+        if totals:
+            yield ctx.constraint("sum", "SUM003", [totals[0], *(s for s, _ in sections)], "narrative", relation="=")
+            if all(m.quantity.value for _, m in sections):
+                yield ctx.constraint("points_total", "SUM002", [m for _, m in sections], "narrative", expected=100)
+
+
+def balance(ctx: Context) -> Iterator[Constraint]:
+    """收入 − 支出 = 结转结余, each figure the first of its kind in the paragraphs before the balance."""
+    for claim in ctx.narrative:
+        if claim.role != "balance" or claim.quantity.dimension != "money":
+            continue
+        earlier = [c for c in ctx.narrative if c.span.end <= claim.span.start and c.quantity.dimension == "money"
+                   and claim.block - 8 <= c.block and (c.year is None or claim.year is None or c.year == claim.year)]
+        income = next((c for c in earlier if "收入" in c.subject), None)
+        expense = next((c for c in earlier if "支出" in c.subject and c.span.start > (income.span.start if income else -1)), None)
+        if income and expense:
+            yield ctx.constraint("balance", "SUM004", [claim, income, expense], "narrative")
+
+
+def budget_adjustment(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
+    """年初预算 + 追加 = 调整后预算 (narrative figures of the same year, none of them a listed part)."""
+    for claim in ctx.narrative:
+        if claim.role != "adjusted_budget" or "调整" not in left_text(ctx, claim):
+            continue
+        same_year = lambda c: c.year is None or claim.year is None or c.year == claim.year  # noqa: E731
+        candidates = [c for c in ctx.narrative if c.quantity.dimension == "money" and c.id not in lists.total_of
+                      and same_year(c) and c.span.end <= claim.span.start]
+        base = next((c for c in candidates if c.role == "budget" and "年初" in squash(ctx.text[c.context.start - 6:c.span.start])), None)
+        additions = [c for c in candidates if c.role == "addition" and (base is None or c.span.start > base.span.start)]
+        if base and additions:
+            yield ctx.constraint("sum", "SUM005", [claim, base, *additions], "narrative", relation="=")
+
+
+def full_marks(ctx: Context) -> Iterator[Constraint]:
+    """A full total score in a paragraph that states an execution rate below 100%."""
+    for claim in ctx.narrative:
+        if claim.role != "score" or claim.quantity.value != 100 or not any(c in left_text(ctx, claim) for c in TOTAL_SCORE_CUES):
+            continue
+        for rate in ctx.in_block[claim.block]:
+            if rate.cell is None and rate.quantity.dimension == "percent" and rate.quantity.high < 100 \
+                    and any(cue in left_text(ctx, rate) for cue in ("执行率", "完成预算", "预算执行")):
+                yield ctx.constraint("full_score", "SCO005", [claim, rate], "narrative")
+                break
+
+
+def grades(ctx: Context) -> Iterator[Constraint]:
+    for claim in ctx.narrative:
+        if claim.role != "score" or not any(c in left_text(ctx, claim) for c in TOTAL_SCORE_CUES):
+            continue
+        sentence = ctx.sentence(claim.span.start, "。！？!?\n")
+        tail = ctx.sentence(sentence.end + 1, "。！？!?\n") if sentence.end < len(ctx.text) else sentence
+        m = GRADE.search(ctx.text, claim.span.end, max(sentence.end, tail.end))
+        if m:
+            yield ctx.constraint("grade", "SCO004", [claim], "narrative", spans=(Span(m.start(1), m.end(1)),),
+                                 grade=m.group(1))
+
+
+def find(ctx: Context) -> Iterator[Constraint]:
+    lists = PartLists(ctx)
+    yield from part_sums(ctx, lists)
+    yield from shares(ctx, lists)
+    yield from rates(ctx)
+    yield from section_scores(ctx)
+    yield from balance(ctx)
+    yield from budget_adjustment(ctx, lists)
+    yield from full_marks(ctx)
+    yield from grades(ctx)

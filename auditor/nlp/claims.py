@@ -1,0 +1,309 @@
+"""read: every numeric claim of a document, with what it measures and the role it plays.
+
+Narrative figures take their meaning from the words before them in their clause; table figures
+from their cell's column headers (role, unit, year) and row labels (subject).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from decimal import Decimal
+
+from auditor.model import Block, Cell, Claim, Document, Quantity, Reading, Span, TimeMention
+from auditor.nlp.numbers import Figure, UnitLexicon, find_figures, normalise
+from auditor.nlp.segment import Tokens
+from auditor.rules import RuleSet
+
+CLAUSE_BREAKS = set("，,。；;！？!?\n\t：:、（(（")
+SENTENCE_BREAKS = set("。；;！？!?\n")
+INFINITY = Decimal("Infinity")
+YEAR_IN_HEADER = re.compile(r"((?:19|20)\d\d)\s*年")
+WHITESPACE = re.compile(r"\s+")
+MAX_LEFT = 40
+TRAILING_PARTICLES = re.compile(r"[为是达的了约共计有]+$")
+LEADING_NUMBERING = re.compile(r"^(?:\d+[.、．]|[（(][\d一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)+")
+
+KIND_BY_DIMENSION = {"money": "money", "percent": "rate", "points_pct": "rate", "people": "people",
+                     "count": "count", "area": "area", "duration": "count"}
+
+
+def squash(text: str) -> str:
+    return WHITESPACE.sub("", text)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    units: UnitLexicon
+    header_roles: tuple[tuple[str, str], ...]
+    header_units: tuple[tuple[str, str], ...]
+    cues: tuple[tuple[str, str], ...]
+    lead_stop: frozenset[str]
+    trail_stop: frozenset[str]
+
+    @classmethod
+    def from_rules(cls, rules: RuleSet) -> Lexicon:
+        lex = rules["lexicon"]
+        by_length = lambda pairs: tuple(sorted(pairs, key=lambda p: len(p[0]), reverse=True))  # noqa: E731
+        cues = [(cue, role) for role, words in lex.get("narrative_roles", {}).items() for cue in words]
+        return cls(
+            units=UnitLexicon(rules["units"]),
+            header_roles=by_length(lex.get("header_roles", {}).items()),
+            header_units=by_length(lex.get("header_units", {}).items()),
+            cues=by_length(cues),
+            lead_stop=frozenset(lex.get("subject_lead_stop", ())),
+            trail_stop=frozenset(lex.get("subject_trail_stop", ())),
+        )
+
+
+_LEXICONS: dict[int, Lexicon] = {}
+
+
+def lexicon(rules: RuleSet) -> Lexicon:
+    key = id(rules.data)
+    if key not in _LEXICONS:
+        _LEXICONS.clear()
+        _LEXICONS[key] = Lexicon.from_rules(rules)
+    return _LEXICONS[key]
+
+
+def quantity(figure: Figure, unit_text: str, lex: UnitLexicon) -> Quantity:
+    unit = lex.units.get(unit_text) if unit_text else None
+    exact = bool(unit and unit.exact and figure.decimals == 0)
+    half = Decimal(0) if exact else Decimal(5) / Decimal(10) ** (figure.decimals + 1)
+    low, high = figure.value - half, (figure.high if figure.high is not None else figure.value) + half
+    if figure.comparator in (">=", ">"):
+        high = INFINITY
+    elif figure.comparator in ("<=", "<"):
+        low = -INFINITY
+    return Quantity(
+        value=figure.value, unit=unit_text, low=low, high=high,
+        dimension=unit.dimension if unit else "", factor=unit.factor if unit else Decimal(1),
+        comparator=figure.comparator, decimals=figure.decimals,
+    )
+
+
+class Reader:
+    def __init__(self, document: Document, rules: RuleSet) -> None:
+        self.doc = document
+        self.text = document.text
+        self.lex = lexicon(rules)
+        self.block_starts = [b.span.start for b in document.blocks]
+        self._tokens: Tokens | None = None
+
+    @property
+    def tokens(self) -> Tokens:
+        if self._tokens is None:
+            self._tokens = Tokens(self.text)
+        return self._tokens
+
+    def block_of(self, pos: int) -> tuple[int, Block | None]:
+        i = bisect_right(self.block_starts, pos) - 1
+        if i >= 0 and self.doc.blocks[i].span.start <= pos < max(self.doc.blocks[i].span.end, pos + 1):
+            return i, self.doc.blocks[i]
+        return -1, None
+
+    @staticmethod
+    def cell_of(block: Block | None, start: int, end: int) -> Cell | None:
+        if block is None or block.kind != "table":
+            return None
+        for cell in block.cells:
+            if cell.span.start <= start and end <= cell.span.end and len(cell.span):
+                return cell
+        return None
+
+    # --- narrative ------------------------------------------------------------------------
+    def clause_start(self, pos: int, floor: int) -> int:
+        i = pos
+        limit = max(floor, pos - MAX_LEFT)
+        while i > limit and self.text[i - 1] not in CLAUSE_BREAKS:
+            i -= 1
+        return i
+
+    def subject(self, start: int, end: int) -> str:
+        words = [w for w in self.tokens.between(start, end) if w[2].strip()]
+        while words and (words[0][2] in self.lex.lead_stop or YEAR_IN_HEADER.match(words[0][2] + "年")
+                         and words[0][2].isdigit()):
+            words.pop(0)
+        while words and words[-1][2] in self.lex.trail_stop:
+            words.pop()
+        if not words:
+            return ""
+        subject = squash(self.text[words[0][0]:words[-1][1]]).strip("“”\"'《》")
+        return LEADING_NUMBERING.sub("", TRAILING_PARTICLES.sub("", subject))
+
+    def narrative_role(self, left: str, unit_dim: str, in_parens: bool) -> str:
+        best, best_end = "", -1
+        for cue, role in self.lex.cues:
+            at = left.rfind(cue)
+            if at >= 0 and at + len(cue) > best_end:
+                best, best_end = role, at + len(cue)
+        if best == "budget" and any(cue in left for cue in ("追加", "调增")):
+            best = "addition"  # 追加预算安排: an addition to the budget, not the budget
+        if unit_dim == "points":
+            if in_parens and best not in ("score",):
+                return "max"
+            return best if best in ("score", "max") else "score"
+        if unit_dim == "percent" and best not in ("rate",):
+            return "rate"
+        if best == "rate" and unit_dim not in ("percent", "points_pct", ""):
+            # 完成1126人: a completed amount, not a rate
+            return "actual"
+        return best or "value"
+
+    # --- tables ---------------------------------------------------------------------------
+    def header_role(self, header: str) -> str:
+        for key, role in self.lex.header_roles:
+            if key in header:
+                return role
+        return ""
+
+    def header_unit(self, headers: tuple[str, ...]) -> str:
+        for header in reversed(headers):
+            for key, unit in self.lex.header_units:
+                if key in header:
+                    return unit
+        return ""
+
+    def table_subject(self, cell: Cell, block: Block) -> str:
+        for label in reversed(cell.row_header):
+            label = squash(label)
+            if label and not re.fullmatch(r"[\d.%\s]*", label):
+                return re.sub(r"^(?:其中[:：]?|\d+[.、．]|[一二三四五六七八九十]+、)", "", label)
+        return ""
+
+    def read(self) -> Reading:
+        norm = normalise(self.text)
+        claims: list[Claim] = []
+        times: list[TimeMention] = []
+        previous_end = 0
+        for fig in find_figures(self.text, self.lex.units, norm):
+            block_index, block = self.block_of(fig.number_start)
+            if fig.tag != "figure":
+                if fig.tag in ("year", "docno", "date") and fig.end - fig.start >= 1:
+                    mention = self._time(fig, block_index)
+                    if mention:
+                        times.append(mention)
+                previous_end = fig.end
+                continue
+            cell = self.cell_of(block, fig.number_start, fig.number_end)
+            claim = (self._table_claim(fig, block, block_index, cell, len(claims)) if cell
+                     else self._narrative_claim(fig, block_index, previous_end, len(claims)))
+            claims.append(claim)
+            previous_end = fig.end
+        report_year = report_year_of(self.text, times)
+        return Reading(tuple(claims), tuple(times), report_year, title_of(self.doc))
+
+    def _time(self, fig: Figure, block_index: int) -> TimeMention | None:
+        if fig.tag == "year" or (fig.tag == "docno" and 1900 <= fig.value <= 2100):
+            end = fig.number_end
+            follow = self.text[end:end + 3].lstrip(" ")
+            kind = fig.tag
+            if follow.startswith("年度"):
+                end = self.text.index("年度", end) + 2
+            elif follow.startswith("年"):
+                end = self.text.index("年", end) + 1
+            return TimeMention(int(fig.value), Span(fig.number_start, end), self.text[fig.number_start:end], kind,
+                               block_index)
+        return None
+
+    def _narrative_claim(self, fig: Figure, block_index: int, previous_end: int, cid: int) -> Claim:
+        start = self.clause_start(fig.start, previous_end)
+        in_parens = start > 0 and self.text[start - 1] in "(（"
+        subject_start, subject_end = start, fig.start
+        if in_parens and start == fig.start:
+            subject_end = start - 1
+            subject_start = self.clause_start(subject_end, max(0, subject_end - MAX_LEFT))
+        left = squash(self.text[subject_start:fig.start])
+        unit_text = fig.unit.text if fig.unit else ""
+        q = quantity(fig, unit_text, self.lex.units)
+        role = self.narrative_role(left, q.dimension, in_parens)
+        return Claim(
+            id=cid, quantity=q, span=Span(fig.start, fig.end), text=self.text[fig.start:fig.end],
+            kind=kind_of(q.dimension, role), role=role, subject=self.subject(subject_start, subject_end),
+            year=self._year_before(fig.start), block=block_index, cell=None, unit_text=fig.unit_text,
+            context=Span(subject_start, fig.end),
+        )
+
+    def _year_before(self, pos: int) -> int | None:
+        i = pos
+        while i > 0 and self.text[i - 1] not in SENTENCE_BREAKS and pos - i < 80:
+            i -= 1
+        found = YEAR_IN_HEADER.findall(normalise(self.text[i:pos]))
+        return int(found[-1]) if found else None
+
+    def _table_claim(self, fig: Figure, block: Block, block_index: int, cell: Cell, cid: int) -> Claim:
+        headers = tuple(squash(h) for h in cell.header_path)
+        role = self.header_role(headers[-1]) if headers else ""
+        if not role:
+            for h in reversed(headers):
+                role = self.header_role(h)
+                if role:
+                    break
+        unit_text = fig.unit.text if fig.unit else ""
+        whole_cell = squash(cell.text) == squash(self.text[fig.start:fig.end])
+        if not unit_text and whole_cell:
+            unit_text = self.header_unit(headers)
+        q = quantity(fig, unit_text, self.lex.units)
+        if not whole_cell and role in ("", "target", "actual"):
+            role = role or "value"
+        year = None
+        for h in headers:
+            found = YEAR_IN_HEADER.search(h)
+            if found:
+                year = int(found.group(1))
+        return Claim(
+            id=cid, quantity=q, span=Span(fig.start, fig.end), text=self.text[fig.start:fig.end],
+            kind=kind_of(q.dimension, role), role=role or "value", subject=self.table_subject(cell, block),
+            year=year, block=block_index, cell=(cell.row, cell.col), unit_text=fig.unit_text, context=cell.span,
+        )
+
+
+def kind_of(dimension: str, role: str) -> str:
+    if dimension == "points":
+        return "max_score" if role == "max" else "score"
+    if role == "rate":
+        return "rate"
+    if role in ("max",):
+        return "max_score"
+    if role == "score":
+        return "score"
+    return KIND_BY_DIMENSION.get(dimension, "other")
+
+
+def report_year_of(text: str, times: list[TimeMention]) -> int | None:
+    """The year the report is about: a year in its title lines, else the most cited 'N年度'."""
+    head_end = 0
+    lines = 0
+    while lines < 6 and head_end < len(text):
+        nl = text.find("\n", head_end)
+        head_end = len(text) if nl < 0 else nl + 1
+        if text[head_end - 1:head_end].strip() or True:
+            lines += 1
+    title_years = [t for t in times if t.span.start < head_end and t.kind == "year"
+                   and ("年度" in t.text or "报告" in text[t.span.end:t.span.end + 30])]
+    if title_years:
+        return title_years[0].year
+    counts: dict[int, int] = {}
+    for t in times:
+        if t.kind == "year" and t.text.endswith("年度"):
+            counts[t.year] = counts.get(t.year, 0) + 1
+    if not counts:
+        for t in times:
+            if t.kind == "year":
+                counts[t.year] = counts.get(t.year, 0) + 1
+    return max(counts, key=lambda y: (counts[y], y)) if counts else None
+
+
+def title_of(document: Document) -> str:
+    for block in document.blocks[:8]:
+        if block.kind == "paragraph":
+            line = squash(document.at(block.span))
+            if "报告" in line or "说明" in line or "自评" in line:
+                return line[:80]
+    return ""
+
+
+def read(document: Document, rules: RuleSet) -> Reading:
+    return Reader(document, rules).read()

@@ -1,0 +1,271 @@
+"""Find the figures in a text: numbers with magnitude, unit, comparator and range.
+
+Works on a 1:1 normalised copy of the text (full-width digits and signs mapped to ASCII, same
+length), so every offset found is an offset into the original text. Numbers that are not claims
+(years, dates, phone numbers, document numbers, list numbering) are tagged, not dropped, so the
+year check can use them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+import regex
+
+FULLWIDTH = str.maketrans({
+    **{chr(0xFF10 + i): str(i) for i in range(10)},
+    "．": ".", "％": "%", "＜": "<", "＞": ">", "＝": "=", "～": "~", "－": "-", "，": "，",
+})
+
+ARABIC = regex.compile(r"(?<![0-9.])(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?(?![0-9])")
+CHINESE = regex.compile(r"[零〇一二两三四五六七八九十百千万]+")
+PERCENT_WORD = "百分之"
+PREFIX_COMPARATORS = (
+    ("不低于", ">="), ("不少于", ">="), ("不小于", ">="), ("大于等于", ">="), ("不超过", "<="),
+    ("不高于", "<="), ("不大于", "<="), ("小于等于", "<="), ("大于", ">"), ("高于", ">"),
+    ("超过", ">"), ("小于", "<"), ("低于", "<"), ("≥", ">="), ("≤", "<="), (">=", ">="),
+    ("<=", "<="), (">", ">"), ("<", "<"), ("约", "~"),
+)
+SUFFIX_COMPARATORS = (("及以上", ">="), ("以上", ">="), ("及以下", "<="), ("以下", "<="), ("以内", "<="),
+                      ("左右", "~"))
+RANGE_DASHES = "-~—–至到"
+SPACES = " \u00a0\u3000"
+ORDINAL_BEFORE = ("附件", "附表", "表", "图", "第", "目标完成", "序号", "No.", "NO.")
+PHONE_CUES = ("电话", "手机", "传真", "热线", "联系方式")
+NUMBERING_AFTER = ".、)）"
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    text: str
+    dimension: str
+    factor: Decimal
+    exact: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    start: int  # whole figure: comparator, number, unit
+    end: int
+    number_start: int
+    number_end: int
+    value: Decimal
+    decimals: int
+    unit: Unit | None
+    unit_text: str  # as written, doubled units included
+    comparator: str = "="
+    high: Decimal | None = None  # upper end of a range
+    tag: str = "figure"  # figure, year, date, phone, docno, numbering
+
+
+class UnitLexicon:
+    def __init__(self, table: dict) -> None:
+        self.units = {
+            text: Unit(text, spec.get("dimension", ""), Decimal(str(spec.get("factor", 1))), bool(spec.get("exact")))
+            for text, spec in table.get("units", {}).items()
+        }
+        self.by_length = sorted(self.units, key=len, reverse=True)
+        self.numeral_units = tuple(sorted(table.get("numeral_units", ()), key=len, reverse=True))
+        self.money_unit = table.get("report_money_unit", "万元")
+
+    def match(self, text: str, pos: int) -> Unit | None:
+        for unit in self.by_length:
+            if text.startswith(unit, pos):
+                return self.units[unit]
+        return None
+
+
+def normalise(text: str) -> str:
+    return text.translate(FULLWIDTH)
+
+
+def to_decimal(digits: str) -> tuple[Decimal, int]:
+    digits = digits.replace(",", "")
+    value = Decimal(digits)
+    decimals = len(digits.split(".", 1)[1]) if "." in digits else 0
+    return value, decimals
+
+
+@lru_cache(maxsize=4096)
+def chinese_value(numeral: str) -> Decimal | None:
+    import cn2an  # imported lazily: only reports with Chinese numerals pay for it
+
+    try:
+        return Decimal(str(cn2an.cn2an(numeral, "smart")))
+    except (ValueError, KeyError, InvalidOperation, TypeError):
+        return None
+
+
+def skip_spaces(text: str, pos: int, limit: int = 2) -> int:
+    end = pos
+    while end < len(text) and end - pos < limit and text[end] in SPACES:
+        end += 1
+    return end
+
+
+def _prefix_comparator(text: str, start: int) -> tuple[str, int]:
+    pos = start
+    while pos > 0 and text[pos - 1] in SPACES and start - pos < 2:
+        pos -= 1
+    for word, comparator in PREFIX_COMPARATORS:
+        if text.startswith(word, pos - len(word)) and pos - len(word) >= 0:
+            return comparator, pos - len(word)
+    return "=", start
+
+
+def _line_start(text: str, pos: int) -> bool:
+    """Only whitespace or a clause break between ``pos`` and the start of its line/clause."""
+    i = pos - 1
+    while i >= 0 and text[i] in " \t\u3000\u00a0":
+        i -= 1
+    return i < 0 or text[i] in "\n\r。；;：:"
+
+
+def classify(text: str, start: int, end: int, value: Decimal, decimals: int, unit: Unit | None) -> str:
+    """Tag numbers that are not claims. ``text`` is normalised; [start, end) is the bare number."""
+    after = text[skip_spaces(text, end):skip_spaces(text, end) + 2]
+    before = text[max(0, start - 6):start]
+    integer = decimals == 0 and "," not in text[start:end]
+    digits = end - start
+    if integer and digits == 4 and 1900 <= value <= 2100:
+        if after[:1] in ("年", "-", "/") or (after[:1] == "." and text[end + 1:end + 2].isdigit()):
+            return "year"
+        if before[-1:] in "〔[（(【" and after[:1] in "〕]）)】":
+            return "docno"
+    if integer and after[:1] in ("月", "日", "号") and unit is None:
+        if after[:1] == "号" and "〕" not in before and "]" not in before and value > 31:
+            return "docno"
+        return "date" if after[:1] != "号" else "docno"
+    if integer and before[-1:] in "〕]】" and after[:1] == "号":
+        return "docno"
+    if integer and unit is None:
+        if digits == 11 and text[start] == "1" or digits >= 7 and any(c in before for c in PHONE_CUES):
+            return "phone"
+        if any(c in text[max(0, start - 8):start] for c in PHONE_CUES) and digits >= 5:
+            return "phone"
+        if before.endswith(ORDINAL_BEFORE):
+            return "numbering"
+        if after[:1] in NUMBERING_AFTER and not text[end + 1:end + 2].isdigit() and value < 100:
+            if _line_start(text, start) or after[:1] == "、":
+                return "numbering"
+        if before[-1:] in "(（【" and after[:1] in ")）】":
+            return "numbering"
+        if after[:1] in ("：", ":") and value < 100 and _line_start(text, start):
+            return "numbering"
+    return "figure"
+
+
+def _unit_after(text: str, lexicon: UnitLexicon, pos: int) -> tuple[Unit | None, int, str]:
+    """The unit starting at ``pos`` (after up to two spaces), its end, and its written form."""
+    at = skip_spaces(text, pos)
+    comparator_gap = ""
+    if text[at:at + 1] in ("余", "多"):  # 30余次: more than 30
+        comparator_gap = text[at]
+        at += 1
+    unit = lexicon.match(text, at)
+    if unit is None:
+        return None, pos, comparator_gap
+    end = at + len(unit.text)
+    # 月 after 个 is a duration, after a bare number a date: handled by the lexicon's 个月.
+    if unit.text == "万" or unit.text == "亿":
+        follow = lexicon.match(text, end)
+        if follow is not None and follow.text not in ("万", "亿"):
+            combined = lexicon.units.get(unit.text + follow.text)
+            if combined:
+                unit, end = combined, end + len(follow.text)
+    written_end = end
+    # A doubled unit (万元元, %%) is kept as written: the unit check reports it.
+    if text.startswith(unit.text, end):
+        written_end = end + len(unit.text)
+    elif unit.text.endswith("元") and text.startswith("元", end):
+        written_end = end + 1
+    return unit, written_end, comparator_gap
+
+
+def find_figures(original: str, lexicon: UnitLexicon, text: str | None = None) -> list[Figure]:
+    """Every figure in ``original``, in order. ``text`` may pass a precomputed normalise(original)."""
+    text = normalise(original) if text is None else text
+    figures: list[Figure] = []
+    consumed = 0
+    for m in ARABIC.finditer(text):
+        if m.start() < consumed:
+            continue
+        if m.start() > 0 and (text[m.start() - 1].isascii() and text[m.start() - 1].isalpha()):
+            continue  # part of a code such as APP2, G20
+        if m.end() < len(text) and text[m.end()].isascii() and text[m.end()].isalpha() and text[m.end()] not in "%":
+            continue
+        value, decimals = to_decimal(m.group())
+        figure = _complete(text, lexicon, m.start(), m.end(), value, decimals)
+        figures.append(figure)
+        consumed = figure.end
+    figures.extend(_chinese_figures(text, lexicon, figures))
+    figures.sort(key=lambda f: f.start)
+    return figures
+
+
+def _complete(text: str, lexicon: UnitLexicon, start: int, end: int, value: Decimal, decimals: int) -> Figure:
+    unit, unit_end, gap = _unit_after(text, lexicon, end)
+    comparator, fig_start = _prefix_comparator(text, start)
+    if gap:
+        comparator = ">"
+    figure_end = unit_end if unit else end
+    unit_text = text[skip_spaces(text, end):unit_end].lstrip("余多") if unit else ""
+    high = None
+    # Range: 10%-20%, 10-20%, 10～20万元
+    dash_at = skip_spaces(text, figure_end)
+    if text[dash_at:dash_at + 1] and text[dash_at] in RANGE_DASHES:
+        second = ARABIC.match(text, skip_spaces(text, dash_at + 1))
+        if second:
+            v2, d2 = to_decimal(second.group())
+            unit2, unit2_end, _ = _unit_after(text, lexicon, second.end())
+            if (unit2 is not None and (unit is None or unit2.text == unit.text)) or (unit2 is None and unit is not None):
+                if unit is None:
+                    unit, unit_text = unit2, text[skip_spaces(text, second.end()):unit2_end]
+                high = v2
+                decimals = max(decimals, d2)
+                comparator = "range"
+                figure_end = unit2_end if unit2 else second.end()
+    for word, comp in SUFFIX_COMPARATORS:
+        if text.startswith(word, figure_end):
+            comparator = comp
+            figure_end += len(word)
+            break
+    tag = classify(text, start, end, value, decimals, unit)
+    if tag == "figure" and unit is not None and unit.text == "年" and value >= 100:
+        tag = "year"
+    return Figure(fig_start, figure_end, start, end, value, decimals, unit, unit_text, comparator, high, tag)
+
+
+def _chinese_figures(text: str, lexicon: UnitLexicon, arabic: list[Figure]) -> list[Figure]:
+    """十三场, 两次, 百分之九十: Chinese numerals only where a unit or 百分之 makes them figures."""
+    out = []
+    taken = [(f.start, f.end) for f in arabic]
+    for m in CHINESE.finditer(text):
+        start, end = m.start(), m.end()
+        if any(a <= start < b for a, b in taken):
+            continue
+        percent = text.startswith(PERCENT_WORD, start - len(PERCENT_WORD)) if start >= 3 else False
+        if text[start - 1:start] == "第":
+            continue
+        unit = None
+        unit_end = end
+        if percent:
+            unit = lexicon.units.get("%")
+        else:
+            for written in lexicon.numeral_units:
+                if text.startswith(written, end):
+                    unit = lexicon.units.get(written)
+                    unit_end = end + len(written)
+                    break
+        if unit is None:
+            continue
+        value = chinese_value(m.group())
+        if value is None:
+            continue
+        fig_start = start - len(PERCENT_WORD) if percent else start
+        fig_end = end if percent else unit_end
+        out.append(Figure(fig_start, fig_end, start, end, value, 0, unit,
+                          "%" if percent else unit.text, "=", None, "figure"))
+    return out
