@@ -189,11 +189,12 @@ def _join(lines: list[_Line], right: float, pitch: float) -> str:
     for before, line in zip([None, *lines], lines):
         if before is None:
             text = line.text
-        elif _continues(before, line, right) and abs(before.size - line.size) < 1:
+            continue
+        empty = min(max(round((line.top - before.top) / pitch) - 1, 0), 3) if pitch else 0
+        if not empty and _continues(before, line, right) and abs(before.size - line.size) < 1:
             text = _glue(text, line.text)
         else:
-            empty = min(round((line.top - before.top) / pitch) - 1, 3) if pitch else 0
-            text += "\n" * (1 + max(empty, 0)) + line.text
+            text += "\n" * (1 + empty) + line.text
     return text
 
 
