@@ -18,7 +18,7 @@ def score_cap(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     if interval(score).lo <= interval(cap).hi:
         return None
     return finding(ctx, constraint, [score, cap], stated=f"{fmt(score.quantity.value)}分",
-                   expected=f"{fmt(cap.quantity.value)}分", subject=ctx.name_of(cap) if cap.cell is None else ctx.name_of(score),
+                   expected=f"{fmt(cap.quantity.value)}分", subject=ctx.name_of(score) or ctx.name_of(cap),
                    difference=f"{fmt(score.quantity.value - cap.quantity.value)}分")
 
 

@@ -117,9 +117,9 @@ class Context:
                           origin=origin, spans=spans)
 
     def name_of(self, claim: Claim) -> str:
-        """What a figure belongs to, for messages: its cell's label, else its subject."""
+        """What a figure belongs to, for messages: the label it sits in, else its subject."""
         if claim.cell is not None:
             cell = self.cells.get((claim.block, *claim.cell))
-            if cell is not None and label(cell.text):
+            if cell is not None and squash(cell.text) != squash(claim.text) and label(cell.text):
                 return label(cell.text)
         return claim.subject

@@ -245,9 +245,20 @@ class Reader:
         whole_cell = squash(cell.text) == squash(self.text[fig.start:fig.end])
         if not unit_text and whole_cell:
             unit_text = self.header_unit(headers)
+        subject = self.table_subject(cell, block)
+        if not whole_cell:
+            left = squash(self.text[cell.span.start:fig.start])
+            if left.endswith(("(", "（")) and fig.unit is not None and fig.unit.dimension == "points":
+                role, subject = "max", left[:-1]  # 产出指标(50分): the group's point budget
+            elif left.endswith(("：", ":")):
+                # 其中：基本支出：451.78: a label and its figure inside one cell
+                subject = re.sub(r"^其中[:：]?", "", left.rstrip("：:"))
+                role = self.narrative_role(left, fig.unit.dimension if fig.unit else "", False)
+                if not unit_text:
+                    unit_text = self.header_unit(headers)
+            else:
+                role = role or "value"
         q = quantity(fig, unit_text, self.lex.units)
-        if not whole_cell and role in ("", "target", "actual"):
-            role = role or "value"
         year = None
         for h in headers:
             found = YEAR_IN_HEADER.search(h)
@@ -255,7 +266,7 @@ class Reader:
                 year = int(found.group(1))
         return Claim(
             id=cid, quantity=q, span=Span(fig.start, fig.end), text=self.text[fig.start:fig.end],
-            kind=kind_of(q.dimension, role), role=role or "value", subject=self.table_subject(cell, block),
+            kind=kind_of(q.dimension, role), role=role or "value", subject=subject,
             year=year, block=block_index, cell=(cell.row, cell.col), unit_text=fig.unit_text, context=cell.span,
         )
 

@@ -343,7 +343,7 @@ def segment_range(text: str, start: int, end: int, marks: list[Mark], state: Ren
                 continue
             state.placed.add(m.key)
             out.append(Segment(text="", start=pos, anchors=[m.key], findings=[m.finding], keys=[m.key],
-                               refs=[m.finding], point=True))
+                               point=True))
         if i + 1 == len(ordered):
             break
         a, b = pos, ordered[i + 1]
@@ -359,17 +359,7 @@ def segment_range(text: str, start: int, end: int, marks: list[Mark], state: Ren
                         state.placed.add(m.key)
                         seg.anchors.append(m.key)
         out.append(seg)
-    # Each piece of evidence gets its finding's number after its last visible piece.
-    last: dict[str, Segment] = {}
-    for seg in out:
-        for key in seg.keys:
-            last[key] = seg
-    for key, seg in last.items():
-        finding = state.finding_of[key]
-        if finding not in seg.refs:
-            seg.refs.append(finding)
-    for seg in out:
-        seg.refs.sort(key=lambda f: f.number)
+    state.segments.extend(out)
     return out
 
 
@@ -377,6 +367,20 @@ def segment_range(text: str, start: int, end: int, marks: list[Mark], state: Ren
 class RenderState:
     placed: set[str] = field(default_factory=set)  # evidence keys already anchored
     finding_of: dict[str, FindingView] = field(default_factory=dict)
+    segments: list[Segment] = field(default_factory=list)  # every segment, in page order
+
+    def place_refs(self) -> None:
+        """Each piece of evidence gets its finding's number once, after its last visible piece."""
+        last: dict[str, Segment] = {}
+        for seg in self.segments:
+            for key in seg.keys:
+                last[key] = seg
+        for key, seg in last.items():
+            finding = self.finding_of[key]
+            if finding not in seg.refs:
+                seg.refs.append(finding)
+        for seg in last.values():
+            seg.refs.sort(key=lambda f: f.number)
 
 
 class MarkIndex:
@@ -669,6 +673,7 @@ def build_page(result: AuditResult, triage: dict[str, dict[str, Any]] | None) ->
                 marks.append(Mark(s, e, key=key, finding=fv))
     layout = Layout()
     blocks = build_blocks(doc, MarkIndex(marks), state, layout)
+    state.place_refs()
     unplaced = 0
     for fv in findings:
         fv.evidence = evidence_views(fv, doc, layout)

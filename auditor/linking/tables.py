@@ -1,0 +1,200 @@
+"""Constraints from table structure: funding rows (B/A, its score, its cap), indicator rows (cap,
+完成 with partial marks, missed targets with full marks), point budgets of indicator groups, the
+总分 row against its items, staffing control rates."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from auditor.linking.context import POINTS_IN_LABEL, Context, label, squash
+from auditor.model import Cell, Claim, Constraint
+
+TOTAL_ROW = re.compile(r"^(?:总分|合计|总计|得分合计|.{0,12}自评得分)$")
+NARRATIVE_TOTAL = ("自评得分", "综合得分", "总分", "评价得分", "总体得分")
+
+
+@dataclass
+class Row:
+    block: int
+    index: int
+    cells: list[Cell]
+    claims: list[Claim]
+    by_role: dict[str, list[Claim]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for claim in self.claims:
+            self.by_role.setdefault(claim.role, []).append(claim)
+
+    def one(self, *roles: str, whole: bool = True) -> Claim | None:
+        for role in roles:
+            for claim in self.by_role.get(role, ()):
+                if not whole or self.whole(claim):
+                    return claim
+        return None
+
+    def whole(self, claim: Claim) -> bool:
+        """The figure is its cell's whole content (a value cell, not a figure inside a label)."""
+        cell = next((c for c in self.cells if c.col == claim.cell[1]), None)
+        return cell is not None and squash(cell.text) == squash(claim.text)
+
+    def cell_under(self, *headers: str) -> Cell | None:
+        for cell in self.cells:
+            path = "".join(cell.header_path)
+            if any(h in path for h in headers):
+                return cell
+        return None
+
+    @property
+    def first_label(self) -> str:
+        return next((label(c.text) for c in self.cells if squash(c.text)), "")
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return self.cells[0].row_header if self.cells else ()
+
+
+def rows_of(ctx: Context, sheet: list[int]) -> list[Row]:
+    rows = []
+    for block in sheet:
+        for index, cells in enumerate(ctx.block(block).rows):
+            if cells and not all(c.is_header for c in cells if squash(c.text)):
+                rows.append(Row(block, index, list(cells), ctx.rows.get((block, index), [])))
+    return rows
+
+
+def is_funding(row: Row) -> bool:
+    return row.one("executed") is not None and row.one("adjusted_budget", "budget") is not None
+
+
+def is_indicator(row: Row) -> bool:
+    return row.one("max") is not None and row.one("score") is not None and not is_funding(row)
+
+
+def group_claims(row: Row) -> list[tuple[int, str, Claim | None]]:
+    """(level, label, the label's point claim when this row holds the label cell) per labelled level."""
+    out = []
+    for level, text in enumerate(row.labels):
+        text = squash(text)
+        if POINTS_IN_LABEL.search(text):
+            cols = {c.col for c in row.cells if squash(c.text) == text}
+            holder = next((c for c in row.claims if c.quantity.dimension == "points" and c.cell[1] in cols), None)
+            out.append((level, text, holder))
+    return out
+
+
+def funding_constraints(ctx: Context, row: Row) -> Iterator[Constraint]:
+    executed = row.one("executed")
+    budget = row.one("adjusted_budget") or row.one("budget")
+    rate, points, score = row.one("rate"), row.one("max"), row.one("score")
+    if rate is not None:
+        yield ctx.constraint("ratio", "RAT001", [rate, executed, budget], "table", denominators=1)
+    if points is not None and score is not None:
+        yield ctx.constraint("score_cap", "CAP001", [score, points], "table")
+        yield ctx.constraint("score_formula", "SCO001", [score, points, executed, budget], "table")
+
+
+def indicator_constraints(ctx: Context, row: Row) -> Iterator[Constraint]:
+    points, score = row.one("max"), row.one("score")
+    yield ctx.constraint("score_cap", "CAP001", [score, points], "table")
+    actual = row.cell_under("实际完成")
+    reason = row.cell_under("偏差原因")
+    done = ctx.rules.param("SCO002", "done_words", ["完成", "达成"])
+    indicator = row.labels[-1] if row.labels else ""
+    if actual is not None and squash(actual.text) in done and (reason is None or not squash(reason.text)):
+        yield ctx.constraint("qualitative", "SCO002", [score, points], "table", spans=(actual.span,),
+                             indicator=squash(indicator))
+    target, achieved = row.one("target"), row.one("actual")
+    if target and achieved and target.quantity.dimension == achieved.quantity.dimension and target.quantity.dimension:
+        yield ctx.constraint("target_full_marks", "SCO003", [target, achieved, score, points], "table",
+                             indicator=squash(indicator))
+
+
+def group_tree(ctx: Context, indicators: list[Row]) -> Iterator[Constraint]:
+    """Point budgets of labelled groups (产出指标(50分) › 数量指标 …) against their members."""
+    holders: dict[tuple[int, str], Claim] = {}
+    members: dict[tuple[int, str], list[Row]] = {}
+    order: list[tuple[int, str]] = []
+    for row in indicators:
+        for level, text, holder in group_claims(row):
+            key = (level, text)
+            if holder is not None:
+                holders[key] = holder
+            if key not in members:
+                members[key] = []
+                order.append(key)
+            members[key].append(row)
+    parent_of: dict[tuple[int, str], tuple[int, str]] = {}
+    for key in order:
+        for other in order:
+            if other[0] < key[0] and set(map(id, members[key])) <= set(map(id, members[other])):
+                if key not in parent_of or other[0] > parent_of[key][0]:
+                    parent_of[key] = other
+    for top in (k for k in order if k not in parent_of and k in holders):
+        tree = []
+        for key in [top, *(k for k in order if parent_of.get(k) == top)]:
+            if key not in holders:
+                continue
+            children = [k for k in order if parent_of.get(k) == key]
+            if children and all(c in holders for c in children):
+                child_ids = [holders[c].id for c in children]
+            else:
+                child_ids = [r.one("max").id for r in members[key] if r.one("max") is not None]
+            tree.append((holders[key].id, child_ids))
+        ids = [i for node, kids in tree for i in (node, *kids)]
+        yield ctx.constraint("group_points", "SUM002", [ctx.by_id[i] for i in dict.fromkeys(ids)], "table",
+                             tree=tree)
+    # an item scored above the point budget of the group it sits in
+    for key, rows in members.items():
+        if key in holders and len(rows) == 1 and key[0] > 0:
+            score = rows[0].one("score")
+            if score is not None:
+                yield ctx.constraint("score_cap", "CAP001", [score, holders[key]], "table")
+
+
+def total_row(ctx: Context, row: Row, indicators: list[Row], funding: Row | None, sheet: list[int]) -> Iterator[Constraint]:
+    numbers = [c for c in row.claims if row.whole(c)]
+    if not numbers or len(numbers) > 2:
+        return
+    stated_max, stated_score = (numbers[0], numbers[1]) if len(numbers) == 2 else (None, numbers[0])
+    items = [*indicators, *([funding] if funding else [])]
+    item_max = [r.one("max").id for r in items if r.one("max")]
+    item_score = [r.one("score").id for r in items if r.one("score")]
+    related = [funding.one("score").id] if funding and funding.one("score") else []
+    first = ctx.block(sheet[0]).span.start
+    for claim in ctx.narrative:  # the report's own statement of this table's total
+        if claim.role == "score" and claim.span.end <= first and claim.block >= sheet[0] - 3 \
+                and any(cue in claim.subject for cue in NARRATIVE_TOTAL):
+            related.append(claim.id)
+    claims = [c for c in (stated_max, stated_score) if c is not None]
+    yield ctx.constraint("total_score", "SUM003", claims, "table",
+                         max=stated_max.id if stated_max else None, score=stated_score.id,
+                         item_max=item_max, item_score=item_score, related=related)
+
+
+def control_rate(ctx: Context, row: Row) -> Iterator[Constraint]:
+    establishment, staff, rate = row.one("establishment"), row.one("staff"), row.one("rate")
+    if establishment and staff and rate:
+        yield ctx.constraint("ratio", "RAT004", [rate, staff, establishment], "table", denominators=1)
+
+
+def find(ctx: Context) -> Iterator[Constraint]:
+    for sheet in ctx.sheets:
+        funding: Row | None = None
+        indicators: list[Row] = []
+        for row in rows_of(ctx, sheet):
+            if TOTAL_ROW.match(row.first_label) and not is_funding(row):
+                yield from total_row(ctx, row, indicators, funding, sheet)
+                yield from group_tree(ctx, indicators)
+                funding, indicators = None, []
+            elif is_funding(row):
+                funding = funding or row
+                yield from funding_constraints(ctx, row)
+            elif is_indicator(row):
+                indicators.append(row)
+                yield from indicator_constraints(ctx, row)
+            else:
+                yield from control_rate(ctx, row)
+        if indicators:
+            yield from group_tree(ctx, indicators)
