@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from test_report_html import hostile_result, hostile_triage, sample_result
+from test_report_html import gold_result, hostile_result, hostile_triage, sample_result
 
 CHROMIUM = Path(os.environ.get("AUDITOR_CHROMIUM", "/usr/bin/chromium"))
 ROOT = Path(__file__).resolve().parent.parent
@@ -274,6 +274,36 @@ def test_hostile_report_runs_nothing(watched: Watched, tmp_path: Path) -> None:
     watched.assert_clean()
 
 
+def test_hostile_file_through_the_command_runs_nothing(watched: Watched, tmp_path: Path) -> None:
+    """The same hostile text as a .txt file, through the real loader, reader and checks."""
+    from auditor.cli import main
+
+    from test_report_html import HOSTILE_BITS
+
+    lines = ["<script>document.title='pwned'</script>2023年度部门整体支出绩效自评报告", ""]
+    lines += [f"{bit}年初预算1362.16万元，全年预算1429.46万元，执行率为100%。" for bit in HOSTILE_BITS]
+    lines += ["", "\t项目<script>alert(1)</script>\t全年预算数（A）\t全年执行数（B）\t执行率",
+              f"\t{HOSTILE_BITS[1]}\t680\t661.7252\t100%", f"\t合计{HOSTILE_BITS[2]}\t680\t600\t75%", ""]
+    source = tmp_path / "<img src=x onerror=alert(1)>.txt"
+    source.write_text("\n".join(lines).replace("\x00", ""), encoding="utf-8")  # NUL: not a text file
+    html = tmp_path / "hostile-file.html"
+    assert main(["audit", str(source), "-o", str(html)]) in (0, 1)
+    watched.open(html)
+    page = watched.page
+    for mark in page.locator("main .ev").all():
+        mark.click()
+        page.keyboard.press("Escape")
+    for card in page.locator("li.finding .f-head").all():
+        card.click()
+    page.wait_for_timeout(200)
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.evaluate("document.querySelectorAll('img, svg, iframe, object, embed, link').length") == 0
+    assert page.evaluate("document.scripts.length") == 1
+    assert "<script>alert(1)</script>" in page.locator("main").inner_text()
+    shoot(page, "hostile-file")
+    watched.assert_clean()
+
+
 # --------------------------------------------------------------------------------------------
 # Every seed, rendered by the command auditors use: ``auditor audit FILE -o FILE.html``.
 
@@ -293,3 +323,16 @@ def test_seed_page(seed: Path, watched: Watched, tmp_path: Path) -> None:
     check_findings_page(watched, seed.stem, len(findings))
     # The report's own text is all there.
     shoot(watched.page, f"{seed.stem}-full", full=True)
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=[s.stem for s in SEEDS])
+def test_seed_gold_page(seed: Path, watched: Watched, tmp_path: Path) -> None:
+    """The seed as the loader reads it, with the gold findings as findings: every real contradiction
+    can be shown and reached, whatever the checks find today."""
+    from auditor.report.html import render_html
+
+    result = gold_result(seed)
+    html = tmp_path / f"{seed.stem}.gold.html"
+    html.write_text(render_html(result), encoding="utf-8")
+    watched.open(html)
+    check_findings_page(watched, f"gold-{seed.stem}", len(result.findings))

@@ -470,7 +470,7 @@ class Place:
 
 
 def short(label: str, limit: int = 14) -> str:
-    label = flatten(label).strip(" │")
+    label = flatten(label).strip(" │：:")
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
