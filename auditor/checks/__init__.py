@@ -19,9 +19,9 @@ Check = Callable[[Constraint, Any], "Finding | Iterable[Finding] | None"]
 CHECKS: dict[str, Check] = {}
 MODULES = ("sums", "ratios", "scores", "crossref", "identity", "years", "units", "logic")
 
-# When two findings rest on the same primary figure, the more specific category is kept.
-SPECIFICITY = ("score_exceeds_max", "unit_anomaly", "ratio_mismatch", "sum_mismatch", "crossref_mismatch",
-               "score_inconsistent", "logic_contradiction", "entity_mismatch", "year_mismatch")
+# A finding of the first category on a figure makes one of the second on the same figure redundant:
+# a score above its points also breaks the score formula, but the cap is the contradiction to report.
+SUBSUMES = {("score_exceeds_max", "score_inconsistent")}
 
 
 def check(kind: str) -> Callable[[Check], Check]:
@@ -83,22 +83,14 @@ def consolidate(findings: list[Finding]) -> tuple[Finding, ...]:
             merged[key] = replace(old, evidence=old.evidence + extra)
         else:
             merged[key] = f
-    # 2. two categories on one primary figure: keep the most specific
-    kept: dict[tuple[int, int], Finding] = {}
-    rest = []
+    # 2. a finding subsumed by another on the same primary figure is dropped
+    primary: dict[tuple[int, int], set[str]] = {}
     for f in merged.values():
-        if not f.evidence:
-            rest.append(f)
-            continue
-        key = (f.evidence[0].span.start, f.evidence[0].span.end)
-        other = kept.get(key)
-        if other is None or SPECIFICITY.index(f.category) < SPECIFICITY.index(other.category):
-            if other is not None and other.category == f.category:
-                rest.append(other)
-            kept[key] = f
-        elif other.category == f.category:
-            rest.append(f)
-    out = list(kept.values()) + rest
+        if f.evidence:
+            primary.setdefault((f.evidence[0].span.start, f.evidence[0].span.end), set()).add(f.category)
+    out = [f for f in merged.values()
+           if not f.evidence or not any((other, f.category) in SUBSUMES
+                                        for other in primary[(f.evidence[0].span.start, f.evidence[0].span.end)])]
     out.sort(key=lambda f: (SEVERITIES.index(f.severity), f.evidence[0].span.start if f.evidence else 0))
     return tuple(out)
 

@@ -1,1 +1,24 @@
-"""placeholder until written"""
+"""A year that contradicts the report's year (YEAR001)."""
+
+from __future__ import annotations
+
+import re
+
+from auditor.checks import check, finding
+from auditor.linking.context import squash
+from auditor.model import Constraint
+
+YEAR = re.compile(r"(19|20)\d\d")
+
+
+@check("year")
+def period(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    year = constraint.params["report_year"]
+    n = constraint.params["mentioned"]
+    mentions = constraint.spans[:n]
+    other = sorted({int(m.group()) for s in mentions for m in YEAR.finditer(ctx.at(s))} - {year})
+    if not other:
+        return None
+    items = [(s, ctx.at(s)) for s in constraint.spans]
+    content = "；".join(squash(ctx.at(s))[:30] for s in mentions[:3])
+    return finding(ctx, constraint, items, stated="、".join(map(str, other)), expected=str(year), content=content)

@@ -53,9 +53,11 @@ class _Line:
 class _Table:
     cells: list[RawCell]
     columns: list[float]  # the x positions of its column rules
+    rows: list[float]  # the y positions of its row rules
     top: float
     bottom: float
-    page: int
+    page: int  # where it starts
+    end_page: int  # where it ends, when cut by page breaks
 
 
 @dataclass
@@ -163,7 +165,7 @@ def _table(table: pdfplumber.table.Table, chars: list[dict], page: int) -> _Tabl
     cells = [RawCell(_index(ys, top), _index(xs, x0), _join(lines, x1 - pad, pitch),
                       _index(ys, bottom) - _index(ys, top), _index(xs, x1) - _index(xs, x0))
              for x0, top, x1, bottom, lines in boxes]
-    return _Table(cells, xs, table.bbox[1], table.bbox[3], page)
+    return _Table(cells, xs, ys, table.bbox[1], table.bbox[3], page, page)
 
 
 def _rules(values: list[float]) -> list[float]:
@@ -230,6 +232,7 @@ def _write(pages: list[_Page], builder: TextBuilder) -> None:
         left = Counter(round(line.x0) for line in lines).most_common(1)[0][0]
     gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:]) if a.page == b.page and _continues(a, b, right)]
     usual_gap = statistics.median(gaps) if gaps else 0.0
+    bottom = max((i.bottom for p in pages for i in p.items), default=0.0)  # the body's bottom margin
     paragraph: list[_Line] = []
     table: _Table | None = None
 
@@ -248,7 +251,7 @@ def _write(pages: list[_Page], builder: TextBuilder) -> None:
     for page in pages:
         for item in page.items:
             if isinstance(item, _Table):
-                if table is not None and _same_columns(table, item):
+                if table is not None and _continued(table, item, bottom):
                     table = _joined(table, item)  # one table, cut by a page break
                     continue
                 flush()
@@ -266,12 +269,16 @@ def _same_paragraph(before: _Line, after: _Line, right: float, left: float, usua
     return _continues(before, after, right) and gap_ok and not indented and abs(before.size - after.size) < 1
 
 
-def _same_columns(table: _Table, more: _Table) -> bool:
-    return more.page == table.page + 1 and len(table.columns) == len(more.columns) and all(
-        abs(a - b) <= 2 * _EDGE for a, b in zip(table.columns, more.columns))
+def _continued(table: _Table, more: _Table, bottom: float) -> bool:
+    """Whether ``more``, first on its page, continues ``table``, last on the page before: same
+    columns, and ``table`` ends too low for ``more``'s first row to have fitted under it."""
+    first_row = more.rows[1] - more.rows[0] if len(more.rows) > 1 else 0.0
+    return (more.page == table.end_page + 1 and bottom - table.bottom < first_row + 2 * _EDGE
+            and len(table.columns) == len(more.columns)
+            and all(abs(a - b) <= 2 * _EDGE for a, b in zip(table.columns, more.columns)))
 
 
 def _joined(table: _Table, more: _Table) -> _Table:
     offset = max(c.row + c.rowspan for c in table.cells)
     cells = table.cells + [RawCell(c.row + offset, c.col, c.text, c.rowspan, c.colspan) for c in more.cells]
-    return _Table(cells, table.columns, table.top, more.bottom, table.page)
+    return _Table(cells, table.columns, table.rows + more.rows, table.top, more.bottom, table.page, more.page)

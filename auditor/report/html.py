@@ -84,6 +84,7 @@ TRIAGE_STATES = ("open", "confirmed", "dismissed")
 TRIAGE_LABEL = {"open": "待处理", "confirmed": "已确认", "dismissed": "已排除"}
 
 SNIPPET_CONTEXT = 18  # characters of context either side of a piece of evidence in a finding card
+# (the evidence itself is abridged beyond 120 characters)
 
 # Line breaks and tabs keep their meaning in the report; every other character that is invisible
 # or changes the direction of text is shown as a labelled mark.
@@ -610,13 +611,20 @@ def evidence_views(fv: FindingView, doc: Document, layout: Layout) -> list[Evide
             details.append(f"单位：{ev.unit}")
         out.append(EvidenceView(
             key=key,
-            text=flatten(shown).strip(" │") or shown,
+            text=abridged(flatten(shown).strip(" │") or shown),
             before=("…" if clipped_before else "") + flatten(before).lstrip(),
             after=flatten(after).rstrip() + ("…" if clipped_after else ""),
             location=layout.locate(s, e) if valid else "偏移超出正文范围",
             detail=" · ".join(details),
         ))
     return out
+
+
+def abridged(text: str, limit: int = 120) -> str:
+    """Long evidence (a whole sentence or table row) keeps its beginning and its end in a card."""
+    if len(text) <= limit:
+        return text
+    return text[: limit * 2 // 3] + " … " + text[-(limit // 3):]
 
 
 def finding_order(finding: Finding) -> tuple[int, int, str]:

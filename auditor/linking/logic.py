@@ -1,0 +1,74 @@
+"""Statements that cannot both be true: no project budget yet project indicators scored; a fund
+said to be approved at one time, elsewhere partly at another."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from auditor.linking.context import Context, squash
+from auditor.linking.tables import rows_of
+from auditor.model import Constraint, Span
+
+NO_PROJECTS = re.compile(r"(?:无|没有|未安排)(?:部门)?(?:预算)?项目(?:预算|支出|资金)|项目支出\s*(?:为\s*)?0(?:\.0+)?\s*万?元")
+PROJECT_WORDS = re.compile(r"项目")
+TIMES = ("年初", "年中", "年底", "年末")
+APPROVED = re.compile(r"批复|下达")
+
+
+def no_projects_but_scored(ctx: Context) -> Iterator[Constraint]:
+    statements = [Span(m.start(), m.end()) for m in NO_PROJECTS.finditer(ctx.text)
+                  if all(b.kind == "paragraph" for b in ctx.doc.blocks if b.span.start <= m.start() < b.span.end)]
+    if not statements:
+        return
+    scores, spans = [], []
+    for sheet in ctx.sheets:
+        for row in rows_of(ctx, sheet):
+            score = row.one("score")
+            if score is None or score.quantity.value <= 0:
+                continue
+            about = [c for c in row.cells if not c.is_header and PROJECT_WORDS.search(c.text)
+                     and squash(c.text) != squash(score.text)]
+            if about:
+                scores.append(score)
+                spans.extend(c.span for c in about)
+    if scores:
+        yield ctx.constraint("logic", "LOGIC001", scores, "link", spans=(*statements, *spans),
+                             statements=len(statements))
+
+
+def _approval_time(text: str) -> str | None:
+    """The time word governing the first 批复/下达 of a clause: the nearest before it."""
+    verb = APPROVED.search(text)
+    if not verb:
+        return None
+    found = [(text.rfind(t, 0, verb.start()), t) for t in TIMES]
+    at, word = max(found)
+    return word if at >= 0 else None
+
+
+def approval_timing(ctx: Context) -> Iterator[Constraint]:
+    for claim in ctx.narrative:
+        if claim.quantity.dimension != "money" or not ctx.text[max(0, claim.span.start - 2):claim.span.start].endswith("共"):
+            continue
+        sentence = ctx.sentence(claim.span.start, "。！？!?\n")
+        when = _approval_time(ctx.text[sentence.start:claim.span.start])
+        if when is None:
+            continue
+        for other in ctx.narrative:
+            if other.block <= claim.block or other.block > claim.block + 12 or other.quantity != claim.quantity:
+                continue
+            later = ctx.sentence(other.span.start, "。！？!?\n")
+            rest = ctx.text[other.span.end:later.end]
+            other_when = _approval_time(rest)
+            parts = [c for c in ctx.claims_in(Span(other.span.end, later.end)) if c.quantity.dimension == "money"]
+            if other_when and other_when != when and parts and parts[0].quantity.value < claim.quantity.value:
+                yield ctx.constraint("logic", "LOGIC002", [claim, parts[0]], "link",
+                                     spans=(Span(sentence.start, claim.span.end), Span(other.span.start, later.end)),
+                                     when=when, other_when=other_when)
+                break
+
+
+def find(ctx: Context) -> Iterator[Constraint]:
+    yield from no_projects_but_scored(ctx)
+    yield from approval_timing(ctx)

@@ -1,0 +1,59 @@
+"""Constraints on units: a written unit doubled, 元 among 万元, cost indicators without a unit or
+written as a percentage."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from auditor.linking.context import Context, squash
+from auditor.linking.tables import is_funding, rows_of
+from auditor.model import Constraint
+
+PER_UNIT = re.compile(r"每|人均|户均|标准|单价|/|／")
+
+
+def doubled(ctx: Context) -> Iterator[Constraint]:
+    for claim in ctx.claims:
+        if claim.unit_text and claim.unit_text != claim.quantity.unit:
+            yield ctx.constraint("unit_written", "UNIT001", [claim], "narrative")
+
+
+def yuan_among_wanyuan(ctx: Context) -> Iterator[Constraint]:
+    if ctx.money_unit != "万元":
+        return
+    for claim in ctx.claims:
+        if claim.quantity.unit != "元" or not claim.unit_text:
+            continue
+        before = ctx.text[claim.context.start if claim.context else claim.span.start:claim.span.start]
+        if PER_UNIT.search(before) or ctx.text[claim.span.end:claim.span.end + 1] in ("/", "／"):
+            continue  # 100元/年·人, 每人每月300元: a rate per head, naturally in 元
+        twins = [c for c in ctx.claims if c.id != claim.id and c.quantity.unit == "万元"
+                 and c.quantity.value == claim.quantity.value]
+        yield ctx.constraint("unit_scale", "UNIT002", [claim, *twins], claim.cell and "table" or "narrative")
+
+
+def cost_indicators(ctx: Context) -> Iterator[Constraint]:
+    for sheet in ctx.sheets:
+        rows = rows_of(ctx, sheet)
+        funding = next((r for r in rows if is_funding(r)), None)
+        budget = funding.one("adjusted_budget", "budget") if funding else None
+        for row in rows:
+            if not any("成本" in squash(label) for label in row.labels[:-1]):
+                continue
+            name = squash(row.labels[-1]) if row.labels else ""
+            values = [c for c in row.claims if c.role in ("target", "actual") and row.whole(c)]
+            if not values:
+                continue
+            percents = [c for c in values if c.quantity.dimension == "percent"]
+            if percents and "率" not in name:
+                yield ctx.constraint("cost_percent", "UNIT004", percents[:1], "table", indicator=name)
+            bare = [c for c in values if not c.quantity.unit]
+            if bare and budget is not None and budget.quantity.unit == "万元":
+                yield ctx.constraint("cost_unit", "UNIT003", [*bare, budget], "table", indicator=name)
+
+
+def find(ctx: Context) -> Iterator[Constraint]:
+    yield from doubled(ctx)
+    yield from yuan_among_wanyuan(ctx)
+    yield from cost_indicators(ctx)
