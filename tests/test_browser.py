@@ -336,3 +336,24 @@ def test_seed_gold_page(seed: Path, watched: Watched, tmp_path: Path) -> None:
     html.write_text(render_html(result), encoding="utf-8")
     watched.open(html)
     check_findings_page(watched, f"gold-{seed.stem}", len(result.findings))
+
+
+PDF = ROOT / "corpora" / "renditions" / "pdf" / "003_7f5d5af4a69b0ca3.pdf"
+
+
+@pytest.mark.skipif(not PDF.exists(), reason=f"{PDF.name} rendition absent")
+def test_pdf_rendition_page_shows_page_numbers(watched: Watched, tmp_path: Path) -> None:
+    from auditor.pipeline import audit
+    from auditor.report.html import render_html
+
+    result = audit(PDF)
+    html = tmp_path / "pdf.html"
+    html.write_text(render_html(result), encoding="utf-8")
+    watched.open(html)
+    pages = {b.page for b in result.document.blocks if b.page is not None}
+    assert pages, "the PDF loader sets Block.page"
+    marks = watched.page.locator(".page-mark")
+    assert marks.count() == len(pages) and marks.first.is_visible()
+    check_findings_page(watched, "pdf-003_7f5d5af4a69b0ca3", len(result.findings))
+    locations = " ".join(watched.page.locator(".ev-loc").all_inner_texts())
+    assert not result.findings or re.search(r"第\d+页", locations)

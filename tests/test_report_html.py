@@ -518,6 +518,25 @@ def test_triage_state_is_shown_beside_each_finding() -> None:
     assert not [c for c in plain_root.find_all("li", "finding") if "data-triage" in c.attrs]
 
 
+def test_unknown_triage_state_counts_as_open(sample: AuditResult) -> None:
+    f = sample.findings[0]
+    root = parse(render_html(sample, triage={f.fingerprint: {"state": "<weird>", "who": None}}))
+    card = [c for c in root.find_all("li", "finding") if c.attrs["data-fingerprint"] == f.fingerprint][0]
+    assert card.attrs["data-triage"] == "open"
+
+
+def test_long_evidence_is_abridged_in_its_card_but_highlighted_whole() -> None:
+    b = DocBuilder()
+    sentence = "甲" * 100 + "中间" + "乙" * 100
+    span = b.para(sentence)
+    doc = b.document()
+    f = Finding("L", "l", "logic_contradiction", "info", "长", (evidence(doc, span),))
+    root = parse(render_html(AuditResult(doc, Reading(()), (f,))))
+    mark = root.find_all("a", "evidence")[0].find_all("mark")[0].text()
+    assert len(mark) < 130 and mark.startswith("甲" * 20) and mark.endswith("乙" * 20) and " … " in mark
+    assert evidence_text(root, "ev-1-0") == sentence
+
+
 def test_no_findings_says_so(sample: AuditResult) -> None:
     clean = AuditResult(sample.document, sample.reading, ())
     root = parse(render_html(clean))
