@@ -579,12 +579,12 @@ def build_blocks(doc: Document, index: MarkIndex, state: RenderState, layout: La
                            Place(block.page, t, c.row + 1, short(row_label), short(col_label)))
             view.rows = build_cells(block, text, index, state)
             view.after = [v for v in (paragraph(a, b, block.page) for a, b in after) if v]
-            layout.ranges.sort(key=lambda r: (r[0], r[1]))
             place(view)
         else:
             place(paragraph(start, end, block.page))
         pos = max(pos, end)
     gap(pos, len(text), blocks[-1].page if blocks else None)
+    layout.ranges.sort(key=lambda r: (r[0], r[1]))
     return views
 
 
