@@ -15,6 +15,7 @@ Run: ``.venv/bin/python corpora/make_renditions.py`` (needs LibreOffice and font
 
 from __future__ import annotations
 
+import math
 import re
 import shutil
 import subprocess
@@ -25,17 +26,20 @@ from pathlib import Path
 
 import docx
 import openpyxl
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Mm, Pt
 
 from auditor.ingest import load
-from auditor.model import Block, Document
+from auditor.model import Block, Cell, Document
 
 HERE = Path(__file__).resolve().parent
 SEEDS = HERE / "seeds"
 OUT = HERE / "renditions"
 FONT = "Noto Serif CJK SC"
+WIDE_TABLE_COLUMNS = 8
+A4 = (Mm(210), Mm(297))
 NUMBER = re.compile(r"-?\d+(\.\d+)?%?")
 
 
@@ -67,13 +71,14 @@ def write_docx(document: Document, path: Path) -> None:
     out = docx.Document()
     _set_font(out.styles["Normal"], 10.5)
     section = out.sections[0]
+    section.page_width, section.page_height = A4
     section.header.paragraphs[0].text = "绩效自评报告"
     _page_number(section.footer.paragraphs[0])
     for item in _items(document):
         if isinstance(item, str):
             out.add_paragraph(item)
         else:
-            _write_table(out, document, item)
+            _write_table(out, item)
     out.save(path)
 
 
@@ -89,14 +94,24 @@ def _items(document: Document) -> list[str | Block]:
     return items
 
 
-def _write_table(out: docx.Document, document: Document, block: Block) -> None:
+def _write_table(out: docx.Document, block: Block) -> None:
     cells = block.cells
     n_rows = max(c.row + c.rowspan for c in cells)
     n_cols = max(c.col + c.colspan for c in cells)
+    wide = n_cols >= WIDE_TABLE_COLUMNS
+    if wide:  # as printed reports do: a wide score table gets a landscape page
+        _new_section(out, WD_ORIENT.LANDSCAPE)
+    section = out.sections[-1]
     table = out.add_table(rows=n_rows, cols=n_cols)
     table.style = "Table Grid"
+    table.autofit = False
     for row in table.rows:  # a row cut by a page break reads as two rows in the PDF
         row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    widths = _column_widths(cells, n_cols, section.page_width - section.left_margin - section.right_margin)
+    for k, column in enumerate(table.columns):  # LibreOffice reads the grid, Word the cells
+        column.width = widths[k]
+        for target in column.cells:
+            target.width = widths[k]
     for cell in cells:
         target = table.cell(cell.row, cell.col)
         if cell.rowspan > 1 or cell.colspan > 1:
@@ -107,8 +122,29 @@ def _write_table(out: docx.Document, document: Document, block: Block) -> None:
             target.add_paragraph(line)
         for paragraph in target.paragraphs:
             for run in paragraph.runs:
-                run.font.size = Pt(9 if n_cols < 8 else 7.5)
+                run.font.size = Pt(8 if wide else 9)
     out.add_paragraph()  # Word needs a paragraph between two tables, or it joins them
+    if wide:
+        _new_section(out, WD_ORIENT.PORTRAIT)
+
+
+def _new_section(out: docx.Document, orientation: WD_ORIENT) -> None:
+    last = out.sections[-1]
+    if last.orientation == orientation:
+        return
+    section = out.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = orientation
+    section.page_width, section.page_height = last.page_height, last.page_width
+
+
+def _column_widths(cells: tuple[Cell, ...], n_cols: int, total: int) -> list[int]:
+    """Widths in proportion to the square root of each column's longest line (at least 2)."""
+    longest = [2] * n_cols
+    for cell in cells:
+        if cell.colspan == 1:
+            longest[cell.col] = max(longest[cell.col], *(len(line) for line in cell.text.split("\n")))
+    weights = [math.sqrt(n) for n in longest]
+    return [int(total * w / sum(weights)) for w in weights]
 
 
 def write_xlsx(document: Document, tables: list[Block], path: Path) -> None:

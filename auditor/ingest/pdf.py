@@ -232,7 +232,9 @@ def _write(pages: list[_Page], builder: TextBuilder) -> None:
         left = Counter(round(line.x0) for line in lines).most_common(1)[0][0]
     gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:]) if a.page == b.page and _continues(a, b, right)]
     usual_gap = statistics.median(gaps) if gaps else 0.0
-    bottom = max((i.bottom for p in pages for i in p.items), default=0.0)  # the body's bottom margin
+    bottoms: dict[float, float] = {}  # the body's bottom margin, by page height
+    for page in pages:
+        bottoms[page.height] = max([bottoms.get(page.height, 0.0)] + [i.bottom for i in page.items])
     paragraph: list[_Line] = []
     table: _Table | None = None
 
@@ -251,7 +253,7 @@ def _write(pages: list[_Page], builder: TextBuilder) -> None:
     for page in pages:
         for item in page.items:
             if isinstance(item, _Table):
-                if table is not None and _continued(table, item, bottom):
+                if table is not None and _continued(table, item, bottoms[pages[table.end_page - 1].height]):
                     table = _joined(table, item)  # one table, cut by a page break
                     continue
                 flush()
