@@ -95,7 +95,7 @@ class WorkerPool:
         self.timeout = timeout
         self.ctx = multiprocessing.get_context(start_method or default_start_method())
         if self.ctx.get_start_method() == "forkserver":
-            self.ctx.set_forkserver_preload(["auditor.batch.worker"])
+            self.ctx.set_forkserver_preload(["auditor.batch.preload"])
         self.slots: list[_Slot] = []
         self.stats: dict[int, WorkerStats] = {}
         self._start_failures = 0
@@ -269,6 +269,7 @@ class BatchOutcome:
     todo: int = 0  # reports audited in this invocation
     wall: float = 0.0  # seconds, start to end of this invocation
     audit_wall: float = 0.0  # seconds from the pool's start to its last report
+    first_result: float = 0.0  # seconds from the pool's start to its first report (start-up)
     exit_code: int = EXIT_CLEAN
     interrupted: bool = False
     workers: list[WorkerStats] = field(default_factory=list)
@@ -379,6 +380,8 @@ def run_batch(opts: BatchOptions) -> BatchOutcome:
                 pool_started = time.perf_counter()
                 try:
                     for record in pool.imap(tasks):
+                        if not outcome.first_result:
+                            outcome.first_result = time.perf_counter() - pool_started
                         store.save(run_id, record, rules_hash)
                         found += len(record.get("findings") or ())
                         failed += record.get("status") == "failed"
