@@ -124,10 +124,14 @@ def batch_run(folder: Path, jobs: int, pages: bool = True) -> dict[str, Any]:
         "jobs": jobs,
         "wall_seconds": wall,
         "reports_per_second": outcome.files / wall if wall else 0,
-        "reports_per_second_after_startup": outcome.files / outcome.audit_wall if outcome.audit_wall else 0,
+        "reports_per_second_after_startup": ((outcome.todo - 1) / (outcome.audit_wall - outcome.first_result)
+                                             if outcome.todo > 1 and outcome.audit_wall > outcome.first_result else 0),
+        "first_report_seconds": outcome.first_result,
         "worker_startup_seconds": max((w.startup for w in workers), default=0),
         "worker_peak_mb": max((w.maxrss_kb for w in workers), default=0) / 1024,
         "per_report_ms_in_workers": 1000 * sum(w.busy for w in workers) / max(1, sum(w.tasks for w in workers)),
+        "page_ms_in_workers": 1000 * sum(w.page for w in workers) / max(1, sum(w.tasks for w in workers)),
+        "load_average": os.getloadavg()[0],
     }
 
 
@@ -159,8 +163,11 @@ def format_results(results: dict[str, Any]) -> str:
                      f"{b['reports_per_second']:.1f} reports/s end to end ({b['reports_per_second_after_startup']:.1f} "
                      f"after start-up; target ≥ {TARGETS['reports_per_second']:g}: "
                      f"{_mark(b['reports_per_second'] >= TARGETS['reports_per_second'])})")
-        lines.append(f"  per report in a worker (audit + page): {b['per_report_ms_in_workers']:.1f} ms; worker start-up "
-                     f"{b['worker_startup_seconds']:.2f} s; {b['failed']} failed; {b['findings']} findings")
+        lines.append(f"  per report in a worker: {b['per_report_ms_in_workers']:.1f} ms (of which the HTML page "
+                     f"{b['page_ms_in_workers']:.1f} ms); first report after {b['first_report_seconds']:.1f} s "
+                     f"(fork server warm-up), worker start-up {b['worker_startup_seconds']:.2f} s")
+        lines.append(f"  {b['failed']} failed; {b['findings']} findings; load average during the run "
+                     f"{b['load_average']:.1f} on {os.cpu_count()} cores")
         lines.append(f"  peak memory per worker: {b['worker_peak_mb']:.0f} MB (target ≤ {TARGETS['worker_mb']:g} MB: "
                      f"{_mark(b['worker_peak_mb'] <= TARGETS['worker_mb'])})")
     return "\n".join(lines)

@@ -31,6 +31,13 @@ def run(folder: Path, out: Path, **kw) -> object:
     return run_batch(BatchOptions(input=str(folder), outdir=out, audit_fn=fake_audit, **kw))
 
 
+def stored_count(db: Path) -> int:
+    try:
+        return rows(db, "select count(*) from documents")[0][0] if db.exists() else 0
+    except sqlite3.OperationalError:  # the tables are being created
+        return 0
+
+
 def rows(db: Path, query: str) -> list[tuple]:
     with sqlite3.connect(db) as conn:
         return conn.execute(query).fetchall()
@@ -269,3 +276,53 @@ def test_progress_bar_reports_rate_and_findings(tmp_path):
     run_batch(BatchOptions(input=str(folder), outdir=tmp_path / "out", audit_fn=fake_audit, jobs=2, stream=stream))
     text = stream.getvalue()
     assert "6/6" in text and "report/s" in text and "findings=7" in text
+
+
+def test_ctrl_c_stops_cleanly_and_resume_finishes(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    folder, out = tmp_path / "in", tmp_path / "out"
+    write_fake_batch(folder, 40)
+    for path in folder.iterdir():
+        path.write_text(path.read_text(encoding="utf-8") + "SLEEP 0.1\n", encoding="utf-8")
+    script = (
+        "import sys; from pathlib import Path\n"
+        "from test_batch_fakes import fake_audit\n"
+        "from auditor.batch.runner import BatchOptions, run_batch\n"
+        f"outcome = run_batch(BatchOptions(input={str(folder)!r}, outdir=Path({str(out)!r}), audit_fn=fake_audit, jobs=2))\n"
+        "sys.exit(outcome.exit_code)\n"
+    )
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(Path(__file__).parent), str(Path(__file__).parent.parent)]))
+    proc = subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE, text=True, env=env,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while stored_count(out / "findings.sqlite") < 5:
+            assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
+            time.sleep(0.05)
+        os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C reaches the whole foreground group
+        assert proc.wait(timeout=60) == 130
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert "interrupted" in proc.stderr.read()
+    db = out / "findings.sqlite"
+    assert rows(db, "select status from runs") == [("interrupted",)]
+    stored = rows(db, "select count(*) from documents")[0][0]
+    assert 5 <= stored < 40
+    outcome = run_batch(BatchOptions(input=None, outdir=out, resume=True, audit_fn=fake_audit, jobs=2, quiet=True))
+    assert (outcome.run_id, outcome.files, outcome.audited, outcome.todo) == (1, 40, 40, 40 - stored)
+    assert rows(db, "select count(*), count(distinct path) from documents") == [(40, 40)]
+    assert rows(db, "select status from runs") == [("done",)]
+
+
+def test_workers_are_recycled_without_losing_reports(tmp_path):
+    folder = tmp_path / "in"
+    write_fake_batch(folder, 12)
+    outcome = run(folder, tmp_path / "out", recycle_after=2)
+    assert outcome.audited == 12 and outcome.failed == 0
+    assert len(outcome.workers) >= 6 and all(w.tasks <= 2 for w in outcome.workers)

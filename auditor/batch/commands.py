@@ -63,10 +63,16 @@ def batch(input_path: Path | None, outdir: Path, db: str | None, jobs: int | Non
     options = BatchOptions(input=str(input_path) if input_path else None, outdir=outdir, db=db, jobs=jobs,
                            rules_file=str(rules_file) if rules_file else None, resume=resume, force=force,
                            quiet=quiet, timeout=timeout or None, max_bytes=max_bytes, render_pages=not no_pages)
+    from sqlalchemy.exc import SQLAlchemyError
+
     try:
         outcome = run_batch(options)
     except (BatchError, StoreError, InputError) as exc:
         _fail(str(exc))
+        return
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        _fail(f"the findings store failed ({reason}); what was stored is kept: continue with --resume")
         return
     raise SystemExit(outcome.exit_code)
 

@@ -67,6 +67,7 @@ class _Slot:
     since: float = 0.0
     fatal: str = ""
     eof: bool = False
+    retiring: bool = False  # told to stop after its last report; it is replaced when it exits
 
 
 @dataclass
@@ -74,7 +75,8 @@ class WorkerStats:
     pid: int
     startup: float = 0.0  # seconds from process start to ready (imports, rules, warm-up)
     tasks: int = 0
-    busy: float = 0.0  # seconds spent auditing
+    busy: float = 0.0  # seconds spent on reports (audit and page)
+    page: float = 0.0  # of which writing pages
     maxrss_kb: int = 0  # peak resident memory
     exit: str = ""
 
@@ -89,10 +91,11 @@ class WorkerPool:
     MAX_START_FAILURES = 3
 
     def __init__(self, size: int, config: worker.WorkerConfig, *, timeout: float | None = None,
-                 start_method: str | None = None) -> None:
+                 start_method: str | None = None, recycle_after: int | None = 500) -> None:
         self.size = max(1, size)
         self.config = config
         self.timeout = timeout
+        self.recycle_after = recycle_after  # a worker is replaced after this many reports (bounds any leak)
         self.ctx = multiprocessing.get_context(start_method or default_start_method())
         if self.ctx.get_start_method() == "forkserver":
             self.ctx.set_forkserver_preload(["auditor.batch.preload"])
@@ -167,10 +170,10 @@ class WorkerPool:
                             raise PoolError(f"workers cannot start: {last}")
                     self._retire(slot, self._death(slot.proc))
             busy = sum(1 for s in self.slots if s.task is not None)
-            while len(self.slots) < min(self.size, len(pending) + busy):
+            while len([s for s in self.slots if not s.retiring]) < min(self.size, len(pending) + busy):
                 self._spawn()
             for slot in self.slots:
-                if slot.ready and slot.task is None and pending:
+                if slot.ready and slot.task is None and pending and not slot.retiring:
                     self._send(slot, pending.popleft())
             yield from out
             if not (pending or any(s.task is not None for s in self.slots)):
@@ -205,9 +208,16 @@ class WorkerPool:
                 task, slot.task = slot.task, None
                 stats = self.stats.setdefault(slot.proc.pid, WorkerStats(slot.proc.pid))
                 stats.tasks += 1
-                stats.busy += payload.get("seconds") or 0.0
+                stats.busy += (payload.get("seconds") or 0.0) + (payload.get("page_seconds") or 0.0)
+                stats.page += payload.get("page_seconds") or 0.0
                 stats.maxrss_kb = max(stats.maxrss_kb, payload.get("maxrss_kb") or 0)
                 out.append(payload)
+                if self.recycle_after and stats.tasks >= self.recycle_after and not slot.retiring:
+                    slot.retiring = True
+                    try:
+                        slot.conn.send(None)
+                    except OSError:
+                        pass
         return out
 
     def close(self) -> None:
@@ -253,6 +263,7 @@ class BatchOptions:
     render_pages: bool = True
     warm: bool = True
     start_method: str | None = None
+    recycle_after: int | None = 500  # reports per worker before it is replaced by a fresh one
     stream: TextIO | None = None  # where progress and messages go (default stderr)
 
 
@@ -293,6 +304,13 @@ class _OutdirLock:
     def __exit__(self, *exc: object) -> None:
         fcntl.flock(self.fh, fcntl.LOCK_UN)
         self.fh.close()
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def _raise_interrupted(signum: int, frame: Any) -> None:
@@ -372,9 +390,9 @@ def run_batch(opts: BatchOptions) -> BatchOutcome:
                                              outdir=str(outdir), render_pages=render, warm=opts.warm)
                 tqdm.monitor_interval = 0  # no monitor thread in the parent
                 bar = tqdm(total=len(todo), desc="auditing", unit="report", file=stream, disable=opts.quiet or not todo,
-                           dynamic_ncols=True, mininterval=0.5, smoothing=0.05)
+                           dynamic_ncols=True, mininterval=0.5 if _isatty(stream) else 2.0, smoothing=0.05)
                 pool = WorkerPool(min(jobs, max(1, len(todo))), config, timeout=opts.timeout,
-                                  start_method=opts.start_method)
+                                  start_method=opts.start_method, recycle_after=opts.recycle_after)
                 found = failed = 0
                 previous_handler = signal.signal(signal.SIGTERM, _raise_interrupted)
                 pool_started = time.perf_counter()

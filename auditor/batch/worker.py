@@ -167,7 +167,9 @@ class Worker:
             record.update(self._describe(result))
             record["seconds"] = time.perf_counter() - started
             if self.render is not None:
+                rendering = time.perf_counter()
                 self._write_page(key, result, task.get("triage") or {}, record)
+                record["page_seconds"] = time.perf_counter() - rendering
         record.setdefault("seconds", time.perf_counter() - started)
         record["maxrss_kb"] = max_rss_kb()
         return record
