@@ -317,6 +317,17 @@ def test_pdf_rendition_pages_tables_and_running_lines():
     assert any(c.text == "661.7252" for c in table.cells)
 
 
+def test_pdf_whose_fonts_have_no_unicode_map_needs_ocr(tmp_path):
+    path = tmp_path / "cid.pdf"
+    draw = b"BT /F1 12 Tf 10 100 Td <00010002000300040005000600070008> Tj ET"
+    path.write_bytes(make_pdf(PAGE_OBJECTS + [
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Resources << /Font << /F1 4 0 R >> >> /Contents 6 0 R >>",
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /NoMap /Encoding /Identity-H /DescendantFonts [5 0 R] >>",
+        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /NoMap /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 1000 >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(draw), draw)]))
+    bad(path, "fonts do not say which characters", "OCR")
+
+
 # --- .doc --------------------------------------------------------------------------------------
 
 
@@ -384,3 +395,4 @@ def test_cli_reports_bad_input_in_one_line_with_exit_code_2(tmp_path):
                           text=True, cwd=ROOT, timeout=120)
     assert done.returncode == 2
     assert done.stderr.strip().count("\n") == 0 and "password-protected" in done.stderr
+

@@ -33,6 +33,7 @@ _CJK = "\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
 _SPACE_IN_CJK = re.compile(f"(?<=[{_CJK}]) +(?=[{_CJK}])")
 _OPENING = set("（([{【〔《〈「『“‘")
 _CLOSING = set("）)]}】〕》〉」』”’。，、；：！？,.;:!?")
+UNMAPPED_SHARE = 0.2  # above this share of unreadable glyphs the text layer is useless
 _MARGIN = 0.12  # running headers and footers sit in this share of the page's height, top or bottom
 _EDGE = 1.0  # points: positions closer than this are the same ruling line
 
@@ -65,6 +66,8 @@ class _Page:
     number: int
     height: float
     items: list[_Line | _Table] = field(default_factory=list)
+    glyphs: int = 0
+    unmapped: int = 0  # glyphs of fonts without a Unicode map, which pdfminer shows as "(cid:N)"
 
 
 def load(path: str, data: bytes) -> Document:
@@ -80,6 +83,9 @@ def load(path: str, data: bytes) -> Document:
                              "ask the sender for an unprotected copy") from None
         problem = "truncated" if _truncated(data) else f"corrupt ({type(cause).__name__})"
         raise InputError(path, f"is not a readable PDF ({problem})", "export or download it again") from None
+    if sum(p.unmapped for p in pages) > UNMAPPED_SHARE * sum(p.glyphs for p in pages):
+        raise InputError(path, "is a PDF whose fonts do not say which characters they draw",
+                         "run OCR on it (e.g. ocrmypdf --force-ocr -l chi_sim) and audit the result")
     if not any(p.items for p in pages):
         if _truncated(data):
             raise InputError(path, "is not a readable PDF (truncated)", "export or download it again")
@@ -109,7 +115,8 @@ def _read_page(page: pdfplumber.page.Page, number: int) -> _Page:
                 break
         else:
             outside.append(char)
-    result = _Page(number, float(page.height))
+    result = _Page(number, float(page.height), glyphs=len(page.chars),
+                   unmapped=sum(c["text"].startswith("(cid:") for c in page.chars))
     result.items.extend(_lines(outside, number))
     result.items.extend(_table(t, chars, number) for t, chars in zip(found, in_table))
     result.items.sort(key=lambda item: item.top)

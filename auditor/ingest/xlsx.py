@@ -59,7 +59,8 @@ def _xls_sheets(path: str, data: bytes) -> list[Sheet]:
     import xlrd
 
     try:
-        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=False)
+        # xlrd prints its warnings; keep them off standard output, where the JSON report goes.
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, logfile=io.StringIO())
     except Exception as exc:  # xlrd's XLRDError and struct errors on truncated files
         hint = "remove the password and save again" if "encrypt" in str(exc).lower() else "open it in Excel and save it again"
         raise InputError(path, f"is not a readable Excel (.xls) file ({exc})", hint) from None
