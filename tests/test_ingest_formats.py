@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import random
 import shutil
 import struct
 import subprocess
@@ -361,6 +362,29 @@ def test_truncated_doc(tmp_path):
     path.write_bytes(data[:4096])
     bad(path, "not a readable Word file")
 
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf", "xlsx", "xls"])
+def test_damaged_files_raise_only_input_error(tmp_path, fmt):
+    """Cut short, bytes overwritten, a run zeroed: a loader either reads the file or says why."""
+    data = next((RENDITIONS / fmt).glob(f"003_*.{fmt}")).read_bytes()
+    rng = random.Random(fmt)
+    for attempt in range(9):
+        damaged = bytearray(data)
+        if attempt % 3 == 0:
+            damaged = damaged[: rng.randrange(1, len(damaged))]
+        elif attempt % 3 == 1:
+            for _ in range(20):
+                damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        else:
+            at = rng.randrange(len(damaged))
+            damaged[at : at + 200] = bytes(200)
+        path = tmp_path / f"damaged{attempt}.{fmt}"
+        path.write_bytes(bytes(damaged))
+        try:
+            load(path)
+        except InputError as exc:
+            assert str(exc).startswith(str(path)) and "\n" not in str(exc)
 
 # --- sniffing and the command line -------------------------------------------------------------
 
