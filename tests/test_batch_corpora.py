@@ -20,6 +20,21 @@ SEEDS = REPO / "corpora" / "seeds"
 PG_URL = os.environ.get("AUDITOR_TEST_PG_URL")
 
 
+def batch(folder: Path, out: Path, **options: object) -> object:
+    """``auditor batch`` in this process: its fork server stays warm from one batch to the next."""
+    from auditor.batch.runner import BatchOptions, run_batch
+
+    return run_batch(BatchOptions(input=str(folder), outdir=out, quiet=True, **options))
+
+
+def triage(*args: str) -> object:
+    from click.testing import CliRunner
+
+    from auditor.cli import cli
+
+    return CliRunner().invoke(cli, ["triage", *args])
+
+
 def auditor(*args: str, check: int | None = None) -> subprocess.CompletedProcess:
     done = subprocess.run([sys.executable, "-m", "auditor", *args], cwd=REPO, capture_output=True, text=True,
                           timeout=600)
@@ -97,24 +112,24 @@ def test_triage_survives_reruns_and_shows_on_the_page(tmp_path):
     folder = tmp_path / "in"
     shutil.copytree(SEEDS, folder, ignore=shutil.ignore_patterns("*.json"))
     out = tmp_path / "out"
-    auditor("batch", str(folder), "-o", str(out), "--quiet", check=1)
+    assert batch(folder, out).exit_code == 1
     db = out / "findings.sqlite"
     path, fingerprint, page = query(db, "select d.path, f.fingerprint, d.page from findings f join documents d "
                                         "on d.id = f.document_id order by d.path, f.ordinal limit 1")[0]
-    done = auditor("triage", str(out), fingerprint, "--state", "dismissed", "--who", "王五", "--note", "附表已更正",
-                   check=0)
+    done = triage(str(out), fingerprint, "--state", "dismissed", "--who", "王五", "--note", "附表已更正")
+    assert done.exit_code == 0, done.output
     assert done.stdout.strip() == f"dismissed\t{fingerprint}\t{path}"
     assert "附表已更正" in (out / page).read_text(encoding="utf-8")  # the page was rebuilt with the decision
     # the report changes (a line added at its end): it is audited again, the decision stays
     (folder / path).write_text((folder / path).read_text(encoding="utf-8") + "\n（修订稿）\n", encoding="utf-8")
-    auditor("batch", str(folder), "-o", str(out), "--quiet", check=1)
-    assert query(db, "select audited, skipped from runs order by id desc limit 1") == [(1, 4)]
+    outcome = batch(folder, out)
+    assert (outcome.exit_code, outcome.todo, outcome.skipped) == (1, 1, 4)
     assert query(db, "select state, who, note from triage") == [("dismissed", "王五", "附表已更正")]
     assert fingerprint in {fp for (fp,) in query(db, "select fingerprint from findings f join documents d on "
                                                      "d.id = f.document_id where d.path = ?", path)}
     assert "附表已更正" in (out / page).read_text(encoding="utf-8")
     # everything audited again: still there
-    auditor("batch", str(folder), "-o", str(out), "--quiet", "--force")
+    assert batch(folder, out, force=True).todo == 5
     assert query(db, "select state, who, note from triage") == [("dismissed", "王五", "附表已更正")]
     with open(out / "findings.csv", encoding="utf-8-sig", newline="") as fh:
         rows = [r for r in csv.DictReader(fh) if r["fingerprint"] == fingerprint and r["path"] == path]
@@ -164,8 +179,7 @@ def test_postgresql_store(pg_database, tmp_path):
     from auditor.batch.store import database_url
 
     out = tmp_path / "out"
-    done = auditor("batch", str(SEEDS), "-o", str(out), "--db", pg_database, "--quiet")
-    assert done.returncode == 1, done.stderr
+    assert batch(SEEDS, out, db=pg_database).exit_code == 1
     assert not (out / "findings.sqlite").exists()
     engine = sa.create_engine(database_url(pg_database, None))
     with engine.connect() as conn:
@@ -177,8 +191,9 @@ def test_postgresql_store(pg_database, tmp_path):
     assert [d.path for d in docs] == sorted(p.name for p in SEEDS.glob("*.txt"))
     assert all(d.status == "ok" and len(d.sha256) == 64 for d in docs) and count > 0
     # OUTDIR remembers its database (without a password), so triage needs no --db
-    auditor("triage", str(out), fingerprint, "--state", "confirmed", "--who", "赵六", check=0)
-    auditor("batch", str(SEEDS), "-o", str(out), "--db", pg_database, "--quiet", check=1)
+    assert triage(str(out), fingerprint, "--state", "confirmed", "--who", "赵六").exit_code == 0
+    outcome = batch(SEEDS, out, db=pg_database)
+    assert (outcome.exit_code, outcome.todo) == (1, 0)
     with engine.connect() as conn:
         assert conn.execute(sa.text("select path, fingerprint, state, who from triage")).all() == [
             (path, fingerprint, "confirmed", "赵六")]
