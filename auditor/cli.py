@@ -92,7 +92,7 @@ def audit(file: Path, fmt: str | None, output: Path | None, open_browser: bool, 
         if open_browser and fmt == "html":
             webbrowser.open(output.resolve().as_uri())
     else:
-        click.echo(text, nl=not text.endswith("\n"))
+        click.echo(text, nl=fmt != "text" and not text.endswith("\n"))
     raise SystemExit(EXIT_FINDINGS if result.findings else EXIT_CLEAN)
 
 

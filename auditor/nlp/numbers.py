@@ -8,7 +8,7 @@ year check can use them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
@@ -202,6 +202,16 @@ def find_figures(original: str, lexicon: UnitLexicon, text: str | None = None) -
         consumed = figure.end
     figures.extend(_chinese_figures(text, lexicon, figures))
     figures.sort(key=lambda f: f.start)
+    return _date_lists(text, figures)
+
+
+def _date_lists(text: str, figures: list[Figure]) -> list[Figure]:
+    """6、9、11月: numbers listed before a month or day are dates too."""
+    for i in range(len(figures) - 2, -1, -1):
+        fig, following = figures[i], figures[i + 1]
+        if fig.tag == "figure" and fig.unit is None and following.tag == "date" \
+                and text[fig.number_end:following.number_start].strip() in ("、", ",", "，", "和", "及"):
+            figures[i] = replace(fig, tag="date")
     return figures
 
 

@@ -1,0 +1,122 @@
+"""The command line as a user runs it: exit codes, formats, bad input, rule overrides."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, SEEDS
+
+SEED = next(p for p in SEEDS if p.name.startswith("003"))
+
+
+def run(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "auditor", *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd, timeout=120)
+
+
+def test_help():
+    out = run("--help")
+    assert out.returncode == 0 and "audit" in out.stdout and "eval" in out.stdout
+
+
+def test_audit_summary_lists_findings_and_exits_1():
+    out = run("audit", SEED)
+    assert out.returncode == 1
+    assert "RAT001" in out.stdout and "执行率" in out.stdout
+
+
+def test_json_contract():
+    out = run("audit", SEED, "--format", "json")
+    data = json.loads(out.stdout)
+    text = SEED.read_text(encoding="utf-8")
+    assert data["document"]["format"] == "txt" and data["document"]["chars"] == len(text)
+    assert len(data["document"]["sha256"]) == 64
+    assert data["findings"]
+    for f in data["findings"]:
+        assert {"code", "category", "severity", "message", "evidence", "stated", "expected"} <= f.keys()
+        for e in f["evidence"]:
+            assert text[e["start"]:e["end"]] == e["text"]
+
+
+def test_claims_format_is_one_object_per_line():
+    out = run("audit", SEED, "--format", "claims")
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    assert rows and {"value", "unit", "kind", "role", "subject", "year", "start", "end", "text"} <= rows[0].keys()
+
+
+def test_text_format_is_the_extracted_text():
+    out = subprocess.run([sys.executable, "-m", "auditor", "audit", str(SEED), "--format", "text"],
+                         capture_output=True, cwd=ROOT, timeout=120)
+    assert out.stdout.decode("utf-8") == SEED.read_text(encoding="utf-8")
+
+
+def test_clean_report_exits_0(tmp_path):
+    path = tmp_path / "clean.txt"
+    path.write_text("部门支出预算总额100万元，其中基本支出60万元，项目支出40万元。\n", encoding="utf-8")
+    out = run("audit", path)
+    assert out.returncode == 0, out.stdout
+
+
+@pytest.mark.parametrize(("name", "content", "words"), [
+    ("missing.txt", None, "no such file"),
+    ("empty.txt", b"", "empty"),
+    ("binary.txt", bytes(range(256)) * 20, "binary"),
+    ("undecodable.txt", "café naïve résumé ".encode("latin-1") * 40, "decod"),
+])
+def test_bad_input_is_one_line_and_exit_2(tmp_path, name, content, words):
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    out = run("audit", path)
+    assert out.returncode == 2
+    assert "Traceback" not in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
+    assert words in out.stderr
+
+
+def test_directory_is_refused(tmp_path):
+    out = run("audit", tmp_path)
+    assert out.returncode == 2 and "directory" in out.stderr
+
+
+def test_usage_error_exit_2():
+    assert run("audit").returncode == 2
+    assert run("audit", SEED, "--format", "nonsense").returncode == 2
+
+
+def test_rules_lists_every_check():
+    out = run("rules")
+    assert out.returncode == 0
+    for code in ("SUM001", "RAT001", "CAP001", "SCO001", "XREF001", "ENT001", "YEAR001", "UNIT001", "LOGIC001"):
+        assert code in out.stdout
+    doc = run("rules", "--doc")
+    assert "为何重要" in doc.stdout and "错误示例" in doc.stdout
+
+
+def test_rules_file_switches_a_check_off_and_changes_a_parameter(tmp_path):
+    override = tmp_path / "province.yaml"
+    override.write_text("catalogue:\n  checks:\n    RAT001: {enabled: false}\n", encoding="utf-8")
+    out = run("audit", SEED, "--format", "json", "--rules", override)
+    codes = {f["code"] for f in json.loads(out.stdout)["findings"]}
+    assert "RAT001" not in codes and codes
+    floor = tmp_path / "floor.yaml"
+    floor.write_text("catalogue:\n  checks:\n    SCO001:\n      params: {floor: 0.98}\n", encoding="utf-8")
+    out = run("audit", SEED, "--format", "json", "--rules", floor)
+    sco = [f for f in json.loads(out.stdout)["findings"] if f["code"] == "SCO001"]
+    assert sco and sco[0]["expected"] == "0"   # 97.31% is below a 98% floor: the item scores 0
+
+
+def test_bad_rules_file(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("catalogue: [unclosed\n", encoding="utf-8")
+    out = run("audit", SEED, "--rules", bad)
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+
+
+def test_html_output(tmp_path):
+    out_file = tmp_path / "r.html"
+    out = run("audit", SEED, "-o", out_file)
+    assert out.returncode == 1 and out_file.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
