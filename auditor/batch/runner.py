@@ -112,9 +112,14 @@ class WorkerPool:
         self.slots.append(slot)
         return slot
 
-    def _send(self, slot: _Slot, task: dict[str, Any]) -> None:
+    def _send(self, slot: _Slot, task: dict[str, Any]) -> bool:
+        try:
+            slot.conn.send(task)
+        except OSError:  # it died since it was last seen alive; the next round replaces it
+            slot.eof = True
+            return False
         slot.task, slot.since = task, time.monotonic()
-        slot.conn.send(task)
+        return True
 
     @staticmethod
     def _death(proc: Any) -> str:
@@ -173,8 +178,10 @@ class WorkerPool:
             while len([s for s in self.slots if not s.retiring]) < min(self.size, len(pending) + busy):
                 self._spawn()
             for slot in self.slots:
-                if slot.ready and slot.task is None and pending and not slot.retiring:
-                    self._send(slot, pending.popleft())
+                if slot.ready and slot.task is None and pending and not slot.retiring and not slot.eof:
+                    task = pending.popleft()
+                    if not self._send(slot, task):
+                        pending.appendleft(task)
             yield from out
             if not (pending or any(s.task is not None for s in self.slots)):
                 break
