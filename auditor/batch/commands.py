@@ -22,7 +22,7 @@ def _fail(message: str) -> None:
 
 
 @click.command()
-@click.argument("input_path", metavar="INPUT", required=False, type=click.Path(path_type=Path))
+@click.argument("input_path", metavar="[INPUT]", required=False, type=click.Path(path_type=Path))
 @click.option("-o", "--outdir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the pages, index.html, summary.csv/.xlsx and (by default) findings.sqlite.")
 @click.option("--db", envvar="AUDITOR_DB", default=None, metavar="URL",
@@ -41,6 +41,9 @@ def _fail(message: str) -> None:
 def batch(input_path: Path | None, outdir: Path, db: str | None, jobs: int | None, rules_file: Path | None,
           resume: bool, force: bool, quiet: bool, timeout: float, max_bytes: int | None, no_pages: bool) -> None:
     """Audit every report under INPUT (a folder, searched recursively, or a .zip) into OUTDIR.
+
+    Writes OUTDIR/index.html (reports ranked by risk), reports/*.html (one page per report),
+    summary.csv, findings.csv, summary.xlsx and findings.sqlite (unless --db).
 
     Reports are audited in parallel and each one's findings are stored as soon as it is done; a
     re-run skips reports unchanged since their last audit (same SHA-256, same rule set) and keeps
