@@ -77,6 +77,7 @@ class WorkerStats:
     tasks: int = 0
     busy: float = 0.0  # seconds spent on reports (audit and page)
     page: float = 0.0  # of which writing pages
+    cpu: float = 0.0  # CPU seconds spent on reports
     maxrss_kb: int = 0  # peak resident memory
     exit: str = ""
 
@@ -217,6 +218,7 @@ class WorkerPool:
                 stats.tasks += 1
                 stats.busy += (payload.get("seconds") or 0.0) + (payload.get("page_seconds") or 0.0)
                 stats.page += payload.get("page_seconds") or 0.0
+                stats.cpu += payload.get("cpu_seconds") or 0.0
                 stats.maxrss_kb = max(stats.maxrss_kb, payload.get("maxrss_kb") or 0)
                 out.append(payload)
                 if self.recycle_after and stats.tasks >= self.recycle_after and not slot.retiring:
@@ -288,6 +290,7 @@ class BatchOutcome:
     wall: float = 0.0  # seconds, start to end of this invocation
     audit_wall: float = 0.0  # seconds from the pool's start to its last report
     first_result: float = 0.0  # seconds from the pool's start to its first report (start-up)
+    parent_cpu: float = 0.0  # CPU seconds the parent spent (planning, storing, summaries)
     exit_code: int = EXIT_CLEAN
     interrupted: bool = False
     workers: list[WorkerStats] = field(default_factory=list)
@@ -344,7 +347,7 @@ def run_batch(opts: BatchOptions) -> BatchOutcome:
     from auditor.batch.outputs import write_outputs
     from auditor.rules import RuleSet
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     stream = opts.stream or sys.stderr
     say = (lambda msg: None) if opts.quiet else (lambda msg: print(msg, file=stream, flush=True))
     outdir = Path(opts.outdir).resolve()
@@ -438,6 +441,7 @@ def run_batch(opts: BatchOptions) -> BatchOutcome:
             elif any(r["open"] + r["confirmed"] for r in rows):
                 outcome.exit_code = EXIT_FINDINGS
             outcome.wall = time.perf_counter() - started
+            outcome.parent_cpu = time.process_time() - cpu_started
             if outcome.interrupted:
                 say(f"auditor batch: interrupted; {outcome.audited} reports stored. Continue with "
                     f"`auditor batch --resume -o {opts.outdir}`")

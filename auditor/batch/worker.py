@@ -154,7 +154,7 @@ class Worker:
         key, path = task["key"], task["path"]
         record: dict[str, Any] = {"path": key, "sha256": task.get("sha256"), "size": task.get("size"),
                                   "pid": os.getpid(), "page": None, "error": None}
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         try:
             result = self.config.audit_fn(path, self.rules)
         except InputError as exc:
@@ -171,6 +171,7 @@ class Worker:
                 self._write_page(key, result, task.get("triage") or {}, record)
                 record["page_seconds"] = time.perf_counter() - rendering
         record.setdefault("seconds", time.perf_counter() - started)
+        record["cpu_seconds"] = time.process_time() - cpu_started  # audit and page
         record["maxrss_kb"] = max_rss_kb()
         return record
 
