@@ -13,6 +13,7 @@ back when the next page starts with a table of the same columns.
 from __future__ import annotations
 
 import io
+import logging
 import re
 import statistics
 from collections import Counter
@@ -26,6 +27,9 @@ from pdfplumber.utils.text import chars_to_textmap
 from auditor.errors import InputError
 from auditor.ingest.layout import RawCell, TextBuilder
 from auditor.model import Document
+
+# pdfminer warns about every oddity of real-world PDFs; a person needs only the one-line verdict.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 _PAGE_NUMBER = re.compile(r"[-—–－\s]*(第\s*)?\d{1,4}\s*页?\s*([/／]\s*\d{1,4}|共\s*\d{1,4}\s*页)?[-—–－\s]*"
                           r"|page\s*\d{1,4}(\s*of\s*\d{1,4})?", re.I)
