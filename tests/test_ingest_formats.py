@@ -219,6 +219,21 @@ def test_html_saved_as_xls_is_read_as_html(tmp_path):
     assert cells(doc) == {(0, 0): ("分值", 1, 1), (0, 1): ("得分", 1, 1), (1, 0): ("10", 1, 1), (1, 1): ("8", 1, 1)}
 
 
+def test_single_file_web_page_saved_as_xls_is_read_as_html(tmp_path):
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.text import MIMEText
+
+    page = MIMEMultipart("related")
+    for sheet in ("<table><tr><td>分值</td><td>得分</td></tr><tr><td>10</td><td>8</td></tr></table>",
+                  "<p>总分97.65分</p>"):
+        page.attach(MIMEText(f"<html><body>{sheet}</body></html>", "html", "gb2312"))
+    path = tmp_path / "自评表.xls"
+    path.write_bytes(page.as_bytes())
+    doc = load(path)
+    assert (doc.format, doc.encoding) == ("html", "gb18030")
+    assert doc.text == "\t分值\n\t得分\n\n\t10\n\t8\n\n总分97.65分\n"
+
+
 # --- .pdf --------------------------------------------------------------------------------------
 
 
@@ -398,7 +413,9 @@ def test_damaged_files_raise_only_input_error(tmp_path, fmt):
     (b'<?xml version="1.0"?>\n<html xmlns="http://www.w3.org/1999/xhtml">', ".xls", "html"),
     (containers.OLE_MAGIC + "WordDocument".encode("utf-16-le"), ".xls", "doc"),
     (containers.OLE_MAGIC + "Workbook".encode("utf-16-le"), ".doc", "xls"),
+    (b'MIME-Version: 1.0\r\nX-Document-Type: Workbook\r\nContent-Type: multipart/related;\r\n\tboundary="b"\r\n', ".xls", "html"),
     ("年初预算1362.16万元".encode("gb18030"), ".xls", "txt"),
+    ("项目名称: 老字号\n".encode(), ".txt", "txt"),
 ])
 def test_sniff_by_content(data, suffix, fmt):
     assert sniff(data, suffix) == fmt

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 from pathlib import Path
 
 from auditor.errors import InputError
@@ -28,6 +29,7 @@ LOADERS = {
 }
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_MIME_HEADERS = re.compile(rb"(?:[A-Za-z][\w-]*:[^\r\n]*\r?\n(?:[ \t][^\r\n]*\r?\n)*)+")  # with folded lines
 _HTML_STARTS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<table", b"<div", b"<p>")
 
 
@@ -57,6 +59,9 @@ def sniff(data: bytes, suffix: str = "") -> str:
         return "rtf"
     if _looks_like_html(head):
         return "html"
+    headers = _MIME_HEADERS.match(head.lstrip())
+    if headers and b"multipart/related" in headers.group().lower():
+        return "html"  # a "single file web page" (.mht), which Office also saves as .xls/.doc
     return "txt"
 
 

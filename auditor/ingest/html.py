@@ -1,4 +1,4 @@
-"""HTML pages (government sites, and the "Excel" files that are HTML saved as .xls).
+"""HTML pages (government sites, and the "Excel" files that are HTML or MHTML saved as .xls).
 
 The page is decoded by its byte-order mark or declared charset (GB2312/GBK read as GB18030, their
 superset), parsed with lxml, narrowed to its ``<article>`` or ``<main>`` when it has one, and
@@ -9,6 +9,7 @@ scripts, styles, forms' controls, navigation and the page's header and footer ar
 from __future__ import annotations
 
 import codecs
+import email
 import re
 
 import lxml.html
@@ -33,29 +34,41 @@ _SPACE = re.compile(r"[ \t\n\r\f\xa0]+")  # HTML's collapsible whitespace (and &
 
 
 def load(path: str, data: bytes) -> Document:
-    text, encoding = decode(data)
-    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # lxml refuses a str that declares an encoding
-    try:
-        root = lxml.html.document_fromstring(text)
-    except (etree.ParserError, ValueError):
-        raise InputError(path, "is not a readable HTML page (no content could be parsed)",
-                         "save the page again from the browser") from None
     builder = TextBuilder()
-    _Walker(builder).walk(_content_root(root))
+    encodings = []
+    for page, charset in _pages(data):
+        text, encoding = decode(page, charset)
+        encodings.append(encoding)
+        text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # lxml refuses a str that declares an encoding
+        try:
+            root = lxml.html.document_fromstring(text)
+        except (etree.ParserError, ValueError):
+            continue  # an empty or unparsable page: judged below by what the others held
+        _Walker(builder).walk(_content_root(root))
     if not builder.blocks:
         raise InputError(path, "is an HTML page with no text", "save the page with its content, not only its frame")
-    return builder.document(path, data, "html", encoding)
+    return builder.document(path, data, "html", encodings[0] if encodings else None)
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """The page's text and the encoding it was read with."""
+def _pages(data: bytes) -> list[tuple[bytes, str | None]]:
+    """The HTML pages in ``data`` with their MIME charset: a "single file web page" (.mht, which
+    Excel and Word also save as .xls/.doc) holds one per sheet; plain HTML is one page."""
+    message = email.message_from_bytes(data)
+    if message.get_content_type() != "multipart/related":
+        return [(data, None)]
+    return [(part.get_payload(decode=True) or b"", part.get_content_charset())
+            for part in message.walk() if part.get_content_type() == "text/html"]
+
+
+def decode(data: bytes, charset: str | None = None) -> tuple[str, str]:
+    """The page's text and the encoding it was read with (``charset``: the one its MIME part names)."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data.decode(encoding, errors="replace"), encoding
     declared = _DECLARED.search(data[:8192])
     candidates = ["utf-8", "gb18030"]
-    if declared:
-        name = declared.group(1).decode("ascii").lower()
+    if declared or charset:
+        name = declared.group(1).decode("ascii").lower() if declared else charset.lower()
         try:
             name = codecs.lookup(_SUPERSET.get(name, name)).name
             candidates.insert(0, _SUPERSET.get(name, name))
