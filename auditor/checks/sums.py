@@ -44,8 +44,11 @@ def parts_vs_total(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     if code == "SUM001" and gap < 0:
         severity = "warning"  # fewer than the total: possibly an unlisted part, still worth a look
     subject = whole.subject or "总数"
+    uncertain = bool(constraint.params.get("uncertain"))
+    if uncertain:
+        severity = "info"  # which total the parts belong to is a guess: say so, do not accuse
     return finding(ctx, constraint, claims, stated=whole.text, expected=in_unit(part_sum, whole),
-                   severity=severity, subject=subject, formula=formula,
+                   severity=severity, subject=subject, formula=formula, uncertain=uncertain,
                    difference=in_unit(abs(gap), whole))
 
 

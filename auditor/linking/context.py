@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from functools import cached_property
 
@@ -36,6 +37,7 @@ class Context:
         self.rules = rules
         self.claims = reading.claims
         self.by_id = {c.id: c for c in reading.claims}
+        self.starts = [c.span.start for c in reading.claims]  # claims come in text order
         self.in_block: dict[int, list[Claim]] = defaultdict(list)
         self.rows: dict[tuple[int, int], list[Claim]] = defaultdict(list)
         for claim in self.claims:
@@ -62,7 +64,13 @@ class Context:
         return Span(start, min(len(self.text), end + 1))
 
     def claims_in(self, span: Span, narrative_only: bool = True) -> list[Claim]:
-        return [c for c in self.claims if span.contains(c.span) and (c.cell is None or not narrative_only)]
+        out = []
+        for claim in self.claims[bisect_left(self.starts, span.start):]:
+            if claim.span.start >= span.end:
+                break
+            if claim.span.end <= span.end and (claim.cell is None or not narrative_only):
+                out.append(claim)
+        return out
 
     @cached_property
     def narrative(self) -> list[Claim]:

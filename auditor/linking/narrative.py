@@ -46,6 +46,7 @@ class PartLists:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.groups: list[tuple[Claim, list[Claim]]] = []
+        self.uncertain: set[int] = set()
         for block in ctx.paragraphs:
             self._block(block)
         self.total_of = {p.id: total for total, parts in self.groups for p in parts}
@@ -121,8 +122,11 @@ class PartLists:
             if not candidates:
                 continue
             best = max(candidates, key=lambda t: common_run(t.subject, part.subject))
-            if len(candidates) == 1 or common_run(best.subject, part.subject) >= 2:
+            similarity = common_run(best.subject, part.subject)
+            if len(candidates) == 1 or similarity >= 2:
                 assigned[best.id].append(part)
+                if len(candidates) > 1 and similarity < 3:
+                    self.uncertain.add(best.id)  # the part could belong to another total
         for total in totals:
             if len(assigned[total.id]) >= 2:
                 self.groups.append((total, assigned[total.id]))
@@ -131,7 +135,8 @@ class PartLists:
 def part_sums(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
     for total, parts in lists.groups:
         relation = "=" if len(parts) > 1 else ">="
-        yield ctx.constraint("sum", "SUM001", [total, *parts], "narrative", relation=relation, prefix=len(parts) > 2)
+        yield ctx.constraint("sum", "SUM001", [total, *parts], "narrative", relation=relation, prefix=len(parts) > 2,
+                             uncertain=total.id in lists.uncertain)
 
 
 def shares(ctx: Context, lists: PartLists) -> Iterator[Constraint]:

@@ -193,7 +193,7 @@ class Reader:
             claims.append(claim)
             previous_end = fig.end
         report_year = report_year_of(self.text, times)
-        return Reading(tuple(claims), tuple(times), report_year, title_of(self.doc))
+        return Reading(tuple(claims), tuple(times), report_year, title_of(self.doc), unit_name_of(self.doc))
 
     def _time(self, fig: Figure, block_index: int) -> TimeMention | None:
         if fig.tag == "year" or (fig.tag == "docno" and 1900 <= fig.value <= 2100):
@@ -307,12 +307,36 @@ def report_year_of(text: str, times: list[TimeMention]) -> int | None:
     return max(counts, key=lambda y: (counts[y], y)) if counts else None
 
 
+TITLE_WORDS = re.compile(r"报告|说明|自评表|评价表")
+UNIT_LABEL = re.compile(r"(?:单位名称|部门名称|预算部门名称|实施单位)[:：]?\s*([^\s（(：:]{3,40})")
+UNIT_NAME = re.compile(r"^[^\d，。；：:]{2,40}?(?:中心|局|委员会|委|办公室|厅|院|学校|医院|站|所|队|馆|部)$")
+
+
 def title_of(document: Document) -> str:
+    """The report's title: the first short line near the top that names a report."""
+    for block in document.blocks[:12]:
+        if block.kind == "paragraph":
+            line = squash(document.at(block.span))
+            if len(line) <= 60 and TITLE_WORDS.search(line) and not line.startswith(("说明", "备注", "注")):
+                return line
+    return ""
+
+
+def unit_name_of(document: Document) -> str:
+    """The budget unit the report is about: a labelled name, else a line that is an organisation's name."""
+    head = document.text[:4000]
+    labelled = UNIT_LABEL.search(head)
+    if labelled:
+        return labelled.group(1)
     for block in document.blocks[:8]:
         if block.kind == "paragraph":
             line = squash(document.at(block.span))
-            if "报告" in line or "说明" in line or "自评" in line:
-                return line[:80]
+            if UNIT_NAME.match(line):
+                return line
+    for block in document.blocks[:8]:
+        for cell in block.cells:
+            if UNIT_NAME.match(squash(cell.text)):
+                return squash(cell.text)
     return ""
 
 

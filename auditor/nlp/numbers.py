@@ -8,6 +8,7 @@ year check can use them.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -251,10 +252,11 @@ def _complete(text: str, lexicon: UnitLexicon, start: int, end: int, value: Deci
 def _chinese_figures(text: str, lexicon: UnitLexicon, arabic: list[Figure]) -> list[Figure]:
     """十三场, 两次, 百分之九十: Chinese numerals only where a unit or 百分之 makes them figures."""
     out = []
-    taken = [(f.start, f.end) for f in arabic]
+    starts = [f.start for f in arabic]
     for m in CHINESE.finditer(text):
         start, end = m.start(), m.end()
-        if any(a <= start < b for a, b in taken):
+        i = bisect_right(starts, start) - 1
+        if i >= 0 and arabic[i].start <= start < arabic[i].end:
             continue
         percent = text.startswith(PERCENT_WORD, start - len(PERCENT_WORD)) if start >= 3 else False
         if text[start - 1:start] == "第":

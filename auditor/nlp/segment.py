@@ -21,13 +21,17 @@ class Tokens:
     """Token boundaries of a text, for cutting phrases at word boundaries."""
 
     def __init__(self, text: str) -> None:
-        doc = pipeline()(text)
-        self.starts = [t.idx for t in doc]
-        self.ends = [t.idx + len(t.text) for t in doc]
-        self.words = [t.text for t in doc]
+        from spacy.attrs import IDX, LENGTH
+
+        # Offsets straight from the Doc's arrays: building a Token object per word costs more
+        # than segmenting the text.
+        offsets = pipeline()(text).to_array([IDX, LENGTH])
+        self.text = text
+        self.starts = offsets[:, 0].tolist() if len(offsets) else []
+        self.ends = (offsets[:, 0] + offsets[:, 1]).tolist() if len(offsets) else []
 
     def between(self, start: int, end: int) -> list[tuple[int, int, str]]:
         """Tokens lying wholly inside [start, end)."""
         lo = bisect_left(self.starts, start)
         hi = bisect_right(self.ends, end)
-        return [(self.starts[i], self.ends[i], self.words[i]) for i in range(lo, max(lo, hi))]
+        return [(self.starts[i], self.ends[i], self.text[self.starts[i]:self.ends[i]]) for i in range(lo, max(lo, hi))]
