@@ -358,6 +358,18 @@ def test_doc_is_converted_with_libreoffice():
     assert any(c.colspan > 1 for b in doc.blocks for c in b.cells)
 
 
+@pytest.mark.skipif(not SOFFICE, reason="LibreOffice is not installed")
+def test_rtf_named_doc_is_converted_with_libreoffice(tmp_path):
+    source = next((RENDITIONS / "docx").glob("003_*.docx"))
+    subprocess.run([SOFFICE, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--convert-to", "rtf", "--outdir", str(tmp_path), str(source)], check=True,
+                   capture_output=True, timeout=300)
+    path = (tmp_path / f"{source.stem}.rtf").rename(tmp_path / "report.doc")
+    doc = load(path)
+    assert doc.format == "rtf"
+    assert "执行数为661.7252万元" in doc.text and "\t661.7252\n" in doc.text
+
+
 @pytest.mark.skipif(not shutil.which("antiword"), reason="antiword is not installed")
 def test_doc_falls_back_to_antiword(monkeypatch):
     real = shutil.which
