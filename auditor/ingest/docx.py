@@ -34,24 +34,24 @@ def load(path: str, data: bytes) -> Document:
         raise InputError(path, f"is not a readable Word (.docx) file ({type(exc).__name__})",
                          "open it in Word and save it again") from None
     builder = TextBuilder()
-    read_blocks(body, builder)
+    _read_blocks(body, builder)
     return builder.document(path, data, "docx")
 
 
-def read_blocks(container: etree._Element, builder: TextBuilder) -> None:
+def _read_blocks(container: etree._Element, builder: TextBuilder) -> None:
     """Write the paragraphs and tables directly inside ``container`` (body, cell, text box)."""
     for child in _children(container, {W + "p", W + "tbl"}):
         if child.tag == W + "p":
-            builder.paragraph(paragraph_text(child))
+            builder.paragraph(_paragraph_text(child))
             for box in _text_boxes(child):
-                read_blocks(box, builder)
+                _read_blocks(box, builder)
         elif _is_frame(child):  # a one-cell table used as a frame around ordinary content
-            read_blocks(_children(child, {W + "tr"})[0].find(W + "tc"), builder)
+            _read_blocks(_children(child, {W + "tr"})[0].find(W + "tc"), builder)
         else:
             builder.table(_grid(child))
 
 
-def paragraph_text(p: etree._Element) -> str:
+def _paragraph_text(p: etree._Element) -> str:
     out: list[str] = []
     _collect(p, out)
     return "".join(out)
@@ -131,7 +131,7 @@ def _cell_text(tc: etree._Element) -> str:
     lines = []
     for child in _children(tc, {W + "p", W + "tbl"}):
         if child.tag == W + "p":
-            lines.append(paragraph_text(child))
+            lines.append(_paragraph_text(child))
             lines.extend(_box_text(box) for box in _text_boxes(child))
         else:  # a nested table: one line per row, its cells separated by spaces
             rows: dict[int, list[str]] = {}
@@ -142,7 +142,7 @@ def _cell_text(tc: etree._Element) -> str:
 
 
 def _box_text(box: etree._Element) -> str:
-    return "\n".join(paragraph_text(p) for p in box.iter(W + "p"))
+    return "\n".join(_paragraph_text(p) for p in box.iter(W + "p"))
 
 
 def _int(element: etree._Element | None, default: int) -> int:

@@ -4,9 +4,9 @@ Every loader of a structured format (docx, doc, pdf, xls/xlsx, html) hands its c
 order, to a ``TextBuilder``; the builder lays it out and records each block's and cell's span, so
 that gold quotes taken from a text export can be found in any format:
 
-- a paragraph is one line (soft line breaks inside it are kept);
+- a paragraph is one line (soft line breaks inside it are kept, empty lines are not);
 - a table is preceded and followed by a blank line; each cell is a line starting with a TAB
-  (its own line breaks kept), rows are separated by one blank line;
+  (its own line breaks kept, empty lines included), rows are separated by one blank line;
 - a cell covered by a vertical merge is written as an empty ``\\t`` line at the merged cell's
   first column, as Word's text export does; a horizontally covered position writes nothing.
 """
@@ -57,7 +57,7 @@ class TextBuilder:
         return start
 
     def paragraph(self, text: str, page: int | None = None) -> None:
-        text = clean(text)
+        text = "\n".join(line for line in clean(text).split("\n") if line)
         if not text:
             return
         start = self._write(text)

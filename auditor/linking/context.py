@@ -96,19 +96,25 @@ class Context:
 
     @cached_property
     def sheets(self) -> list[list[int]]:
-        """Runs of table blocks with no paragraph between them: one logical table each."""
+        """Logical tables: a table block, joined by the blocks right after it that repeat its header
+        rows (one table split across pages or by a blank line)."""
         runs: list[list[int]] = []
-        previous_table = False
+        previous: int | None = None
         for index, block in enumerate(self.doc.blocks):
             if block.kind == "table":
-                if previous_table:
+                header = self.header_signature(block)
+                if previous is not None and header and header == self.header_signature(self.doc.blocks[previous]):
                     runs[-1].append(index)
                 else:
                     runs.append([index])
-                previous_table = True
+                previous = index
             elif squash(self.at(block.span)):
-                previous_table = False
+                previous = None
         return runs
+
+    @staticmethod
+    def header_signature(block: Block) -> tuple[str, ...]:
+        return tuple(squash(c.text) for row in block.rows[:3] for c in row if c.is_header and squash(c.text))
 
     # --- document-wide facts ------------------------------------------------------------------
     @cached_property

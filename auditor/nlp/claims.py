@@ -170,7 +170,7 @@ class Reader:
         for label in reversed(cell.row_header):
             label = squash(label)
             if label and not re.fullmatch(r"[\d.%\s]*", label):
-                return re.sub(r"^(?:其中[:：]?|\d+[.、．]|[一二三四五六七八九十]+、)", "", label)
+                return re.sub(r"^(?:其中[:：]?|\d+[.、．]|[一二三四五六七八九十]+、)", "", label).rstrip("：:")
         return ""
 
     def read(self) -> Reading:
