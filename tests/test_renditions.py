@@ -86,20 +86,20 @@ def source_of(fmt: str, stem: str, folder: Path) -> Path:
     if fmt not in TABLES_ONLY:
         return SEEDS / f"{stem}.txt"
     doc = seed(stem)
+    parts, end = [], None
+    for table in (b for b in doc.blocks if b.kind == "table"):
+        between = doc.text[end:table.span.start] if end is not None else ""
+        # Tables stay as close as they were; where text parted them, a line of text still does
+        # (two blank lines and a line of text end a table in a text export).
+        parts += [between if not between.strip() else "\n\n\n——\n\n\n", doc.at(table.span)]
+        end = table.span.end
     path = folder / f"{stem}.txt"
-    # Two blank lines and a line of text end a table in a text export.
-    path.write_text("\n\n\n——\n\n\n".join(doc.at(b.span) for b in doc.blocks if b.kind == "table") + "\n",
-                    encoding="utf-8")
+    path.write_text("".join(parts) + "\n", encoding="utf-8")
     return path
 
 
-# The workbooks' tables read back cell for cell with the seed's header paths, yet some checks
-# still judge a table differently without the report's text around it (see the printed report).
-TABLES_ALONE = pytest.mark.xfail(reason="checks differ on tables without their report's text", strict=False)
-
-
 @pytest.mark.slow
-@pytest.mark.parametrize("fmt", [pytest.param(f, marks=TABLES_ALONE) if f in TABLES_ONLY else f for f in FORMATS])
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_renditions_yield_the_findings_of_their_seed(fmt, tmp_path):
     needs_converter(fmt)
     try:
