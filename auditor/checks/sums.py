@@ -41,7 +41,7 @@ def parts_vs_total(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     formula = " + ".join(in_unit(p.quantity.base_value, whole) for p in parts) + f" = {in_unit(part_sum, whole)}"
     code = constraint.params["code"]
     severity = None
-    if code == "SUM001" and gap < 0:
+    if code == "SUM001" and gap < 0 and constraint.origin == "narrative":
         severity = "warning"  # fewer than the total: possibly an unlisted part, still worth a look
     subject = whole.subject or "总数"
     uncertain = bool(constraint.params.get("uncertain"))

@@ -282,6 +282,36 @@ def grades(ctx: Context) -> Iterator[Constraint]:
                                  grade=m.group(1))
 
 
+INCREASE = ("增加", "增长", "增支", "多支出")
+DECREASE = ("减少", "下降", "减支", "节约")
+PREVIOUS = ("去年同期", "上年同期", "上年", "去年", "上一年")
+GROWTH_RATE = ("增幅", "增长率", "增长", "降幅", "下降", "减少")
+
+
+def growth(ctx: Context) -> Iterator[Constraint]:
+    """本年A，去年同期B，增加C，增幅D%: C = A − B and D = C / B."""
+    for rate in ctx.narrative:
+        left = left_text(ctx, rate)
+        if rate.quantity.dimension != "percent" or not any(w in left for w in GROWTH_RATE) or "百分点" in rate.text:
+            continue
+        sentence = ctx.sentence(rate.span.start, "。！？!?\n")
+        before = [c for c in ctx.claims_in(Span(sentence.start, rate.span.start)) if summable(c)]
+        previous = next((c for c in reversed(before) if any(w in left_text(ctx, c) for w in PREVIOUS)), None)
+        if previous is None:
+            continue
+        same = [c for c in before if c.quantity.dimension == previous.quantity.dimension]
+        change = next((c for c in same if c.span.start > previous.span.start
+                       and any(w in left_text(ctx, c) for w in INCREASE + DECREASE)), None)
+        current = next((c for c in reversed(same) if c.span.start < previous.span.start), None)
+        if change is None:
+            continue
+        falling = any(w in left_text(ctx, change) for w in DECREASE)
+        yield ctx.constraint("ratio", "RAT005", [rate, change, previous], "narrative", denominators=1)
+        if current is not None:
+            whole, parts = (previous, [current, change]) if falling else (current, [previous, change])
+            yield ctx.constraint("sum", "RAT005", [whole, *parts], "narrative", relation="=")
+
+
 def find(ctx: Context) -> Iterator[Constraint]:
     lists = PartLists(ctx)
     yield from part_sums(ctx, lists)
@@ -292,3 +322,4 @@ def find(ctx: Context) -> Iterator[Constraint]:
     yield from budget_adjustment(ctx, lists)
     yield from full_marks(ctx)
     yield from grades(ctx)
+    yield from growth(ctx)

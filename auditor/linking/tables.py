@@ -95,6 +95,19 @@ def funding_constraints(ctx: Context, row: Row) -> Iterator[Constraint]:
         yield ctx.constraint("score_formula", "SCO001", [score, points, executed, budget], "table")
 
 
+def funding_parts(ctx: Context, total: Row, parts: list[Row]) -> Iterator[Constraint]:
+    """年度资金总额 against its 其中 rows (本年财政拨款, 上年结转, 其他资金), column by column."""
+    if not parts or (total.one("max") is None and total.one("rate") is None):
+        return  # only a score table's funding block lists its sources as parts; basic-data tables nest
+    for role in ("budget", "adjusted_budget", "executed"):
+        whole = total.one(role)
+        if whole is None:
+            continue
+        values = [p.one(role) for p in parts if p.one(role) is not None]
+        if values:
+            yield ctx.constraint("sum", "SUM001", [whole, *values], "table", relation="=" if len(values) > 1 else ">=")
+
+
 def indicator_constraints(ctx: Context, row: Row) -> Iterator[Constraint]:
     points, score = row.one("max"), row.one("score")
     yield ctx.constraint("score_cap", "CAP001", [score, points], "table")
@@ -181,20 +194,30 @@ def control_rate(ctx: Context, row: Row) -> Iterator[Constraint]:
 
 def find(ctx: Context) -> Iterator[Constraint]:
     for sheet in ctx.sheets:
-        funding: Row | None = None
+        funding: Row | None = None  # the funding total (年度资金总额) of the current table
+        funding_rows: list[Row] = []  # it and its 其中 rows, while they run
         indicators: list[Row] = []
         for row in rows_of(ctx, sheet):
+            part_of_funding = funding_rows and not is_indicator(row) and row.one("executed", "budget", "adjusted_budget")
+            if funding_rows and not part_of_funding and not is_funding(row):
+                yield from funding_parts(ctx, funding_rows[0], funding_rows[1:])
+                funding_rows = []
             if TOTAL_ROW.match(row.first_label) and not is_funding(row):
                 yield from total_row(ctx, row, indicators, funding, sheet)
                 yield from group_tree(ctx, indicators)
                 funding, indicators = None, []
-            elif is_funding(row):
-                funding = funding or row
-                yield from funding_constraints(ctx, row)
+            elif is_funding(row) or part_of_funding:
+                if funding is None:
+                    funding = row
+                funding_rows.append(row)
+                if is_funding(row):
+                    yield from funding_constraints(ctx, row)
             elif is_indicator(row):
                 indicators.append(row)
                 yield from indicator_constraints(ctx, row)
             else:
                 yield from control_rate(ctx, row)
+        if funding_rows:
+            yield from funding_parts(ctx, funding_rows[0], funding_rows[1:])
         if indicators:
             yield from group_tree(ctx, indicators)
