@@ -201,3 +201,23 @@ def test_postgresql_store(pg_database, tmp_path):
             0, len(docs), "done")
         assert conn.execute(sa.text("select count(*) from findings")).scalar_one() == count
     engine.dispose()
+
+
+def test_zip_of_reports_with_chinese_names(tmp_path):
+    import zipfile
+
+    archive = tmp_path / "报告.zip"
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(SEEDS.glob("*.txt"))[:3]:
+            zf.write(path, f"区县/{path.stem}_绩效自评报告.txt")
+    out = tmp_path / "out"
+    outcome = batch(archive, out)
+    assert (outcome.exit_code, outcome.files, outcome.failed) == (1, 3, 0)
+    db = out / "findings.sqlite"
+    assert all(p.startswith("区县/") and p.endswith("_绩效自评报告.txt") for (p,) in query(db, "select path from documents"))
+    path, fingerprint, page = query(db, "select d.path, f.fingerprint, d.page from findings f join documents d "
+                                        "on d.id = f.document_id order by d.path, f.ordinal limit 1")[0]
+    done = triage(str(out), fingerprint, "--doc", path, "--state", "confirmed", "--note", "压缩包内报告已复核")
+    assert done.exit_code == 0 and "still shows the old state" not in done.output, done.output
+    assert "压缩包内报告已复核" in (out / page).read_text(encoding="utf-8")  # rebuilt from the archive's member
+    assert batch(archive, out).todo == 0  # unchanged members are skipped on a re-run
