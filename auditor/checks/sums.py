@@ -96,11 +96,11 @@ def group_points(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     if not broken:
         return None
     node, children, value = broken[0]
-    parts = "；".join(
-        f"{ctx.name_of(n)}标注{fmt(n.quantity.value)}分，其下合计{fmt(v)}分（{' + '.join(fmt(c.quantity.value) for c in cs)}）"
-        for n, cs, v in broken)
+    formula = " + ".join(fmt(c.quantity.value) for c in children)
+    for n, cs, v in broken[1:]:  # the rest of the same tree, said in the same finding
+        formula += f"；{ctx.name_of(n)}标注{fmt(n.quantity.value)}分，其下合计{fmt(v)}分（{' + '.join(fmt(c.quantity.value) for c in cs)}）"
     return finding(ctx, constraint, evidence, stated=f"{fmt(node.quantity.value)}分", expected=f"{fmt(value)}分",
-                   subject=ctx.name_of(node), formula=parts,
+                   subject=ctx.name_of(node), formula=formula,
                    difference=f"{fmt(abs(value - node.quantity.value))}分")
 
 
