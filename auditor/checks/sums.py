@@ -28,17 +28,24 @@ def parts_vs_total(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     whole, parts = claims[0], claims[1:]
     relation = constraint.params.get("relation", "=")
     prefix = bool(constraint.params.get("prefix"))
-    if _holds(interval(whole), [interval(p) for p in parts], relation, prefix):
+    minus = set(constraint.params.get("minus", ()))  # reductions: subtracted, not added
+
+    def signed(claim, factor=None):  # noqa: ANN001, ANN202
+        i = interval(claim, factor)
+        return Interval(-i.hi, -i.lo) if claim.id in minus else i
+
+    if _holds(interval(whole), [signed(p) for p in parts], relation, prefix):
         return None
     # a 元 written for 万元 explains the gap: the unit check reports that, not a wrong sum
     slipped = [c for c in claims if is_slipped_yuan(c, ctx.money_unit)]
     if slipped:
         fixed = {c.id: interval(c, WAN) for c in slipped}
-        if _holds(fixed.get(whole.id, interval(whole)), [fixed.get(p.id, interval(p)) for p in parts], relation, prefix):
+        if _holds(fixed.get(whole.id, interval(whole)), [fixed.get(p.id, signed(p)) for p in parts], relation, prefix):
             return None
-    part_sum = sum((p.quantity.base_value for p in parts), Decimal(0))
+    part_sum = sum((-p.quantity.base_value if p.id in minus else p.quantity.base_value for p in parts), Decimal(0))
     gap = part_sum - whole.quantity.base_value
-    formula = " + ".join(in_unit(p.quantity.base_value, whole) for p in parts) + f" = {in_unit(part_sum, whole)}"
+    formula = "".join(f" {'−' if p.id in minus else '+'} {in_unit(p.quantity.base_value, whole)}" for p in parts)
+    formula = formula[3:] + f" = {in_unit(part_sum, whole)}"
     code = constraint.params["code"]
     severity = None
     if code == "SUM001" and gap < 0 and constraint.origin == "narrative":

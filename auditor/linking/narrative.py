@@ -19,7 +19,11 @@ OPEN_PARENS, CLOSE_PARENS = "（(", "）)"
 
 
 def left_text(ctx: Context, claim: Claim) -> str:
-    return squash(ctx.at(claim.context)) if claim.context else ""
+    """The words before a figure in its clause (the figure itself excluded)."""
+    return squash(ctx.text[claim.context.start:claim.span.start]) if claim.context else ""
+
+
+PARTIAL_LIST = re.compile(r"等[。；;，,）)]?\s*$|等(?:方面|项目|支出|内容)")
 
 
 def summable(claim: Claim) -> bool:
@@ -62,6 +66,8 @@ class PartLists:
                 continue
             end = self._parts_end(pos, span, cues[n + 1] if n + 1 < len(cues) else None, claims, len(totals) > 1)
             parts = [c for c in claims if pos < c.span.start and c.span.end <= end]
+            if parts and PARTIAL_LIST.search(squash(ctx.text[parts[-1].span.end:end + 1])):
+                continue  # …等: the list says it is not exhaustive
             if not parts and not squash(ctx.text[pos:span.end]).strip("其中包括：:"):
                 parts = self._following_paragraphs(index, totals[0])
             self._assign(totals, parts)
@@ -150,12 +156,18 @@ def shares(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
             continue
         part = before[-1]
         total = lists.total_of.get(part.id)
-        if total is None:
-            named = re.search(r"占(.+?)的?$", left_text(ctx, claim))
-            if named:
-                name = named.group(1).rstrip("的").lstrip("总")
+        named = re.search(r"占(.+?)的?$", left_text(ctx, claim))
+        name = named.group(1).rstrip("的") if named else ""
+        if name:
+            # 占总支出的46.1%: the total it names. The list's total when it is that one; else a figure
+            # named so that is no listed part; else nothing (an unknown total is not guessed)
+            core = name.lstrip("总全").replace("总数", "").replace("总额", "")
+            if total is not None and not (core and core in total.subject):
+                total = None
+            if total is None:
                 candidates = [c for c in ctx.narrative if c.span.end <= part.span.start and summable(c)
-                              and c.quantity.dimension == part.quantity.dimension and name and c.subject.endswith(name)]
+                              and c.quantity.dimension == part.quantity.dimension and c.id not in lists.total_of
+                              and (c.subject.endswith(name) or (core and c.subject.endswith(core)))]
                 total = candidates[-1] if candidates else None
         if total is not None and total.id != part.id:
             yield ctx.constraint("ratio", "RAT002", [claim, part, total], "narrative", denominators=1)
@@ -252,10 +264,14 @@ def budget_adjustment(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
         same_year = lambda c: c.year is None or claim.year is None or c.year == claim.year  # noqa: E731
         candidates = [c for c in ctx.narrative if c.quantity.dimension == "money" and c.id not in lists.total_of
                       and same_year(c) and c.span.end <= claim.span.start]
-        base = next((c for c in candidates if c.role == "budget" and "年初" in squash(ctx.text[c.context.start - 6:c.span.start])), None)
-        additions = [c for c in candidates if c.role == "addition" and (base is None or c.span.start > base.span.start)]
-        if base and additions:
-            yield ctx.constraint("sum", "SUM005", [claim, base, *additions], "narrative", relation="=")
+        base = next((c for c in candidates if c.role == "budget"
+                     and "年初" in squash(ctx.text[max(0, c.context.start - 6):c.span.start])), None)
+        later = [c for c in candidates if base is not None and c.span.start > base.span.start]
+        additions = [c for c in later if c.role == "addition"]
+        reductions = [c for c in later if c.role == "reduction"]
+        if base and (additions or reductions):
+            yield ctx.constraint("sum", "SUM005", [claim, base, *additions, *reductions], "narrative", relation="=",
+                                 minus=[c.id for c in reductions])
 
 
 def full_marks(ctx: Context) -> Iterator[Constraint]:

@@ -73,10 +73,11 @@ def quantity(figure: Figure, unit_text: str, lex: UnitLexicon) -> Quantity:
     exact = bool(unit and unit.exact and figure.decimals == 0)
     half = Decimal(0) if exact else Decimal(5) / Decimal(10) ** (figure.decimals + 1)
     low, high = figure.value - half, (figure.high if figure.high is not None else figure.value) + half
+    # A bound (≥95%, 不超过300万元) is a threshold someone set, not a rounded measurement: exact.
     if figure.comparator in (">=", ">"):
-        high = INFINITY
+        low, high = figure.value, INFINITY
     elif figure.comparator in ("<=", "<"):
-        low = -INFINITY
+        low, high = -INFINITY, figure.value
     return Quantity(
         value=figure.value, unit=unit_text, low=low, high=high,
         dimension=unit.dimension if unit else "", factor=unit.factor if unit else Decimal(1),
@@ -141,6 +142,8 @@ class Reader:
                 best, best_end = role, at + len(cue)
         if best == "budget" and any(cue in left for cue in ("追加", "调增")):
             best = "addition"  # 追加预算安排: an addition to the budget, not the budget
+        elif best == "budget" and any(cue in left for cue in ("调减", "核减")):
+            best = "reduction"
         if unit_dim == "points":
             if in_parens and best not in ("score",):
                 return "max"

@@ -70,6 +70,7 @@ class UnitLexicon:
         self.by_length = sorted(self.units, key=len, reverse=True)
         self.numeral_units = tuple(sorted(table.get("numeral_units", ()), key=len, reverse=True))
         self.money_unit = table.get("report_money_unit", "万元")
+        self.not_doubled = tuple(table.get("not_doubled_before", ()))
 
     def match(self, text: str, pos: int) -> Unit | None:
         for unit in self.by_length:
@@ -170,18 +171,23 @@ def _unit_after(text: str, lexicon: UnitLexicon, pos: int) -> tuple[Unit | None,
         return None, pos, comparator_gap
     end = at + len(unit.text)
     # 月 after 个 is a duration, after a bare number a date: handled by the lexicon's 个月.
-    if unit.text == "万" or unit.text == "亿":
-        follow = lexicon.match(text, end)
+    doubled_magnitude = 0
+    if unit.text in ("万", "亿") and text.startswith(unit.text, end):
+        doubled_magnitude = len(unit.text)  # 46.8万万元: a doubled 万 before the unit
+    if unit.text in ("万", "亿"):
+        follow = lexicon.match(text, end + doubled_magnitude)
         if follow is not None and follow.text not in ("万", "亿"):
             combined = lexicon.units.get(unit.text + follow.text)
             if combined:
-                unit, end = combined, end + len(follow.text)
+                unit, end = combined, end + doubled_magnitude + len(follow.text)
     written_end = end
-    # A doubled unit (万元元, %%) is kept as written: the unit check reports it.
-    if text.startswith(unit.text, end):
-        written_end = end + len(unit.text)
-    elif unit.text.endswith("元") and text.startswith("元", end):
-        written_end = end + 1
+    # A doubled unit (万元元, 万人人) is kept as written: the unit check reports it.
+    if not text.startswith(lexicon.not_doubled, end - 1):
+        if text.startswith(unit.text, end) and (len(unit.text) > 1 or not unit.text.isalpha()):
+            written_end = end + len(unit.text)
+        elif unit.text[-1] in "元人" and text.startswith(unit.text[-1], end) \
+                and not text.startswith(lexicon.not_doubled, end):
+            written_end = end + 1
     return unit, written_end, comparator_gap
 
 
