@@ -20,21 +20,26 @@ def ratio(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     stated = Interval(rate.quantity.low, rate.quantity.high)  # in percent
     if rate.quantity.dimension != "percent" and rate.quantity.unit != "":
         return None
-    quotient = interval(numerator) / total(interval(d) for d in denominators)
+    minus = constraint.params.get("numerator_minus")
+    top = interval(numerator) - interval(ctx.by_id[minus]) if minus is not None else interval(numerator)
+    quotient = top / total(interval(d) for d in denominators)
     if quotient is None:
         return None
     recomputed = quotient.scale(HUNDRED)
     if recomputed.meets(stated):
         return None
     den_value = sum((d.quantity.base_value for d in denominators), Decimal(0))
-    value = numerator.quantity.base_value / den_value * HUNDRED
+    top_value = numerator.quantity.base_value - (ctx.by_id[minus].quantity.base_value if minus is not None else 0)
+    value = top_value / den_value * HUNDRED
     den_text = " + ".join(d.text for d in denominators)
     if len(denominators) > 1:
         den_text = f"({den_text})"
     gap = abs(value - rate.quantity.value)
     # an error when the slip matters: a point or more, or a shortfall reported as 100%
     severity = "error" if gap >= 1 or (rate.quantity.value >= 100 > value) else "warning"
-    return finding(ctx, constraint, claims, stated=f"{rate.quantity.value.normalize():f}%".replace("%%", "%"),
+    also = [ctx.by_id[i] for i in constraint.params.get("also", ())]
+    return finding(ctx, constraint, claims + also, stated=f"{rate.quantity.value.normalize():f}%".replace("%%", "%"),
                    expected=percent(value), severity=severity,
-                   formula=f"{numerator.text}/{den_text}", difference=f"{percent(gap)[:-1]}个百分点",
+                   formula=(f"({numerator.text} − {ctx.by_id[minus].text})/{den_text}" if minus is not None
+                            else f"{numerator.text}/{den_text}"), difference=f"{percent(gap)[:-1]}个百分点",
                    subject=rate.subject, numerator=in_unit(numerator.quantity.base_value, numerator))

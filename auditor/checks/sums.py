@@ -74,14 +74,17 @@ def points_total(constraint: Constraint, ctx) -> object:  # noqa: ANN001
 
 @check("balance")
 def balance(constraint: Constraint, ctx) -> object:  # noqa: ANN001
-    stated, income, expense = (ctx.by_id[i] for i in constraint.claims)
+    stated, income, expense, *opening = (ctx.by_id[i] for i in constraint.claims)
     expected = interval(income) - interval(expense)
+    value = income.quantity.base_value - expense.quantity.base_value
+    if opening:  # a balance brought forward adds to this year's
+        expected = expected + interval(opening[0])
+        value += opening[0].quantity.base_value
     if expected.meets(interval(stated)):
         return None
-    value = income.quantity.base_value - expense.quantity.base_value
     gap = stated.quantity.base_value - value
     unit_of = income  # write the figures in the unit the income is stated in
-    return finding(ctx, constraint, [stated, income, expense], stated=stated.text, expected=in_unit(value, unit_of),
+    return finding(ctx, constraint, [stated, income, expense, *opening], stated=stated.text, expected=in_unit(value, unit_of),
                    income=income.text, expense=expense.text, difference=in_unit(abs(gap), unit_of),
                    formula=f"{income.text} − {expense.text} = {in_unit(value, unit_of)}")
 

@@ -244,16 +244,24 @@ def section_scores(ctx: Context) -> Iterator[Constraint]:
 
 
 def balance(ctx: Context) -> Iterator[Constraint]:
-    """收入 − 支出 = 结转结余, each figure the first of its kind in the paragraphs before the balance."""
+    """(年初结转结余 +) 收入 − 支出 = 结转结余, each the first of its kind in the paragraphs before."""
     for claim in ctx.narrative:
-        if claim.role != "balance" or claim.quantity.dimension != "money":
+        if claim.role != "balance" or claim.quantity.dimension != "money" or _opening(ctx, claim):
             continue
         earlier = [c for c in ctx.narrative if c.span.end <= claim.span.start and c.quantity.dimension == "money"
                    and claim.block - 8 <= c.block and (c.year is None or claim.year is None or c.year == claim.year)]
         income = next((c for c in earlier if "收入" in c.subject), None)
         expense = next((c for c in earlier if "支出" in c.subject and c.span.start > (income.span.start if income else -1)), None)
+        opening = next((c for c in earlier if c.role == "balance" and _opening(ctx, c)), None)
         if income and expense:
-            yield ctx.constraint("balance", "SUM004", [claim, income, expense], "narrative")
+            yield ctx.constraint("balance", "SUM004", [claim, income, expense, *([opening] if opening else [])],
+                                 "narrative")
+
+
+def _opening(ctx: Context, claim: Claim) -> bool:
+    """年初结转结余, 上年结转: a balance brought forward, not the closing one."""
+    before = squash(ctx.text[max(0, (claim.context or claim.span).start - 8):claim.span.start])
+    return any(w in before for w in ("年初", "上年结转", "期初", "上年结余"))
 
 
 def budget_adjustment(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
@@ -305,7 +313,7 @@ GROWTH_RATE = ("增幅", "增长率", "增长", "降幅", "下降", "减少")
 
 
 def growth(ctx: Context) -> Iterator[Constraint]:
-    """本年A，去年同期B，增加C，增幅D%: C = A − B and D = C / B."""
+    """本年A，去年同期B，增加C，增幅D%: C = A − B and D = (A − B) / B (C / B when A is not stated)."""
     for rate in ctx.narrative:
         left = left_text(ctx, rate)
         if rate.quantity.dimension != "percent" or not any(w in left for w in GROWTH_RATE) or "百分点" in rate.text:
@@ -313,19 +321,31 @@ def growth(ctx: Context) -> Iterator[Constraint]:
         sentence = ctx.sentence(rate.span.start, "。！？!?\n")
         before = [c for c in ctx.claims_in(Span(sentence.start, rate.span.start)) if summable(c)]
         previous = next((c for c in reversed(before) if any(w in left_text(ctx, c) for w in PREVIOUS)), None)
+        current = None
         if previous is None:
-            continue
+            # 2024年…586.2万元，2023年为541.9万元: the previous year named by its number
+            dated = [c for c in before if c.year is not None]
+            pairs = [(a, b) for a in dated for b in dated if a.year == b.year + 1
+                     and a.quantity.dimension == b.quantity.dimension]
+            if not pairs:
+                continue
+            current, previous = pairs[-1]
         same = [c for c in before if c.quantity.dimension == previous.quantity.dimension]
         change = next((c for c in same if c.span.start > previous.span.start
                        and any(w in left_text(ctx, c) for w in INCREASE + DECREASE)), None)
-        current = next((c for c in reversed(same) if c.span.start < previous.span.start), None)
-        if change is None:
-            continue
-        falling = any(w in left_text(ctx, change) for w in DECREASE)
-        yield ctx.constraint("ratio", "RAT005", [rate, change, previous], "narrative", denominators=1)
+        if current is None:
+            current = next((c for c in reversed(same) if c.span.start < previous.span.start), None)
+        falling = any(w in left + (left_text(ctx, change) if change else "") for w in DECREASE + ("降幅",))
         if current is not None:
-            whole, parts = (previous, [current, change]) if falling else (current, [previous, change])
-            yield ctx.constraint("sum", "RAT005", [whole, *parts], "narrative", relation="=")
+            # the rate from both years; a wrong change amount is the sum's finding, not the rate's
+            numerator, subtract = (previous, current) if falling else (current, previous)
+            yield ctx.constraint("ratio", "RAT005", [rate, numerator, previous], "narrative", denominators=1,
+                                 numerator_minus=subtract.id, also=[change.id] if change else [])
+            if change is not None:
+                whole, parts = (previous, [current, change]) if falling else (current, [previous, change])
+                yield ctx.constraint("sum", "RAT005", [whole, *parts], "narrative", relation="=")
+        elif change is not None:
+            yield ctx.constraint("ratio", "RAT005", [rate, change, previous], "narrative", denominators=1)
 
 
 def find(ctx: Context) -> Iterator[Constraint]:
