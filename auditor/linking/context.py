@@ -121,7 +121,10 @@ class Context:
     def money_unit(self) -> str:
         """The money unit the report works in: the most used written money unit."""
         counts = Counter(c.quantity.unit for c in self.claims if c.quantity.dimension == "money" and c.unit_text)
-        return counts.most_common(1)[0][0] if counts else self.rules["units"].get("report_money_unit", "万元")
+        usual = self.rules["units"].get("report_money_unit", "万元")
+        if counts[usual] >= 3:
+            return usual  # a report that writes several figures in 万元 works in 万元, whatever its 元 standards
+        return counts.most_common(1)[0][0] if counts else usual
 
     def constraint(self, kind: str, code: str, claims: list[Claim] | tuple[Claim, ...], origin: str,
                    spans: tuple[Span, ...] = (), **params: object) -> Constraint:

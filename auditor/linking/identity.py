@@ -23,6 +23,7 @@ class Programmes:
                                 for k in spec.get("keywords", ())), key=lambda t: -len(t[0]))
         self.project_labels = tuple(data.get("project_labels", ()))
         self.goal_headers = tuple(data.get("goal_headers", ()))
+        self.compatible = [set(group) for group in data.get("compatible", ())]
 
     def types(self, text: str) -> dict[str, str]:
         """Programme type -> family, for the keywords in ``text`` (longest keyword first, no overlaps)."""
@@ -55,9 +56,11 @@ def projects(ctx: Context, programmes: Programmes) -> list[Project]:
     return out
 
 
-def conflict(name_types: dict[str, str], content_types: dict[str, str]) -> bool:
+def conflict(name_types: dict[str, str], content_types: dict[str, str], compatible: list[set[str]]) -> bool:
     """Named as one programme, describing another of the same family (养老 vs 医疗)."""
     if not name_types or not content_types or set(name_types) & set(content_types):
+        return False
+    if any(group >= {a, b} for group in compatible for a in name_types for b in content_types):
         return False
     return bool(set(name_types.values()) & set(content_types.values()))
 
@@ -80,7 +83,7 @@ def programme_mismatch(ctx: Context, programmes: Programmes) -> Iterator[Constra
         if name_types:
             for where, span in items + [("综述", s) for s in summary]:
                 content_types = programmes.types(ctx.at(span))
-                if conflict(name_types, content_types):
+                if conflict(name_types, content_types, programmes.compatible):
                     yield ctx.constraint("identity", "ENT001", [], "link", spans=(project.span, span),
                                          name=project.name, where=where, name_types=name_types,
                                          content_types=content_types)

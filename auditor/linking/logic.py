@@ -10,7 +10,7 @@ from auditor.linking.context import Context, squash
 from auditor.linking.tables import rows_of
 from auditor.model import Constraint, Span
 
-NO_PROJECTS = re.compile(r"(?:无|没有|未安排)(?:部门)?(?:预算)?项目(?:预算|支出|资金)|项目支出\s*(?:为\s*)?0(?:\.0+)?\s*万?元")
+NO_PROJECTS = re.compile(r"(?:无|没有|未安排)(?:部门)?(?:预算)?项目(?:预算|支出)(?![^，。；]{0,4}结余)|项目支出\s*(?:为\s*)?0(?:\.0+)?\s*万?元")
 PROJECT_WORDS = re.compile(r"项目")
 TIMES = ("年初", "年中", "年底", "年末")
 APPROVED = re.compile(r"批复|下达")

@@ -27,6 +27,10 @@ def period_mentions(ctx: Context, year: int) -> list[Span]:
         before = ctx.text[max(block.start, t.span.start - 4):t.span.start]
         leading = not squash(ctx.text[block.start:t.span.start])
         line = squash(ctx.at(block))
+        sentence = ctx.sentence(t.span.start, "。！？!?\n")
+        rest = ctx.text[t.span.end:sentence.end]
+        if str(year) in rest or "本年" in rest or comparing(ctx, t.block):
+            continue  # the report's own year is named too: a comparison or a forward reference
         if leading and t.text.endswith("年度") and after[:1] in "，,":
             out.append(Span(t.span.start, t.span.end + 1))  # 2022年度，…: the period the text is about
         elif leading and APPROVAL_AFTER.match(after):
@@ -37,6 +41,21 @@ def period_mentions(ctx: Context, year: int) -> list[Span]:
         elif leading and len(line) <= 40 and HEADING.search(line) and t.text.endswith("年度") and block.start in block_starts:
             out.append(block)
     return out
+
+
+COMPARISON = re.compile(r"上年|去年|对比|比较|同比")
+
+
+def comparing(ctx: Context, block: int) -> bool:
+    """The paragraph sits under a heading about the previous year (六、与上年对比)."""
+    for index in range(block - 1, max(-1, block - 4), -1):
+        b = ctx.block(index)
+        if b.kind != "paragraph":
+            continue
+        line = squash(ctx.at(b.span))
+        if len(line) <= 30:
+            return bool(COMPARISON.search(line))
+    return False
 
 
 def find(ctx: Context) -> Iterator[Constraint]:
