@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from auditor.checks import check, finding
 from auditor.checks.values import interval, percent
-from auditor.intervals import fmt, total
+from auditor.intervals import Interval, fmt, total
 from auditor.model import Constraint
 
 HUNDRED = Decimal(100)
@@ -29,7 +29,10 @@ def execution_score(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     params = ctx.rules.check("SCO001").get("params", {})
     floor = Decimal(str(params.get("floor", 0)))
     cap = Decimal(str(params.get("cap", 1)))
-    quotient = interval(executed) / total(interval(b) for b in budgets)
+    if budgets:
+        quotient = interval(executed) / total(interval(b) for b in budgets)
+    else:  # a stated rate (narrative): 90% is [0.895, 0.905]
+        quotient = Interval(executed.quantity.low, executed.quantity.high).scale(Decimal("0.01"))
     if quotient is None or interval(score).hi > interval(points).hi:
         return None  # a score above its points is CAP001's finding
     lo = Decimal(0) if quotient.lo < floor else min(quotient.lo, cap) * points.quantity.low
@@ -38,7 +41,8 @@ def execution_score(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     # the expected score is itself rounded by the writer: allow the score's own precision
     if s.lo <= hi and lo <= s.hi:
         return None
-    rate = executed.quantity.base_value / sum((b.quantity.base_value for b in budgets), Decimal(0))
+    rate = (executed.quantity.base_value / sum((b.quantity.base_value for b in budgets), Decimal(0)) if budgets
+            else executed.quantity.value / HUNDRED)
     expected = Decimal(0) if rate < floor else min(rate, cap) * points.quantity.value
     full = score.quantity.value >= points.quantity.value
     return finding(ctx, constraint, [score, points, executed, *budgets], stated=fmt(score.quantity.value),
@@ -61,8 +65,9 @@ def qualitative(constraint: Constraint, ctx) -> object:  # noqa: ANN001
 @check("target_full_marks")
 def target_full_marks(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     target, actual, score, points = (ctx.by_id[i] for i in constraint.claims)
-    t, a = target.quantity, actual.quantity
-    missed = a.high < t.low if t.comparator in (">=", ">", "=") else a.low > t.high if t.comparator in ("<=", "<") else False
+    t, a = interval(target), interval(actual)  # base units: 0.31万人次 against ≥3000人次
+    comparator = target.quantity.comparator
+    missed = a.hi < t.lo if comparator in (">=", ">", "=") else a.lo > t.hi if comparator in ("<=", "<") else False
     if not missed or interval(score).lo < interval(points).lo:
         return None
     return finding(ctx, constraint, [actual, target, score, points], stated=fmt(score.quantity.value),

@@ -226,12 +226,18 @@ def section_scores(ctx: Context) -> Iterator[Constraint]:
         if maxes and len(line) <= 40 and not scores:
             current_max = maxes[-1]
             continue
-        if maxes or len(line) <= 40:
+        if maxes or (len(line) <= 40 and not scores):
             current_max = None  # another heading, or a paragraph with its own point values
             continue
         if current_max is not None and scores:
             sections.append((scores[0], current_max))
             yield ctx.constraint("score_cap", "CAP001", [scores[0], current_max], "narrative")
+            if "执行" in ctx.name_of(current_max):
+                # 预算执行情况（10分）…执行率90%…得分10分: the score is the rate times the points
+                rate = next((c for c in claims if c.quantity.dimension == "percent" and c.span.end <= scores[0].span.start
+                             and "执行率" in left_text(ctx, c)), None)
+                if rate is not None:
+                    yield ctx.constraint("score_formula", "SCO001", [scores[0], current_max, rate], "narrative")
             current_max = None
     if len(sections) >= 3:
         last = sections[-1][0]

@@ -193,8 +193,11 @@ def control_rate(ctx: Context, row: Row) -> Iterator[Constraint]:
 
 
 def find(ctx: Context) -> Iterator[Constraint]:
-    for sheet in ctx.sheets:
-        funding: Row | None = None  # the funding total (年度资金总额) of the current table
+    carried: Row | None = None
+    for n, sheet in enumerate(ctx.sheets):
+        # a funding block set apart from its indicator table by a blank line still counts in its 总分
+        adjacent = n > 0 and sheet[0] == ctx.sheets[n - 1][-1] + 1
+        funding: Row | None = carried if adjacent else None  # the funding total (年度资金总额)
         funding_rows: list[Row] = []  # it and its 其中 rows, while they run
         indicators: list[Row] = []
         for row in rows_of(ctx, sheet):
@@ -221,3 +224,4 @@ def find(ctx: Context) -> Iterator[Constraint]:
             yield from funding_parts(ctx, funding_rows[0], funding_rows[1:])
         if indicators:
             yield from group_tree(ctx, indicators)
+        carried = funding if not indicators else None
