@@ -14,6 +14,7 @@ SENTENCE_ENDS = "。；;！？!?\n"
 FULL_STOP = "。!?！？\n"
 WHITESPACE = re.compile(r"\s+")
 NUMBERING = re.compile(r"^(?:其中[:：]?|\d+[.、．]|[（(][\d一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)+")
+PER_HEAD = re.compile(r"每|人均|户均|标准|单价|档次|月发放|年发放|按月|按年|周岁|/|／")
 POINTS_IN_LABEL = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[）)]")
 
 
@@ -120,11 +121,17 @@ class Context:
     @cached_property
     def money_unit(self) -> str:
         """The money unit the report works in: the most used written money unit."""
-        counts = Counter(c.quantity.unit for c in self.claims if c.quantity.dimension == "money" and c.unit_text)
+        counts = Counter(c.quantity.unit for c in self.claims if c.quantity.dimension == "money" and c.unit_text
+                         and not self.per_head(c))
         usual = self.rules["units"].get("report_money_unit", "万元")
         if counts[usual] >= 3:
             return usual  # a report that writes several figures in 万元 works in 万元, whatever its 元 standards
         return counts.most_common(1)[0][0] if counts else usual
+
+    def per_head(self, claim: Claim) -> bool:
+        """100元/年·人, 每人每月300元, 月发放100元: a standard per head, naturally written in 元."""
+        before = self.text[claim.context.start if claim.context else claim.span.start:claim.span.start]
+        return bool(PER_HEAD.search(before)) or self.text[claim.span.end:claim.span.end + 1] in ("/", "／")
 
     def constraint(self, kind: str, code: str, claims: list[Claim] | tuple[Claim, ...], origin: str,
                    spans: tuple[Span, ...] = (), **params: object) -> Constraint:

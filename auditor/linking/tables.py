@@ -114,8 +114,11 @@ def indicator_constraints(ctx: Context, row: Row) -> Iterator[Constraint]:
     actual = row.cell_under("实际完成")
     reason = row.cell_under("偏差原因")
     done = ctx.rules.param("SCO002", "done_words", ["完成", "达成"])
+    blank = ctx.rules.param("SCO002", "no_reason", ["无", "/", "-", "—", "——", "无偏差"])
     indicator = row.labels[-1] if row.labels else ""
-    if actual is not None and squash(actual.text) in done and (reason is None or not squash(reason.text)):
+    status = squash(actual.text) if actual is not None else ""
+    achieved = any(w in status for w in done) and not any(w in status for w in ("未", "没有", "部分", "基本", "尚"))
+    if achieved and (reason is None or squash(reason.text) in ("", *blank)):
         yield ctx.constraint("qualitative", "SCO002", [score, points], "table", spans=(actual.span,),
                              indicator=squash(indicator))
     target, achieved = row.one("target"), row.one("actual")

@@ -3,14 +3,12 @@ written as a percentage."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from auditor.linking.context import Context, squash
 from auditor.linking.tables import is_funding, rows_of
 from auditor.model import Constraint
 
-PER_UNIT = re.compile(r"每|人均|户均|标准|单价|档次|月发放|年发放|按月|按年|周岁|/|／")
 
 
 def doubled(ctx: Context) -> Iterator[Constraint]:
@@ -25,8 +23,7 @@ def yuan_among_wanyuan(ctx: Context) -> Iterator[Constraint]:
     for claim in ctx.claims:
         if claim.quantity.unit != "元" or not claim.unit_text or claim.quantity.comparator == "range":
             continue
-        before = ctx.text[claim.context.start if claim.context else claim.span.start:claim.span.start]
-        if PER_UNIT.search(before) or ctx.text[claim.span.end:claim.span.end + 1] in ("/", "／"):
+        if ctx.per_head(claim):
             continue  # 100元/年·人, 每人每月300元: a rate per head, naturally in 元
         twins = [c for c in ctx.claims if c.id != claim.id and c.quantity.unit == "万元"
                  and c.quantity.value == claim.quantity.value]

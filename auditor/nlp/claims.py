@@ -144,6 +144,8 @@ class Reader:
             best = "addition"  # 追加预算安排: an addition to the budget, not the budget
         elif best == "budget" and any(cue in left for cue in ("调减", "核减")):
             best = "reduction"
+        elif best in ("executed", "budget") and "计划" in left:
+            best = "target"  # 计划征收4,860万元: what was planned, not what was done
         if unit_dim == "points":
             if in_parens and best not in ("score",):
                 return "max"
