@@ -48,25 +48,39 @@ def _approval_time(text: str) -> str | None:
 
 
 def approval_timing(ctx: Context) -> Iterator[Constraint]:
+    """‘…年中由市财政批复，共24.39万元’ against a later ‘…年初…批复6万元，年中追加18.39万元’."""
     for claim in ctx.narrative:
         if claim.quantity.dimension != "money" or not ctx.text[max(0, claim.span.start - 2):claim.span.start].endswith("共"):
             continue
         sentence = ctx.sentence(claim.span.start, "。！？!?\n")
-        when = _approval_time(ctx.text[sentence.start:claim.span.start])
-        if when is None:
-            continue
+        head = ctx.text[sentence.start:claim.span.start]
+        when = _approval_time(head)
+        if when is None or any(c.quantity.dimension == "money" for c in ctx.claims_in(Span(sentence.start, claim.span.start))):
+            continue  # only a whole said to be approved at one time, not an itemised one
         for other in ctx.narrative:
             if other.block <= claim.block or other.block > claim.block + 12 or other.quantity != claim.quantity:
                 continue
             later = ctx.sentence(other.span.start, "。！？!?\n")
-            rest = ctx.text[other.span.end:later.end]
-            other_when = _approval_time(rest)
-            parts = [c for c in ctx.claims_in(Span(other.span.end, later.end)) if c.quantity.dimension == "money"]
-            if other_when and other_when != when and parts and parts[0].quantity.value < claim.quantity.value:
-                yield ctx.constraint("logic", "LOGIC002", [claim, parts[0]], "link",
+            part = _part_at_other_time(ctx, Span(other.span.end, later.end), when)
+            if part is not None and part[0].quantity.value < claim.quantity.value:
+                yield ctx.constraint("logic", "LOGIC002", [claim, part[0]], "link",
                                      spans=(Span(sentence.start, claim.span.end), Span(other.span.start, later.end)),
-                                     when=when, other_when=other_when)
+                                     when=when, other_when=part[1])
                 break
+
+
+def _part_at_other_time(ctx: Context, span: Span, when: str):  # noqa: ANN202
+    """The first amount in ``span`` approved (批复/下达/追加) at another time than ``when``."""
+    for clause in re.finditer(r"[^，,；;。]+", ctx.text[span.start:span.end]):
+        text = clause.group()
+        if not re.search(r"批复|下达|追加", text):
+            continue
+        times = [(text.rfind(t), t) for t in TIMES if t in text]
+        amounts = [c for c in ctx.claims_in(Span(span.start + clause.start(), span.start + clause.end()))
+                   if c.quantity.dimension == "money"]
+        if times and amounts and max(times)[1] != when:
+            return amounts[0], max(times)[1]
+    return None
 
 
 def find(ctx: Context) -> Iterator[Constraint]:

@@ -189,6 +189,12 @@ def rates(ctx: Context) -> Iterator[Constraint]:
             if sentence.start > block_start:
                 window_start = ctx.sentence(sentence.start - 2, "。！？!?\n").start
         window = [c for c in ctx.claims_in(Span(window_start, claim.span.start)) if summable(c)]
+        if not window and claim.block > 0 and ctx.block(claim.block - 1).kind == "paragraph" \
+                and not squash(ctx.text[ctx.block(claim.block).span.start:sentence.start]):
+            # 全年预算执行率为98%。 opening a paragraph: its figures close the one before
+            previous = ctx.block(claim.block - 1).span
+            last = ctx.sentence(max(previous.start, previous.end - 2), "。！？!?\n")
+            window = [c for c in ctx.claims_in(Span(last.start, previous.end)) if summable(c)]
         if not window:
             continue
         dimension = window[-1].quantity.dimension
@@ -206,6 +212,19 @@ def rates(ctx: Context) -> Iterator[Constraint]:
         code = "RAT001" if dimension == "money" and any(c.role != "target" for c in denominators) else "RAT003"
         yield ctx.constraint("ratio", code, [claim, numerators[-1], *denominators], "narrative",
                              denominators=len(denominators))
+
+
+def control_rates(ctx: Context) -> Iterator[Constraint]:
+    """核定编制46人，实际在职41人，编制控制率为95%: staff over establishment."""
+    for claim in ctx.narrative:
+        if claim.quantity.dimension != "percent" or "控制率" not in left_text(ctx, claim):
+            continue
+        sentence = ctx.sentence(claim.span.start, "。！？!?\n")
+        before = ctx.claims_in(Span(sentence.start, claim.span.start))
+        staff = next((c for c in reversed(before) if c.role == "staff"), None)
+        establishment = next((c for c in reversed(before) if c.role == "establishment"), None)
+        if staff and establishment:
+            yield ctx.constraint("ratio", "RAT004", [claim, staff, establishment], "narrative", denominators=1)
 
 
 def section_scores(ctx: Context) -> Iterator[Constraint]:
@@ -293,23 +312,28 @@ def full_marks(ctx: Context) -> Iterator[Constraint]:
     for claim in ctx.narrative:
         if claim.role != "score" or claim.quantity.value != 100 or not any(c in left_text(ctx, claim) for c in TOTAL_SCORE_CUES):
             continue
-        for rate in ctx.in_block[claim.block]:
+        nearby = ctx.in_block[claim.block] + (ctx.in_block[claim.block - 1] if claim.block > 0 else [])
+        for rate in nearby:
             if rate.cell is None and rate.quantity.dimension == "percent" and rate.quantity.high < 100 \
                     and any(cue in left_text(ctx, rate) for cue in ("执行率", "完成预算", "预算执行")):
                 yield ctx.constraint("full_score", "SCO005", [claim, rate], "narrative")
                 break
 
 
-def grades(ctx: Context) -> Iterator[Constraint]:
-    for claim in ctx.narrative:
-        if claim.role != "score" or not any(c in left_text(ctx, claim) for c in TOTAL_SCORE_CUES):
-            continue
-        sentence = ctx.sentence(claim.span.start, "。！？!?\n")
-        tail = ctx.sentence(sentence.end + 1, "。！？!?\n") if sentence.end < len(ctx.text) else sentence
-        m = GRADE.search(ctx.text, claim.span.end, max(sentence.end, tail.end))
-        if m:
-            yield ctx.constraint("grade", "SCO004", [claim], "narrative", spans=(Span(m.start(1), m.end(1)),),
-                                 grade=m.group(1))
+def grades(ctx: Context, table_totals: list[Claim]) -> Iterator[Constraint]:
+    """评价等级为“优”: against the total score stated just before it, in the text or a table's 总分 row."""
+    for index in ctx.paragraphs:
+        span = ctx.block(index).span
+        for m in GRADE.finditer(ctx.text, span.start, span.end):
+            sentence = ctx.sentence(m.start(), "。！？!?\n")
+            previous = ctx.sentence(sentence.start - 2, "。！？!?\n") if sentence.start > span.start else sentence
+            scores = [c for c in ctx.claims_in(Span(previous.start, m.start())) if c.role == "score"
+                      and any(cue in left_text(ctx, c) for cue in TOTAL_SCORE_CUES)]
+            if not scores:
+                scores = [c for c in table_totals if c.span.end <= span.start and c.block >= index - 3]
+            if scores:
+                yield ctx.constraint("grade", "SCO004", [scores[-1]], "narrative",
+                                     spans=(Span(m.start(1), m.end(1)),), grade=m.group(1))
 
 
 INCREASE = ("增加", "增长", "增支", "多支出")
@@ -363,5 +387,8 @@ def find(ctx: Context) -> Iterator[Constraint]:
     yield from balance(ctx)
     yield from budget_adjustment(ctx, lists)
     yield from full_marks(ctx)
-    yield from grades(ctx)
+    from auditor.linking.links import table_totals
+
+    yield from grades(ctx, [score for _, score in table_totals(ctx)])
+    yield from control_rates(ctx)
     yield from growth(ctx)

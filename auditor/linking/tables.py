@@ -208,7 +208,7 @@ def find(ctx: Context) -> Iterator[Constraint]:
             if funding_rows and not part_of_funding and not is_funding(row):
                 yield from funding_parts(ctx, funding_rows[0], funding_rows[1:])
                 funding_rows = []
-            if TOTAL_ROW.match(row.first_label) and not is_funding(row):
+            if TOTAL_ROW.match(row.first_label) and not is_funding(row) and row.one("establishment") is None:
                 yield from total_row(ctx, row, indicators, funding, sheet)
                 yield from group_tree(ctx, indicators)
                 funding, indicators = None, []
