@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from auditor.checks import check, finding
-from auditor.checks.values import in_unit, interval
+from auditor.checks.values import in_unit, interval, written
 from auditor.model import Constraint
 
 
@@ -16,5 +16,5 @@ def same_quantity(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     if a.meets(b):
         return None
     gap = abs(a.mid - b.mid)
-    return finding(ctx, constraint, [first, second, *context], stated=first.text, expected=second.text,
+    return finding(ctx, constraint, [first, second, *context], stated=written(first), expected=written(second),
                    subject=constraint.params.get("what", first.subject), difference=in_unit(gap, second))

@@ -24,5 +24,5 @@ def logic(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     if part.quantity.value >= whole.quantity.value or constraint.params["when"] == constraint.params["other_when"]:
         return None
     return finding(ctx, constraint, [(s, ctx.at(s)) for s in spans] + [whole, part],
-                   stated=squash(ctx.at(spans[0]))[-30:], expected="分时点批复",
+                   stated=squash(ctx.at(spans[0])), expected="分时点批复",
                    when=constraint.params["when"], part=part.text, other_when=constraint.params["other_when"])

@@ -13,6 +13,15 @@ from auditor.model import Constraint
 HUNDRED = Decimal(100)
 
 
+COMPARATOR_SIGN = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "~": "约"}
+
+
+def stated_rate(rate) -> str:  # noqa: ANN001
+    """75% and 75.00% state the same rate: one spelling, so the same slip is reported once."""
+    q = rate.quantity
+    return COMPARATOR_SIGN.get(q.comparator, "") + percent(q.value)
+
+
 @check("ratio")
 def ratio(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     claims = [ctx.by_id[i] for i in constraint.claims]
@@ -38,7 +47,7 @@ def ratio(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     # an error when the slip matters: a point or more, or a shortfall reported as 100%
     severity = "error" if gap >= 1 or (rate.quantity.value >= 100 > value) else "warning"
     also = [ctx.by_id[i] for i in constraint.params.get("also", ())]
-    return finding(ctx, constraint, claims + also, stated=f"{rate.quantity.value.normalize():f}%".replace("%%", "%"),
+    return finding(ctx, constraint, claims + also, stated=stated_rate(rate),
                    expected=percent(value), severity=severity,
                    formula=(f"({numerator.text} − {ctx.by_id[minus].text})/{den_text}" if minus is not None
                             else f"{numerator.text}/{den_text}"), difference=f"{percent(gap)[:-1]}个百分点",

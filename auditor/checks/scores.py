@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from auditor.checks import check, finding
@@ -18,7 +19,8 @@ def score_cap(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     if interval(score).lo <= interval(cap).hi:
         return None
     return finding(ctx, constraint, [score, cap], stated=f"{fmt(score.quantity.value)}分",
-                   expected=f"{fmt(cap.quantity.value)}分", subject=ctx.name_of(score) or ctx.name_of(cap),
+                   expected=f"{fmt(cap.quantity.value)}分",
+                   subject=re.sub(r"(?:自评|评价)?得分$", "", ctx.name_of(score) or ctx.name_of(cap)) or "该项",
                    difference=f"{fmt(score.quantity.value - cap.quantity.value)}分")
 
 
@@ -81,7 +83,7 @@ def full_score(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     if score.quantity.value < HUNDRED or rate.quantity.high >= HUNDRED:
         return None
     return finding(ctx, constraint, [score, rate], stated=fmt(score.quantity.value), expected="低于100",
-                   subject=score.subject.replace("绩效自评得分", "").replace("自评得分", "") or "项目",
+                   subject=re.sub(r"(?:绩效)?(?:自评)?(?:总分|得分)$", "", score.subject) or "项目",
                    rate=rate.text)
 
 

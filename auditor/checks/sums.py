@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from auditor.checks import check, finding
-from auditor.checks.values import in_unit, interval, is_slipped_yuan
+from auditor.checks.values import in_unit, interval, is_slipped_yuan, written
 from auditor.intervals import Interval, fmt, total
 from auditor.model import Constraint
 
@@ -54,7 +54,7 @@ def parts_vs_total(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     uncertain = bool(constraint.params.get("uncertain"))
     if uncertain:
         severity = "info"  # which total the parts belong to is a guess: say so, do not accuse
-    return finding(ctx, constraint, claims, stated=whole.text, expected=in_unit(part_sum, whole),
+    return finding(ctx, constraint, claims, stated=written(whole), expected=in_unit(part_sum, whole),
                    severity=severity, subject=subject, formula=formula, uncertain=uncertain,
                    difference=in_unit(abs(gap), whole))
 

@@ -28,3 +28,10 @@ def percent(value: Decimal) -> str:
 def is_slipped_yuan(claim: Claim, money_unit: str) -> bool:
     """A figure written in 元 in a report that works in 万元 (a likely missing 万)."""
     return claim.quantity.dimension == "money" and claim.quantity.unit == "元" and money_unit == "万元"
+
+
+def written(claim: Claim) -> str:
+    """The figure as written, with the unit its table header gives when the cell has none."""
+    if claim.unit_text or not claim.quantity.unit or claim.text.endswith(claim.quantity.unit):
+        return claim.text
+    return claim.text + claim.quantity.unit

@@ -20,5 +20,5 @@ def period(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     if not other:
         return None
     items = [(s, ctx.at(s)) for s in constraint.spans]
-    content = "；".join(squash(ctx.at(s))[:30] for s in mentions[:3])
+    content = "；".join(squash(ctx.text[s.start:s.start + 24]) + "…" for s in mentions[:3])
     return finding(ctx, constraint, items, stated="、".join(map(str, other)), expected=str(year), content=content)
