@@ -206,6 +206,7 @@ def format_results(results: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m auditor.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpora", type=Path, default=REPO / "corpora", help="folder of real reports (default corpora/)")
+    parser.add_argument("--no-corpora", action="store_true", help="only the synthetic batch")
     parser.add_argument("--synthetic", type=int, default=1000, help="synthetic reports to generate (0: none)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--sample", type=int, default=200,
@@ -216,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
 
     results: dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
                                "targets": TARGETS, "startup": cli_startup(), "sets": []}
-    if args.corpora and args.corpora.is_dir():
+    if not args.no_corpora and args.corpora.is_dir():
         results["sets"].append(measure("corpora", args.corpora, args.jobs, args.sample or None, not args.no_pages))
     if args.synthetic:
         with tempfile.TemporaryDirectory(prefix="auditor-synthetic-") as tmp:
