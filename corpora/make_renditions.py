@@ -15,6 +15,7 @@ Run: ``.venv/bin/python corpora/make_renditions.py`` (needs LibreOffice and font
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import shutil
@@ -44,6 +45,11 @@ NUMBER = re.compile(r"-?\d+(\.\d+)?%?")
 
 
 def main() -> int:
+    if "--gold-only" in sys.argv:
+        for path in sorted(OUT.glob("*/*.*")):
+            if not path.name.endswith(".json"):
+                write_gold(SEEDS / f"{path.stem}.gold.json", path)
+        return 0
     if not shutil.which("soffice"):
         print("LibreOffice (soffice) is needed: apt-get install libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk")
         return 1
@@ -62,9 +68,50 @@ def main() -> int:
             write_xlsx(document, tables, made["xlsx"])
             made["xls"] = convert(made["xlsx"], "xls", OUT / "xls")
         for path in made.values():
-            shutil.copyfile(gold, path.with_name(f"{seed.stem}.gold.json"))
+            write_gold(gold, path)
         print(seed.stem, " ".join(sorted(made)))
     return 0
+
+
+FRAGMENT = re.compile(r"[^\s]*[\u4e00-\u9fff][^\s]*")
+
+
+def adapt_quotes(quotes: list[str], text: str) -> list[str]:
+    """The seed's quotes as they occur in a rendition's text. A quote that runs across table cells
+    is laid out differently in each format: its pieces inside one cell (with some Chinese in them,
+    so that a bare number does not match everywhere) stand in for it."""
+    out = []
+    for quote in quotes:
+        if quote in text:
+            out.append(quote)
+        elif quote.strip() and quote.strip() in text:
+            out.append(quote.strip())
+        else:
+            out += [f for f in FRAGMENT.findall(quote) if len(f) >= 3 and f in text and f not in out]
+    return out
+
+
+def write_gold(seed_gold: Path, rendition: Path) -> None:
+    """The seed's gold file for a rendition: quotes adapted to the rendition's text; findings whose
+    evidence this format does not hold (narrative in a workbook of tables) left out, and said so."""
+    data = json.loads(seed_gold.read_text(encoding="utf-8"))
+    text = load(rendition).text
+    kept = {}
+    dropped = 0
+    for key in ("findings", "holds"):
+        kept[key] = []
+        for item in data.get(key, ()):
+            quotes = adapt_quotes(item["quotes"], text)
+            if quotes:
+                kept[key].append({**item, "quotes": quotes})
+            elif key == "findings":
+                dropped += 1
+    note = f"rendition of {seed_gold.name[:-len('.gold.json')]}.txt as {rendition.suffix[1:]}: gold quotes adapted to its text"
+    if dropped:
+        note += f"; {dropped} finding(s) whose evidence is not in this format left out"
+    out = {"source": note, "findings": kept["findings"], "holds": kept["holds"]}
+    rendition.with_name(f"{rendition.stem}.gold.json").write_text(
+        json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 def write_docx(document: Document, path: Path) -> None:

@@ -213,8 +213,8 @@ def find(ctx: Context) -> Iterator[Constraint]:
                 yield from group_tree(ctx, indicators)
                 funding, indicators = None, []
             elif is_funding(row) or part_of_funding:
-                if funding is None:
-                    funding = row
+                if not funding_rows and is_funding(row):
+                    funding = row  # this table's own funding total replaces one carried over
                 funding_rows.append(row)
                 if is_funding(row):
                     yield from funding_constraints(ctx, row)
@@ -227,4 +227,5 @@ def find(ctx: Context) -> Iterator[Constraint]:
             yield from funding_parts(ctx, funding_rows[0], funding_rows[1:])
         if indicators:
             yield from group_tree(ctx, indicators)
-        carried = funding if not indicators else None
+        # carried to the next table only when it is a score table's funding block (with its points)
+        carried = funding if not indicators and funding is not None and funding.one("max") else None
