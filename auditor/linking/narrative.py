@@ -294,9 +294,9 @@ def budget_adjustment(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
     for claim in ctx.narrative:
         if claim.role != "adjusted_budget" or "调整" not in left_text(ctx, claim):
             continue
-        same_year = lambda c: c.year is None or claim.year is None or c.year == claim.year  # noqa: E731
         candidates = [c for c in ctx.narrative if c.quantity.dimension == "money" and c.id not in lists.total_of
-                      and same_year(c) and c.span.end <= claim.span.start]
+                      and (c.year is None or claim.year is None or c.year == claim.year)
+                      and c.span.end <= claim.span.start]
         base = next((c for c in candidates if c.role == "budget"
                      and "年初" in squash(ctx.text[max(0, c.context.start - 6):c.span.start])), None)
         later = [c for c in candidates if base is not None and c.span.start > base.span.start]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -288,27 +289,22 @@ def kind_of(dimension: str, role: str) -> str:
     return KIND_BY_DIMENSION.get(dimension, "other")
 
 
+TITLE_LINES = 6
+
+
 def report_year_of(text: str, times: list[TimeMention]) -> int | None:
-    """The year the report is about: a year in its title lines, else the most cited 'N年度'."""
+    """The year the report is about: a year in its first lines' title, else the most cited 'N年度'."""
     head_end = 0
-    lines = 0
-    while lines < 6 and head_end < len(text):
+    for _ in range(TITLE_LINES):
         nl = text.find("\n", head_end)
         head_end = len(text) if nl < 0 else nl + 1
-        if text[head_end - 1:head_end].strip() or True:
-            lines += 1
     title_years = [t for t in times if t.span.start < head_end and t.kind == "year"
                    and ("年度" in t.text or "报告" in text[t.span.end:t.span.end + 30])]
     if title_years:
         return title_years[0].year
-    counts: dict[int, int] = {}
-    for t in times:
-        if t.kind == "year" and t.text.endswith("年度"):
-            counts[t.year] = counts.get(t.year, 0) + 1
+    counts = Counter(t.year for t in times if t.kind == "year" and t.text.endswith("年度"))
     if not counts:
-        for t in times:
-            if t.kind == "year":
-                counts[t.year] = counts.get(t.year, 0) + 1
+        counts = Counter(t.year for t in times if t.kind == "year")
     return max(counts, key=lambda y: (counts[y], y)) if counts else None
 
 
