@@ -213,7 +213,7 @@ class WorkerPool:
             elif kind == "fatal":
                 slot.fatal = payload
             elif kind == "done":
-                task, slot.task = slot.task, None
+                slot.task = None
                 stats = self.stats.setdefault(slot.proc.pid, WorkerStats(slot.proc.pid))
                 stats.tasks += 1
                 stats.busy += (payload.get("seconds") or 0.0) + (payload.get("page_seconds") or 0.0)

@@ -38,32 +38,6 @@ WARM_TEXT = (
 )
 
 
-# The budget unit of a report, for the store's ``documents.unit``, when the read stage does not
-# name it (``Reading.unit_name`` empty): a heading line that is an organisation's name, a labelled
-# field (单位名称：…, 主管部门 …), or the title's leading name (…部门整体绩效自评报告).
-_ORG = r"(?:局|中心|委员会|委|办公室|办|学校|中学|小学|医院|研究所|所|站|院|馆|厅|部|处|队|会|社|公司)"
-_UNIT_LINE = re.compile(rf"^[\u4e00-\u9fff（）()]{{2,30}}{_ORG}$")
-_UNIT_LABEL = re.compile(rf"(?:单位名称|预算单位|部门名称|实施单位|主管部门|填报单位)[：:\s]*"
-                         rf"([\u4e00-\u9fff（）()]{{2,30}}?{_ORG})(?![\u4e00-\u9fff])")
-_UNIT_TITLE = re.compile(r"^([\u4e00-\u9fff（）()]{2,30}?)(?:\d{4}年度?)?(?:部门|单位)?(?:整体|项目)?(?:支出)?(?:预算)?"
-                         r"绩效自评报告$")
-
-
-def guess_unit(text: str) -> str:
-    lines = [line.strip() for line in text[:4000].splitlines() if line.strip()][:15]
-    for line in lines:
-        if _UNIT_LINE.match(line):
-            return line
-    match = _UNIT_LABEL.search(text)
-    if match:
-        return match.group(1)
-    for line in lines:
-        match = _UNIT_TITLE.match(line)
-        if match:
-            return match.group(1)
-    return ""
-
-
 def pipeline_audit(path: str, rules: Any, max_bytes: int | None = None) -> Any:
     """The real per-file audit (the default ``audit_fn``)."""
     from auditor.pipeline import audit
@@ -181,7 +155,7 @@ class Worker:
         return {
             "status": "ok",
             "format": doc.format,
-            "unit": getattr(reading, "unit_name", "") or guess_unit(doc.text),
+            "unit": reading.unit_name,
             "year": getattr(reading, "report_year", None),
             "chars": len(doc.text),
             "claims": len(getattr(reading, "claims", ())),

@@ -310,6 +310,7 @@ def report_year_of(text: str, times: list[TimeMention]) -> int | None:
 
 TITLE_WORDS = re.compile(r"报告|说明|自评表|评价表")
 UNIT_LABEL = re.compile(r"(?:单位名称|部门名称|预算部门名称|实施单位)[:：]?\s*([^\s（(：:]{3,40})")
+UNIT_IN_TITLE = re.compile(r"^(?:关于)?([^\d，。；：:]{2,30}?)(?:\d{4}年度?)?(?:部门|单位)?(?:整体|项目)?(?:支出)?(?:预算)?绩效(?:自评|评价)报告$")
 UNIT_NAME = re.compile(r"^[^\d，。；：:]{2,40}?(?:中心|局|委员会|委|办公室|厅|院|学校|医院|站|所|队|馆|部)$")
 
 
@@ -338,7 +339,8 @@ def unit_name_of(document: Document) -> str:
         for cell in block.cells:
             if UNIT_NAME.match(squash(cell.text)):
                 return squash(cell.text)
-    return ""
+    title = UNIT_IN_TITLE.match(title_of(document))  # 峨边彝族自治县部门整体绩效自评报告
+    return title.group(1) if title else ""
 
 
 def read(document: Document, rules: RuleSet) -> Reading:

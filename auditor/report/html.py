@@ -34,6 +34,7 @@ from pathlib import Path, PurePath, PureWindowsPath
 from typing import Any
 
 import jinja2
+import regex
 from markupsafe import Markup
 
 from auditor.model import CATEGORIES, SEVERITIES, AuditResult, Block, Cell, Claim, Document, Finding
@@ -112,11 +113,16 @@ def char_title(ch: str) -> str:
     return f"不可见字符 {char_label(ch)} {name}".rstrip()
 
 
+# Every character is_hidden_char may call hidden (the scan runs in C; the few hits are checked).
+_HIDDEN_CANDIDATE = regex.compile(r"[\p{Cf}\p{Cc}\p{Zl}\p{Zp}\p{Co}\p{Cs}\p{Cn}]")
+
+
 def pieces(text: str) -> list[tuple[str, str]]:
     """Split text into (text, "") runs and (hidden_char, "U+XXXX") marks."""
     out: list[tuple[str, str]] = []
     run_start = 0
-    for i, ch in enumerate(text):
+    for m in _HIDDEN_CANDIDATE.finditer(text):
+        ch, i = m.group(), m.start()
         if is_hidden_char(ch):
             if run_start < i:
                 out.append((text[run_start:i], ""))
@@ -135,7 +141,7 @@ def visible_raw(ch: str) -> str:
 
 def plain(text: str) -> str:
     """Text for attributes (tooltips): hidden characters replaced by their labels."""
-    if not any(is_hidden_char(ch) for ch in text):
+    if not any(is_hidden_char(m.group()) for m in _HIDDEN_CANDIDATE.finditer(text)):
         return text
     return "".join(f"[{char_label(ch)}]" if is_hidden_char(ch) else ch for ch in text)
 
