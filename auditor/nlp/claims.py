@@ -92,13 +92,16 @@ class Reader:
         self.text = document.text
         self.lex = lexicon(rules)
         self.block_starts = [b.span.start for b in document.blocks]
-        self._tokens: Tokens | None = None
+        self._tokens: dict[int, Tokens] = {}
 
-    @property
-    def tokens(self) -> Tokens:
-        if self._tokens is None:
-            self._tokens = Tokens(self.text)
-        return self._tokens
+    def tokens(self, pos: int) -> Tokens:
+        """The segmented paragraph around ``pos``. Only paragraphs with figures in them are
+        segmented: subjects are cut from them; tables take their meaning from headers."""
+        index, block = self.block_of(pos)
+        if index not in self._tokens:
+            span = block.span if block is not None else Span(max(0, pos - MAX_LEFT), pos)
+            self._tokens[index] = Tokens(self.text, span.start, span.end)
+        return self._tokens[index]
 
     def block_of(self, pos: int) -> tuple[int, Block | None]:
         i = bisect_right(self.block_starts, pos) - 1
@@ -124,7 +127,7 @@ class Reader:
         return i
 
     def subject(self, start: int, end: int) -> str:
-        words = [w for w in self.tokens.between(start, end) if w[2].strip()]
+        words = [w for w in self.tokens(max(start, end - 1)).between(start, end) if w[2].strip()]
         while words and (words[0][2] in self.lex.lead_stop or YEAR_IN_HEADER.match(words[0][2] + "年")
                          and words[0][2].isdigit()):
             words.pop(0)

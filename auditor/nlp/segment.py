@@ -18,17 +18,19 @@ def pipeline():  # noqa: ANN201 - spacy.Language, imported lazily (spaCy takes ~
 
 
 class Tokens:
-    """Token boundaries of a text, for cutting phrases at word boundaries."""
+    """Token boundaries of a stretch of text (``text[start:end]`` of a document), for cutting phrases
+    at word boundaries. Offsets are document offsets."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, start: int = 0, end: int | None = None) -> None:
         from spacy.attrs import IDX, LENGTH
 
+        end = len(text) if end is None else end
         # Offsets straight from the Doc's arrays: building a Token object per word costs more
         # than segmenting the text.
-        offsets = pipeline()(text).to_array([IDX, LENGTH])
+        offsets = pipeline()(text[start:end]).to_array([IDX, LENGTH])
         self.text = text
-        self.starts = offsets[:, 0].tolist() if len(offsets) else []
-        self.ends = (offsets[:, 0] + offsets[:, 1]).tolist() if len(offsets) else []
+        self.starts = (offsets[:, 0] + start).tolist() if len(offsets) else []
+        self.ends = (offsets[:, 0] + offsets[:, 1] + start).tolist() if len(offsets) else []
 
     def between(self, start: int, end: int) -> list[tuple[int, int, str]]:
         """Tokens lying wholly inside [start, end)."""
