@@ -179,8 +179,9 @@ def total_row(ctx: Context, row: Row, indicators: list[Row], funding: Row | None
     item_score = [r.one("score").id for r in items if r.one("score")]
     related = [funding.one("score").id] if funding and funding.one("score") else []
     first = ctx.block(sheet[0]).span.start
-    for claim in ctx.narrative:  # the report's own statement of this table's total
-        if claim.role == "score" and claim.span.end <= first and claim.block >= sheet[0] - 3 \
+    previous_table = max((i for i in range(sheet[0]) if ctx.block(i).kind == "table"), default=-1)
+    for claim in ctx.narrative:  # the report's own statement of this table's total, just before it
+        if claim.role == "score" and claim.span.end <= first and claim.block >= max(sheet[0] - 3, previous_table + 1) \
                 and any(cue in claim.subject for cue in NARRATIVE_TOTAL):
             related.append(claim.id)
     claims = [c for c in (stated_max, stated_score) if c is not None]
