@@ -35,7 +35,7 @@ from typing import Any
 
 import jinja2
 import regex
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from auditor.model import CATEGORIES, SEVERITIES, AuditResult, Block, Cell, Claim, Document, Finding
 
@@ -131,6 +131,19 @@ def pieces(text: str) -> list[tuple[str, str]]:
     if run_start < len(text):
         out.append((text[run_start:], ""))
     return out
+
+
+def text_markup(text: str) -> Markup:
+    """Report text for the page: escaped, hidden characters shown as labelled marks. (A filter in
+    Python rather than a template macro: it runs for every run of text on the page.)"""
+    out = []
+    for shown, label in pieces(text):
+        if label:
+            out.append(Markup('<span class="cc" data-cp="{}" title="{}">{}</span>').format(
+                label, char_title(shown), visible_raw(shown)))
+        else:
+            out.append(escape(shown))
+    return Markup("").join(out)
 
 
 def visible_raw(ch: str) -> str:
@@ -762,6 +775,7 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["pieces"] = pieces
+    env.filters["txt"] = text_markup
     env.filters["plain"] = plain
     env.filters["visible_raw"] = visible_raw
     env.filters["char_title"] = char_title
