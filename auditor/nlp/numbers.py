@@ -22,6 +22,10 @@ FULLWIDTH = str.maketrans({
 
 ARABIC = regex.compile(r"(?<![0-9.])(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?(?![0-9])")
 CHINESE = regex.compile(r"[零〇一二两三四五六七八九十百千万]+")
+# Longer runs are codes or garbage, not figures (and would overflow Decimal arithmetic or take
+# cn2an quadratic time): a budget's largest figure, in 元 with cents, has about 15 digits.
+MAX_DIGITS = 30
+MAX_NUMERAL_CHARS = 24
 PERCENT_WORD = "百分之"
 PREFIX_COMPARATORS = (
     ("不低于", ">="), ("不少于", ">="), ("不小于", ">="), ("大于等于", ">="), ("不超过", "<="),
@@ -203,6 +207,8 @@ def find_figures(original: str, lexicon: UnitLexicon, text: str | None = None) -
             continue  # part of a code such as APP2, G20
         if m.end() < len(text) and text[m.end()].isascii() and text[m.end()].isalpha() and text[m.end()] not in "%":
             continue
+        if m.end() - m.start() > MAX_DIGITS:
+            continue
         value, decimals = to_decimal(m.group())
         figure = _complete(text, lexicon, m.start(), m.end(), value, decimals)
         figures.append(figure)
@@ -234,7 +240,7 @@ def _complete(text: str, lexicon: UnitLexicon, start: int, end: int, value: Deci
     dash_at = skip_spaces(text, figure_end)
     if text[dash_at:dash_at + 1] and text[dash_at] in RANGE_DASHES:
         second = ARABIC.match(text, skip_spaces(text, dash_at + 1))
-        if second:
+        if second and second.end() - second.start() <= MAX_DIGITS:
             v2, d2 = to_decimal(second.group())
             unit2, unit2_end, _ = _unit_after(text, lexicon, second.end())
             if (unit2 is not None and (unit is None or unit2.text == unit.text)) or (unit2 is None and unit is not None):
@@ -261,6 +267,8 @@ def _chinese_figures(text: str, lexicon: UnitLexicon, arabic: list[Figure]) -> l
     starts = [f.start for f in arabic]
     for m in CHINESE.finditer(text):
         start, end = m.start(), m.end()
+        if end - start > MAX_NUMERAL_CHARS:
+            continue
         i = bisect_right(starts, start) - 1
         if i >= 0 and arabic[i].start <= start < arabic[i].end:
             continue
