@@ -14,7 +14,11 @@ def pipeline():  # noqa: ANN201 - spacy.Language, imported lazily (spaCy takes ~
     import spacy
 
     jieba.setLogLevel(logging.WARNING)
-    return spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    # spaCy refuses texts over 1,000,000 characters for the sake of its parser and NER, which this
+    # pipeline does not have; the length of a document is bounded by the loader's limits instead.
+    nlp.max_length = 1 << 62
+    return nlp
 
 
 class Tokens:
