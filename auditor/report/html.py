@@ -25,6 +25,7 @@ from __future__ import annotations
 import base64
 import bisect
 import hashlib
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -356,8 +357,21 @@ def segment_range(text: str, start: int, end: int, marks: list[Mark], state: Ren
             bounds.add(max(m.start, start))
             bounds.add(min(m.end, end))
     ordered = sorted(bounds)
+    # A sweep over the boundaries: the marks covering a segment are those opened at or before its
+    # start and not yet closed (kept in ``spans`` order), so the cost is linear in the marks, not
+    # quadratic, when a paragraph holds thousands of claims.
+    opening: dict[int, list[int]] = {}
+    closing: dict[int, list[int]] = {}
+    for n, m in enumerate(spans):
+        opening.setdefault(max(m.start, start), []).append(n)
+        closing.setdefault(min(m.end, end), []).append(n)
+    active: dict[int, Mark] = {}
     out: list[Segment] = []
     for i, pos in enumerate(ordered):
+        for n in closing.get(pos, ()):
+            active.pop(n, None)
+        for n in opening.get(pos, ()):
+            active[n] = spans[n]
         for m in points.get(pos, ()):
             if m.key in state.placed:
                 continue
@@ -368,7 +382,7 @@ def segment_range(text: str, start: int, end: int, marks: list[Mark], state: Ren
             break
         a, b = pos, ordered[i + 1]
         seg = Segment(text=text[a:b], start=a)
-        for m in spans:
+        for _, m in sorted(active.items()) if len(active) > 1 else active.items():
             if m.start <= a and b <= m.end:
                 if m.claim is not None:
                     seg.claims.append(m.claim)
@@ -409,10 +423,12 @@ class MarkIndex:
     def __init__(self, marks: list[Mark]) -> None:
         self.marks = sorted(marks, key=lambda m: (m.start, m.end))
         self.starts = [m.start for m in self.marks]
-        self.longest = max((m.end - m.start for m in self.marks), default=0)
+        # The furthest end among the marks up to each one: the first mark that can reach ``start``
+        # is found by bisection, however long one mark is.
+        self.reach = list(itertools.accumulate((m.end for m in self.marks), max))
 
     def overlapping(self, start: int, end: int) -> list[Mark]:
-        lo = bisect.bisect_left(self.starts, start - self.longest)
+        lo = bisect.bisect_left(self.reach, start)
         hi = bisect.bisect_right(self.starts, end)
         return [m for m in self.marks[lo:hi]
                 if (m.start < end and start < m.end) or (m.start == m.end and start <= m.start <= end)]
@@ -499,22 +515,41 @@ class Layout:
 
     def __init__(self) -> None:
         self.ranges: list[tuple[int, int, Place]] = []  # in text order once sorted
+        self._starts: list[int] = []
+        self._reach: list[int] = []  # the furthest end among the ranges up to each one
 
     def add(self, start: int, end: int, place: Place) -> None:
         self.ranges.append((start, end, place))
 
+    def _between(self, reach: int, start_at_most: int, strict: bool = False) -> range:
+        """Indices of the sorted ranges that may end at or after ``reach`` (after it when
+        ``strict``) and start at or before ``start_at_most``: bisection, so that locating every
+        piece of evidence stays linear in the size of the report."""
+        if len(self._starts) != len(self.ranges):
+            self.ranges.sort(key=lambda r: (r[0], r[1]))
+            self._starts = [a for a, _, _ in self.ranges]
+            self._reach = list(itertools.accumulate((b for _, b, _ in self.ranges), max))
+        lo = (bisect.bisect_right if strict else bisect.bisect_left)(self._reach, reach)
+        return range(lo, bisect.bisect_right(self._starts, start_at_most))
+
     def around(self, start: int, end: int) -> tuple[int, int]:
         """The rendered range (paragraph or cell) holding the evidence's first and last character:
         its snippet's context stays inside them."""
-        first = next((a for a, b, _ in self.ranges if a <= start < b), None)
-        last = next((b for a, b, _ in reversed(self.ranges) if a < end <= b), None)
+        ranges = self.ranges
+        first = next((ranges[i][0] for i in self._between(start, start, strict=True)
+                      if ranges[i][0] <= start < ranges[i][1]), None)
+        last = next((ranges[i][1] for i in reversed(self._between(end, end))
+                     if ranges[i][0] < end <= ranges[i][1]), None)
         return (start if first is None else first, end if last is None else last)
 
     def locate(self, start: int, end: int) -> str:
         places: list[Place] = []
-        for a, b, place in self.ranges:
+        seen: set[Place] = set()
+        for i in self._between(start, end):
+            a, b, place = self.ranges[i]
             if (a < end and start < b) or (start == end and a <= start <= b):
-                if place not in places:
+                if place not in seen:
+                    seen.add(place)
                     places.append(place)
         if not places:
             return "未在正文中定位"
