@@ -15,7 +15,7 @@ from lxml import etree
 
 from auditor.errors import InputError
 from auditor.ingest.containers import check_zip
-from auditor.ingest.layout import RawCell, TextBuilder
+from auditor.ingest.layout import RawCell, TextBuilder, check_grid
 from auditor.model import Document
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -33,7 +33,7 @@ def load(path: str, data: bytes) -> Document:
     except Exception as exc:  # python-docx reports a broken package with many exception types
         raise InputError(path, f"is not a readable Word (.docx) file ({type(exc).__name__})",
                          "open it in Word and save it again") from None
-    builder = TextBuilder()
+    builder = TextBuilder(path)
     _read_blocks(body, builder)
     return builder.document(path, data, "docx")
 
@@ -48,7 +48,7 @@ def _read_blocks(container: etree._Element, builder: TextBuilder) -> None:
         elif _is_frame(child):  # a one-cell table used as a frame around ordinary content
             _read_blocks(_children(child, {W + "tr"})[0].find(W + "tc"), builder)
         else:
-            builder.table(_grid(child))
+            builder.table(_grid(child, builder.path))
 
 
 def _paragraph_text(p: etree._Element) -> str:
@@ -105,21 +105,24 @@ def _is_frame(tbl: etree._Element) -> bool:
     return len(rows) == 1 and len(_children(rows[0], {W + "tc"})) == 1
 
 
-def _grid(tbl: etree._Element) -> list[RawCell]:
+def _grid(tbl: etree._Element, path: str = "") -> list[RawCell]:
     """The table's cells at their grid positions, merges resolved (gridSpan, vMerge)."""
     cells: list[RawCell] = []
     above: dict[int, RawCell] = {}  # column -> the cell that last started there
+    width = 0
     for r, tr in enumerate(_children(tbl, {W + "tr"})):
-        col = _int(tr.find(f"{W}trPr/{W}gridBefore"), 0)
+        col = max(0, _int(tr.find(f"{W}trPr/{W}gridBefore"), 0))
         for tc in _children(tr, {W + "tc"}):
             span = max(1, _int(tc.find(f"{W}tcPr/{W}gridSpan"), 1))
+            width = max(width, col + span)
+            check_grid(path, (r + 1) * width)  # before spans of any size are laid out
             merge = tc.find(f"{W}tcPr/{W}vMerge")
             owner = above.get(col)
             continues = merge is not None and merge.get(W + "val", "continue") == "continue"
             if continues and owner is not None and owner.col == col and owner.row + owner.rowspan == r:
                 owner.rowspan += 1
             else:
-                cell = RawCell(r, col, _cell_text(tc), colspan=span)
+                cell = RawCell(r, col, _cell_text(tc, path), colspan=span)
                 cells.append(cell)
                 for k in range(col, col + span):
                     above[k] = cell
@@ -127,7 +130,7 @@ def _grid(tbl: etree._Element) -> list[RawCell]:
     return cells
 
 
-def _cell_text(tc: etree._Element) -> str:
+def _cell_text(tc: etree._Element, path: str = "") -> str:
     lines = []
     for child in _children(tc, {W + "p", W + "tbl"}):
         if child.tag == W + "p":
@@ -135,7 +138,7 @@ def _cell_text(tc: etree._Element) -> str:
             lines.extend(_box_text(box) for box in _text_boxes(child))
         else:  # a nested table: one line per row, its cells separated by spaces
             rows: dict[int, list[str]] = {}
-            for cell in _grid(child):
+            for cell in _grid(child, path):
                 rows.setdefault(cell.row, []).append(" ".join(cell.text.split("\n")))
             lines.extend(" ".join(rows[r]) for r in sorted(rows))
     return "\n".join(lines)

@@ -16,7 +16,7 @@ import lxml.html
 from lxml import etree
 
 from auditor.errors import InputError
-from auditor.ingest.layout import RawCell, TextBuilder
+from auditor.ingest.layout import RawCell, TextBuilder, check_grid
 from auditor.model import Document
 
 _DECLARED = re.compile(rb"""<(?:meta[^>]*?charset|\?xml[^>]*?encoding)\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.I)
@@ -34,7 +34,7 @@ _SPACE = re.compile(r"[ \t\n\r\f\xa0]+")  # HTML's collapsible whitespace (and &
 
 
 def load(path: str, data: bytes) -> Document:
-    builder = TextBuilder()
+    builder = TextBuilder(path)
     encodings = []
     for page, charset in _pages(data):
         text, encoding = decode(page, charset)
@@ -44,7 +44,7 @@ def load(path: str, data: bytes) -> Document:
             root = lxml.html.document_fromstring(text)
         except (etree.ParserError, ValueError):
             continue  # an empty or unparsable page: judged below by what the others held
-        _Walker(builder).walk(_content_root(root))
+        _Walker(builder, path).walk(_content_root(root))
     if not builder.blocks:
         raise InputError(path, "is an HTML page with no text", "save the page with its content, not only its frame")
     return builder.document(path, data, "html", encodings[0] if encodings else None)
@@ -93,8 +93,9 @@ def _content_root(root: etree._Element) -> etree._Element:
 class _Walker:
     """Walks an element tree in document order, writing paragraphs and tables to a sink."""
 
-    def __init__(self, sink: TextBuilder | _Lines) -> None:
+    def __init__(self, sink: TextBuilder | _Lines, path: str = "") -> None:
         self.sink = sink
+        self.path = path  # named in the error that refuses an oversized table
         self.line: list[str] = []
 
     def walk(self, element: etree._Element) -> None:
@@ -131,26 +132,33 @@ class _Walker:
             self._flush()
 
     def _table(self, table: etree._Element) -> None:
-        cells: list[RawCell] = []
-        taken: set[tuple[int, int]] = set()
-        for r, tr in enumerate(_rows(table)):
-            col = 0
-            for td in (c for c in tr if c.tag in ("td", "th")):
-                while (r, col) in taken:
-                    col += 1
-                rowspan, colspan = _span(td.get("rowspan")), _span(td.get("colspan"))
-                lines = _Lines()
-                _Walker(lines).walk(td)
-                cells.append(RawCell(r, col, "\n".join(lines.lines), rowspan, colspan))
-                taken.update((r + i, col + k) for i in range(rowspan) for k in range(colspan))
-                col += colspan
-        if len(cells) == 1:  # a one-cell table is a frame around ordinary content
+        rows = [[c for c in tr if c.tag in ("td", "th")] for tr in _rows(table)]
+        if sum(len(row) for row in rows) == 1:  # a one-cell table is a frame around ordinary content
+            # (decided before its cell is read: reading it twice doubled the work at each level of
+            # frames nested in frames)
             for td in table.iter("td", "th"):
                 self._visit(td, in_article=False)
                 break
             self._flush()
-        else:
-            self.sink.table(cells)
+            return
+        cells: list[RawCell] = []
+        taken: set[tuple[int, int]] = set()
+        work = 0  # grid positions laid out so far
+        for r, row in enumerate(rows):
+            col = 0
+            for td in row:
+                while (r, col) in taken:
+                    col += 1
+                rowspan, colspan = _span(td.get("rowspan")), _span(td.get("colspan"))
+                rowspan = min(rowspan, len(rows) - r)  # as browsers do: no rows past the table's end
+                work += rowspan * colspan
+                check_grid(self.path, work)  # before the spans are laid out
+                lines = _Lines()
+                _Walker(lines, self.path).walk(td)
+                cells.append(RawCell(r, col, "\n".join(lines.lines), rowspan, colspan))
+                taken.update((r + i, col + k) for i in range(rowspan) for k in range(colspan))
+                col += colspan
+        self.sink.table(cells)
 
 
 class _Lines:

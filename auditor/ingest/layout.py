@@ -16,10 +16,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from auditor.errors import InputError
 from auditor.ingest import tables
 from auditor.model import Block, Document, Span
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def check_grid(path: str, positions: int) -> None:
+    """Refuse a table of more than ``tables.MAX_TABLE_CELLS`` grid positions, merged positions
+    included: a file can declare spans of any size (a cell spanning a billion columns, a merge over
+    a whole sheet) for a few bytes. ``positions`` may be a running count of the work done so far,
+    so that it is checked before the work grows past the limit."""
+    if positions > tables.MAX_TABLE_CELLS:
+        raise InputError(path, f"has a table of over {tables.MAX_TABLE_CELLS} cells (merged cells included)",
+                         "remove the oversized table or its merges, or raise AUDITOR_MAX_TABLE_CELLS if it is genuine")
 
 
 def clean(text: str) -> str:
@@ -42,7 +53,8 @@ class RawCell:
 
 
 class TextBuilder:
-    def __init__(self) -> None:
+    def __init__(self, path: str = "") -> None:
+        self.path = path  # named in the error that refuses an oversized table
         self._parts: list[str] = []
         self._length = 0
         self._tail = ""  # the last two characters written
@@ -69,6 +81,10 @@ class TextBuilder:
         cells = [c for c in cells if c.rowspan > 0 and c.colspan > 0]
         if not cells:
             return
+        n_rows = max(c.row + c.rowspan for c in cells)
+        n_cols = max(c.col + c.colspan for c in cells)
+        check_grid(self.path, n_rows * n_cols)
+        check_grid(self.path, sum(c.rowspan * c.colspan for c in cells))  # overlapping merges
         if self._length and self._tail != "\n\n":
             self._write("\n")
         start = self._length
@@ -78,8 +94,6 @@ class TextBuilder:
             for r in range(c.row, c.row + c.rowspan):
                 for k in range(c.col, c.col + c.colspan):
                     covered.setdefault((r, k), c)
-        n_rows = max(c.row + c.rowspan for c in cells)
-        n_cols = max(c.col + c.colspan for c in cells)
         rows: list[list[tables.GridCell]] = []
         for r in range(n_rows):
             rows.append([])

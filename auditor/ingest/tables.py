@@ -58,6 +58,7 @@ Cell conventions
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -71,6 +72,12 @@ _NUMBER = re.compile(r"[+\-−]?\d+(?:[.,]\d+)*[%％]?")
 # A figure: a number (optionally after a comparator) that is not a year ("2022年…" is a label).
 _FIGURE = re.compile(r"[≥≤<>＞＜]?=?[+\-−]?\d+(?:[.,]\d+)*(?![\d.,年])")
 _GAP = re.compile(r"[ \u3000\xa0]{2,}")
+# Grid positions (rows times columns) one table may have. Laying a table out takes time in its
+# area, not in its text: a few bytes can declare spans of any size, and a ragged text table of a
+# thousand short rows under one row of 50,000 tabs is 50 million positions. The loaders of
+# structured formats refuse a larger table (auditor.ingest.layout); a text keeps its lines as
+# paragraphs.
+MAX_TABLE_CELLS = int(os.environ.get("AUDITOR_MAX_TABLE_CELLS") or 250_000)
 
 BLANK, SPACE, CELL, GRID, PIPE, TEXT = range(6)  # line kinds
 
@@ -371,7 +378,7 @@ def rebuild(text: str, rules: TableRules | None = None) -> list[Block]:
                 blocks.append(_paragraph_or_flat(text, *lines[i], rules))
             i += 1
             continue
-        if sum(len(row) >= 2 for row in grid) >= 2:
+        if sum(len(row) >= 2 for row in grid) >= 2 and len(grid) * max(map(len, grid)) <= MAX_TABLE_CELLS:
             span = Span(lines[i][0], lines[last][1])
             blocks.append(build_table(grid, span=span, header_rows=header_rows, rules=rules))
         else:

@@ -9,13 +9,18 @@ are dropped. An HTML page saved as .xls never reaches this module: it is sniffed
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
+import os
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+import zipfile
+from bisect import bisect_left, bisect_right
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from functools import lru_cache
 
 from auditor.errors import InputError
 from auditor.ingest.containers import OLE_MAGIC, check_zip, refuse_encrypted
-from auditor.ingest.layout import RawCell, TextBuilder
+from auditor.ingest.layout import RawCell, TextBuilder, check_grid
 from auditor.model import Document
 
 # A sheet as (values by (row, col), merged ranges as (first row, first col, last row, last col)).
@@ -29,17 +34,52 @@ def load(path: str, data: bytes) -> Document:
     else:
         check_zip(path, data, "Excel (.xlsx)")
         fmt, sheets = "xlsx", _xlsx_sheets(path, data)
-    builder = TextBuilder()
+    builder = TextBuilder(path)
     for values, merges in sheets:
-        builder.table(_grid(values, merges))
+        builder.table(_grid(values, merges, path))
     if not builder.blocks:
         raise InputError(path, "is a workbook with no filled cells", "check that the right file was given")
     return builder.document(path, data, fmt)
 
 
+# Cells that merged ranges may cover in one sheet: openpyxl makes and styles an object for each
+# (~20 µs apiece), whether or not anything is written in it.
+MAX_MERGED_CELLS = int(os.environ.get("AUDITOR_MAX_MERGED_CELLS") or 100_000)
+# A merged range in a worksheet's XML (any namespace prefix, either quote).
+_MERGE_CELL = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def _check_merges(path: str, data: bytes) -> None:
+    """Refuse merged ranges covering more than MAX_MERGED_CELLS cells in a sheet, before openpyxl
+    reads them: it makes an object for every cell a range covers (``A1:XFD1048576``: 17 billion)."""
+    from openpyxl.utils.cell import range_boundaries
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:  # readable and of bounded size: check_zip
+        for name in archive.namelist():
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            try:
+                xml = archive.read(name)
+            except Exception as exc:  # a damaged member: bad CRC, a broken deflate stream
+                raise InputError(path, f"is not a readable Excel (.xlsx) file ({type(exc).__name__})",
+                                 "open it in Excel and save it again") from None
+            covered = 0
+            for m in _MERGE_CELL.finditer(xml):
+                ref = html.unescape((m.group(1) or m.group(2) or b"").decode("utf-8", "replace"))
+                try:
+                    c0, r0, c1, r1 = range_boundaries(ref.strip())
+                except (ValueError, TypeError):
+                    continue  # openpyxl cannot read it either
+                covered += (abs((r1 or r0 or 1) - (r0 or 1)) + 1) * (abs((c1 or c0 or 1) - (c0 or 1)) + 1)
+                if covered > MAX_MERGED_CELLS:
+                    raise InputError(path, f"has merged cells covering over {MAX_MERGED_CELLS} cells in one sheet",
+                                     "unmerge the cells, or raise AUDITOR_MAX_MERGED_CELLS if the workbook is genuine")
+
+
 def _xlsx_sheets(path: str, data: bytes) -> list[Sheet]:
     import openpyxl
 
+    _check_merges(path, data)
     try:
         # data_only: a formula cell shows the value Excel last computed for it, as on screen.
         book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
@@ -48,8 +88,10 @@ def _xlsx_sheets(path: str, data: bytes) -> list[Sheet]:
                          "open it in Excel and save it again") from None
     sheets = []
     for ws in book.worksheets:
+        # The cells the sheet holds (iter_rows would visit every position of their bounding box:
+        # two cells at A1 and XFD1048576 make 17 billion).
         values = {(c.row - 1, c.column - 1): display(c.value, c.number_format)
-                  for row in ws.iter_rows() for c in row if c.value is not None}
+                  for c in list(ws._cells.values()) if c.value is not None}
         merges = [(m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1) for m in ws.merged_cells.ranges]
         sheets.append((values, merges))
     return sheets
@@ -60,7 +102,9 @@ def _xls_sheets(path: str, data: bytes) -> list[Sheet]:
 
     try:
         # xlrd prints its warnings; keep them off standard output, where the JSON report goes.
-        book = xlrd.open_workbook(file_contents=data, formatting_info=True, logfile=io.StringIO())
+        # ragged_rows: each row as long as its last cell, not padded to the sheet's widest row.
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, ragged_rows=True,
+                                  logfile=io.StringIO())
     except Exception as exc:  # xlrd's XLRDError and struct errors on truncated files
         hint = "remove the password and save again" if "encrypt" in str(exc).lower() else "open it in Excel and save it again"
         raise InputError(path, f"is not a readable Excel (.xls) file ({exc})", hint) from None
@@ -68,7 +112,7 @@ def _xls_sheets(path: str, data: bytes) -> list[Sheet]:
     for ws in book.sheets():
         values = {}
         for r in range(ws.nrows):
-            for k in range(ws.ncols):
+            for k in range(ws.row_len(r)):
                 cell = ws.cell(r, k)
                 if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
                     continue
@@ -87,23 +131,32 @@ def _xls_sheets(path: str, data: bytes) -> list[Sheet]:
     return sheets
 
 
-def _grid(values: dict[tuple[int, int], str], merges: list[tuple[int, int, int, int]]) -> list[RawCell]:
+def _grid(values: dict[tuple[int, int], str], merges: list[tuple[int, int, int, int]],
+          path: str = "") -> list[RawCell]:
     """Cells in a grid with empty rows and columns removed; merges keep what they cover."""
     values = {pos: v for pos, v in values.items() if v.strip()}
     rows = sorted({r for r, _ in values})
     cols = sorted({k for _, k in values})
+    check_grid(path, len(rows) * len(cols))
     row_at = {r: i for i, r in enumerate(rows)}
     col_at = {k: i for i, k in enumerate(cols)}
     merged = {(r0, c0): (r1, c1) for r0, c0, r1, c1 in merges}
-    inside = {(r, k) for r0, c0, r1, c1 in merges for r in range(r0, r1 + 1) for k in range(c0, c1 + 1)
-              if (r, k) != (r0, c0)}
+    # The filled rows and columns a merge covers (not every position of a range the file declares).
+    inside = set()
+    work = 0
+    for r0, c0, r1, c1 in merges:
+        merged_rows = rows[bisect_left(rows, r0):bisect_right(rows, r1)]
+        merged_cols = cols[bisect_left(cols, c0):bisect_right(cols, c1)]
+        work += len(merged_rows) * len(merged_cols)
+        check_grid(path, work)  # overlapping merges, which Excel never writes
+        inside.update((r, k) for r in merged_rows for k in merged_cols if (r, k) != (r0, c0))
     cells = []
     for (r, k), text in values.items():
         if (r, k) in inside:
             continue  # Excel shows only a merged range's top-left value
         r1, c1 = merged.get((r, k), (r, k))
-        rowspan = sum(1 for x in rows if r <= x <= r1)
-        colspan = sum(1 for x in cols if k <= x <= c1)
+        rowspan = max(1, bisect_right(rows, r1) - bisect_left(rows, r))
+        colspan = max(1, bisect_right(cols, c1) - bisect_left(cols, k))
         cells.append(RawCell(row_at[r], col_at[k], text, rowspan, colspan))
     return cells
 
@@ -129,16 +182,24 @@ def display(value: object, number_format: str | None) -> str:
         return str(value)
     fmt = (number_format or "General").split(";")[0]
     prefix, body, suffix = _parts(fmt)
-    if not re.search(r"[0#?]", body):  # General, @, or no digit placeholders
-        return _plain(number)
-    if "%" in body:
-        number *= 100
-    decimals = len(re.search(r"\.([0#?]*)", body).group(1)) if "." in body else 0
-    number = number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    text = f"{number:,.{decimals}f}" if "," in body else f"{number:.{decimals}f}"
+    # Enough precision for every digit of the number and its decimals (1E+308 has 309 digits);
+    # Excel shows at most 30 decimals.
+    decimals = min(len(re.search(r"\.([0#?]*)", body).group(1)) if "." in body else 0, MAX_DECIMALS)
+    with localcontext() as context:
+        context.prec = max(28, number.adjusted() + MAX_DECIMALS + 4)
+        if not re.search(r"[0#?]", body):  # General, @, or no digit placeholders
+            return _plain(number)
+        if "%" in body:
+            number *= 100
+        number = number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+        text = f"{number:,.{decimals}f}" if "," in body else f"{number:.{decimals}f}"
     return prefix + text + ("%" if "%" in body else "") + suffix
 
 
+MAX_DECIMALS = 30
+
+
+@lru_cache(maxsize=1024)  # a workbook has few formats and many cells
 def _parts(fmt: str) -> tuple[str, str, str]:
     """A format section split into literal prefix, number pattern, literal suffix."""
     tokens = _SECTION.findall(fmt)
