@@ -92,6 +92,7 @@ class Reader:
         self.text = document.text
         self.lex = lexicon(rules)
         self.block_starts = [b.span.start for b in document.blocks]
+        self._cell_index: dict[int, tuple[list[int], list[Cell]]] = {}
         self._tokens: dict[int, Tokens] = {}
 
     def tokens(self, pos: int) -> Tokens:
@@ -109,13 +110,19 @@ class Reader:
             return i, self.doc.blocks[i]
         return -1, None
 
-    @staticmethod
-    def cell_of(block: Block | None, start: int, end: int) -> Cell | None:
+    def cell_of(self, block: Block | None, start: int, end: int) -> Cell | None:
         if block is None or block.kind != "table":
             return None
-        for cell in block.cells:
-            if cell.span.start <= start and end <= cell.span.end and len(cell.span):
-                return cell
+        # The table's filled cells by position (their spans never overlap), found by bisection: a
+        # scan of every cell for every figure took quadratic time on tables of thousands of cells.
+        index = self._cell_index.get(id(block))
+        if index is None:
+            cells = sorted((c for c in block.cells if len(c.span)), key=lambda c: c.span.start)
+            index = self._cell_index[id(block)] = ([c.span.start for c in cells], cells)
+        starts, cells = index
+        i = bisect_right(starts, start) - 1
+        if i >= 0 and cells[i].span.start <= start and end <= cells[i].span.end:
+            return cells[i]
         return None
 
     # --- narrative ------------------------------------------------------------------------
