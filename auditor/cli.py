@@ -68,8 +68,10 @@ FORMATS = ("summary", "json", "claims", "text", "html")
 @click.option("--rules", "rules_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="YAML file overlaid on the bundled rules (switch checks off, change parameters).")
 @click.option("--max-bytes", type=int, default=None, help="Refuse files larger than this (default 50 MB).")
+@click.option("--max-chars", type=int, default=None,
+              help="Refuse reports whose text is longer than this many characters (default 1,000,000).")
 def audit(file: Path, fmt: str | None, output: Path | None, open_browser: bool, rules_file: Path | None,
-          max_bytes: int | None) -> None:
+          max_bytes: int | None, max_chars: int | None) -> None:
     """Audit one report FILE (.txt, .docx, .doc, .pdf, .xls/.xlsx, .html)."""
     from auditor.pipeline import audit as run_audit
     from auditor.rules import RuleSet
@@ -79,7 +81,7 @@ def audit(file: Path, fmt: str | None, output: Path | None, open_browser: bool, 
         fmt = {".html": "html", ".htm": "html", ".json": "json"}.get(suffix, "summary")
     try:
         rules = RuleSet.load(rules_file)
-        result = run_audit(file, rules, max_bytes=max_bytes)
+        result = run_audit(file, rules, max_bytes=max_bytes, max_chars=max_chars)
     except InputError as exc:
         fail(str(exc))
         return

@@ -19,9 +19,12 @@ def audit_document(document: Document, rules: RuleSet | None = None) -> AuditRes
     return AuditResult(document, reading, findings, ruleset=rules.name, version=__version__)
 
 
-def audit(path: str | os.PathLike[str], rules: RuleSet | None = None, max_bytes: int | None = None) -> AuditResult:
+def audit(path: str | os.PathLike[str], rules: RuleSet | None = None, max_bytes: int | None = None,
+          max_chars: int | None = None) -> AuditResult:
     """Audit one file. Raises InputError (and only that) for input auditor cannot use."""
     from auditor import ingest
 
     kwargs = {} if max_bytes is None else {"max_bytes": max_bytes}
+    if max_chars is not None:
+        kwargs["max_chars"] = max_chars
     return audit_document(ingest.load(path, **kwargs), rules)

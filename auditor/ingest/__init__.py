@@ -15,6 +15,9 @@ from auditor.errors import InputError
 from auditor.model import Document
 
 MAX_BYTES_DEFAULT = 50 * 1024 * 1024  # files above this are refused (configurable)
+# Documents whose text is longer are refused (--max-chars, AUDITOR_MAX_CHARS): time and memory
+# grow with the text (SECURITY.md), and a 200-page report holds about 150,000 characters.
+MAX_CHARS_DEFAULT = int(os.environ.get("AUDITOR_MAX_CHARS") or 1_000_000)
 
 # format name -> module under auditor.ingest exposing load(path: str, data: bytes) -> Document
 LOADERS = {
@@ -75,7 +78,8 @@ def _looks_like_html(head: bytes) -> bool:
     return lowered.startswith((b"<?xml", b"<!--")) and b"<html" in lowered
 
 
-def load(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES_DEFAULT) -> Document:
+def load(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES_DEFAULT,
+         max_chars: int = MAX_CHARS_DEFAULT) -> Document:
     """Read ``path`` into a Document, or raise InputError saying what is wrong."""
     p = Path(path)
     name = str(path)
@@ -88,7 +92,11 @@ def load(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES_DEFAULT) -> Do
         if size > max_bytes:
             raise InputError(name, f"file is {size} bytes, over the limit of {max_bytes}",
                              "raise the limit with --max-bytes if this report is genuine")
-        data = p.read_bytes()
+        with p.open("rb") as file:  # at most the limit: a device or a growing file has no true size
+            data = file.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise InputError(name, f"file is over the limit of {max_bytes} bytes",
+                             "raise the limit with --max-bytes if this report is genuine")
     except OSError as exc:
         raise InputError(name, f"cannot be read ({exc.strerror})", "check its permissions") from None
     if not data.strip():
@@ -96,5 +104,15 @@ def load(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES_DEFAULT) -> Do
     fmt = sniff(data, p.suffix.lower())
     if fmt not in LOADERS:
         raise InputError(name, f"unsupported format ({fmt})", "give a .txt, .docx, .doc, .pdf, .xls/.xlsx or .html report")
+    if fmt == "txt" and len(data) > 4 * max_chars:  # no encoding takes more than 4 bytes a character
+        _too_long(name, f"at least {-(-len(data) // 4)}", max_chars)
     module = importlib.import_module(f"auditor.ingest.{LOADERS[fmt]}")
-    return module.load(name, data)
+    document = module.load(name, data)
+    if len(document.text) > max_chars:
+        _too_long(name, str(len(document.text)), max_chars)
+    return document
+
+
+def _too_long(name: str, chars: str, max_chars: int) -> None:
+    raise InputError(name, f"holds {chars} characters of text, over the limit of {max_chars}",
+                     "split the report, or raise the limit with --max-chars if it is genuine")
