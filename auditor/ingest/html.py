@@ -19,7 +19,7 @@ from auditor.errors import InputError
 from auditor.ingest.layout import RawCell, TextBuilder, check_grid
 from auditor.model import Document
 
-_DECLARED = re.compile(rb"""<(?:meta[^>]*?charset|\?xml[^>]*?encoding)\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.I)
+_DECLARED = re.compile(rb"""<(?:meta[^<>]*?charset|\?xml[^<>]*?encoding)\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.I)  # [^<>]: each tag scanned once
 _SUPERSET = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030",
              "iso-8859-1": "cp1252", "ascii": "utf-8"}
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))

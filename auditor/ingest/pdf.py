@@ -31,8 +31,11 @@ from auditor.model import Document
 # pdfminer warns about every oddity of real-world PDFs; a person needs only the one-line verdict.
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
-_PAGE_NUMBER = re.compile(r"[-—–－\s]*(第\s*)?\d{1,4}\s*页?\s*([/／]\s*\d{1,4}|共\s*\d{1,4}\s*页)?[-—–－\s]*"
-                          r"|page\s*\d{1,4}(\s*of\s*\d{1,4})?", re.I)
+# A page number once the dashes and spaces around it are trimmed (_TRIM): no two neighbouring
+# quantifiers can take the same characters, so a long line is rejected in linear time.
+_PAGE_NUMBER = re.compile(r"(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[/／]\s*\d{1,4}|\s*共\s*\d{1,4}\s*页)?"
+                          r"|page\s*\d{1,4}(?:\s+of\s*\d{1,4})?", re.I)
+_TRIM = "-—–－ \t\n\r\f\v\xa0\u3000"
 _CJK = "\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
 _SPACE_IN_CJK = re.compile(f"(?<=[{_CJK}]) +(?=[{_CJK}])")
 _OPENING = set("（([{【〔《〈「『“‘")
@@ -230,7 +233,7 @@ def _drop_running_lines(pages: list[_Page]) -> None:
     recurring = Counter(k for p in pages for k in {key(i) for i in p.items if in_margin(i, p)})
     for page in pages:
         page.items = [i for i in page.items if not in_margin(i, page) or not (
-            _PAGE_NUMBER.fullmatch(i.text) or (len(pages) > 1 and recurring[key(i)] * 2 >= len(pages)
+            _PAGE_NUMBER.fullmatch(i.text.strip(_TRIM)) or (len(pages) > 1 and recurring[key(i)] * 2 >= len(pages)
                                                and recurring[key(i)] > 1))]
 
 

@@ -92,7 +92,8 @@ SNIPPET_CONTEXT = 18  # characters of context either side of a piece of evidence
 # or changes the direction of text is shown as a labelled mark.
 _KEEP = {"\n", "\t", "\r"}
 _BIDI = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_NUMERIC_CELL = re.compile(r"^[\s\d.,，%％+\-−–≥≤<>＜＞=约万亿千元分人个次项户家所名天月年]*\d[\s\d.,，%％+\-−–≥≤<>＜＞=约万亿千元分人个次项户家所名天月年]*$")
+_NUMERIC_CELL = re.compile(r"[\s\d.,，%％+\-−–≥≤<>＜＞=约万亿千元分人个次项户家所名天月年]+")  # with a digit (_DIGIT)
+_DIGIT = re.compile(r"\d")
 _WHITESPACE_RUN = re.compile(r"\s+")
 
 
@@ -478,7 +479,7 @@ def cell_view(cell: Cell, text: str, index: MarkIndex, state: RenderState) -> Ce
         rowspan=max(cell.rowspan, 1),
         colspan=max(cell.colspan, 1),
         segments=segments,
-        numeric=bool(_NUMERIC_CELL.match(content)) and not cell.is_header,
+        numeric=bool(_NUMERIC_CELL.fullmatch(content) and _DIGIT.search(content)) and not cell.is_header,
         empty=not has_ink(content),
         has_evidence=any(s.findings for s in segments),
     )
