@@ -16,6 +16,7 @@ import io
 import time
 import zipfile
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -230,6 +231,84 @@ def _load_outcome(path: Path) -> Document | str:
         return str(exc)
 
 
+def with_member(package: bytes, name: str, write: Callable[[zipfile.ZipFile], None]) -> bytes:
+    """``package`` with members added by ``write``."""
+    out = io.BytesIO(package)
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as z:
+        write(z)
+    return out.getvalue()
+
+
+def zeros(z: zipfile.ZipFile, name: str, size: int) -> None:
+    with z.open(name, "w", force_zip64=True) as member:
+        chunk = bytes(1 << 20)
+        for _ in range(size >> 20):
+            member.write(chunk)
+
+
+def lying_sizes(package: bytes, member: str, size: int) -> bytes:
+    """``package`` with the uncompressed size of ``member`` declared as ``size`` (its real size is
+    larger), in its local header and in the central directory."""
+    import struct
+
+    data = bytearray(package)
+    encoded = member.encode()
+    for signature, size_at, name_at in ((b"PK\x03\x04", 22, 30), (b"PK\x01\x02", 24, 46)):
+        at = data.find(signature)
+        while at != -1:
+            length = struct.unpack_from("<H", data, at + (26 if signature == b"PK\x03\x04" else 28))[0]
+            if bytes(data[at + name_at:at + name_at + length]) == encoded:
+                struct.pack_into("<I", data, at + size_at, size)
+            at = data.find(signature, at + 4)
+    return bytes(data)
+
+
+PACKAGE_BOMBS: list[tuple[str, Callable[[], bytes], tuple[str, ...] | None]] = [
+    # 210 MB of zeros as an image: 200 KB on disk, over the 200 MB of all parts together
+    ("media.docx", lambda: with_member(docx_with(P), "word/media/image1.png",
+                                       lambda z: zeros(z, "word/media/image1.png", 210 << 20)), ("unpacks to",)),
+    # the same inside a workbook
+    ("media.xlsx", lambda: with_member(xlsx_with(""), "xl/media/image1.png",
+                                       lambda z: zeros(z, "xl/media/image1.png", 210 << 20)), ("unpacks to",)),
+    # 40 MB of XML named as an image, but typed as the document part: counted as XML
+    ("disguised.docx", lambda: disguised_document(), ("bytes of XML",)),
+    # the document part declares 100 bytes and inflates to 40 MB: zipfile stops at 100 bytes
+    ("lying.docx", lambda: lying_sizes(docx_with("<w:p/>" * (40 * 1024 * 1024 // 6)), "word/document.xml", 100),
+     ("not a readable Word",)),
+    ("members.docx", lambda: with_member(docx_with(P), "", lambda z: [z.writestr(f"x/{n}.bin", b"")
+                                                                      for n in range(10_001)]), ("parts",)),
+    ("plain.zip", lambda: with_member(b"", "", lambda z: z.writestr("report.txt", "预算100万元")), ("unsupported",)),
+]
+
+
+def disguised_document() -> bytes:
+    package = docx_with("<w:p/>" * (40 * 1024 * 1024 // 6))
+    source = zipfile.ZipFile(io.BytesIO(package))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename in ("[Content_Types].xml", "word/_rels/document.xml.rels", "_rels/.rels"):
+                content = content.replace(b"/word/document.xml", b"/word/media/image1.png").replace(
+                    b"word/document.xml", b"word/media/image1.png")
+            z.writestr("word/media/image1.png" if info.filename == "word/document.xml" else info.filename, content)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("name", [b[0] for b in PACKAGE_BOMBS])
+def test_package_bombs_are_refused_before_they_are_inflated(tmp_path, name):
+    import resource
+
+    _, make, words = next(b for b in PACKAGE_BOMBS if b[0] == name)
+    path = write(tmp_path, name, make())
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    seconds, outcome = cpu(lambda: _load_outcome(path))
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert seconds < 10, f"{name}: {seconds:.1f} s"
+    assert isinstance(outcome, str) and all(w in outcome for w in words), outcome
+    assert grown_mb < 100, f"{name}: peak memory grew by {grown_mb:.0f} MB"
+
+
 def test_external_entities_are_not_read(tmp_path):
     secret = write(tmp_path, "secret.txt", "机密内容 1234万元")
     xxe = f'<?xml version="1.0"?>\n<!DOCTYPE d [<!ENTITY x SYSTEM "{secret.as_uri()}">]>'
@@ -319,3 +398,146 @@ def test_a_ragged_text_table_too_wide_to_lay_out_stays_paragraphs(tmp_path, rule
     """A thousand header rows over one row of 50,000 tabs: 50 million grid positions (15 s)."""
     result = within_budget(tmp_path, rules, "ragged.txt", "项目名称\t预算数\t执行数\n" * 1_000 + "\t" * 50_000 + "\n")
     assert result is not None and not any(b.kind == "table" for b in result.document.blocks)
+
+
+# --- regular expressions -----------------------------------------------------------------------
+#
+# Every regular expression in the auditor (compiled at module level, or written literally in a call
+# to re/regex) is run over adversarial strings at two lengths, the way the code runs it (scanning
+# with search/finditer/sub/findall/split, or anchored with match/fullmatch: found in the source);
+# its time must grow linearly (a pattern that backtracks catastrophically grows quadratically or
+# worse), and 1 MB single lines are then run through every pattern within a fixed time.
+
+SCANS = {"search", "finditer", "findall", "sub", "subn", "split"}
+ANCHORED = {"match", "fullmatch"}
+
+
+def _patterns() -> dict[str, tuple[object, frozenset[str]]]:
+    """Each distinct pattern, by where it is defined, with the methods it is called with."""
+    import ast
+    import importlib
+    import pkgutil
+    import re
+
+    import regex
+
+    import auditor
+
+    kinds = (re.Pattern, regex.Pattern)
+    found: dict[str, tuple[object, set[str]]] = {}
+    seen: dict[tuple[object, int], str] = {}
+
+    def add(name: str, pattern: object, methods: set[str]) -> None:
+        key = (pattern.pattern, pattern.flags)
+        name = seen.setdefault(key, name)
+        found.setdefault(name, (pattern, set()))[1].update(methods)
+
+    for info in pkgutil.walk_packages(auditor.__path__, "auditor."):
+        if info.name == "auditor.__main__":
+            continue  # runs the command line when imported
+        module = importlib.import_module(info.name)
+        tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+        calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)]
+        for attr, value in vars(module).items():
+            if isinstance(value, kinds):
+                used = {c.func.attr for c in calls if isinstance(c.func.value, ast.Name) and c.func.value.id == attr}
+                add(f"{info.name}.{attr}", value, used & (SCANS | ANCHORED))
+        for call in calls:
+            if (isinstance(call.func.value, ast.Name) and call.func.value.id in ("re", "regex")
+                    and call.func.attr in SCANS | ANCHORED | {"compile"}
+                    and call.args and isinstance(call.args[0], ast.Constant)
+                    and isinstance(call.args[0].value, (str, bytes))):
+                engine = re if call.func.value.id == "re" else regex
+                flags = 0
+                for keyword in call.keywords:
+                    if keyword.arg == "flags" and isinstance(keyword.value, ast.Attribute):
+                        flags |= getattr(engine, keyword.value.attr)
+                if len(call.args) > 1 and isinstance(call.args[-1], ast.Attribute) and call.func.attr != "sub":
+                    flags |= getattr(engine, call.args[-1].attr, 0)
+                method = call.func.attr  # compile: used through the name it is bound to, seen above
+                add(f"{info.name}:{call.lineno}", engine.compile(call.args[0].value, flags),
+                    set() if method == "compile" else {method})
+    # A pattern whose use was not seen (passed around, or bound in a class) is run every way.
+    return {name: (pattern, frozenset(methods or SCANS | ANCHORED)) for name, (pattern, methods) in found.items()}
+
+
+PATTERNS = _patterns()
+# Characters the patterns look for, mixed at random into one of the adversarial strings.
+SOUP = list("0123456789.,，%％()（）《》【】〔〕[]-—–－~～:：;；。、 \t\n\u3000/／<>=\"'?!") + [
+    "第", "页", "共", "其中", "占", "项目", "报告", "年", "年度", "月", "日", "号", "分", "元", "万元", "亿", "个", "人",
+    "次", "批复", "预算", "下达", "截至", "底", "合计", "总分", "自评得分", "等级", "优秀", "一", "十", "百分之",
+    "单位名称", "中心", "局", "<meta", "charset", "<?xml", "encoding", "page", "of", "Content-Type: ", "mergeCell",
+    "ref=", "\u200b", "\u202e"]
+
+
+def adversarial(n: int) -> dict[str, str]:
+    import random
+
+    rng = random.Random(n)
+    runs = {
+        "digits": "1", "commas": "1,", "thousands": "123,", "dots": "1.", "dot-comma": "1.1,", "spaced digits": "1 ",
+        "brackets": "(", "cjk brackets": "（", "square": "【", "angle": "《", "tabs": "\t", "tab cells": "\t1\n",
+        "spaces": " ", "ideographic spaces": "\u3000", "newlines": "\n", "crlf": "\r\n", "dashes": "-",
+        "han": "预", "numerals": "一", "percent": "%", "colons": "：", "qizhong": "其中", "zhan": "占",
+        "project": "项目", "meta": "<meta", "xml": "<?xml", "pipes": "|", "year": "2023年",
+        "page": "第1页", "header": "A: b\n",
+    }
+    out = {name: (unit * (n // len(unit) + 1))[:n] for name, unit in runs.items()}
+    out["nested"] = "(" * (n // 2) + ")" * (n - n // 2)
+    out["soup"] = "".join(rng.choice(SOUP) for _ in range(n))[:n]
+    for name, lead in (("digits then letter", "1"), ("spaces then letter", " "), ("header then junk", "a")):
+        out[name] = lead * (n - 1) + "x"
+    out["open quote"] = '"' + "a" * (n - 1)
+    for name, head in (("digit, spaces, letter", "1"), ("page, spaces, letter", "第1页"), ("year, spaces", "2023")):
+        out[name] = head + " " * (n - len(head) - 1) + "x"
+    return out
+
+
+def _run(pattern, methods: frozenset[str], subject) -> None:  # noqa: ANN001 - re/regex pattern, str/bytes
+    if methods & SCANS:
+        for _ in pattern.finditer(subject):
+            pass
+    if "match" in methods:
+        pattern.match(subject)
+    if "fullmatch" in methods:
+        pattern.fullmatch(subject)
+
+
+def _subject(pattern, text: str):  # noqa: ANN001, ANN202
+    return text.encode("utf-8") if isinstance(pattern.pattern, bytes) else text
+
+
+def test_the_regular_expressions_are_all_found():
+    for expected in ("auditor.nlp.numbers.ARABIC", "auditor.ingest.tables._FIGURE", "auditor.ingest.pdf._PAGE_NUMBER",
+                     "auditor.ingest.html._DECLARED", "auditor.linking.identity.CITED_REPORT"):
+        assert expected in PATTERNS, expected
+    assert PATTERNS["auditor.ingest.pdf._PAGE_NUMBER"][1] == {"fullmatch"}
+    assert any(":" in name for name in PATTERNS)  # literal patterns in calls
+    assert len(PATTERNS) > 40
+
+
+@pytest.mark.parametrize("name", sorted(PATTERNS))
+def test_regular_expression_time_grows_linearly(name):
+    pattern, methods = PATTERNS[name]
+    small, large = adversarial(4_000), adversarial(16_000)
+    for kind in small:
+        a, b = _subject(pattern, small[kind]), _subject(pattern, large[kind])
+        t_small = min(cpu(lambda: _run(pattern, methods, a))[0] for _ in range(2))
+        t_large = min(cpu(lambda: _run(pattern, methods, b))[0] for _ in range(2))
+        assert t_large <= 8 * t_small + 0.05, f"{name} on {kind}: {t_small:.4f} s -> {t_large:.4f} s for 4x the text"
+
+
+@lru_cache(maxsize=1)
+def megabyte_lines() -> dict[str, str]:
+    return adversarial(1_000_000)
+
+
+@pytest.mark.parametrize("name", sorted(PATTERNS))
+def test_regular_expression_on_one_megabyte_lines(name):
+    pattern, methods = PATTERNS[name]
+    worst = (0.0, "")
+    for kind, text in megabyte_lines().items():
+        subject = _subject(pattern, text)
+        seconds = cpu(lambda: _run(pattern, methods, subject))[0]
+        worst = max(worst, (seconds, kind))
+    assert worst[0] < 2.0, worst
