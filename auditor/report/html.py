@@ -138,6 +138,8 @@ def pieces(text: str) -> list[tuple[str, str]]:
 def text_markup(text: str) -> Markup:
     """Report text for the page: escaped, hidden characters shown as labelled marks. (A filter in
     Python rather than a template macro: it runs for every run of text on the page.)"""
+    if _HIDDEN_CANDIDATE.search(text) is None:
+        return escape(text)
     out = []
     for shown, label in pieces(text):
         if label:
@@ -146,6 +148,28 @@ def text_markup(text: str) -> Markup:
         else:
             out.append(escape(shown))
     return Markup("").join(out)
+
+
+def segments_markup(segments: list[Segment]) -> Markup:
+    """The runs of a paragraph or cell, with their marks. (In Python rather than a template macro:
+    a page has tens of thousands of segments, and a macro call costs ten times this.)"""
+    out: list[str] = []
+    for s in segments:
+        out.extend(f'<span class="anchor" id="{escape(a)}"></span>' for a in s.anchors)
+        if s.point:
+            out.append(f'<span class="ev point sev-{escape(s.severity)}" data-f="{escape(s.data_f)}" '
+                       f'data-ev="{escape(s.data_ev)}" title="{escape(s.title)}" tabindex="0" role="button">⌖</span>')
+        elif s.marked:
+            data = (f' data-f="{escape(s.data_f)}" data-ev="{escape(s.data_ev)}" tabindex="0" role="button"'
+                    if s.findings else f' data-c="{escape(s.claims[0].claim.id)}"')
+            out.append(f'<span class="{escape(s.css)}"{data} title="{escape(s.title)}">{text_markup(s.text)}</span>')
+        else:
+            out.append(text_markup(s.text))
+        if s.refs:
+            out.append('<sup class="refs">' + "".join(
+                f'<a class="ref sev-{escape(f.finding.severity)}" href="#{escape(f.dom_id)}" '
+                f'data-goto="{escape(f.dom_id)}" title="查看发现 {f.number}">{f.number}</a>' for f in s.refs) + "</sup>")
+    return Markup("".join(out))
 
 
 def visible_raw(ch: str) -> str:
@@ -257,6 +281,11 @@ class CellView:
     numeric: bool = False
     empty: bool = False
     has_evidence: bool = False
+
+    @property
+    def css(self) -> str:
+        return " ".join(name for name, on in (("num", self.numeric), ("empty", self.empty),
+                                              ("has-ev", self.has_evidence)) if on)
 
 
 @dataclass
@@ -444,7 +473,7 @@ def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def has_ink(text: str) -> bool:
-    return any(not ch.isspace() for ch in text)
+    return bool(text) and not text.isspace()
 
 
 def build_cells(block: Block, text: str, index: MarkIndex, state: RenderState) -> list[list[CellView]]:
@@ -812,6 +841,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["pieces"] = pieces
     env.filters["txt"] = text_markup
+    env.filters["segments"] = segments_markup
     env.filters["plain"] = plain
     env.filters["visible_raw"] = visible_raw
     env.filters["char_title"] = char_title
