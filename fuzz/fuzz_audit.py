@@ -37,6 +37,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+# The PDF parser in this process, where libFuzzer sees its coverage and limits it (-timeout,
+# -rss_limit_mb), not in the child process the auditor runs it in (auditor/ingest/sandbox.py).
+os.environ["AUDITOR_PARSER_SANDBOX"] = "0"
 SEEDS = sorted((ROOT / "corpora" / "seeds").glob("*.txt"))
 RENDITIONS = ROOT / "corpora" / "renditions"
 WORK = Path(os.environ.get("AUDITOR_FUZZ_WORK", ROOT / "fuzz" / "work"))

@@ -13,7 +13,11 @@ Reproducers of what fuzzing found (fuzz/fuzz_audit.py) are kept at the end of th
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 import time
+import zlib
 import zipfile
 from collections.abc import Callable
 from functools import lru_cache
@@ -44,10 +48,16 @@ def rules() -> RuleSet:
     return rules
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the PDF parser runs in a child)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
 def cpu(fn: Callable[[], object]) -> tuple[float, object]:
-    start = time.process_time()
+    start = cpu_seconds()
     value = fn()
-    return time.process_time() - start, value
+    return cpu_seconds() - start, value
 
 
 def write(tmp_path: Path, name: str, data: bytes | str) -> Path:
@@ -309,6 +319,75 @@ def test_package_bombs_are_refused_before_they_are_inflated(tmp_path, name):
     assert grown_mb < 100, f"{name}: peak memory grew by {grown_mb:.0f} MB"
 
 
+# --- PDF: decompression bombs and content that pdfminer cannot read in bounded time ---------------
+
+def pdf_with(content: bytes, *, compress: bool = True, checksum_broken: bool = False) -> bytes:
+    """A one-page PDF whose content stream is ``content`` (Flate-compressed unless told)."""
+    stream = zlib.compress(content, 9) if compress else content
+    if checksum_broken:
+        stream = stream[:-4] + bytes(b ^ 0xFF for b in stream[-4:])
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+               b"<< /Length %d %s>>\nstream\n" % (len(stream), b"/Filter /FlateDecode " if compress else b"")
+               + stream + b"\nendstream"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+@pytest.mark.parametrize("checksum_broken", [False, True], ids=["flate", "flate-bad-checksum"])
+def test_a_pdf_decompression_bomb_is_refused(tmp_path, checksum_broken):
+    """200 MB of content in a 200 KB file (before the limit: 12 GB of memory, over five minutes)."""
+    import resource
+
+    path = write(tmp_path, "bomb.pdf", pdf_with(b"q\n" * (100 << 20), checksum_broken=checksum_broken))
+    seconds, outcome = cpu(lambda: _load_outcome(path))
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    assert isinstance(outcome, str) and "decode to over" in outcome, outcome
+    assert seconds < 10, f"{seconds:.1f} s"
+    assert peak_mb < 1024, f"the parser took {peak_mb:.0f} MB"
+
+
+def test_pdf_decoders_count_what_they_produce():
+    import pdfminer.pdftypes
+
+    from auditor.ingest.pdfbounds import DecodedTooLarge, decoding_limit
+
+    bomb = zlib.compress(bytes(10_000))
+    assert pdfminer.pdftypes.zlib.decompress(bomb) == bytes(10_000)  # no limit outside a PDF's reading
+    for decode, data in ((pdfminer.pdftypes.zlib.decompress, bomb), (pdfminer.pdftypes.rldecode, b"\x81\x00" * 100),
+                         (pdfminer.pdftypes.decompress_corrupted, bomb[:-4] + b"\0\0\0\0")):
+        with decoding_limit(1_000), pytest.raises(DecodedTooLarge):
+            decode(data)
+        with decoding_limit(20_000):
+            assert len(decode(data)) in (10_000, 12_800)
+    with decoding_limit(20_000):
+        assert pdfminer.pdftypes.decompress_corrupted(bomb[:-4] + b"\0\0\0\0") == bytes(10_000)
+        with pytest.raises(zlib.error):
+            pdfminer.pdftypes.zlib.decompress(bomb[:-8])  # truncated, as zlib.decompress says
+
+
+@pytest.mark.parametrize("limit, words", [
+    ({"AUDITOR_PARSER_CPU_SECONDS": "2"}, "was stopped after 2 s"),
+    ({"AUDITOR_PARSER_MEMORY_BYTES": str(150 << 20)}, "needs over 150 MB"),
+])
+def test_pdf_content_too_costly_to_read_is_stopped_at_the_parser_limits(tmp_path, limit, words):
+    """6 MB of ``q`` operators (a 6 KB file): pdfminer keeps a graphics state for each, 35 s and over
+    1 GB without the limits. The parser's child process is stopped by the kernel at either."""
+    path = write(tmp_path, "operators.pdf", pdf_with(b"q\n" * 3_000_000))
+    start = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "auditor", "audit", str(path)], capture_output=True, text=True,
+                          env={**os.environ, **limit}, timeout=120)
+    assert done.returncode == 2 and words in done.stderr and "Traceback" not in done.stderr, done.stderr
+    assert time.monotonic() - start < 30
+
+
 def test_external_entities_are_not_read(tmp_path):
     secret = write(tmp_path, "secret.txt", "机密内容 1234万元")
     xxe = f'<?xml version="1.0"?>\n<!DOCTYPE d [<!ENTITY x SYSTEM "{secret.as_uri()}">]>'
@@ -541,3 +620,17 @@ def test_regular_expression_on_one_megabyte_lines(name):
         seconds = cpu(lambda: _run(pattern, methods, subject))[0]
         worst = max(worst, (seconds, kind))
     assert worst[0] < 2.0, worst
+
+
+# --- reproducers of what fuzzing found ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["future.docx", "future.xlsx"])
+def test_a_zip_of_a_future_version_is_refused(tmp_path, name):
+    """fuzz/fuzz_audit.py docx: a central directory asking for zip version 25.5 made zipfile raise
+    NotImplementedError."""
+    data = bytearray(docx_with(P) if name.endswith(".docx") else xlsx_with(""))
+    entry = data.find(b"PK\x01\x02")
+    data[entry + 6:entry + 8] = (255).to_bytes(2, "little")  # version needed to extract
+    outcome = _load_outcome(write(tmp_path, name, bytes(data)))
+    assert isinstance(outcome, str) and "not a readable" in outcome, outcome

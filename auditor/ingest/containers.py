@@ -33,7 +33,7 @@ def check_zip(path: str, data: bytes, kind: str) -> None:
     """Refuse a zip that is corrupt, truncated or inflates past the limits."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):  # "zip file version 25.5"
         raise InputError(path, f"is not a readable {kind} file (corrupt or truncated zip)",
                          "open it in its application and save it again") from None
     with archive:

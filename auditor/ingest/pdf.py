@@ -18,6 +18,7 @@ import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
@@ -26,6 +27,8 @@ from pdfplumber.utils.text import chars_to_textmap
 
 from auditor.errors import InputError
 from auditor.ingest.layout import RawCell, TextBuilder
+from auditor.ingest.pdfbounds import MAX_DECODED_BYTES, decoding_limit
+from auditor.ingest.sandbox import run_limited
 from auditor.model import Document
 
 # pdfminer warns about every oddity of real-world PDFs; a person needs only the one-line verdict.
@@ -78,18 +81,20 @@ class _Page:
 
 
 def load(path: str, data: bytes) -> Document:
-    try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            pages = [_read_page(page, n) for n, page in enumerate(pdf.pages, 1)]
-    except Exception as exc:  # pdfminer reports damage with many exception types
-        cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc  # pdfplumber wraps them
-        if isinstance(cause, PDFPasswordIncorrect):
-            raise InputError(path, "is a password-protected PDF", "ask the sender for an unprotected copy") from None
-        if isinstance(cause, PDFEncryptionError):
-            raise InputError(path, f"is an encrypted PDF that cannot be opened ({cause})",
-                             "ask the sender for an unprotected copy") from None
-        problem = "truncated" if _truncated(data) else f"corrupt ({type(cause).__name__})"
-        raise InputError(path, f"is not a readable PDF ({problem})", "export or download it again") from None
+    return run_limited(path, _parse, data, what="a PDF")
+
+
+def _parse(path: str, data: bytes) -> Document:
+    with decoding_limit() as budget:
+        try:
+            with pdfplumber.open(io.BytesIO(data)) as pdf:
+                pages = [_read_page(page, n) for n, page in enumerate(pdf.pages, 1)]
+        except Exception as exc:  # pdfminer reports damage with many exception types
+            if budget.exceeded:
+                _too_much(path)
+            _unreadable(path, data, exc)
+    if budget.exceeded:  # passed the limit where pdfminer swallowed the error
+        _too_much(path)
     if sum(p.unmapped for p in pages) > UNMAPPED_SHARE * sum(p.glyphs for p in pages):
         raise InputError(path, "is a PDF whose fonts do not say which characters they draw",
                          "run OCR on it (e.g. ocrmypdf --force-ocr -l chi_sim) and audit the result")
@@ -102,6 +107,23 @@ def load(path: str, data: bytes) -> Document:
     builder = TextBuilder()
     _write(pages, builder)
     return builder.document(path, data, "pdf")
+
+
+def _too_much(path: str) -> NoReturn:
+    raise InputError(path, f"is a PDF whose streams decode to over {MAX_DECODED_BYTES} bytes (a decompression "
+                     "bomb, or a very large document)",
+                     "split the report, or raise AUDITOR_MAX_PDF_DECODED_BYTES if it is genuine") from None
+
+
+def _unreadable(path: str, data: bytes, exc: Exception) -> NoReturn:
+    cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc  # pdfplumber wraps them
+    if isinstance(cause, PDFPasswordIncorrect):
+        raise InputError(path, "is a password-protected PDF", "ask the sender for an unprotected copy") from None
+    if isinstance(cause, PDFEncryptionError):
+        raise InputError(path, f"is an encrypted PDF that cannot be opened ({cause})",
+                         "ask the sender for an unprotected copy") from None
+    problem = "truncated" if _truncated(data) else f"corrupt ({type(cause).__name__})"
+    raise InputError(path, f"is not a readable PDF ({problem})", "export or download it again") from None
 
 
 def _truncated(data: bytes) -> bool:
