@@ -17,8 +17,8 @@ import os
 import subprocess
 import sys
 import time
-import zlib
 import zipfile
+import zlib
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -634,3 +634,10 @@ def test_a_zip_of_a_future_version_is_refused(tmp_path, name):
     data[entry + 6:entry + 8] = (255).to_bytes(2, "little")  # version needed to extract
     outcome = _load_outcome(write(tmp_path, name, bytes(data)))
     assert isinstance(outcome, str) and "not a readable" in outcome, outcome
+
+
+def test_an_xls_cell_pointing_at_a_missing_number_format_is_read(tmp_path):
+    """fuzz/fuzz_audit.py xls (kept in tests/fixtures/fuzz/): a cell's format index past the end
+    of the workbook's formats raised IndexError."""
+    outcome = _load_outcome(ROOT / "tests" / "fixtures" / "fuzz" / "xls-missing-number-format.xls")
+    assert isinstance(outcome, (Document, str)), outcome

@@ -17,6 +17,7 @@ import zipfile
 from bisect import bisect_left, bisect_right
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from functools import lru_cache
+from typing import Any
 
 from auditor.errors import InputError
 from auditor.ingest.containers import OLE_MAGIC, check_zip, refuse_encrypted
@@ -124,11 +125,18 @@ def _xls_sheets(path: str, data: bytes) -> list[Sheet]:
                     value = xlrd.error_text_from_code.get(cell.value, "#ERR")
                 else:
                     value = cell.value
-                xf = book.xf_list[cell.xf_index]
-                values[(r, k)] = display(value, book.format_map[xf.format_key].format_str)
+                values[(r, k)] = display(value, _xls_format(book, cell.xf_index))
         merges = [(r0, c0, r1 - 1, c1 - 1) for r0, r1, c0, c1 in ws.merged_cells]
         sheets.append((values, merges))
     return sheets
+
+
+def _xls_format(book: Any, xf_index: int) -> str:
+    """A cell's number format; General where a damaged file points at a format it lacks."""
+    try:
+        return book.format_map[book.xf_list[xf_index].format_key].format_str
+    except (IndexError, KeyError):
+        return "General"
 
 
 def _grid(values: dict[tuple[int, int], str], merges: list[tuple[int, int, int, int]],
