@@ -24,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import pytest
+from test_ingest_formats import PAGE_OBJECTS, make_pdf
 
 from auditor.errors import InputError
 from auditor.ingest import MAX_CHARS_DEFAULT, load
@@ -326,19 +327,9 @@ def pdf_with(content: bytes, *, compress: bool = True, checksum_broken: bool = F
     stream = zlib.compress(content, 9) if compress else content
     if checksum_broken:
         stream = stream[:-4] + bytes(b ^ 0xFF for b in stream[-4:])
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
-               b"<< /Length %d %s>>\nstream\n" % (len(stream), b"/Filter /FlateDecode " if compress else b"")
-               + stream + b"\nendstream"]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return make_pdf([*PAGE_OBJECTS, b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+                     b"<< /Length %d %s>>\nstream\n" % (len(stream), b"/Filter /FlateDecode " if compress else b"")
+                     + stream + b"\nendstream"])
 
 
 @pytest.mark.parametrize("checksum_broken", [False, True], ids=["flate", "flate-bad-checksum"])
