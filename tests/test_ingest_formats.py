@@ -7,7 +7,6 @@ CLI turns it into one line on standard error and exit code 2.
 from __future__ import annotations
 
 import io
-import os
 import random
 import shutil
 import struct
