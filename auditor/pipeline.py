@@ -24,7 +24,4 @@ def audit(path: str | os.PathLike[str], rules: RuleSet | None = None, max_bytes:
     """Audit one file. Raises InputError (and only that) for input auditor cannot use."""
     from auditor import ingest
 
-    kwargs = {} if max_bytes is None else {"max_bytes": max_bytes}
-    if max_chars is not None:
-        kwargs["max_chars"] = max_chars
-    return audit_document(ingest.load(path, **kwargs), rules)
+    return audit_document(ingest.load(path, max_bytes=max_bytes, max_chars=max_chars), rules)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -8,6 +9,28 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "corpora" / "seeds").glob("*.txt"))
+
+# The time budget of SECURITY.md that hostile inputs are held to (test_hostile, test_properties):
+# CPU seconds per character of text (measured on the seeds: ~11 us to audit, ~4 us to render), per
+# byte of file (pdfminer takes 3-7 us a byte), a fixed allowance, and more for a .doc or .rtf
+# (LibreOffice takes 1.5-3 s to start, whatever it converts).
+BUDGET_PER_CHAR = 100e-6
+BUDGET_PER_BYTE = 30e-6
+BUDGET_FIXED = 1.0
+BUDGET_CONVERTER = 5.0
+
+
+def budget(chars: int, size: int = 0, fmt: str = "txt") -> float:
+    """CPU seconds allowed to load, audit and render a document of ``chars`` characters read from
+    a file of ``size`` bytes in format ``fmt``."""
+    converter = BUDGET_CONVERTER if fmt in ("doc", "rtf") else 0.0
+    return BUDGET_FIXED + BUDGET_PER_CHAR * chars + BUDGET_PER_BYTE * size + converter
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the PDF parser runs in a child)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
 
 
 @lru_cache(maxsize=None)

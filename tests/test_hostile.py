@@ -32,14 +32,10 @@ from auditor.model import AuditResult, Document
 from auditor.pipeline import audit_document
 from auditor.report.html import render_html
 from auditor.rules import RuleSet
+from tests.conftest import budget, cpu_seconds
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted((ROOT / "corpora" / "seeds").glob("*.txt"))
-
-# CPU seconds per character allowed for load + audit + HTML page on a crafted text, plus a fixed
-# allowance. Measured on the seeds: ~11 µs/char to audit, ~4 µs/char to render (SECURITY.md).
-BUDGET_PER_CHAR = 100e-6
-BUDGET_FIXED = 1.0
 
 
 @pytest.fixture(scope="module")
@@ -47,12 +43,6 @@ def rules() -> RuleSet:
     rules = RuleSet.load()
     audit_document(load(SEEDS[0]), rules)  # spaCy, jieba and the lexicons loaded once
     return rules
-
-
-def cpu_seconds() -> float:
-    """CPU time of this process and of its finished children (the PDF parser runs in a child)."""
-    times = os.times()
-    return times.user + times.system + times.children_user + times.children_system
 
 
 def cpu(fn: Callable[[], object]) -> tuple[float, object]:
@@ -82,8 +72,8 @@ def audit_file(path: Path, rules: RuleSet, **limits: int) -> AuditResult | None:
 
 def within_budget(tmp_path: Path, rules: RuleSet, name: str, text: str) -> AuditResult | None:
     seconds, result = cpu(lambda: audit_file(write(tmp_path, name, text), rules))
-    budget = BUDGET_FIXED + BUDGET_PER_CHAR * len(text)
-    assert seconds <= budget, f"{name}: {len(text)} characters took {seconds:.2f} s CPU (budget {budget:.2f} s)"
+    allowed = budget(len(text))
+    assert seconds <= allowed, f"{name}: {len(text)} characters took {seconds:.2f} s CPU (budget {allowed:.2f} s)"
     return result
 
 
@@ -377,6 +367,62 @@ def test_pdf_content_too_costly_to_read_is_stopped_at_the_parser_limits(tmp_path
                           env={**os.environ, **limit}, timeout=120)
     assert done.returncode == 2 and words in done.stderr and "Traceback" not in done.stderr, done.stderr
     assert time.monotonic() - start < 30
+
+
+def _crash(path: str) -> None:
+    import faulthandler
+    import signal
+
+    faulthandler.disable()  # pytest's, inherited by the child: no dump of a crash we mean
+    os.kill(os.getpid(), signal.SIGSEGV)
+
+
+def _sleep(path: str) -> None:
+    Path(path).write_text(str(os.getpid()))
+    time.sleep(60)
+
+
+def test_a_parser_that_crashes_is_reported_as_the_file_s_fault():
+    from auditor.ingest.sandbox import run_limited
+
+    with pytest.raises(InputError, match="crashed the PDF reader \\(killed by SIGSEGV\\)"):
+        run_limited("x.pdf", _crash, what="PDF")
+
+
+def test_an_interrupted_parse_leaves_no_parser_running(tmp_path):
+    """Ctrl-C (here an alarm) while the child parses: the child is killed, not left to run."""
+    import signal
+
+    from auditor.ingest.sandbox import run_limited
+
+    class Stop(Exception):
+        pass
+
+    def stop(*_: object) -> None:
+        raise Stop
+
+    pid_file = tmp_path / "pid"
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, 1.0)
+    try:
+        with pytest.raises(Stop):
+            run_limited(str(pid_file), _sleep, what="PDF")
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(pid_file.read_text()), 0)
+
+
+def test_a_partly_written_answer_counts_as_a_death():
+    import pickle
+
+    from auditor.ingest.sandbox import _outcome
+
+    whole = pickle.dumps(("ok", "x" * 1000))
+    assert _outcome(whole, None) == ("ok", "x" * 1000)
+    assert _outcome(whole[:100], None) == ("died", None)
+    assert _outcome(whole, 9) == ("died", 9)
 
 
 def test_external_entities_are_not_read(tmp_path):

@@ -34,17 +34,11 @@ from auditor.nlp.numbers import find_figures
 from auditor.pipeline import audit_document
 from auditor.report.html import render_html
 from auditor.rules import RuleSet
+from tests.conftest import budget, cpu_seconds
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted((ROOT / "corpora" / "seeds").glob("*.txt"))
 RENDITIONS = ROOT / "corpora" / "renditions"
-# The budget of SECURITY.md: CPU seconds per character of text, per byte of file (what PDF and
-# Office parsers take: pdfminer ~3-7 us a byte), and a fixed allowance, larger for a .doc or .rtf
-# (LibreOffice takes 1.5-3 s to start, whatever it converts).
-BUDGET_PER_CHAR = 100e-6
-BUDGET_PER_BYTE = 30e-6
-BUDGET_FIXED = 1.0
-BUDGET_CONVERTER = 5.0
 
 settings.register_profile("default", deadline=None, max_examples=40,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -75,12 +69,6 @@ def seed_text(index: int) -> str:
     return SEEDS[index].read_text(encoding="utf-8")
 
 
-def cpu_seconds() -> float:
-    """CPU time of this process and of its finished children (the PDF parser runs in a child)."""
-    times = os.times()
-    return times.user + times.system + times.children_user + times.children_system
-
-
 def audit_bytes(data: bytes, suffix: str) -> str | None:
     """Load, audit and render ``data`` as a file with ``suffix``; the page, or None if refused."""
     with tempfile.TemporaryDirectory() as folder:
@@ -97,9 +85,8 @@ def audit_bytes(data: bytes, suffix: str) -> str | None:
         result = audit_document(document, ruleset)
         page = render_html(result)
         seconds = cpu_seconds() - start
-    budget = (BUDGET_FIXED + BUDGET_PER_CHAR * len(document.text) + BUDGET_PER_BYTE * len(data)
-              + (BUDGET_CONVERTER if document.format in ("doc", "rtf") else 0.0))
-    assert seconds <= budget, f"{len(data)} bytes, {len(document.text)} characters took {seconds:.2f} s CPU (budget {budget:.2f} s)"
+    allowed = budget(len(document.text), len(data), document.format)
+    assert seconds <= allowed, f"{len(data)} bytes, {len(document.text)} characters took {seconds:.2f} s CPU (budget {allowed:.2f} s)"
     text = document.text
     for finding in result.findings:
         for evidence in finding.evidence:

@@ -78,9 +78,11 @@ def _looks_like_html(head: bytes) -> bool:
     return lowered.startswith((b"<?xml", b"<!--")) and b"<html" in lowered
 
 
-def load(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES_DEFAULT,
-         max_chars: int = MAX_CHARS_DEFAULT) -> Document:
-    """Read ``path`` into a Document, or raise InputError saying what is wrong."""
+def load(path: str | os.PathLike[str], max_bytes: int | None = None, max_chars: int | None = None) -> Document:
+    """Read ``path`` into a Document, or raise InputError saying what is wrong. The limits
+    default to MAX_BYTES_DEFAULT and MAX_CHARS_DEFAULT."""
+    max_bytes = MAX_BYTES_DEFAULT if max_bytes is None else max_bytes
+    max_chars = MAX_CHARS_DEFAULT if max_chars is None else max_chars
     p = Path(path)
     name = str(path)
     if not p.exists():

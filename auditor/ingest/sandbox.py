@@ -39,11 +39,16 @@ def run_limited(path: str, parse: Callable[..., Any], *args: Any, what: str) -> 
         os.close(readable)
         _child(writable, parse, path, args, address_space)
     os.close(writable)
-    with os.fdopen(readable, "rb") as pipe:
-        payload = pipe.read()
-    _, status = os.waitpid(pid, 0)
+    try:
+        with os.fdopen(readable, "rb") as pipe:
+            payload = pipe.read()
+        _, status = os.waitpid(pid, 0)
+    except BaseException:  # Ctrl-C, or the batch stopping this worker: no parser left running
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        raise
     signalled = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
-    kind, value = pickle.loads(payload) if payload else ("died", signalled)
+    kind, value = _outcome(payload, signalled)
     if kind == "ok":
         return value
     if kind == "input":
@@ -57,6 +62,16 @@ def run_limited(path: str, parse: Callable[..., Any], *args: Any, what: str) -> 
     if kind == "died":
         raise InputError(path, f"crashed the {what} reader ({_death(value, status)})", "export it again")
     raise RuntimeError(value)  # a bug in the parser: shown as such, not blamed on the file
+
+
+def _outcome(payload: bytes, signalled: int | None) -> tuple[str, Any]:
+    """What the child sent; a child stopped while it wrote sent only part of it."""
+    if signalled is None and payload:
+        try:
+            return pickle.loads(payload)
+        except (pickle.UnpicklingError, EOFError, ValueError):
+            pass
+    return "died", signalled
 
 
 def _death(signalled: int | None, status: int) -> str:
