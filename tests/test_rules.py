@@ -43,6 +43,12 @@ def test_severity_section_names_known_categories_and_codes() -> None:
     assert set(section["void_scores"]) <= set(rules.checks)
 
 
+def test_no_bundled_check_forces_error() -> None:
+    """A check's own ``severity: error`` would skip the decision rule: an error is earned per finding."""
+    forced = [code for code, spec in RuleSet.load().checks.items() if spec.get("severity") == "error"]
+    assert forced == [], "drop `severity: error` from these catalogue entries (auditor/checks/severity.py decides)"
+
+
 TYPOS = [
     pytest.param("catalogue:\n  checks:\n    UNIT01: {enabled: false}\n", 3, "UNIT01", "UNIT001", id="unknown-code"),
     pytest.param("catalogue:\n  checks:\n    UNIT001:\n      enabled: flase\n", 4, "flase", "false", id="not-a-boolean"),
