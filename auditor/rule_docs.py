@@ -75,12 +75,39 @@ def severity_page(rules: RuleSet) -> str:
         "## 严重程度", "",
         "严重程度按“结论是否改变”判定（statcheck 的 decision error），对每条发现统一判定（`auditor/checks/severity.py`）：", "",
         f"- `error`（{LEVEL_WORDS['error']}）：差错改变了评价结论：总分所在等级改变（{band_text}，取 SCO004 的 `bands`），"
-        "未达目标或执行不足却得满分（得分等于分值、执行率写作100%），或报告结论引用的总分本身有误；",
+        "未达目标或执行不足却得满分（得分等于分值、执行率写作100%），或报告结论引用的总分、等级本身有误；",
         f"- `warning`（{LEVEL_WORDS['warning']}）：数字互相矛盾，但不改变任何得分结论；",
         f"- `info`（{LEVEL_WORDS['info']}）：单位、措辞类差错，差额不超过所述数字末位 {data.get('rounding_steps', 1)} 个单位的舍入差，"
         "以及对应数字不确定（uncertain）的发现。", "",
         "不改变结论时各类别的级别：" + "，".join(f"`{c}` {lvl}" for c, lvl in categories.items()) + "。", "",
         "阈值与类别级别见 `rules/catalogue.yaml` 的 `severity:` 一节，省级规则文件可改写。", ""])
+
+
+# A worked overlay (tests check that it is a valid rule file and does what it says).
+PROVINCE_EXAMPLE = """\
+# 某省规则：执行率分档计分，等级分数段不同
+catalogue:
+  checks:
+    SCO001:
+      params:
+        # 执行率≥95%得满分，≥90%得80%，≥80%得60%，其下不得分
+        steps: [[0.95, 1], [0.9, 0.8], [0.8, 0.6], [0, 0]]
+      message: "{subject}执行率实为{rate}，按分档计分应得{expected}分，实填{stated}分"
+    SCO004:
+      params:
+        # 优≥85，良≥75，中≥60，差<60（严重程度判定同样按此分数段）
+        bands: [[85, 优], [75, 良], [60, 中], [0, 差]]
+    UNIT001: {enabled: false}   # 不报告“万元元”
+"""
+
+
+def overlay_page() -> str:
+    return "\n".join([
+        "## 省级规则文件", "",
+        "省级财政部门以一个 YAML 文件改写默认规则（`auditor audit 报告 --rules 省规则.yaml`），"
+        "使用前可先校验（`auditor rules --check 省规则.yaml`）：未知的代码、键或参数，类型或取值范围错误，"
+        "都会指出文件、行号和最接近的有效名称，退出码 2。例如执行率分档计分、等级分数段不同的省份：", "",
+        "```yaml", PROVINCE_EXAMPLE.rstrip("\n"), "```", ""])
 
 
 def rules_doc(rules: RuleSet) -> str:
@@ -91,7 +118,7 @@ def rules_doc(rules: RuleSet) -> str:
     for code, spec in sorted(rules.checks.items()):
         out.append(f"| [{code}](#{code.lower()}) | `{spec.get('name', '')}` | `{spec.get('category', '')}` | "
                    f"{spec.get('summary', '')} |")
-    out += ["", severity_page(rules)]
+    out += ["", severity_page(rules), overlay_page()]
     for code in sorted(rules.checks):
         out.append(rule_page(rules, code))
     return "\n".join(out).rstrip("\n") + "\n"

@@ -11,7 +11,7 @@ import pytest
 
 from auditor.errors import InputError
 from auditor.model import CATEGORIES
-from auditor.rule_docs import SECTIONS, anchor, rule_page, rules_doc
+from auditor.rule_docs import PROVINCE_EXAMPLE, SECTIONS, anchor, rule_page, rules_doc
 from auditor.rules import RuleSet, bundled_problems, check_file
 from tests.conftest import ROOT, SEEDS
 
@@ -167,6 +167,13 @@ def test_every_page_is_in_the_doc_under_its_anchor() -> None:
     for code in rules.checks:
         assert f"\n## {code}\n" in doc and rule_page(rules, code) in doc
         assert anchor(code) == f"docs/rules.md#{code.lower()}"
+
+
+def test_worked_overlay_example_is_valid(tmp_path: Path) -> None:
+    path = overlay(tmp_path, PROVINCE_EXAMPLE)
+    assert check_file(path) == []
+    rules = RuleSet.load(path)
+    assert rules.param("SCO001", "steps")[0] == [0.95, 1] and not rules.enabled("UNIT001")
 
 
 def test_json_findings_carry_their_rule_anchor() -> None:

@@ -2,7 +2,7 @@
 
 - ``error``: the slip changes a conclusion: the grade band of a total (优/良/中/差, the bands of
   SCO004's params), full marks given for a shortfall (a score at its points, a rate at 100%,
-  where less is due), or a total score that the report's conclusion quotes;
+  where less is due), or a total score or grade that the report's conclusion states;
 - ``warning``: an inconsistency that changes nothing scored;
 - ``info``: unit and wording slips (their category's level is info), a gap of a rounding step,
   and findings whose partner figure is uncertain.
@@ -51,6 +51,10 @@ class Policy:
             unit_factors={u: Decimal(str(spec.get("factor", 1))) for u, spec in rules["units"].get("units", {}).items()},
         )
 
+    @property
+    def grades(self) -> set[str]:
+        return {grade for _, grade in self.bands}
+
     def band(self, value: Decimal) -> str:
         for floor, grade in self.bands:
             if value >= floor:
@@ -72,10 +76,12 @@ class Facts:
     def _is_total(self, claim: Claim, policy: Policy) -> bool:
         """A total score: a score named 总分/自评得分/… (in its subject or the words just before it)
         on the 100-point scale (``（分值20分，自评得分19.84分）`` is a section's score, not a total)."""
-        if claim.role != "score" or claim.quantity.unit != "分" or claim.quantity.value > HUNDRED:
+        if claim.role == "max" or claim.quantity.unit != "分" or claim.quantity.value > HUNDRED:
             return False
-        if claim.cell is not None:
+        if claim.cell is not None:  # the 总分 row: its score column (a row of a narrower layout may lack the role)
             return any(w in squash(claim.subject) for w in policy.total_subjects)
+        if claim.role != "score":
+            return False
         sentence = self.context.sentence(claim.span.start)
         before = squash(self.text[sentence.start:claim.span.start])[-12:]
         if not any(w in squash(claim.subject) or w in before for w in policy.total_subjects):
@@ -114,7 +120,11 @@ def number(text: str, policy: Policy, unit: str = "") -> tuple[Decimal, Decimal]
 
 def stated_claim(finding: Finding, claims: list[Claim], policy: Policy) -> Claim | None:
     """The evidence claim that bears the stated figure (the first with its value), else the first claim."""
+    written = squash(finding.stated)
     stated = number(finding.stated, policy)
+    for claim in claims:
+        if squash(claim.text) == written:
+            return claim
     for claim in claims:
         if stated and claim.quantity.value == stated[0]:
             return claim
@@ -166,6 +176,8 @@ def changes_quoted_total(claims: list[Claim], facts: Facts) -> bool:
 def is_rounding_slip(finding: Finding, claim: Claim, policy: Policy) -> bool:
     """The gap is at most ``rounding_steps`` steps of the stated figure's last written digit."""
     q = claim.quantity
+    if not (q.low.is_finite() and q.high.is_finite()):
+        return False  # ≥90% has no last digit to round
     step = q.high - q.low
     stated, expected = number(finding.stated, policy, q.unit), number(finding.expected, policy, q.unit)
     if step <= 0 or stated is None or expected is None or finding.expected.startswith("低于"):
@@ -180,6 +192,8 @@ def level(finding: Finding, facts: Facts, policy: Policy) -> str:
     base = policy.codes.get(finding.code) or policy.categories.get(finding.category, "warning")
     if base in ("error", "info"):
         return base
+    if {finding.stated, finding.expected} & policy.grades:
+        return "error"  # the conclusion's grade itself is at stake
     claims = facts.claims_of(finding)
     claim = stated_claim(finding, claims, policy)
     if claim is None:
