@@ -8,7 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
+from auditor import rule_schema
 from auditor.errors import InputError
 from auditor.model import CATEGORIES
 from auditor.rule_docs import PROVINCE_EXAMPLE, SECTIONS, anchor, rule_page, rules_doc
@@ -76,6 +78,21 @@ def test_typo_is_an_input_error_with_file_line_and_nearest_name(tmp_path: Path, 
     with pytest.raises(InputError) as raised:
         RuleSet.load(path)
     assert str(raised.value) == message
+
+
+def test_a_key_new_in_the_bundled_files_is_known_and_typed_by_its_default() -> None:
+    """A helper adds a rule file or key: no schema change needed, and an overlay's typo still caught."""
+    schema_file = yaml.safe_load((ROOT / "rules" / "schema.yaml").read_text(encoding="utf-8"))
+    bundled = {**RuleSet.load().data, "growth": {"cues": ["增长", "增加"], "window": 8}}
+    schema = rule_schema.build_schema(schema_file, bundled)
+
+    def errors(data: dict) -> list[str]:
+        return [str(e) for e in rule_schema.problems(data, schema, None, "x.yaml")]
+
+    assert errors({"growth": {"cues": ["上升"], "window": 12}}) == []
+    assert errors({"growth": {"window": "8"}}) == ["x.yaml:1: growth.window must be a number, not '8'"]
+    assert errors({"growth": {"windows": 8}}) == [
+        "x.yaml:1: unknown key 'windows' in growth; did you mean 'window'?"]
 
 
 def test_out_of_range_and_wrong_type(tmp_path: Path) -> None:
