@@ -10,8 +10,8 @@ most specific category.
 from __future__ import annotations
 
 import importlib
-from dataclasses import replace
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
 from auditor.model import SEVERITIES, Claim, Constraint, Document, Evidence, Finding, Reading, Span
