@@ -140,20 +140,41 @@ def eval_(dirs: tuple[Path, ...], rules_file: Path | None, details: bool, as_jso
 
 
 @cli.command()
+@click.argument("code", required=False)
 @click.option("--rules", "rules_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="YAML file overlaid on the bundled rules.")
-@click.option("--doc", "as_doc", is_flag=True, help="Print each rule's documentation (Markdown).")
-def rules(rules_file: Path | None, as_doc: bool) -> None:
-    """List every check: code, category, severity, and what it finds."""
-    from auditor.checks import catalogue_doc, catalogue_lines
+@click.option("--doc", "as_doc", is_flag=True, help="Print every rule's page (Markdown, the content of docs/rules.md).")
+@click.option("--check", "check_file", type=click.Path(path_type=Path), default=None,
+              help="Validate a rule file against the schema without auditing: exit 0 when usable, 2 otherwise.")
+def rules(code: str | None, rules_file: Path | None, as_doc: bool, check_file: Path | None) -> None:
+    """List every check (code, name, category, severity, what it finds), or print rule CODE's page."""
+    from auditor.rule_docs import rule_lines, rule_page, rules_doc
     from auditor.rules import RuleSet
+    from auditor.rules import check_file as validate
 
+    if check_file is not None:
+        problems = validate(check_file)
+        for problem in problems:
+            click.echo(f"auditor: {problem}", err=True)
+        if problems:
+            raise SystemExit(EXIT_ERROR)
+        click.echo(f"{check_file}: ok")
+        return
     try:
         ruleset = RuleSet.load(rules_file)
     except InputError as exc:
         fail(str(exc))
         return
-    click.echo(catalogue_doc(ruleset) if as_doc else catalogue_lines(ruleset))
+    if code is not None:
+        known = {c.upper(): c for c in ruleset.checks}
+        if code.upper() not in known:
+            import difflib
+
+            near = difflib.get_close_matches(code.upper(), list(known), n=1)
+            fail(f"no rule {code!r}" + (f"; did you mean {near[0]!r}?" if near else "; `auditor rules` lists them"))
+        click.echo(rule_page(ruleset, known[code.upper()]))
+        return
+    click.echo(rules_doc(ruleset) if as_doc else rule_lines(ruleset), nl=not as_doc)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,7 +10,7 @@ import networkx as nx
 
 from auditor.linking import FINDERS
 from auditor.linking.context import Context
-from auditor.model import Claim, Constraint, Document, Reading
+from auditor.model import Constraint, Document, Reading
 from auditor.rules import RuleSet
 
 
@@ -38,9 +38,6 @@ class ConsistencyGraph:
         for _, data in self.graph.nodes(data=True):
             if "constraint" in data:
                 yield data["constraint"]
-
-    def constraints_of(self, claim: Claim) -> list[Constraint]:
-        return [self.graph.nodes[n]["constraint"] for n in self.graph.predecessors(("claim", claim.id))]
 
 
 def build(document: Document, reading: Reading, rules: RuleSet) -> ConsistencyGraph:

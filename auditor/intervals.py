@@ -9,7 +9,6 @@ from decimal import Decimal, localcontext
 
 from auditor.model import Quantity
 
-INF = Decimal("Infinity")
 ZERO = Decimal(0)
 
 

@@ -210,6 +210,7 @@ class Finding:
     tolerance: str = ""
     formula: str = ""
     uncertain: bool = False
+    doc: str = ""  # the rule's page: docs/rules.md#code
 
     def __post_init__(self) -> None:
         if self.category not in CATEGORIES:
@@ -243,6 +244,8 @@ class Finding:
                 out[key] = getattr(self, key)
         if self.uncertain:
             out["uncertain"] = True
+        if self.doc:
+            out["doc"] = self.doc
         out["fingerprint"] = self.fingerprint
         return out
 

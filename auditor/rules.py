@@ -1,7 +1,9 @@
 """Rule data: the check catalogue, parameters and lexicons live as YAML in ``rules/``.
 
 A province's conventions are a rule file, not a code change: ``--rules FILE`` overlays a YAML file
-on the defaults (switch a check off, change a parameter or a message).
+on the defaults (switch a check off, change a parameter or a message). The overlay is checked
+against ``rules/schema.yaml`` first (auditor.rule_schema): a typo is an input error, never a
+setting silently ignored.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from auditor import rule_schema
 from auditor.errors import InputError
 
 
@@ -35,13 +38,51 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def bundled_files() -> list[Path]:
+    """The bundled rule files, the schema excepted (it describes them, it is not one)."""
+    return [p for p in sorted(rules_dir().glob("*.yaml")) if p.name != rule_schema.SCHEMA_FILE]
+
+
 @lru_cache(maxsize=1)
 def _bundled() -> dict[str, Any]:
     data: dict[str, Any] = {}
-    for path in sorted(rules_dir().glob("*.yaml")):
+    for path in bundled_files():
         with path.open(encoding="utf-8") as fh:
             data[path.stem] = yaml.safe_load(fh) or {}
     return data
+
+
+@lru_cache(maxsize=1)
+def schema() -> dict[str, Any]:
+    with (rules_dir() / rule_schema.SCHEMA_FILE).open(encoding="utf-8") as fh:
+        return rule_schema.build_schema(yaml.safe_load(fh), _bundled())
+
+
+def check_file(path: str | Path) -> list[InputError]:
+    """Every problem of an overlay file, in line order (empty when it is usable)."""
+    path = Path(path)
+    try:
+        data, root = rule_schema.read(path)
+    except InputError as exc:
+        return [exc]
+    if data is None:
+        return []
+    return rule_schema.problems(data, schema(), root, str(path))
+
+
+def bundled_problems() -> list[InputError]:
+    """Problems of the bundled rule files themselves (a test keeps this empty)."""
+    out = []
+    for path in bundled_files():
+        data, root = rule_schema.read(path)
+        out += rule_schema.problems({path.stem: data or {}}, schema(), _wrap(root, path.stem), str(path))
+    return out
+
+
+def _wrap(root: yaml.Node | None, stem: str) -> yaml.Node:
+    """A bundled file's nodes as the value of its stem, so error paths (``units.units.元``) find lines."""
+    key = yaml.ScalarNode("tag:yaml.org,2002:str", stem)
+    return yaml.MappingNode("tag:yaml.org,2002:map", [(key, root)] if root is not None else [])
 
 
 class RuleSet:
@@ -57,14 +98,11 @@ class RuleSet:
         name = "default"
         if override is not None:
             path = Path(override)
-            try:
-                with path.open(encoding="utf-8") as fh:
-                    extra = yaml.safe_load(fh) or {}
-            except (OSError, yaml.YAMLError) as exc:
-                raise InputError(str(path), f"rule file cannot be read ({exc})", "check its YAML") from None
-            if not isinstance(extra, dict):
-                raise InputError(str(path), "rule file must be a mapping of rule files to settings")
-            data = _merge(data, extra)
+            problems = check_file(path)
+            if problems:
+                raise problems[0]
+            extra, _ = rule_schema.read(path)
+            data = _merge(data, extra or {})
             name = f"default+{path.name}"
         return cls(data, name)
 

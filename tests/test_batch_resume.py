@@ -14,7 +14,6 @@ import time
 from collections import Counter
 from pathlib import Path
 
-
 REPO = Path(__file__).resolve().parent.parent
 COUNT = 200  # the >= 1,000 batch is the benchmark's (python -m auditor.bench)
 

@@ -277,7 +277,6 @@ def test_hostile_report_runs_nothing(watched: Watched, tmp_path: Path) -> None:
 def test_hostile_file_through_the_command_runs_nothing(watched: Watched, tmp_path: Path) -> None:
     """The same hostile text as a .txt file, through the real loader, reader and checks."""
     from auditor.cli import main
-
     from test_report_html import HOSTILE_BITS
 
     lines = ["<script>document.title='pwned'</script>2023年度部门整体支出绩效自评报告", ""]

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from pathlib import Path
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 

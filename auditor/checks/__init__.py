@@ -1,18 +1,20 @@
 """check: each kind of constraint is evaluated by one function registered for that kind; the code,
-category, severity, message and documentation of each finding come from ``rules/catalogue.yaml``.
+category, message and documentation of each finding come from ``rules/catalogue.yaml``.
 
-After every constraint is evaluated, findings about the same broken fact are consolidated: one
-finding per contradiction, with all its evidence, under the most specific category.
+After every constraint is evaluated, each finding's severity is decided once by what the slip
+changes (auditor.checks.severity) and it gets its rule page's anchor; then findings about the same
+broken fact are consolidated: one finding per contradiction, with all its evidence, under the
+most specific category.
 """
 
 from __future__ import annotations
 
 import importlib
-from dataclasses import replace
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
-from auditor.model import CATEGORIES, SEVERITIES, Claim, Constraint, Document, Evidence, Finding, Reading, Span
+from auditor.model import SEVERITIES, Claim, Constraint, Document, Evidence, Finding, Reading, Span
 from auditor.rules import RuleSet
 
 Check = Callable[[Constraint, Any], "Finding | Iterable[Finding] | None"]
@@ -80,7 +82,8 @@ def consolidate(findings: list[Finding]) -> tuple[Finding, ...]:
             old = merged[key]
             spans = {(e.span.start, e.span.end) for e in old.evidence}
             extra = tuple(e for e in f.evidence if (e.span.start, e.span.end) not in spans)
-            merged[key] = replace(old, evidence=old.evidence + extra)
+            merged[key] = replace(old, evidence=old.evidence + extra, severity=min(old.severity, f.severity,
+                                                                                    key=SEVERITIES.index))
         else:
             merged[key] = f
     # 2. a finding subsumed by another on the same primary figure is dropped
@@ -96,6 +99,9 @@ def consolidate(findings: list[Finding]) -> tuple[Finding, ...]:
 
 
 def run(graph: Any, document: Document, reading: Reading, rules: RuleSet) -> tuple[Finding, ...]:
+    from auditor.checks import severity
+    from auditor.rule_docs import anchor
+
     checks = load_checks()
     found: list[Finding] = []
     for constraint in graph.constraints:
@@ -108,38 +114,5 @@ def run(graph: Any, document: Document, reading: Reading, rules: RuleSet) -> tup
             found.append(result)
         elif result:
             found.extend(result)
+    found = [replace(f, doc=anchor(f.code)) for f in severity.assess(found, graph.context, rules)]
     return consolidate(found)
-
-
-def catalogue_lines(rules: RuleSet) -> str:
-    lines = []
-    for code, spec in sorted(rules.checks.items()):
-        state = "" if spec.get("enabled", True) else " (off)"
-        lines.append(f"{code:<9}{spec.get('name', ''):<34}{spec.get('category', ''):<21}"
-                     f"{spec.get('severity', ''):<8}{spec.get('summary', '')}{state}")
-    return "\n".join(lines)
-
-
-def catalogue_doc(rules: RuleSet) -> str:
-    out = ["# auditor 规则说明", ""]
-    for code, spec in sorted(rules.checks.items()):
-        out += [f"## {code} {spec.get('name', '')}", "",
-                f"类别 `{spec.get('category', '')}`，默认严重程度 `{spec.get('severity', '')}`。{spec.get('summary', '')}", ""]
-        for heading in ("问题", "为何重要", "错误示例", "正确示例"):
-            text = spec.get("doc", {}).get(heading)
-            if text:
-                out += [f"**{heading}**：{text}", ""]
-        if spec.get("params"):
-            out += ["参数：" + "，".join(f"`{k}` = {v}" for k, v in spec["params"].items()), ""]
-    return "\n".join(out)
-
-
-def validate(rules: RuleSet) -> list[str]:
-    """Problems in the catalogue (used by tests and when loading a --rules file)."""
-    problems = []
-    for code, spec in rules.checks.items():
-        if spec.get("category") not in CATEGORIES:
-            problems.append(f"{code}: unknown category {spec.get('category')!r}")
-        if spec.get("severity") not in SEVERITIES:
-            problems.append(f"{code}: unknown severity {spec.get('severity')!r}")
-    return problems

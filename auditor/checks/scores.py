@@ -26,26 +26,35 @@ def score_cap(constraint: Constraint, ctx) -> object:  # noqa: ANN001
 
 @check("score_formula")
 def execution_score(constraint: Constraint, ctx) -> object:  # noqa: ANN001
-    """Execution-rate score = min(rate, cap) × points, 0 below the floor; the rate recomputed from B/A."""
+    """Execution-rate score = min(rate, cap) × points, 0 below the floor (or by steps, where a province
+    scores so); the rate recomputed from B/A."""
     score, points, executed, *budgets = (ctx.by_id[i] for i in constraint.claims)
     params = ctx.rules.check("SCO001").get("params", {})
     floor = Decimal(str(params.get("floor", 0)))
     cap = Decimal(str(params.get("cap", 1)))
+    # a province that scores by steps (≥95% full marks, ≥90% 80%…): (lowest rate, share of the points)
+    steps = sorted(((Decimal(str(r)), Decimal(str(v))) for r, v in params.get("steps") or ()), reverse=True)
+
+    def share(rate: Decimal) -> Decimal:
+        if steps:
+            return next((v for r, v in steps if rate >= r), Decimal(0))
+        return Decimal(0) if rate < floor else min(rate, cap)
+
     if budgets:
         quotient = interval(executed) / total(interval(b) for b in budgets)
     else:  # a stated rate (narrative): 90% is [0.895, 0.905]
         quotient = Interval(executed.quantity.low, executed.quantity.high).scale(Decimal("0.01"))
     if quotient is None or interval(score).hi > interval(points).hi:
         return None  # a score above its points is CAP001's finding
-    lo = Decimal(0) if quotient.lo < floor else min(quotient.lo, cap) * points.quantity.low
-    hi = Decimal(0) if quotient.hi < floor else min(quotient.hi, cap) * points.quantity.high
+    lo = share(quotient.lo) * points.quantity.low
+    hi = share(quotient.hi) * points.quantity.high
     s = interval(score)
     # the expected score is itself rounded by the writer: allow the score's own precision
     if s.lo <= hi and lo <= s.hi:
         return None
     rate = (executed.quantity.base_value / sum((b.quantity.base_value for b in budgets), Decimal(0)) if budgets
             else executed.quantity.value / HUNDRED)
-    expected = Decimal(0) if rate < floor else min(rate, cap) * points.quantity.value
+    expected = share(rate) * points.quantity.value
     full = score.quantity.value >= points.quantity.value
     return finding(ctx, constraint, [score, points, executed, *budgets], stated=fmt(score.quantity.value),
                    expected=fmt(expected), severity="error" if full else "warning",
