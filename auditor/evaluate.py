@@ -178,6 +178,7 @@ class DocumentScore:
     false_alarms: list[Finding]
     hits: list[Finding] = field(default_factory=list)  # predictions that match a gold finding
     reach: list[Reach] = field(default_factory=list)  # gold relations with a figure-bearing quote
+    without_figures: int = 0  # gold relations none of whose quotes holds a digit (left out of reach)
     constraints: Counter[str] = field(default_factory=Counter)  # constraints formed, by code
     mutants: list[MutantResult] = field(default_factory=list)
 
@@ -244,8 +245,10 @@ class Corpus:
         killed, made = self.mutants
         return killed / made if made else 0.0
 
-    def per_code(self) -> dict[str, dict[str, int]]:
-        counts: dict[str, Counter[str]] = {}
+    def per_code(self, codes: Iterable[str] = ()) -> dict[str, dict[str, int]]:
+        """Per check code (every one of ``codes``, and any other seen): constraints formed,
+        findings raised, findings matching gold, alarms on holds, mutants killed."""
+        counts: dict[str, Counter[str]] = {code: Counter() for code in codes}
         for d in self.documents:
             for code, n in d.constraints.items():
                 counts.setdefault(code, Counter())["constraints"] += n
@@ -266,7 +269,8 @@ class Corpus:
                 "false_alarms_on_holds": self.hold_alarms,
                 "relation_coverage": {"rate": round(self.reach_rate, 4), "reached": reached, "relations": relations,
                                       "findings": dict(zip(("reached", "relations"), self.reach("finding"))),
-                                      "holds": dict(zip(("reached", "relations"), self.reach("hold")))}}
+                                      "holds": dict(zip(("reached", "relations"), self.reach("hold"))),
+                                      "without_figures": sum(d.without_figures for d in self.documents)}}
 
 
 @dataclass
@@ -276,7 +280,9 @@ class Scores(Corpus):
     undisputed: Corpus = field(default_factory=Corpus)
     disputed: int = 0  # disputed gold entries found in the scored documents
     mutated: bool = False
+    codes: tuple[str, ...] = ()  # the catalogue's codes, listed per code even when they never fire
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         def tally(t: Tally) -> dict[str, Any]:
@@ -287,12 +293,13 @@ class Scores(Corpus):
         out: dict[str, Any] = {"documents": len(self.documents), **self.headline(),
                                "per_category": {c: tally(self.category(c)) for c in CATEGORIES},
                                "total": tally(self.total), "location": tally(self.location),
-                               "per_code": self.per_code()}
+                               "per_code": self.per_code(self.codes)}
         if self.mutated:
             killed, made = self.mutants
             out["mutants"] = {"made": made, "killed": killed, "kill_rate": round(self.kill_rate, 4)}
         out["without_disputed"] = {"entries": self.disputed, **self.undisputed.headline()}
         out["errors"] = self.errors
+        out["warnings"] = self.warnings
         return out
 
 
@@ -345,6 +352,7 @@ def score_document(path: str, text: str, preds: Sequence[Finding], gold: Gold,
         false_alarms=unmatched,
         hits=[preds[i] for i in sorted(pairs)],
         reach=reach,
+        without_figures=len(gold.findings) + len(gold.holds) - len(reach),
     )
 
 
@@ -377,7 +385,9 @@ def _mutate(analysis: Any, gold: Gold, rules: Any) -> list[MutantResult]:
 
 
 def _score_one(doc_path: Path, gold_path: Path, rules: Any, disputed: Sequence[Disputed],
-               mutate: bool) -> tuple[DocumentScore, DocumentScore, int]:
+               mutate: bool) -> tuple[DocumentScore, DocumentScore, list[Disputed]]:
+    """The document scored against its gold and without its disputed entries (the last item:
+    the disputed entries that named one of its gold entries)."""
     from auditor import ingest
     from auditor.pipeline import analyse
 
@@ -394,10 +404,9 @@ def _score_one(doc_path: Path, gold_path: Path, rules: Any, disputed: Sequence[D
     scored.constraints = formed
     if mutate and analysis.document.format == "txt":
         scored.mutants = _mutate(analysis, gold, rules)
-    own = [d for d in disputed if d.stem == _stem(doc_path.name)]
-    kept = gold.without(own)
-    undisputed = scored if not own else score_document(str(doc_path), text, findings, kept, groups)
-    return scored, undisputed, len(gold.findings) + len(gold.holds) - len(kept.findings) - len(kept.holds)
+    dropped = [d for d in disputed if d.stem == _stem(doc_path.name) and gold.without([d]) != gold]
+    undisputed = score_document(str(doc_path), text, findings, gold.without(dropped), groups) if dropped else scored
+    return scored, undisputed, dropped
 
 
 def evaluate(dirs: Iterable[Path], rules=None, progress: bool = False, mutate: bool = False,  # noqa: ANN001
@@ -410,8 +419,9 @@ def evaluate(dirs: Iterable[Path], rules=None, progress: bool = False, mutate: b
 
     rules = rules or RuleSet.load()
     disputed = read_disputed(DISPUTED_FILE) if disputed is None else disputed
-    scores = Scores(mutated=mutate)
-    for doc_path, gold_path in tqdm(gold_pairs(dirs), disable=not progress, unit="report", leave=False):
+    scores = Scores(mutated=mutate, codes=tuple(sorted(rules.checks)))
+    pairs = gold_pairs(dirs)
+    for doc_path, gold_path in tqdm(pairs, disable=not progress, unit="report", leave=False):
         try:
             scored, undisputed, dropped = _score_one(doc_path, gold_path, rules, disputed, mutate)
         except InputError as exc:
@@ -419,7 +429,10 @@ def evaluate(dirs: Iterable[Path], rules=None, progress: bool = False, mutate: b
             continue
         scores.documents.append(scored)
         scores.undisputed.documents.append(undisputed)
-        scores.disputed += dropped
+        scores.disputed += len(dropped)
+        for entry in disputed:
+            if entry.stem == _stem(doc_path.name) and entry not in dropped:
+                scores.warnings.append(f"disputed entry matches no gold entry: {entry.file} {entry.kind} {entry.quote}")
     return scores
 
 
@@ -446,6 +459,8 @@ def format_scores(scores: Scores, details: bool = False) -> str:
     lines += ["", _per_code_table(scores)]
     for error in scores.errors:
         lines.append(f"error: {error}")
+    for warning in scores.warnings:
+        lines.append(f"warning: {warning}")
     if details:
         lines += _details(scores)
     return "\n".join(lines)
@@ -463,7 +478,7 @@ def _measures_line(corpus: Corpus, lead: str = "") -> str:
 def _per_code_table(scores: Scores) -> str:
     head = f"{'code':<10}{'constraints':>12}{'findings':>10}{'true':>6}{'on holds':>10}{'kills':>7}"
     lines = [head, "-" * len(head)]
-    for code, n in scores.per_code().items():
+    for code, n in scores.per_code(scores.codes).items():
         lines.append(f"{code:<10}{n['constraints']:>12}{n['findings']:>10}{n['true']:>6}{n['on_holds']:>10}"
                      f"{n['kills'] if scores.mutated else '-':>7}")
     return "\n".join(lines)

@@ -117,3 +117,11 @@ def test_per_code_counts_constraints_findings_true_and_alarms_on_holds():
     assert table["RAT001"] == {"constraints": 2, "findings": 1, "true": 1, "on_holds": 0, "kills": 0}
     assert table["SUM001"] == {"constraints": 1, "findings": 1, "true": 0, "on_holds": 1, "kills": 0}
     assert table["RAT002"]["constraints"] == 0 and table["RAT002"]["findings"] == 1
+
+
+def test_the_repository_list_of_disputed_gold_exists_and_parses():
+    from auditor.evaluate import DISPUTED_FILE
+
+    assert DISPUTED_FILE.exists()
+    for entry in read_disputed(DISPUTED_FILE):
+        assert entry.kind in ("finding", "hold") and entry.quote
