@@ -384,6 +384,17 @@ def _mutate(analysis: Any, gold: Gold, rules: Any) -> list[MutantResult]:
     return results
 
 
+def _claim_groups(analysis: Any) -> list[list[Span]]:
+    """The spans of the claims of each constraint that relates two or more claims."""
+    by_id = analysis.graph.context.by_id
+    groups = []
+    for constraint in analysis.graph.constraints:
+        ids = {i for i in constraint.claims if i in by_id}
+        if len(ids) >= 2:
+            groups.append([by_id[i].span for i in ids])
+    return groups
+
+
 def _score_one(doc_path: Path, gold_path: Path, rules: Any, disputed: Sequence[Disputed],
                mutate: bool) -> tuple[DocumentScore, DocumentScore, list[Disputed]]:
     """The document scored against its gold and without its disputed entries (the last item:
@@ -393,19 +404,17 @@ def _score_one(doc_path: Path, gold_path: Path, rules: Any, disputed: Sequence[D
 
     analysis = analyse(ingest.load(doc_path), rules)
     text, findings = analysis.document.text, analysis.findings
-    groups, formed = [], Counter()
-    for constraint in analysis.graph.constraints:
-        formed[constraint.params.get("code", constraint.kind)] += 1
-        ids = set(constraint.claims)
-        if len(ids) >= 2:
-            groups.append([analysis.graph.context.by_id[i].span for i in ids if i in analysis.graph.context.by_id])
+    groups = _claim_groups(analysis)
     gold = Gold.read(gold_path)
     scored = score_document(str(doc_path), text, findings, gold, groups)
-    scored.constraints = formed
+    scored.constraints = Counter(c.params.get("code", c.kind) for c in analysis.graph.constraints)
     if mutate and analysis.document.format == "txt":
         scored.mutants = _mutate(analysis, gold, rules)
     dropped = [d for d in disputed if d.stem == _stem(doc_path.name) and gold.without([d]) != gold]
-    undisputed = score_document(str(doc_path), text, findings, gold.without(dropped), groups) if dropped else scored
+    undisputed = scored
+    if dropped:
+        undisputed = score_document(str(doc_path), text, findings, gold.without(dropped), groups)
+        undisputed.constraints, undisputed.mutants = scored.constraints, scored.mutants
     return scored, undisputed, dropped
 
 
