@@ -24,6 +24,8 @@ import yaml
 
 from auditor.errors import InputError
 from auditor.model import CATEGORIES, Finding, Span
+from auditor.mutants import PER_DOCUMENT as MUTANTS_PER_DOCUMENT
+from auditor.mutants import SEED as MUTANT_SEED
 from auditor.mutants import Mutant, killed
 from auditor.mutants import mutants as make_mutants
 
@@ -194,6 +196,7 @@ class Reach:
 class MutantResult:
     mutant: Mutant
     killed_by: tuple[str, ...]  # codes of the new findings on the changed figure
+    relation: str = ""  # the hold's relation, for --details
 
 
 def _total(tallies: Iterable[Tally]) -> Tally:
@@ -296,7 +299,8 @@ class Scores(Corpus):
                                "per_code": self.per_code(self.codes)}
         if self.mutated:
             killed, made = self.mutants
-            out["mutants"] = {"made": made, "killed": killed, "kill_rate": round(self.kill_rate, 4)}
+            out["mutants"] = {"made": made, "killed": killed, "kill_rate": round(self.kill_rate, 4),
+                              "per_document": MUTANTS_PER_DOCUMENT, "seed": MUTANT_SEED}
         out["without_disputed"] = {"entries": self.disputed, **self.undisputed.headline()}
         out["errors"] = self.errors
         out["warnings"] = self.warnings
@@ -380,7 +384,9 @@ def _mutate(analysis: Any, gold: Gold, rules: Any) -> list[MutantResult]:
     for mutant in make_mutants(Path(document.path).name, document.text, holds, analysis.reading.times):
         changed = text_loader.load(document.path, mutant.apply(document.text).encode("utf-8"))
         after = analyse(changed, rules).findings
-        results.append(MutantResult(mutant, tuple(killed(mutant, analysis.findings, after))))
+        hold = gold.holds[mutant.hold]
+        results.append(MutantResult(mutant, tuple(killed(mutant, analysis.findings, after)),
+                                    hold.explanation or " / ".join(hold.quotes)))
     return results
 
 
@@ -507,5 +513,6 @@ def _details(scores: Scores) -> list[str]:
                 lines.append(f"UNREACHED {name} {r.gold.category} {r.gold.quotes[:2]}")
         for m in d.mutants:
             if not m.killed_by:
-                lines.append(f"SURVIVED {name} @{m.mutant.span.start} {m.mutant.original}->{m.mutant.mutated}")
+                lines.append(f"SURVIVED {name} {m.mutant.original}->{m.mutant.mutated} at {m.mutant.span.start} "
+                             f"({m.relation})")
     return lines
