@@ -381,7 +381,7 @@ def _mutate(analysis: Any, gold: Gold, rules: Any) -> list[MutantResult]:
     document = analysis.document
     holds = [[s for q in _figure_bearing(h) for s in occurrences(document.text, q)] for h in gold.holds]
     results = []
-    for mutant in make_mutants(Path(document.path).name, document.text, holds, analysis.reading.times):
+    for mutant in make_mutants(Path(document.path).name, document.text, holds):
         changed = text_loader.load(document.path, mutant.apply(document.text).encode("utf-8"))
         after = analyse(changed, rules).findings
         hold = gold.holds[mutant.hold]
