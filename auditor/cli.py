@@ -54,14 +54,15 @@ def cli() -> None:
     """
 
 
-FORMATS = ("summary", "json", "claims", "text", "html")
+FORMATS = ("summary", "json", "claims", "text", "html", "graph")
 
 
 @cli.command()
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default=None,
               help="summary (default), json (eval.md contract), claims (one JSON object per claim), "
-                   "text (the extracted text), html (annotated page).")
+                   "text (the extracted text), html (annotated page), "
+                   "graph (claims and constraints, each constraint with whether it holds).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file instead of standard output; .html implies --format html, .json implies json.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the written HTML page in the default browser.")
@@ -73,7 +74,8 @@ FORMATS = ("summary", "json", "claims", "text", "html")
 def audit(file: Path, fmt: str | None, output: Path | None, open_browser: bool, rules_file: Path | None,
           max_bytes: int | None, max_chars: int | None) -> None:
     """Audit one report FILE (.txt, .docx, .doc, .pdf, .xls/.xlsx, .html)."""
-    from auditor.pipeline import audit as run_audit
+    from auditor import ingest
+    from auditor.pipeline import analyse, audit_document
     from auditor.rules import RuleSet
 
     if fmt is None:
@@ -81,11 +83,12 @@ def audit(file: Path, fmt: str | None, output: Path | None, open_browser: bool, 
         fmt = {".html": "html", ".htm": "html", ".json": "json"}.get(suffix, "summary")
     try:
         rules = RuleSet.load(rules_file)
-        result = run_audit(file, rules, max_bytes=max_bytes, max_chars=max_chars)
+        document = ingest.load(file, max_bytes=max_bytes, max_chars=max_chars)
+        result = analyse(document, rules) if fmt == "graph" else audit_document(document, rules)
     except InputError as exc:
         fail(str(exc))
         return
-    text = render(result, fmt)
+    text = render_graph(result, rules) if fmt == "graph" else render(result, fmt)
     if output:
         try:
             output.write_text(text, encoding="utf-8")
@@ -114,24 +117,42 @@ def render(result, fmt: str) -> str:  # noqa: ANN001 - AuditResult, imported laz
     return summary.render_summary(result)
 
 
+def render_graph(analysis, rules) -> str:  # noqa: ANN001 - pipeline.Analysis and RuleSet, imported lazily
+    from auditor.pipeline import broken_constraints
+    from auditor.report.graph import graph_record
+
+    return json.dumps(graph_record(analysis, broken_constraints(analysis, rules)), ensure_ascii=False, indent=1) + "\n"
+
+
 @cli.command(name="eval")
 @click.argument("dirs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--rules", "rules_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="YAML file overlaid on the bundled rules.")
-@click.option("--details", is_flag=True, help="Also list every missed gold finding and every false alarm.")
-@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
-def eval_(dirs: tuple[Path, ...], rules_file: Path | None, details: bool, as_json: bool) -> None:
+@click.option("--details", is_flag=True,
+              help="Also list every missed gold finding, false alarm, unreached gold finding and surviving mutant.")
+@click.option("--format", "-f", "fmt", type=click.Choice(("table", "json")), default="table",
+              help="table (default) or json (one object).")
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@click.option("--mutants", is_flag=True,
+              help="Also change one figure of a few holds per report and count the changes the audit catches.")
+@click.option("--disputed", "disputed_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Markdown file of disputed gold entries (default: corpora/DISPUTED.md).")
+def eval_(dirs: tuple[Path, ...], rules_file: Path | None, details: bool, fmt: str, as_json: bool, mutants: bool,
+          disputed_file: Path | None) -> None:
     """Score auditor against the gold files (NAME.gold.json beside NAME.txt/.docx/...) under DIRS."""
-    from auditor.evaluate import evaluate, format_scores
+    from auditor.evaluate import DISPUTED_FILE, evaluate, format_scores, gold_pairs, read_disputed
     from auditor.rules import RuleSet
 
+    if not gold_pairs(dirs):
+        fail(f"no gold file (NAME.gold.json beside NAME.txt/.docx/...) under {', '.join(map(str, dirs))}")
     try:
         rules = RuleSet.load(rules_file)
-        scores = evaluate(dirs, rules, progress=sys.stderr.isatty())
+        disputed = read_disputed(disputed_file or DISPUTED_FILE)
+        scores = evaluate(dirs, rules, progress=sys.stderr.isatty(), mutate=mutants, disputed=disputed)
     except InputError as exc:
         fail(str(exc))
         return
-    if as_json:
+    if as_json or fmt == "json":
         click.echo(json.dumps(scores.to_dict(), ensure_ascii=False, indent=1))
     else:
         click.echo(format_scores(scores, details=details))

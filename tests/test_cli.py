@@ -119,3 +119,64 @@ def test_html_output(tmp_path):
     out_file = tmp_path / "r.html"
     out = run("audit", SEED, "-o", out_file)
     assert out.returncode == 1 and out_file.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+# --- the graph export and `auditor eval` ---------------------------------------------------------
+# Two projects of one made-up report: the first ratio holds, the second does not (30/40 is 75%).
+REPORT = ("某县2023年度农田水利项目绩效自评报告\n一、项目资金情况\n"
+          "项目全年预算数为200万元，全年执行数为150万元，预算执行率为75%。\n二、培训资金\n"
+          "培训项目全年预算数为40万元，全年执行数为30万元，预算执行率为90%。\n")
+GOLD = {"findings": [{"category": "ratio_mismatch", "quotes": ["预算执行率为90%"], "explanation": "30/40 = 75%"}],
+        "holds": [{"relation": "150/200 = 75%", "category": "ratio_mismatch",
+                   "quotes": ["全年执行数为150万元", "预算执行率为75%"], "computed": "75%"}]}
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    (tmp_path / "r1.txt").write_text(REPORT, encoding="utf-8")
+    (tmp_path / "r1.gold.json").write_text(json.dumps(GOLD, ensure_ascii=False), encoding="utf-8")
+    return tmp_path
+
+
+def test_graph_export(corpus):
+    out = run("audit", corpus / "r1.txt", "--format", "graph")
+    assert out.returncode == 1, out.stderr
+    graph = json.loads(out.stdout)
+    claims = {c["id"]: c for c in graph["claims"]}
+    for c in claims.values():
+        assert {"id", "start", "end", "text", "value", "unit", "role", "subject"} <= c.keys()
+        assert REPORT[c["start"]:c["end"]] == c["text"]
+    holds = {}
+    for k in graph["constraints"]:
+        assert {"id", "kind", "code", "claims", "holds"} <= k.keys() and set(k["claims"]) <= claims.keys()
+        holds[frozenset(claims[i]["text"] for i in k["claims"])] = k["holds"]
+    assert holds[frozenset({"200万元", "150万元", "75%"})] is True
+    assert holds[frozenset({"40万元", "30万元", "90%"})] is False
+
+
+def test_eval_json_with_mutants(corpus):
+    out = run("eval", corpus, "--format", "json", "--mutants", "--disputed", corpus / "none.md")
+    assert out.returncode == 0, out.stderr
+    scores = json.loads(out.stdout)
+    assert scores["documents"] == 1 and scores["recall"] == 1.0 and scores["precision"] == 1.0
+    assert scores["false_alarms_on_holds"] == 0 and scores["f1"] == 1.0
+    assert scores["relation_coverage"]["rate"] == 1.0 and scores["relation_coverage"]["relations"] == 2
+    assert scores["per_category"]["ratio_mismatch"]["matched_gold"] == 1
+    assert scores["per_code"]["RAT001"]["constraints"] == 2 and scores["per_code"]["RAT001"]["true"] == 1
+    assert {k: scores["mutants"][k] for k in ("made", "killed", "kill_rate")} == {"made": 1, "killed": 1, "kill_rate": 1.0}
+    assert run("eval", corpus, "--json", "--disputed", corpus / "none.md").stdout.startswith("{")
+
+
+def test_eval_reports_figures_without_disputed_gold(corpus):
+    disputed = corpus / "DISPUTED.md"
+    disputed.write_text("```yaml\n- file: r1.txt\n  kind: finding\n  quote: 预算执行率为90%\n```\n", encoding="utf-8")
+    scores = json.loads(run("eval", corpus, "--json", "--disputed", disputed).stdout)
+    assert scores["without_disputed"]["entries"] == 1 and scores["without_disputed"]["precision"] == 0.0
+    table = run("eval", corpus, "--disputed", disputed).stdout
+    assert "TOTAL w/o disputed" in table and "without 1 disputed gold entries" in table
+
+
+def test_eval_without_gold_files_exits_2(tmp_path):
+    (tmp_path / "r1.txt").write_text(REPORT, encoding="utf-8")
+    out = run("eval", tmp_path)
+    assert out.returncode == 2 and "no gold file" in out.stderr
