@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from auditor.errors import InputError
-from auditor.evaluate import Corpus, Disputed, Gold, GoldFinding, read_disputed, reached, score_document
+from auditor.evaluate import Corpus, Disputed, Gold, GoldFinding, reached, read_disputed, score_document
 from auditor.model import Evidence, Finding, Span
 from auditor.mutants import Mutant, figures, killed, mutants
 
