@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import quote
 
 from auditor.batch import risk
+from auditor.batch.display import visible_bidi
 from auditor.batch.store import Store
 
 CATEGORY_LABEL = {
@@ -57,11 +58,15 @@ _NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?%?")
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def write_outputs(store: Store, run_id: int, outdir: Path) -> tuple[dict[str, Path], list[dict[str, Any]]]:
-    """Write every summary of run ``run_id`` into ``outdir``; returns the paths and the report rows."""
+def write_outputs(store: Store, run_id: int, outdir: Path,
+                  status: str | None = None) -> tuple[dict[str, Path], list[dict[str, Any]]]:
+    """Write every summary of run ``run_id`` into ``outdir`` (``status``: the run's status to show,
+    when it is about to be recorded); returns the paths and the report rows."""
     reports = [_report_row(r) for r in store.report_rows(run_id)]
     found = [_finding_row(f) for f in store.finding_rows(run_id)]
     run = store.run(run_id) or {}
+    if status is not None:
+        run["status"] = status
     paths = {
         "index": outdir / "index.html",
         "summary_csv": outdir / "summary.csv",
@@ -245,7 +250,8 @@ def render_index(reports: Sequence[dict[str, Any]], run: dict[str, Any], outdir:
         out.append(f"<h2>无法审核的报告（{len(failed)}）</h2>")
         out.append('<table id="failed"><thead><tr><th>报告</th><th>原因</th></tr></thead><tbody>')
         for r in failed:
-            out.append(f'<tr class="failed"><td>{_esc(r["path"])}</td><td>{_esc(r.get("error"))}</td></tr>')
+            out.append(f'<tr class="failed"><td>{_esc(visible_bidi(r["path"]))}</td>'
+                       f'<td>{_esc(visible_bidi(r.get("error") or ""))}</td></tr>')
         out.append("</tbody></table>")
     out.append(f"<h2>按风险排序（{len(ranked)}）</h2>")
     out.append(f'<input id="filter" type="search" placeholder="筛选：报告、单位、类别…" aria-label="筛选">'
@@ -255,7 +261,7 @@ def render_index(reports: Sequence[dict[str, Any]], run: dict[str, Any], outdir:
                "</tr></thead><tbody>")
     for r in ranked:
         page = r.get("page")
-        name = _esc(r["path"])
+        name = _esc(visible_bidi(r["path"]))  # a bidi override must not disguise a name
         link = f'<a href="{_esc(_href(page))}">{name}</a>' if page and (outdir / page).exists() else name
         cats = "".join(
             f'<span class="cat" title="{_esc(c)}">{_esc(CATEGORY_LABEL.get(c, c))} {n}</span>'
