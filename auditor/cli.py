@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from auditor import __version__
+from auditor.batch.display import describe_exception, terminal_safe
 from auditor.errors import InputError
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -55,6 +56,7 @@ def cli() -> None:
 
 
 FORMATS = ("summary", "json", "claims", "text", "html")
+OUTPUT_SUFFIXES = ("", ".html", ".htm", ".json", ".jsonl", ".ndjson", ".txt")
 
 
 @cli.command()
@@ -63,7 +65,8 @@ FORMATS = ("summary", "json", "claims", "text", "html")
               help="summary (default), json (eval.md contract), claims (one JSON object per claim), "
                    "text (the extracted text), html (annotated page).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to this file instead of standard output; .html implies --format html, .json implies json.")
+              help="Write to this file (.html, .json, .jsonl or .txt; - for standard output); .html implies "
+                   "--format html, .json implies json.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the written HTML page in the default browser.")
 @click.option("--rules", "rules_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="YAML file overlaid on the bundled rules (switch checks off, change parameters).")
@@ -76,6 +79,11 @@ def audit(file: Path, fmt: str | None, output: Path | None, open_browser: bool, 
     from auditor.pipeline import audit as run_audit
     from auditor.rules import RuleSet
 
+    if output is not None and str(output) == "-":
+        output = None  # -o - : standard output
+    if output is not None and output.suffix.lower() not in OUTPUT_SUFFIXES:
+        fail(f"{terminal_safe(output)}: cannot write a {output.suffix} file; write .html, .json, .jsonl or .txt "
+             "(or -o - for standard output)")
     if fmt is None:
         suffix = output.suffix.lower() if output else ""
         fmt = {".html": "html", ".htm": "html", ".json": "json"}.get(suffix, "summary")
@@ -84,6 +92,9 @@ def audit(file: Path, fmt: str | None, output: Path | None, open_browser: bool, 
         result = run_audit(file, rules, max_bytes=max_bytes, max_chars=max_chars)
     except InputError as exc:
         fail(str(exc))
+        return
+    except Exception as exc:  # noqa: BLE001 - one line naming the file, never a traceback
+        fail(f"{terminal_safe(file)}: internal error: {describe_exception(exc)}")
         return
     text = render(result, fmt)
     if output:
@@ -156,12 +167,26 @@ def rules(rules_file: Path | None, as_doc: bool) -> None:
     click.echo(catalogue_doc(ruleset) if as_doc else catalogue_lines(ruleset))
 
 
+EXIT_INTERRUPTED = 130
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line; Ctrl-C exits 130 from every command, an unexpected error is one
+    line on stderr and exit 2."""
     try:
-        cli.main(args=argv, prog_name="auditor", standalone_mode=True)
+        code = cli.main(args=argv, prog_name="auditor", standalone_mode=False)
     except SystemExit as exc:
         return int(exc.code or 0) if not isinstance(exc.code, str) else EXIT_ERROR
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, click.exceptions.Abort):  # click turns Ctrl-C into Abort
         click.echo("auditor: interrupted", err=True)
-        return 130
-    return EXIT_CLEAN
+        return EXIT_INTERRUPTED
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except BrokenPipeError:  # the reader (| head) went away: nothing more to say
+        sys.stderr.close()
+        return EXIT_ERROR
+    except Exception as exc:  # noqa: BLE001 - one line, never a traceback
+        click.echo(f"auditor: internal error: {describe_exception(exc)}", err=True)
+        return EXIT_ERROR
+    return code if isinstance(code, int) else EXIT_CLEAN

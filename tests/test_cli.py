@@ -119,3 +119,84 @@ def test_html_output(tmp_path):
     out_file = tmp_path / "r.html"
     out = run("audit", SEED, "-o", out_file)
     assert out.returncode == 1 and out_file.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+# exit codes and messages (issue 15) ------------------------------------------------------------
+
+@pytest.mark.parametrize("content", [
+    b"\xef\xbb\xbf", b"\xef\xbb\xbf \r\n\t\n", "\u3000\u3000\n".encode("utf-8"), b"\xff\xfe \x00\n\x00",
+], ids=["bom", "bom-and-spaces", "full-width-spaces", "utf16-spaces"])
+def test_a_file_of_only_a_bom_or_white_space_is_empty(tmp_path, content):
+    path = tmp_path / "blank.txt"
+    path.write_bytes(content)
+    out = run("audit", path)
+    assert out.returncode == 2 and "file is empty" in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
+
+
+def test_a_fifo_or_device_is_refused_without_waiting(tmp_path):
+    import os
+
+    fifo = tmp_path / "report.txt"
+    os.mkfifo(fifo)
+    for target in (fifo, "/dev/zero"):
+        out = run("audit", target)
+        assert out.returncode == 2 and "not a regular file" in out.stderr
+
+
+@pytest.mark.parametrize("name", ["page.pdf", "report.docx", "out.xlsx"])
+def test_an_output_file_of_an_unknown_kind_is_refused(tmp_path, name):
+    out = run("audit", SEED, "-o", tmp_path / name)
+    assert out.returncode == 2 and "cannot write a" in out.stderr
+    assert not (tmp_path / name).exists()
+
+
+def test_output_dash_is_standard_output(tmp_path):
+    out = run("audit", SEED, "-f", "json", "-o", "-", cwd=tmp_path)
+    assert out.returncode == 1 and json.loads(out.stdout)["findings"]
+    assert not (tmp_path / "-").exists()
+
+
+def _raise(exc):
+    def raiser(*args, **kwargs):
+        raise exc
+    return raiser
+
+
+@pytest.mark.parametrize(("argv", "target"), [
+    (["audit", str(SEED)], "auditor.pipeline.audit"),
+    (["eval", str(ROOT / "corpora" / "seeds")], "auditor.evaluate.evaluate"),
+    (["rules"], "auditor.checks.catalogue_lines"),
+    (["batch", str(ROOT / "corpora" / "seeds"), "-o", "OUT"], "auditor.batch.runner.run_batch"),
+    (["triage", "OUT"], "auditor.batch.store.Store.open"),
+])
+def test_ctrl_c_exits_130_from_every_command(tmp_path, monkeypatch, capsys, argv, target):
+    from auditor.cli import main
+
+    (tmp_path / "OUT").mkdir()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(target, _raise(KeyboardInterrupt()))
+    assert main(argv) == 130
+    assert "interrupted" in capsys.readouterr().err
+
+
+def test_ctrl_c_during_a_real_run_exits_130():
+    import signal
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-m", "auditor", "eval", str(ROOT / "corpora" / "seeds")], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(2.0)
+    assert proc.poll() is None, "eval finished before it could be interrupted"
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "Aborted" not in err and "Traceback" not in err, err
+
+
+def test_an_unexpected_error_is_one_line_naming_the_file(monkeypatch, capsys):
+    from auditor.cli import main
+
+    monkeypatch.setattr("auditor.pipeline.audit", _raise(RuntimeError("boom\nsecond line")))
+    assert main(["audit", str(SEED)]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and SEED.name in err and "RuntimeError: boom second line" in err

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from auditor.batch import EXIT_FAILED
-from auditor.batch.display import terminal_safe
+from auditor.batch.display import describe_exception, terminal_safe
 
 STATES = ("open", "confirmed", "dismissed")
 
@@ -20,16 +20,6 @@ STATES = ("open", "confirmed", "dismissed")
 def _fail(message: str) -> None:
     click.echo(f"auditor: {message}", err=True)
     raise SystemExit(EXIT_FAILED)
-
-
-def internal_error(exc: BaseException) -> str:
-    """``Type: message (at file.py:line)``, on one line."""
-    import traceback
-
-    frames = traceback.extract_tb(exc.__traceback__)
-    where = f" (at {Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
-    message = " ".join(str(exc).split())
-    return terminal_safe(f"{type(exc).__name__}: {message}{where}")
 
 
 def _utf8_option(name: str, value: str | None) -> str | None:
@@ -105,7 +95,7 @@ def batch(input_path: Path | None, outdir: Path, db: str | None, jobs: int | Non
         _fail(f"{terminal_safe(where)}{exc.strerror or exc}; what was stored is kept: continue with --resume")
         return
     except Exception as exc:  # noqa: BLE001 - one line, never a traceback; the store keeps what was done
-        _fail(f"internal error: {internal_error(exc)}; what was stored is kept: continue with --resume")
+        _fail(f"internal error: {describe_exception(exc)}; what was stored is kept: continue with --resume")
         return
     raise SystemExit(outcome.exit_code)
 

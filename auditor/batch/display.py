@@ -29,6 +29,16 @@ def visible_bidi(text: str) -> str:
     return "".join(f"⟨U+{ord(ch):04X}⟩" if ch in BIDI_CONTROLS else ch for ch in text)
 
 
+def describe_exception(exc: BaseException) -> str:
+    """An unexpected error on one line: ``Type: message (at file.py:line)``."""
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" (at {frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno})" if frames else ""
+    message = " ".join(str(exc).split())
+    return terminal_safe(f"{type(exc).__name__}: {message}{where}")
+
+
 def storable(text: str) -> str:
     """``text`` as any database stores it: lone surrogates (undecodable bytes of a file name)
     and NUL written as escapes."""
@@ -37,4 +47,4 @@ def storable(text: str) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
 
 
-__all__ = ["BIDI_CONTROLS", "terminal_safe", "visible_bidi", "storable"]
+__all__ = ["BIDI_CONTROLS", "describe_exception", "terminal_safe", "visible_bidi", "storable"]
