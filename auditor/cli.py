@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import signal
 import sys
 import webbrowser
 from pathlib import Path
@@ -170,9 +171,15 @@ def rules(rules_file: Path | None, as_doc: bool) -> None:
 EXIT_INTERRUPTED = 130
 
 
+def _interrupted(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; Ctrl-C exits 130 from every command, an unexpected error is one
-    line on stderr and exit 2."""
+    line on stderr and exit 2. SIGTERM is handled as Ctrl-C, so that nothing is left running or
+    on disk (a .doc converter, temporary copies of a report)."""
+    signal.signal(signal.SIGTERM, _interrupted)
     try:
         code = cli.main(args=argv, prog_name="auditor", standalone_mode=False)
     except SystemExit as exc:

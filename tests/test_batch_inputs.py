@@ -295,3 +295,33 @@ def test_index_shows_bidi_controls(tmp_path):
     run(folder, tmp_path / "out")
     index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     assert "\u202e" not in index and "报告⟨U+202E⟩txt.exe.txt" in index
+
+
+def test_a_killed_zip_batch_leaves_no_extracted_file_nor_converter(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from test_cli import FAKE_DOC, alive, fake_converter_env, wait_for_converter
+
+    env, pids, temp = fake_converter_env(tmp_path)
+    archive = tmp_path / "reports.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("甲单位/报告.doc", FAKE_DOC)
+        zf.writestr("乙单位/说明.txt", "UNIT 乙\n")
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "auditor", "batch", str(archive), "-o", str(out), "-j", "1",
+                             "--no-pages"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        converter = wait_for_converter(proc, pids, seconds=180)
+        assert list(out.glob(".auditor-extract-*"))
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, err
+    time.sleep(0.2)
+    assert not [pid for pid in converter if alive(pid)]
+    assert not list(out.glob(".auditor-extract-*")) and not list(temp.glob("auditor-*"))

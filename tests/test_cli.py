@@ -200,3 +200,77 @@ def test_an_unexpected_error_is_one_line_naming_the_file(monkeypatch, capsys):
     assert main(["audit", str(SEED)]) == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and SEED.name in err and "RuntimeError: boom second line" in err
+
+
+# nothing left behind (issue 15) ----------------------------------------------------------------
+
+FAKE_SOFFICE = """#!/bin/sh
+# Stands in for LibreOffice: a converter that forks a child and never finishes.
+sleep 300 &
+echo $$ >> "$FAKE_PIDS"
+echo $! >> "$FAKE_PIDS"
+wait
+"""
+# enough of an OLE file to be read as a Word .doc (the converter never gets to read it)
+FAKE_DOC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "WordDocument".encode("utf-16-le") + b"\0" * 512
+
+
+def fake_converter_env(tmp_path):
+    import os
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    script = bin_dir / "soffice"
+    script.write_text(FAKE_SOFFICE, encoding="utf-8")
+    script.chmod(0o755)
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    pids = tmp_path / "pids"
+    env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}", TMPDIR=str(temp),
+               FAKE_PIDS=str(pids), PYTHONPATH=os.pathsep.join([str(ROOT / "tests"), str(ROOT)]))
+    return env, pids, temp
+
+
+def alive(pid: int) -> bool:
+    from pathlib import Path
+
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"  # a zombie is dead; only its parent has not collected it
+
+
+def wait_for_converter(proc, pids, seconds=90):
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not (pids.exists() and len(pids.read_text().split()) >= 2):
+        assert proc.poll() is None, proc.communicate()[1]
+        assert time.monotonic() < deadline, "the converter never started"
+        time.sleep(0.1)
+    return [int(p) for p in pids.read_text().split()]
+
+
+@pytest.mark.parametrize("sig", ["SIGINT", "SIGTERM"])
+def test_an_interrupted_doc_conversion_leaves_nothing_running_or_on_disk(tmp_path, sig):
+    import signal
+    import time
+
+    env, pids, temp = fake_converter_env(tmp_path)
+    report = tmp_path / "report.doc"
+    report.write_bytes(FAKE_DOC)
+    proc = subprocess.Popen([sys.executable, "-m", "auditor", "audit", str(report)], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        converter = wait_for_converter(proc, pids)
+        assert list(temp.glob("auditor-doc-*"))  # the report's copy is there while it converts
+        proc.send_signal(getattr(signal, sig))
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, err
+    time.sleep(0.2)
+    assert not [pid for pid in converter if alive(pid)]
+    assert not list(temp.glob("auditor-*"))

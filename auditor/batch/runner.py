@@ -160,8 +160,7 @@ class WorkerPool:
                 alive = slot.proc.is_alive()  # sampled first: a dead worker's last words are in the pipe
                 out.extend(self._drain(slot))
                 if slot.task is not None and self.timeout and now - slot.since > self.timeout:
-                    slot.proc.kill()
-                    slot.proc.join()
+                    _stop_processes([slot.proc])
                     out.append(self._failure(slot.task, f"timed out after {self.timeout:g} s; its worker was stopped",
                                              now - slot.since))
                     self._retire(slot, "stopped: timeout")
@@ -249,12 +248,22 @@ class WorkerPool:
             self._retire(slot, "stopped")
 
     def terminate(self) -> None:
-        for slot in self.slots:
-            if slot.proc.is_alive():
-                slot.proc.kill()
+        _stop_processes([slot.proc for slot in self.slots])
         for slot in list(self.slots):
-            slot.proc.join()
             self._retire(slot, "stopped: interrupted")
+
+
+def _stop_processes(procs: list[Any]) -> None:
+    """SIGTERM, so that each cleans up after itself (see ``worker``), then SIGKILL what is left."""
+    for proc in procs:
+        if proc.is_alive():
+            proc.terminate()
+    deadline = time.monotonic() + worker.STOP_GRACE_SECONDS
+    for proc in procs:
+        proc.join(max(0.0, deadline - time.monotonic()))
+        if proc.is_alive():
+            proc.kill()
+            proc.join()
 
 
 # the batch ---------------------------------------------------------------------------------

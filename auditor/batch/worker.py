@@ -7,7 +7,10 @@ picklable record (no Document: its text stays in the worker); the worker writes 
 page itself, so pages are rendered in parallel too.
 
 A worker ignores SIGINT: Ctrl-C is the parent's to handle (it stops the workers and marks the run
-interrupted). A worker whose parent dies sees its pipe close and exits.
+interrupted). The parent stops a worker with SIGTERM first, which unwinds it like an exception: a
+.doc converter's process group is killed and temporary copies of the report are removed; only a
+worker that does not stop within ``STOP_GRACE_SECONDS`` is killed outright. A worker whose parent
+dies sees its pipe close and exits.
 """
 
 from __future__ import annotations
@@ -30,6 +33,11 @@ from typing import Any, Callable
 from auditor.errors import InputError
 
 PAGES_DIR = "reports"
+STOP_GRACE_SECONDS = 3.0
+
+
+def _stop(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)
 
 WARM_TEXT = (
     "关于2023年度项目支出绩效自评报告\n"
@@ -181,6 +189,7 @@ class Worker:
 def main(conn: Any, config: WorkerConfig) -> None:
     """Process entry point: start up, say ready, then serve tasks until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop)  # unwinds: converters stopped, temporary files removed
     started = time.perf_counter()
     try:
         worker = Worker(config)
