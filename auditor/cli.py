@@ -114,7 +114,7 @@ def render(result, fmt: str) -> str:  # noqa: ANN001 - AuditResult, imported laz
     from auditor.report import summary
 
     if fmt == "json":
-        return json.dumps(result.to_dict(), ensure_ascii=False, indent=1) + "\n"
+        return json.dumps(summary.add_locations(result, result.to_dict()), ensure_ascii=False, indent=1) + "\n"
     if fmt == "claims":
         return "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in summary.claim_records(result))
     if fmt == "text":

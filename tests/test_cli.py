@@ -1,6 +1,7 @@
 """The command line as a user runs it: exit codes, formats, bad input, rule overrides."""
 
 import json
+import re
 import subprocess
 import sys
 
@@ -274,3 +275,19 @@ def test_an_interrupted_doc_conversion_leaves_nothing_running_or_on_disk(tmp_pat
     time.sleep(0.2)
     assert not [pid for pid in converter if alive(pid)]
     assert not list(temp.glob("auditor-*"))
+
+
+# places people can find (issue 15) -------------------------------------------------------------
+
+def test_summary_gives_the_place_the_page_gives():
+    out = run("audit", SEED)
+    lines = out.stdout.splitlines()[1:]
+    assert lines and all(re.search(r"(正文第\d+段|表\d+ 第\d+(至\d+)?行)", line) for line in lines), out.stdout
+    assert any("表1 第6行（年度资金总额 × 得分）" in line for line in lines)
+    assert any("比率不符" in line for line in lines) and "ratio_mismatch" not in out.stdout
+
+
+def test_json_evidence_carries_its_place():
+    data = json.loads(run("audit", SEED, "--format", "json").stdout)
+    places = [e["location"] for f in data["findings"] for e in f["evidence"]]
+    assert places and all(re.match(r"(第\d+页 · )?(正文第\d+段|表\d+ 第)", p) for p in places)

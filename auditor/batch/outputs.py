@@ -26,19 +26,8 @@ from urllib.parse import quote
 from auditor.batch import risk
 from auditor.batch.display import visible_bidi
 from auditor.batch.store import Store
+from auditor.report.html import CATEGORY_LABEL, SEVERITY_LABEL  # the page's names, the same everywhere
 
-CATEGORY_LABEL = {
-    "sum_mismatch": "合计不符",
-    "ratio_mismatch": "比率不符",
-    "score_exceeds_max": "得分超过分值",
-    "score_inconsistent": "得分与完成情况不符",
-    "crossref_mismatch": "前后数据不一致",
-    "entity_mismatch": "名称与内容不符",
-    "year_mismatch": "年度不符",
-    "unit_anomaly": "计量单位异常",
-    "logic_contradiction": "逻辑矛盾",
-}
-SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
 TRIAGE_LABEL = {"open": "待处理", "confirmed": "已确认", "dismissed": "已排除"}
 
 REPORT_COLUMNS = ("rank", "path", "status", "risk", "errors", "warnings", "infos", "findings", "open",
@@ -47,11 +36,17 @@ REPORT_COLUMNS = ("rank", "path", "status", "risk", "errors", "warnings", "infos
 REPORT_HEADERS = ("排名", "报告", "状态", "风险分", "错误", "警告", "提示", "发现数", "待处理", "已确认", "已排除",
                   "问题类别", "单位", "年度", "格式", "字数", "数字陈述", "SHA-256", "用时(秒)", "审核时间", "页面",
                   "错误信息")
-FINDING_COLUMNS = ("path", "unit", "year", "fingerprint", "code", "name", "category", "severity", "uncertain",
-                   "message", "stated", "expected", "difference", "evidence", "offset", "triage", "triage_who",
-                   "triage_note", "page")
-FINDING_HEADERS = ("报告", "单位", "年度", "指纹", "规则", "规则名", "类别", "严重程度", "不确定", "说明", "陈述值",
-                   "重算值", "差额", "证据", "位置", "复核状态", "复核人", "复核意见", "页面")
+FINDING_COLUMNS = ("path", "unit", "year", "fingerprint", "code", "name", "category", "category_label", "severity",
+                   "uncertain", "message", "stated", "expected", "difference", "evidence", "location", "triage",
+                   "triage_who", "triage_note", "page")
+FINDING_HEADERS = ("报告", "单位", "年度", "指纹", "规则", "规则名", "类别代码", "类别", "严重程度", "不确定", "说明",
+                   "陈述值", "重算值", "差额", "证据", "位置", "复核状态", "复核人", "复核意见", "页面")
+# Widths of the spreadsheet's columns, in characters (a CJK character counts two).
+COLUMN_WIDTHS = {"path": 36, "unit": 24, "categories": 30, "message": 60, "evidence": 40, "location": 28,
+                 "error": 40, "sha256": 16, "fingerprint": 14, "name": 20, "triage_note": 24, "page": 12,
+                 "audited_at": 26, "category_label": 16, "category": 18}
+XLSX_CELL_LIMIT = 32_767  # Excel's most characters in a cell
+_CUT = "…（已截断）"
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?%?")
@@ -76,7 +71,7 @@ def write_outputs(store: Store, run_id: int, outdir: Path,
     _atomic_write(paths["index"], render_index(reports, run, outdir).encode("utf-8"))
     _write_csv(paths["summary_csv"], REPORT_COLUMNS, reports)
     _write_csv(paths["findings_csv"], FINDING_COLUMNS, found)
-    _write_xlsx(paths["summary_xlsx"], reports, found)
+    _write_xlsx(paths["summary_xlsx"], reports, found, outdir)
     return paths, reports
 
 
@@ -84,7 +79,8 @@ def _report_row(d: dict[str, Any]) -> dict[str, Any]:
     d = dict(d)
     cats = d.pop("categories", {}) or {}
     d["category_counts"] = cats
-    d["categories"] = "; ".join(f"{c}:{n}" for c, n in sorted(cats.items(), key=lambda kv: (-kv[1], kv[0])))
+    d["categories"] = "; ".join(f"{CATEGORY_LABEL.get(c, c)}:{n}"
+                                for c, n in sorted(cats.items(), key=lambda kv: (-kv[1], kv[0])))
     d["risk"] = d.get("risk") if d.get("status") == "ok" else None
     if isinstance(d.get("seconds"), float):
         d["seconds"] = round(d["seconds"], 3)
@@ -98,7 +94,8 @@ def _finding_row(d: dict[str, Any]) -> dict[str, Any]:
     except ValueError:
         evidence = []
     d["evidence"] = " | ".join(e.get("text", "") for e in evidence)
-    d["offset"] = evidence[0].get("start") if evidence else None
+    d["location"] = evidence[0].get("location") if evidence else None  # as the report's page names it
+    d["category_label"] = CATEGORY_LABEL.get(d.get("category"), d.get("category"))
     d["uncertain"] = bool(d.get("uncertain"))
     return d
 
@@ -109,12 +106,20 @@ def _atomic_write(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+def local_time(value: datetime) -> str:
+    """A stored time in this machine's zone, with its offset: ``2026-03-01 09:30:00 +08:00``.
+    (SQLite gives back the UTC time it was given, without its zone.)"""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    local = value.astimezone()
+    offset = local.strftime("%z")
+    return f"{local.strftime('%Y-%m-%d %H:%M:%S')} {offset[:3]}:{offset[3:]}"
+
+
 def cell_text(value: Any) -> Any:
     """A value a spreadsheet shows as written: text that would start a formula gets a leading '."""
     if isinstance(value, datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(timezone.utc)
-        return value.replace(tzinfo=None).isoformat(sep=" ", timespec="seconds")
+        return local_time(value)
     if isinstance(value, str):
         value = _ILLEGAL_XML.sub("", value)
         if value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
@@ -132,16 +137,25 @@ def _write_csv(path: Path, columns: Sequence[str], rows: Iterable[dict[str, Any]
     os.replace(tmp, path)
 
 
-def _write_xlsx(path: Path, reports: Sequence[dict[str, Any]], found: Sequence[dict[str, Any]]) -> None:
+def _write_xlsx(path: Path, reports: Sequence[dict[str, Any]], found: Sequence[dict[str, Any]],
+                outdir: Path | None = None) -> None:
+    """Sheets 报告 and 发现: Chinese headers, column widths, an autofilter, frozen header row, each
+    report's page as a hyperlink, every cell within Excel's limit."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     book = Workbook(write_only=True)
+    link_font = Font(color="0563C1", underline="single")
     for title, headers, columns, rows in (("报告", REPORT_HEADERS, REPORT_COLUMNS, reports),
                                           ("发现", FINDING_HEADERS, FINDING_COLUMNS, found)):
         sheet = book.create_sheet(title)
         sheet.freeze_panes = "A2"
+        for n, (column, header) in enumerate(zip(columns, headers), 1):
+            sheet.column_dimensions[get_column_letter(n)].width = max(COLUMN_WIDTHS.get(column, 10),
+                                                                      2 * len(header) + 4)
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
         bold = Font(bold=True)
         head = []
         for text in headers:
@@ -153,9 +167,7 @@ def _write_xlsx(path: Path, reports: Sequence[dict[str, Any]], found: Sequence[d
             values = []
             for c in columns:
                 value = cell_text(row.get(c))
-                if c == "category" and value:
-                    value = CATEGORY_LABEL.get(value, value)
-                elif c == "severity" and value:
+                if c == "severity" and value:
                     value = SEVERITY_LABEL.get(value, value)
                 elif c == "triage" and value:
                     value = TRIAGE_LABEL.get(value, value)
@@ -163,6 +175,13 @@ def _write_xlsx(path: Path, reports: Sequence[dict[str, Any]], found: Sequence[d
                     value = "已审核" if value == "ok" else "失败"
                 elif c == "uncertain":
                     value = "是" if value else ""
+                if isinstance(value, str) and len(value) > XLSX_CELL_LIMIT:
+                    value = value[:XLSX_CELL_LIMIT - len(_CUT)] + _CUT
+                if c == "page" and value and (outdir is None or (outdir / str(value)).exists()):
+                    cell = WriteOnlyCell(sheet, value="打开")
+                    cell.hyperlink = _href(str(value))
+                    cell.font = link_font
+                    value = cell
                 values.append(value)
             sheet.append(values)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -286,9 +305,7 @@ def _fmt_risk(value: float | None) -> str:
 
 def _when(value: Any) -> str:
     if isinstance(value, datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(timezone.utc)
-        return value.strftime("%Y-%m-%d %H:%M:%S UTC")
+        return local_time(value)
     return "" if value is None else str(value)
 
 

@@ -64,6 +64,18 @@ def page_name(key: str) -> str:
     return f"{PAGES_DIR}/{safe}-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:8]}.html"
 
 
+_BODY = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
+INDEX_LINK = '<nav class="batch-index"><a href="../index.html">← 返回批量审核结果</a></nav>'
+
+
+def with_index_link(page: str) -> str:
+    """A batch's report page with a link back to the batch's index, at the top of its body."""
+    match = _BODY.search(page)
+    if match is None:
+        return page
+    return page[:match.end()] + INDEX_LINK + page[match.end():]
+
+
 def html_renderer() -> Callable[..., str] | None:
     """``auditor.report.html.render_html`` when the HTML report is installed."""
     try:
@@ -77,7 +89,12 @@ def max_rss_kb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux
 
 
-def finding_record(finding: Any) -> dict[str, Any]:
+def finding_record(finding: Any, locate: Callable[[int, int], str] | None = None) -> dict[str, Any]:
+    """A finding as the store keeps it; ``locate`` adds each evidence's place as the page names it."""
+    evidence = [e.to_dict() for e in finding.evidence]
+    if locate is not None:
+        for record, e in zip(evidence, finding.evidence):
+            record["location"] = locate(e.span.start, e.span.end)
     return {
         "fingerprint": finding.fingerprint,
         "code": finding.code,
@@ -85,7 +102,7 @@ def finding_record(finding: Any) -> dict[str, Any]:
         "category": finding.category,
         "severity": finding.severity,
         "message": finding.message,
-        "evidence": [e.to_dict() for e in finding.evidence],
+        "evidence": evidence,
         "stated": finding.stated,
         "expected": finding.expected,
         "difference": finding.difference,
@@ -160,6 +177,14 @@ class Worker:
     @staticmethod
     def _describe(result: Any) -> dict[str, Any]:
         doc, reading = result.document, result.reading
+        locate = None
+        if result.findings and doc.text:
+            from auditor.report.summary import evidence_locator
+
+            try:
+                locate = evidence_locator(doc)
+            except Exception:  # noqa: BLE001 - the findings are kept without their places
+                locate = None
         return {
             "status": "ok",
             "format": doc.format,
@@ -167,7 +192,7 @@ class Worker:
             "year": getattr(reading, "report_year", None),
             "chars": len(doc.text),
             "claims": len(getattr(reading, "claims", ())),
-            "findings": [finding_record(f) for f in result.findings],
+            "findings": [finding_record(f, locate) for f in result.findings],
         }
 
     def _write_page(self, key: str, result: Any, triage: dict[str, Any], record: dict[str, Any]) -> None:
@@ -175,7 +200,7 @@ class Worker:
         target = Path(self.config.outdir) / name
         try:
             shown = replace(result, document=replace(result.document, path=key))
-            html = self.render(shown, triage=triage)
+            html = with_index_link(self.render(shown, triage=triage))
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
             tmp.write_text(html, encoding="utf-8")
