@@ -325,3 +325,14 @@ def test_a_killed_zip_batch_leaves_no_extracted_file_nor_converter(tmp_path):
     time.sleep(0.2)
     assert not [pid for pid in converter if alive(pid)]
     assert not list(out.glob(".auditor-extract-*")) and not list(temp.glob("auditor-*"))
+
+
+def test_a_report_that_needs_too_much_memory_fails_alone(tmp_path):
+    folder = tmp_path / "in"
+    write_fake_batch(folder, 3)
+    (folder / "hungry.txt").write_text("ALLOC 4000\n", encoding="utf-8")
+    outcome = run(folder, tmp_path / "out", memory_bytes=256 << 20)
+    docs = documents(tmp_path / "out")
+    assert outcome.exit_code == EXIT_FAILED and outcome.files == 4
+    assert docs["hungry.txt"][0] == "failed" and "needs over 256 MB of memory" in docs["hungry.txt"][1]
+    assert all(docs[k][0] == "ok" for k in docs if k != "hungry.txt")

@@ -285,6 +285,7 @@ class BatchOptions:
     warm: bool = True
     start_method: str | None = None
     recycle_after: int | None = 500  # reports per worker before it is replaced by a fresh one
+    memory_bytes: int | None = None  # a worker's memory limit above its warm size (default: worker.MEMORY_BYTES)
     stream: TextIO | None = None  # where progress and messages go (default stderr)
 
 
@@ -526,7 +527,8 @@ def _audit(opts: BatchOptions, todo: list[Source], store: Store, run_id: int, ru
               "triage": triage.get(s.key, {})} for s in todo]
     config = worker.WorkerConfig(audit_fn=opts.audit_fn or worker.default_audit_fn(opts.max_bytes),
                                  rules_file=str(rules_file) if rules_file else None,
-                                 outdir=str(outdir), render_pages=render, warm=opts.warm)
+                                 outdir=str(outdir), render_pages=render, warm=opts.warm,
+                                 memory_bytes=opts.memory_bytes)
     tqdm.monitor_interval = 0  # no monitor thread in the parent
     bar = tqdm(total=len(todo), desc="auditing", unit="report", file=stream, disable=opts.quiet or not todo,
                dynamic_ncols=True, mininterval=0.5 if _isatty(stream) else 2.0, smoothing=0.05)
@@ -617,7 +619,9 @@ def _finish(store: Store, run_id: int, outdir: Path, outcome: BatchOutcome, opts
             + f"; {outcome.findings} findings in {flagged} reports; {outdir / 'index.html'}")
     failures = [r for r in rows if r["status"] != "ok"]
     for r in failures[:MAX_FAILED_LISTED]:  # named with --quiet too: exit 2 must say which
-        warn(f"auditor batch: failed: {terminal_safe(r['path'])}: {terminal_safe(r.get('error'))}")
+        error = str(r.get("error") or "")
+        error = error[len(r["path"]) + 2:] if error.startswith(f"{r['path']}: ") else error
+        warn(f"auditor batch: failed: {terminal_safe(r['path'])}: {terminal_safe(error)}")
     if len(failures) > MAX_FAILED_LISTED:
         warn(f"auditor batch: … and {len(failures) - MAX_FAILED_LISTED} more failed; see {outdir / 'index.html'}")
     if opts.quiet and skipped:

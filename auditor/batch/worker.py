@@ -34,6 +34,34 @@ from auditor.errors import InputError
 
 PAGES_DIR = "reports"
 STOP_GRACE_SECONDS = 3.0
+# Address space a worker may add to what it uses once warm (RLIMIT_AS, soft): a report that needs
+# more fails with one line instead of pushing the machine into swap or the OOM killer (SECURITY.md).
+MEMORY_BYTES = int(os.environ.get("AUDITOR_WORKER_MEMORY_BYTES") or 2048 * 1024 * 1024)
+
+
+def address_space() -> int:
+    """This process's virtual size in bytes (0 where /proc is not there)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def limit_memory(extra: int = MEMORY_BYTES) -> int | None:
+    """Limit this process's address space to its present size plus ``extra`` (the soft limit
+    only: the PDF parser's child sets its own, and a converter it starts gets the hard one back).
+    Returns the limit, or None where it cannot be set."""
+    size = address_space()
+    if extra <= 0 or not size:
+        return None
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = size + extra if hard == resource.RLIM_INFINITY else min(size + extra, hard)
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ValueError, OSError):
+        return None
+    return limit
 
 
 def _stop(signum: int, frame: Any) -> None:
@@ -119,6 +147,7 @@ class WorkerConfig:
     outdir: str | None = None  # where pages go; None: no pages
     render_pages: bool = True
     warm: bool = True
+    memory_bytes: int | None = None  # address space a worker may add once warm (default MEMORY_BYTES)
 
 
 class Worker:
@@ -126,6 +155,7 @@ class Worker:
         from auditor.rules import RuleSet
 
         self.config = config
+        self.exhausted = False  # a report ran it out of memory: it stops after answering
         logging.getLogger("jieba").setLevel(logging.WARNING)
         try:
             import jieba
@@ -158,6 +188,11 @@ class Worker:
             result = self.config.audit_fn(path, self.rules)
         except InputError as exc:
             record.update(status="failed", error=str(exc).replace(path, key))
+        except MemoryError:
+            self.exhausted = True
+            limit = self.config.memory_bytes or MEMORY_BYTES
+            record.update(status="failed", error=f"needs over {limit >> 20} MB of memory to audit (a crafted "
+                                                 "or damaged file?); raise AUDITOR_WORKER_MEMORY_BYTES if it is genuine")
         except Exception as exc:  # noqa: BLE001 - a bug on one report must not stop the batch
             where = traceback.extract_tb(exc.__traceback__)[-1]
             record.update(status="failed", error=f"internal error: {type(exc).__name__}: {exc} "
@@ -221,6 +256,7 @@ def main(conn: Any, config: WorkerConfig) -> None:
     except BaseException:  # noqa: BLE001 - tell the parent why, then exit
         conn.send(("fatal", traceback.format_exc()))
         return
+    limit_memory(config.memory_bytes or MEMORY_BYTES)  # once warm: on top of what every worker needs
     conn.send(("ready", {"pid": os.getpid(), "startup": time.perf_counter() - started, "maxrss_kb": max_rss_kb()}))
     while True:
         try:
@@ -232,5 +268,7 @@ def main(conn: Any, config: WorkerConfig) -> None:
         try:
             conn.send(("done", worker.run(task)))
         except (BrokenPipeError, OSError):
+            return
+        if worker.exhausted:  # its heap may be in pieces: a fresh worker takes its place
             return
         sys.stdout.flush()

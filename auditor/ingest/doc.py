@@ -61,7 +61,7 @@ def _run(command: list[str], cwd: str) -> tuple[subprocess.CompletedProcess[byte
     ended on timeout and on any other way out (Ctrl-C, the batch stopping its worker): LibreOffice
     forks soffice.bin, which would otherwise keep a copy of the report open after we are gone."""
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               stdin=subprocess.DEVNULL, start_new_session=True)
+                               stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=_own_memory_limit)
     try:
         out, err = process.communicate(timeout=CONVERT_TIMEOUT_SECONDS)
     except subprocess.TimeoutExpired:
@@ -73,6 +73,15 @@ def _run(command: list[str], cwd: str) -> tuple[subprocess.CompletedProcess[byte
     finally:
         _kill_group(process, only_strays=True)
     return subprocess.CompletedProcess(command, process.returncode, out, err), ""
+
+
+def _own_memory_limit() -> None:
+    """In the converter's process: the hard memory limit back (a batch worker's soft limit is
+    sized for Python, not for LibreOffice, which has its own time limit)."""
+    import resource
+
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
 
 
 def _kill_group(process: subprocess.Popen[bytes], only_strays: bool = False) -> None:
