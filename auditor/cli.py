@@ -42,7 +42,7 @@ class LazyGroup(click.Group):
 
 
 def fail(message: str) -> None:
-    click.echo(f"auditor: {message}", err=True)
+    click.echo(f"auditor: {terminal_safe(message)}", err=True)
     raise SystemExit(EXIT_ERROR)
 
 

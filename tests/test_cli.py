@@ -291,3 +291,14 @@ def test_json_evidence_carries_its_place():
     data = json.loads(run("audit", SEED, "--format", "json").stdout)
     places = [e["location"] for f in data["findings"] for e in f["evidence"]]
     assert places and all(re.match(r"(第\d+页 · )?(正文第\d+段|表\d+ 第)", p) for p in places)
+
+
+def test_escape_sequences_in_a_name_do_not_reach_the_terminal(tmp_path):
+    path = tmp_path / "evil\x1b[2J.txt"
+    path.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    out = run("audit", path)
+    assert out.returncode == 1 and "\x1b" not in out.stdout and "evil\\x1b[2J.txt" in out.stdout
+    empty = tmp_path / "empty\x1b]0;pwned\x07.txt"
+    empty.write_bytes(b"")
+    out = run("audit", empty)
+    assert out.returncode == 2 and "\x1b" not in out.stderr and "\x07" not in out.stderr

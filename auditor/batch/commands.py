@@ -18,7 +18,7 @@ STATES = ("open", "confirmed", "dismissed")
 
 
 def _fail(message: str) -> None:
-    click.echo(f"auditor: {message}", err=True)
+    click.echo(f"auditor: {terminal_safe(message)}", err=True)
     raise SystemExit(EXIT_FAILED)
 
 

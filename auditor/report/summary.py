@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+from auditor.batch.display import terminal_safe
 from auditor.model import SEVERITIES, AuditResult, Document
 
 SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -56,7 +57,7 @@ def render_summary(result: AuditResult) -> str:
         where = f" {locate(f.evidence[0].span.start, f.evidence[0].span.end)}" if f.evidence and locate else ""
         category = CATEGORY_LABEL.get(f.category, f.category)
         lines.append(f"  {SEVERITY_LABEL[f.severity]} {f.code} {category}{where}: {f.message}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(terminal_safe(line) for line in lines) + "\n"  # report text can hold escape sequences
 
 
 def claim_records(result: AuditResult) -> list[dict[str, Any]]:
