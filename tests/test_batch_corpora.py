@@ -203,8 +203,10 @@ def test_postgresql_store(pg_database, tmp_path):
             "order by d.path, f.ordinal limit 1")).one()
     assert [d.path for d in docs] == sorted(p.name for p in SEEDS.glob("*.txt"))
     assert all(d.status == "ok" and len(d.sha256) == 64 for d in docs) and count > 0
-    # OUTDIR remembers its database (without a password), so triage needs no --db
-    assert triage(str(out), fingerprint, "--state", "confirmed", "--who", "赵六").exit_code == 0
+    # the database an OUTDIR's batch used is opened only when named again (never from its settings)
+    refused = triage(str(out), fingerprint, "--state", "confirmed", "--who", "赵六")
+    assert refused.exit_code == 2 and "--db" in refused.output
+    assert triage(str(out), fingerprint, "--state", "confirmed", "--who", "赵六", "--db", pg_database).exit_code == 0
     outcome = batch(SEEDS, out, db=pg_database)
     assert (outcome.exit_code, outcome.todo) == (1, 0)
     with engine.connect() as conn:

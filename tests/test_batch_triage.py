@@ -78,3 +78,22 @@ def test_triage_never_connects_to_a_database_it_was_not_given(batch, monkeypatch
     result = CliRunner().invoke(cli, ["triage", str(out)])
     assert result.exit_code == 2
     assert "attacker.example" in result.stderr and "--db" in result.stderr
+
+
+def test_a_page_is_refreshed_for_a_report_whose_key_is_not_its_file_name(tmp_path):
+    from auditor.batch.worker import pipeline_audit
+
+    folder, out = tmp_path / "in", tmp_path / "out"
+    folder.mkdir()
+    text = (ROOT / "corpora" / "seeds").glob("003_*.txt").__next__().read_text(encoding="utf-8")
+    with open(os.path.join(os.fsencode(folder), "绩效报告".encode("gbk") + b".txt"), "w", encoding="utf-8") as fh:
+        fh.write(text)
+    run_batch(BatchOptions(input=str(folder), outdir=out, audit_fn=pipeline_audit, jobs=1, quiet=True, warm=False))
+    with sqlite3.connect(out / "findings.sqlite") as conn:
+        path, fingerprint, page = conn.execute(
+            "select d.path, f.fingerprint, d.page from findings f join documents d on d.id = f.document_id "
+            "order by f.ordinal limit 1").fetchone()
+    assert path == "绩效报告.txt"
+    done = CliRunner().invoke(cli, ["triage", str(out), fingerprint, "--state", "dismissed", "--note", "已核实无误"])
+    assert done.exit_code == 0 and "still shows the old state" not in done.output, done.output
+    assert "已核实无误" in (out / page).read_text(encoding="utf-8")
