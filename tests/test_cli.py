@@ -181,14 +181,17 @@ def test_ctrl_c_exits_130_from_every_command(tmp_path, monkeypatch, capsys, argv
     assert "interrupted" in capsys.readouterr().err
 
 
-def test_ctrl_c_during_a_real_run_exits_130():
+def test_ctrl_c_during_a_real_run_exits_130(tmp_path):
     import signal
     import time
 
-    proc = subprocess.Popen([sys.executable, "-m", "auditor", "eval", str(ROOT / "corpora" / "seeds")], cwd=ROOT,
+    text = SEED.read_text(encoding="utf-8")
+    big = tmp_path / "big.txt"  # some 800,000 characters: several seconds to audit on any machine
+    big.write_text(text * (800_000 // len(text)), encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "auditor", "audit", str(big)], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(2.0)
-    assert proc.poll() is None, "eval finished before it could be interrupted"
+    assert proc.poll() is None, "the audit finished before it could be interrupted"
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130 and "Aborted" not in err and "Traceback" not in err, err
