@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import signal
 import sys
 import webbrowser
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 import click
 
 from auditor import __version__
+from auditor.batch.display import describe_exception, terminal_safe
 from auditor.errors import InputError
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -40,7 +42,7 @@ class LazyGroup(click.Group):
 
 
 def fail(message: str) -> None:
-    click.echo(f"auditor: {message}", err=True)
+    click.echo(f"auditor: {terminal_safe(message)}", err=True)
     raise SystemExit(EXIT_ERROR)
 
 
@@ -55,6 +57,7 @@ def cli() -> None:
 
 
 FORMATS = ("summary", "json", "claims", "text", "html", "graph")
+OUTPUT_SUFFIXES = ("", ".html", ".htm", ".json", ".jsonl", ".ndjson", ".txt")
 
 
 @cli.command()
@@ -64,7 +67,8 @@ FORMATS = ("summary", "json", "claims", "text", "html", "graph")
                    "text (the extracted text), html (annotated page), "
                    "graph (claims and constraints, each constraint with whether it holds).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to this file instead of standard output; .html implies --format html, .json implies json.")
+              help="Write to this file (.html, .json, .jsonl or .txt; - for standard output); .html implies "
+                   "--format html, .json implies json.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the written HTML page in the default browser.")
 @click.option("--rules", "rules_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="YAML file overlaid on the bundled rules (switch checks off, change parameters).")
@@ -78,6 +82,11 @@ def audit(file: Path, fmt: str | None, output: Path | None, open_browser: bool, 
     from auditor.pipeline import analyse, audit_document
     from auditor.rules import RuleSet
 
+    if output is not None and str(output) == "-":
+        output = None  # -o - : standard output
+    if output is not None and output.suffix.lower() not in OUTPUT_SUFFIXES:
+        fail(f"{terminal_safe(output)}: cannot write a {output.suffix} file; write .html, .json, .jsonl or .txt "
+             "(or -o - for standard output)")
     if fmt is None:
         suffix = output.suffix.lower() if output else ""
         fmt = {".html": "html", ".htm": "html", ".json": "json"}.get(suffix, "summary")
@@ -87,6 +96,9 @@ def audit(file: Path, fmt: str | None, output: Path | None, open_browser: bool, 
         result = analyse(document, rules) if fmt == "graph" else audit_document(document, rules)
     except InputError as exc:
         fail(str(exc))
+        return
+    except Exception as exc:  # noqa: BLE001 - one line naming the file, never a traceback
+        fail(f"{terminal_safe(file)}: internal error: {describe_exception(exc)}")
         return
     text = render_graph(result, rules) if fmt == "graph" else render(result, fmt)
     if output:
@@ -105,7 +117,7 @@ def render(result, fmt: str) -> str:  # noqa: ANN001 - AuditResult, imported laz
     from auditor.report import summary
 
     if fmt == "json":
-        return json.dumps(result.to_dict(), ensure_ascii=False, indent=1) + "\n"
+        return json.dumps(summary.add_locations(result, result.to_dict()), ensure_ascii=False, indent=1) + "\n"
     if fmt == "claims":
         return "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in summary.claim_records(result))
     if fmt == "text":
@@ -198,12 +210,32 @@ def rules(code: str | None, rules_file: Path | None, as_doc: bool, check_file: P
     click.echo(rules_doc(ruleset) if as_doc else rule_lines(ruleset), nl=not as_doc)
 
 
+EXIT_INTERRUPTED = 130
+
+
+def _interrupted(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line; Ctrl-C exits 130 from every command, an unexpected error is one
+    line on stderr and exit 2. SIGTERM is handled as Ctrl-C, so that nothing is left running or
+    on disk (a .doc converter, temporary copies of a report)."""
+    signal.signal(signal.SIGTERM, _interrupted)
     try:
-        cli.main(args=argv, prog_name="auditor", standalone_mode=True)
+        code = cli.main(args=argv, prog_name="auditor", standalone_mode=False)
     except SystemExit as exc:
         return int(exc.code or 0) if not isinstance(exc.code, str) else EXIT_ERROR
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, click.exceptions.Abort):  # click turns Ctrl-C into Abort
         click.echo("auditor: interrupted", err=True)
-        return 130
-    return EXIT_CLEAN
+        return EXIT_INTERRUPTED
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except BrokenPipeError:  # the reader (| head) went away: nothing more to say
+        sys.stderr.close()
+        return EXIT_ERROR
+    except Exception as exc:  # noqa: BLE001 - one line, never a traceback
+        click.echo(f"auditor: internal error: {describe_exception(exc)}", err=True)
+        return EXIT_ERROR
+    return code if isinstance(code, int) else EXIT_CLEAN

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from functools import lru_cache
 from pathlib import Path
 
@@ -9,6 +10,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "corpora" / "seeds").glob("*.txt"))
+
+# Tools some tests need that a machine with only Python lacks: those tests skip, saying why.
+CONVERTER = shutil.which("soffice") or shutil.which("libreoffice") or shutil.which("antiword")
+needs_converter = pytest.mark.skipif(not CONVERTER, reason="reading .doc needs LibreOffice or antiword, "
+                                                            "neither is installed")
 
 # The time budget of SECURITY.md that hostile inputs are held to (test_hostile, test_properties):
 # CPU seconds per character of text (measured on the seeds: ~11 us to audit, ~4 us to render), per

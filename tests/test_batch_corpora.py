@@ -55,20 +55,33 @@ def reports_under(folder: Path) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def corpora_batch(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess]:
+def corpora(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The corpora; without a .doc converter, a copy without the .doc renditions (which could only
+    fail, saying that no converter is installed: tested in test_ingest_formats)."""
+    from tests.conftest import CONVERTER
+
+    if CONVERTER:
+        return REPO / "corpora"
+    copy = tmp_path_factory.mktemp("corpora-without-doc") / "corpora"
+    shutil.copytree(REPO / "corpora", copy, ignore=shutil.ignore_patterns("*.doc"))
+    return copy
+
+
+@pytest.fixture(scope="module")
+def corpora_batch(tmp_path_factory: pytest.TempPathFactory, corpora: Path) -> tuple[Path, subprocess.CompletedProcess]:
     out = tmp_path_factory.mktemp("corpora-batch")
-    done = auditor("batch", str(REPO / "corpora"), "-o", str(out))
+    done = auditor("batch", str(corpora), "-o", str(out))
     return out, done
 
 
-def test_corpora_batch_writes_everything(corpora_batch):
+def test_corpora_batch_writes_everything(corpora_batch, corpora):
     out, done = corpora_batch
     db = out / "findings.sqlite"
     failed = query(db, "select path, error from documents where status != 'ok'")
     assert not failed, f"reports of the corpora that could not be audited: {failed}"
     assert done.returncode == 1, done.stderr[-3000:]  # findings, no failure
     assert "auditing" in done.stderr and "report/s" in done.stderr  # the progress bar
-    expected = {p.relative_to(REPO / "corpora").as_posix() for p in reports_under(REPO / "corpora")}
+    expected = {p.relative_to(corpora.resolve()).as_posix() for p in reports_under(corpora)}
     assert {p for (p,) in query(db, "select path from documents")} == expected
     assert {f for (f,) in query(db, "select distinct format from documents")} >= {"txt", "docx"}
     for name in ("index.html", "summary.csv", "findings.csv", "summary.xlsx"):
@@ -98,10 +111,10 @@ def test_batch_findings_equal_single_audits(corpora_batch):
         assert stored == alone, path.name
 
 
-def test_rerun_of_the_corpora_skips_everything(corpora_batch):
+def test_rerun_of_the_corpora_skips_everything(corpora_batch, corpora):
     out, _ = corpora_batch
     before = query(out / "findings.sqlite", "select path, audited_at from documents order by path")
-    done = auditor("batch", str(REPO / "corpora"), "-o", str(out), "--quiet", check=1)
+    done = auditor("batch", str(corpora), "-o", str(out), "--quiet", check=1)
     assert done.stderr == ""
     assert query(out / "findings.sqlite", "select path, audited_at from documents order by path") == before
     assert query(out / "findings.sqlite", "select files, audited, skipped from runs order by id desc limit 1") == [
@@ -190,8 +203,10 @@ def test_postgresql_store(pg_database, tmp_path):
             "order by d.path, f.ordinal limit 1")).one()
     assert [d.path for d in docs] == sorted(p.name for p in SEEDS.glob("*.txt"))
     assert all(d.status == "ok" and len(d.sha256) == 64 for d in docs) and count > 0
-    # OUTDIR remembers its database (without a password), so triage needs no --db
-    assert triage(str(out), fingerprint, "--state", "confirmed", "--who", "赵六").exit_code == 0
+    # the database an OUTDIR's batch used is opened only when named again (never from its settings)
+    refused = triage(str(out), fingerprint, "--state", "confirmed", "--who", "赵六")
+    assert refused.exit_code == 2 and "--db" in refused.output
+    assert triage(str(out), fingerprint, "--state", "confirmed", "--who", "赵六", "--db", pg_database).exit_code == 0
     outcome = batch(SEEDS, out, db=pg_database)
     assert (outcome.exit_code, outcome.todo) == (1, 0)
     with engine.connect() as conn:

@@ -2,7 +2,8 @@
 module the workers can import (not in a test file). A fake report is a text file whose lines
 steer the fake: ``FIND code category severity evidence`` adds a finding, ``UNIT name`` and
 ``YEAR 2023`` set what the reading found, ``BROKEN`` raises InputError, ``BUG`` raises a
-RuntimeError, ``CRASH`` kills the worker with SIGSEGV, ``SLEEP seconds`` sleeps."""
+RuntimeError, ``CRASH`` kills the worker with SIGSEGV, ``SLEEP seconds`` sleeps, ``ALLOC megabytes``
+takes that much memory."""
 
 from __future__ import annotations
 
@@ -30,6 +31,9 @@ def fake_audit(path: str, rules: object) -> AuditResult:
             os.kill(os.getpid(), signal.SIGSEGV)
         if word == "SLEEP":
             time.sleep(float(rest))
+        if word == "ALLOC":
+            hoard = bytearray(int(rest) << 20)
+            del hoard
         if word == "UNIT":
             unit = rest
         if word == "YEAR":

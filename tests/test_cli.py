@@ -1,6 +1,7 @@
 """The command line as a user runs it: exit codes, formats, bad input, rule overrides."""
 
 import json
+import re
 import subprocess
 import sys
 
@@ -180,3 +181,188 @@ def test_eval_without_gold_files_exits_2(tmp_path):
     (tmp_path / "r1.txt").write_text(REPORT, encoding="utf-8")
     out = run("eval", tmp_path)
     assert out.returncode == 2 and "no gold file" in out.stderr
+
+
+# exit codes and messages (issue 15) ------------------------------------------------------------
+
+@pytest.mark.parametrize("content", [
+    b"\xef\xbb\xbf", b"\xef\xbb\xbf \r\n\t\n", "\u3000\u3000\n".encode("utf-8"), b"\xff\xfe \x00\n\x00",
+], ids=["bom", "bom-and-spaces", "full-width-spaces", "utf16-spaces"])
+def test_a_file_of_only_a_bom_or_white_space_is_empty(tmp_path, content):
+    path = tmp_path / "blank.txt"
+    path.write_bytes(content)
+    out = run("audit", path)
+    assert out.returncode == 2 and "file is empty" in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
+
+
+def test_a_fifo_or_device_is_refused_without_waiting(tmp_path):
+    import os
+
+    fifo = tmp_path / "report.txt"
+    os.mkfifo(fifo)
+    for target in (fifo, "/dev/zero"):
+        out = run("audit", target)
+        assert out.returncode == 2 and "not a regular file" in out.stderr
+
+
+@pytest.mark.parametrize("name", ["page.pdf", "report.docx", "out.xlsx"])
+def test_an_output_file_of_an_unknown_kind_is_refused(tmp_path, name):
+    out = run("audit", SEED, "-o", tmp_path / name)
+    assert out.returncode == 2 and "cannot write a" in out.stderr
+    assert not (tmp_path / name).exists()
+
+
+def test_output_dash_is_standard_output(tmp_path):
+    out = run("audit", SEED, "-f", "json", "-o", "-", cwd=tmp_path)
+    assert out.returncode == 1 and json.loads(out.stdout)["findings"]
+    assert not (tmp_path / "-").exists()
+
+
+def _raise(exc):
+    def raiser(*args, **kwargs):
+        raise exc
+    return raiser
+
+
+@pytest.mark.parametrize(("argv", "target"), [
+    (["audit", str(SEED)], "auditor.pipeline.audit_document"),
+    (["eval", str(ROOT / "corpora" / "seeds")], "auditor.evaluate.evaluate"),
+    (["rules"], "auditor.rule_docs.rule_lines"),
+    (["batch", str(ROOT / "corpora" / "seeds"), "-o", "OUT"], "auditor.batch.runner.run_batch"),
+    (["triage", "OUT"], "auditor.batch.store.Store.open"),
+])
+def test_ctrl_c_exits_130_from_every_command(tmp_path, monkeypatch, capsys, argv, target):
+    from auditor.cli import main
+
+    (tmp_path / "OUT").mkdir()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(target, _raise(KeyboardInterrupt()))
+    assert main(argv) == 130
+    assert "interrupted" in capsys.readouterr().err
+
+
+def test_ctrl_c_during_a_real_run_exits_130(tmp_path):
+    import signal
+    import time
+
+    text = SEED.read_text(encoding="utf-8")
+    big = tmp_path / "big.txt"  # some 800,000 characters: several seconds to audit on any machine
+    big.write_text(text * (800_000 // len(text)), encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "auditor", "audit", str(big)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(2.0)
+    assert proc.poll() is None, "the audit finished before it could be interrupted"
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "Aborted" not in err and "Traceback" not in err, err
+
+
+def test_an_unexpected_error_is_one_line_naming_the_file(monkeypatch, capsys):
+    from auditor.cli import main
+
+    monkeypatch.setattr("auditor.pipeline.audit_document", _raise(RuntimeError("boom\nsecond line")))
+    assert main(["audit", str(SEED)]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and SEED.name in err and "RuntimeError: boom second line" in err
+
+
+# nothing left behind (issue 15) ----------------------------------------------------------------
+
+FAKE_SOFFICE = """#!/bin/sh
+# Stands in for LibreOffice: a converter that forks a child and never finishes.
+sleep 300 &
+echo $$ >> "$FAKE_PIDS"
+echo $! >> "$FAKE_PIDS"
+wait
+"""
+# enough of an OLE file to be read as a Word .doc (the converter never gets to read it)
+FAKE_DOC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "WordDocument".encode("utf-16-le") + b"\0" * 512
+
+
+def fake_converter_env(tmp_path):
+    import os
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    script = bin_dir / "soffice"
+    script.write_text(FAKE_SOFFICE, encoding="utf-8")
+    script.chmod(0o755)
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    pids = tmp_path / "pids"
+    env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}", TMPDIR=str(temp),
+               FAKE_PIDS=str(pids), PYTHONPATH=os.pathsep.join([str(ROOT / "tests"), str(ROOT)]))
+    return env, pids, temp
+
+
+def alive(pid: int) -> bool:
+    from pathlib import Path
+
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"  # a zombie is dead; only its parent has not collected it
+
+
+def wait_for_converter(proc, pids, seconds=90):
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not (pids.exists() and len(pids.read_text().split()) >= 2):
+        assert proc.poll() is None, proc.communicate()[1]
+        assert time.monotonic() < deadline, "the converter never started"
+        time.sleep(0.1)
+    return [int(p) for p in pids.read_text().split()]
+
+
+@pytest.mark.parametrize("sig", ["SIGINT", "SIGTERM"])
+def test_an_interrupted_doc_conversion_leaves_nothing_running_or_on_disk(tmp_path, sig):
+    import signal
+    import time
+
+    env, pids, temp = fake_converter_env(tmp_path)
+    report = tmp_path / "report.doc"
+    report.write_bytes(FAKE_DOC)
+    proc = subprocess.Popen([sys.executable, "-m", "auditor", "audit", str(report)], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        converter = wait_for_converter(proc, pids)
+        assert list(temp.glob("auditor-doc-*"))  # the report's copy is there while it converts
+        proc.send_signal(getattr(signal, sig))
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, err
+    time.sleep(0.2)
+    assert not [pid for pid in converter if alive(pid)]
+    assert not list(temp.glob("auditor-*"))
+
+
+# places people can find (issue 15) -------------------------------------------------------------
+
+def test_summary_gives_the_place_the_page_gives():
+    out = run("audit", SEED)
+    lines = out.stdout.splitlines()[1:]
+    assert lines and all(re.search(r"(正文第\d+段|表\d+ 第\d+(至\d+)?行)", line) for line in lines), out.stdout
+    assert any("表1 第6行（年度资金总额 × 得分）" in line for line in lines)
+    assert any("比率不符" in line for line in lines) and "ratio_mismatch" not in out.stdout
+
+
+def test_json_evidence_carries_its_place():
+    data = json.loads(run("audit", SEED, "--format", "json").stdout)
+    places = [e["location"] for f in data["findings"] for e in f["evidence"]]
+    assert places and all(re.match(r"(第\d+页 · )?(正文第\d+段|表\d+ 第)", p) for p in places)
+
+
+def test_escape_sequences_in_a_name_do_not_reach_the_terminal(tmp_path):
+    path = tmp_path / "evil\x1b[2J.txt"
+    path.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    out = run("audit", path)
+    assert out.returncode == 1 and "\x1b" not in out.stdout and "evil\\x1b[2J.txt" in out.stdout
+    empty = tmp_path / "empty\x1b]0;pwned\x07.txt"
+    empty.write_bytes(b"")
+    out = run("audit", empty)
+    assert out.returncode == 2 and "\x1b" not in out.stderr and "\x07" not in out.stderr

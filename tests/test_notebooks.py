@@ -4,9 +4,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import needs_converter
+
 REPO = Path(__file__).resolve().parent.parent
 
 
+@needs_converter  # the notebook audits every rendition of the corpora, the .doc ones too
 def test_corpus_by_rule_notebook_runs():
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")

@@ -12,9 +12,10 @@ recursively, or a .zip) across worker processes and writes into OUTDIR::
 
 Reports
     Files with a report suffix (.txt .docx .doc .pdf .xls .xlsx .html .htm); hidden files, Office
-    lock files (``~$…``) and OUTDIR itself are left out. A report is known by its path relative to
-    INPUT (for a .zip, its member name), POSIX separators: that key ties its findings and triage
-    decisions together across runs.
+    lock files (``~$…``) and OUTDIR itself are left out, symbolic links are skipped (and counted).
+    A report is known by its path relative to INPUT (for a .zip, its member name), POSIX
+    separators, NFC: that key ties its findings and triage decisions together across runs. Keys
+    are unique and stable (see ``auditor.batch.sources``). OUTDIR may not be INPUT itself.
 
 The store (``auditor.batch.store``)
     Tables ``runs`` (one row per ``auditor batch`` run), ``documents`` (one row per report key:

@@ -12,13 +12,26 @@ from pathlib import Path
 import click
 
 from auditor.batch import EXIT_FAILED
+from auditor.batch.display import describe_exception, terminal_safe
 
 STATES = ("open", "confirmed", "dismissed")
 
 
 def _fail(message: str) -> None:
-    click.echo(f"auditor: {message}", err=True)
+    click.echo(f"auditor: {terminal_safe(message)}", err=True)
     raise SystemExit(EXIT_FAILED)
+
+
+def _utf8_option(name: str, value: str | None) -> str | None:
+    """A text option as given; refused when the terminal passed bytes that are not UTF-8."""
+    if value is None:
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise click.BadParameter("is not valid UTF-8 text (check the terminal's encoding)",
+                                 param_hint=name) from None
+    return value
 
 
 @click.command()
@@ -77,6 +90,13 @@ def batch(input_path: Path | None, outdir: Path, db: str | None, jobs: int | Non
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         _fail(f"the findings store failed ({reason}); what was stored is kept: continue with --resume")
         return
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        _fail(f"{terminal_safe(where)}{exc.strerror or exc}; what was stored is kept: continue with --resume")
+        return
+    except Exception as exc:  # noqa: BLE001 - one line, never a traceback; the store keeps what was done
+        _fail(f"internal error: {describe_exception(exc)}; what was stored is kept: continue with --resume")
+        return
     raise SystemExit(outcome.exit_code)
 
 
@@ -86,14 +106,14 @@ def batch(input_path: Path | None, outdir: Path, db: str | None, jobs: int | Non
 @click.option("--state", type=click.Choice(STATES), default=None,
               help="With FINGERPRINTS: the decision to record. Without: list only findings in this state.")
 @click.option("--who", default=None, help="Who decided (default: your login name).")
-@click.option("--note", default="", help="Why (shown beside the finding).")
+@click.option("--note", default=None, help="Why (shown beside the finding; without it an earlier note is kept).")
 @click.option("--doc", "doc", default=None, metavar="PATH",
               help="The report (its path in the batch) when a fingerprint occurs in several.")
 @click.option("--all", "all_docs", is_flag=True, help="Apply to every report holding the fingerprint.")
 @click.option("--db", envvar="AUDITOR_DB", default=None, metavar="URL",
               help="The findings store, if the batch used --db (default: the one OUTDIR's batch used).")
 @click.option("--no-refresh", is_flag=True, help="Do not rewrite index.html, the summaries and the affected pages.")
-def triage(outdir: Path, fingerprints: tuple[str, ...], state: str | None, who: str | None, note: str,
+def triage(outdir: Path, fingerprints: tuple[str, ...], state: str | None, who: str | None, note: str | None,
            doc: str | None, all_docs: bool, db: str | None, no_refresh: bool) -> None:
     """Record reviewers' decisions on findings of the batch in OUTDIR, or list them.
 
@@ -109,6 +129,7 @@ def triage(outdir: Path, fingerprints: tuple[str, ...], state: str | None, who: 
     from auditor.batch.runner import store_url_for
     from auditor.batch.store import Store, StoreError
 
+    who, note = _utf8_option("--who", who), _utf8_option("--note", note)
     try:
         store = Store.open(store_url_for(outdir.resolve(), db))
     except StoreError as exc:
@@ -126,7 +147,7 @@ def triage(outdir: Path, fingerprints: tuple[str, ...], state: str | None, who: 
             targets.extend(_resolve(store, prefix.strip().lower(), doc, all_docs))
         for path, fingerprint in targets:
             store.set_triage(path, fingerprint, state, who=who, note=note)
-            click.echo(f"{state}\t{fingerprint}\t{path}")
+            click.echo(f"{state}\t{fingerprint}\t{terminal_safe(path)}")
         if not no_refresh:
             _refresh(store, outdir.resolve(), sorted({p for p, _ in targets}))
     except StoreError as exc:
@@ -147,14 +168,14 @@ def _resolve(store, prefix: str, doc: str | None, all_docs: bool) -> list[tuple[
         _fail(f"fingerprint {prefix!r} is too short: give at least 4 characters")
     matches = store.find_findings(prefix, path=doc)
     if not matches:
-        where = f" in {doc}" if doc else ""
+        where = f" in {terminal_safe(doc)}" if doc else ""
         _fail(f"no finding with fingerprint {prefix}{where} (list them with `auditor triage OUTDIR`)")
     fingerprints = sorted({m["fingerprint"] for m in matches})
     if len(fingerprints) > 1:
         _fail(f"fingerprint {prefix} is ambiguous: " + ", ".join(fingerprints[:10]))
     paths = sorted({m["path"] for m in matches})
     if len(paths) > 1 and not all_docs:
-        _fail(f"fingerprint {fingerprints[0]} occurs in {len(paths)} reports ({', '.join(paths[:5])}"
+        _fail(f"fingerprint {fingerprints[0]} occurs in {len(paths)} reports ({terminal_safe(', '.join(paths[:5]))}"
               f"{'…' if len(paths) > 5 else ''}): choose one with --doc PATH, or use --all")
     return [(p, fingerprints[0]) for p in paths]
 
@@ -167,9 +188,10 @@ def _list(store, state: str | None, doc: str | None) -> None:  # noqa: ANN001
     for f in store.finding_rows(run["id"]):
         if (state and f["triage"] != state) or (doc and f["path"] != doc):
             continue
-        line = f"{f['fingerprint']}\t{f['triage']}\t{f['severity']}\t{f['code']}\t{f['path']}\t{f['message']}"
+        line = "\t".join([f["fingerprint"], f["triage"], f["severity"], f["code"], terminal_safe(f["path"]),
+                          terminal_safe(f["message"])])
         if f["triage_who"] or f["triage_note"]:
-            line += f"\t[{f['triage_who']}: {f['triage_note']}]"
+            line += f"\t[{terminal_safe(f['triage_who'])}: {terminal_safe(f['triage_note'])}]"
         click.echo(line)
 
 
@@ -183,6 +205,6 @@ def _refresh(store, outdir: Path, paths: list[str]) -> None:  # noqa: ANN001
         return
     stale = refresh_pages(store, run, outdir, paths)
     for path, why in stale.items():
-        click.echo(f"auditor: the page of {path} still shows the old state ({why}); "
+        click.echo(f"auditor: the page of {terminal_safe(path)} still shows the old state ({why}); "
                    "re-run the batch with --force to rebuild it", err=True)
     write_outputs(store, run["id"], outdir)

@@ -24,20 +24,10 @@ from typing import Any
 from urllib.parse import quote
 
 from auditor.batch import risk
+from auditor.batch.display import visible_bidi
 from auditor.batch.store import Store
+from auditor.report.html import CATEGORY_LABEL, SEVERITY_LABEL  # the page's names, the same everywhere
 
-CATEGORY_LABEL = {
-    "sum_mismatch": "合计不符",
-    "ratio_mismatch": "比率不符",
-    "score_exceeds_max": "得分超过分值",
-    "score_inconsistent": "得分与完成情况不符",
-    "crossref_mismatch": "前后数据不一致",
-    "entity_mismatch": "名称与内容不符",
-    "year_mismatch": "年度不符",
-    "unit_anomaly": "计量单位异常",
-    "logic_contradiction": "逻辑矛盾",
-}
-SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
 TRIAGE_LABEL = {"open": "待处理", "confirmed": "已确认", "dismissed": "已排除"}
 
 REPORT_COLUMNS = ("rank", "path", "status", "risk", "errors", "warnings", "infos", "findings", "open",
@@ -46,22 +36,32 @@ REPORT_COLUMNS = ("rank", "path", "status", "risk", "errors", "warnings", "infos
 REPORT_HEADERS = ("排名", "报告", "状态", "风险分", "错误", "警告", "提示", "发现数", "待处理", "已确认", "已排除",
                   "问题类别", "单位", "年度", "格式", "字数", "数字陈述", "SHA-256", "用时(秒)", "审核时间", "页面",
                   "错误信息")
-FINDING_COLUMNS = ("path", "unit", "year", "fingerprint", "code", "name", "category", "severity", "uncertain",
-                   "message", "stated", "expected", "difference", "evidence", "offset", "triage", "triage_who",
-                   "triage_note", "page")
-FINDING_HEADERS = ("报告", "单位", "年度", "指纹", "规则", "规则名", "类别", "严重程度", "不确定", "说明", "陈述值",
-                   "重算值", "差额", "证据", "位置", "复核状态", "复核人", "复核意见", "页面")
+FINDING_COLUMNS = ("path", "unit", "year", "fingerprint", "code", "name", "category", "category_label", "severity",
+                   "uncertain", "message", "stated", "expected", "difference", "evidence", "location", "triage",
+                   "triage_who", "triage_note", "page")
+FINDING_HEADERS = ("报告", "单位", "年度", "指纹", "规则", "规则名", "类别代码", "类别", "严重程度", "不确定", "说明",
+                   "陈述值", "重算值", "差额", "证据", "位置", "复核状态", "复核人", "复核意见", "页面")
+# Widths of the spreadsheet's columns, in characters (a CJK character counts two).
+COLUMN_WIDTHS = {"path": 36, "unit": 24, "categories": 30, "message": 60, "evidence": 40, "location": 28,
+                 "error": 40, "sha256": 16, "fingerprint": 14, "name": 20, "triage_note": 24, "page": 12,
+                 "audited_at": 26, "category_label": 16, "category": 18}
+XLSX_CELL_LIMIT = 32_767  # Excel's most characters in a cell
+_CUT = "…（已截断）"
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?%?")
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def write_outputs(store: Store, run_id: int, outdir: Path) -> tuple[dict[str, Path], list[dict[str, Any]]]:
-    """Write every summary of run ``run_id`` into ``outdir``; returns the paths and the report rows."""
+def write_outputs(store: Store, run_id: int, outdir: Path,
+                  status: str | None = None) -> tuple[dict[str, Path], list[dict[str, Any]]]:
+    """Write every summary of run ``run_id`` into ``outdir`` (``status``: the run's status to show,
+    when it is about to be recorded); returns the paths and the report rows."""
     reports = [_report_row(r) for r in store.report_rows(run_id)]
     found = [_finding_row(f) for f in store.finding_rows(run_id)]
     run = store.run(run_id) or {}
+    if status is not None:
+        run["status"] = status
     paths = {
         "index": outdir / "index.html",
         "summary_csv": outdir / "summary.csv",
@@ -71,7 +71,7 @@ def write_outputs(store: Store, run_id: int, outdir: Path) -> tuple[dict[str, Pa
     _atomic_write(paths["index"], render_index(reports, run, outdir).encode("utf-8"))
     _write_csv(paths["summary_csv"], REPORT_COLUMNS, reports)
     _write_csv(paths["findings_csv"], FINDING_COLUMNS, found)
-    _write_xlsx(paths["summary_xlsx"], reports, found)
+    _write_xlsx(paths["summary_xlsx"], reports, found, outdir)
     return paths, reports
 
 
@@ -79,7 +79,8 @@ def _report_row(d: dict[str, Any]) -> dict[str, Any]:
     d = dict(d)
     cats = d.pop("categories", {}) or {}
     d["category_counts"] = cats
-    d["categories"] = "; ".join(f"{c}:{n}" for c, n in sorted(cats.items(), key=lambda kv: (-kv[1], kv[0])))
+    d["categories"] = "; ".join(f"{CATEGORY_LABEL.get(c, c)}:{n}"
+                                for c, n in sorted(cats.items(), key=lambda kv: (-kv[1], kv[0])))
     d["risk"] = d.get("risk") if d.get("status") == "ok" else None
     if isinstance(d.get("seconds"), float):
         d["seconds"] = round(d["seconds"], 3)
@@ -93,7 +94,8 @@ def _finding_row(d: dict[str, Any]) -> dict[str, Any]:
     except ValueError:
         evidence = []
     d["evidence"] = " | ".join(e.get("text", "") for e in evidence)
-    d["offset"] = evidence[0].get("start") if evidence else None
+    d["location"] = evidence[0].get("location") if evidence else None  # as the report's page names it
+    d["category_label"] = CATEGORY_LABEL.get(d.get("category"), d.get("category"))
     d["uncertain"] = bool(d.get("uncertain"))
     return d
 
@@ -104,12 +106,20 @@ def _atomic_write(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+def local_time(value: datetime) -> str:
+    """A stored time in this machine's zone, with its offset: ``2026-03-01 09:30:00 +08:00``.
+    (SQLite gives back the UTC time it was given, without its zone.)"""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    local = value.astimezone()
+    offset = local.strftime("%z")
+    return f"{local.strftime('%Y-%m-%d %H:%M:%S')} {offset[:3]}:{offset[3:]}"
+
+
 def cell_text(value: Any) -> Any:
     """A value a spreadsheet shows as written: text that would start a formula gets a leading '."""
     if isinstance(value, datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(timezone.utc)
-        return value.replace(tzinfo=None).isoformat(sep=" ", timespec="seconds")
+        return local_time(value)
     if isinstance(value, str):
         value = _ILLEGAL_XML.sub("", value)
         if value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
@@ -127,16 +137,25 @@ def _write_csv(path: Path, columns: Sequence[str], rows: Iterable[dict[str, Any]
     os.replace(tmp, path)
 
 
-def _write_xlsx(path: Path, reports: Sequence[dict[str, Any]], found: Sequence[dict[str, Any]]) -> None:
+def _write_xlsx(path: Path, reports: Sequence[dict[str, Any]], found: Sequence[dict[str, Any]],
+                outdir: Path | None = None) -> None:
+    """Sheets 报告 and 发现: Chinese headers, column widths, an autofilter, frozen header row, each
+    report's page as a hyperlink, every cell within Excel's limit."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     book = Workbook(write_only=True)
+    link_font = Font(color="0563C1", underline="single")
     for title, headers, columns, rows in (("报告", REPORT_HEADERS, REPORT_COLUMNS, reports),
                                           ("发现", FINDING_HEADERS, FINDING_COLUMNS, found)):
         sheet = book.create_sheet(title)
         sheet.freeze_panes = "A2"
+        for n, (column, header) in enumerate(zip(columns, headers), 1):
+            sheet.column_dimensions[get_column_letter(n)].width = max(COLUMN_WIDTHS.get(column, 10),
+                                                                      2 * len(header) + 4)
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
         bold = Font(bold=True)
         head = []
         for text in headers:
@@ -148,9 +167,7 @@ def _write_xlsx(path: Path, reports: Sequence[dict[str, Any]], found: Sequence[d
             values = []
             for c in columns:
                 value = cell_text(row.get(c))
-                if c == "category" and value:
-                    value = CATEGORY_LABEL.get(value, value)
-                elif c == "severity" and value:
+                if c == "severity" and value:
                     value = SEVERITY_LABEL.get(value, value)
                 elif c == "triage" and value:
                     value = TRIAGE_LABEL.get(value, value)
@@ -158,6 +175,13 @@ def _write_xlsx(path: Path, reports: Sequence[dict[str, Any]], found: Sequence[d
                     value = "已审核" if value == "ok" else "失败"
                 elif c == "uncertain":
                     value = "是" if value else ""
+                if isinstance(value, str) and len(value) > XLSX_CELL_LIMIT:
+                    value = value[:XLSX_CELL_LIMIT - len(_CUT)] + _CUT
+                if c == "page" and value and (outdir is None or (outdir / str(value)).exists()):
+                    cell = WriteOnlyCell(sheet, value="打开")
+                    cell.hyperlink = _href(str(value))
+                    cell.font = link_font
+                    value = cell
                 values.append(value)
             sheet.append(values)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -245,7 +269,8 @@ def render_index(reports: Sequence[dict[str, Any]], run: dict[str, Any], outdir:
         out.append(f"<h2>无法审核的报告（{len(failed)}）</h2>")
         out.append('<table id="failed"><thead><tr><th>报告</th><th>原因</th></tr></thead><tbody>')
         for r in failed:
-            out.append(f'<tr class="failed"><td>{_esc(r["path"])}</td><td>{_esc(r.get("error"))}</td></tr>')
+            out.append(f'<tr class="failed"><td>{_esc(visible_bidi(r["path"]))}</td>'
+                       f'<td>{_esc(visible_bidi(r.get("error") or ""))}</td></tr>')
         out.append("</tbody></table>")
     out.append(f"<h2>按风险排序（{len(ranked)}）</h2>")
     out.append(f'<input id="filter" type="search" placeholder="筛选：报告、单位、类别…" aria-label="筛选">'
@@ -255,7 +280,7 @@ def render_index(reports: Sequence[dict[str, Any]], run: dict[str, Any], outdir:
                "</tr></thead><tbody>")
     for r in ranked:
         page = r.get("page")
-        name = _esc(r["path"])
+        name = _esc(visible_bidi(r["path"]))  # a bidi override must not disguise a name
         link = f'<a href="{_esc(_href(page))}">{name}</a>' if page and (outdir / page).exists() else name
         cats = "".join(
             f'<span class="cat" title="{_esc(c)}">{_esc(CATEGORY_LABEL.get(c, c))} {n}</span>'
@@ -280,9 +305,7 @@ def _fmt_risk(value: float | None) -> str:
 
 def _when(value: Any) -> str:
     if isinstance(value, datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(timezone.utc)
-        return value.strftime("%Y-%m-%d %H:%M:%S UTC")
+        return local_time(value)
     return "" if value is None else str(value)
 
 

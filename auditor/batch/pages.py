@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from auditor.batch.sources import extract_member, file_sha256
+from auditor.batch.sources import extract_member, file_sha256, scan_folder
 from auditor.batch.store import Store
 from auditor.batch.worker import Worker, WorkerConfig, default_audit_fn, html_renderer
 
@@ -21,13 +21,15 @@ def refresh_pages(store: Store, run: dict[str, Any], outdir: Path, paths: list[s
     decisions = store.triage_map(paths)
     stale: dict[str, str] = {}
     worker: Worker | None = None
+    # A key is not always the file's path (names read as GB18030, "name (2).txt"): look it up.
+    in_folder = {s.key: s.path for s in scan_folder(source, exclude=outdir)} if source.is_dir() else {}
     with tempfile.TemporaryDirectory(prefix="auditor-triage-") as tmp:
         for path in paths:
             doc = store.document(path)
             if not doc or doc["status"] != "ok" or not doc.get("page"):
                 continue
             if source.is_dir():
-                file: Path | None = source / path
+                file: Path | None = in_folder.get(path)
             elif source.is_file():
                 file = extract_member(source, path, Path(tmp))
             else:

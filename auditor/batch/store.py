@@ -247,7 +247,18 @@ class Store:
         return dict(row) if row else None
 
     def finish_run(self, run_id: int, status: str) -> dict[str, Any]:
-        """Close a run with its counts, taken from the store (so a resumed run counts it all)."""
+        """Close a run with its counts (see :meth:`count_run`)."""
+        counts = self.count_run(run_id)
+        self.close_run(run_id, status)
+        return counts
+
+    def close_run(self, run_id: int, status: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(runs).where(runs.c.id == run_id).values(status=status))
+
+    def count_run(self, run_id: int) -> dict[str, Any]:
+        """Record a run's counts and end time, taken from the store (so a resumed run counts it
+        all); its status is left as it is until :meth:`close_run`."""
         with self.engine.begin() as conn:
             seen = documents.c.seen_run_id == run_id
             files = conn.execute(select(func.count()).where(seen)).scalar_one()
@@ -257,8 +268,7 @@ class Store:
                                  .where(seen)).scalar_one()
             counts = {"files": files, "audited": audited, "skipped": files - audited, "failed": failed,
                       "findings": found}
-            conn.execute(update(runs).where(runs.c.id == run_id)
-                         .values(status=status, finished_at=now(), **counts))
+            conn.execute(update(runs).where(runs.c.id == run_id).values(finished_at=now(), **counts))
         return counts
 
     # documents -----------------------------------------------------------------------------
@@ -379,10 +389,13 @@ class Store:
         with self.engine.connect() as conn:
             return [dict(r) for r in conn.execute(query).mappings()]
 
-    def set_triage(self, path: str, fingerprint: str, state: str, who: str = "", note: str = "") -> None:
+    def set_triage(self, path: str, fingerprint: str, state: str, who: str = "", note: str | None = "") -> None:
+        """Record a decision; ``note`` None keeps the note of an earlier decision."""
         if state not in TRIAGE_STATES:
             raise StoreError(f"unknown triage state {state!r} (one of {', '.join(TRIAGE_STATES)})")
-        values = {"state": state, "who": who, "note": note, "updated_at": now()}
+        values = {"state": state, "who": who, "note": note or "", "updated_at": now()}
+        if note is None:
+            del values["note"]
         with self.engine.begin() as conn:
             changed = conn.execute(update(triage).where(triage.c.path == path, triage.c.fingerprint == fingerprint)
                                    .values(**values)).rowcount

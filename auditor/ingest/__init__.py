@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import os
 import re
+import stat
 from pathlib import Path
 
 from auditor.errors import InputError
@@ -90,7 +91,11 @@ def load(path: str | os.PathLike[str], max_bytes: int | None = None, max_chars: 
     if p.is_dir():
         raise InputError(name, "is a directory", "give a report file, or use `auditor batch` for a folder")
     try:
-        size = p.stat().st_size
+        info = p.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block or never end
+            raise InputError(name, "is not a regular file (a pipe, socket or device)",
+                             "save the report to a file and give that")
+        size = info.st_size
         if size > max_bytes:
             raise InputError(name, f"file is {size} bytes, over the limit of {max_bytes}",
                              "raise the limit with --max-bytes if this report is genuine")
@@ -101,7 +106,7 @@ def load(path: str | os.PathLike[str], max_bytes: int | None = None, max_chars: 
                              "raise the limit with --max-bytes if this report is genuine")
     except OSError as exc:
         raise InputError(name, f"cannot be read ({exc.strerror})", "check its permissions") from None
-    if not data.strip():
+    if _blank(data):
         raise InputError(name, "file is empty", "export the report again")
     fmt = sniff(data, p.suffix.lower())
     if fmt not in LOADERS:
@@ -113,6 +118,25 @@ def load(path: str | os.PathLike[str], max_bytes: int | None = None, max_chars: 
     if len(document.text) > max_chars:
         _too_long(name, str(len(document.text)), max_chars)
     return document
+
+
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+
+
+def _blank(data: bytes) -> bool:
+    """Nothing but a byte-order mark and white space (ASCII, NUL, full-width U+3000, …)."""
+    if len(data) > 64 * 1024:
+        return False
+    for bom in _BOMS:
+        if data.startswith(bom):
+            data = data[len(bom):]
+            break
+    if not data.strip(b" \t\r\n\x0b\x0c\x00"):
+        return True
+    try:
+        return not data.decode("utf-8").replace("\ufeff", "").strip()
+    except UnicodeDecodeError:
+        return False
 
 
 def _too_long(name: str, chars: str, max_chars: int) -> None:

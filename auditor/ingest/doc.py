@@ -57,16 +57,44 @@ def _as(document: Document, fmt: str, data: bytes) -> Document:
 
 
 def _run(command: list[str], cwd: str) -> tuple[subprocess.CompletedProcess[bytes] | None, str]:
-    """Run ``command`` with the time limit; on timeout its whole process group is ended."""
+    """Run ``command`` with the time limit, in a process group of its own. The whole group is
+    ended on timeout and on any other way out (Ctrl-C, the batch stopping its worker): LibreOffice
+    forks soffice.bin, which would otherwise keep a copy of the report open after we are gone."""
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               stdin=subprocess.DEVNULL, start_new_session=True)
+                               stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=_own_memory_limit)
     try:
         out, err = process.communicate(timeout=CONVERT_TIMEOUT_SECONDS)
     except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
+        _kill_group(process)
         return None, f"conversion took over {CONVERT_TIMEOUT_SECONDS} s"
+    except BaseException:
+        _kill_group(process)
+        raise
+    finally:
+        _kill_group(process, only_strays=True)
     return subprocess.CompletedProcess(command, process.returncode, out, err), ""
+
+
+def _own_memory_limit() -> None:
+    """In the converter's process: the hard memory limit back (a batch worker's soft limit is
+    sized for Python, not for LibreOffice, which has its own time limit)."""
+    import resource
+
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
+
+
+def _kill_group(process: subprocess.Popen[bytes], only_strays: bool = False) -> None:
+    """End ``process``'s group (with ``only_strays``, what is left of it after it exited)."""
+    if only_strays and process.returncode is None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    if process.returncode is None:
+        process.kill()
+        process.wait()
 
 
 def _soffice(soffice: str, data: bytes, suffix: str) -> tuple[bytes | None, str]:

@@ -70,6 +70,11 @@ ROLE_LABEL = {
     "part": "分项",
     "count": "数量",
     "people": "人数",
+    "value": "数值",
+    "income": "收入",
+    "balance": "结余",
+    "establishment": "编制数",
+    "staff": "实有人数",
 }
 KIND_LABEL = {
     "money": "金额",
