@@ -59,3 +59,22 @@ def cost_percent(constraint: Constraint, ctx) -> object:  # noqa: ANN001
         return None
     return finding(ctx, constraint, [claim], stated=claim.text, expected="金额",
                    subject=constraint.params.get("indicator", ""))
+
+
+@check("unit_missing")
+def unit_missing(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    claim, *peers = (ctx.by_id[i] for i in constraint.claims)
+    if claim.quantity.unit:
+        return None
+    unit = constraint.params["unit"]
+    return finding(ctx, constraint, [claim, *peers], stated=claim.text, expected=claim.text + unit,
+                   siblings="、".join(f"“{c.text}”" for c in peers))
+
+
+@check("unit_garbled")
+def unit_garbled(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    span = constraint.spans[0]
+    written, usual = constraint.params["written"], constraint.params["usual"]
+    text = ctx.at(span)
+    return finding(ctx, constraint, [(span, text)], stated=text, expected=text[: len(text) - len(written)] + usual,
+                   written=written)

@@ -126,7 +126,8 @@ class YuanSlips:
 
     def implausible(self, claim: Claim) -> Decimal | None:
         """The smallest plausible amount for what ``claim`` measures, when it falls below it."""
-        left = self.left(claim)
+        clause = self.ctx.sentence(claim.span.start, CLAUSE_ENDS)
+        left = squash(self.ctx.text[clause.start:claim.span.start])
         for cues, minimum in self.rules.minimums:
             if any(cue in left for cue in cues) and claim.quantity.high < minimum:
                 return minimum

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from auditor.linking import unit_slips
+from auditor.linking import unit_gaps, unit_slips
 from auditor.linking.context import Context, squash
 from auditor.linking.tables import is_funding, rows_of
 from auditor.model import Constraint
@@ -42,3 +42,4 @@ def find(ctx: Context) -> Iterator[Constraint]:
     yield from doubled(ctx)
     yield from unit_slips.find(ctx)
     yield from cost_indicators(ctx)
+    yield from unit_gaps.find(ctx)
