@@ -54,19 +54,26 @@ class Subjects:
         self.unique = tuple(spec.get("unique_items", ()))
         self.counted_scope = re.compile(spec.get("counted_scope", r"\d+个[省市州县区乡镇村]"))
 
-    def left(self, claim: Claim) -> str:
-        text = self.ctx.text
-        i = claim.span.start
-        floor = max(0, i - MAX_LEFT)
-        while i > floor and text[i - 1] not in CLAUSE_ENDS:
-            i -= 1
-        return unicodedata.normalize("NFKC", squash(text[i:claim.span.start]))
-
-    def key(self, claim: Claim) -> Key | None:
+    def key(self, claim: Claim, need_stage: bool = True) -> Key | None:
         q = claim.quantity
         if claim.cell is not None or q.comparator != "=" or not q.unit or q.dimension in ("percent", "points_pct", ""):
             return None
-        left = self.left(claim)
+        return self.read(self.left_of(claim.span.start), claim.span.start, claim.year, need_stage)
+
+    def left(self, claim: Claim) -> str:
+        return self.left_of(claim.span.start)
+
+    def left_of(self, pos: int) -> str:
+        text = self.ctx.text
+        i = pos
+        floor = max(0, i - MAX_LEFT)
+        while i > floor and text[i - 1] not in CLAUSE_ENDS:
+            i -= 1
+        return unicodedata.normalize("NFKC", squash(text[i:pos]))
+
+    def read(self, left: str, pos: int, year: int | None, need_stage: bool = True) -> Key | None:
+        """The key of what is stated at ``pos`` after the words ``left``; a key without a stage only
+        when ``need_stage`` is false (to pair a placeholder with its filled twin)."""
         if not left or any(cue in left for cue in self.not_a_statement):
             return None
         stage, cue = "", ""
@@ -77,25 +84,25 @@ class Subjects:
                 if name not in self.item_stages:
                     rest = rest[: -len(candidate)]
                 break
-        if not stage:
+        if not stage and need_stage:
             return None
         years = YEAR.findall(left)
-        year = int(years[-1]) if years else claim.year
+        year = int(years[-1]) if years else year
         rest = YEAR.sub("", rest)
-        scope = self.scope(claim, rest)
+        scope = self.scope(pos, rest)
         item = self.item(rest, scope)
         if len(item) < self.min_item or item in self.too_general:
             return None
         phrase = item if stage in self.item_stages else item + SYMBOLS.sub("", cue)
         return Key(item, stage, year, scope, any(u in phrase for u in self.unique))
 
-    def scope(self, claim: Claim, rest: str) -> str:
+    def scope(self, pos: int, rest: str) -> str:
         """The scope word of the clause, else a counted scope leading its sentence (在41个县…)."""
         found = next((s for s in self.scopes if s in rest), "")
         if found:
             return found
-        sentence = self.ctx.sentence(claim.span.start, "。！？!?\n")
-        prefix = unicodedata.normalize("NFKC", squash(self.ctx.text[sentence.start:claim.span.start]))
+        sentence = self.ctx.sentence(pos, "。！？!?\n")
+        prefix = unicodedata.normalize("NFKC", squash(self.ctx.text[sentence.start:pos]))
         counted = self.counted_scope.findall(prefix)
         return counted[-1] if counted else ""
 
