@@ -20,6 +20,9 @@ from auditor.model import Claim, Constraint, Span
 from auditor.nlp.numbers import normalise
 
 SENTENCE = "。！？!?\n"
+LABEL_START = "，,、；;：:。！？!?\n\t（("
+MAX_LABEL = 24
+MIN_LABEL = 4
 LIST_END = "，,、；;）)(（。"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LETTERS_AFTER_NUMBER = re.compile(r"(?<![0-9.A-Za-z])([0-9]+(?:\.[0-9]+)?)([A-Za-z]+)(?![A-Za-z])")
@@ -71,7 +74,8 @@ class Gaps:
             siblings = [c for c in self.ctx.claims_in(self.scope(claim), narrative_only=False)
                         if c.id != claim.id and c.quantity.unit]
             found = (self.change_base(claim, siblings) or self.same_cue(claim, siblings)
-                     or self.list_item(claim, siblings) or self.per_head(claim, siblings))
+                     or self.list_item(claim, siblings) or self.per_head(claim, siblings)
+                     or self.same_label(claim))
             if found:
                 yield claim, *found
 
@@ -109,6 +113,26 @@ class Gaps:
     def item_shape(self, claim: Claim) -> bool:
         before = self.norm[claim.span.start - 1:claim.span.start]
         return bool(CJK.match(before)) and self.after(claim) in LIST_END and claim.cell is None
+
+    def label(self, claim: Claim) -> str:
+        i = claim.span.start
+        while i > 0 and self.norm[i - 1] not in LABEL_START and claim.span.start - i < MAX_LABEL:
+            i -= 1
+        return re.sub(r"\s+", "", self.norm[i:claim.span.start]).strip("“”\"")
+
+    def same_label(self, claim: Claim) -> tuple[list[Claim], str] | None:
+        """服务21 where the same paragraph states 服务21人: the same label with a unit."""
+        if claim.cell is not None:
+            return None
+        name = self.label(claim)
+        if len(name) < MIN_LABEL or not CJK.search(name[-1:]):
+            return None
+        peers = [c for c in self.ctx.in_block[claim.block] if c.id != claim.id and c.cell is None
+                 and c.quantity.unit and self.label(c) == name]
+        units = {c.quantity.unit for c in peers}
+        if len(units) != 1:
+            return None
+        return peers, units.pop()
 
     def per_head(self, claim: Claim, siblings: list[Claim]) -> tuple[list[Claim], str] | None:
         """1350/人·月 beside 2000元/人·月: a standard per head without its money unit."""
