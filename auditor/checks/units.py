@@ -78,3 +78,14 @@ def unit_garbled(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     text = ctx.at(span)
     return finding(ctx, constraint, [(span, text)], stated=text, expected=text[: len(text) - len(written)] + usual,
                    written=written)
+
+
+@check("amount_percent")
+def amount_percent(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    figures = [ctx.by_id[i] for i in constraint.claims]
+    if any(c.quantity.unit or c.quantity.value <= 100 for c in figures):
+        return None
+    span = constraint.spans[0]
+    stated = "%（" + "、".join(f"{c.text}%" for c in figures) + "）"
+    return finding(ctx, constraint, [(span, ctx.at(span)), *figures], stated=stated, expected="金额",
+                   subject=constraint.params.get("indicator", ""))

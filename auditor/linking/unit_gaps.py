@@ -37,6 +37,8 @@ class GapRules:
         self.letter_units = frozenset(spec.get("letter_units", ()))
         self.not_garbled = tuple(spec.get("not_garbled", ()))
         self.per_unit_after = tuple(spec.get("per_unit_after", ("/", "／")))
+        self.amount_words = tuple(spec.get("amount_words", ()))
+        self.rate_words = tuple(spec.get("rate_words", ("率",)))
 
 
 class Gaps:
@@ -144,6 +146,23 @@ class Gaps:
             return None
         return peers, units.pop()
 
+    # --- percent on an amount ---------------------------------------------------------------
+    def percent_amounts(self) -> Iterator[tuple[str, Span, list[Claim]]]:
+        """新型经营主体实现产值(%) 8000 12767.36: an amount measured in percent, figures far above 100."""
+        words = self.rules.amount_words
+        if not words:
+            return
+        marker = re.compile(r"([\u4e00-\u9fff]{2,24}?(?:" + "|".join(map(re.escape, words)) + r"))\s*[（(]\s*%\s*[）)]")
+        for m in marker.finditer(self.norm):
+            name = m.group(1)
+            if any(w in name for w in self.rules.rate_words):
+                continue
+            line_end = self.norm.find("\n", m.end())
+            line = Span(m.end(), len(self.norm) if line_end < 0 else line_end)
+            figures = [c for c in self.ctx.claims_in(line, narrative_only=False) if not c.quantity.unit][:2]
+            if figures and all(c.quantity.value > 100 for c in figures):
+                yield name, Span(m.start(), m.end()), figures
+
     # --- garbled ----------------------------------------------------------------------------
     def unit_then_unit(self) -> Iterator[tuple[Claim, Span, str]]:
         """42.59万元亩: a unit of another dimension right after the figure's unit, ending the word."""
@@ -182,6 +201,8 @@ def find(ctx: Context) -> Iterator[Constraint]:
     gaps = Gaps(ctx)
     for claim, peers, unit in gaps.missing():
         yield ctx.constraint("unit_missing", "UNIT005", [claim, *peers[:3]], "narrative", unit=unit)
+    for name, span, figures in gaps.percent_amounts():
+        yield ctx.constraint("amount_percent", "UNIT004", figures, "narrative", spans=(span,), indicator=name)
     for claim, span, written in gaps.unit_then_unit():
         yield ctx.constraint("unit_garbled", "UNIT006", [claim], "narrative", spans=(span,), written=written,
                              usual=claim.quantity.unit)
