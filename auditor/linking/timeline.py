@@ -54,7 +54,11 @@ def other_year_references(ctx: Context, year: int) -> Iterator[Constraint]:
     spec = ctx.rules["lexicon"].get("year_references", {})
     plans = tuple(spec.get("annual_plans", ()))
     basis = tuple(spec.get("basis_cues", ()))
+    targets = tuple(spec.get("deadline_cues", ()))
     for m in DEADLINE.finditer(ctx.text):
+        before = squash(ctx.text[max(0, m.start() - 20):m.start()])
+        if before.endswith(("已", "已于", "于")) or not any(cue in before for cue in targets):
+            continue  # 已于2021年12月前完成: a past fact, not the year's deadline
         if int(m.group(1)) < year:
             yield ctx.constraint("year_reference", "YEAR002", [], "link", spans=(Span(m.start(), m.end()),),
                                  report_year=year, stated=int(m.group(1)), what="完成时限")
@@ -74,9 +78,10 @@ MIN_DIGITS = 5  # an amount distinctive enough to be one sum of money wherever i
 
 
 def clause_year(ctx: Context, pos: int) -> tuple[int | None, str]:
+    """The year the clause dates its amount by (not a full date: 2022年12月 is when, not whose)."""
     span = ctx.sentence(pos, CLAUSE_ENDS)
     left = squash(ctx.text[span.start:pos])
-    years = re.findall(r"((?:19|20)\d\d)\s*年", left)
+    years = re.findall(r"((?:19|20)\d\d)\s*年(?!\s*\d{1,2}\s*月)", left)
     return (int(years[-1]) if years else None), left
 
 
