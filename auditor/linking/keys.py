@@ -50,6 +50,8 @@ class Subjects:
                                 for form in forms), key=lambda p: len(p[0]), reverse=True)
         self.too_general = frozenset(spec.get("too_general", ()))
         self.min_item = int(spec.get("min_item_chars", 4))
+        self.sentence_stages = tuple((cue, stage) for stage, cues in spec.get("sentence_stages", {}).items()
+                                     for cue in cues)
         self.item_stages = frozenset(spec.get("item_stages", ()))
         self.unique = tuple(spec.get("unique_items", ()))
         self.counted_scope = re.compile(spec.get("counted_scope", r"\d+个[省市州县区乡镇村]"))

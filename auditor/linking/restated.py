@@ -12,7 +12,8 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from auditor.intervals import Interval
-from auditor.linking.context import Context
+from auditor.linking.context import Context, label, squash
+from auditor.linking.tables import rows_of
 from auditor.linking.keys import Subjects
 from auditor.model import Claim, Constraint, Span
 
@@ -37,6 +38,7 @@ def clusters(claims: list[Claim]) -> list[list[Claim]]:
 
 def find(ctx: Context) -> Iterator[Constraint]:
     yield from placeholders(ctx)
+    yield from narrative_against_tables(ctx)
     subjects = Subjects(ctx)
     groups: dict[tuple, list[tuple[Claim, str]]] = defaultdict(list)
     for claim in ctx.narrative:
@@ -71,3 +73,49 @@ def placeholders(ctx: Context) -> Iterator[Constraint]:
         if len({c.quantity.value for c in twins}) == 1:
             yield ctx.constraint("placeholder", "XREF001", twins[:1], "link", spans=(Span(m.start(), m.end()),),
                                  what=key.item)
+
+
+ROLE_STAGE = {"executed": "final", "budget": "budget", "adjusted_budget": "adjusted"}
+MIN_TABLE_LABEL = 8  # a row label long enough to name one fund line (not 合计, 其他资金)
+
+
+def table_lines(ctx: Context, subjects: Subjects) -> dict[tuple, list[Claim]]:
+    """Money cells of dated stage columns (2024年决算数) by (row label, stage, year)."""
+    out: dict[tuple, list[Claim]] = defaultdict(list)
+    for sheet in ctx.sheets:
+        for row in rows_of(ctx, sheet):
+            name = subjects.item(label(row.labels[-1]) if row.labels else row.first_label, "")
+            if len(name) < MIN_TABLE_LABEL:
+                continue
+            for claim in row.claims:
+                stage = ROLE_STAGE.get(claim.role)
+                if stage and claim.year and row.whole(claim) and claim.quantity.dimension == "money":
+                    out[(name, stage, claim.year)].append(claim)
+    return out
+
+
+def sentence_stage(ctx: Context, subjects: Subjects, claim: Claim) -> str:
+    """The stage a sentence sets for its clauses (2024年全年支出中，…)."""
+    sentence = ctx.sentence(claim.span.start)
+    lead = squash(ctx.text[sentence.start:claim.span.start])
+    for cue, stage in subjects.sentence_stages:
+        if cue in lead:
+            return stage
+    return ""
+
+
+def narrative_against_tables(ctx: Context) -> Iterator[Constraint]:
+    """A narrative figure and the table cell of the same fund line, stage and year."""
+    subjects = Subjects(ctx)
+    lines = table_lines(ctx, subjects)
+    if not lines:
+        return
+    for claim in ctx.narrative:
+        key = subjects.key(claim, need_stage=False)
+        if key is None or len(key.item) < MIN_TABLE_LABEL or claim.quantity.dimension != "money":
+            continue
+        stage = key.stage or sentence_stage(ctx, subjects, claim)
+        cells = lines.get((key.item, stage, key.year), [])
+        values = clusters(cells)
+        if len(values) == 1:
+            yield ctx.constraint("same_quantity", "XREF001", [claim, values[0][0]], "link", what=key.item)
