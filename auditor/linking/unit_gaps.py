@@ -164,8 +164,9 @@ class Gaps:
                 yield name, Span(m.start(), m.end()), figures
 
     # --- garbled ----------------------------------------------------------------------------
-    def unit_then_unit(self) -> Iterator[tuple[Claim, Span, str]]:
-        """42.59万元亩: a unit of another dimension right after the figure's unit, ending the word."""
+    def unit_then_unit(self) -> Iterator[tuple[Claim, Span, str, str]]:
+        """42.59万元亩: a unit of another dimension right after the figure's unit, ending the word;
+        the unit meant is the last one with the first's magnitude (万亩)."""
         lexicon = self.ctx.rules["units"]["units"]
         for claim in self.ctx.claims:
             if not claim.unit_text or not claim.quantity.dimension:
@@ -179,7 +180,8 @@ class Gaps:
             end = claim.span.end + len(second)
             if end < len(self.norm) and (CJK.match(self.norm[end]) or self.norm[end].isalnum()):
                 continue  # 万元项目: the next word, not a unit
-            yield claim, Span(claim.span.start, end), claim.unit_text + second
+            magnitude = claim.unit_text[0] if claim.unit_text[0] in "万亿千" else ""
+            yield claim, Span(claim.span.start, end), claim.unit_text + second, magnitude + second
 
     def doubled_letters(self) -> Iterator[tuple[Span, str, str]]:
         """32.49hmm among figures in hm: a known letter unit with its last letter doubled."""
@@ -203,8 +205,8 @@ def find(ctx: Context) -> Iterator[Constraint]:
         yield ctx.constraint("unit_missing", "UNIT005", [claim, *peers[:3]], "narrative", unit=unit)
     for name, span, figures in gaps.percent_amounts():
         yield ctx.constraint("amount_percent", "UNIT004", figures, "narrative", spans=(span,), indicator=name)
-    for claim, span, written in gaps.unit_then_unit():
+    for claim, span, written, meant in gaps.unit_then_unit():
         yield ctx.constraint("unit_garbled", "UNIT006", [claim], "narrative", spans=(span,), written=written,
-                             usual=claim.quantity.unit)
+                             usual=meant)
     for span, written, unit in gaps.doubled_letters():
         yield ctx.constraint("unit_garbled", "UNIT006", [], "narrative", spans=(span,), written=written, usual=unit)
