@@ -74,6 +74,10 @@ class YuanSlips:
 
     # --- evidence ---------------------------------------------------------------------------
     def twins(self, claim: Claim) -> list[Claim]:
+        """The same number in 万元 elsewhere; only a distinctive number (524.23, not 500) is one figure."""
+        q = claim.quantity
+        if q.decimals < 2 and len(str(q.value).replace(".", "").lstrip("0")) < 4:
+            return []
         return [c for c in self.money if c.id != claim.id and c.quantity.factor == WAN
                 and c.quantity.value == claim.quantity.value]
 
