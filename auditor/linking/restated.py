@@ -13,8 +13,8 @@ from collections.abc import Iterator
 
 from auditor.intervals import Interval
 from auditor.linking.context import Context, label, squash
-from auditor.linking.tables import rows_of
 from auditor.linking.keys import Subjects
+from auditor.linking.tables import rows_of
 from auditor.model import Claim, Constraint, Span
 
 # A template's unfilled figure: 因公出国（境）费为XX万元.

@@ -17,7 +17,6 @@ from collections import Counter
 from collections.abc import Iterator
 from decimal import Decimal
 from functools import cached_property
-from itertools import combinations
 
 from auditor.intervals import Interval, total
 from auditor.linking.context import Context, squash
@@ -112,7 +111,6 @@ class YuanSlips:
 
     def repaired_share(self, claim: Claim) -> list[Claim] | None:
         """``32.5%为420.37元`` after a 万元 total: the share of the total only in 万元."""
-        span = self.ctx.sentence(claim.span.start)
         clause = [c for c in self.ctx.claims_in(self.ctx.sentence(claim.span.start, CLAUSE_ENDS))
                   if c.span.end <= claim.span.start]
         rates = [c for c in clause if c.quantity.dimension == "percent" and c.quantity.comparator == "="]
@@ -147,8 +145,7 @@ class YuanSlips:
     def is_account(self, claim: Claim) -> bool:
         left = self.left(claim)
         tail = left[-12:]
-        return any(tail.endswith(line) or tail.endswith(line + "为") or tail.endswith(line + "是")
-                   for line in self.rules.account_lines) and not any(cue in left for cue in self.rules.not_account)
+        return any(tail.endswith((line, line + "为", line + "是")) for line in self.rules.account_lines) and not any(cue in left for cue in self.rules.not_account)
 
 
 def find(ctx: Context) -> Iterator[Constraint]:

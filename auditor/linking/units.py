@@ -11,7 +11,6 @@ from auditor.linking.tables import is_funding, rows_of
 from auditor.model import Constraint
 
 
-
 def doubled(ctx: Context) -> Iterator[Constraint]:
     for claim in ctx.claims:
         if claim.unit_text and claim.unit_text != claim.quantity.unit:
