@@ -21,6 +21,7 @@ MAX_LEFT = 40
 YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
 NUMBERING = re.compile(r"^(?:\d+[.、．]|[（(][\d一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+[、.．])+")
 BRACKETS = re.compile(r"[()（）“”\"'《》〈〉【】\[\]\s]")
+LEAD_LABEL = re.compile(r"^(?:\d+[.、．]|[(（][\d一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)?([^：:，,。；;]{1,20})[：:]")
 SYMBOLS = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]")
 
 
@@ -99,12 +100,16 @@ class Subjects:
         return Key(item, stage, year, scope, any(u in phrase for u in self.unique))
 
     def scope(self, pos: int, rest: str) -> str:
-        """The scope word of the clause, else a counted scope leading its sentence (在41个县…)."""
+        """The scope word of the clause, else the label leading its sentence (甲村：…), else a counted
+        scope leading it (在41个县…)."""
         found = next((s for s in self.scopes if s in rest), "")
         if found:
             return found
         sentence = self.ctx.sentence(pos, "。！？!?\n")
         prefix = unicodedata.normalize("NFKC", squash(self.ctx.text[sentence.start:pos]))
+        lead = LEAD_LABEL.match(prefix)
+        if lead:
+            return "：" + lead.group(1)  # 1.甲村：…, 2.乙村：…: parallel items of a list
         counted = self.counted_scope.findall(prefix)
         return counted[-1] if counted else ""
 
