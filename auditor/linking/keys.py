@@ -32,10 +32,11 @@ class Key:
     year: int | None
     scope: str
     unique: bool = False  # an item a report states once per stage and year (三公 items, 财政总收入…)
+    period: str = ""  # part of the year (1-6月, 一季度): a different quantity than the year's
 
     def matches(self, other: Key) -> bool:
         return (self.item == other.item and self.stage == other.stage and self.year == other.year
-                and (not self.scope or not other.scope or self.scope == other.scope))
+                and self.period == other.period and (not self.scope or not other.scope or self.scope == other.scope))
 
 
 class Subjects:
@@ -54,6 +55,7 @@ class Subjects:
         self.sentence_stages = tuple((cue, stage) for stage, cues in spec.get("sentence_stages", {}).items()
                                      for cue in cues)
         self.item_stages = frozenset(spec.get("item_stages", ()))
+        self.periods = [re.compile(p) for p in spec.get("periods", ())]
         self.unique = tuple(spec.get("unique_items", ()))
         self.counted_scope = re.compile(spec.get("counted_scope", r"\d+个[省市州县区乡镇村]"))
 
@@ -97,7 +99,14 @@ class Subjects:
         if len(item) < self.min_item or item in self.too_general:
             return None
         phrase = item if stage in self.item_stages else item + SYMBOLS.sub("", cue)
-        return Key(item, stage, year, scope, any(u in phrase for u in self.unique))
+        return Key(item, stage, year, scope, any(u in phrase for u in self.unique), self.period(pos))
+
+    def period(self, pos: int) -> str:
+        """A part of the year named before the figure in its sentence (1-6月, 上半年)."""
+        sentence = self.ctx.sentence(pos, "。！？!?\n")
+        prefix = unicodedata.normalize("NFKC", squash(self.ctx.text[sentence.start:pos]))
+        found = [m.group() for p in self.periods for m in p.finditer(prefix)]
+        return found[-1] if found else ""
 
     def scope(self, pos: int, rest: str) -> str:
         """The scope word of the clause, else the label leading its sentence (甲村：…), else a counted

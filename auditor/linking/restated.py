@@ -44,8 +44,8 @@ def find(ctx: Context) -> Iterator[Constraint]:
     for claim in ctx.narrative:
         key = subjects.key(claim)
         if key is not None and key.unique:
-            groups[(key.item, key.stage, key.year, claim.quantity.dimension)].append((claim, key.scope))
-    for (item, stage, year, _), members in groups.items():
+            groups[(key.item, key.stage, key.year, key.period, claim.quantity.dimension)].append((claim, key.scope))
+    for (item, *_), members in groups.items():
         scopes = {scope for _, scope in members if scope}
         if len(scopes) > 1:
             continue
@@ -69,7 +69,7 @@ def placeholders(ctx: Context) -> Iterator[Constraint]:
         if keyed is None:
             keyed = [(c, subjects.key(c, need_stage=False)) for c in ctx.narrative]
         twins = [c for c, k in keyed if k is not None and k.item == key.item and k.stage == key.stage
-                 and (k.year is None or key.year is None or k.year == key.year)]
+                 and k.period == key.period and (k.year is None or key.year is None or k.year == key.year)]
         if len({c.quantity.value for c in twins}) == 1:
             yield ctx.constraint("placeholder", "XREF001", twins[:1], "link", spans=(Span(m.start(), m.end()),),
                                  what=key.item)
@@ -114,6 +114,8 @@ def narrative_against_tables(ctx: Context) -> Iterator[Constraint]:
         key = subjects.key(claim, need_stage=False)
         if key is None or len(key.item) < MIN_TABLE_LABEL or claim.quantity.dimension != "money":
             continue
+        if key.period:
+            continue  # a table's columns are whole years
         stage = key.stage or sentence_stage(ctx, subjects, claim)
         cells = lines.get((key.item, stage, key.year), [])
         values = clusters(cells)
