@@ -73,6 +73,20 @@ def other_year_references(ctx: Context, year: int) -> Iterator[Constraint]:
                                  report_year=year, stated=years[0], what="绩效目标依据的年度方案")
 
 
+REASON = re.compile(r"(?:^|[。；;\n])\s*((?:19|20)\d\d)\s*年度?[^，,。；;\n]{0,40}?(?:同比|较上年|比上年)?(?:下降|增长|增加|减少|变动|增减)的原因")
+
+
+def reasons_of_another_year(ctx: Context, year: int) -> Iterator[Constraint]:
+    """2015年…同比下降的原因 in a 2016 report: the reasons given are this year's change, dated
+    another year."""
+    for m in REASON.finditer(ctx.text):
+        stated = int(m.group(1))
+        if stated != year and str(year) not in m.group(0):
+            span = Span(m.start(1), m.end())
+            yield ctx.constraint("year_reference", "YEAR002", [], "link", spans=(span,), report_year=year,
+                                 stated=stated, what="增减原因的年度")
+
+
 CLAUSE_ENDS = "，,。；;！？!?\n"
 MIN_DIGITS = 5  # an amount distinctive enough to be one sum of money wherever it is written
 
@@ -148,6 +162,7 @@ def find(ctx: Context) -> Iterator[Constraint]:
         return
     yield from other_year_references(ctx, year)
     yield from same_amount_two_years(ctx, year)
+    yield from reasons_of_another_year(ctx, year)
     mentions = period_mentions(ctx, year)
     if not mentions:
         return
