@@ -18,3 +18,13 @@ def same_quantity(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     gap = abs(a.mid - b.mid)
     return finding(ctx, constraint, [first, second, *context], stated=written(first), expected=written(second),
                    subject=constraint.params.get("what", first.subject), difference=in_unit(gap, second))
+
+
+@check("placeholder")
+def placeholder(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    """因公出国（境）费为XX万元 beside 因公出国（境）费为0万元: one figure never filled in."""
+    span = constraint.spans[0]
+    twin = ctx.by_id[constraint.claims[0]]
+    unit = twin.quantity.unit
+    return finding(ctx, constraint, [(span, ctx.at(span)), twin], stated=ctx.at(span) + unit, expected=written(twin),
+                   subject=constraint.params.get("what", twin.subject), difference="未填数字")

@@ -16,6 +16,8 @@ def identity(constraint: Constraint, ctx) -> object:  # noqa: ANN001
         titles = "、".join(squash(t) for _, t in items)
         return finding(ctx, constraint, items, stated=titles, expected=p["projects"], content=titles,
                        projects=p["projects"])
+    if constraint.params["code"] == "ENT003":
+        return finding(ctx, constraint, items, stated=p["name"], expected=p["own"], name=p["name"], own=p["own"])
     name_types = "、".join(p["name_types"]) or "名称未指明项目类型"
     content = squash(ctx.at(spans[1]))
     return finding(ctx, constraint, items, stated=content[:60], expected=p["name"], subject=p["name"],

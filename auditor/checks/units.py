@@ -20,15 +20,26 @@ def unit_written(constraint: Constraint, ctx) -> object:  # noqa: ANN001
 
 @check("unit_scale")
 def unit_scale(constraint: Constraint, ctx) -> object:  # noqa: ANN001
-    claim, *twins = (ctx.by_id[i] for i in constraint.claims)
-    if claim.quantity.unit != "元" or ctx.money_unit != "万元":
+    claim, *related = (ctx.by_id[i] for i in constraint.claims)
+    if claim.quantity.factor != 1 or claim.quantity.dimension != "money":
         return None
-    as_wan = claim.quantity.value / Decimal(10000)
-    detail = f"（合{fmt(as_wan, 2)}万元）"
-    if twins:
-        detail = f"，同一数字另处写作“{twins[0].text}”，应为{fmt(claim.quantity.value)}万元"
-    return finding(ctx, constraint, [claim, *twins], stated=claim.text,
-                   expected=f"{fmt(claim.quantity.value)}万元" if twins else f"{fmt(as_wan, 2)}万元", detail=detail)
+    value = claim.quantity.value
+    as_wan = fmt(value / Decimal(10000), 2)
+    reason = constraint.params.get("reason", "")
+    if reason == "twin":
+        detail = f"，全文金额以万元计，同一数字另处写作“{related[0].text}”，应为{fmt(value)}万元"
+        expected = f"{fmt(value)}万元"
+    elif reason == "repair":
+        detail = "，全文金额以万元计，按万元读才与同句" + "、".join(f"“{c.text}”" for c in related) + f"相符，应为{fmt(value)}万元"
+        expected = f"{fmt(value)}万元"
+    elif reason == "implausible":
+        detail = f"，不足{constraint.params['minimum']}元，对其所指金额不合理，疑漏写“万”"
+        expected = "、".join(f"{fmt(c.quantity.value)}万元" for c in (claim, *related))
+    else:
+        detail = f"，其他收支科目以万元计，口径不一（合{as_wan}万元）"
+        expected = f"{as_wan}万元"
+    return finding(ctx, constraint, [claim, *related], stated=claim.text, expected=expected, detail=detail,
+                   severity=constraint.params.get("severity"))
 
 
 @check("cost_unit")
@@ -47,4 +58,34 @@ def cost_percent(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     if claim.quantity.dimension != "percent":
         return None
     return finding(ctx, constraint, [claim], stated=claim.text, expected="金额",
+                   subject=constraint.params.get("indicator", ""))
+
+
+@check("unit_missing")
+def unit_missing(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    claim, *peers = (ctx.by_id[i] for i in constraint.claims)
+    if claim.quantity.unit:
+        return None
+    unit = constraint.params["unit"]
+    return finding(ctx, constraint, [claim, *peers], stated=claim.text, expected=claim.text + unit,
+                   siblings="、".join(f"“{c.text}”" for c in peers))
+
+
+@check("unit_garbled")
+def unit_garbled(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    span = constraint.spans[0]
+    written, usual = constraint.params["written"], constraint.params["usual"]
+    text = ctx.at(span)
+    return finding(ctx, constraint, [(span, text)], stated=text, expected=text[: len(text) - len(written)] + usual,
+                   written=written)
+
+
+@check("amount_percent")
+def amount_percent(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    figures = [ctx.by_id[i] for i in constraint.claims]
+    if any(c.quantity.unit or c.quantity.value <= 100 for c in figures):
+        return None
+    span = constraint.spans[0]
+    stated = "%（" + "、".join(f"{c.text}%" for c in figures) + "）"
+    return finding(ctx, constraint, [(span, ctx.at(span)), *figures], stated=stated, expected="金额",
                    subject=constraint.params.get("indicator", ""))

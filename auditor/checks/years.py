@@ -22,3 +22,15 @@ def period(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     items = [(s, ctx.at(s)) for s in constraint.spans]
     content = "；".join(squash(ctx.text[s.start:s.start + 24]) + "…" for s in mentions[:3])
     return finding(ctx, constraint, items, stated="、".join(map(str, other)), expected=str(year), content=content)
+
+
+@check("year_reference")
+def reference(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    p = constraint.params
+    if p["stated"] == p["report_year"]:
+        return None
+    span = constraint.spans[0]
+    text = ctx.at(span)
+    claims = [ctx.by_id[i] for i in constraint.claims]
+    return finding(ctx, constraint, [(span, text), *claims], stated=str(p["stated"]), expected=str(p["report_year"]),
+                   content=squash(text), what=p["what"])

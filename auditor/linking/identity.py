@@ -13,6 +13,7 @@ from auditor.linking.tables import is_funding, is_indicator, rows_of
 from auditor.model import Constraint, Span
 
 CITED_REPORT = re.compile(r"《([^《》\n]{4,60}?项目[^《》\n]{0,30}?报告)》")
+OWN_LEVEL = re.compile(r"([\u4e00-\u9fff]{4,20}?)\s*[（(]\s*本级\s*[）)]")
 SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
 
 
@@ -24,6 +25,7 @@ class Programmes:
         self.project_labels = tuple(data.get("project_labels", ()))
         self.goal_headers = tuple(data.get("goal_headers", ()))
         self.compatible = [set(group) for group in data.get("compatible", ())]
+        self.goal_headings = tuple(data.get("goal_headings", ()))
 
     def types(self, text: str) -> dict[str, str]:
         """Programme type -> family, for the keywords in ``text`` (longest keyword first, no overlaps)."""
@@ -132,7 +134,75 @@ def cited_reports(ctx: Context, programmes: Programmes) -> Iterator[Constraint]:
         yield ctx.constraint("identity", "ENT002", [], "link", spans=tuple(strays), projects="、".join(names))
 
 
+MAX_HEADING = 30
+GOAL_PARAGRAPHS = 2  # paragraphs read under a goal heading
+
+
+def goal_sentences(ctx: Context, programmes: Programmes) -> Iterator[Span]:
+    """Sentences of the first paragraphs under each heading about goals (（二）整体绩效目标情况)."""
+    paragraphs = ctx.paragraphs
+    for n, index in enumerate(paragraphs):
+        line = squash(ctx.at(ctx.block(index).span))
+        if not line or len(line) > MAX_HEADING or not any(h in line for h in programmes.goal_headings):
+            continue
+        taken = 0
+        for following in paragraphs[n + 1:]:
+            block = ctx.block(following)
+            text = squash(ctx.at(block.span))
+            if not text:
+                continue
+            if len(text) <= MAX_HEADING or taken >= GOAL_PARAGRAPHS:
+                break
+            taken += 1
+            for m in SENTENCE.finditer(ctx.text, block.span.start, block.span.end):
+                yield Span(m.start(), m.end())
+
+
+def title_goals(ctx: Context, programmes: Programmes) -> Iterator[Constraint]:
+    """The report's title names a programme; a goal sentence describes another one of its family."""
+    title = ctx.reading.title
+    name_types = programmes.types(title)
+    if not name_types:
+        return
+    anchor = next((b.span for b in ctx.doc.blocks[:15] if b.kind == "paragraph" and squash(ctx.at(b.span)) == title),
+                  None)
+    if anchor is None:
+        return
+    for span in goal_sentences(ctx, programmes):
+        for clause in re.finditer(r"[^，,；;。]+", ctx.text[span.start:span.end]):
+            content_types = programmes.types(clause.group())
+            if set(programmes.types(ctx.at(span))) & set(name_types):
+                break  # the sentence speaks of the title's programme too
+            if conflict(name_types, content_types, programmes.compatible):
+                where = Span(span.start + clause.start(), span.start + clause.end())
+                yield ctx.constraint("identity", "ENT001", [], "link", spans=(anchor, where), name=title,
+                                     where="绩效目标", name_types=name_types, content_types=content_types)
+                return
+
+
+def own_unit(ctx: Context) -> Iterator[Constraint]:
+    """``包家镇人民政府（本级）`` in the report of 裴兴镇人民政府: the unit's own name is another's."""
+    data = ctx.rules["programmes"]
+    suffixes = tuple(data.get("organisation_suffixes", ()))
+    title = ctx.reading.title
+    if not suffixes or not title:
+        return
+    for m in OWN_LEVEL.finditer(ctx.text):
+        name = squash(m.group(1))
+        suffix = next((x for x in suffixes if name.endswith(x)), "")
+        if not suffix or len(name) < len(suffix) + 2 or name in title or suffix not in title:
+            continue
+        own = title[:title.index(suffix) + len(suffix)]
+        place, other = name[: -len(suffix)], own[: -len(suffix)]
+        if not other or place in other:
+            continue  # 县林业局 in 某县林业局: the same unit, shorter
+        yield ctx.constraint("identity", "ENT003", [], "link", spans=(Span(m.start(1), m.end()),),
+                             name=name, own=own)
+
+
 def find(ctx: Context) -> Iterator[Constraint]:
     programmes = Programmes(ctx)
     yield from programme_mismatch(ctx, programmes)
+    yield from title_goals(ctx, programmes)
+    yield from own_unit(ctx)
     yield from cited_reports(ctx, programmes)

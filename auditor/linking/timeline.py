@@ -43,6 +43,84 @@ def period_mentions(ctx: Context, year: int) -> list[Span]:
     return out
 
 
+DEADLINE = re.compile(r"((?:19|20)\d\d)\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日|底|末)?\s*(?:前|之前|以前)\s*(?:完成|拨付|支付|下达|到位)")
+
+
+def other_year_references(ctx: Context, year: int) -> Iterator[Constraint]:
+    """Years of the work itself that are not the report's: a deadline set before the report's year
+    (2021年11月30日前完成 in a 2022 report), an annual plan of another year cited as the basis of
+    the goals (依据《…2020年…防治方案》 in a 2021 report). Documents cited by number, funds
+    提前下达, 上年 comparisons are not: they are not read here."""
+    spec = ctx.rules["lexicon"].get("year_references", {})
+    plans = tuple(spec.get("annual_plans", ()))
+    basis = tuple(spec.get("basis_cues", ()))
+    targets = tuple(spec.get("deadline_cues", ()))
+    for m in DEADLINE.finditer(ctx.text):
+        before = squash(ctx.text[max(0, m.start() - 20):m.start()])
+        if before.endswith(("已", "已于", "于")) or not any(cue in before for cue in targets):
+            continue  # 已于2021年12月前完成: a past fact, not the year's deadline
+        if int(m.group(1)) < year:
+            yield ctx.constraint("year_reference", "YEAR002", [], "link", spans=(Span(m.start(), m.end()),),
+                                 report_year=year, stated=int(m.group(1)), what="完成时限")
+    for m in CITED_TITLE.finditer(ctx.text):
+        title = squash(m.group(1))
+        years = [int(y) for y in re.findall(r"((?:19|20)\d\d)年", title)]
+        before = squash(ctx.text[max(0, m.start() - 8):m.start()])
+        if len(years) != 1 or years[0] >= year or re.search(r"\d{4}\s*[-—至~]", title):
+            continue
+        if title.endswith(plans) and before.endswith(basis):
+            yield ctx.constraint("year_reference", "YEAR002", [], "link", spans=(Span(m.start(), m.end()),),
+                                 report_year=year, stated=years[0], what="绩效目标依据的年度方案")
+
+
+REASON = re.compile(r"(?:^|[。；;\n])\s*((?:19|20)\d\d)\s*年度?[^，,。；;\n]{0,40}?(?:同比|较上年|比上年)?(?:下降|增长|增加|减少|变动|增减)的原因")
+
+
+def reasons_of_another_year(ctx: Context, year: int) -> Iterator[Constraint]:
+    """2015年…同比下降的原因 in a 2016 report: the reasons given are this year's change, dated
+    another year."""
+    for m in REASON.finditer(ctx.text):
+        stated = int(m.group(1))
+        if stated != year and str(year) not in m.group(0):
+            span = Span(m.start(1), m.end())
+            yield ctx.constraint("year_reference", "YEAR002", [], "link", spans=(span,), report_year=year,
+                                 stated=stated, what="增减原因的年度")
+
+
+CLAUSE_ENDS = "，,。；;！？!?\n"
+MIN_DIGITS = 5  # an amount distinctive enough to be one sum of money wherever it is written
+
+
+def clause_year(ctx: Context, pos: int) -> tuple[int | None, str]:
+    """The year the clause dates its amount by (not a full date: 2022年12月 is when, not whose)."""
+    span = ctx.sentence(pos, CLAUSE_ENDS)
+    left = squash(ctx.text[span.start:pos])
+    years = re.findall(r"((?:19|20)\d\d)\s*年(?!\s*\d{1,2}\s*月)", left)
+    return (int(years[-1]) if years else None), left
+
+
+def same_amount_two_years(ctx: Context, year: int) -> Iterator[Constraint]:
+    """547.615万元 “2023年度安排” and “2022年上级下达”: one sum of money given two years."""
+    skip = tuple(ctx.rules["lexicon"].get("year_references", {}).get("not_this_years_money", ()))
+    by_value: dict[tuple, list] = {}
+    for claim in ctx.narrative:
+        q = claim.quantity
+        digits = len(str(q.value).replace(".", "").lstrip("0"))
+        if q.dimension == "money" and q.comparator == "=" and digits >= MIN_DIGITS and q.decimals >= 2:
+            by_value.setdefault((q.value, q.factor), []).append(claim)
+    for claims in by_value.values():
+        dated = [(c, *clause_year(ctx, c.span.start)) for c in claims]
+        own = [c for c, y, _ in dated if y == year]
+        other = [(c, y) for c, y, left in dated if y is not None and y != year and not any(w in left for w in skip)]
+        if own and other and len({y for _, y in other}) == 1:
+            claim, stated = other[0]
+            span = ctx.sentence(claim.span.start, CLAUSE_ENDS)
+            yield ctx.constraint("year_reference", "YEAR002", [claim, own[0]], "link",
+                                 spans=(Span(span.start, claim.span.end),), report_year=year, stated=stated,
+                                 what="同一笔资金" + claim.text + "的年度")
+
+
+CITED_TITLE = re.compile(r"《([^《》\n]{4,60})》")
 COMPARISON = re.compile(r"上年|去年|对比|比较|同比")
 
 
@@ -58,10 +136,33 @@ def comparing(ctx: Context, block: int) -> bool:
     return False
 
 
+TITLE_YEAR = re.compile(r"((?:19|20)\d\d)\s*年度?[^\n]{0,40}?(?:报告|说明|自评表|评价表|公开)")
+METADATA = ("发布", "索引", "公开目录", "日期", "来源", "时间")
+TITLE_BLOCKS = 15
+
+
+def report_year(ctx: Context) -> int | None:
+    """The year of the report's heading line (2019年度项目绩效自评报告), else the reader's guess
+    (which a page's publication date, 发布日期2020-06-28, can mislead)."""
+    for block in ctx.doc.blocks[:TITLE_BLOCKS]:
+        if block.kind != "paragraph":
+            continue
+        line = squash(ctx.at(block.span))
+        if len(line) > 80 or line.startswith(METADATA) or any(w in line[:6] for w in METADATA):
+            continue
+        m = TITLE_YEAR.search(line)
+        if m:
+            return int(m.group(1))
+    return ctx.reading.report_year
+
+
 def find(ctx: Context) -> Iterator[Constraint]:
-    year = ctx.reading.report_year
+    year = report_year(ctx)
     if year is None:
         return
+    yield from other_year_references(ctx, year)
+    yield from same_amount_two_years(ctx, year)
+    yield from reasons_of_another_year(ctx, year)
     mentions = period_mentions(ctx, year)
     if not mentions:
         return

@@ -1,10 +1,11 @@
-"""Constraints on units: a written unit doubled, 元 among 万元, cost indicators without a unit or
-written as a percentage."""
+"""Constraints on units: a written unit doubled, 元 among 万元 (unit_slips), cost indicators without a
+unit or written as a percentage."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from auditor.linking import unit_gaps, unit_slips
 from auditor.linking.context import Context, squash
 from auditor.linking.tables import is_funding, rows_of
 from auditor.model import Constraint
@@ -14,19 +15,6 @@ def doubled(ctx: Context) -> Iterator[Constraint]:
     for claim in ctx.claims:
         if claim.unit_text and claim.unit_text != claim.quantity.unit:
             yield ctx.constraint("unit_written", "UNIT001", [claim], "narrative")
-
-
-def yuan_among_wanyuan(ctx: Context) -> Iterator[Constraint]:
-    if ctx.money_unit != "万元":
-        return
-    for claim in ctx.claims:
-        if claim.quantity.unit != "元" or not claim.unit_text or claim.quantity.comparator == "range":
-            continue
-        if ctx.per_head(claim):
-            continue  # 100元/年·人, 每人每月300元: a rate per head, naturally in 元
-        twins = [c for c in ctx.claims if c.id != claim.id and c.quantity.unit == "万元"
-                 and c.quantity.value == claim.quantity.value]
-        yield ctx.constraint("unit_scale", "UNIT002", [claim, *twins], claim.cell and "table" or "narrative")
 
 
 def cost_indicators(ctx: Context) -> Iterator[Constraint]:
@@ -51,5 +39,6 @@ def cost_indicators(ctx: Context) -> Iterator[Constraint]:
 
 def find(ctx: Context) -> Iterator[Constraint]:
     yield from doubled(ctx)
-    yield from yuan_among_wanyuan(ctx)
+    yield from unit_slips.find(ctx)
     yield from cost_indicators(ctx)
+    yield from unit_gaps.find(ctx)

@@ -1,0 +1,147 @@
+"""Subject keys: which quantity a narrative figure states, as item × stage × year × scope.
+
+The words before a figure in its clause (brackets kept: 因公出国(境)费) are read from the end: a
+stage cue (预算, 决算, 下达, 支付, 结转…) right before the figure, the item before it, a year and a
+scope word anywhere in the clause or the figure's year. A figure whose words compare, change, plan
+or share (较上年, 增加, 计划, 占) states no quantity of its own and gets no key. Vocabulary in
+rules/subjects.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from auditor.linking.context import Context, squash
+from auditor.model import Claim
+
+CLAUSE_ENDS = "，,。；;！？!?\n\t、：:"
+MAX_LEFT = 40
+YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
+NUMBERING = re.compile(r"^(?:\d+[.、．]|[（(][\d一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+[、.．])+")
+BRACKETS = re.compile(r"[()（）“”\"'《》〈〉【】\[\]\s]")
+LEAD_LABEL = re.compile(r"^(?:\d+[.、．]|[(（][\d一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)?([^：:，,。；;]{1,20})[：:]")
+SYMBOLS = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]")
+
+
+@dataclass(frozen=True)
+class Key:
+    item: str
+    stage: str
+    year: int | None
+    scope: str
+    unique: bool = False  # an item a report states once per stage and year (三公 items, 财政总收入…)
+    period: str = ""  # part of the year (1-6月, 一季度): a different quantity than the year's
+
+    def matches(self, other: Key) -> bool:
+        return (self.item == other.item and self.stage == other.stage and self.year == other.year
+                and self.period == other.period and (not self.scope or not other.scope or self.scope == other.scope))
+
+
+class Subjects:
+    def __init__(self, ctx: Context) -> None:
+        spec = ctx.rules["subjects"]
+        self.ctx = ctx
+        self.stages = sorted(((cue, stage) for stage, cues in spec.get("stages", {}).items() for cue in cues),
+                             key=lambda p: len(p[0]), reverse=True)
+        self.fillers = sorted(spec.get("fillers", ()), key=len, reverse=True)
+        self.not_a_statement = tuple(spec.get("not_a_statement", ()))
+        self.scopes = sorted(spec.get("scopes", ()), key=len, reverse=True)
+        self.synonyms = sorted(((form, canonical) for canonical, forms in spec.get("synonyms", {}).items()
+                                for form in forms), key=lambda p: len(p[0]), reverse=True)
+        self.too_general = frozenset(spec.get("too_general", ()))
+        self.min_item = int(spec.get("min_item_chars", 4))
+        self.sentence_stages = tuple((cue, stage) for stage, cues in spec.get("sentence_stages", {}).items()
+                                     for cue in cues)
+        self.item_stages = frozenset(spec.get("item_stages", ()))
+        self.periods = [re.compile(p) for p in spec.get("periods", ())]
+        self.unique = tuple(spec.get("unique_items", ()))
+        self.counted_scope = re.compile(spec.get("counted_scope", r"\d+个[省市州县区乡镇村]"))
+
+    def key(self, claim: Claim, need_stage: bool = True) -> Key | None:
+        q = claim.quantity
+        if claim.cell is not None or q.comparator != "=" or not q.unit or q.dimension in ("percent", "points_pct", ""):
+            return None
+        return self.read(self.left_of(claim.span.start), claim.span.start, claim.year, need_stage)
+
+    def left(self, claim: Claim) -> str:
+        return self.left_of(claim.span.start)
+
+    def left_of(self, pos: int) -> str:
+        text = self.ctx.text
+        i = pos
+        floor = max(0, i - MAX_LEFT)
+        while i > floor and text[i - 1] not in CLAUSE_ENDS:
+            i -= 1
+        return unicodedata.normalize("NFKC", squash(text[i:pos]))
+
+    def read(self, left: str, pos: int, year: int | None, need_stage: bool = True) -> Key | None:
+        """The key of what is stated at ``pos`` after the words ``left``; a key without a stage only
+        when ``need_stage`` is false (to pair a placeholder with its filled twin)."""
+        if not left or any(cue in left for cue in self.not_a_statement):
+            return None
+        stage, cue = "", ""
+        rest = self.strip_fillers(left)
+        for candidate, name in self.stages:
+            if rest.endswith(candidate):
+                stage, cue = name, candidate
+                if name not in self.item_stages:
+                    rest = rest[: -len(candidate)]
+                break
+        if not stage and need_stage:
+            return None
+        years = YEAR.findall(left)
+        year = int(years[-1]) if years else year
+        rest = YEAR.sub("", rest)
+        scope = self.scope(pos, rest)
+        item = self.item(rest, scope)
+        if len(item) < self.min_item or item in self.too_general:
+            return None
+        phrase = item if stage in self.item_stages else item + SYMBOLS.sub("", cue)
+        return Key(item, stage, year, scope, any(u in phrase for u in self.unique), self.period(pos))
+
+    def period(self, pos: int) -> str:
+        """A part of the year named before the figure in its sentence (1-6月, 上半年)."""
+        sentence = self.ctx.sentence(pos, "。！？!?\n")
+        prefix = unicodedata.normalize("NFKC", squash(self.ctx.text[sentence.start:pos]))
+        found = [m.group() for p in self.periods for m in p.finditer(prefix)]
+        return found[-1] if found else ""
+
+    def scope(self, pos: int, rest: str) -> str:
+        """The scope word of the clause, else the label leading its sentence (甲村：…), else a counted
+        scope leading it (在41个县…)."""
+        found = next((s for s in self.scopes if s in rest), "")
+        if found:
+            return found
+        sentence = self.ctx.sentence(pos, "。！？!?\n")
+        prefix = unicodedata.normalize("NFKC", squash(self.ctx.text[sentence.start:pos]))
+        lead = LEAD_LABEL.match(prefix)
+        if lead:
+            return "：" + lead.group(1)  # 1.甲村：…, 2.乙村：…: parallel items of a list
+        counted = self.counted_scope.findall(prefix)
+        return counted[-1] if counted else ""
+
+    def strip_fillers(self, text: str) -> str:
+        changed = True
+        while changed and text:
+            changed = False
+            for word in self.fillers:
+                if text.endswith(word) and len(text) > len(word):
+                    text, changed = text[: -len(word)], True
+                    break
+        return text
+
+    def item(self, text: str, scope: str) -> str:
+        text = NUMBERING.sub("", BRACKETS.sub("", text))
+        text = re.sub(r"^(?:其中|包括|另外|另|以及|及|和)", "", text)
+        if scope:
+            text = text.replace(scope, "")
+        text = SYMBOLS.sub("", self.strip_fillers(text))
+        for form, canonical in self.synonyms:
+            if text.endswith(form):
+                return canonical
+        for word in self.fillers:
+            if text.startswith(word) and len(text) > len(word) + self.min_item:
+                text = text[len(word):]
+        return text
