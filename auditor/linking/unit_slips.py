@@ -92,7 +92,7 @@ class YuanSlips:
             return None
         as_wan = {claim.id: interval(claim, WAN)}
         as_yuan = {claim.id: interval(claim)}
-        for t, whole in enumerate(figures):
+        for whole in figures:
             others = [f for f in figures if f.id != whole.id]
             for size in range(2, min(MAX_RUN, len(others)) + 1):
                 for i in range(len(others) - size + 1):
