@@ -43,6 +43,9 @@ def execution_score(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     # the expected score is itself rounded by the writer: allow the score's own precision
     if s.lo <= hi and lo <= s.hi:
         return None
+    if params.get("whole_points_down") and score.quantity.decimals == 0 and \
+            lo - 1 < score.quantity.value <= hi:
+        return None  # scored in whole points, rounded down: 97.8% of 10 points is 9
     rate = (executed.quantity.base_value / sum((b.quantity.base_value for b in budgets), Decimal(0)) if budgets
             else executed.quantity.value / HUNDRED)
     expected = Decimal(0) if rate < floor else min(rate, cap) * points.quantity.value

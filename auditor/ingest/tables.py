@@ -71,6 +71,9 @@ from auditor.rules import RuleSet
 _NUMBER = re.compile(r"[+\-−]?\d+(?:[.,]\d+)*[%％]?")
 # A figure: a number (optionally after a comparator) that is not a year ("2022年…" is a label).
 _FIGURE = re.compile(r"[≥≤<>＞＜]?=?[+\-−]?\d+(?:[.,]\d+)*(?![\d.,年])")
+# A cell that is one figure with at most a short unit (≥500亩, 97.80%, 2600元/人), not a label
+# that starts with a number (1、水稻…, 2023年12月).
+_VALUE_CELL = re.compile(r"[≥≤≧≦<>＞＜]?=?[+\-−]?\d+(?:[.,]\d+)*(?:[%％]|[^\d、,，.:：;；。]{0,5})")
 _GAP = re.compile(r"[ \u3000\xa0]{2,}")
 # Grid positions (rows times columns) one table may have. Laying a table out takes time in its
 # area, not in its text: a few bytes can declare spans of any size, and a ragged text table of a
@@ -96,6 +99,10 @@ class TableRules:
     header_min_terms: int
     header_max_chars: int
     value_terms: tuple[str, ...]
+    rate_terms: tuple[str, ...]
+    text_terms: tuple[str, ...]
+    figure_terms: tuple[str, ...]
+    serial_terms: tuple[str, ...]
     total_labels: tuple[str, ...]
     label_units: tuple[str, ...]
     flat_min_cells: int
@@ -112,6 +119,10 @@ class TableRules:
             header_min_terms=int(data.get("header_min_terms", 2)),
             header_max_chars=int(data.get("header_max_chars", 24)),
             value_terms=tuple(data.get("value_terms", ())),
+            rate_terms=tuple(data.get("rate_terms", ())),
+            text_terms=tuple(data.get("text_terms", ())),
+            figure_terms=tuple(data.get("figure_terms", ())),
+            serial_terms=tuple(data.get("serial_terms", ())),
             total_labels=tuple(data.get("total_labels", ())),
             label_units=tuple(data.get("label_units", ())),
             flat_min_cells=int(flat.get("min_cells", 6)),
@@ -126,6 +137,18 @@ class TableRules:
 
     def is_value_term(self, norm: str) -> bool:
         return any(t in norm for t in self.value_terms)
+
+    def is_rate_column(self, norm: str) -> bool:
+        return any(t in norm for t in self.rate_terms)
+
+    def is_figure_column(self, norm: str) -> bool:
+        return any(t in norm for t in self.figure_terms)
+
+    def is_serial_column(self, norm: str) -> bool:
+        return norm in self.serial_terms
+
+    def is_text_column(self, norm: str) -> bool:
+        return any(t in norm for t in self.text_terms)
 
     def is_total(self, norm: str) -> bool:
         return norm.rstrip("：:").endswith(self.total_labels)
@@ -179,6 +202,7 @@ def build_table(
     sections = _sections(heads)
     if all(c.rowspan == 1 and c.col is None for row in rows for c in row):
         _align_totals(rows, norms, sections, rules)
+        _place_narrow_rows(rows, norms, sections, rules)
     cols, owner = _layout(rows)
     width = max((cols[r][i] + c.colspan for r, row in enumerate(rows) for i, c in enumerate(row)), default=0)
 
@@ -248,6 +272,90 @@ def _align_totals(rows: list[list[GridCell]], norms: list[list[str]],
             first = next((i for i, t in enumerate(norms[r]) if t), None)
             if gap > 0 and first is not None and rules.is_total(norms[r][first]):
                 rows[r][first] = rows[r][first]._replace(colspan=rows[r][first].colspan + gap)
+
+
+def _place_narrow_rows(rows: list[list[GridCell]], norms: list[list[str]],
+                       sections: list[tuple[list[int], list[int]]], rules: TableRules) -> None:
+    """A text row narrower than its header lost cells (merged labels, empty cells dropped by the
+    export): its figures are bound to the header's value columns by count and type, its labels
+    put just left of them. A row whose figures no placement makes certain gets them past the
+    header (no column, so no role) rather than under a wrong one."""
+    for header, data in sections:
+        if not header:
+            continue
+        columns = norms[header[-1]]
+        width = len(columns)
+        if any(len(rows[r]) > width for r in header):
+            continue  # an upper header row is wider: the columns are not known by position
+        first_value = next((c for c in range(1, width) if rules.is_value_term(columns[c])), None)
+        if first_value is None:
+            continue
+        for r in data:
+            row, texts = rows[r], norms[r]
+            if len(row) >= width or any(c.col is not None or c.colspan > 1 for c in row):
+                continue
+            serial = rules.is_serial_column(columns[0]) and texts[0].isdigit()
+            cols = _bind_by_type(texts[serial:], columns, first_value, rules, first_label=int(serial))
+            if cols is not None and serial:
+                cols = [0, *cols]
+            if cols is None:
+                split = _first_figure(texts)
+                cols = [*range(split), *range(width, width + len(row) - split)]
+            rows[r] = [cell._replace(col=c) for cell, c in zip(row, cols)]
+
+
+def _is_value_cell(norm: str) -> bool:
+    return _VALUE_CELL.fullmatch(norm) is not None
+
+
+def _first_figure(texts: list[str]) -> int:
+    return next((i for i, t in enumerate(texts) if _is_value_cell(t)), len(texts))
+
+
+def _bind_by_type(texts: list[str], columns: list[str], first_value: int, rules: TableRules,
+                  first_label: int = 0) -> list[int] | None:
+    """Columns for a narrow row's cells, or None when no placement is certain. The row's last
+    cells fill the value columns when every column of figures (分值, 得分, 预算数…) gets a figure
+    and every label left of them is no figure; the trailing text columns (偏差原因) may be the
+    ones left out. Failing that, the row's only percentage binds to the header's only rate
+    column and the figures around it follow."""
+    values = list(range(first_value, len(columns)))
+    while values:
+        if len(texts) >= len(values):
+            split = len(texts) - len(values)
+            if split <= first_value - first_label and _types_agree(texts, columns, split, values, rules):
+                return [*range(first_value - split, first_value), *values]
+        if not rules.is_text_column(columns[values[-1]]):
+            break
+        values.pop()
+    split = _first_figure(texts)
+    rates = [c for c in range(first_value, len(columns)) if rules.is_rate_column(columns[c])]
+    percents = [i for i in range(split, len(texts)) if texts[i].endswith(("%", "％"))]
+    if len(rates) != 1 or len(percents) != 1:
+        return None
+    first = rates[0] - (percents[0] - split)
+    placed = list(range(first, first + len(texts) - split))
+    if first < max(first_value, split + first_label) or placed[-1] >= len(columns):
+        return None
+    if not _types_agree(texts, columns, split, placed, rules):
+        return None
+    return [*range(first - split, first), *placed]
+
+
+def _types_agree(texts: list[str], columns: list[str], split: int, placed: list[int], rules: TableRules) -> bool:
+    if any(_is_value_cell(t) for t in texts[:split]):
+        return False
+    for text, c in zip(texts[split:], placed):
+        header = columns[c]
+        percent = text.endswith(("%", "％"))
+        if rules.is_figure_column(header) and not (_is_value_cell(text) or text in _PLACEHOLDERS):
+            return False
+        if percent and not rules.is_rate_column(header) and rules.is_figure_column(header):
+            return False  # a percentage under a column of amounts or points
+    return True
+
+
+_PLACEHOLDERS = frozenset(("", "/", "-", "—", "——", "－", "\\", "无"))
 
 
 def _layout(rows: list[list[GridCell]]) -> tuple[list[list[int]], dict[tuple[int, int], tuple[int, int]]]:
@@ -371,7 +479,7 @@ def rebuild(text: str, rules: TableRules | None = None) -> list[Block]:
             last = _run_end(kinds, i)
             grid = [_split_at(text, *lines[j], "\t") for j in range(i, last + 1)]
         elif kind == PIPE:
-            last = _run_end(kinds, i)
+            last = _pipe_run_end(text, lines, kinds, i)
             grid, header_rows = _pipe_rows(text, lines[i : last + 1])
         else:
             if kind == TEXT:
@@ -412,7 +520,7 @@ def _kind(line: str) -> int:
         return CELL
     if tabs:
         return GRID
-    if line.lstrip().startswith("|") and line.count("|") >= 2:
+    if "|" in line:
         return PIPE
     return SPACE if line.isspace() else TEXT
 
@@ -471,15 +579,94 @@ def _split_at(text: str, start: int, end: int, separator: str) -> list[GridCell]
         start = at + 1
 
 
+def _pipe_run_end(text: str, lines: list[tuple[int, int]], kinds: list[int], i: int) -> int:
+    """The last line of the run of ``|`` lines from ``i``. A few lines without a bar between two
+    bar lines are a cell's own line breaks (``…年度无预算追加(1`` inside a scoring rule)."""
+    last = i
+    j = i + 1
+    while j < len(lines):
+        if kinds[j] == PIPE:
+            last = j
+        elif kinds[j] != TEXT or j - last > _MAX_CELL_BREAKS:
+            break
+        j += 1
+    return last
+
+
+_MAX_CELL_BREAKS = 6  # lines without a bar a cell may run over before the next bar line
+
+
+def _is_rule_line(line: str) -> bool:
+    return set(line.strip()) <= set("|-:+ ") and "-" in line
+
+
 def _pipe_rows(text: str, lines: list[tuple[int, int]]) -> tuple[list[list[GridCell]], int | None]:
+    """Rows of a ``|`` table. When every row line starts with a bar, the rows are Markdown (outer
+    bars, rows above ``|---|`` are headers). Otherwise each bar ends a cell (web pages and
+    converters), padding bars at the row's end are dropped, and a row's lines are found by
+    count: when most lines hold the same number of bars, a row runs until it has that many (a
+    cell with line breaks spreads a row over lines); otherwise each line is a row, and a line
+    starting with a bar after a line ending with one continues it."""
+    bar_lines = [(s, e) for s, e in lines if "|" in text[s:e] and not _is_rule_line(text[s:e])]
+    if bar_lines and all(text[s:e].lstrip().startswith("|") for s, e in bar_lines):
+        return _markdown_rows(text, lines)
+    counts = [text[s:e].count("|") for s, e in bar_lines]
+    width = max(counts, default=0)
+    fixed = width >= 3 and _rows_fill(counts, width)
+    regions: list[list[int]] = []  # [start, end, bars] of each row
+    for s, e in lines:
+        line = text[s:e]
+        if _is_rule_line(line):
+            continue
+        bars = line.count("|")
+        if regions:
+            region = regions[-1]
+            joins = (region[2] < width and region[2] + bars <= width) if fixed else (
+                line.lstrip().startswith("|") and text[region[0]:region[1]].rstrip().endswith("|"))
+            if joins or not bars:
+                region[1], region[2] = e, region[2] + bars
+                continue
+        regions.append([s, e, bars])
+    grid = []
+    for s, e, _ in regions:
+        cells = _split_at(text, s, e, "|")
+        if text[s:e].rstrip().endswith("|"):
+            cells.pop()  # the last bar ends the last cell
+        while cells and not cells[-1].text:
+            cells.pop()
+        if cells:
+            grid.append(cells)
+    return grid, None
+
+
+def _rows_fill(counts: list[int], width: int) -> bool:
+    """Whether lines gathered until they hold ``width`` bars make rows of exactly that many, as
+    when every row of the table has its full count of bars however its lines are broken."""
+    rows = exact = held = 0
+    for n in counts:
+        if held and held + n > width:
+            rows, held = rows + 1, 0
+        held += n
+        if held == width:
+            rows, exact, held = rows + 1, exact + 1, 0
+    rows += held > 0
+    return exact >= _FILLED_ROWS * rows
+
+
+_FILLED_ROWS = 0.8  # share of rows that must come out complete for the bar count to mark rows
+
+
+def _markdown_rows(text: str, lines: list[tuple[int, int]]) -> tuple[list[list[GridCell]], int | None]:
     """Rows between ``|`` (outer bars optional at the end); rows above ``|---|`` are headers."""
     grid: list[list[GridCell]] = []
     header_rows = None
     for start, end in lines:
         line = text[start:end]
-        if set(line.strip()) <= set("|-:+ ") and "-" in line:
+        if _is_rule_line(line):
             if header_rows is None and grid:
                 header_rows = len(grid)
+            continue
+        if line.count("|") < 2:
             continue
         first = start + line.index("|") + 1
         stop = start + line.rstrip().rindex("|")
