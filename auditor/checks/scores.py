@@ -111,3 +111,16 @@ def grade(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     span = constraint.spans[0]
     return finding(ctx, constraint, [score, (span, ctx.at(span))], stated=fmt(score.quantity.value),
                    expected=grade_of(score.quantity.value, bands), grade=constraint.params["grade"])
+
+
+@check("section_points")
+def section_points(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    """The point budgets of a form's sections against its full marks. Only more than full marks is
+    certain: a section may sit in a table of its own that the form's run does not reach."""
+    points = [ctx.by_id[i] for i in constraint.claims]
+    full = Decimal(str(constraint.params.get("full_marks", 100)))
+    value = sum((p.quantity.value for p in points), Decimal(0))
+    if total(interval(p) for p in points).lo <= full:
+        return None
+    return finding(ctx, constraint, points, stated=f"{fmt(full)}分", expected=f"{fmt(value)}分", subject="各部分分值",
+                   formula=" + ".join(fmt(p.quantity.value) for p in points), difference=f"{fmt(value - full)}分")
