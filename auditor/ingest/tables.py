@@ -200,7 +200,8 @@ def build_table(
             for k in range(1, max(c.rowspan for c in row) if row else 1):
                 heads[r + k] = True
     sections = _sections(heads)
-    if all(c.rowspan == 1 and c.col is None for row in rows for c in row):
+    if all(c.rowspan == 1 for row in rows for c in row) and \
+            all(c.col is None for r, row in enumerate(rows) if not heads[r] for c in row):
         _align_totals(rows, norms, sections, rules)
         _place_narrow_rows(rows, norms, sections, rules)
     cols, owner = _layout(rows)
@@ -283,10 +284,8 @@ def _place_narrow_rows(rows: list[list[GridCell]], norms: list[list[str]],
     for header, data in sections:
         if not header:
             continue
-        columns = norms[header[-1]]
+        columns = _header_columns(rows, norms, header)
         width = len(columns)
-        if any(len(rows[r]) > width for r in header):
-            continue  # an upper header row is wider: the columns are not known by position
         first_value = next((c for c in range(1, width) if rules.is_value_term(columns[c])), None)
         if first_value is None:
             continue
@@ -302,6 +301,18 @@ def _place_narrow_rows(rows: list[list[GridCell]], norms: list[list[str]],
                 split = _first_figure(texts)
                 cols = [*range(split), *range(width, width + len(row) - split)]
             rows[r] = [cell._replace(col=c) for cell, c in zip(row, cols)]
+
+
+def _header_columns(rows: list[list[GridCell]], norms: list[list[str]], header: list[int]) -> list[str]:
+    """Each column's header words: the widest header row by position, and the cells of other
+    header rows that name their column (a header word's second line)."""
+    base = max(header, key=lambda r: len(rows[r]))
+    columns = list(norms[base])
+    for r in header:
+        for cell, norm in zip(rows[r], norms[r]):
+            if r != base and cell.col is not None and cell.col < len(columns):
+                columns[cell.col] += norm
+    return columns
 
 
 def _is_value_cell(norm: str) -> bool:
@@ -320,14 +331,18 @@ def _bind_by_type(texts: list[str], columns: list[str], first_value: int, rules:
     ones left out. Failing that, the row's only percentage binds to the header's only rate
     column and the figures around it follow."""
     values = list(range(first_value, len(columns)))
-    while values:
-        if len(texts) >= len(values):
-            split = len(texts) - len(values)
-            if split <= first_value - first_label and _types_agree(texts, columns, split, values, rules):
-                return [*range(first_value - split, first_value), *values]
-        if not rules.is_text_column(columns[values[-1]]):
-            break
-        values.pop()
+    candidates = [values]
+    while values and rules.is_text_column(columns[values[-1]]):
+        values = values[:-1]
+        candidates.append(values)
+    if _is_value_cell(texts[-1]):  # a row ending in a figure more likely left its reason out
+        candidates.reverse()
+    labelled = bool(texts[0])  # a row that starts with a word keeps at least that label
+    for values in candidates:
+        split = len(texts) - len(values)
+        if values and labelled <= split <= first_value - first_label and \
+                _types_agree(texts, columns, split, values, rules):
+            return [*range(first_value - split, first_value), *values]
     split = _first_figure(texts)
     rates = [c for c in range(first_value, len(columns)) if rules.is_rate_column(columns[c])]
     percents = [i for i in range(split, len(texts)) if texts[i].endswith(("%", "％"))]
@@ -400,7 +415,7 @@ def _header(header: list[int], data: list[int], norms: list[list[str]],
                 left = ""
                 continue
             text = norms[r][at[1]] if at else ""
-            if not text and upper:
+            if not text and upper and at is not None:  # past the row's last cell is no merge
                 text = left
             if text and (not stacks[c] or stacks[c][-1] != text):
                 stacks[c].append(text)
@@ -481,6 +496,8 @@ def rebuild(text: str, rules: TableRules | None = None) -> list[Block]:
         elif kind == PIPE:
             last = _pipe_run_end(text, lines, kinds, i)
             grid, header_rows = _pipe_rows(text, lines[i : last + 1])
+        elif kind == TEXT and (found := _space_rows(text, lines, kinds, i, rules)) is not None:
+            grid, header_rows, last = found
         else:
             if kind == TEXT:
                 blocks.append(_paragraph_or_flat(text, *lines[i], rules))
@@ -675,6 +692,94 @@ def _markdown_rows(text: str, lines: list[tuple[int, int]]) -> tuple[list[list[G
             cells.append(_cell(text, stop + 1, end))
         grid.append(cells)
     return grid, header_rows
+
+
+_TOKEN = re.compile(r"[^\s\u3000\xa0]+")
+
+
+def _tokens(text: str, start: int, end: int) -> list[GridCell]:
+    return [GridCell(m.group(), Span(m.start(), m.end())) for m in _TOKEN.finditer(text, start, end)]
+
+
+def _space_rows(text: str, lines: list[tuple[int, int]], kinds: list[int], first: int,
+                rules: TableRules) -> tuple[list[list[GridCell]], int, int] | None:
+    """A form whose cells are words separated by single spaces, a line a row: a header line of
+    column terms (项目资金 年初预算数 全年预算数 … 得分), perhaps a second line finishing the
+    header words broken in two (年度 实际 … / 指标值 完成值), then rows of labels and figures
+    (年度资金总额 29 29 27.8 9 0.958 8) or of a label alone. A bracketed unit opening a row
+    (``(万元)``) belongs to the label above it and is no cell. None when line ``first`` starts no
+    such table."""
+    header = _tokens(text, *lines[first])
+    if not _is_space_header([normalise(c.text) for c in header], rules):
+        return None
+    grid = [header]
+    header_rows = 1
+    last = first
+    j = first + 1
+    if j < len(lines) and kinds[j] == TEXT:
+        below = _tokens(text, *lines[j])
+        if _completes_header(header, below, rules):
+            grid.append(_completed_header(header, below, rules))
+            header_rows = 2
+            last, j = j, j + 1
+    figures = 0
+    pending: list[tuple[list[GridCell], int]] = []
+    while j < len(lines) and kinds[j] in (TEXT, SPACE):
+        if kinds[j] == SPACE:
+            j += 1
+            continue
+        row = _tokens(text, *lines[j])
+        norms = [normalise(c.text) for c in row]
+        if norms and rules.has_unit_suffix("项" + norms[0]) and norms[0][0] in "(（":
+            row, norms = row[1:], norms[1:]
+        values = sum(_is_value_cell(t) for t in norms)
+        if not norms or any(m in t for t in norms for m in rules.sentence_marks):
+            break
+        if values == 0 and (len(norms) > 1 or len(norms[0]) > _LONE_LABEL_CHARS):
+            # a row of words whose figures wrapped onto the next line; two such rows end the table
+            if pending:
+                break
+            pending = [(row, j)]
+            j += 1
+            continue
+        for wordy, at in pending:
+            grid.append(wordy)
+            last = at
+        pending = []
+        figures += values >= 2
+        grid.append(row)
+        last, j = j, j + 1
+    return (grid, header_rows, last) if figures else None
+
+
+_LONE_LABEL_CHARS = 12  # a row holding only its label (其他资金) is this short
+
+
+def _is_space_header(norms: list[str], rules: TableRules) -> bool:
+    terms = sum(rules.is_header_term(t) for t in norms)
+    return (terms >= max(rules.header_min_terms, 3) and terms * 2 >= len(norms)
+            and not any(_is_value_cell(t) or any(m in t for m in rules.sentence_marks) for t in norms))
+
+
+def _completes_header(header: list[GridCell], below: list[GridCell], rules: TableRules) -> bool:
+    """Whether ``below`` finishes header words broken in two: as many terms as there are
+    non-terms just left of the header's first value term (年度 实际 | 分值 …)."""
+    norms = [normalise(c.text) for c in header]
+    ends = [normalise(c.text) for c in below]
+    if not ends or not all(rules.is_header_term(t) or rules.is_value_term(t) for t in ends):
+        return False
+    first_value = next((i for i, t in enumerate(norms) if rules.is_value_term(t)), None)
+    if first_value is None or first_value < len(ends):
+        return False
+    return not any(rules.is_header_term(t) for t in norms[first_value - len(ends):first_value])
+
+
+def _completed_header(header: list[GridCell], below: list[GridCell], rules: TableRules) -> list[GridCell]:
+    """The second header line as a header row whose cells sit under the words they finish."""
+    norms = [normalise(c.text) for c in header]
+    first_value = next(i for i, t in enumerate(norms) if rules.is_value_term(t))
+    at = first_value - len(below)
+    return [cell._replace(col=at + k) for k, cell in enumerate(below)]
 
 
 def _paragraph_or_flat(text: str, start: int, end: int, rules: TableRules) -> Block:
