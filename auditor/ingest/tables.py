@@ -621,15 +621,19 @@ def _pipe_rows(text: str, lines: list[tuple[int, int]]) -> tuple[list[list[GridC
     """Rows of a ``|`` table. When every row line starts with a bar, the rows are Markdown (outer
     bars, rows above ``|---|`` are headers). Otherwise each bar ends a cell (web pages and
     converters), padding bars at the row's end are dropped, and a row's lines are found by
-    count: when most lines hold the same number of bars, a row runs until it has that many (a
-    cell with line breaks spreads a row over lines); otherwise each line is a row, and a line
-    starting with a bar after a line ending with one continues it."""
+    count: when lines gathered until they hold the table's number of bars make rows of exactly
+    that many, a row runs until it has them (a cell with line breaks spreads a row over lines);
+    otherwise each line is a row, and a line starting with a bar after a line ending with one
+    continues it unless that already holds the usual number of bars of a row."""
     bar_lines = [(s, e) for s, e in lines if "|" in text[s:e] and not _is_rule_line(text[s:e])]
     if bar_lines and all(text[s:e].lstrip().startswith("|") for s, e in bar_lines):
         return _markdown_rows(text, lines)
     counts = [text[s:e].count("|") for s, e in bar_lines]
     width = max(counts, default=0)
     fixed = width >= 3 and _rows_fill(counts, width)
+    # the usual count of a row line: a row that holds it is complete, whatever the next line
+    rowlike = [n for n in counts if n >= 2]
+    usual = max(set(rowlike), key=lambda n: (rowlike.count(n), n)) if rowlike else 0
     regions: list[list[int]] = []  # [start, end, bars] of each row
     for s, e in lines:
         line = text[s:e]
@@ -639,7 +643,8 @@ def _pipe_rows(text: str, lines: list[tuple[int, int]]) -> tuple[list[list[GridC
         if regions:
             region = regions[-1]
             joins = (region[2] < width and region[2] + bars <= width) if fixed else (
-                line.lstrip().startswith("|") and text[region[0]:region[1]].rstrip().endswith("|"))
+                region[2] < usual and line.lstrip().startswith("|")
+                and text[region[0]:region[1]].rstrip().endswith("|"))
             if joins or not bars:
                 region[1], region[2] = e, region[2] + bars
                 continue
@@ -670,7 +675,7 @@ def _rows_fill(counts: list[int], width: int) -> bool:
     return exact >= _FILLED_ROWS * rows
 
 
-_FILLED_ROWS = 0.8  # share of rows that must come out complete for the bar count to mark rows
+_FILLED_ROWS = 0.7  # share of rows that must come out complete for the bar count to mark rows
 
 
 def _markdown_rows(text: str, lines: list[tuple[int, int]]) -> tuple[list[list[GridCell]], int | None]:
