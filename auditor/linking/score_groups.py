@@ -16,22 +16,34 @@ CHILD_ITEM = re.compile(r"^\d+[、.．](?!\d)")
 
 
 def section_points(ctx: Context) -> Iterator[Constraint]:
-    """The point budgets in the labels of one form's section headers add up to the full marks."""
+    """The point budgets in the labels of one form's section headers add up to the full marks. A
+    form runs over consecutive tables (a few lines of text may part them) until a row or line
+    that starts another form (项目名称, a …自评表 title)."""
     starts = tuple(ctx.rules["tables"].get("form_starts", ()))
-    for sheet in ctx.sheets:
-        form: list[Claim] = []
-        for block in sheet:
-            for index, cells in enumerate(ctx.block(block).rows):
-                first = squash(cells[0].text) if cells else ""
-                if not (cells and all(c.is_header for c in cells if squash(c.text))):
-                    if any(s in first for s in starts):
-                        yield from _form(ctx, form)
-                        form = []
-                    continue
-                col = min(c.col for c in cells)
-                form += [c for c in ctx.rows.get((block, index), []) if c.cell[1] == col
-                         and c.role == "max" and c.quantity.dimension == "points"]
-        yield from _form(ctx, form)
+    form: list[Claim] = []
+    gap = 0
+    for block, item in enumerate(ctx.doc.blocks):
+        if item.kind != "table":
+            gap += 1
+            if gap > _FORM_GAP_BLOCKS or any(s in squash(ctx.at(item.span)) for s in starts):
+                yield from _form(ctx, form)
+                form = []
+            continue
+        gap = 0
+        for index, cells in enumerate(item.rows):
+            first = squash(cells[0].text) if cells else ""
+            if not (cells and all(c.is_header for c in cells if squash(c.text))):
+                if any(s in first for s in starts):
+                    yield from _form(ctx, form)
+                    form = []
+                continue
+            col = min(c.col for c in cells)
+            form += [c for c in ctx.rows.get((block, index), []) if c.cell[1] == col
+                     and c.role == "max" and c.quantity.dimension == "points"]
+    yield from _form(ctx, form)
+
+
+_FORM_GAP_BLOCKS = 3  # lines of text (年度总体目标…) a form's tables may have between them
 
 
 def _form(ctx: Context, points: list[Claim]) -> Iterator[Constraint]:
