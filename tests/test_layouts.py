@@ -63,6 +63,16 @@ SPACES_FORM = (
     "时效指标 培训完成时间 2023年10月底前 按期完成 10 8\n"
 )
 
+CELL_LINES_BLANKS = (
+    "表3：2023年镇级预算收支表\n\n单位：万元\n\n收入\n\n预算数\n\n调整预算数\n\n决算数\n\n"
+    "支出\n\n预算数\n\n调整预算数\n\n决算数\n\n合计\n\n4210\n\n4388\n\n4375\n\n"
+    "合计\n\n4210\n\n4388\n\n4375\n\n税收收入\n\n1200\n\n1260\n\n1251\n\n"
+)
+CELL_LINES_BARS = (
+    "2023年三公经费支出情况\n年份\n|\n合计\n|\n因公出国(境)费\n|\n公务接待费\n|\n公务用车运行费\n|\n"
+    "2022年\n|\n58.6\n|\n0\n|\n21.4\n|\n37.2\n|\n2023年\n|\n52.1\n|\n0\n|\n18.3\n|\n33.8\n|\n"
+)
+
 CASES = [
     # (layout, text, row label, figure, expected column)
     ("pipes with padding bars", PIPES_PADDED, "年度资金总额", "513", "全年执行数"),
@@ -77,6 +87,9 @@ CASES = [
     ("narrow row, rate anchor", PIPES_RATE_ANCHOR, "合计资金", "15.50", "调整后预算数"),
     ("narrow row, rate anchor", PIPES_RATE_ANCHOR, "上级补助", "100.00%", "执行率"),
     ("narrow row, rate anchor", PIPES_RATE_ANCHOR, "上级补助", "12.00", "年初预算"),
+    ("one cell a line, blank lines", CELL_LINES_BLANKS, "税收收入", "1260", "调整预算数"),
+    ("one cell a line, second half's header", CELL_LINES_BLANKS, "合计", "4375", "决算数"),
+    ("one cell a line, bar lines", CELL_LINES_BARS, "2023年", "18.3", "公务接待费"),
     ("single spaces", SPACES_FORM, "年度资金总额", "45", "全年执行数"),
     ("single spaces", SPACES_FORM, "当年财政拨款", "0.9", "执行率"),
     ("single spaces, header over two lines", SPACES_FORM, "培训农民人数", "320人", "完成值"),
@@ -94,13 +107,15 @@ def test_figure_sits_under_its_column(layout: str, text: str, label: str, figure
     "项目负责人 | 王某\n",  # one bar row: no table
     "本项目资金全部用于设备采购 | 详见附件。\n另见说明。\n",
     "年初预算数 全年预算数 全年执行数\n本年预算执行较好，全年执行数为45万元。\n",  # no row of figures
+    "预算数\n\n执行数\n\n执行率\n\n全年执行情况良好。\n",  # header words, no figures
 ])
 def test_prose_stays_paragraphs(text: str) -> None:
     assert all(b.kind == "paragraph" for b in rebuild(text))
 
 
 def test_every_cell_is_its_text() -> None:
-    for text in (PIPES_PADDED, PIPES_BROKEN_CELLS, PIPES_JOINED_LINES, PIPES_NARROW_ROWS, SPACES_FORM):
+    for text in (PIPES_PADDED, PIPES_BROKEN_CELLS, PIPES_JOINED_LINES, PIPES_NARROW_ROWS, SPACES_FORM,
+                 CELL_LINES_BLANKS, CELL_LINES_BARS):
         for block in rebuild(text):
             for cell in block.cells:
                 assert text[cell.span.start:cell.span.end] == cell.text

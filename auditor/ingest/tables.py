@@ -493,11 +493,13 @@ def rebuild(text: str, rules: TableRules | None = None) -> list[Block]:
         elif kind == GRID:
             last = _run_end(kinds, i)
             grid = [_split_at(text, *lines[j], "\t") for j in range(i, last + 1)]
-        elif kind == PIPE:
+        elif kind == PIPE and not _is_bar_line(text[lines[i][0]:lines[i][1]]):
             last = _pipe_run_end(text, lines, kinds, i)
             grid, header_rows = _pipe_rows(text, lines[i : last + 1])
         elif kind == TEXT and (found := _space_rows(text, lines, kinds, i, rules)) is not None:
             grid, header_rows, last = found
+        elif kind in (TEXT, PIPE) and (found := _cell_lines(text, lines, kinds, i, rules)) is not None:
+            grid, last = found
         else:
             if kind == TEXT:
                 blocks.append(_paragraph_or_flat(text, *lines[i], rules))
@@ -785,6 +787,82 @@ def _completed_header(header: list[GridCell], below: list[GridCell], rules: Tabl
     first_value = next(i for i, t in enumerate(norms) if rules.is_value_term(t))
     at = first_value - len(below)
     return [cell._replace(col=at + k) for k, cell in enumerate(below)]
+
+
+def _is_bar_line(line: str) -> bool:
+    return line.strip() == "|"
+
+
+def _cell_lines(text: str, lines: list[tuple[int, int]], kinds: list[int], first: int,
+                rules: TableRules) -> tuple[list[list[GridCell]], int] | None:
+    """A table written one cell per line, without TABs: cells apart by blank lines, by lines
+    holding a single ``|``, or by nothing (scraped web pages). It opens with header cells (at
+    least ``flat.min_header_cells`` within its first cells) and holds figures; its cells make
+    rows as a flattened line's do: the header, then a label and its figures per row."""
+    cells: list[GridCell] = []
+    last = first
+    blanks = 0
+    j = first
+    while j < len(lines):
+        line = text[lines[j][0]:lines[j][1]]
+        if kinds[j] in (BLANK, SPACE):
+            blanks += 1
+            if blanks > 1:
+                break
+        elif _is_bar_line(line):
+            blanks = 0
+        elif kinds[j] == TEXT and _is_cell_line(normalise(line), rules):
+            cells.append(_cell(text, *lines[j]))
+            blanks, last = 0, j
+        else:
+            break
+        j += 1
+    norms = [normalise(c.text) for c in cells]
+    opening = norms[:_HEADER_WITHIN]
+    if sum(rules.is_header_term(t) and not is_number(t) for t in opening) < max(rules.flat_min_header_cells, 3):
+        return None
+    if sum(is_number(t) for t in norms) < rules.flat_min_numeric_cells * 2:
+        return None
+    return _widen_header(_split_header_runs(_flat_rows(cells, norms, rules), rules)), last
+
+
+def _widen_header(rows: list[list[GridCell]]) -> list[list[GridCell]]:
+    """A header narrower than the rows of figures below it left its first words (年份, 项目) in
+    the lines before it: they rejoin it when they are words, not figures."""
+    widths = [len(r) for r in rows[2:] if any(_is_figure(normalise(c.text)) for c in r)]
+    if len(rows) < 3 or not widths:
+        return rows
+    usual = max(set(widths), key=widths.count)
+    before, header = rows[0], rows[1]
+    missing = usual - len(header)
+    if 0 < missing <= len(before) and not any(_is_figure(normalise(c.text)) for c in before[-missing:]):
+        rows = [before[:-missing], before[-missing:] + header, *rows[2:]]
+        return [r for r in rows if r]
+    return rows
+
+
+def _split_header_runs(rows: list[list[GridCell]], rules: TableRules) -> list[list[GridCell]]:
+    """A row whose words before its label are column headers (the second half of a 收入 | 支出
+    table written after the first) is a header row, then the label's row."""
+    out = []
+    for row in rows:
+        norms = [normalise(c.text) for c in row]
+        lead = next((i for i, t in enumerate(norms) if _is_figure(t)), len(norms))
+        if 2 < lead < len(norms) and sum(rules.is_header_term(t) for t in norms[:lead - 1]) >= rules.header_min_terms:
+            out += [row[:lead - 1], row[lead - 1:]]
+        else:
+            out.append(row)
+    return out
+
+
+_HEADER_WITHIN = 12  # the header cells come among a table's first cells
+
+
+def _is_cell_line(norm: str, rules: TableRules) -> bool:
+    return 0 < len(norm) <= _CELL_LINE_CHARS and not any(m in norm for m in rules.sentence_marks)
+
+
+_CELL_LINE_CHARS = 30  # a line longer than this is a sentence, not a cell
 
 
 def _paragraph_or_flat(text: str, start: int, end: int, rules: TableRules) -> Block:
