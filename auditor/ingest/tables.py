@@ -483,6 +483,11 @@ def rebuild(text: str, rules: TableRules | None = None) -> list[Block]:
     rules = rules or default_rules()
     lines = _lines(text)
     kinds = [_kind(text[s:e]) for s, e in lines]
+    # how many lines before each line are a header word alone (a table written one cell a line)
+    header_lines = [0]
+    for (s, e), kind in zip(lines, kinds):
+        alone = kind == TEXT and e - s <= 2 * rules.header_max_chars and rules.is_header_term(normalise(text[s:e]))
+        header_lines.append(header_lines[-1] + alone)
     blocks: list[Block] = []
     i = 0
     while i < len(lines):
@@ -498,7 +503,8 @@ def rebuild(text: str, rules: TableRules | None = None) -> list[Block]:
             grid, header_rows = _pipe_rows(text, lines[i : last + 1])
         elif kind == TEXT and (found := _space_rows(text, lines, kinds, i, rules)) is not None:
             grid, header_rows, last = found
-        elif kind in (TEXT, PIPE) and (found := _cell_lines(text, lines, kinds, i, rules)) is not None:
+        elif kind in (TEXT, PIPE) and _HEADER_CELLS <= header_lines[min(i + _HEADER_LINES, len(lines))] - header_lines[i] \
+                and (found := _cell_lines(text, lines, kinds, i, rules)) is not None:
             grid, last = found
         else:
             if kind == TEXT:
@@ -814,13 +820,18 @@ def _cell_lines(text: str, lines: list[tuple[int, int]], kinds: list[int], first
         elif kinds[j] == TEXT and _is_cell_line(normalise(line), rules):
             cells.append(_cell(text, *lines[j]))
             blanks, last = 0, j
+            # decided on the first cells, so that no line is read more than a few times over
+            if len(cells) == _HEADER_WITHIN and not _opens_with_header(cells, rules):
+                return None
+            if len(cells) == 2 * _HEADER_WITHIN and sum(is_number(normalise(c.text)) for c in cells) < \
+                    rules.flat_min_numeric_cells:
+                return None
         else:
             break
         j += 1
-    norms = [normalise(c.text) for c in cells]
-    opening = norms[:_HEADER_WITHIN]
-    if sum(rules.is_header_term(t) and not is_number(t) for t in opening) < max(rules.flat_min_header_cells, 3):
+    if not _opens_with_header(cells, rules):
         return None
+    norms = [normalise(c.text) for c in cells]
     if sum(is_number(t) for t in norms) < rules.flat_min_numeric_cells * 2:
         return None
     return _widen_header(_split_header_runs(_flat_rows(cells, norms, rules), rules)), last
@@ -856,6 +867,16 @@ def _split_header_runs(rows: list[list[GridCell]], rules: TableRules) -> list[li
 
 
 _HEADER_WITHIN = 12  # the header cells come among a table's first cells
+
+
+_HEADER_LINES = 2 * _HEADER_WITHIN  # the lines those cells and their separators take at most
+_HEADER_CELLS = 3  # header cells a table written one cell a line opens with, at least
+
+
+def _opens_with_header(cells: list[GridCell], rules: TableRules) -> bool:
+    norms = [normalise(c.text) for c in cells[:_HEADER_WITHIN]]
+    return sum(rules.is_header_term(t) and not is_number(t) for t in norms) >= \
+        max(rules.flat_min_header_cells, _HEADER_CELLS)
 
 
 def _is_cell_line(norm: str, rules: TableRules) -> bool:
