@@ -12,8 +12,8 @@ from auditor.rules import RuleSet
 
 
 def column_of(text: str, label: str, figure: str, rules: TableRules | None = None) -> str | None:
-    """The last header word over ``figure`` in the row labelled ``label``; '' when the figure has
-    no column; None when there is no such row in a table."""
+    """The last header word over ``figure`` in the row labelled ``label`` (any row for ''); ''
+    when the figure has no column; None when there is no such row or figure in a table."""
     for block in rebuild(text, rules):
         if block.kind != "table":
             continue
@@ -73,6 +73,15 @@ CELL_LINES_BARS = (
     "2022年\n|\n58.6\n|\n0\n|\n21.4\n|\n37.2\n|\n2023年\n|\n52.1\n|\n0\n|\n18.3\n|\n33.8\n|\n"
 )
 
+LONG_LINE = (
+    "2023年度项目支出绩效自评表 项目名称 乡镇卫生院设备购置 主管部门 县卫生健康局 年初预算数 全年预算数 "
+    "全年执行数 分值 执行率 得分 80.00 86.00 81.7 10 9.5 其中:当年财政拨款 80.00 86.00 81.7 — 95% 年度资金总额\n"
+)
+LONG_LINE_UNCERTAIN = (
+    "2023年度项目支出绩效自评表 项目名称 乡镇卫生院设备购置 主管部门 县卫生健康局 年初预算数 全年预算数 "
+    "全年执行数 分值 执行率 得分 86.00 81.7 其中:当年财政拨款 上年结转资金 其他资金 年度资金总额 项目资金\n"
+)
+
 CASES = [
     # (layout, text, row label, figure, expected column)
     ("pipes with padding bars", PIPES_PADDED, "年度资金总额", "513", "全年执行数"),
@@ -90,6 +99,9 @@ CASES = [
     ("one cell a line, blank lines", CELL_LINES_BLANKS, "税收收入", "1260", "调整预算数"),
     ("one cell a line, second half's header", CELL_LINES_BLANKS, "合计", "4375", "决算数"),
     ("one cell a line, bar lines", CELL_LINES_BARS, "2023年", "18.3", "公务接待费"),
+    ("one long line", LONG_LINE, "", "81.7", "全年执行数"),
+    ("one long line", LONG_LINE, "", "9.5", "得分"),  # no bare 9.5 under 执行率: the rate was left out
+    ("one long line, uncertain", LONG_LINE_UNCERTAIN, "", "81.7", None),  # two figures, six columns
     ("single spaces", SPACES_FORM, "年度资金总额", "45", "全年执行数"),
     ("single spaces", SPACES_FORM, "当年财政拨款", "0.9", "执行率"),
     ("single spaces, header over two lines", SPACES_FORM, "培训农民人数", "320人", "完成值"),

@@ -891,7 +891,85 @@ def _paragraph_or_flat(text: str, start: int, end: int, rules: TableRules) -> Bl
     norms = [normalise(c.text) for c in cells]
     if _clearly_table(norms, rules):
         return build_table(_flat_rows(cells, norms, rules), span=Span(start, end), rules=rules)
+    runs = _header_value_runs(text, start, end, rules)
+    if runs:
+        return build_table(runs, span=Span(start, end), rules=rules)
     return Block("paragraph", Span(start, end))
+
+
+def _header_value_runs(text: str, start: int, end: int, rules: TableRules) -> list[list[GridCell]]:
+    """A form flattened into one line of words and figures (a PDF's text): each run of column
+    headers (年初预算数 全年预算数 … 得分) followed by a run of figures becomes a header row and a
+    row of those figures, bound to the headers in order and by type when only one binding fits
+    (a percentage under a rate, no bare 10 under 执行率), from the longest run of the figures
+    that has exactly one. Figures no binding makes certain stay in the text."""
+    if end - start < _LONG_LINE_CHARS:
+        return []
+    tokens = _tokens(text, start, end)
+    norms = [normalise(c.text) for c in tokens]
+    heads = [rules.is_header_term(t) and not _is_value_cell(t) for t in norms]
+    grid: list[list[GridCell]] = []
+    i = 0
+    while i < len(tokens):
+        j = i
+        while j < len(tokens) and heads[j]:
+            j += 1
+        if j - i < _MIN_HEADER_RUN:
+            i = max(j, i + 1)
+            continue
+        k = j
+        while k < len(tokens) and (_is_value_cell(norms[k]) or norms[k] in _PLACEHOLDERS):
+            k += 1
+        columns = norms[i:j]
+        for stop in range(min(k, j + len(columns)), j + 1, -1):
+            placed = _unique_binding(norms[j:stop], columns, rules)
+            if placed is not None:
+                grid += [tokens[i:j], [c._replace(col=col) for c, col in zip(tokens[j:stop], placed)]]
+                break
+        i = k
+    return grid
+
+
+_LONG_LINE_CHARS = 80  # shorter lines are sentences or rows, not a flattened form
+_MIN_HEADER_RUN = 3  # column headers in a row that make a header run
+
+
+def _unique_binding(cells: list[str], columns: list[str], rules: TableRules) -> list[int] | None:
+    """The columns of ``cells`` when exactly one order-keeping binding agrees with their types."""
+    n, m = len(cells), len(columns)
+    if n < 2 or n > m:
+        return None
+    fits = [[_fits(c, h, rules) for h in columns] for c in cells]
+    ways = [[0] * (m + 1) for _ in range(n + 1)]  # ways[a][b]: first a cells into the first b columns
+    for b in range(m + 1):
+        ways[0][b] = 1
+    for a in range(1, n + 1):
+        for b in range(1, m + 1):
+            ways[a][b] = ways[a][b - 1] + (ways[a - 1][b - 1] if fits[a - 1][b - 1] else 0)
+    if ways[n][m] != 1:
+        return None
+    placed, b = [], m
+    for a in range(n, 0, -1):
+        while not (fits[a - 1][b - 1] and ways[a - 1][b - 1]):
+            b -= 1
+        placed.append(b - 1)
+        b -= 1
+    return placed[::-1]
+
+
+def _fits(cell: str, header: str, rules: TableRules) -> bool:
+    if cell in _PLACEHOLDERS:
+        return True
+    percent = cell.endswith(("%", "％"))
+    if rules.is_rate_column(header):
+        if percent or "%" in header or "％" in header:
+            return True
+        number = _NUMBER.match(cell.lstrip("≥≤≧≦<>＞＜="))
+        return number is not None and float(number.group().replace(",", "").rstrip("%％")) <= _FRACTION_MAX
+    return not (percent and rules.is_figure_column(header))
+
+
+_FRACTION_MAX = 1.5  # a bare number under a rate column is a fraction (0.958) up to this
 
 
 def _flat_cells(text: str, start: int, end: int) -> list[GridCell]:
