@@ -13,11 +13,24 @@ Public functions
        table. Before a TAB line, an even number of blank lines (a cell's trailing empty
        paragraphs) keeps the row, an odd number starts a new row.
     2. one row per line, cells separated by TABs; consecutive such lines form a table.
-    3. Markdown or antiword rows between ``|``; rows above a ``|---|`` line are header rows.
+    3. rows with ``|`` separators. When every row line opens with a bar they are Markdown or
+       antiword rows (rows above a ``|---|`` line are header rows); otherwise each bar ends a
+       cell, padding bars at a row's end are dropped, and a row's lines are found by their bar
+       count (``_pipe_rows``): a cell with line breaks spreads a row over lines, a line opening
+       with a bar may continue the row above.
     4. one line of cells separated by runs of two or more spaces, when it clearly is a table
        (thresholds in ``rules/tables.yaml``): header cells, then rows of labels and figures.
+    5. a line of column headers separated by single spaces (a second line may finish broken
+       header words), then lines of labels and figures (``_space_rows``).
+    6. one cell per line without TABs, cells apart by blank lines, by lines holding one bar, or
+       by nothing, opening with header words (``_cell_lines``).
+    7. a form flattened into one long line: a run of column headers followed by figures, bound
+       when exactly one order-keeping binding agrees with the figures' types
+       (``_header_value_runs``); other figures stay in the text.
 
-    A table needs two rows of two cells or more; otherwise its lines stay paragraphs.
+    A table needs two rows of two cells or more; otherwise its lines stay paragraphs. Tables
+    are found by their content (header words, figures), whatever the separator; PDF text whose
+    columns come out interleaved is not untangled here.
 
 ``build_table(grid, *, span=None, header_rows=None, page=None, rules=None) -> Block``
     For loaders that split cells themselves (.docx, .html, .xlsx): ``grid`` is a sequence of
@@ -54,6 +67,11 @@ Cell conventions
 - A row narrower than its header whose first filled cell is a total label (总分, 合计…) is a
   total row: its label spans the missing columns so that its figures sit under the rightmost
   headers (text tables only: grids with explicit spans or columns are taken as given).
+- Any other narrower text row lost cells (merged labels, empty cells an export dropped): its
+  figures are bound to the value columns by count and type (columns of figures take figures,
+  a percentage the only rate column, a trailing 原因 column may be the one missing, a 序号
+  stays first) and its labels put just left of them; when no placement is certain its
+  figures get columns past the header, so no header and no role (``_place_narrow_rows``).
 """
 
 from __future__ import annotations

@@ -38,9 +38,10 @@ def section_points(ctx: Context) -> Iterator[Constraint]:
                     form = []
                 continue
             col = min(c.col for c in cells)
-            form += [c for c in ctx.rows.get((block, index), []) if c.cell[1] == col
-                     and c.role == "max" and c.quantity.dimension == "points"]
-    yield from _form(ctx, form)
+            seen = {squash(ctx.name_of(c)) for c in form}
+            form += [c for c in ctx.rows.get((block, index), []) if c.cell[1] == col and c.role == "max"
+                     and c.quantity.dimension == "points" and squash(ctx.name_of(c)) not in seen]
+    yield from _form(ctx, form)  # a header repeated on the next page is one section, not two
 
 
 _FORM_GAP_BLOCKS = 3  # lines of text (年度总体目标…) a form's tables may have between them
