@@ -50,7 +50,8 @@ def execution_score(constraint: Constraint, ctx) -> object:  # noqa: ANN001
             else executed.quantity.value / HUNDRED)
     expected = Decimal(0) if rate < floor else min(rate, cap) * points.quantity.value
     full = score.quantity.value >= points.quantity.value
-    return finding(ctx, constraint, [score, points, executed, *budgets], stated=fmt(score.quantity.value),
+    also = [ctx.by_id[i] for i in constraint.params.get("also", ())]  # the points stated again
+    return finding(ctx, constraint, [score, points, executed, *budgets, *also], stated=fmt(score.quantity.value),
                    expected=fmt(expected), severity="error" if full else "warning",
                    subject=ctx.name_of(score), rate=percent(rate * HUNDRED),
                    formula=f"{percent(rate * HUNDRED)} × {fmt(points.quantity.value)}")

@@ -218,8 +218,8 @@ def total_row(ctx: Context, row: Row, indicators: list[Row], funding: Row | None
                 and any(cue in claim.subject for cue in NARRATIVE_TOTAL):
             related.append(claim.id)
     claims = [c for c in (stated_max, stated_score) if c is not None]
-    if stated_score is None:
-        item_score = []
+    item_max = item_max if stated_max else []
+    item_score = item_score if stated_score else []
     claims += [ctx.by_id[i] for i in dict.fromkeys(item_max + item_score)]  # evidence of the relation
     yield ctx.constraint("total_score", "SUM003", claims, "table",
                          max=stated_max.id if stated_max else None, score=stated_score.id if stated_score else None,
