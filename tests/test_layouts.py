@@ -147,3 +147,11 @@ def test_rules_overlay_reaches_the_text_loader(tmp_path) -> None:  # noqa: ANN00
     document = ingest.load(report, rules=rules)
     assert any(b.kind == "table" for b in document.blocks)
     assert column_of(text, "乡村道路", "38", TableRules.from_mapping(rules["tables"])) == "拨付数"
+
+
+def test_declared_unit_heads_every_column() -> None:
+    """单位：万元 written in a row before the header gives bare figures their unit."""
+    table = next(b for b in rebuild(CELL_LINES_BLANKS) if b.kind == "table")
+    figure = next(c for row in table.rows for c in row if c.text == "1260")
+    assert figure.header_path[0] == "单位：万元"
+    assert figure.header_path[-1] == "调整预算数"

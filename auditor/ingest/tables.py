@@ -92,6 +92,7 @@ _FIGURE = re.compile(r"[≥≤<>＞＜]?=?[+\-−]?\d+(?:[.,]\d+)*(?![\d.,年])"
 # A cell that is one figure with at most a short unit (≥500亩, 97.80%, 2600元/人), not a label
 # that starts with a number (1、水稻…, 2023年12月).
 _VALUE_CELL = re.compile(r"[≥≤≧≦<>＞＜]?=?[+\-−]?\d+(?:[.,]\d+)*(?:[%％]|[^\d、,，.:：;；。]{0,5})")
+_DECLARED_UNIT = re.compile(r"单位[:：]([^、,，;；]+?)(?:[、,，;；]|$)")
 _GAP = re.compile(r"[ \u3000\xa0]{2,}")
 # Grid positions (rows times columns) one table may have. Laying a table out takes time in its
 # area, not in its text: a few bytes can declare spans of any size, and a ragged text table of a
@@ -155,6 +156,11 @@ class TableRules:
 
     def is_value_term(self, norm: str) -> bool:
         return any(t in norm for t in self.value_terms)
+
+    def declares_unit(self, norm: str) -> bool:
+        """``单位：万元`` (金额单位：元): a cell stating the unit of the table's figures."""
+        match = _DECLARED_UNIT.search(norm)
+        return match is not None and match.group(1) in self.label_units
 
     def is_rate_column(self, norm: str) -> bool:
         return any(t in norm for t in self.rate_terms)
@@ -227,8 +233,13 @@ def build_table(
 
     paths: dict[int, list[tuple[str, ...]]] = {}
     row_headers: dict[int, tuple[str, ...]] = {}
+    declared = ""  # 单位：万元 in a row before the headers: the unit of every column below
     for header, data in sections:
         column_paths, label, first_value = _header(header, data, norms, owner, width, rules)
+        if header and declared:
+            column_paths = [(declared, *path) for path in column_paths]
+        if not header:
+            declared = next((t for r in data for t in norms[r] if rules.declares_unit(t)), declared)
         for r in header:
             paths[r] = column_paths
             row_headers[r] = ()
