@@ -4,10 +4,13 @@ none, when no placement is certain)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from auditor import ingest
-from auditor.ingest.tables import TableRules, default_rules, normalise, rebuild
+from auditor.ingest.tables import TableRules, default_rules, normalise
+from auditor.ingest.text_layouts import rebuild
 from auditor.rules import RuleSet
 
 
@@ -133,7 +136,7 @@ def test_every_cell_is_its_text() -> None:
                 assert text[cell.span.start:cell.span.end] == cell.text
 
 
-def test_rules_overlay_reaches_the_text_loader(tmp_path) -> None:  # noqa: ANN001
+def test_rules_overlay_reaches_the_text_loader(tmp_path: Path) -> None:
     """A province's own header words (--rules) make its form a table."""
     text = "本级资金情况\n资金项目 核定数 拨付数 兑现比例\n乡村道路 40 38 95%\n桥梁维修 20 20 100%\n"
     report = tmp_path / "report.txt"

@@ -16,7 +16,8 @@ import re
 from charset_normalizer import from_bytes
 
 from auditor.errors import InputError
-from auditor.ingest.tables import TableRules, rebuild
+from auditor.ingest.tables import TableRules
+from auditor.ingest.text_layouts import rebuild
 from auditor.model import Document
 from auditor.rules import RuleSet
 
