@@ -494,7 +494,7 @@ def _header_value_runs(text: str, start: int, end: int, rules: TableRules) -> li
         j = i
         while j < len(tokens) and heads[j]:
             j += 1
-        if j - i < _MIN_HEADER_RUN:
+        if not _MIN_HEADER_RUN <= j - i <= _MAX_HEADER_RUN:  # a longer run is no form's header
             i = max(j, i + 1)
             continue
         k = j
@@ -512,6 +512,7 @@ def _header_value_runs(text: str, start: int, end: int, rules: TableRules) -> li
 
 _LONG_LINE_CHARS = 80  # shorter lines are sentences or rows, not a flattened form
 _MIN_HEADER_RUN = 3  # column headers in a row that make a header run
+_MAX_HEADER_RUN = 24  # and at most this many (the binding's work grows with the cube of it)
 
 
 def _unique_binding(cells: list[str], columns: list[str], rules: TableRules) -> list[int] | None:
