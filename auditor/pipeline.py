@@ -57,4 +57,4 @@ def audit(path: str | os.PathLike[str], rules: RuleSet | None = None, max_bytes:
     """Audit one file. Raises InputError (and only that) for input auditor cannot use."""
     from auditor import ingest
 
-    return audit_document(ingest.load(path, max_bytes=max_bytes, max_chars=max_chars), rules)
+    return audit_document(ingest.load(path, max_bytes=max_bytes, max_chars=max_chars, rules=rules), rules)

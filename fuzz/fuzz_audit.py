@@ -137,7 +137,7 @@ class Runner:
 
         target = self.target
         if target == "claims":
-            from auditor.ingest.tables import rebuild
+            from auditor.ingest.text_layouts import rebuild
             from auditor.model import Document
             from auditor.nlp import read
 

@@ -11,7 +11,8 @@ import pytest
 
 from auditor.errors import InputError
 from auditor.ingest import tables, text
-from auditor.ingest.tables import GridCell, build_table, normalise, rebuild
+from auditor.ingest.tables import GridCell, build_table, normalise
+from auditor.ingest.text_layouts import rebuild
 from auditor.model import Block, Cell, Document, Span
 
 SEEDS = Path(__file__).resolve().parent.parent / "corpora" / "seeds"

@@ -37,6 +37,8 @@ def ratio(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     recomputed = quotient.scale(HUNDRED)
     if recomputed.meets(stated):
         return None
+    if constraint.params.get("may_be_fraction") and quotient.meets(stated):
+        return None  # 0.1 under 执行率 written as a fraction: 94/650 = 0.1446
     den_value = sum((d.quantity.base_value for d in denominators), Decimal(0))
     top_value = numerator.quantity.base_value - (ctx.by_id[minus].quantity.base_value if minus is not None else 0)
     value = top_value / den_value * HUNDRED

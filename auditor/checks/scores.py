@@ -52,11 +52,15 @@ def execution_score(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     # the expected score is itself rounded by the writer: allow the score's own precision
     if s.lo <= hi and lo <= s.hi:
         return None
+    if params.get("whole_points_down") and score.quantity.decimals == 0 and \
+            lo - 1 < score.quantity.value <= hi:
+        return None  # scored in whole points, rounded down: 97.8% of 10 points is 9
     rate = (executed.quantity.base_value / sum((b.quantity.base_value for b in budgets), Decimal(0)) if budgets
             else executed.quantity.value / HUNDRED)
     expected = share(rate) * points.quantity.value
     full = score.quantity.value >= points.quantity.value
-    return finding(ctx, constraint, [score, points, executed, *budgets], stated=fmt(score.quantity.value),
+    also = [ctx.by_id[i] for i in constraint.params.get("also", ())]  # the points stated again
+    return finding(ctx, constraint, [score, points, executed, *budgets, *also], stated=fmt(score.quantity.value),
                    expected=fmt(expected), severity="error" if full else "warning",
                    subject=ctx.name_of(score), rate=percent(rate * HUNDRED),
                    formula=f"{percent(rate * HUNDRED)} × {fmt(points.quantity.value)}")
@@ -117,3 +121,16 @@ def grade(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     span = constraint.spans[0]
     return finding(ctx, constraint, [score, (span, ctx.at(span))], stated=fmt(score.quantity.value),
                    expected=grade_of(score.quantity.value, bands), grade=constraint.params["grade"])
+
+
+@check("section_points")
+def section_points(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    """The point budgets of a form's sections against its full marks. Only more than full marks is
+    certain: a section may sit in a table of its own that the form's run does not reach."""
+    points = [ctx.by_id[i] for i in constraint.claims]
+    full = Decimal(str(constraint.params.get("full_marks", 100)))
+    value = sum((p.quantity.value for p in points), Decimal(0))
+    if total(interval(p) for p in points).lo <= full:
+        return None
+    return finding(ctx, constraint, points, stated=f"{fmt(full)}分", expected=f"{fmt(value)}分", subject="各部分分值",
+                   formula=" + ".join(fmt(p.quantity.value) for p in points), difference=f"{fmt(value - full)}分")

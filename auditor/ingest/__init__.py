@@ -14,6 +14,7 @@ from pathlib import Path
 
 from auditor.errors import InputError
 from auditor.model import Document
+from auditor.rules import RuleSet
 
 MAX_BYTES_DEFAULT = 50 * 1024 * 1024  # files above this are refused (configurable)
 # Documents whose text is longer are refused (--max-chars, AUDITOR_MAX_CHARS): time and memory
@@ -79,9 +80,11 @@ def _looks_like_html(head: bytes) -> bool:
     return lowered.startswith((b"<?xml", b"<!--")) and b"<html" in lowered
 
 
-def load(path: str | os.PathLike[str], max_bytes: int | None = None, max_chars: int | None = None) -> Document:
+def load(path: str | os.PathLike[str], max_bytes: int | None = None, max_chars: int | None = None,
+         rules: RuleSet | None = None) -> Document:
     """Read ``path`` into a Document, or raise InputError saying what is wrong. The limits
-    default to MAX_BYTES_DEFAULT and MAX_CHARS_DEFAULT."""
+    default to MAX_BYTES_DEFAULT and MAX_CHARS_DEFAULT; ``rules`` (an overlay's ``tables``
+    section: a province's own forms) reach the rebuilding of plain-text tables."""
     max_bytes = MAX_BYTES_DEFAULT if max_bytes is None else max_bytes
     max_chars = MAX_CHARS_DEFAULT if max_chars is None else max_chars
     p = Path(path)
@@ -114,7 +117,7 @@ def load(path: str | os.PathLike[str], max_bytes: int | None = None, max_chars: 
     if fmt == "txt" and len(data) > 4 * max_chars:  # no encoding takes more than 4 bytes a character
         _too_long(name, f"at least {-(-len(data) // 4)}", max_chars)
     module = importlib.import_module(f"auditor.ingest.{LOADERS[fmt]}")
-    document = module.load(name, data)
+    document = module.load(name, data, rules) if fmt == "txt" else module.load(name, data)
     if len(document.text) > max_chars:
         _too_long(name, str(len(document.text)), max_chars)
     return document

@@ -1,24 +1,8 @@
-"""Tables: rebuild them from plain text, and give any grid of cells its headers.
+"""Tables: give any grid of cells its headers and row headers, and place the cells of rows that
+lost some. Plain text is cut into grids by ``auditor.ingest.text_layouts``.
 
 Public functions
 ----------------
-``rebuild(text: str, rules: TableRules | None = None) -> list[Block]``
-    The blocks of a plain-text document, in reading order. Every non-blank line outside a table
-    is a ``paragraph`` block spanning the line without its terminator. Tables are found in these
-    shapes (lines are split on ``\\n`` only; a ``\\r`` before it is part of the terminator):
-
-    1. one cell per line, each line starting with a TAB (Word's text export). A blank line after
-       a cell ends the row; a line without a TAB that follows a cell directly or after one blank
-       line continues that cell; two or more blank lines then a line without a TAB end the
-       table. Before a TAB line, an even number of blank lines (a cell's trailing empty
-       paragraphs) keeps the row, an odd number starts a new row.
-    2. one row per line, cells separated by TABs; consecutive such lines form a table.
-    3. Markdown or antiword rows between ``|``; rows above a ``|---|`` line are header rows.
-    4. one line of cells separated by runs of two or more spaces, when it clearly is a table
-       (thresholds in ``rules/tables.yaml``): header cells, then rows of labels and figures.
-
-    A table needs two rows of two cells or more; otherwise its lines stay paragraphs.
-
 ``build_table(grid, *, span=None, header_rows=None, page=None, rules=None) -> Block``
     For loaders that split cells themselves (.docx, .html, .xlsx): ``grid`` is a sequence of
     rows, each a sequence of ``GridCell(text, span, rowspan=1, colspan=1, col=None)`` or plain
@@ -54,6 +38,11 @@ Cell conventions
 - A row narrower than its header whose first filled cell is a total label (总分, 合计…) is a
   total row: its label spans the missing columns so that its figures sit under the rightmost
   headers (text tables only: grids with explicit spans or columns are taken as given).
+- Any other narrower text row lost cells (merged labels, empty cells an export dropped): its
+  figures are bound to the value columns by count and type (columns of figures take figures,
+  a percentage the only rate column, a trailing 原因 column may be the one missing, a 序号
+  stays first) and its labels put just left of them; when no placement is certain its
+  figures get columns past the header, so no header and no role (``_place_narrow_rows``).
 """
 
 from __future__ import annotations
@@ -71,7 +60,10 @@ from auditor.rules import RuleSet
 _NUMBER = re.compile(r"[+\-−]?\d+(?:[.,]\d+)*[%％]?")
 # A figure: a number (optionally after a comparator) that is not a year ("2022年…" is a label).
 _FIGURE = re.compile(r"[≥≤<>＞＜]?=?[+\-−]?\d+(?:[.,]\d+)*(?![\d.,年])")
-_GAP = re.compile(r"[ \u3000\xa0]{2,}")
+# A cell that is one figure with at most a short unit (≥500亩, 97.80%, 2600元/人), not a label
+# that starts with a number (1、水稻…, 2023年12月).
+_VALUE_CELL = re.compile(r"[≥≤≧≦<>＞＜]?=?[+\-−]?\d+(?:[.,]\d+)*(?:[%％]|[^\d、,，.:：;；。]{0,5})")
+_DECLARED_UNIT = re.compile(r"单位[:：]([^、,，;；]+?)(?:[、,，;；]|$)")
 # Grid positions (rows times columns) one table may have. Laying a table out takes time in its
 # area, not in its text: a few bytes can declare spans of any size, and a ragged text table of a
 # thousand short rows under one row of 50,000 tabs is 50 million positions. The loaders of
@@ -79,7 +71,6 @@ _GAP = re.compile(r"[ \u3000\xa0]{2,}")
 # paragraphs.
 MAX_TABLE_CELLS = int(os.environ.get("AUDITOR_MAX_TABLE_CELLS") or 250_000)
 
-BLANK, SPACE, CELL, GRID, PIPE, TEXT = range(6)  # line kinds
 
 
 class GridCell(NamedTuple):
@@ -96,6 +87,10 @@ class TableRules:
     header_min_terms: int
     header_max_chars: int
     value_terms: tuple[str, ...]
+    rate_terms: tuple[str, ...]
+    text_terms: tuple[str, ...]
+    figure_terms: tuple[str, ...]
+    serial_terms: tuple[str, ...]
     total_labels: tuple[str, ...]
     label_units: tuple[str, ...]
     flat_min_cells: int
@@ -112,6 +107,10 @@ class TableRules:
             header_min_terms=int(data.get("header_min_terms", 2)),
             header_max_chars=int(data.get("header_max_chars", 24)),
             value_terms=tuple(data.get("value_terms", ())),
+            rate_terms=tuple(data.get("rate_terms", ())),
+            text_terms=tuple(data.get("text_terms", ())),
+            figure_terms=tuple(data.get("figure_terms", ())),
+            serial_terms=tuple(data.get("serial_terms", ())),
             total_labels=tuple(data.get("total_labels", ())),
             label_units=tuple(data.get("label_units", ())),
             flat_min_cells=int(flat.get("min_cells", 6)),
@@ -126,6 +125,23 @@ class TableRules:
 
     def is_value_term(self, norm: str) -> bool:
         return any(t in norm for t in self.value_terms)
+
+    def declares_unit(self, norm: str) -> bool:
+        """``单位：万元`` (金额单位：元): a cell stating the unit of the table's figures."""
+        match = _DECLARED_UNIT.search(norm)
+        return match is not None and match.group(1) in self.label_units
+
+    def is_rate_column(self, norm: str) -> bool:
+        return any(t in norm for t in self.rate_terms)
+
+    def is_figure_column(self, norm: str) -> bool:
+        return any(t in norm for t in self.figure_terms)
+
+    def is_serial_column(self, norm: str) -> bool:
+        return norm in self.serial_terms
+
+    def is_text_column(self, norm: str) -> bool:
+        return any(t in norm for t in self.text_terms)
 
     def is_total(self, norm: str) -> bool:
         return norm.rstrip("：:").endswith(self.total_labels)
@@ -177,15 +193,22 @@ def build_table(
             for k in range(1, max(c.rowspan for c in row) if row else 1):
                 heads[r + k] = True
     sections = _sections(heads)
-    if all(c.rowspan == 1 and c.col is None for row in rows for c in row):
+    if all(c.rowspan == 1 for row in rows for c in row) and \
+            all(c.col is None for r, row in enumerate(rows) if not heads[r] for c in row):
         _align_totals(rows, norms, sections, rules)
+        _place_narrow_rows(rows, norms, sections, rules)
     cols, owner = _layout(rows)
     width = max((cols[r][i] + c.colspan for r, row in enumerate(rows) for i, c in enumerate(row)), default=0)
 
     paths: dict[int, list[tuple[str, ...]]] = {}
     row_headers: dict[int, tuple[str, ...]] = {}
+    declared = ""  # 单位：万元 in a row before the headers: the unit of every column below
     for header, data in sections:
-        column_paths, label, first_value = _header(header, data, norms, owner, width, rules)
+        column_paths, _, first_value = _header(header, data, norms, owner, width, rules)
+        if header and declared:
+            column_paths = [(declared, *path) for path in column_paths]
+        if not header:
+            declared = next((t for r in data for t in norms[r] if rules.declares_unit(t)), declared)
         for r in header:
             paths[r] = column_paths
             row_headers[r] = ()
@@ -250,6 +273,104 @@ def _align_totals(rows: list[list[GridCell]], norms: list[list[str]],
                 rows[r][first] = rows[r][first]._replace(colspan=rows[r][first].colspan + gap)
 
 
+def _place_narrow_rows(rows: list[list[GridCell]], norms: list[list[str]],
+                       sections: list[tuple[list[int], list[int]]], rules: TableRules) -> None:
+    """A text row narrower than its header lost cells (merged labels, empty cells dropped by the
+    export): its figures are bound to the header's value columns by count and type, its labels
+    put just left of them. A row whose figures no placement makes certain gets them past the
+    header (no column, so no role) rather than under a wrong one."""
+    for header, data in sections:
+        if not header:
+            continue
+        columns = _header_columns(rows, norms, header)
+        width = len(columns)
+        first_value = next((c for c in range(1, width) if rules.is_value_term(columns[c])), None)
+        if first_value is None:
+            continue
+        for r in data:
+            row, texts = rows[r], norms[r]
+            if len(row) >= width or any(c.col is not None or c.colspan > 1 for c in row):
+                continue
+            serial = rules.is_serial_column(columns[0]) and texts[0].isdigit()
+            cols = _bind_by_type(texts[serial:], columns, first_value, rules, first_label=int(serial))
+            if cols is not None and serial:
+                cols = [0, *cols]
+            if cols is None:
+                split = _first_figure(texts)
+                cols = [*range(split), *range(width, width + len(row) - split)]
+            rows[r] = [cell._replace(col=c) for cell, c in zip(row, cols)]
+
+
+def _header_columns(rows: list[list[GridCell]], norms: list[list[str]], header: list[int]) -> list[str]:
+    """Each column's header words: the widest header row by position, and the cells of other
+    header rows that name their column (a header word's second line)."""
+    base = max(header, key=lambda r: len(rows[r]))
+    columns = list(norms[base])
+    for r in header:
+        for cell, norm in zip(rows[r], norms[r]):
+            if r != base and cell.col is not None and cell.col < len(columns):
+                columns[cell.col] += norm
+    return columns
+
+
+def _is_value_cell(norm: str) -> bool:
+    return _VALUE_CELL.fullmatch(norm) is not None
+
+
+def _first_figure(texts: list[str]) -> int:
+    return next((i for i, t in enumerate(texts) if _is_value_cell(t)), len(texts))
+
+
+def _bind_by_type(texts: list[str], columns: list[str], first_value: int, rules: TableRules,
+                  first_label: int = 0) -> list[int] | None:
+    """Columns for a narrow row's cells, or None when no placement is certain. The row's last
+    cells fill the value columns when every column of figures (分值, 得分, 预算数…) gets a figure
+    and every label left of them is no figure; the trailing text columns (偏差原因) may be the
+    ones left out. Failing that, the row's only percentage binds to the header's only rate
+    column and the figures around it follow."""
+    values = list(range(first_value, len(columns)))
+    candidates = [values]
+    while values and rules.is_text_column(columns[values[-1]]):
+        values = values[:-1]
+        candidates.append(values)
+    if _is_value_cell(texts[-1]):  # a row ending in a figure more likely left its reason out
+        candidates.reverse()
+    labelled = bool(texts[0])  # a row that starts with a word keeps at least that label
+    for values in candidates:
+        split = len(texts) - len(values)
+        if values and labelled <= split <= first_value - first_label and \
+                _types_agree(texts, columns, split, values, rules):
+            return [*range(first_value - split, first_value), *values]
+    split = _first_figure(texts)
+    rates = [c for c in range(first_value, len(columns)) if rules.is_rate_column(columns[c])]
+    percents = [i for i in range(split, len(texts)) if texts[i].endswith(("%", "％"))]
+    if len(rates) != 1 or len(percents) != 1:
+        return None
+    first = rates[0] - (percents[0] - split)
+    placed = list(range(first, first + len(texts) - split))
+    if first < max(first_value, split + first_label) or placed[-1] >= len(columns):
+        return None
+    if not _types_agree(texts, columns, split, placed, rules):
+        return None
+    return [*range(first - split, first), *placed]
+
+
+def _types_agree(texts: list[str], columns: list[str], split: int, placed: list[int], rules: TableRules) -> bool:
+    if any(_is_value_cell(t) for t in texts[:split]):
+        return False
+    for text, c in zip(texts[split:], placed):
+        header = columns[c]
+        percent = text.endswith(("%", "％"))
+        if rules.is_figure_column(header) and not (_is_value_cell(text) or text in _PLACEHOLDERS):
+            return False
+        if percent and not rules.is_rate_column(header) and rules.is_figure_column(header):
+            return False  # a percentage under a column of amounts or points
+    return True
+
+
+_PLACEHOLDERS = frozenset(("", "/", "-", "—", "——", "－", "\\", "无"))
+
+
 def _layout(rows: list[list[GridCell]]) -> tuple[list[list[int]], dict[tuple[int, int], tuple[int, int]]]:
     """Each cell's column, and the owner (row, index) of every grid position a cell covers."""
     owner: dict[tuple[int, int], tuple[int, int]] = {}
@@ -292,7 +413,7 @@ def _header(header: list[int], data: list[int], norms: list[list[str]],
                 left = ""
                 continue
             text = norms[r][at[1]] if at else ""
-            if not text and upper:
+            if not text and upper and at is not None:  # past the row's last cell is no merge
                 text = left
             if text and (not stacks[c] or stacks[c][-1] != text):
                 stacks[c].append(text)
@@ -350,190 +471,3 @@ def _distinct(texts: Any) -> tuple[str, ...]:
         if not out or out[-1] != t:
             out.append(t)
     return tuple(out)
-
-
-# --- plain text: finding the tables ---------------------------------------------------------
-
-
-def rebuild(text: str, rules: TableRules | None = None) -> list[Block]:
-    """Paragraphs and tables of a plain text, in reading order (module docstring)."""
-    rules = rules or default_rules()
-    lines = _lines(text)
-    kinds = [_kind(text[s:e]) for s, e in lines]
-    blocks: list[Block] = []
-    i = 0
-    while i < len(lines):
-        kind = kinds[i]
-        header_rows = None
-        if kind == CELL:
-            grid, last = _tab_cell_rows(text, lines, kinds, i)
-        elif kind == GRID:
-            last = _run_end(kinds, i)
-            grid = [_split_at(text, *lines[j], "\t") for j in range(i, last + 1)]
-        elif kind == PIPE:
-            last = _run_end(kinds, i)
-            grid, header_rows = _pipe_rows(text, lines[i : last + 1])
-        else:
-            if kind == TEXT:
-                blocks.append(_paragraph_or_flat(text, *lines[i], rules))
-            i += 1
-            continue
-        if sum(len(row) >= 2 for row in grid) >= 2 and len(grid) * max(map(len, grid)) <= MAX_TABLE_CELLS:
-            span = Span(lines[i][0], lines[last][1])
-            blocks.append(build_table(grid, span=span, header_rows=header_rows, rules=rules))
-        else:
-            blocks.extend(Block("paragraph", Span(*lines[j])) for j in range(i, last + 1)
-                          if kinds[j] not in (BLANK, SPACE))
-        i = last + 1
-    return blocks
-
-
-def _lines(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every line; the end excludes ``\\n`` and a ``\\r`` before it."""
-    lines = []
-    start = 0
-    size = len(text)
-    while start <= size:
-        nl = text.find("\n", start)
-        end = size if nl < 0 else nl
-        stop = end - 1 if end > start and text[end - 1] == "\r" else end
-        lines.append((start, stop))
-        if nl < 0:
-            break
-        start = nl + 1
-    return lines
-
-
-def _kind(line: str) -> int:
-    if not line:
-        return BLANK
-    tabs = line.count("\t")
-    if tabs == 1 and line[0] == "\t":
-        return CELL
-    if tabs:
-        return GRID
-    if line.lstrip().startswith("|") and line.count("|") >= 2:
-        return PIPE
-    return SPACE if line.isspace() else TEXT
-
-
-def _run_end(kinds: list[int], i: int) -> int:
-    last = i
-    while last + 1 < len(kinds) and kinds[last + 1] == kinds[i]:
-        last += 1
-    return last
-
-
-def _cell(text: str, start: int, end: int) -> GridCell:
-    a, b = start, end
-    while a < b and text[a].isspace():
-        a += 1
-    while b > a and text[b - 1].isspace():
-        b -= 1
-    if a == b:
-        a = b = start
-    return GridCell(text[a:b], Span(a, b))
-
-
-def _tab_cell_rows(text: str, lines: list[tuple[int, int]], kinds: list[int],
-                   first: int) -> tuple[list[list[GridCell]], int]:
-    """Shape 1 (module docstring): the rows of cells from line ``first``, and the last line used."""
-    rows: list[list[list[int]]] = [[[first, first]]]  # each cell as [first line, last line]
-    blanks = 0
-    last = first
-    for j in range(first + 1, len(lines)):
-        kind = kinds[j]
-        if kind == BLANK:
-            blanks += 1
-            continue
-        if kind == CELL:
-            if blanks % 2:
-                rows.append([])
-            rows[-1].append([j, j])
-        elif kind in (TEXT, SPACE) and blanks <= 1:
-            rows[-1][-1][1] = j
-        else:
-            break
-        blanks = 0
-        last = j
-    grid = [[_cell(text, lines[a][0] + 1, lines[b][1]) for a, b in row] for row in rows]
-    return grid, last
-
-
-def _split_at(text: str, start: int, end: int, separator: str) -> list[GridCell]:
-    cells = []
-    while True:
-        at = text.find(separator, start, end)
-        if at < 0:
-            cells.append(_cell(text, start, end))
-            return cells
-        cells.append(_cell(text, start, at))
-        start = at + 1
-
-
-def _pipe_rows(text: str, lines: list[tuple[int, int]]) -> tuple[list[list[GridCell]], int | None]:
-    """Rows between ``|`` (outer bars optional at the end); rows above ``|---|`` are headers."""
-    grid: list[list[GridCell]] = []
-    header_rows = None
-    for start, end in lines:
-        line = text[start:end]
-        if set(line.strip()) <= set("|-:+ ") and "-" in line:
-            if header_rows is None and grid:
-                header_rows = len(grid)
-            continue
-        first = start + line.index("|") + 1
-        stop = start + line.rstrip().rindex("|")
-        cells = _split_at(text, first, stop, "|")
-        if text[stop + 1 : end].strip():  # content after the last bar
-            cells.append(_cell(text, stop + 1, end))
-        grid.append(cells)
-    return grid, header_rows
-
-
-def _paragraph_or_flat(text: str, start: int, end: int, rules: TableRules) -> Block:
-    cells = _flat_cells(text, start, end)
-    norms = [normalise(c.text) for c in cells]
-    if _clearly_table(norms, rules):
-        return build_table(_flat_rows(cells, norms, rules), span=Span(start, end), rules=rules)
-    return Block("paragraph", Span(start, end))
-
-
-def _flat_cells(text: str, start: int, end: int) -> list[GridCell]:
-    cells = []
-    for gap in _GAP.finditer(text, start, end):
-        cells.append(_cell(text, start, gap.start()))
-        start = gap.end()
-    cells.append(_cell(text, start, end))
-    return [c for c in cells if c.text]
-
-
-def _clearly_table(norms: list[str], rules: TableRules) -> bool:
-    if len(norms) < rules.flat_min_cells:
-        return False
-    if any(len(t) > rules.flat_max_cell_chars or any(m in t for m in rules.sentence_marks) for t in norms):
-        return False
-    return (sum(rules.is_header_term(t) and not is_number(t) for t in norms) >= rules.flat_min_header_cells
-            and sum(is_number(t) for t in norms) >= rules.flat_min_numeric_cells)
-
-
-def _flat_rows(cells: list[GridCell], norms: list[str], rules: TableRules) -> list[list[GridCell]]:
-    """Cells of a flattened line as rows: what precedes the header, the header (the first run of
-    header cells, after the table's label if any), then rows of labels followed by figures."""
-    heads = [rules.is_header_term(t) and not is_number(t) for t in norms]
-    first = heads.index(True)
-    after = first
-    while after < len(cells) and heads[after]:
-        after += 1
-    if first > 0 and not _is_figure(norms[first - 1]):
-        first -= 1
-    rows = [cells[:first]] if first else []
-    rows.append(cells[first:after])
-    row: list[GridCell] = []
-    for i in range(after, len(cells)):
-        if row and not _is_figure(norms[i]) and _is_figure(norms[i - 1]):
-            rows.append(row)
-            row = []
-        row.append(cells[i])
-    if row:
-        rows.append(row)
-    return rows

@@ -16,8 +16,10 @@ import re
 from charset_normalizer import from_bytes
 
 from auditor.errors import InputError
-from auditor.ingest.tables import rebuild
+from auditor.ingest.tables import TableRules
+from auditor.ingest.text_layouts import rebuild
 from auditor.model import Document
+from auditor.rules import RuleSet
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig", "utf-8"),
@@ -35,9 +37,10 @@ _BINARY_HINT = "give the report itself as .txt, .docx, .doc, .pdf, .xls/.xlsx or
 _ENCODING_HINT = "save it as UTF-8 (or GB18030) text and try again"
 
 
-def load(path: str, data: bytes) -> Document:
+def load(path: str, data: bytes, rules: RuleSet | None = None) -> Document:
     text, encoding = decode(path, data)
-    return Document(path=path, text=text, blocks=tuple(rebuild(text)), format="txt",
+    table_rules = TableRules.from_mapping(rules["tables"]) if rules is not None else None
+    return Document(path=path, text=text, blocks=tuple(rebuild(text, table_rules)), format="txt",
                     sha256=Document.digest(data), encoding=encoding)
 
 

@@ -84,15 +84,41 @@ def group_claims(row: Row) -> list[tuple[int, str, Claim | None]]:
     return out
 
 
+def is_scored(row: Row) -> bool:
+    """An item row with a score but no point column of its own (得分 only, points in the header)."""
+    return row.one("score") is not None and row.one("max") is None and not is_funding(row)
+
+
+def header_points(ctx: Context, row: Row, column: int) -> list[Claim]:
+    """The point budgets the header above ``row`` states for ``column`` (得分（20分×执行率）) and
+    for the whole block (预算执行情况（20分）, its label in the first column)."""
+    rows = ctx.block(row.block).rows
+    header = next((r for r in range(row.index - 1, -1, -1) if rows[r] and all(c.is_header for c in rows[r])), None)
+    if header is None:
+        return []
+    cols = {column, min(c.col for c in rows[header])}
+    return [c for c in ctx.rows.get((row.block, header), []) if c.cell[1] in cols
+            and c.role == "max" and c.quantity.dimension == "points"]
+
+
 def funding_constraints(ctx: Context, row: Row) -> Iterator[Constraint]:
     executed = row.one("executed")
     budget = row.one("adjusted_budget") or row.one("budget")
     rate, points, score = row.one("rate"), row.one("max"), row.one("score")
     if rate is not None:
-        yield ctx.constraint("ratio", "RAT001", [rate, executed, budget], "table", denominators=1)
+        # a bare 0.1 under 执行率 may be a fraction as well as a percentage
+        bare = "%" not in rate.text and "％" not in rate.text and rate.quantity.value <= 1
+        yield ctx.constraint("ratio", "RAT001", [rate, executed, budget], "table", denominators=1,
+                             may_be_fraction=bare)
+    also: list[Claim] = []
+    if points is None and score is not None:
+        stated = header_points(ctx, row, score.cell[1])
+        if stated and len({c.quantity.value for c in stated}) == 1:
+            points, also = stated[0], stated[1:]  # several statements of one budget: all are evidence
     if points is not None and score is not None:
-        yield ctx.constraint("score_cap", "CAP001", [score, points], "table")
-        yield ctx.constraint("score_formula", "SCO001", [score, points, executed, budget], "table")
+        yield ctx.constraint("score_cap", "CAP001", [score, points, *also], "table")
+        yield ctx.constraint("score_formula", "SCO001", [score, points, executed, budget], "table",
+                             also=[c.id for c in also])
 
 
 def funding_parts(ctx: Context, total: Row, parts: list[Row]) -> Iterator[Constraint]:
@@ -173,10 +199,17 @@ def total_row(ctx: Context, row: Row, indicators: list[Row], funding: Row | None
     numbers = [c for c in row.claims if row.whole(c)]
     if not numbers or len(numbers) > 2:
         return
-    stated_max, stated_score = (numbers[0], numbers[1]) if len(numbers) == 2 else (None, numbers[0])
+    if len(numbers) == 2:
+        stated_max, stated_score = numbers
+    elif numbers[0].role in ("max", "score"):  # one figure: its column says which it is
+        stated_max, stated_score = (numbers[0], None) if numbers[0].role == "max" else (None, numbers[0])
+    else:
+        return
     items = [*indicators, *([funding] if funding else [])]
     item_max = [r.one("max").id for r in items if r.one("max")]
     item_score = [r.one("score").id for r in items if r.one("score")]
+    if not (stated_max and item_max) and not (stated_score and item_score):
+        return
     related = [funding.one("score").id] if funding and funding.one("score") else []
     first = ctx.block(sheet[0]).span.start
     previous_table = max((i for i in range(sheet[0]) if ctx.block(i).kind == "table"), default=-1)
@@ -185,8 +218,11 @@ def total_row(ctx: Context, row: Row, indicators: list[Row], funding: Row | None
                 and any(cue in claim.subject for cue in NARRATIVE_TOTAL):
             related.append(claim.id)
     claims = [c for c in (stated_max, stated_score) if c is not None]
+    item_max = item_max if stated_max else []
+    item_score = item_score if stated_score else []
+    claims += [ctx.by_id[i] for i in dict.fromkeys(item_max + item_score)]  # evidence of the relation
     yield ctx.constraint("total_score", "SUM003", claims, "table",
-                         max=stated_max.id if stated_max else None, score=stated_score.id,
+                         max=stated_max.id if stated_max else None, score=stated_score.id if stated_score else None,
                          item_max=item_max, item_score=item_score, related=related)
 
 
@@ -222,6 +258,8 @@ def find(ctx: Context) -> Iterator[Constraint]:
             elif is_indicator(row):
                 indicators.append(row)
                 yield from indicator_constraints(ctx, row)
+            elif is_scored(row) and row.whole(row.one("score")):
+                indicators.append(row)
             else:
                 yield from control_rate(ctx, row)
         if funding_rows:

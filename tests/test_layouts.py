@@ -1,0 +1,160 @@
+"""Table layouts of real reports rebuilt into rows and cells: each case is a short snippet written
+for this test (never a corpus excerpt), a figure in it, and the column it must sit under (or
+none, when no placement is certain)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from auditor import ingest
+from auditor.ingest.tables import TableRules, default_rules, normalise
+from auditor.ingest.text_layouts import rebuild
+from auditor.rules import RuleSet
+
+
+def column_of(text: str, label: str, figure: str, rules: TableRules | None = None) -> str | None:
+    """The last header word over ``figure`` in the row labelled ``label`` (any row for ''); ''
+    when the figure has no column; None when there is no such row or figure in a table."""
+    for block in rebuild(text, rules):
+        if block.kind != "table":
+            continue
+        for row in block.rows:
+            if any(label in normalise(c.text) for c in row):
+                for cell in row:
+                    if normalise(cell.text) == figure:
+                        return cell.header_path[-1] if cell.header_path else ""
+    return None
+
+
+PIPES_PADDED = (
+    "养老服务补贴项目自评表\n"
+    "项目资金(万元) (10分) | 全年预算数 | 全年执行数 | 执行率 | 得分 | ||||\n"
+    "年度资金总额 | 540 | 513 | 95% | 9.5 | ||||||\n"
+    "其中:中央资金 | 300 | 300 | 100% | ||||||||\n"
+)
+PIPES_BROKEN_CELLS = (
+    "序号 | 一级 指标 |\n二级 指标 |\n指标分值 | 评分标准 | 自评得分 |\n"
+    "1 | 决策 (20分) |\n目标设定 (8分) | 8 | 目标明确\n得8分 | 8 |\n"
+    "2 | 资金管理 (6分) | 6 | 按规定使用 | 5 |\n"
+    "3 | 过程 (30分) | 执行管理 (10分) | 10 | 按期执行 | 10 |\n"
+)
+PIPES_JOINED_LINES = (
+    "项目资金(万元) |\n| 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 |\n"
+    "年度资金总额 |\n| 80 | 72 | 10 | 90% | 9 |\n"  # 年初预算数 left empty: its bars run together
+)
+PIPES_NARROW_ROWS = (
+    "绩效指标 | 一级指标 | 二级指标 | 三级指标 | 指标值 | 完成值 | 分值 | 得分 | 偏差原因 |\n"
+    "产出指标 | 数量指标 | 改造农村户厕 | ≥120户 | 126户 | 20 | 20 | 无 |\n"
+    "质量指标 | 验收合格率 | 100% | 98% | 20 | 18 |\n"
+    "达标户数 | 30 |\n"
+)
+PIPES_RATE_ANCHOR = (
+    "预算执行(10分) | 资金来源 | 年初预算 | 调整后预算数 | 执行数 | 执行率 | 权重 | 得分 | 原因 |\n"
+    "合计资金 | 12.00 | 15.50 | 15.50 | 100.00% | 10 | 10 | 已按进度支付 |\n"
+    "其中:上级补助 | 12.00 | 15.50 | 15.50 | 100.00% | / | / |\n"
+)
+SPACES_FORM = (
+    "项目资金 年初预算数 全年预算数 全年执行数 分值 执行率 得分\n"
+    "(万元) 年度资金总额 48 50 45 10 0.9 9\n"
+    "其中:当年财政拨款 48 50 45 10 0.9 9\n"
+    "  其他资金\n"
+    "绩效指标 一级指标 二级指标 三级指标 年度 实际 分值 得分 偏差原因分析\n"
+    "指标值 完成值\n"
+    "产出指标 数量指标 培训农民人数 ≥300人 320人 15 15\n"
+    "时效指标 培训完成时间 2023年10月底前 按期完成 10 8\n"
+)
+
+CELL_LINES_BLANKS = (
+    "表3：2023年镇级预算收支表\n\n单位：万元\n\n收入\n\n预算数\n\n调整预算数\n\n决算数\n\n"
+    "支出\n\n预算数\n\n调整预算数\n\n决算数\n\n合计\n\n4210\n\n4388\n\n4375\n\n"
+    "合计\n\n4210\n\n4388\n\n4375\n\n税收收入\n\n1200\n\n1260\n\n1251\n\n"
+)
+CELL_LINES_BARS = (
+    "2023年三公经费支出情况\n年份\n|\n合计\n|\n因公出国(境)费\n|\n公务接待费\n|\n公务用车运行费\n|\n"
+    "2022年\n|\n58.6\n|\n0\n|\n21.4\n|\n37.2\n|\n2023年\n|\n52.1\n|\n0\n|\n18.3\n|\n33.8\n|\n"
+)
+
+LONG_LINE = (
+    "2023年度项目支出绩效自评表 项目名称 乡镇卫生院设备购置 主管部门 县卫生健康局 年初预算数 全年预算数 "
+    "全年执行数 分值 执行率 得分 80.00 86.00 81.7 10 9.5 其中:当年财政拨款 80.00 86.00 81.7 — 95% 年度资金总额\n"
+)
+LONG_LINE_UNCERTAIN = (
+    "2023年度项目支出绩效自评表 项目名称 乡镇卫生院设备购置 主管部门 县卫生健康局 年初预算数 全年预算数 "
+    "全年执行数 分值 执行率 得分 86.00 81.7 其中:当年财政拨款 上年结转资金 其他资金 年度资金总额 项目资金\n"
+)
+
+CASES = [
+    # (layout, text, row label, figure, expected column)
+    ("pipes with padding bars", PIPES_PADDED, "年度资金总额", "513", "全年执行数"),
+    ("pipes with padding bars", PIPES_PADDED, "年度资金总额", "9.5", "得分"),
+    ("pipes, cells over lines", PIPES_BROKEN_CELLS, "目标设定(8分)", "8", "指标分值"),
+    ("pipes, cells over lines", PIPES_BROKEN_CELLS, "资金管理(6分)", "5", "自评得分"),
+    ("pipes, a leading bar joins", PIPES_JOINED_LINES, "年度资金总额", "80", "全年预算数"),
+    ("pipes, a leading bar joins", PIPES_JOINED_LINES, "年度资金总额", "9", "得分"),
+    ("narrow row, merged labels", PIPES_NARROW_ROWS, "验收合格率", "98%", "完成值"),
+    ("narrow row, merged labels", PIPES_NARROW_ROWS, "验收合格率", "18", "得分"),
+    ("narrow row, uncertain", PIPES_NARROW_ROWS, "达标户数", "30", "绩效指标"),  # the table's label only
+    ("narrow row, rate anchor", PIPES_RATE_ANCHOR, "合计资金", "15.50", "调整后预算数"),
+    ("narrow row, rate anchor", PIPES_RATE_ANCHOR, "上级补助", "100.00%", "执行率"),
+    ("narrow row, rate anchor", PIPES_RATE_ANCHOR, "上级补助", "12.00", "年初预算"),
+    ("one cell a line, blank lines", CELL_LINES_BLANKS, "税收收入", "1260", "调整预算数"),
+    ("one cell a line, second half's header", CELL_LINES_BLANKS, "合计", "4375", "决算数"),
+    ("one cell a line, bar lines", CELL_LINES_BARS, "2023年", "18.3", "公务接待费"),
+    ("one long line", LONG_LINE, "", "81.7", "全年执行数"),
+    ("one long line", LONG_LINE, "", "9.5", "得分"),  # no bare 9.5 under 执行率: the rate was left out
+    ("one long line, uncertain", LONG_LINE_UNCERTAIN, "", "81.7", None),  # two figures, six columns
+    ("single spaces", SPACES_FORM, "年度资金总额", "45", "全年执行数"),
+    ("single spaces", SPACES_FORM, "当年财政拨款", "0.9", "执行率"),
+    ("single spaces, header over two lines", SPACES_FORM, "培训农民人数", "320人", "完成值"),
+    ("single spaces, header over two lines", SPACES_FORM, "培训完成时间", "8", "得分"),
+]
+
+
+@pytest.mark.parametrize(("layout", "text", "label", "figure", "expected"), CASES,
+                         ids=[f"{c[0]}:{c[3]}" for c in CASES])
+def test_figure_sits_under_its_column(layout: str, text: str, label: str, figure: str, expected: str) -> None:
+    assert column_of(text, label, figure) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "项目负责人 | 王某\n",  # one bar row: no table
+    "本项目资金全部用于设备采购 | 详见附件。\n另见说明。\n",
+    "年初预算数 全年预算数 全年执行数\n本年预算执行较好，全年执行数为45万元。\n",  # no row of figures
+    "预算数\n\n执行数\n\n执行率\n\n全年执行情况良好。\n",  # header words, no figures
+])
+def test_prose_stays_paragraphs(text: str) -> None:
+    assert all(b.kind == "paragraph" for b in rebuild(text))
+
+
+def test_every_cell_is_its_text() -> None:
+    for text in (PIPES_PADDED, PIPES_BROKEN_CELLS, PIPES_JOINED_LINES, PIPES_NARROW_ROWS, SPACES_FORM,
+                 CELL_LINES_BLANKS, CELL_LINES_BARS):
+        for block in rebuild(text):
+            for cell in block.cells:
+                assert text[cell.span.start:cell.span.end] == cell.text
+
+
+def test_rules_overlay_reaches_the_text_loader(tmp_path: Path) -> None:
+    """A province's own header words (--rules) make its form a table."""
+    text = "本级资金情况\n资金项目 核定数 拨付数 兑现比例\n乡村道路 40 38 95%\n桥梁维修 20 20 100%\n"
+    report = tmp_path / "report.txt"
+    report.write_text(text, encoding="utf-8")
+    assert not any(b.kind == "table" for b in ingest.load(report).blocks)
+    overlay = tmp_path / "province.yaml"
+    terms = [*default_rules().header_terms, "核定数", "拨付数", "兑现比例"]
+    overlay.write_text("tables:\n  header_terms: [" + ", ".join(terms) + "]\n"
+                       "  value_terms: [核定数, 拨付数, 兑现比例]\n", encoding="utf-8")
+    rules = RuleSet.load(overlay)
+    document = ingest.load(report, rules=rules)
+    assert any(b.kind == "table" for b in document.blocks)
+    assert column_of(text, "乡村道路", "38", TableRules.from_mapping(rules["tables"])) == "拨付数"
+
+
+def test_declared_unit_heads_every_column() -> None:
+    """单位：万元 written in a row before the header gives bare figures their unit."""
+    table = next(b for b in rebuild(CELL_LINES_BLANKS) if b.kind == "table")
+    figure = next(c for row in table.rows for c in row if c.text == "1260")
+    assert figure.header_path[0] == "单位：万元"
+    assert figure.header_path[-1] == "调整预算数"
