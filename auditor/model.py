@@ -7,6 +7,8 @@ them. Every offset is a Python string index into ``Document.text``.
 from __future__ import annotations
 
 import hashlib
+from array import array
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -81,6 +83,41 @@ class Block:
 
 
 @dataclass(frozen=True)
+class NormalisedText:
+    """A document's text as the readers see it (auditor.ingest.normalise), and the way back.
+
+    ``origin[i]`` is the original offset of character ``i`` of ``text``, strictly increasing
+    (characters are replaced one for one or dropped, never inserted); ``None`` when nothing was
+    dropped and offsets are the same. ``length`` is the original text's length.
+    """
+
+    text: str
+    origin: array | None
+    length: int
+
+    def to_original(self, offset: int) -> int:
+        """The original offset of normalised ``offset`` (the end maps to the end)."""
+        if self.origin is None:
+            return offset
+        return self.origin[offset] if offset < len(self.origin) else self.length
+
+    def span_to_original(self, start: int, end: int) -> Span:
+        """The original span from the first to the last character of a normalised span."""
+        if self.origin is None:
+            return Span(start, end)
+        if end <= start:
+            at = self.to_original(start)
+            return Span(at, at)
+        return Span(self.origin[start], self.origin[end - 1] + 1)
+
+    def to_normalised(self, offset: int) -> int:
+        """The normalised offset of original ``offset``: of the first character kept at or after it."""
+        if self.origin is None:
+            return offset
+        return bisect_left(self.origin, offset)
+
+
+@dataclass(frozen=True)
 class Document:
     path: str
     text: str
@@ -88,6 +125,9 @@ class Document:
     format: str  # txt, docx, doc, pdf, xlsx, xls, html
     sha256: str
     encoding: str | None = None
+    # The normalised view (auditor.ingest.normalise), attached by ingest.load; the read stage
+    # builds it for a Document made without it.
+    normalised: NormalisedText | None = field(default=None, compare=False, repr=False)
 
     def at(self, span: Span) -> str:
         return self.text[span.start : span.end]

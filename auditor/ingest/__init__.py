@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from auditor.errors import InputError
+from auditor.ingest.normalise import with_normalised
 from auditor.model import Document
 
 MAX_BYTES_DEFAULT = 50 * 1024 * 1024  # files above this are refused (configurable)
@@ -112,7 +113,7 @@ def load(path: str | os.PathLike[str], max_bytes: int | None = None, max_chars: 
     document = module.load(name, data)
     if len(document.text) > max_chars:
         _too_long(name, str(len(document.text)), max_chars)
-    return document
+    return with_normalised(document)
 
 
 def _too_long(name: str, chars: str, max_chars: int) -> None:

@@ -2,6 +2,10 @@
 
 Narrative figures take their meaning from the words before them in their clause; table figures
 from their cell's column headers (role, unit, year) and row labels (subject).
+
+The reader works on the document's normalised view (simplified characters, half-width forms, no
+pinyin glosses, hard wraps rejoined: auditor.ingest.normalise); every span it hands on is mapped
+back to the original text, and a claim's ``text`` is the original text at its span.
 """
 
 from __future__ import annotations
@@ -9,10 +13,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from auditor.model import Block, Cell, Claim, Document, Quantity, Reading, Span, TimeMention
+from auditor.ingest.normalise import fold, view_of
+from auditor.model import Block, Cell, Claim, Document, NormalisedText, Quantity, Reading, Span, TimeMention
 from auditor.nlp.numbers import Figure, UnitLexicon, find_figures, normalise
 from auditor.nlp.segment import Tokens
 from auditor.rules import RuleSet
@@ -89,24 +94,34 @@ def quantity(figure: Figure, unit_text: str, lex: UnitLexicon) -> Quantity:
 class Reader:
     def __init__(self, document: Document, rules: RuleSet) -> None:
         self.doc = document
-        self.text = document.text
+        self.view = view_of(document)
+        self.text = self.view.text  # every offset below is a normalised one, until a claim is made
+        self.original = document.text
         self.lex = lexicon(rules)
-        self.block_starts = [b.span.start for b in document.blocks]
+        self.block_spans = [self.normalised(b.span) for b in document.blocks]
+        self.block_starts = [s.start for s in self.block_spans]
         self._cell_index: dict[int, tuple[list[int], list[Cell]]] = {}
         self._tokens: dict[int, Tokens] = {}
 
+    def normalised(self, span: Span) -> Span:
+        return Span(self.view.to_normalised(span.start), self.view.to_normalised(span.end))
+
+    def original_span(self, span: Span) -> Span:
+        return self.view.span_to_original(span.start, span.end)
+
     def tokens(self, pos: int) -> Tokens:
-        """The segmented paragraph around ``pos``. Only paragraphs with figures in them are
-        segmented: subjects are cut from them; tables take their meaning from headers."""
-        index, block = self.block_of(pos)
-        if index not in self._tokens:
-            span = block.span if block is not None else Span(max(0, pos - MAX_LEFT), pos)
-            self._tokens[index] = Tokens(self.text, span.start, span.end)
-        return self._tokens[index]
+        """The segmented line around ``pos`` (of the normalised text: a hard-wrapped sentence is
+        one line). Only lines with figures in them are segmented: subjects are cut from them;
+        tables take their meaning from headers."""
+        start = self.text.rfind("\n", 0, pos) + 1
+        if start not in self._tokens:
+            end = self.text.find("\n", pos)
+            self._tokens[start] = Tokens(self.text, start, len(self.text) if end < 0 else end)
+        return self._tokens[start]
 
     def block_of(self, pos: int) -> tuple[int, Block | None]:
         i = bisect_right(self.block_starts, pos) - 1
-        if i >= 0 and self.doc.blocks[i].span.start <= pos < max(self.doc.blocks[i].span.end, pos + 1):
+        if i >= 0 and self.block_spans[i].start <= pos < max(self.block_spans[i].end, pos + 1):
             return i, self.doc.blocks[i]
         return -1, None
 
@@ -118,10 +133,11 @@ class Reader:
         index = self._cell_index.get(id(block))
         if index is None:
             cells = sorted((c for c in block.cells if len(c.span)), key=lambda c: c.span.start)
-            index = self._cell_index[id(block)] = ([c.span.start for c in cells], cells)
-        starts, cells = index
+            spans = [self.normalised(c.span) for c in cells]
+            index = self._cell_index[id(block)] = ([s.start for s in spans], [s.end for s in spans], cells)
+        starts, ends, cells = index
         i = bisect_right(starts, start) - 1
-        if i >= 0 and cells[i].span.start <= start and end <= cells[i].span.end:
+        if i >= 0 and starts[i] <= start and end <= ends[i]:
             return cells[i]
         return None
 
@@ -184,17 +200,16 @@ class Reader:
 
     def table_subject(self, cell: Cell, block: Block) -> str:
         for label in reversed(cell.row_header):
-            label = squash(label)
+            label = fold(label)
             if label and not re.fullmatch(r"[\d.%\s]*", label):
                 return re.sub(r"^(?:其中[:：]?|\d+[.、．]|[一二三四五六七八九十]+、)", "", label).rstrip("：:")
         return ""
 
     def read(self) -> Reading:
-        norm = normalise(self.text)
         claims: list[Claim] = []
         times: list[TimeMention] = []
         previous_end = 0
-        for fig in find_figures(self.text, self.lex.units, norm):
+        for fig in find_figures(self.text, self.lex.units, normalise(self.text)):
             block_index, block = self.block_of(fig.number_start)
             if fig.tag != "figure":
                 if fig.tag in ("year", "docno", "date") and fig.end - fig.start >= 1:
@@ -209,7 +224,10 @@ class Reader:
             claims.append(claim)
             previous_end = fig.end
         report_year = report_year_of(self.text, times)
-        return Reading(tuple(claims), tuple(times), report_year, title_of(self.doc), unit_name_of(self.doc))
+        times = [replace(t, span=(span := self.original_span(t.span)), text=self.original[span.start:span.end])
+                 for t in times]
+        return Reading(tuple(claims), tuple(times), report_year, title_of(self.doc, self.view),
+                       unit_name_of(self.doc, self.view))
 
     def _time(self, fig: Figure, block_index: int) -> TimeMention | None:
         if fig.tag == "year" or (fig.tag == "docno" and 1900 <= fig.value <= 2100):
@@ -235,11 +253,12 @@ class Reader:
         unit_text = fig.unit.text if fig.unit else ""
         q = quantity(fig, unit_text, self.lex.units)
         role = self.narrative_role(left, q.dimension, in_parens)
+        span = self.original_span(Span(fig.start, fig.end))
         return Claim(
-            id=cid, quantity=q, span=Span(fig.start, fig.end), text=self.text[fig.start:fig.end],
+            id=cid, quantity=q, span=span, text=self.original[span.start:span.end],
             kind=kind_of(q.dimension, role), role=role, subject=self.subject(subject_start, subject_end),
             year=self._year_before(fig.start), block=block_index, cell=None, unit_text=fig.unit_text,
-            context=Span(subject_start, fig.end),
+            context=self.original_span(Span(subject_start, fig.end)),
         )
 
     def _year_before(self, pos: int) -> int | None:
@@ -250,7 +269,7 @@ class Reader:
         return int(found[-1]) if found else None
 
     def _table_claim(self, fig: Figure, block: Block, block_index: int, cell: Cell, cid: int) -> Claim:
-        headers = tuple(squash(h) for h in cell.header_path)
+        headers = tuple(fold(h) for h in cell.header_path)
         role = self.header_role(headers[-1]) if headers else ""
         if not role:
             for h in reversed(headers):
@@ -258,12 +277,13 @@ class Reader:
                 if role:
                     break
         unit_text = fig.unit.text if fig.unit else ""
-        whole_cell = squash(cell.text) == squash(self.text[fig.start:fig.end])
+        cell_span = self.normalised(cell.span)
+        whole_cell = squash(self.text[cell_span.start:cell_span.end]) == squash(self.text[fig.start:fig.end])
         if not unit_text and whole_cell:
             unit_text = self.header_unit(headers)
         subject = self.table_subject(cell, block)
         if not whole_cell:
-            left = squash(self.text[cell.span.start:fig.start])
+            left = squash(self.text[self.normalised(cell.span).start:fig.start])
             if left.endswith(("(", "（")) and fig.unit is not None and fig.unit.dimension == "points":
                 role, subject = "max", left[:-1]  # 产出指标(50分): the group's point budget
             elif left.endswith(("：", ":")):
@@ -280,8 +300,9 @@ class Reader:
             found = YEAR_IN_HEADER.search(h)
             if found:
                 year = int(found.group(1))
+        span = self.original_span(Span(fig.start, fig.end))
         return Claim(
-            id=cid, quantity=q, span=Span(fig.start, fig.end), text=self.text[fig.start:fig.end],
+            id=cid, quantity=q, span=span, text=self.original[span.start:span.end],
             kind=kind_of(q.dimension, role), role=role or "value", subject=subject,
             year=year, block=block_index, cell=(cell.row, cell.col), unit_text=fig.unit_text, context=cell.span,
         )
@@ -324,33 +345,39 @@ UNIT_IN_TITLE = re.compile(r"^(?:关于)?([^\d，。；：:]{2,30}?)(?:\d{4}年�
 UNIT_NAME = re.compile(r"^[^\d，。；：:]{2,40}?(?:中心|局|委员会|委|办公室|厅|院|学校|医院|站|所|队|馆|部)$")
 
 
-def title_of(document: Document) -> str:
-    """The report's title: the first short line near the top that names a report."""
+def title_of(document: Document, view: NormalisedText | None = None) -> str:
+    """The report's title: the first short line near the top that names a report (normalised)."""
+    view = view or view_of(document)
     for block in document.blocks[:12]:
         if block.kind == "paragraph":
-            line = squash(document.at(block.span))
+            line = squash(_normalised_at(view, block.span))
             if len(line) <= 60 and TITLE_WORDS.search(line) and not line.startswith(("说明", "备注", "注")):
                 return line
     return ""
 
 
-def unit_name_of(document: Document) -> str:
+def unit_name_of(document: Document, view: NormalisedText | None = None) -> str:
     """The budget unit the report is about: a labelled name, else a line that is an organisation's name."""
-    head = document.text[:4000]
+    view = view or view_of(document)
+    head = view.text[:4000]
     labelled = UNIT_LABEL.search(head)
     if labelled:
         return labelled.group(1)
     for block in document.blocks[:8]:
         if block.kind == "paragraph":
-            line = squash(document.at(block.span))
+            line = squash(_normalised_at(view, block.span))
             if UNIT_NAME.match(line):
                 return line
     for block in document.blocks[:8]:
         for cell in block.cells:
-            if UNIT_NAME.match(squash(cell.text)):
-                return squash(cell.text)
-    title = UNIT_IN_TITLE.match(title_of(document))  # 峨边彝族自治县部门整体绩效自评报告
+            if UNIT_NAME.match(fold(cell.text)):
+                return fold(cell.text)
+    title = UNIT_IN_TITLE.match(title_of(document, view))  # 峨边彝族自治县部门整体绩效自评报告
     return title.group(1) if title else ""
+
+
+def _normalised_at(view: NormalisedText, span: Span) -> str:
+    return view.text[view.to_normalised(span.start):view.to_normalised(span.end)]
 
 
 def read(document: Document, rules: RuleSet) -> Reading:
