@@ -169,8 +169,29 @@ class Quantity:
 
 
 @dataclass(frozen=True, slots=True)
+class SubjectKey:
+    """What quantity a figure states, normalised: fund source × stage × year × item
+    (``中央 × 到位 × 2023 × 项目资金``). Claims with equal non-empty keys state one quantity.
+    Empty parts are unknown, not 'none'."""
+
+    source: str = ""  # 中央, 省级, 县级, 财政拨款, 上年结转, 自筹, …
+    stage: str = ""  # 预算, 调整, 到位, 支付, 执行, 结转, 决算
+    year: int | None = None
+    item: str = ""  # the line or indicator, cue words removed
+
+    def __str__(self) -> str:
+        return "×".join(str(p) for p in (self.source, self.stage, self.year or "", self.item))
+
+
+@dataclass(frozen=True, slots=True)
 class Claim:
-    """A numeric claim: a figure with what it measures and the role it plays."""
+    """A numeric claim: a figure with what it measures and the role it plays.
+
+    ``role`` is the reading the nearest cue gives; ``roles`` every reading the words allow (the
+    cue on the left, the cue on the right, the column header), ``role`` first. ``header_path``
+    is the normalised header path of a table figure's column; ``section`` the heading of the
+    section it sits in (numbering removed).
+    """
 
     id: int
     quantity: Quantity
@@ -184,6 +205,10 @@ class Claim:
     cell: tuple[int, int] | None = None  # (row, col) when the claim sits in a table cell
     unit_text: str = ""  # the unit exactly as written (``万元元`` stays doubled)
     context: Span | None = None  # the clause (narrative) or the cell (table) it was read from
+    key: SubjectKey = SubjectKey()
+    roles: tuple[str, ...] = ()
+    header_path: tuple[str, ...] = ()
+    section: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +231,7 @@ class Reading:
     report_year: int | None = None
     title: str = ""
     unit_name: str = ""
+    money_unit: str = ""  # the money unit the report declares (单位：万元), "" when it declares none
 
 
 @dataclass(frozen=True)

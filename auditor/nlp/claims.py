@@ -14,10 +14,12 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, replace
+from functools import cached_property
 from decimal import Decimal
 
 from auditor.ingest.normalise import fold, view_of
 from auditor.model import Block, Cell, Claim, Document, NormalisedText, Quantity, Reading, Span, TimeMention
+from auditor.nlp.keys import KeyLexicon, cue_after, is_change, subject_key, without_titles
 from auditor.nlp.numbers import Figure, UnitLexicon, find_figures, normalise
 from auditor.nlp.segment import Tokens
 from auditor.rules import RuleSet
@@ -28,6 +30,10 @@ INFINITY = Decimal("Infinity")
 YEAR_IN_HEADER = re.compile(r"((?:19|20)\d\d)\s*年")
 WHITESPACE = re.compile(r"\s+")
 MAX_LEFT = 40
+MAX_HEADING = 40
+CHANGE_FREE_DIMENSIONS = ("percent", "points_pct", "points")  # 增长3.5%: a rate, not a change
+# A declaration of the money unit (单位：万元) reaches a table starting this many characters below.
+DECLARED_UNIT_REACH = 200
 TRAILING_PARTICLES = re.compile(r"[为是达的了约共计有]+$")
 LEADING_NUMBERING = re.compile(r"^(?:\d+[.、．]|[（(][\d一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)+")
 
@@ -47,6 +53,10 @@ class Lexicon:
     cues: tuple[tuple[str, str], ...]
     lead_stop: frozenset[str]
     trail_stop: frozenset[str]
+    keys: KeyLexicon
+    declared_unit: re.Pattern[str]
+    declared_skip: tuple[str, ...]
+    section: re.Pattern[str]
 
     @classmethod
     def from_rules(cls, rules: RuleSet) -> Lexicon:
@@ -60,7 +70,21 @@ class Lexicon:
             cues=by_length(cues),
             lead_stop=frozenset(lex.get("subject_lead_stop", ())),
             trail_stop=frozenset(lex.get("subject_trail_stop", ())),
+            keys=KeyLexicon.from_mapping(lex),
+            declared_unit=declared_unit_pattern(lex.get("declared_unit_labels", ()), rules["units"]),
+            declared_skip=tuple(lex.get("declared_unit_skip_headers", ())),
+            section=re.compile("|".join(f"(?:{p})" for p in lex.get("section_numbering", ())) or "(?!)"),
         )
+
+
+def declared_unit_pattern(labels: list[str], units: dict) -> re.Pattern[str]:
+    """单位：万元, 金额单位:元, （单位：万元）, （万元） on a line of its own: a declared money unit."""
+    money = sorted((u for u, spec in units.get("units", {}).items() if spec.get("dimension") == "money"),
+                   key=len, reverse=True)
+    label = "|".join(map(re.escape, sorted(labels, key=len, reverse=True))) or "(?!)"
+    written = "|".join(map(re.escape, money)) or "(?!)"
+    return re.compile(rf"(?:{label})\s*[:：]\s*({written})(?![\u4e00-\u9fff])"
+                      rf"|^[ \t]*\(\s*({written})\s*\)[ \t]*$", re.M)
 
 
 _LEXICONS: dict[int, Lexicon] = {}
@@ -102,6 +126,7 @@ class Reader:
         self.block_starts = [s.start for s in self.block_spans]
         self._cell_index: dict[int, tuple[list[int], list[Cell]]] = {}
         self._tokens: dict[int, Tokens] = {}
+        self._next_start = len(self.text)  # where the figure after the one being read starts
 
     def normalised(self, span: Span) -> Span:
         return Span(self.view.to_normalised(span.start), self.view.to_normalised(span.end))
@@ -161,12 +186,32 @@ class Reader:
         subject = squash(self.text[words[0][0]:words[-1][1]]).strip("“”\"'《》")
         return LEADING_NUMBERING.sub("", TRAILING_PARTICLES.sub("", subject))
 
+    def narrative_roles(self, left: str, right: str, unit_dim: str, in_parens: bool) -> tuple[str, ...]:
+        """The role the nearest cue on the left gives, then the one a cue on the right gives
+        (资金500万元已全部到位); the right one leads when the left has none."""
+        first = self.narrative_role(left, unit_dim, in_parens)
+        if unit_dim not in CHANGE_FREE_DIMENSIONS and is_change(self.lex.keys, without_titles(left)):
+            # 较上年减少175.26万元: a change, whatever the cue before it (决算数, 收入)
+            return ("change", first) if first not in ("value", "actual") else ("change",)
+        after = cue_after(without_titles(right), self.lex.keys.roles_after)
+        if not after:
+            return (first,)
+        second = self._adjusted(after, "", unit_dim, in_parens)
+        if first == "value":
+            return (second,)
+        return (first,) if second == first else (first, second)
+
     def narrative_role(self, left: str, unit_dim: str, in_parens: bool) -> str:
+        left = without_titles(left)  # 《关于下达…预算的通知》: a title's words are not cues
         best, best_end = "", -1
         for cue, role in self.lex.cues:
             at = left.rfind(cue)
             if at >= 0 and at + len(cue) > best_end:
                 best, best_end = role, at + len(cue)
+        return self._adjusted(best, left, unit_dim, in_parens)
+
+    @staticmethod
+    def _adjusted(best: str, left: str, unit_dim: str, in_parens: bool) -> str:
         if best == "budget" and any(cue in left for cue in ("追加", "调增")):
             best = "addition"  # 追加预算安排: an addition to the budget, not the budget
         elif best == "budget" and any(cue in left for cue in ("调减", "核减")):
@@ -209,7 +254,9 @@ class Reader:
         claims: list[Claim] = []
         times: list[TimeMention] = []
         previous_end = 0
-        for fig in find_figures(self.text, self.lex.units, normalise(self.text)):
+        figures = find_figures(self.text, self.lex.units, normalise(self.text))
+        for n, fig in enumerate(figures):
+            self._next_start = figures[n + 1].start if n + 1 < len(figures) else len(self.text)
             block_index, block = self.block_of(fig.number_start)
             if fig.tag != "figure":
                 if fig.tag in ("year", "docno", "date") and fig.end - fig.start >= 1:
@@ -226,8 +273,9 @@ class Reader:
         report_year = report_year_of(self.text, times)
         times = [replace(t, span=(span := self.original_span(t.span)), text=self.original[span.start:span.end])
                  for t in times]
+        declared = {unit for _, unit in self.declared_units}
         return Reading(tuple(claims), tuple(times), report_year, title_of(self.doc, self.view),
-                       unit_name_of(self.doc, self.view))
+                       unit_name_of(self.doc, self.view), money_unit=declared.pop() if len(declared) == 1 else "")
 
     def _time(self, fig: Figure, block_index: int) -> TimeMention | None:
         if fig.tag == "year" or (fig.tag == "docno" and 1900 <= fig.value <= 2100):
@@ -250,16 +298,65 @@ class Reader:
             subject_end = start - 1
             subject_start = self.clause_start(subject_end, max(0, subject_end - MAX_LEFT))
         left = squash(self.text[subject_start:fig.start])
+        right = squash(self.text[fig.end:self.clause_end(fig.end)])
         unit_text = fig.unit.text if fig.unit else ""
         q = quantity(fig, unit_text, self.lex.units)
-        role = self.narrative_role(left, q.dimension, in_parens)
+        roles = self.narrative_roles(left, right, q.dimension, in_parens)
         span = self.original_span(Span(fig.start, fig.end))
+        subject, year = self.subject(subject_start, subject_end), self._year_before(fig.start)
         return Claim(
             id=cid, quantity=q, span=span, text=self.original[span.start:span.end],
-            kind=kind_of(q.dimension, role), role=role, subject=self.subject(subject_start, subject_end),
-            year=self._year_before(fig.start), block=block_index, cell=None, unit_text=fig.unit_text,
+            kind=kind_of(q.dimension, roles[0]), role=roles[0], subject=subject,
+            year=year, block=block_index, cell=None, unit_text=fig.unit_text,
             context=self.original_span(Span(subject_start, fig.end)),
+            key=subject_key(self.lex.keys, left, right, (), year, subject), roles=roles,
+            section=self.section_at(fig.start),
         )
+
+    def clause_end(self, pos: int) -> int:
+        """Where the clause after a figure ends: a clause break or the next figure."""
+        end = pos
+        limit = min(self._next_start, pos + MAX_LEFT)
+        while end < limit and self.text[end] not in CLAUSE_BREAKS:
+            end += 1
+        return end
+
+    def section_at(self, pos: int) -> str:
+        i = bisect_right(self.section_starts, pos) - 1
+        return self.sections[i][1] if i >= 0 else ""
+
+    @cached_property
+    def sections(self) -> list[tuple[int, str]]:
+        """Headings (二、收入决算情况说明, （一）项目概况) in text order, numbering removed."""
+        found = []
+        for block, span in zip(self.doc.blocks, self.block_spans):
+            if block.kind != "paragraph":
+                continue
+            end = self.text.find("\n", span.start)  # the whole normalised line: wraps rejoined
+            line = squash(self.text[span.start:len(self.text) if end < 0 else end])
+            numbering = self.lex.section.match(line)
+            if numbering and len(line) <= MAX_HEADING and not any(c in line for c in "。；;"):
+                found.append((span.start, line[numbering.end():].rstrip("：:")))
+        return found
+
+    @cached_property
+    def section_starts(self) -> list[int]:
+        return [start for start, _ in self.sections]
+
+    @cached_property
+    def declared_units(self) -> list[tuple[int, str]]:
+        """Declared money units (单位：万元) with their places, in text order."""
+        return [(m.start(), m.group(1) or m.group(2)) for m in self.lex.declared_unit.finditer(self.text)]
+
+    def declared_unit(self, table_start: int, pos: int) -> str:
+        """The money unit declared for a table: inside it before ``pos``, or just above it."""
+        unit = ""
+        for at, written in self.declared_units:
+            if at >= pos:
+                break
+            if at >= table_start - DECLARED_UNIT_REACH:
+                unit = written
+        return unit
 
     def _year_before(self, pos: int) -> int | None:
         i = pos
@@ -281,6 +378,8 @@ class Reader:
         whole_cell = squash(self.text[cell_span.start:cell_span.end]) == squash(self.text[fig.start:fig.end])
         if not unit_text and whole_cell:
             unit_text = self.header_unit(headers)
+            if not unit_text and not any(word in h for h in headers for word in self.lex.declared_skip):
+                unit_text = self.declared_unit(self.block_spans[block_index].start, fig.start)
         subject = self.table_subject(cell, block)
         if not whole_cell:
             left = squash(self.text[self.normalised(cell.span).start:fig.start])
@@ -301,10 +400,16 @@ class Reader:
             if found:
                 year = int(found.group(1))
         span = self.original_span(Span(fig.start, fig.end))
+        role = role or "value"
+        labels = headers + tuple(fold(label) for label in cell.row_header)
+        header_role = self.header_role(headers[-1]) if headers else ""
         return Claim(
             id=cid, quantity=q, span=span, text=self.original[span.start:span.end],
-            kind=kind_of(q.dimension, role), role=role or "value", subject=subject,
+            kind=kind_of(q.dimension, role), role=role, subject=subject,
             year=year, block=block_index, cell=(cell.row, cell.col), unit_text=fig.unit_text, context=cell.span,
+            key=subject_key(self.lex.keys, "", "", labels, year, subject),
+            roles=(role,) if header_role in ("", role) else (role, header_role),
+            header_path=headers, section=self.section_at(fig.start),
         )
 
 
