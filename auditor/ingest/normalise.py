@@ -60,11 +60,15 @@ def normalise_text(text: str) -> NormalisedText:
     dropped = _gloss_spans(folded) + _wrap_spans(folded)
     if not dropped:
         return NormalisedText(folded, None, len(text))
-    keep = bytearray(b"\x01") * len(folded)
-    for start, end in dropped:
-        keep[start:end] = bytes(end - start)
-    origin = array("l", (i for i, kept in enumerate(keep) if kept))
-    return NormalisedText("".join(folded[i] for i in origin), origin, len(text))
+    pieces, origin, kept_from = [], array("l"), 0
+    for start, end in sorted(dropped):
+        start = max(start, kept_from)
+        pieces.append(folded[kept_from:start])
+        origin.extend(range(kept_from, start))
+        kept_from = max(kept_from, end)
+    pieces.append(folded[kept_from:])
+    origin.extend(range(kept_from, len(folded)))
+    return NormalisedText("".join(pieces), origin, len(text))
 
 
 @lru_cache(maxsize=65536)

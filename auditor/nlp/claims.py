@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from auditor.ingest.normalise import fold, view_of
 from auditor.model import Block, Cell, Claim, Document, NormalisedText, Quantity, Reading, Span, TimeMention
-from auditor.nlp.keys import KeyLexicon, cue_after, is_change, subject_key, without_titles
+from auditor.nlp.keys import KeyLexicon, is_change, subject_key, without_titles
 from auditor.nlp.numbers import Figure, UnitLexicon, find_figures, normalise
 from auditor.nlp.segment import Tokens
 from auditor.rules import RuleSet
@@ -193,7 +193,7 @@ class Reader:
         if unit_dim not in CHANGE_FREE_DIMENSIONS and is_change(self.lex.keys, without_titles(left)):
             # 较上年减少175.26万元: a change, whatever the cue before it (决算数, 收入)
             return ("change", first) if first not in ("value", "actual") else ("change",)
-        after = cue_after(without_titles(right), self.lex.keys.roles_after)
+        after = self.lex.keys.roles_after.after(without_titles(right))
         if not after:
             return (first,)
         second = self._adjusted(after, "", unit_dim, in_parens)

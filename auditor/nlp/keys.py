@@ -20,86 +20,73 @@ def by_length(pairs: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(pairs, key=lambda p: len(p[0]), reverse=True))
 
 
+class Cues:
+    """A list of cue words, each naming something (a stage, a source, a role), found in one pass:
+    at each place the longest cue, left to right, so a longer cue hides the shorter ones inside it
+    (全年预算数 is one cue, not 预算数 inside it)."""
+
+    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+        self.pairs = by_length(pairs)
+        self.name = {cue: name for cue, name in reversed(self.pairs)}  # a cue listed twice: its first name
+        self.rank = {}
+        for cue, name in pairs:
+            self.rank.setdefault(name, len(self.rank))
+        self.pattern = re.compile("|".join(re.escape(cue) for cue, _ in self.pairs) or "(?!)")
+
+    def before(self, text: str) -> str:
+        """The cue ending nearest the end of ``text``."""
+        last = None
+        for last in self.pattern.finditer(text):  # noqa: B007 - the last one is wanted
+            pass
+        return self.name[last.group()] if last else ""
+
+    def after(self, text: str) -> str:
+        """The cue starting nearest the start of ``text``."""
+        first = self.pattern.search(text)
+        return self.name[first.group()] if first else ""
+
+    def last_end(self, text: str) -> int:
+        """Where the last cue in ``text`` ends (0 without one)."""
+        last = None
+        for last in self.pattern.finditer(text):  # noqa: B007
+            pass
+        return last.end() if last else 0
+
+    def first_listed(self, text: str) -> str:
+        """Of the names cued in ``text``, the one listed first."""
+        names = {self.name[m.group()] for m in self.pattern.finditer(text)}
+        return min(names, key=self.rank.__getitem__) if names else ""
+
+    def mask(self, text: str) -> str:
+        """``text`` with every cue blanked out (same length)."""
+        return self.pattern.sub(lambda m: "|" * len(m.group()), text)
+
+
 @dataclass(frozen=True)
 class KeyLexicon:
-    stages: tuple[tuple[str, str], ...]
-    sources: tuple[tuple[str, tuple[str, ...]], ...]  # in the lexicon's order
-    source_cues: tuple[tuple[str, str], ...]
-    roles_after: tuple[tuple[str, str], ...]
-    changes: tuple[tuple[str, str], ...]
+    stages: Cues
+    sources: Cues  # levels of government listed before kinds of money
+    roles_after: Cues
+    changes: Cues
+    item_prefix: re.Pattern[str]  # the source and stage words that open a subject
 
     @classmethod
     def from_mapping(cls, lex: dict) -> KeyLexicon:
-        pairs = lambda table: by_length([(cue, name) for name, cues in table.items() for cue in cues])  # noqa: E731
-        sources = lex.get("key_sources", {})
-        return cls(pairs(lex.get("key_stages", {})), tuple((name, tuple(cues)) for name, cues in sources.items()),
-                   pairs(sources),
-                   pairs(lex.get("narrative_roles_after", {})),
-                   by_length([(cue, CHANGE) for cue in lex.get("key_changes", ())]))
+        pairs = lambda table: [(cue, name) for name, cues in table.items() for cue in cues]  # noqa: E731
+        stages, sources = Cues(pairs(lex.get("key_stages", {}))), Cues(pairs(lex.get("key_sources", {})))
+        words = by_length(list(stages.pairs + sources.pairs))
+        prefix = re.compile("^(?:" + ("|".join(re.escape(w) for w, _ in words) or "(?!)") + ")+")
+        return cls(stages, sources, Cues(pairs(lex.get("narrative_roles_after", {}))),
+                   Cues([(cue, CHANGE) for cue in lex.get("key_changes", ())]), prefix)
 
 
 def without_titles(text: str) -> str:
-    return QUOTED_TITLE.sub("", text)
-
-
-def matches(text: str, cues: tuple[tuple[str, str], ...]) -> list[tuple[int, int, str]]:
-    """Every cue found in ``text`` as (start, end, name), a longer cue hiding the shorter ones it
-    overlaps (全年预算数 is one cue, not 预算数 inside it). ``cues`` come longest first."""
-    found: list[tuple[int, int, str]] = []
-    for cue, name in cues:
-        at = text.find(cue)
-        while at >= 0:
-            end = at + len(cue)
-            if all(end <= s or e <= at for s, e, _ in found):
-                found.append((at, end, name))
-            at = text.find(cue, at + 1)
-    return found
-
-
-def cue_before(text: str, cues: tuple[tuple[str, str], ...]) -> str:
-    """The cue ending nearest the end of ``text``."""
-    found = matches(text, cues)
-    return max(found, key=lambda m: m[1])[2] if found else ""
-
-
-def cue_after(text: str, cues: tuple[tuple[str, str], ...]) -> str:
-    """The cue starting nearest the start of ``text``."""
-    found = matches(text, cues)
-    return min(found)[2] if found else ""
-
-
-def source_of(text: str, sources: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
-    """The first source of the lexicon's order named in ``text``: a government level (中央)
-    before a kind of money (财政拨款) when a clause names both."""
-    return next((name for name, cues in sources if any(cue in text for cue in cues)), "")
+    return QUOTED_TITLE.sub("", text) if "《" in text or "》" in text else text
 
 
 def is_change(lex: KeyLexicon, left: str) -> bool:
     """Whether a change cue (增加, 减少…) follows the last stage cue left of a figure."""
-    return bool(cue_before(left[last_end(left, lex.stages):], lex.changes))
-
-
-def mask(text: str, cues: tuple[tuple[str, str], ...]) -> str:
-    """``text`` with every cue of ``cues`` blanked out (same length)."""
-    for cue, _ in cues:
-        if cue in text:
-            text = text.replace(cue, "|" * len(cue))
-    return text
-
-
-def last_end(text: str, cues: tuple[tuple[str, str], ...]) -> int:
-    """Where the last cue in ``text`` ends (0 without one)."""
-    return max((at + len(cue) for cue, _ in cues if (at := text.rfind(cue)) >= 0), default=0)
-
-
-def cue_after(text: str, cues: tuple[tuple[str, str], ...]) -> str:
-    """The cue starting nearest the start of ``text`` (the longer at the same place)."""
-    best, best_start = "", len(text) + 1
-    for cue, name in cues:
-        at = text.find(cue)
-        if 0 <= at < best_start:
-            best, best_start = name, at
-    return best
+    return bool(lex.changes.before(left[lex.stages.last_end(left):]))
 
 
 def subject_key(lex: KeyLexicon, left: str, right: str, labels: tuple[str, ...], year: int | None,
@@ -107,28 +94,20 @@ def subject_key(lex: KeyLexicon, left: str, right: str, labels: tuple[str, ...],
     """The key of a figure with ``left``/``right`` words in its clause (squashed), ``labels``
     (header path and row labels of a table figure), its year and its subject."""
     left, right = without_titles(left), without_titles(right)
-    source = source_of(left, lex.sources) or source_of(right, lex.sources)
+    source = lex.sources.first_listed(left) or lex.sources.first_listed(right)
     # 一般公共预算 names a source: its 预算 is no stage
-    left, right = mask(left, lex.source_cues), mask(right, lex.source_cues)
-    stage = cue_before(left, lex.stages) or cue_after(right, lex.stages)
+    left, right = lex.sources.mask(left), lex.sources.mask(right)
+    stage = lex.stages.before(left) or lex.stages.after(right)
     if is_change(lex, left):
         stage += CHANGE  # 较上年决算数减少175.26万元: a change of the 决算, not the 决算 itself
     for label in reversed(labels):
-        source = source or source_of(label, lex.sources)
-        stage = stage or cue_before(mask(label, lex.source_cues), lex.stages)
+        source = source or lex.sources.first_listed(label)
+        stage = stage or lex.stages.before(lex.sources.mask(label))
     return SubjectKey(source, stage, year, item_of(lex, subject))
 
 
 def item_of(lex: KeyLexicon, subject: str) -> str:
     """The subject without its numbering and the leading words that went into the key's source
     and stage (年初预算项目资金 → 项目资金); a subject that is only such words has no item."""
-    item = ITEM_NOISE.sub("", subject).lstrip(".、．")
-    cues = lex.source_cues + lex.stages
-    stripped = True
-    while item and stripped:
-        stripped = False
-        for cue, _ in cues:
-            if item.startswith(cue):
-                item, stripped = item[len(cue):], True
-                break
+    item = lex.item_prefix.sub("", ITEM_NOISE.sub("", subject).lstrip(".、．"))
     return ITEM_NOISE.sub("", item).lstrip("的之")
