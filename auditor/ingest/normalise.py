@@ -79,7 +79,7 @@ def fold(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _converter():  # noqa: ANN202 - opencc.OpenCC
+def _converter():  # -> opencc.OpenCC, imported lazily
     import opencc
 
     return opencc.OpenCC("t2s")

@@ -14,8 +14,8 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, replace
-from functools import cached_property
 from decimal import Decimal
+from functools import cached_property
 
 from auditor.ingest.normalise import fold, view_of
 from auditor.model import Block, Cell, Claim, Document, NormalisedText, Quantity, Reading, Span, TimeMention
@@ -84,7 +84,7 @@ def declared_unit_pattern(labels: list[str], units: dict) -> re.Pattern[str]:
     label = "|".join(map(re.escape, sorted(labels, key=len, reverse=True))) or "(?!)"
     written = "|".join(map(re.escape, money)) or "(?!)"
     return re.compile(rf"(?:{label})\s*[:：]\s*({written})(?![\u4e00-\u9fff])"
-                      rf"|^[ \t]*\(\s*({written})\s*\)[ \t]*$", re.M)
+                      rf"|^[ \t]*\(\s*({written})\s*\)[ \t]*$", re.MULTILINE)
 
 
 _LEXICONS: dict[int, Lexicon] = {}
@@ -124,7 +124,7 @@ class Reader:
         self.lex = lexicon(rules)
         self.block_spans = [self.normalised(b.span) for b in document.blocks]
         self.block_starts = [s.start for s in self.block_spans]
-        self._cell_index: dict[int, tuple[list[int], list[Cell]]] = {}
+        self._cell_index: dict[int, tuple[list[int], list[int], list[Cell]]] = {}
         self._tokens: dict[int, Tokens] = {}
         self._next_start = len(self.text)  # where the figure after the one being read starts
 
@@ -187,8 +187,9 @@ class Reader:
         return LEADING_NUMBERING.sub("", TRAILING_PARTICLES.sub("", subject))
 
     def narrative_roles(self, left: str, right: str, unit_dim: str, in_parens: bool) -> tuple[str, ...]:
-        """The role the nearest cue on the left gives, then the one a cue on the right gives
-        (资金500万元已全部到位); the right one leads when the left has none."""
+        """The roles the words allow: the nearest cue on the left, then a cue on the right
+        (资金500万元已全部到位), which leads when the left has none. A change cue after the last
+        stage cue (较上年决算数减少) makes a money or count figure a change first."""
         first = self.narrative_role(left, unit_dim, in_parens)
         if unit_dim not in CHANGE_FREE_DIMENSIONS and is_change(self.lex.keys, without_titles(left)):
             # 较上年减少175.26万元: a change, whatever the cue before it (决算数, 收入)

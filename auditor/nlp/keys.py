@@ -33,11 +33,15 @@ class Cues:
             self.rank.setdefault(name, len(self.rank))
         self.pattern = re.compile("|".join(re.escape(cue) for cue, _ in self.pairs) or "(?!)")
 
+    def _last(self, text: str) -> re.Match[str] | None:
+        last = None
+        for last in self.pattern.finditer(text):  # noqa: B007 - the last match is wanted
+            pass
+        return last
+
     def before(self, text: str) -> str:
         """The cue ending nearest the end of ``text``."""
-        last = None
-        for last in self.pattern.finditer(text):  # noqa: B007 - the last one is wanted
-            pass
+        last = self._last(text)
         return self.name[last.group()] if last else ""
 
     def after(self, text: str) -> str:
@@ -47,9 +51,7 @@ class Cues:
 
     def last_end(self, text: str) -> int:
         """Where the last cue in ``text`` ends (0 without one)."""
-        last = None
-        for last in self.pattern.finditer(text):  # noqa: B007
-            pass
+        last = self._last(text)
         return last.end() if last else 0
 
     def first_listed(self, text: str) -> str:
@@ -72,7 +74,7 @@ class KeyLexicon:
 
     @classmethod
     def from_mapping(cls, lex: dict) -> KeyLexicon:
-        pairs = lambda table: [(cue, name) for name, cues in table.items() for cue in cues]  # noqa: E731
+        pairs = lambda table: [(cue, name) for name, cues in table.items() for cue in cues]
         stages, sources = Cues(pairs(lex.get("key_stages", {}))), Cues(pairs(lex.get("key_sources", {})))
         words = by_length(list(stages.pairs + sources.pairs))
         prefix = re.compile("^(?:" + ("|".join(re.escape(w) for w, _ in words) or "(?!)") + ")+")
