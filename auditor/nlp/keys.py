@@ -29,7 +29,7 @@ class Cues:
         self.pairs = by_length(pairs)
         self.name = {cue: name for cue, name in reversed(self.pairs)}  # a cue listed twice: its first name
         self.rank = {}
-        for cue, name in pairs:
+        for _, name in pairs:
             self.rank.setdefault(name, len(self.rank))
         self.pattern = re.compile("|".join(re.escape(cue) for cue, _ in self.pairs) or "(?!)")
 
@@ -74,7 +74,9 @@ class KeyLexicon:
 
     @classmethod
     def from_mapping(cls, lex: dict) -> KeyLexicon:
-        pairs = lambda table: [(cue, name) for name, cues in table.items() for cue in cues]
+        def pairs(table: dict) -> list[tuple[str, str]]:
+            return [(cue, name) for name, cues in table.items() for cue in cues]
+
         stages, sources = Cues(pairs(lex.get("key_stages", {}))), Cues(pairs(lex.get("key_sources", {})))
         words = by_length(list(stages.pairs + sources.pairs))
         prefix = re.compile("^(?:" + ("|".join(re.escape(w) for w, _ in words) or "(?!)") + ")+")
