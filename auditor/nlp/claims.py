@@ -18,9 +18,9 @@ from decimal import Decimal
 from functools import cached_property
 
 from auditor.ingest.normalise import fold, view_of
-from auditor.model import Block, Cell, Claim, Document, NormalisedText, Quantity, Reading, Span, TimeMention
+from auditor.model import Block, Cell, Claim, Document, NormalisedText, Quantity, Reading, Span, SubjectKey, TimeMention
 from auditor.nlp.keys import KeyLexicon, is_change, subject_key, without_titles
-from auditor.nlp.numbers import Figure, UnitLexicon, find_figures, normalise
+from auditor.nlp.numbers import Figure, UnitLexicon, find_figures
 from auditor.nlp.segment import Tokens
 from auditor.rules import RuleSet
 
@@ -127,6 +127,7 @@ class Reader:
         self._cell_index: dict[int, tuple[list[int], list[int], list[Cell]]] = {}
         self._tokens: dict[int, Tokens] = {}
         self._next_start = len(self.text)  # where the figure after the one being read starts
+        self._table_keys: dict[tuple[tuple[str, ...], int | None, str], SubjectKey] = {}
 
     def normalised(self, span: Span) -> Span:
         return Span(self.view.to_normalised(span.start), self.view.to_normalised(span.end))
@@ -255,7 +256,7 @@ class Reader:
         claims: list[Claim] = []
         times: list[TimeMention] = []
         previous_end = 0
-        figures = find_figures(self.text, self.lex.units, normalise(self.text))
+        figures = find_figures(self.text, self.lex.units, self.text)  # the view's forms are already half-width
         for n, fig in enumerate(figures):
             self._next_start = figures[n + 1].start if n + 1 < len(figures) else len(self.text)
             block_index, block = self.block_of(fig.number_start)
@@ -314,6 +315,13 @@ class Reader:
             section=self.section_at(fig.start),
         )
 
+    def table_key(self, labels: tuple[str, ...], year: int | None, subject: str) -> SubjectKey:
+        """The key of a table figure: the same for every figure of a row under one header."""
+        found = self._table_keys.get((labels, year, subject))
+        if found is None:
+            found = self._table_keys[(labels, year, subject)] = subject_key(self.lex.keys, "", "", labels, year, subject)
+        return found
+
     def clause_end(self, pos: int) -> int:
         """Where the clause after a figure ends: a clause break or the next figure."""
         end = pos
@@ -363,7 +371,7 @@ class Reader:
         i = pos
         while i > 0 and self.text[i - 1] not in SENTENCE_BREAKS and pos - i < 80:
             i -= 1
-        found = YEAR_IN_HEADER.findall(normalise(self.text[i:pos]))
+        found = YEAR_IN_HEADER.findall(self.text[i:pos])
         return int(found[-1]) if found else None
 
     def _table_claim(self, fig: Figure, block: Block, block_index: int, cell: Cell, cid: int) -> Claim:
@@ -408,7 +416,7 @@ class Reader:
             id=cid, quantity=q, span=span, text=self.original[span.start:span.end],
             kind=kind_of(q.dimension, role), role=role, subject=subject,
             year=year, block=block_index, cell=(cell.row, cell.col), unit_text=fig.unit_text, context=cell.span,
-            key=subject_key(self.lex.keys, "", "", labels, year, subject),
+            key=self.table_key(labels, year, subject),
             roles=(role,) if header_role in ("", role) else (role, header_role),
             header_path=headers, section=self.section_at(fig.start),
         )
