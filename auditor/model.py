@@ -7,6 +7,8 @@ them. Every offset is a Python string index into ``Document.text``.
 from __future__ import annotations
 
 import hashlib
+from array import array
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -81,6 +83,41 @@ class Block:
 
 
 @dataclass(frozen=True)
+class NormalisedText:
+    """A document's text as the readers see it (auditor.ingest.normalise), and the way back.
+
+    ``origin[i]`` is the original offset of character ``i`` of ``text``, strictly increasing
+    (characters are replaced one for one or dropped, never inserted); ``None`` when nothing was
+    dropped and offsets are the same. ``length`` is the original text's length.
+    """
+
+    text: str
+    origin: array | None
+    length: int
+
+    def to_original(self, offset: int) -> int:
+        """The original offset of normalised ``offset`` (the end maps to the end)."""
+        if self.origin is None:
+            return offset
+        return self.origin[offset] if offset < len(self.origin) else self.length
+
+    def span_to_original(self, start: int, end: int) -> Span:
+        """The original span from the first to the last character of a normalised span."""
+        if self.origin is None:
+            return Span(start, end)
+        if end <= start:
+            at = self.to_original(start)
+            return Span(at, at)
+        return Span(self.origin[start], self.origin[end - 1] + 1)
+
+    def to_normalised(self, offset: int) -> int:
+        """The normalised offset of original ``offset``: of the first character kept at or after it."""
+        if self.origin is None:
+            return offset
+        return bisect_left(self.origin, offset)
+
+
+@dataclass(frozen=True)
 class Document:
     path: str
     text: str
@@ -88,6 +125,9 @@ class Document:
     format: str  # txt, docx, doc, pdf, xlsx, xls, html
     sha256: str
     encoding: str | None = None
+    # The normalised view (auditor.ingest.normalise), attached by ingest.load; the read stage
+    # builds it for a Document made without it.
+    normalised: NormalisedText | None = field(default=None, compare=False, repr=False)
 
     def at(self, span: Span) -> str:
         return self.text[span.start : span.end]
@@ -129,8 +169,29 @@ class Quantity:
 
 
 @dataclass(frozen=True, slots=True)
+class SubjectKey:
+    """What quantity a figure states, normalised: fund source × stage × year × item
+    (``中央 × 到位 × 2023 × 项目资金``). Claims with equal non-empty keys state one quantity.
+    Empty parts are unknown, not 'none'."""
+
+    source: str = ""  # 中央, 省级, 县级, 财政拨款, 上年结转, 自筹, …
+    stage: str = ""  # 预算, 调整, 到位, 支付, 执行, 结转, 决算
+    year: int | None = None
+    item: str = ""  # the line or indicator, cue words removed
+
+    def __str__(self) -> str:
+        return "×".join(str(p) for p in (self.source, self.stage, self.year or "", self.item))
+
+
+@dataclass(frozen=True, slots=True)
 class Claim:
-    """A numeric claim: a figure with what it measures and the role it plays."""
+    """A numeric claim: a figure with what it measures and the role it plays.
+
+    ``role`` is the reading the nearest cue gives; ``roles`` every reading the words allow (the
+    cue on the left, the cue on the right, the column header), ``role`` first. ``header_path``
+    is the normalised header path of a table figure's column; ``section`` the heading of the
+    section it sits in (numbering removed).
+    """
 
     id: int
     quantity: Quantity
@@ -144,6 +205,10 @@ class Claim:
     cell: tuple[int, int] | None = None  # (row, col) when the claim sits in a table cell
     unit_text: str = ""  # the unit exactly as written (``万元元`` stays doubled)
     context: Span | None = None  # the clause (narrative) or the cell (table) it was read from
+    key: SubjectKey = SubjectKey()
+    roles: tuple[str, ...] = ()
+    header_path: tuple[str, ...] = ()
+    section: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +231,7 @@ class Reading:
     report_year: int | None = None
     title: str = ""
     unit_name: str = ""
+    money_unit: str = ""  # the money unit the report declares (单位：万元), "" when it declares none
 
 
 @dataclass(frozen=True)

@@ -101,3 +101,92 @@ def test_report_without_numbers_has_no_claims(tmp_path):
     path.write_text("本单位认真开展绩效自评工作，取得了较好成效。\n", encoding="utf-8")
     result = audit(path)
     assert result.reading.claims == () and result.findings == ()
+
+
+# --- keys, candidate roles and declared units: newly written snippets ---------------------------
+
+def read_snippet(snippet: str):
+    from auditor.ingest import text as text_loader
+    from auditor.nlp import read
+
+    document = text_loader.load("snippet.txt", snippet.encode("utf-8"))
+    return read(document, RuleSet.load())
+
+
+@pytest.mark.parametrize(("snippet", "figure", "roles", "source", "stage", "item"), [
+    # a cue on the right when the left has none
+    ("项目资金500万元已全部到位。", "500万元", ("executed",), "", "到位", "项目资金"),
+    ("其余5000万元结转下年使用。", "5000万元", ("balance",), "", "结转", "其余"),
+    ("培训经费12万元已全部拨付。", "12万元", ("executed",), "", "支付", "培训经费"),
+    # a change of a stage is not the stage: both readings kept, the change first
+    ("较上年决算数减少175.26万元。", "175.26万元", ("change", "executed"), "", "决算增减", "较上年决算数减少"),
+    ("比上年增加42万元。", "42万元", ("change",), "", "增减", "比上年增加"),
+    # a level of government before a kind of money; a source's 预算 is no stage
+    ("中央财政补助资金下达800万元。", "800万元", ("budget",), "中央", "预算", None),
+    ("一般公共预算财政拨款收入382.17万元。", "382.17万元", ("income",), "财政拨款", "", "收入"),
+    ("省级资金到位率为95%。", "95%", ("rate",), "省级", "到位", None),
+    # a longer cue hides the shorter one inside it
+    ("全年预算数1000万元。", "1000万元", ("adjusted_budget",), "", "调整", ""),
+    ("年初预算项目资金300万元。", "300万元", ("budget",), "", "预算", "项目资金"),
+])
+def test_keys_and_roles_from_both_sides(snippet, figure, roles, source, stage, item):
+    (claim,) = [c for c in read_snippet(snippet + "\n").claims if c.text == figure]
+    assert claim.roles == roles and claim.role == roles[0]
+    assert (claim.key.source, claim.key.stage) == (source, stage)
+    if item is not None:
+        assert claim.key.item == item
+
+
+@pytest.mark.parametrize(("snippet", "figure", "not_role"), [
+    ("按《项目预算管理办法》组织培训120人次。", "120人次", "budget"),
+    ("根据《关于下达资金预算的通知》支付资金30万元。", "30万元", "budget"),
+])
+def test_words_inside_a_document_title_are_not_cues(snippet, figure, not_role):
+    (claim,) = [c for c in read_snippet(snippet + "\n").claims if c.text == figure]
+    assert not_role not in claim.roles
+
+
+def test_key_year_and_section():
+    reading = read_snippet("一、预算执行情况\n2023年年初预算1362.16万元，全年追加预算67.3万元。\n")
+    budget, addition = reading.claims
+    assert (budget.key.year, budget.section, budget.key.stage) == (2023, "预算执行情况", "预算")
+    assert (addition.role, addition.key.stage) == ("addition", "调整")
+
+
+DECLARED = ("{declaration}\n项目\t年初预算数\t全年预算数\t全年执行数\t在职人数\n"
+            "项目资金\t100\t120\t118\t35\n")
+
+
+@pytest.mark.parametrize(("declaration", "unit"), [
+    ("单位：万元", "万元"),
+    ("金额单位:元", "元"),
+    ("（万元）", "万元"),
+    ("", ""),
+])
+def test_table_figures_take_the_declared_money_unit(declaration, unit):
+    reading = read_snippet(DECLARED.format(declaration=declaration))
+    by_text = {c.text: c for c in reading.claims}
+    assert reading.money_unit == unit
+    assert by_text["100"].quantity.unit == unit and by_text["118"].quantity.unit == unit
+    assert by_text["35"].quantity.unit == "人"  # a people column is not money, whatever is declared
+    assert by_text["120"].header_path == ("全年预算数",) and by_text["120"].key.stage == "调整"
+    assert by_text["118"].key == by_text["118"].key.__class__("", "执行", None, "项目资金")
+
+
+@pytest.mark.parametrize("snippet", [
+    "2023年度项目绩效自评报告",
+    "截至2023年12月31日",
+    "（璧财绩〔2023〕12号）",
+    "依据〔2021〕41、181号文件",
+    "依据(川财教2022118)文件",
+    "（粤财社〔2018〕220号）",
+    "1、项目概况",
+    "（1）资金到位情况",
+    "联系电话：13812345678",
+    "联系方式：023-45855004",
+    "索引号：11510000-3/2023-00012",
+    "网址：http://www.example.gov.cn/art/2023/5/art_1229_58993.html",
+    "原文见 /info/5311/13352539.htm",
+])
+def test_not_claims(snippet):
+    assert read_snippet(snippet + "\n").claims == ()

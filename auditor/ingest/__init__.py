@@ -13,6 +13,7 @@ import stat
 from pathlib import Path
 
 from auditor.errors import InputError
+from auditor.ingest.normalise import with_normalised
 from auditor.model import Document
 from auditor.rules import RuleSet
 
@@ -120,7 +121,7 @@ def load(path: str | os.PathLike[str], max_bytes: int | None = None, max_chars: 
     document = module.load(name, data, rules) if fmt == "txt" else module.load(name, data)
     if len(document.text) > max_chars:
         _too_long(name, str(len(document.text)), max_chars)
-    return document
+    return with_normalised(document)
 
 
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")

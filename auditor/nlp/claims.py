@@ -2,6 +2,10 @@
 
 Narrative figures take their meaning from the words before them in their clause; table figures
 from their cell's column headers (role, unit, year) and row labels (subject).
+
+The reader works on the document's normalised view (simplified characters, half-width forms, no
+pinyin glosses, hard wraps rejoined: auditor.ingest.normalise); every span it hands on is mapped
+back to the original text, and a claim's ``text`` is the original text at its span.
 """
 
 from __future__ import annotations
@@ -9,11 +13,14 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import cached_property
 
-from auditor.model import Block, Cell, Claim, Document, Quantity, Reading, Span, TimeMention
-from auditor.nlp.numbers import Figure, UnitLexicon, find_figures, normalise
+from auditor.ingest.normalise import fold, view_of
+from auditor.model import Block, Cell, Claim, Document, NormalisedText, Quantity, Reading, Span, SubjectKey, TimeMention
+from auditor.nlp.keys import KeyLexicon, is_change, subject_key, without_titles
+from auditor.nlp.numbers import Figure, UnitLexicon, find_figures
 from auditor.nlp.segment import Tokens
 from auditor.rules import RuleSet
 
@@ -23,6 +30,10 @@ INFINITY = Decimal("Infinity")
 YEAR_IN_HEADER = re.compile(r"((?:19|20)\d\d)\s*年")
 WHITESPACE = re.compile(r"\s+")
 MAX_LEFT = 40
+MAX_HEADING = 40
+CHANGE_FREE_DIMENSIONS = ("percent", "points_pct", "points")  # 增长3.5%: a rate, not a change
+# A declaration of the money unit (单位：万元) reaches a table starting this many characters below.
+DECLARED_UNIT_REACH = 200
 TRAILING_PARTICLES = re.compile(r"[为是达的了约共计有]+$")
 LEADING_NUMBERING = re.compile(r"^(?:\d+[.、．]|[（(][\d一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)+")
 
@@ -42,6 +53,10 @@ class Lexicon:
     cues: tuple[tuple[str, str], ...]
     lead_stop: frozenset[str]
     trail_stop: frozenset[str]
+    keys: KeyLexicon
+    declared_unit: re.Pattern[str]
+    declared_skip: tuple[str, ...]
+    section: re.Pattern[str]
 
     @classmethod
     def from_rules(cls, rules: RuleSet) -> Lexicon:
@@ -55,7 +70,21 @@ class Lexicon:
             cues=by_length(cues),
             lead_stop=frozenset(lex.get("subject_lead_stop", ())),
             trail_stop=frozenset(lex.get("subject_trail_stop", ())),
+            keys=KeyLexicon.from_mapping(lex),
+            declared_unit=declared_unit_pattern(lex.get("declared_unit_labels", ()), rules["units"]),
+            declared_skip=tuple(lex.get("declared_unit_skip_headers", ())),
+            section=re.compile("|".join(f"(?:{p})" for p in lex.get("section_numbering", ())) or "(?!)"),
         )
+
+
+def declared_unit_pattern(labels: list[str], units: dict) -> re.Pattern[str]:
+    """单位：万元, 金额单位:元, （单位：万元）, （万元） on a line of its own: a declared money unit."""
+    money = sorted((u for u, spec in units.get("units", {}).items() if spec.get("dimension") == "money"),
+                   key=len, reverse=True)
+    label = "|".join(map(re.escape, sorted(labels, key=len, reverse=True))) or "(?!)"
+    written = "|".join(map(re.escape, money)) or "(?!)"
+    return re.compile(rf"(?:{label})\s*[:：]\s*({written})(?![\u4e00-\u9fff])"
+                      rf"|^[ \t]*\(\s*({written})\s*\)[ \t]*$", re.MULTILINE)
 
 
 _LEXICONS: dict[int, Lexicon] = {}
@@ -89,24 +118,36 @@ def quantity(figure: Figure, unit_text: str, lex: UnitLexicon) -> Quantity:
 class Reader:
     def __init__(self, document: Document, rules: RuleSet) -> None:
         self.doc = document
-        self.text = document.text
+        self.view = view_of(document)
+        self.text = self.view.text  # every offset below is a normalised one, until a claim is made
+        self.original = document.text
         self.lex = lexicon(rules)
-        self.block_starts = [b.span.start for b in document.blocks]
-        self._cell_index: dict[int, tuple[list[int], list[Cell]]] = {}
+        self.block_spans = [self.normalised(b.span) for b in document.blocks]
+        self.block_starts = [s.start for s in self.block_spans]
+        self._cell_index: dict[int, tuple[list[int], list[int], list[Cell]]] = {}
         self._tokens: dict[int, Tokens] = {}
+        self._next_start = len(self.text)  # where the figure after the one being read starts
+        self._table_keys: dict[tuple[tuple[str, ...], int | None, str], SubjectKey] = {}
+
+    def normalised(self, span: Span) -> Span:
+        return Span(self.view.to_normalised(span.start), self.view.to_normalised(span.end))
+
+    def original_span(self, span: Span) -> Span:
+        return self.view.span_to_original(span.start, span.end)
 
     def tokens(self, pos: int) -> Tokens:
-        """The segmented paragraph around ``pos``. Only paragraphs with figures in them are
-        segmented: subjects are cut from them; tables take their meaning from headers."""
-        index, block = self.block_of(pos)
-        if index not in self._tokens:
-            span = block.span if block is not None else Span(max(0, pos - MAX_LEFT), pos)
-            self._tokens[index] = Tokens(self.text, span.start, span.end)
-        return self._tokens[index]
+        """The segmented line around ``pos`` (of the normalised text: a hard-wrapped sentence is
+        one line). Only lines with figures in them are segmented: subjects are cut from them;
+        tables take their meaning from headers."""
+        start = self.text.rfind("\n", 0, pos) + 1
+        if start not in self._tokens:
+            end = self.text.find("\n", pos)
+            self._tokens[start] = Tokens(self.text, start, len(self.text) if end < 0 else end)
+        return self._tokens[start]
 
     def block_of(self, pos: int) -> tuple[int, Block | None]:
         i = bisect_right(self.block_starts, pos) - 1
-        if i >= 0 and self.doc.blocks[i].span.start <= pos < max(self.doc.blocks[i].span.end, pos + 1):
+        if i >= 0 and self.block_spans[i].start <= pos < max(self.block_spans[i].end, pos + 1):
             return i, self.doc.blocks[i]
         return -1, None
 
@@ -118,10 +159,11 @@ class Reader:
         index = self._cell_index.get(id(block))
         if index is None:
             cells = sorted((c for c in block.cells if len(c.span)), key=lambda c: c.span.start)
-            index = self._cell_index[id(block)] = ([c.span.start for c in cells], cells)
-        starts, cells = index
+            spans = [self.normalised(c.span) for c in cells]
+            index = self._cell_index[id(block)] = ([s.start for s in spans], [s.end for s in spans], cells)
+        starts, ends, cells = index
         i = bisect_right(starts, start) - 1
-        if i >= 0 and cells[i].span.start <= start and end <= cells[i].span.end:
+        if i >= 0 and starts[i] <= start and end <= ends[i]:
             return cells[i]
         return None
 
@@ -145,12 +187,33 @@ class Reader:
         subject = squash(self.text[words[0][0]:words[-1][1]]).strip("“”\"'《》")
         return LEADING_NUMBERING.sub("", TRAILING_PARTICLES.sub("", subject))
 
+    def narrative_roles(self, left: str, right: str, unit_dim: str, in_parens: bool) -> tuple[str, ...]:
+        """The roles the words allow: the nearest cue on the left, then a cue on the right
+        (资金500万元已全部到位), which leads when the left has none. A change cue after the last
+        stage cue (较上年决算数减少) makes a money or count figure a change first."""
+        first = self.narrative_role(left, unit_dim, in_parens)
+        if unit_dim not in CHANGE_FREE_DIMENSIONS and is_change(self.lex.keys, without_titles(left)):
+            # 较上年减少175.26万元: a change, whatever the cue before it (决算数, 收入)
+            return ("change", first) if first not in ("value", "actual") else ("change",)
+        after = self.lex.keys.roles_after.after(without_titles(right))
+        if not after:
+            return (first,)
+        second = self._adjusted(after, "", unit_dim, in_parens)
+        if first == "value":
+            return (second,)
+        return (first,) if second == first else (first, second)
+
     def narrative_role(self, left: str, unit_dim: str, in_parens: bool) -> str:
+        left = without_titles(left)  # 《关于下达…预算的通知》: a title's words are not cues
         best, best_end = "", -1
         for cue, role in self.lex.cues:
             at = left.rfind(cue)
             if at >= 0 and at + len(cue) > best_end:
                 best, best_end = role, at + len(cue)
+        return self._adjusted(best, left, unit_dim, in_parens)
+
+    @staticmethod
+    def _adjusted(best: str, left: str, unit_dim: str, in_parens: bool) -> str:
         if best == "budget" and any(cue in left for cue in ("追加", "调增")):
             best = "addition"  # 追加预算安排: an addition to the budget, not the budget
         elif best == "budget" and any(cue in left for cue in ("调减", "核减")):
@@ -184,17 +247,18 @@ class Reader:
 
     def table_subject(self, cell: Cell, block: Block) -> str:
         for label in reversed(cell.row_header):
-            label = squash(label)
+            label = fold(label)
             if label and not re.fullmatch(r"[\d.%\s]*", label):
                 return re.sub(r"^(?:其中[:：]?|\d+[.、．]|[一二三四五六七八九十]+、)", "", label).rstrip("：:")
         return ""
 
     def read(self) -> Reading:
-        norm = normalise(self.text)
         claims: list[Claim] = []
         times: list[TimeMention] = []
         previous_end = 0
-        for fig in find_figures(self.text, self.lex.units, norm):
+        figures = find_figures(self.text, self.lex.units, self.text)  # the view's forms are already half-width
+        for n, fig in enumerate(figures):
+            self._next_start = figures[n + 1].start if n + 1 < len(figures) else len(self.text)
             block_index, block = self.block_of(fig.number_start)
             if fig.tag != "figure":
                 if fig.tag in ("year", "docno", "date") and fig.end - fig.start >= 1:
@@ -209,7 +273,11 @@ class Reader:
             claims.append(claim)
             previous_end = fig.end
         report_year = report_year_of(self.text, times)
-        return Reading(tuple(claims), tuple(times), report_year, title_of(self.doc), unit_name_of(self.doc))
+        times = [replace(t, span=(span := self.original_span(t.span)), text=self.original[span.start:span.end])
+                 for t in times]
+        declared = {unit for _, unit in self.declared_units}
+        return Reading(tuple(claims), tuple(times), report_year, title_of(self.doc, self.view),
+                       unit_name_of(self.doc, self.view), money_unit=declared.pop() if len(declared) == 1 else "")
 
     def _time(self, fig: Figure, block_index: int) -> TimeMention | None:
         if fig.tag == "year" or (fig.tag == "docno" and 1900 <= fig.value <= 2100):
@@ -232,25 +300,82 @@ class Reader:
             subject_end = start - 1
             subject_start = self.clause_start(subject_end, max(0, subject_end - MAX_LEFT))
         left = squash(self.text[subject_start:fig.start])
+        right = squash(self.text[fig.end:self.clause_end(fig.end)])
         unit_text = fig.unit.text if fig.unit else ""
         q = quantity(fig, unit_text, self.lex.units)
-        role = self.narrative_role(left, q.dimension, in_parens)
+        roles = self.narrative_roles(left, right, q.dimension, in_parens)
+        span = self.original_span(Span(fig.start, fig.end))
+        subject, year = self.subject(subject_start, subject_end), self._year_before(fig.start)
         return Claim(
-            id=cid, quantity=q, span=Span(fig.start, fig.end), text=self.text[fig.start:fig.end],
-            kind=kind_of(q.dimension, role), role=role, subject=self.subject(subject_start, subject_end),
-            year=self._year_before(fig.start), block=block_index, cell=None, unit_text=fig.unit_text,
-            context=Span(subject_start, fig.end),
+            id=cid, quantity=q, span=span, text=self.original[span.start:span.end],
+            kind=kind_of(q.dimension, roles[0]), role=roles[0], subject=subject,
+            year=year, block=block_index, cell=None, unit_text=fig.unit_text,
+            context=self.original_span(Span(subject_start, fig.end)),
+            key=subject_key(self.lex.keys, left, right, (), year, subject), roles=roles,
+            section=self.section_at(fig.start),
         )
+
+    def table_key(self, labels: tuple[str, ...], year: int | None, subject: str) -> SubjectKey:
+        """The key of a table figure: the same for every figure of a row under one header."""
+        found = self._table_keys.get((labels, year, subject))
+        if found is None:
+            found = self._table_keys[(labels, year, subject)] = subject_key(self.lex.keys, "", "", labels, year, subject)
+        return found
+
+    def clause_end(self, pos: int) -> int:
+        """Where the clause after a figure ends: a clause break or the next figure."""
+        end = pos
+        limit = min(self._next_start, pos + MAX_LEFT)
+        while end < limit and self.text[end] not in CLAUSE_BREAKS:
+            end += 1
+        return end
+
+    def section_at(self, pos: int) -> str:
+        i = bisect_right(self.section_starts, pos) - 1
+        return self.sections[i][1] if i >= 0 else ""
+
+    @cached_property
+    def sections(self) -> list[tuple[int, str]]:
+        """Headings (二、收入决算情况说明, （一）项目概况) in text order, numbering removed."""
+        found = []
+        for block, span in zip(self.doc.blocks, self.block_spans):
+            if block.kind != "paragraph":
+                continue
+            end = self.text.find("\n", span.start)  # the whole normalised line: wraps rejoined
+            line = squash(self.text[span.start:len(self.text) if end < 0 else end])
+            numbering = self.lex.section.match(line)
+            if numbering and len(line) <= MAX_HEADING and not any(c in line for c in "。；;"):
+                found.append((span.start, line[numbering.end():].rstrip("：:")))
+        return found
+
+    @cached_property
+    def section_starts(self) -> list[int]:
+        return [start for start, _ in self.sections]
+
+    @cached_property
+    def declared_units(self) -> list[tuple[int, str]]:
+        """Declared money units (单位：万元) with their places, in text order."""
+        return [(m.start(), m.group(1) or m.group(2)) for m in self.lex.declared_unit.finditer(self.text)]
+
+    def declared_unit(self, table_start: int, pos: int) -> str:
+        """The money unit declared for a table: inside it before ``pos``, or just above it."""
+        unit = ""
+        for at, written in self.declared_units:
+            if at >= pos:
+                break
+            if at >= table_start - DECLARED_UNIT_REACH:
+                unit = written
+        return unit
 
     def _year_before(self, pos: int) -> int | None:
         i = pos
         while i > 0 and self.text[i - 1] not in SENTENCE_BREAKS and pos - i < 80:
             i -= 1
-        found = YEAR_IN_HEADER.findall(normalise(self.text[i:pos]))
+        found = YEAR_IN_HEADER.findall(self.text[i:pos])
         return int(found[-1]) if found else None
 
     def _table_claim(self, fig: Figure, block: Block, block_index: int, cell: Cell, cid: int) -> Claim:
-        headers = tuple(squash(h) for h in cell.header_path)
+        headers = tuple(fold(h) for h in cell.header_path)
         role = self.header_role(headers[-1]) if headers else ""
         if not role:
             for h in reversed(headers):
@@ -258,12 +383,15 @@ class Reader:
                 if role:
                     break
         unit_text = fig.unit.text if fig.unit else ""
-        whole_cell = squash(cell.text) == squash(self.text[fig.start:fig.end])
+        cell_span = self.normalised(cell.span)
+        whole_cell = squash(self.text[cell_span.start:cell_span.end]) == squash(self.text[fig.start:fig.end])
         if not unit_text and whole_cell:
             unit_text = self.header_unit(headers)
+            if not unit_text and not any(word in h for h in headers for word in self.lex.declared_skip):
+                unit_text = self.declared_unit(self.block_spans[block_index].start, fig.start)
         subject = self.table_subject(cell, block)
         if not whole_cell:
-            left = squash(self.text[cell.span.start:fig.start])
+            left = squash(self.text[self.normalised(cell.span).start:fig.start])
             if left.endswith(("(", "（")) and fig.unit is not None and fig.unit.dimension == "points":
                 role, subject = "max", left[:-1]  # 产出指标(50分): the group's point budget
             elif left.endswith(("：", ":")):
@@ -280,10 +408,17 @@ class Reader:
             found = YEAR_IN_HEADER.search(h)
             if found:
                 year = int(found.group(1))
+        span = self.original_span(Span(fig.start, fig.end))
+        role = role or "value"
+        labels = headers + tuple(fold(label) for label in cell.row_header)
+        header_role = self.header_role(headers[-1]) if headers else ""
         return Claim(
-            id=cid, quantity=q, span=Span(fig.start, fig.end), text=self.text[fig.start:fig.end],
-            kind=kind_of(q.dimension, role), role=role or "value", subject=subject,
+            id=cid, quantity=q, span=span, text=self.original[span.start:span.end],
+            kind=kind_of(q.dimension, role), role=role, subject=subject,
             year=year, block=block_index, cell=(cell.row, cell.col), unit_text=fig.unit_text, context=cell.span,
+            key=self.table_key(labels, year, subject),
+            roles=(role,) if header_role in ("", role) else (role, header_role),
+            header_path=headers, section=self.section_at(fig.start),
         )
 
 
@@ -324,33 +459,39 @@ UNIT_IN_TITLE = re.compile(r"^(?:关于)?([^\d，。；：:]{2,30}?)(?:\d{4}年�
 UNIT_NAME = re.compile(r"^[^\d，。；：:]{2,40}?(?:中心|局|委员会|委|办公室|厅|院|学校|医院|站|所|队|馆|部)$")
 
 
-def title_of(document: Document) -> str:
-    """The report's title: the first short line near the top that names a report."""
+def title_of(document: Document, view: NormalisedText | None = None) -> str:
+    """The report's title: the first short line near the top that names a report (normalised)."""
+    view = view or view_of(document)
     for block in document.blocks[:12]:
         if block.kind == "paragraph":
-            line = squash(document.at(block.span))
+            line = squash(_normalised_at(view, block.span))
             if len(line) <= 60 and TITLE_WORDS.search(line) and not line.startswith(("说明", "备注", "注")):
                 return line
     return ""
 
 
-def unit_name_of(document: Document) -> str:
+def unit_name_of(document: Document, view: NormalisedText | None = None) -> str:
     """The budget unit the report is about: a labelled name, else a line that is an organisation's name."""
-    head = document.text[:4000]
+    view = view or view_of(document)
+    head = view.text[:4000]
     labelled = UNIT_LABEL.search(head)
     if labelled:
         return labelled.group(1)
     for block in document.blocks[:8]:
         if block.kind == "paragraph":
-            line = squash(document.at(block.span))
+            line = squash(_normalised_at(view, block.span))
             if UNIT_NAME.match(line):
                 return line
     for block in document.blocks[:8]:
         for cell in block.cells:
-            if UNIT_NAME.match(squash(cell.text)):
-                return squash(cell.text)
-    title = UNIT_IN_TITLE.match(title_of(document))  # 峨边彝族自治县部门整体绩效自评报告
+            if UNIT_NAME.match(fold(cell.text)):
+                return fold(cell.text)
+    title = UNIT_IN_TITLE.match(title_of(document, view))  # 峨边彝族自治县部门整体绩效自评报告
     return title.group(1) if title else ""
+
+
+def _normalised_at(view: NormalisedText, span: Span) -> str:
+    return view.text[view.to_normalised(span.start):view.to_normalised(span.end)]
 
 
 def read(document: Document, rules: RuleSet) -> Reading:

@@ -39,7 +39,14 @@ RANGE_DASHES = "-~—–至到"
 SPACES = " \u00a0\u3000"
 ORDINAL_BEFORE = ("附件", "附表", "表", "图", "第", "目标完成", "序号", "No.", "NO.")
 PHONE_CUES = ("电话", "手机", "传真", "热线", "联系方式")
+# Labels of identifiers: the digits after them are a code, not a figure.
+CODE_CUES = ("索引号", "文号", "编号", "备案号", "登记号", "邮编", "邮政编码", "代码", "证号", "账号", "序列号")
+# A web address or a file name: ASCII letters with URL punctuation, or an index number (01525707-9/2023…).
+CODE_RUN = regex.compile(r"(?=.*[A-Za-z])(?=.*[/_=?&#@]|.*\.(?:s?html?|aspx?|php|jsp|pdf|docx?|xlsx?))|(?=.*/)(?=.*-)")
+AREA_CODE_PHONE = regex.compile(r"(?<![0-9])0[0-9]{2,3}-[0-9]{7,8}(?![0-9])")
+DOCNO_CLOSE = "〕]】﹞"
 NUMBERING_AFTER = ".、)）"
+LIST_JOINS = ("、", ",", "，", "和", "及")
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +142,8 @@ def classify(text: str, start: int, end: int, value: Decimal, decimals: int, uni
     before = text[max(0, start - 6):start]
     integer = decimals == 0 and "," not in text[start:end]
     digits = end - start
+    if unit is None and _in_code(text, start, end):
+        return "code"
     if integer and digits == 4 and 1900 <= value <= 2100:
         if after[:1] in ("年", "-", "/") or (after[:1] == "." and text[end + 1:end + 2].isdigit()):
             return "year"
@@ -147,6 +156,13 @@ def classify(text: str, start: int, end: int, value: Decimal, decimals: int, uni
     if integer and before[-1:] in "〕]】" and after[:1] == "号":
         return "docno"
     if integer and unit is None:
+        if before and before[-1] in DOCNO_CLOSE:
+            return "docno"  # 〔2021〕41、181号: the serial after a document's year
+        if 5 <= digits <= 8 and 1990 <= value // 10 ** (digits - 4) <= 2099 and before \
+                and "\u4e00" <= before[-1] <= "\u9fff" and before.rfind("(") > before.rfind(")"):
+            return "docno"  # (保财教2020180): a document number written without its brackets
+        if any(c in text[max(0, start - 12):start] for c in CODE_CUES):
+            return "code"
         if digits == 11 and text[start] == "1" or digits >= 7 and any(c in before for c in PHONE_CUES):
             return "phone"
         if any(c in text[max(0, start - 8):start] for c in PHONE_CUES) and digits >= 5:
@@ -161,6 +177,21 @@ def classify(text: str, start: int, end: int, value: Decimal, decimals: int, uni
         if after[:1] in ("：", ":") and value < 100 and _line_start(text, start):
             return "numbering"
     return "figure"
+
+
+def _in_code(text: str, start: int, end: int) -> bool:
+    """Whether [start, end) lies in a web address, a file name, an index number or a phone
+    number with its area code (023-45855004)."""
+    left, right = start, end
+    while left > 0 and start - left < 200 and "!" <= text[left - 1] <= "~" and text[left - 1] not in "()":
+        left -= 1
+    while right < len(text) and right - end < 200 and "!" <= text[right] <= "~" and text[right] not in "()":
+        right += 1
+    run = text[left:right]
+    if run == text[start:end]:
+        return False
+    return CODE_RUN.match(run) is not None or any(
+        m.start() <= start - left and end - left <= m.end() for m in AREA_CODE_PHONE.finditer(run))
 
 
 def _unit_after(text: str, lexicon: UnitLexicon, pos: int) -> tuple[Unit | None, int, str]:
@@ -205,8 +236,9 @@ def find_figures(original: str, lexicon: UnitLexicon, text: str | None = None) -
             continue
         if m.start() > 0 and (text[m.start() - 1].isascii() and text[m.start() - 1].isalpha()):
             continue  # part of a code such as APP2, G20
-        if m.end() < len(text) and text[m.end()].isascii() and text[m.end()].isalpha() and text[m.end()] not in "%":
-            continue
+        if m.end() < len(text) and text[m.end()].isascii() and text[m.end()].isalpha() and text[m.end()] not in "%" \
+                and lexicon.match(text, m.end()) is None:
+            continue  # part of a code such as 2B, unless a unit follows (25.26hm²)
         if m.end() - m.start() > MAX_DIGITS:
             continue
         value, decimals = to_decimal(m.group())
@@ -219,12 +251,18 @@ def find_figures(original: str, lexicon: UnitLexicon, text: str | None = None) -
 
 
 def _date_lists(text: str, figures: list[Figure]) -> list[Figure]:
-    """6、9、11月: numbers listed before a month or day are dates too."""
+    """6、9、11月: numbers listed before a month or day are dates too; 〔2021〕41、181、192号:
+    numbers listed after a document's serial are serials too."""
     for i in range(len(figures) - 2, -1, -1):
         fig, following = figures[i], figures[i + 1]
         if fig.tag == "figure" and fig.unit is None and following.tag == "date" \
-                and text[fig.number_end:following.number_start].strip() in ("、", ",", "，", "和", "及"):
+                and text[fig.number_end:following.number_start].strip() in LIST_JOINS:
             figures[i] = replace(fig, tag="date")
+    for i in range(1, len(figures)):
+        fig, previous = figures[i], figures[i - 1]
+        if fig.tag == "figure" and fig.unit is None and fig.decimals == 0 and previous.tag == "docno" \
+                and text[previous.number_end:fig.number_start].strip() in LIST_JOINS:
+            figures[i] = replace(fig, tag="docno")
     return figures
 
 

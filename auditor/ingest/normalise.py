@@ -1,0 +1,173 @@
+"""The normalised view of a document's text, with a map back to the original offsets.
+
+Readers match words and units against one vocabulary written in simplified characters and
+half-width forms; real reports come in traditional characters, with full-width digits, with
+pinyin glosses copied from web pages (``預(yù)算``) and with lines hard-wrapped mid-sentence. The
+view folds all of these once:
+
+- traditional → simplified characters (OpenCC's ``t2s``), one character for one;
+- full-width digits, letters and the signs figures use (``％．（）～－＋／＜＞＝``) → ASCII;
+  the Chinese comma, full stop and colon are the standard forms of Chinese text and stay;
+- a parenthesised pinyin syllable with a tone mark right after a Chinese character is dropped;
+- a line break inside a sentence (the line runs on, the next line goes on with the sentence)
+  is dropped with the indentation around it.
+
+Characters are only replaced one for one or dropped, never inserted, so ``origin[i]`` (the
+original offset of normalised character ``i``) is strictly increasing and a normalised span maps
+to the original span from its first to its last character: a figure's evidence is the original
+text, glosses and line breaks inside it included.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from collections import Counter
+from dataclasses import replace
+from functools import lru_cache
+
+from auditor.model import Document, NormalisedText
+
+FULL_WIDTH = str.maketrans({
+    **{chr(0xFF10 + i): chr(0x30 + i) for i in range(10)},  # ０-９
+    **{chr(0xFF21 + i): chr(0x41 + i) for i in range(26)},  # Ａ-Ｚ
+    **{chr(0xFF41 + i): chr(0x61 + i) for i in range(26)},  # ａ-ｚ
+    "％": "%", "．": ".", "（": "(", "）": ")", "～": "~", "－": "-", "＋": "+", "／": "/",
+    "＜": "<", "＞": ">", "＝": "=", "［": "[", "］": "]",
+})
+TONE_MARKS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+# 預(yù)算, 學（xué）段: a Chinese character, then one pinyin syllable with a tone mark in brackets.
+# A bracket without a tone mark (``(A)``, ``(de)``) is left alone: it may be a header's letter.
+PINYIN_GLOSS = re.compile(rf"(?<=[\u3400-\u9fff])[(（][a-zA-Zɑɡüv]*[{TONE_MARKS}][a-zA-Zɑɡüv{TONE_MARKS}]*[)）]")
+# A line may end mid-sentence only if it does not end a sentence, a clause list or a heading...
+SENTENCE_END = tuple("。；;！!？?：:…")
+# ...and the next line carries on the sentence rather than starting an item, a heading or a cell.
+ITEM_START = re.compile(r"[ \t\u3000\xa0]*(?:[（(]?[一二三四五六七八九十\d]{1,3}[、.)）]|[①-⑳]|第[一二三四五六七八九十\d]+[章节条部]"
+                        r"|[-•·*#>|])")
+CLAUSE_MARK = re.compile(r"[，,、；;。]")
+NUMBER_COLUMNS = re.compile(r"[\d.]+[ \t\u3000]+[\d.]")
+CARRIES_ON = re.compile(r"[\d\u3400-\u9fff，。、；：%）)」』”]")
+# Hard wraps break long lines at one width: at least MIN_WRAPPED_LINES lines of one length (of
+# MIN_WRAPPED_LINE characters or more), one in WRAPPED_SHARE of the long lines, show it.
+MIN_WRAPPED_LINE = 16
+MIN_WRAPPED_LINES = 4
+WRAPPED_SHARE = 4
+
+
+def normalise_text(text: str) -> NormalisedText:
+    """The normalised view of ``text`` (see the module's doc)."""
+    folded = _simplified(text).translate(FULL_WIDTH)
+    dropped = _gloss_spans(folded) + _wrap_spans(folded)
+    if not dropped:
+        return NormalisedText(folded, None, len(text))
+    pieces, origin, kept_from = [], array("l"), 0
+    for start, end in sorted(dropped):
+        start = max(start, kept_from)
+        pieces.append(folded[kept_from:start])
+        origin.extend(range(kept_from, start))
+        kept_from = max(kept_from, end)
+    pieces.append(folded[kept_from:])
+    origin.extend(range(kept_from, len(folded)))
+    return NormalisedText("".join(pieces), origin, len(text))
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """A label or header cell as the vocabulary is written: normalised, whitespace removed.
+    For matching words only; offsets into the result mean nothing."""
+    return "".join(normalise_text(text).text.split())
+
+
+@lru_cache(maxsize=1)
+def _converter():  # -> opencc.OpenCC, imported lazily
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def _simplified(text: str) -> str:
+    """``text`` in simplified characters, one for one. OpenCC converts phrases, which may change
+    a length; a line where it does is converted character by character."""
+    converted = _converter().convert(text)
+    if len(converted) == len(text):
+        return converted
+    lines = text.split("\n")
+    out = []
+    for line in lines:
+        done = _converter().convert(line)
+        if len(done) != len(line):
+            done = "".join(c if len(s := _converter().convert(c)) != 1 else s for c in line)
+        out.append(done)
+    return "\n".join(out)
+
+
+def _gloss_spans(text: str) -> list[tuple[int, int]]:
+    if "(" not in text:
+        return []
+    return [m.span() for m in PINYIN_GLOSS.finditer(text)]
+
+
+def _wrap_spans(text: str) -> list[tuple[int, int]]:
+    """The line breaks (with trailing spaces and the next line's indentation) inside sentences."""
+    lines = []
+    start = 0
+    while (nl := text.find("\n", start)) >= 0:
+        lines.append((start, nl))
+        start = nl + 1
+    widths = _wrap_widths([_width(text[a:b]) for a, b in lines])
+    if not widths:
+        return []
+    spans = []
+    for a, b in lines:
+        line = text[a:b].rstrip(" \t\r\u3000\xa0")
+        after = b + 1
+        while after < len(text) and text[after] in " \u3000\xa0":
+            after += 1
+        if _width(line) in widths and _wrapped(line, text, after):
+            spans.append((a + len(line), after))
+    return spans
+
+
+def _width(line: str) -> int:
+    return len(line.strip(" \t\r\u3000\xa0"))
+
+
+def _wrap_widths(widths: list[int]) -> set[int]:
+    """The lengths a hard-wrapped text breaks its lines at: a length (give or take one, for a
+    closing mark pushed onto the line) that many long lines share. Empty for a text whose lines
+    are paragraphs, cells or headings."""
+    long = Counter(w for w in widths if w >= MIN_WRAPPED_LINE)
+    total = sum(long.values())
+    found: set[int] = set()
+    for width, _ in long.most_common(3):
+        near = long[width - 1] + long[width] + long[width + 1]
+        if near >= MIN_WRAPPED_LINES and near * WRAPPED_SHARE >= total:
+            found.update((width - 1, width, width + 1))
+    return found
+
+
+def _wrapped(line: str, text: str, next_start: int) -> bool:
+    stripped = line.lstrip(" \t\u3000\xa0")
+    if stripped.endswith(SENTENCE_END) or "\t" in line or "|" in line or stripped.startswith(("#", "-", "•")):
+        return False
+    numbered = ITEM_START.match(stripped)
+    if not CLAUSE_MARK.search(stripped[numbered.end():] if numbered else stripped):
+        return False  # a title or a heading that happens to be as long as the wrapped lines
+    nxt = text[next_start:next_start + 1]
+    if not nxt or not CARRIES_ON.match(nxt) or ITEM_START.match(text, next_start):
+        return False
+    # 万\n元 joins; a digit at both ends, or a line of bare numbers (3 3 资金使用), might be
+    # figures of a column: keep them apart.
+    return not (stripped[-1].isdigit() and nxt.isdigit()) and not NUMBER_COLUMNS.match(text, next_start)
+
+
+def with_normalised(document: Document) -> Document:
+    """``document`` with its normalised view attached (itself when it has one)."""
+    if document.normalised is not None:
+        return document
+    return replace(document, normalised=normalise_text(document.text))
+
+
+def view_of(document: Document) -> NormalisedText:
+    """The normalised view of ``document``, built when the loader did not attach one."""
+    return document.normalised if document.normalised is not None else normalise_text(document.text)

@@ -1,0 +1,119 @@
+"""The normalised view of a text and its map back to the original offsets (auditor.ingest.normalise),
+and claims read through it: every span still points into the original text."""
+
+import pytest
+
+from auditor.ingest import text as text_loader
+from auditor.ingest.normalise import fold, normalise_text
+from auditor.nlp import read
+from auditor.rules import RuleSet
+
+RULES = RuleSet.load()
+# Five lines hard-wrapped at one width, mid-sentence; then a heading and a table row.
+WRAPPED = (
+    "本年度共安排项目资金三百万元，主要用于村级\n"
+    "道路维护和公共设施的日常管护，全年实际支出\n"
+    "二百八十万元，结余部分按规定结转下年继续使\n"
+    "用，资金使用情况已经在村务公开栏公示，接受\n"
+    "群众监督，未发现挤占挪用和虚报冒领的情况。\n"
+    "二、项目绩效目标完成情况和存在的主要问题\n"
+    "项目\t预算数\t执行数\n"
+)
+
+
+@pytest.mark.parametrize(("original", "normalised"), [
+    ("項目資金預算執行率為98.5%", "项目资金预算执行率为98.5%"),
+    ("總收入6628.72萬元，其中財政撥款收入", "总收入6628.72万元，其中财政拨款收入"),
+    ("預(yù)算資(zī)金到位", "预算资金到位"),
+    ("學（xué）段資助", "学段资助"),
+    ("支出１２３．４５万元（含税），占比１５％", "支出123.45万元(含税)，占比15%"),
+    ("全年预算数(A)、执行数(B)", "全年预算数(A)、执行数(B)"),  # a header's letter is no gloss
+    ("他的(de)读音", "他的(de)读音"),  # no tone mark: left alone
+    ("APP（ａｐｐ）", "APP(app)"),
+])
+def test_normalised_text(original, normalised):
+    assert normalise_text(original).text == normalised
+
+
+@pytest.mark.parametrize(("original", "figure", "written"), [
+    ("預(yù)算資(zī)金67.3萬(wàn)元，", "67.3万元", "67.3萬(wàn)元"),
+    ("全年支出１２３．４５万元", "123.45万元", "１２３．４５万元"),
+    ("執行數為760.2160萬元", "760.2160万元", "760.2160萬元"),
+])
+def test_spans_map_back_to_the_original(original, figure, written):
+    view = normalise_text(original)
+    start = view.text.index(figure)
+    span = view.span_to_original(start, start + len(figure))
+    assert original[span.start:span.end] == written
+    assert view.to_normalised(span.start) == start
+
+
+def test_every_kept_character_maps_to_its_original():
+    original = "預(yù)算執行率為９８％\n項目資金"
+    view = normalise_text(original)
+    assert len(view.text) < len(original)
+    for i, char in enumerate(view.text):
+        assert normalise_text(original[view.to_original(i)]).text == char
+    assert view.to_original(len(view.text)) == len(original)
+
+
+def test_hard_wrapped_lines_are_rejoined_but_headings_and_rows_are_not():
+    view = normalise_text(WRAPPED)
+    lines = view.text.split("\n")
+    assert lines[0].endswith("村级道路维护和公共设施的日常管护，全年实际支出二百八十万元，结余部分按规定结转下年继续使用，"
+                              "资金使用情况已经在村务公开栏公示，接受群众监督，未发现挤占挪用和虚报冒领的情况。")
+    assert lines[1] == "二、项目绩效目标完成情况和存在的主要问题"
+    assert lines[2] == "项目\t预算数\t执行数"
+
+
+def test_short_lines_are_not_wraps():
+    text = "一、基本情况\n本单位为财政全额拨款单位\n二、预算收支\n"
+    assert normalise_text(text).text == text
+
+
+@pytest.mark.parametrize(("label", "folded"), [
+    ("年初\n預算數", "年初预算数"),
+    ("全年執行數（萬元）", "全年执行数(万元)"),
+    ("項(xiàng)目 名稱", "项目名称"),
+])
+def test_fold_for_header_words(label, folded):
+    assert fold(label) == folded
+
+
+def claims_of(snippet: str):
+    document = text_loader.load("snippet.txt", snippet.encode("utf-8"))
+    return document.text, read(document, RULES).claims
+
+
+@pytest.mark.parametrize(("snippet", "written", "unit", "role"), [
+    ("2017年總收入6628.72萬元，其中財政補助收入2339.68萬元。\n", "6628.72萬元", "万元", "income"),
+    ("2017年總收入6628.72萬元，其中財政補助收入2339.68萬元。\n", "2339.68萬元", "万元", "income"),
+    ("預(yù)算執(zhí)行率為98.5%。\n", "98.5%", "%", "rate"),
+    ("年初預(yù)算資金67.3萬(wàn)元。\n", "67.3萬(wàn)元", "万元", "budget"),
+    ("全年决算支出１４２９．４６万元。\n", "１４２９．４６万元", "万元", "executed"),
+])
+def test_claims_are_read_from_the_normalised_view(snippet, written, unit, role):
+    text, claims = claims_of(snippet)
+    claim = next(c for c in claims if c.text == written)
+    assert text[claim.span.start:claim.span.end] == written
+    assert (claim.quantity.unit, claim.role) == (unit, role)
+
+
+def test_a_figure_split_by_a_hard_wrap_keeps_its_unit():
+    lines = ["本年度共安排项目资金，主要用于村级道路的维护", "和公共设施的日常管护，全年决算支出280.5万",
+             "元，结余部分按规定结转下年继续使用，资金使", "用情况已经在村务公开栏公示，接受群众的监督，",
+             "未发现挤占挪用和虚报冒领资金等违规的情况。"]
+    text, claims = claims_of("\n".join(lines) + "\n")
+    (claim,) = [c for c in claims if c.quantity.value == 280.5]
+    assert claim.text == "280.5万\n元" == text[claim.span.start:claim.span.end]
+    assert (claim.quantity.unit, claim.role) == ("万元", "executed")
+
+
+def test_loader_attaches_the_view(tmp_path):
+    from auditor import ingest
+
+    path = tmp_path / "report.txt"
+    path.write_text("預算執行率為98.5%\n", encoding="utf-8")
+    document = ingest.load(path)
+    assert document.normalised is not None and document.normalised.text == "预算执行率为98.5%\n"
+    assert document.text == "預算執行率為98.5%\n"
