@@ -26,6 +26,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 from pdfplumber.utils.text import chars_to_textmap
 
 from auditor.errors import InputError
+from auditor.ingest import pdf_tables
 from auditor.ingest.layout import RawCell, TextBuilder
 from auditor.ingest.pdfbounds import MAX_DECODED_BYTES, decoding_limit
 from auditor.ingest.sandbox import run_limited
@@ -58,6 +59,7 @@ class _Line:
     size: float
     first_width: float  # width of the first word (or CJK character): did it fit on the line before?
     page: int
+    segments: list[pdf_tables.Segment] = field(default_factory=list)  # its runs of glyphs, by the gaps between
 
 
 @dataclass
@@ -146,7 +148,7 @@ def _read_page(page: pdfplumber.page.Page, number: int) -> _Page:
             outside.append(char)
     result = _Page(number, float(page.height), glyphs=len(page.chars),
                    unmapped=sum(c["text"].startswith("(cid:") for c in page.chars))
-    result.items.extend(_lines(outside, number))
+    result.items.extend(_unruled(_lines(outside, number), number))
     result.items.extend(_table(t, chars, number) for t, chars in zip(found, in_table))
     result.items.sort(key=lambda item: item.top)
     return result
@@ -161,9 +163,40 @@ def _lines(chars: list[dict], page: int) -> list[_Line]:
         if not text:
             continue
         glyphs = [c for c in line["chars"] if c["text"].strip()]
-        lines.append(_Line(text, line["x0"], line["x1"], line["top"], line["bottom"],
-                           statistics.median(c["size"] for c in glyphs), _first_width(glyphs), page))
+        size = statistics.median(c["size"] for c in glyphs)
+        lines.append(_Line(text, line["x0"], line["x1"], line["top"], line["bottom"], size, _first_width(glyphs), page,
+                           pdf_tables.split(glyphs, size, _first_width, _segment_text)))
     return lines
+
+
+def _segment_text(glyphs: list[dict]) -> str:
+    """A segment's text: a space where Latin words or figures stand apart, none between CJK."""
+    text = glyphs[0]["text"]
+    for before, glyph in zip(glyphs, glyphs[1:]):
+        text += (" " if glyph["x0"] - before["x1"] > 0.25 * glyph["size"] else "") + glyph["text"]
+    return _SPACE_IN_CJK.sub("", text)
+
+
+def _unruled(lines: list[_Line], page: int) -> list[_Line | _Table]:
+    """The lines, those of tables without ruling lines replaced by the tables (pdf_tables)."""
+    items: list[_Line | _Table] = []
+    done = 0
+    for found in pdf_tables.find(lines):
+        items.extend(lines[done:found.first])
+        cells = [RawCell(r, k, _glue_all([s.text for s in stack])) for (r, k), stack in sorted(found.cells.items())]
+        used = lines[found.first:found.last]
+        items.append(_Table(cells, found.columns, found.rows, min(line.top for line in used),
+                            max(line.bottom for line in used), page, page))
+        done = found.last
+    items.extend(lines[done:])
+    return items
+
+
+def _glue_all(texts: list[str]) -> str:
+    text = texts[0]
+    for more in texts[1:]:
+        text = _glue(text, more)
+    return text
 
 
 def _first_width(glyphs: list[dict]) -> float:

@@ -1,0 +1,187 @@
+"""Tables without ruling lines, rebuilt from the positions of their text.
+
+A form printed without borders (or whose borders are not drawn as lines) reaches the PDF loader
+as loose lines, and a cell wrapping onto a second line interleaves with its row: the first line
+of the wrapped cell, then the rest of the row, then the cell's second line. Here the lines of a
+page are split into *segments* (runs of glyphs separated by a gap of about a character or more),
+and a table is a run of consecutive lines whose segments keep to stable column bands:
+
+- the run starts at a line of two segments or more; each next line joins it when its segments
+  keep every column of the run apart (no segment bridges the gap between two columns, no two of
+  its segments fall into one column) and it is not far below the line before;
+- at least ``MIN_ROWS`` lines of the run have two segments or more (the gaps repeat);
+- rows are lines grouped by certain evidence only: lines whose vertical extents overlap (a cell
+  centred beside a wrapped cell), and a lone line right under a cell that is full (its first
+  word would not have fitted in the cell's width, bounded by the next column's text) and that
+  lies in that cell's column only. A group that stacks a figure on another text in one column
+  is two rows overlapped by a cell spanning them: the whole run stays lines (never guessed).
+
+pdfplumber's own text strategy (``vertical_strategy="text"``) was tried first: on a form of seven
+columns beside a paragraph it found one table of three columns, the paragraph included, and every
+wrapped line as its own row; the column bands here are found from the gaps instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+MIN_ROWS = 3  # lines with two segments or more: the gaps between columns must repeat this often
+SPLIT = 0.8  # a gap of this many type sizes between glyphs of a line separates two cells
+MAX_LEAD = 1.5  # type sizes of blank space between two lines of a table, at most
+OVERLAP = 0.25  # type sizes two lines must share to be beside each other rather than one under the other
+FULL = 0.6  # a wrapped line ends within this many type sizes of where the next word would not fit
+_FIGURE = re.compile(r"[≥≤<>＞＜=]*[+\-−]?\d[\d.,]*[%％]?")
+
+
+@dataclass
+class Segment:
+    """A run of glyphs in a line, gaps between them narrower than ``SPLIT`` type sizes."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    first_width: float  # width of what must start it: would it have fitted on the line above?
+
+
+class Line(Protocol):
+    top: float
+    bottom: float
+    size: float
+    page: int
+    segments: list[Segment]
+
+
+@dataclass
+class Found:
+    """A table found in ``lines[first:last]``: cells as lists of segments, top to bottom."""
+
+    first: int
+    last: int
+    cells: dict[tuple[int, int], list[Segment]] = field(default_factory=dict)
+    columns: list[float] = field(default_factory=list)  # the middle of each gap between columns
+    rows: list[float] = field(default_factory=list)  # the top of each row
+
+
+def split(glyphs: Sequence[dict], size: float, first_width: Callable[[list[dict]], float],
+          text: Callable[[list[dict]], str]) -> list[Segment]:
+    """A line's glyphs (spaces left out, left to right) as segments."""
+    runs: list[list[dict]] = []
+    for glyph in glyphs:
+        if runs and glyph["x0"] - runs[-1][-1]["x1"] < SPLIT * size:
+            runs[-1].append(glyph)
+        else:
+            runs.append([glyph])
+    return [Segment(text(run), run[0]["x0"], max(g["x1"] for g in run), min(g["top"] for g in run),
+                    max(g["bottom"] for g in run), first_width(run)) for run in runs]
+
+
+def find(lines: Sequence[Line]) -> list[Found]:
+    """The unruled tables among a page's lines (in reading order), each over consecutive lines."""
+    found = []
+    i = 0
+    while i < len(lines):
+        table = _table_from(lines, i) if len(lines[i].segments) > 1 else None
+        if table is None:
+            i += 1
+            continue
+        found.append(table)
+        i = table.last
+    return found
+
+
+def _table_from(lines: Sequence[Line], start: int) -> Found | None:
+    bands = _bands([], lines[start].segments, lines[start].size)
+    if bands is None:
+        return None
+    end = start + 1
+    while end < len(lines):
+        line, before = lines[end], lines[end - 1]
+        if line.page != before.page or line.top - before.bottom > MAX_LEAD * line.size:
+            break
+        more = _bands(bands, line.segments, line.size)
+        if more is None:
+            break
+        bands, end = more, end + 1
+    # Lines above the run that overlap its first line belong to its first row (a wrapped cell
+    # centred on the rest of the row), when they keep to its columns.
+    while start > 0 and lines[start - 1].page == lines[start].page and _overlap(lines[start - 1], lines[start]):
+        more = _bands(bands, lines[start - 1].segments, lines[start - 1].size)
+        if more is None:
+            break
+        bands, start = more, start - 1
+    if sum(len(line.segments) > 1 for line in lines[start:end]) < MIN_ROWS or len(bands) < 2:
+        return None
+    return _rows(lines, start, end, bands)
+
+
+def _bands(bands: list[tuple[float, float]], segments: list[Segment], size: float) -> list[tuple[float, float]] | None:
+    """The column bands once ``segments`` are added, or None when they would join two bands or
+    two of them would fall into one band."""
+    merged = sorted(bands + [(s.x0, s.x1) for s in segments])
+    out: list[tuple[float, float]] = []
+    for x0, x1 in merged:
+        if out and x0 - out[-1][1] < SPLIT * size:
+            out[-1] = (out[-1][0], max(out[-1][1], x1))
+        else:
+            out.append((x0, x1))
+    if len({_column(out, b) for b in bands}) < len(bands) or len({_column(out, s) for s in segments}) < len(segments):
+        return None
+    return out
+
+
+def _column(bands: list[tuple[float, float]], item: Segment | tuple[float, float]) -> int:
+    x0, x1 = (item.x0, item.x1) if isinstance(item, Segment) else item
+    return next(k for k, band in enumerate(bands) if band[0] <= x0 and x1 <= band[1])
+
+
+def _rows(lines: Sequence[Line], start: int, end: int, bands: list[tuple[float, float]]) -> Found | None:
+    # How close two columns' texts come on one line: a cell's text ends at least that far before
+    # the next column's text begins, so a line ending nearer than this to the next column's text
+    # could not have taken one more word.
+    gaps = [b.x0 - a.x1 for line in lines[start:end] for a, b in zip(line.segments, line.segments[1:])]
+    spacing = min(gaps, default=0.0)
+    lefts = [min((s.x0 for line in lines[start:end] for s in line.segments if _column(bands, s) == k), default=x0)
+             for k, (x0, _) in enumerate(bands)]
+    groups: list[list[Line]] = []
+    for line in lines[start:end]:
+        if groups and (any(_overlap(g, line) for g in groups[-1]) or _continues(groups[-1], line, bands, lefts, spacing)):
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    found = Found(start, end, columns=[(a[1] + b[0]) / 2 for a, b in zip(bands, bands[1:])])
+    for r, group in enumerate(groups):
+        found.rows.append(min(line.top for line in group))
+        for line in group:
+            for segment in line.segments:
+                found.cells.setdefault((r, _column(bands, segment)), []).append(segment)
+    for stack in found.cells.values():
+        if len(stack) > 1 and any(_FIGURE.fullmatch(s.text) for s in stack):
+            return None  # two rows overlapped by a cell spanning both: which figure goes where is a guess
+        stack.sort(key=lambda s: s.top)
+    return found
+
+
+def _overlap(above: Line, below: Line) -> bool:
+    """Whether two lines share part of their height (more than a rounding of their extents)."""
+    return min(above.bottom, below.bottom) - max(above.top, below.top) > OVERLAP * min(above.size, below.size)
+
+
+def _continues(group: list[Line], line: Line, bands: list[tuple[float, float]], lefts: list[float],
+               spacing: float) -> bool:
+    """Whether ``line`` only carries on cells of ``group`` that wrapped: each of its segments lies
+    under a cell of the group whose last line is full and ends just above it."""
+    for segment in line.segments:
+        k = _column(bands, segment)
+        above = [s for g in group for s in g.segments if _column(bands, s) == k]
+        if not above or _FIGURE.fullmatch(segment.text):
+            return False
+        last = max(above, key=lambda s: s.top)
+        right = lefts[k + 1] - spacing if k + 1 < len(bands) else bands[k][1]
+        if segment.top - last.bottom > line.size or last.x1 + segment.first_width < right - FULL * line.size:
+            return False
+    return True
