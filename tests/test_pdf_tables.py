@@ -1,0 +1,160 @@
+"""PDF tables without ruling lines, rebuilt from the positions of their text (auditor/ingest/pdf_tables.py).
+
+Each PDF is written here: text drawn at given positions in a CJK font every PDF reader knows
+(STSong-Light, not embedded), so that pdfminer reads back exactly the characters drawn.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from test_ingest_formats import PAGE_OBJECTS, check_spans, make_pdf
+
+from auditor.ingest import load
+from auditor.model import Block, Document
+
+HEIGHT = 842
+SIZE = 10
+PITCH = 14  # one line of a table to the next
+
+
+def cjk_pdf(items: list[tuple[float, float, str]], rules: list[tuple[float, float, float, float]] = ()) -> bytes:
+    """A one-page A4 PDF drawing each ``(x, top, text)`` in a 10-point CJK font (Latin letters and
+    figures half as wide as a CJK character), and each ``(x0, top0, x1, top1)`` rule as a line."""
+    ops = []
+    for x, top, text in items:
+        ops.append(b"BT /F1 %d Tf 1 0 0 1 %.2f %.2f Tm <%s> Tj ET"
+                   % (SIZE, x, HEIGHT - top - SIZE * 0.88, text.encode("utf-16-be").hex().encode()))
+    ops += [b"%.2f %.2f m %.2f %.2f l S" % (x0, HEIGHT - y0, x1, HEIGHT - y1) for x0, y0, x1, y1 in rules]
+    content = b"\n".join(ops)
+    half_width = b" ".join([b"500"] * 95)  # CIDs 1-95 are the printable ASCII characters
+    return make_pdf(PAGE_OBJECTS + [
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 7 0 R >>",
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [5 0 R] >>",
+        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) "
+        b"/Ordering (GB1) /Supplement 2 >> /FontDescriptor 6 0 R /DW 1000 /W [1 [" + half_width + b"]] >>",
+        b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [0 -120 1000 880] /ItalicAngle 0 "
+        b"/Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content)])
+
+
+def row(top: float, columns: list[float], texts: list[str]) -> list[tuple[float, float, str]]:
+    return [(x, top, text) for x, text in zip(columns, texts) if text]
+
+
+FUNDS = [60, 170, 240, 310, 380, 430, 490]  # 项目资金 | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分
+INDICATORS = [60, 110, 160, 275, 335, 400, 450]  # 一级 | 二级 | 三级指标 (wraps at 260) | 指标值 | 完成值 | 分值 | 得分
+WRAPPED = ("新增助餐点数量（含中", "央厨房）")  # ten CJK characters fill the 三级指标 column (160-260)
+
+
+def self_evaluation_form(*, centred: bool) -> list[tuple[float, float, str]]:
+    """A 项目支出绩效自评表 without ruling lines: a funding part (执行率 90% where 96/120 is 80%)
+    and an indicator part whose 三级指标 cell wraps onto a second line; the rest of that row
+    is centred on the cell's two lines, or level with its first line."""
+    items = [(220, 40, "项目支出绩效自评表"),
+             (60, 70, "本表金额单位为万元，执行数取自单位年度决算，完成值取自年末盘点记录。")]
+    items += row(100, FUNDS, ["项目资金", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"])
+    items += row(100 + PITCH, FUNDS, ["年度资金总额", "120", "120", "96", "10", "90%", "8"])
+    items += row(100 + 2 * PITCH, FUNDS, ["其中：财政拨款", "120", "120", "96"])
+    top = 160
+    items += row(top, INDICATORS, ["一级指标", "二级指标", "三级指标", "指标值", "完成值", "分值", "得分"])
+    top += PITCH
+    items += [(INDICATORS[2], top, WRAPPED[0]), (INDICATORS[2], top + PITCH, WRAPPED[1])]
+    beside = top + PITCH / 2 if centred else top
+    items += row(beside, INDICATORS, ["产出指标", "数量指标", "", "≥5个", "6个", "20", "20"])
+    top += 2 * PITCH
+    items += row(top, INDICATORS, ["", "质量指标", "餐食抽检合格率", "≥98%", "99%", "20", "18"])
+    items.append((60, top + 3 * PITCH, "说明：以上数据由项目单位填报，经主管部门审核。"))
+    return items
+
+
+def tables(doc: Document) -> list[Block]:
+    return [b for b in doc.blocks if b.kind == "table"]
+
+
+def texts(table: Block) -> list[list[str]]:
+    return [[c.text for c in r if c.text] for r in table.rows]
+
+
+def load_pdf(tmp_path, items, name="form.pdf", rules=()) -> Document:
+    path = tmp_path / name
+    path.write_bytes(cjk_pdf(items, rules))
+    doc = load(path)
+    check_spans(doc)
+    return doc
+
+
+@pytest.mark.parametrize("centred", [True, False], ids=["centred", "top-aligned"])
+def test_an_unruled_form_is_rebuilt_with_its_wrapped_cell_in_its_row(tmp_path, centred):
+    doc = load_pdf(tmp_path, self_evaluation_form(centred=centred))
+    funds, indicators = tables(doc)
+    assert texts(funds) == [["项目资金", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+                            ["年度资金总额", "120", "120", "96", "10", "90%", "8"],
+                            ["其中：财政拨款", "120", "120", "96"]]
+    assert texts(indicators) == [["一级指标", "二级指标", "三级指标", "指标值", "完成值", "分值", "得分"],
+                                 ["产出指标", "数量指标", "新增助餐点数量（含中央厨房）", "≥5个", "6个", "20", "20"],
+                                 ["质量指标", "餐食抽检合格率", "≥98%", "99%", "20", "18"]]
+    rate = next(c for c in funds.cells if c.text == "90%")
+    assert rate.header_path == ("执行率",) and rate.row == 1 and rate.col == 5
+    assert next(c for c in indicators.cells if c.text == "18").header_path == ("得分",)
+    # the text around the tables stays paragraphs
+    assert doc.text.startswith("项目支出绩效自评表\n本表金额单位为万元")
+    assert doc.text.endswith("说明：以上数据由项目单位填报，经主管部门审核。\n")
+
+
+def test_audit_finds_the_execution_rate_planted_in_an_unruled_pdf_form(tmp_path):
+    path = tmp_path / "form.pdf"
+    path.write_bytes(cjk_pdf(self_evaluation_form(centred=True)))
+    out = subprocess.run([sys.executable, "-m", "auditor", "audit", str(path), "--format", "json"],
+                         capture_output=True, text=True, encoding="utf-8", timeout=300)
+    findings = json.loads(out.stdout)["findings"]
+    rates = [f for f in findings if f["code"] == "RAT001"]
+    assert [(f["stated"], f["expected"], f["formula"]) for f in rates] == [("90%", "80%", "96/120")]
+
+
+def test_a_label_only_row_is_not_taken_for_a_wrapped_cell(tmp_path):
+    """A row with only its label, right under a row whose label is its column's widest: the
+    label does not fill its column up to the next column's text, so it did not wrap."""
+    items = row(100, FUNDS, ["项目资金", "年初预算数", "全年预算数", "全年执行数"])
+    items += row(100 + PITCH, FUNDS, ["其中：财政拨款", "80", "80", "75"])
+    items += row(100 + 2 * PITCH, FUNDS, ["上年结转资金"])
+    items += row(100 + 3 * PITCH, FUNDS, ["其他资金", "5", "5", "5"])
+    (table,) = tables(load_pdf(tmp_path, items))
+    assert texts(table)[1:] == [["其中：财政拨款", "80", "80", "75"], ["上年结转资金"], ["其他资金", "5", "5", "5"]]
+
+
+def test_a_cell_spanning_two_rows_between_them_leaves_the_lines_as_they_are(tmp_path):
+    """产出指标 centred on two indicator rows overlaps both: which row each figure belongs to
+    would be a guess, so no table is made of these lines."""
+    items = row(100, INDICATORS, ["一级指标", "二级指标", "三级指标", "指标值", "完成值", "分值", "得分"])
+    items += row(100 + PITCH, INDICATORS, ["", "数量指标", "培训场次", "≥4次", "5次", "10", "10"])
+    items += row(100 + 1.5 * PITCH, INDICATORS, ["产出指标"])
+    items += row(100 + 2 * PITCH, INDICATORS, ["", "质量指标", "结业考核通过率", "≥90%", "93%", "10", "10"])
+    doc = load_pdf(tmp_path, items)
+    assert not tables(doc)
+    assert "培训场次" in doc.text and "结业考核通过率" in doc.text
+
+
+@pytest.mark.parametrize("items", [
+    # a paragraph: no gaps at all
+    [(60, 100 + i * PITCH, "本年度项目围绕社区居家养老服务开展工作，完成了年初确定的各项任务。") for i in range(4)],
+    # two lines with gaps: the gaps do not repeat on three lines
+    row(100, FUNDS, ["编制单位", "", "", "区民政局"]) + row(100 + PITCH, FUNDS, ["填报日期", "", "", "2024年3月"])
+    + [(60, 100 + 2 * PITCH, "一、项目基本情况：本项目由区民政局组织实施，覆盖全区八个街道。")],
+    # gaps that do not line up from one line to the next
+    [(60, 100, "负责人"), (120, 100, "联系电话"), (60, 114, "项目单位名称较长"), (200, 114, "地址"),
+     (60, 128, "甲"), (100, 128, "乙方单位"), (60, 142, "经办人"), (95, 142, "审核人员")],
+], ids=["paragraph", "two-lines", "misaligned"])
+def test_text_that_does_not_align_in_columns_stays_paragraphs(tmp_path, items):
+    assert not tables(load_pdf(tmp_path, items))
+
+
+def test_a_ruled_table_is_still_read_from_its_rules(tmp_path):
+    columns = [50, 150, 250]
+    rules = [(50, y, 250, y) for y in (95, 115, 135, 155)] + [(x, 95, x, 155) for x in columns]
+    items = row(100, [55, 155], ["指标", "得分"]) + row(120, [55, 155], ["满意度", "9"]) + row(140, [55, 155], ["时效", "8"])
+    (table,) = tables(load_pdf(tmp_path, items, rules=rules))
+    assert texts(table) == [["指标", "得分"], ["满意度", "9"], ["时效", "8"]]
