@@ -11,10 +11,10 @@ import subprocess
 import sys
 
 import pytest
-from test_ingest_formats import PAGE_OBJECTS, check_spans, make_pdf
 
 from auditor.ingest import load
 from auditor.model import Block, Document
+from test_ingest_formats import PAGE_OBJECTS, check_spans, make_pdf
 
 HEIGHT = 842
 SIZE = 10
@@ -126,16 +126,27 @@ def test_a_label_only_row_is_not_taken_for_a_wrapped_cell(tmp_path):
     assert texts(table)[1:] == [["其中：财政拨款", "80", "80", "75"], ["上年结转资金"], ["其他资金", "5", "5", "5"]]
 
 
-def test_a_cell_spanning_two_rows_between_them_leaves_the_lines_as_they_are(tmp_path):
-    """产出指标 centred on two indicator rows overlaps both: which row each figure belongs to
-    would be a guess, so no table is made of these lines."""
+def test_a_cell_spanning_two_rows_centred_between_them_is_written_in_the_upper_one(tmp_path):
+    """产出指标 centred on two indicator rows shares the height of both: it stays in the upper row,
+    as a merged cell is written, and the lower row takes it as the label above."""
     items = row(100, INDICATORS, ["一级指标", "二级指标", "三级指标", "指标值", "完成值", "分值", "得分"])
     items += row(100 + PITCH, INDICATORS, ["", "数量指标", "培训场次", "≥4次", "5次", "10", "10"])
     items += row(100 + 1.5 * PITCH, INDICATORS, ["产出指标"])
-    items += row(100 + 2 * PITCH, INDICATORS, ["", "质量指标", "结业考核通过率", "≥90%", "93%", "10", "10"])
-    doc = load_pdf(tmp_path, items)
-    assert not tables(doc)
-    assert "培训场次" in doc.text and "结业考核通过率" in doc.text
+    items += row(100 + 2 * PITCH, INDICATORS, ["", "质量指标", "结业考核通过率", "≥90%", "93%", "10", "9"])
+    (table,) = tables(load_pdf(tmp_path, items))
+    assert texts(table)[1:] == [["产出指标", "数量指标", "培训场次", "≥4次", "5次", "10", "10"],
+                                ["质量指标", "结业考核通过率", "≥90%", "93%", "10", "9"]]
+    assert next(c for c in table.cells if c.text == "9").row_header[0] == "产出指标"
+
+
+def test_cells_level_with_either_line_of_a_wrapped_cell_or_between_them_make_one_row(tmp_path):
+    items = row(100, INDICATORS, ["一级指标", "二级指标", "三级指标", "指标值", "完成值", "分值", "得分"])
+    items += row(100 + PITCH, INDICATORS, ["产出指标", "数量指标", "培训场次", "≥4次", "5次", "10", "10"])
+    items += row(100 + 2 * PITCH, INDICATORS, ["", "", "新增助餐点数量（含中", "", "", "10", "10"])
+    items += row(100 + 2.5 * PITCH, INDICATORS, ["", "", "", "≥5个", "6个"])
+    items += row(100 + 3 * PITCH, INDICATORS, ["", "", "央厨房）"])
+    (table,) = tables(load_pdf(tmp_path, items))
+    assert texts(table)[2] == ["新增助餐点数量（含中央厨房）", "≥5个", "6个", "10", "10"]
 
 
 @pytest.mark.parametrize("items", [

@@ -189,6 +189,9 @@ def _unruled(lines: list[_Line], page: int) -> list[_Line | _Table]:
                             max(line.bottom for line in used), page, page))
         done = found.last
     items.extend(lines[done:])
+    for line in items:
+        if isinstance(line, _Line) and len(line.segments) > 1:  # cells of a form's line, not a table: kept apart
+            line.text = " ".join(s.text for s in line.segments)
     return items
 
 

@@ -10,11 +10,13 @@ and a table is a run of consecutive lines whose segments keep to stable column b
   keep every column of the run apart (no segment bridges the gap between two columns, no two of
   its segments fall into one column) and it is not far below the line before;
 - at least ``MIN_ROWS`` lines of the run have two segments or more (the gaps repeat);
-- rows are lines grouped by certain evidence only: lines whose vertical extents overlap (a cell
-  centred beside a wrapped cell), and a lone line right under a cell that is full (its first
-  word would not have fitted in the cell's width, bounded by the next column's text) and that
-  lies in that cell's column only. A group that stacks a figure on another text in one column
-  is two rows overlapped by a cell spanning them: the whole run stays lines (never guessed).
+- rows are lines grouped by certain evidence only: a line right under a cell that is full (its
+  first word would not have fitted in the cell, whose width the next column's text bounds) and
+  in that cell's column carries the cell on; a line sharing the height of a line of the row (a
+  cell centred beside a wrapped cell) joins the row when it fills only cells the row left empty
+  or carries them on. A cell centred between two rows (a merged cell) thus stays in the upper
+  row, where a merged cell is written, and the lower row's line starts a row. A lone line that
+  could be a wrapped cell or a row of its own (its cell above is not full) stays a row.
 
 pdfplumber's own text strategy (``vertical_strategy="text"``) was tried first: on a form of seven
 columns beside a paragraph it found one table of three columns, the paragraph included, and every
@@ -85,19 +87,21 @@ def find(lines: Sequence[Line]) -> list[Found]:
     found = []
     i = 0
     while i < len(lines):
-        table = _table_from(lines, i) if len(lines[i].segments) > 1 else None
-        if table is None:
+        if len(lines[i].segments) < 2:
             i += 1
             continue
-        found.append(table)
-        i = table.last
+        table, end = _table_from(lines, i)
+        if table is not None:
+            found.append(table)
+        i = max(end, i + 1)  # the lines of a run too short to be a table start none either: linear time
     return found
 
 
-def _table_from(lines: Sequence[Line], start: int) -> Found | None:
+def _table_from(lines: Sequence[Line], start: int) -> tuple[Found | None, int]:
+    """The table whose run of lines starts at ``start``, if they make one, and where the run ends."""
     bands = _bands([], lines[start].segments, lines[start].size)
     if bands is None:
-        return None
+        return None, start + 1
     end = start + 1
     while end < len(lines):
         line, before = lines[end], lines[end - 1]
@@ -115,8 +119,8 @@ def _table_from(lines: Sequence[Line], start: int) -> Found | None:
             break
         bands, start = more, start - 1
     if sum(len(line.segments) > 1 for line in lines[start:end]) < MIN_ROWS or len(bands) < 2:
-        return None
-    return _rows(lines, start, end, bands)
+        return None, end
+    return _rows(lines, start, end, bands), end
 
 
 def _bands(bands: list[tuple[float, float]], segments: list[Segment], size: float) -> list[tuple[float, float]] | None:
@@ -139,7 +143,7 @@ def _column(bands: list[tuple[float, float]], item: Segment | tuple[float, float
     return next(k for k, band in enumerate(bands) if band[0] <= x0 and x1 <= band[1])
 
 
-def _rows(lines: Sequence[Line], start: int, end: int, bands: list[tuple[float, float]]) -> Found | None:
+def _rows(lines: Sequence[Line], start: int, end: int, bands: list[tuple[float, float]]) -> Found:
     # How close two columns' texts come on one line: a cell's text ends at least that far before
     # the next column's text begins, so a line ending nearer than this to the next column's text
     # could not have taken one more word.
@@ -149,7 +153,7 @@ def _rows(lines: Sequence[Line], start: int, end: int, bands: list[tuple[float, 
              for k, (x0, _) in enumerate(bands)]
     groups: list[list[Line]] = []
     for line in lines[start:end]:
-        if groups and (any(_overlap(g, line) for g in groups[-1]) or _continues(groups[-1], line, bands, lefts, spacing)):
+        if groups and _same_row(groups[-1], line, bands, lefts, spacing):
             groups[-1].append(line)
         else:
             groups.append([line])
@@ -160,8 +164,6 @@ def _rows(lines: Sequence[Line], start: int, end: int, bands: list[tuple[float, 
             for segment in line.segments:
                 found.cells.setdefault((r, _column(bands, segment)), []).append(segment)
     for stack in found.cells.values():
-        if len(stack) > 1 and any(_FIGURE.fullmatch(s.text) for s in stack):
-            return None  # two rows overlapped by a cell spanning both: which figure goes where is a guess
         stack.sort(key=lambda s: s.top)
     return found
 
@@ -171,17 +173,33 @@ def _overlap(above: Line, below: Line) -> bool:
     return min(above.bottom, below.bottom) - max(above.top, below.top) > OVERLAP * min(above.size, below.size)
 
 
-def _continues(group: list[Line], line: Line, bands: list[tuple[float, float]], lefts: list[float],
-               spacing: float) -> bool:
-    """Whether ``line`` only carries on cells of ``group`` that wrapped: each of its segments lies
-    under a cell of the group whose last line is full and ends just above it."""
-    for segment in line.segments:
-        k = _column(bands, segment)
-        above = [s for g in group for s in g.segments if _column(bands, s) == k]
-        if not above or _FIGURE.fullmatch(segment.text):
-            return False
-        last = max(above, key=lambda s: s.top)
-        right = lefts[k + 1] - spacing if k + 1 < len(bands) else bands[k][1]
-        if segment.top - last.bottom > line.size or last.x1 + segment.first_width < right - FULL * line.size:
-            return False
-    return True
+def _same_row(group: list[Line], line: Line, bands: list[tuple[float, float]], lefts: list[float],
+              spacing: float) -> bool:
+    """Whether ``line`` belongs to the row of ``group``: it carries on cells of the row that
+    wrapped, or it shares the height of a line of the row and fills only cells the row left
+    empty or carries them on. (A cell spanning two rows, centred between them, shares the height
+    of both; it stays in the upper row, where a merged cell is written, and the lower row's line
+    starts a row.)"""
+    def carries_on(segment: Segment) -> bool:
+        return _carries_on(group, segment, line.size, bands, lefts, spacing)
+
+    if all(carries_on(s) for s in line.segments):
+        return True
+    if not any(_overlap(g, line) for g in group):
+        return False
+    filled = {_column(bands, s) for g in group for s in g.segments}
+    return all(_column(bands, s) not in filled or carries_on(s) for s in line.segments)
+
+
+def _carries_on(group: list[Line], segment: Segment, size: float, bands: list[tuple[float, float]],
+                lefts: list[float], spacing: float) -> bool:
+    """Whether ``segment`` is the next line of a cell of ``group`` that wrapped: it lies under the
+    cell's last line, just below it, and that line is full (the segment's first word would not
+    have fitted after it, the cell's width bounded by the next column's text)."""
+    k = _column(bands, segment)
+    above = [s for g in group for s in g.segments if _column(bands, s) == k]
+    if not above or _FIGURE.fullmatch(segment.text):
+        return False
+    last = max(above, key=lambda s: s.top)
+    right = lefts[k + 1] - spacing if k + 1 < len(bands) else bands[k][1]
+    return segment.top - last.bottom <= size and last.x1 + segment.first_width >= right - FULL * size
