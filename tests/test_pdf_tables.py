@@ -14,31 +14,40 @@ import pytest
 
 from auditor.ingest import load
 from auditor.model import Block, Document
-from test_ingest_formats import PAGE_OBJECTS, check_spans, make_pdf
+from test_ingest_formats import check_spans, make_pdf
 
 HEIGHT = 842
 SIZE = 10
 PITCH = 14  # one line of a table to the next
 
 
-def cjk_pdf(items: list[tuple[float, float, str]], rules: list[tuple[float, float, float, float]] = ()) -> bytes:
-    """A one-page A4 PDF drawing each ``(x, top, text)`` in a 10-point CJK font (Latin letters and
-    figures half as wide as a CJK character), and each ``(x0, top0, x1, top1)`` rule as a line."""
-    ops = []
-    for x, top, text in items:
-        ops.append(b"BT /F1 %d Tf 1 0 0 1 %.2f %.2f Tm <%s> Tj ET"
-                   % (SIZE, x, HEIGHT - top - SIZE * 0.88, text.encode("utf-16-be").hex().encode()))
-    ops += [b"%.2f %.2f m %.2f %.2f l S" % (x0, HEIGHT - y0, x1, HEIGHT - y1) for x0, y0, x1, y1 in rules]
-    content = b"\n".join(ops)
+def cjk_pdf(items: list[tuple[float, float, str]], rules: list[tuple[float, float, float, float]] = (),
+            more_pages: list[list[tuple[float, float, str]]] = ()) -> bytes:
+    """An A4 PDF drawing each ``(x, top, text)`` in a 10-point CJK font (Latin letters and figures
+    half as wide as a CJK character), and each ``(x0, top0, x1, top1)`` rule as a line; then
+    ``more_pages``, each drawn as the first."""
+    pages = [items, *more_pages]
+    first_page = 7  # objects 3-6: the page tree's page list is rewritten below, then the font
     half_width = b" ".join([b"500"] * 95)  # CIDs 1-95 are the printable ASCII characters
-    return make_pdf(PAGE_OBJECTS + [
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 7 0 R >>",
-        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [5 0 R] >>",
-        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) "
-        b"/Ordering (GB1) /Supplement 2 >> /FontDescriptor 6 0 R /DW 1000 /W [1 [" + half_width + b"]] >>",
-        b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [0 -120 1000 880] /ItalicAngle 0 "
-        b"/Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>",
-        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content)])
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [%s] /Count %d >>" % (
+                   b" ".join(b"%d 0 R" % (first_page + 2 * n) for n in range(len(pages))), len(pages)),
+               b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [4 0 R] >>",
+               b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) "
+               b"/Ordering (GB1) /Supplement 2 >> /FontDescriptor 5 0 R /DW 1000 /W [1 [" + half_width + b"]] >>",
+               b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [0 -120 1000 880] /ItalicAngle 0 "
+               b"/Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>",
+               b"null"]
+    for n, page_items in enumerate(pages):
+        ops = [b"BT /F1 %d Tf 1 0 0 1 %.2f %.2f Tm <%s> Tj ET"
+               % (SIZE, x, HEIGHT - top - SIZE * 0.88, text.encode("utf-16-be").hex().encode()) for x, top, text in page_items]
+        if n == 0:
+            ops += [b"%.2f %.2f m %.2f %.2f l S" % (x0, HEIGHT - y0, x1, HEIGHT - y1) for x0, y0, x1, y1 in rules]
+        content = b"\n".join(ops)
+        objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> "
+                    b"/Contents %d 0 R >>" % (first_page + 2 * n + 1),
+                    b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content)]
+    return make_pdf(objects)
 
 
 def row(top: float, columns: list[float], texts: list[str]) -> list[tuple[float, float, str]]:
@@ -79,9 +88,9 @@ def texts(table: Block) -> list[list[str]]:
     return [[c.text for c in r if c.text] for r in table.rows]
 
 
-def load_pdf(tmp_path, items, name="form.pdf", rules=()) -> Document:
+def load_pdf(tmp_path, items, name="form.pdf", rules=(), more_pages=()) -> Document:
     path = tmp_path / name
-    path.write_bytes(cjk_pdf(items, rules))
+    path.write_bytes(cjk_pdf(items, rules, more_pages))
     doc = load(path)
     check_spans(doc)
     return doc
@@ -169,3 +178,17 @@ def test_a_ruled_table_is_still_read_from_its_rules(tmp_path):
     items = row(100, [55, 155], ["指标", "得分"]) + row(120, [55, 155], ["满意度", "9"]) + row(140, [55, 155], ["时效", "8"])
     (table,) = tables(load_pdf(tmp_path, items, rules=rules))
     assert texts(table) == [["指标", "得分"], ["满意度", "9"], ["时效", "8"]]
+
+
+def test_an_unruled_table_cut_by_a_page_break_is_joined_back(tmp_path):
+    header = row(700, INDICATORS, ["一级指标", "二级指标", "三级指标", "指标值", "完成值", "分值", "得分"])
+    first = [(60, 680, "附表：绩效指标完成情况")] + header + [
+        item for n, (name, score) in enumerate([("培训场次", "10"), ("培训人数", "9"), ("结业人数", "8")], 1)
+        for item in row(700 + n * PITCH, INDICATORS, ["产出指标", "数量指标", name, "≥4", "5", "10", score])]
+    second = [item for n, (name, score) in enumerate([("考核通过率", "7"), ("满意度", "6"), ("回访率", "5")])
+              for item in row(60 + n * PITCH, [110, 160, 275, 335, 400, 450], ["质量指标", name, "≥90%", "93%", "10", score])]
+    second.append((60, 60 + 4 * PITCH, "二、主要绩效目标完成情况分析"))
+    (table,) = tables(load_pdf(tmp_path, first, more_pages=[second]))
+    assert table.page == 1 and len(table.rows) == 7
+    assert texts(table)[-1] == ["质量指标", "回访率", "≥90%", "93%", "10", "5"]
+    assert next(c for c in table.cells if c.text == "5" and c.row == 6).header_path == ("得分",)

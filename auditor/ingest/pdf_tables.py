@@ -48,6 +48,7 @@ class Segment:
     top: float
     bottom: float
     first_width: float  # width of what must start it: would it have fitted on the line above?
+    column: int = -1  # its column, once it is known to be in a table
 
 
 class Line(Protocol):
@@ -65,7 +66,8 @@ class Found:
     first: int
     last: int
     cells: dict[tuple[int, int], list[Segment]] = field(default_factory=dict)
-    columns: list[float] = field(default_factory=list)  # the middle of each gap between columns
+    bands: list[tuple[float, float]] = field(default_factory=list)  # where each column's text lies
+    columns: list[float] = field(default_factory=list)  # the middle of each gap between two columns
     rows: list[float] = field(default_factory=list)  # the top of each row
 
 
@@ -144,25 +146,32 @@ def _column(bands: list[tuple[float, float]], item: Segment | tuple[float, float
 
 
 def _rows(lines: Sequence[Line], start: int, end: int, bands: list[tuple[float, float]]) -> Found:
+    run = lines[start:end]
+    for line in run:
+        for segment in line.segments:
+            segment.column = _column(bands, segment)
     # How close two columns' texts come on one line: a cell's text ends at least that far before
     # the next column's text begins, so a line ending nearer than this to the next column's text
     # could not have taken one more word.
-    gaps = [b.x0 - a.x1 for line in lines[start:end] for a, b in zip(line.segments, line.segments[1:])]
-    spacing = min(gaps, default=0.0)
-    lefts = [min((s.x0 for line in lines[start:end] for s in line.segments if _column(bands, s) == k), default=x0)
-             for k, (x0, _) in enumerate(bands)]
+    spacing = min((b.x0 - a.x1 for line in run for a, b in zip(line.segments, line.segments[1:])), default=0.0)
+    lefts = [x0 for x0, _ in bands]
+    for line in run:
+        for segment in line.segments:
+            lefts[segment.column] = min(lefts[segment.column], segment.x0)
+    # Where a full line of each column ends: the next column's text, less that spacing.
+    rights = [left - spacing for left in lefts[1:]] + [bands[-1][1]]
     groups: list[list[Line]] = []
-    for line in lines[start:end]:
-        if groups and _same_row(groups[-1], line, bands, lefts, spacing):
+    for line in run:
+        if groups and _same_row(groups[-1], line, rights):
             groups[-1].append(line)
         else:
             groups.append([line])
-    found = Found(start, end, columns=[(a[1] + b[0]) / 2 for a, b in zip(bands, bands[1:])])
+    found = Found(start, end, bands=bands, columns=[(a[1] + b[0]) / 2 for a, b in zip(bands, bands[1:])])
     for r, group in enumerate(groups):
         found.rows.append(min(line.top for line in group))
         for line in group:
             for segment in line.segments:
-                found.cells.setdefault((r, _column(bands, segment)), []).append(segment)
+                found.cells.setdefault((r, segment.column), []).append(segment)
     for stack in found.cells.values():
         stack.sort(key=lambda s: s.top)
     return found
@@ -173,33 +182,26 @@ def _overlap(above: Line, below: Line) -> bool:
     return min(above.bottom, below.bottom) - max(above.top, below.top) > OVERLAP * min(above.size, below.size)
 
 
-def _same_row(group: list[Line], line: Line, bands: list[tuple[float, float]], lefts: list[float],
-              spacing: float) -> bool:
+def _same_row(group: list[Line], line: Line, rights: list[float]) -> bool:
     """Whether ``line`` belongs to the row of ``group``: it carries on cells of the row that
     wrapped, or it shares the height of a line of the row and fills only cells the row left
     empty or carries them on. (A cell spanning two rows, centred between them, shares the height
     of both; it stays in the upper row, where a merged cell is written, and the lower row's line
     starts a row.)"""
-    def carries_on(segment: Segment) -> bool:
-        return _carries_on(group, segment, line.size, bands, lefts, spacing)
-
-    if all(carries_on(s) for s in line.segments):
+    if all(_carries_on(group, s, line.size, rights) for s in line.segments):
         return True
     if not any(_overlap(g, line) for g in group):
         return False
-    filled = {_column(bands, s) for g in group for s in g.segments}
-    return all(_column(bands, s) not in filled or carries_on(s) for s in line.segments)
+    filled = {s.column for g in group for s in g.segments}
+    return all(s.column not in filled or _carries_on(group, s, line.size, rights) for s in line.segments)
 
 
-def _carries_on(group: list[Line], segment: Segment, size: float, bands: list[tuple[float, float]],
-                lefts: list[float], spacing: float) -> bool:
+def _carries_on(group: list[Line], segment: Segment, size: float, rights: list[float]) -> bool:
     """Whether ``segment`` is the next line of a cell of ``group`` that wrapped: it lies under the
     cell's last line, just below it, and that line is full (the segment's first word would not
     have fitted after it, the cell's width bounded by the next column's text)."""
-    k = _column(bands, segment)
-    above = [s for g in group for s in g.segments if _column(bands, s) == k]
+    above = [s for g in group for s in g.segments if s.column == segment.column]
     if not above or _FIGURE.fullmatch(segment.text):
         return False
     last = max(above, key=lambda s: s.top)
-    right = lefts[k + 1] - spacing if k + 1 < len(bands) else bands[k][1]
-    return segment.top - last.bottom <= size and last.x1 + segment.first_width >= right - FULL * size
+    return segment.top - last.bottom <= size and last.x1 + segment.first_width >= rights[segment.column] - FULL * size
