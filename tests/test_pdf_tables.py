@@ -135,6 +135,32 @@ def test_a_label_only_row_is_not_taken_for_a_wrapped_cell(tmp_path):
     assert texts(table)[1:] == [["其中：财政拨款", "80", "80", "75"], ["上年结转资金"], ["其他资金", "5", "5", "5"]]
 
 
+def test_a_spreadsheet_printed_without_borders_text_centred_and_figures_right_aligned(tmp_path):
+    """Cells as a spreadsheet prints them: text centred in its cell, figures against the cell's
+    right edge, the header's first cell on two lines centred on the row; a fund line without
+    figures stays a row of its own, although its label is its column's widest."""
+    cells = [(40, 150), (150, 220), (220, 290), (290, 360), (360, 400), (400, 450), (450, 500)]
+
+    def width(text: str) -> float:
+        return sum(SIZE / 2 if c.isascii() else SIZE for c in text)
+
+    def centred(k: int, text: str, top: float) -> tuple[float, float, str]:
+        return (sum(cells[k]) / 2 - width(text) / 2, top, text)
+
+    items = [centred(0, "项目资金", 93), centred(0, "（元）", 107)]
+    items += [centred(k, t, 100) for k, t in enumerate(["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"], 1)]
+    for n, (label, figures) in enumerate([("年度资金总额", ["250000.00", "250000.00", "215,457.6", "10", "86.18%", "8.62"]),
+                                          ("其中：财政拨款结余", ["250000.00", "250000.00", "215457.6", "—", "86.18%"]),
+                                          ("上年结转资金", [])], 2):
+        items.append(centred(0, label, 100 + n * PITCH))
+        items += [(cells[k][1] - 3 - width(f), 100 + n * PITCH, f) for k, f in enumerate(figures, 1)]
+    (table,) = tables(load_pdf(tmp_path, items))
+    assert texts(table) == [["项目资金（元）", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+                            ["年度资金总额", "250000.00", "250000.00", "215,457.6", "10", "86.18%", "8.62"],
+                            ["其中：财政拨款结余", "250000.00", "250000.00", "215457.6", "—", "86.18%"],
+                            ["上年结转资金"]]
+
+
 def test_a_cell_spanning_two_rows_centred_between_them_is_written_in_the_upper_one(tmp_path):
     """产出指标 centred on two indicator rows shares the height of both: it stays in the upper row,
     as a merged cell is written, and the lower row takes it as the label above."""

@@ -10,13 +10,14 @@ and a table is a run of consecutive lines whose segments keep to stable column b
   keep every column of the run apart (no segment bridges the gap between two columns, no two of
   its segments fall into one column) and it is not far below the line before;
 - at least ``MIN_ROWS`` lines of the run have two segments or more (the gaps repeat);
-- rows are lines grouped by certain evidence only: a line right under a cell that is full (its
+- rows are lines grouped by certain evidence only. A line right under a cell that is full (its
   first word would not have fitted in the cell, whose width the next column's text bounds) and
-  in that cell's column carries the cell on; a line sharing the height of a line of the row (a
-  cell centred beside a wrapped cell) joins the row when it fills only cells the row left empty
-  or carries them on. A cell centred between two rows (a merged cell) thus stays in the upper
-  row, where a merged cell is written, and the lower row's line starts a row. A lone line that
-  could be a wrapped cell or a row of its own (its cell above is not full) stays a row.
+  in that cell's column carries the cell on, unless it is in the first column: a row's label
+  alone may be a row of its own (a fund line without figures), which is never guessed. A line
+  sharing the height of a line of the row (a cell centred beside a wrapped cell) joins the row
+  when it fills only cells the row left empty or carries them on; a cell centred between two
+  rows (a merged cell) thus stays in the upper row, where a merged cell is written, and the
+  lower row's line starts a row.
 
 pdfplumber's own text strategy (``vertical_strategy="text"``) was tried first: on a form of seven
 columns beside a paragraph it found one table of three columns, the paragraph included, and every
@@ -188,8 +189,8 @@ def _same_row(group: list[Line], line: Line, rights: list[float]) -> bool:
     empty or carries them on. (A cell spanning two rows, centred between them, shares the height
     of both; it stays in the upper row, where a merged cell is written, and the lower row's line
     starts a row.)"""
-    if all(_carries_on(group, s, line.size, rights) for s in line.segments):
-        return True
+    if all(s.column > 0 and _carries_on(group, s, line.size, rights) for s in line.segments):
+        return True  # (text in the first column alone is a row's label: a row of its own, or not; never guessed)
     if not any(_overlap(g, line) for g in group):
         return False
     filled = {s.column for g in group for s in g.segments}
