@@ -161,6 +161,15 @@ def test_a_spreadsheet_printed_without_borders_text_centred_and_figures_right_al
                             ["上年结转资金"]]
 
 
+def test_a_label_spread_out_to_its_cell_width_stays_one_cell(tmp_path):
+    items = row(100, FUNDS, ["项目资金", "年初预算数", "全年预算数", "全年执行数"])
+    items += row(100 + PITCH, FUNDS, ["年度资金总额", "60", "60", "54"])
+    items += [(60, 100 + 2 * PITCH, "其"), (90, 100 + 2 * PITCH, "他"), (120, 100 + 2 * PITCH, "资"),
+              (150, 100 + 2 * PITCH, "金")] + row(100 + 2 * PITCH, FUNDS[1:4], ["6", "6", "6"])
+    (table,) = tables(load_pdf(tmp_path, items))
+    assert texts(table)[2] == ["其他资金", "6", "6", "6"]
+
+
 def test_a_cell_spanning_two_rows_centred_between_them_is_written_in_the_upper_one(tmp_path):
     """产出指标 centred on two indicator rows shares the height of both: it stays in the upper row,
     as a merged cell is written, and the lower row takes it as the label above."""

@@ -35,6 +35,7 @@ MIN_ROWS = 3  # lines with two segments or more: the gaps between columns must r
 SPLIT = 0.8  # a gap of this many type sizes between glyphs of a line separates two cells
 MAX_LEAD = 1.5  # type sizes of blank space between two lines of a table, at most
 OVERLAP = 0.25  # type sizes two lines must share to be beside each other rather than one under the other
+SPREAD = 3  # characters at equal gaps: a cell's text spread out to its width
 FULL = 0.6  # a wrapped line ends within this many type sizes of where the next word would not fit
 _FIGURE = re.compile(r"[≥≤<>＞＜=]*[+\-−]?\d[\d.,]*[%％]?")
 
@@ -81,8 +82,35 @@ def split(glyphs: Sequence[dict], size: float, first_width: Callable[[list[dict]
             runs[-1].append(glyph)
         else:
             runs.append([glyph])
+    runs = _unspread(runs, size)
     return [Segment(text(run), run[0]["x0"], max(g["x1"] for g in run), min(g["top"] for g in run),
                     max(g["bottom"] for g in run), first_width(run)) for run in runs]
+
+
+def _unspread(runs: list[list[dict]], size: float) -> list[list[dict]]:
+    """Runs of one CJK character each, ``SPREAD`` or more at equal gaps, joined: a cell's text
+    spread out to the cell's width (项  目  名  称), not a character per column."""
+    def gap(k: int) -> float:  # between runs k - 1 and k
+        return runs[k][0]["x0"] - runs[k - 1][-1]["x1"]
+
+    out: list[list[dict]] = []
+    i = 0
+    while i < len(runs):
+        j = i + 1
+        if _lone_cjk(runs[i]):
+            while j < len(runs) and _lone_cjk(runs[j]) and abs(gap(j) - gap(i + 1)) < 0.1 * size:
+                j += 1
+        if j - i >= SPREAD:
+            out.append([g for run in runs[i:j] for g in run])
+            i = j
+        else:
+            out.append(runs[i])
+            i += 1
+    return out
+
+
+def _lone_cjk(run: list[dict]) -> bool:
+    return len(run) == 1 and not run[0]["text"].isascii()
 
 
 def find(lines: Sequence[Line]) -> list[Found]:
@@ -128,7 +156,8 @@ def _table_from(lines: Sequence[Line], start: int) -> tuple[Found | None, int]:
 
 def _bands(bands: list[tuple[float, float]], segments: list[Segment], size: float) -> list[tuple[float, float]] | None:
     """The column bands once ``segments`` are added, or None when they would join two bands or
-    two of them would fall into one band."""
+    two of them would fall into one band, unless the text of lines before fills the gap between
+    them (a cell's text spread out to the cell's width, as 项  目  名  称)."""
     merged = sorted(bands + [(s.x0, s.x1) for s in segments])
     out: list[tuple[float, float]] = []
     for x0, x1 in merged:
@@ -136,8 +165,11 @@ def _bands(bands: list[tuple[float, float]], segments: list[Segment], size: floa
             out[-1] = (out[-1][0], max(out[-1][1], x1))
         else:
             out.append((x0, x1))
-    if len({_column(out, b) for b in bands}) < len(bands) or len({_column(out, s) for s in segments}) < len(segments):
+    if len({_column(out, b) for b in bands}) < len(bands):
         return None
+    for a, b in zip(segments, segments[1:]):
+        if _column(out, a) == _column(out, b) and not any(x0 <= a.x1 and b.x0 <= x1 for x0, x1 in bands):
+            return None
     return out
 
 
@@ -151,6 +183,7 @@ def _rows(lines: Sequence[Line], start: int, end: int, bands: list[tuple[float, 
     for line in run:
         for segment in line.segments:
             segment.column = _column(bands, segment)
+        line.segments = _joined(line.segments)
     # How close two columns' texts come on one line: a cell's text ends at least that far before
     # the next column's text begins, so a line ending nearer than this to the next column's text
     # could not have taken one more word.
@@ -176,6 +209,20 @@ def _rows(lines: Sequence[Line], start: int, end: int, bands: list[tuple[float, 
     for stack in found.cells.values():
         stack.sort(key=lambda s: s.top)
     return found
+
+
+def _joined(segments: list[Segment]) -> list[Segment]:
+    """A line's segments, those in one column joined (a cell's text spread out to its width)."""
+    out = segments[:1]
+    for segment in segments[1:]:
+        last = out[-1]
+        if segment.column != last.column:
+            out.append(segment)
+            continue
+        latin = last.text[-1:].isascii() and last.text[-1:].isalnum() and segment.text[:1].isascii() and segment.text[:1].isalnum()
+        out[-1] = Segment(last.text + " " * latin + segment.text, last.x0, segment.x1, min(last.top, segment.top),
+                          max(last.bottom, segment.bottom), last.first_width, last.column)
+    return out
 
 
 def _overlap(above: Line, below: Line) -> bool:
