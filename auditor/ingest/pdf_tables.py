@@ -121,15 +121,16 @@ def find(lines: Sequence[Line]) -> list[Found]:
         if len(lines[i].segments) < 2:
             i += 1
             continue
-        table, end = _table_from(lines, i)
+        table, end = _table_from(lines, i, found[-1].last if found else 0)
         if table is not None:
             found.append(table)
         i = max(end, i + 1)  # the lines of a run too short to be a table start none either: linear time
     return found
 
 
-def _table_from(lines: Sequence[Line], start: int) -> tuple[Found | None, int]:
-    """The table whose run of lines starts at ``start``, if they make one, and where the run ends."""
+def _table_from(lines: Sequence[Line], start: int, floor: int) -> tuple[Found | None, int]:
+    """The table whose run of lines starts at ``start`` (or above it, not above ``floor``), if
+    they make one, and where the run ends."""
     bands = _bands([], lines[start].segments, lines[start].size)
     if bands is None:
         return None, start + 1
@@ -144,7 +145,7 @@ def _table_from(lines: Sequence[Line], start: int) -> tuple[Found | None, int]:
         bands, end = more, end + 1
     # Lines above the run that overlap its first line belong to its first row (a wrapped cell
     # centred on the rest of the row), when they keep to its columns.
-    while start > 0 and lines[start - 1].page == lines[start].page and _overlap(lines[start - 1], lines[start]):
+    while start > floor and lines[start - 1].page == lines[start].page and _overlap(lines[start - 1], lines[start]):
         more = _bands(bands, lines[start - 1].segments, lines[start - 1].size)
         if more is None:
             break
