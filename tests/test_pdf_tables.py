@@ -59,7 +59,7 @@ INDICATORS = [60, 110, 160, 275, 335, 400, 450]  # 一级 | 二级 | 三级指�
 WRAPPED = ("新增助餐点数量（含中", "央厨房）")  # ten CJK characters fill the 三级指标 column (160-260)
 
 
-def self_evaluation_form(*, centred: bool) -> list[tuple[float, float, str]]:
+def self_evaluation_form(*, centred: bool, quality_score: str = "18") -> list[tuple[float, float, str]]:
     """A 项目支出绩效自评表 without ruling lines: a funding part (执行率 90% where 96/120 is 80%)
     and an indicator part whose 三级指标 cell wraps onto a second line; the rest of that row
     is centred on the cell's two lines, or level with its first line."""
@@ -75,7 +75,7 @@ def self_evaluation_form(*, centred: bool) -> list[tuple[float, float, str]]:
     beside = top + PITCH / 2 if centred else top
     items += row(beside, INDICATORS, ["产出指标", "数量指标", "", "≥5个", "6个", "20", "20"])
     top += 2 * PITCH
-    items += row(top, INDICATORS, ["", "质量指标", "餐食抽检合格率", "≥98%", "99%", "20", "18"])
+    items += row(top, INDICATORS, ["", "质量指标", "餐食抽检合格率", "≥98%", "99%", "20", quality_score])
     items.append((60, top + 3 * PITCH, "说明：以上数据由项目单位填报，经主管部门审核。"))
     return items
 
@@ -114,14 +114,16 @@ def test_an_unruled_form_is_rebuilt_with_its_wrapped_cell_in_its_row(tmp_path, c
     assert doc.text.endswith("说明：以上数据由项目单位填报，经主管部门审核。\n")
 
 
-def test_audit_finds_the_execution_rate_planted_in_an_unruled_pdf_form(tmp_path):
+@pytest.mark.parametrize("centred", [True, False], ids=["centred", "top-aligned"])
+def test_audit_finds_the_slips_planted_in_an_unruled_pdf_form(tmp_path, centred):
+    """执行率 90% where 96/120 is 80%, and a score of 25 for an indicator worth 20."""
     path = tmp_path / "form.pdf"
-    path.write_bytes(cjk_pdf(self_evaluation_form(centred=True)))
+    path.write_bytes(cjk_pdf(self_evaluation_form(centred=centred, quality_score="25")))
     out = subprocess.run([sys.executable, "-m", "auditor", "audit", str(path), "--format", "json"],
                          capture_output=True, text=True, encoding="utf-8", timeout=300)
     findings = json.loads(out.stdout)["findings"]
-    rates = [f for f in findings if f["code"] == "RAT001"]
-    assert [(f["stated"], f["expected"], f["formula"]) for f in rates] == [("90%", "80%", "96/120")]
+    assert sorted((f["code"], f["stated"], f["expected"]) for f in findings) == [
+        ("CAP001", "25分", "20分"), ("RAT001", "90%", "80%")]
 
 
 def test_a_label_only_row_is_not_taken_for_a_wrapped_cell(tmp_path):
