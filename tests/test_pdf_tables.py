@@ -172,6 +172,20 @@ def test_a_label_spread_out_to_its_cell_width_stays_one_cell(tmp_path):
     assert texts(table)[2] == ["其他资金", "6", "6", "6"]
 
 
+def test_lines_under_a_cell_spanning_their_columns_start_a_table_of_their_own(tmp_path):
+    """项目名称's value spans the columns 年初预算数 and 全年预算数 of the rows below: the cells of a
+    row under it are never glued together, the funding rows make a table of their own."""
+    items = row(70, [60, 170], ["项目名称", "社区养老服务补助资金"])
+    items += row(70 + PITCH, [60, 170, 310, 430], ["主管部门", "区民政局", "实施单位", "区养老服务中心"])
+    items += row(100, FUNDS, ["项目资金", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"])
+    items += row(100 + PITCH, FUNDS, ["年度资金总额", "48", "48", "45.6", "10", "95%", "9.5"])
+    items += row(100 + 2 * PITCH, FUNDS, ["其中：财政拨款", "48", "48", "45.6", "—", "95%", "—"])
+    doc = load_pdf(tmp_path, items)
+    (table,) = tables(doc)
+    assert texts(table)[0] == ["项目资金", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]
+    assert doc.text.startswith("项目名称 社区养老服务补助资金\n主管部门 区民政局 实施单位 区养老服务中心\n")
+
+
 def test_a_cell_spanning_two_rows_centred_between_them_is_written_in_the_upper_one(tmp_path):
     """产出指标 centred on two indicator rows shares the height of both: it stays in the upper row,
     as a merged cell is written, and the lower row takes it as the label above."""

@@ -157,8 +157,9 @@ def _table_from(lines: Sequence[Line], start: int, floor: int) -> tuple[Found | 
 
 def _bands(bands: list[tuple[float, float]], segments: list[Segment], size: float) -> list[tuple[float, float]] | None:
     """The column bands once ``segments`` are added, or None when they would join two bands or
-    two of them would fall into one band, unless the text of lines before fills the gap between
-    them (a cell's text spread out to the cell's width, as 项  目  名  称)."""
+    two of them would fall into one band (text of lines above fills the gap between them: one
+    of those lines has a cell spanning columns of this one, and which cells go together would
+    be a guess)."""
     merged = sorted(bands + [(s.x0, s.x1) for s in segments])
     out: list[tuple[float, float]] = []
     for x0, x1 in merged:
@@ -166,11 +167,8 @@ def _bands(bands: list[tuple[float, float]], segments: list[Segment], size: floa
             out[-1] = (out[-1][0], max(out[-1][1], x1))
         else:
             out.append((x0, x1))
-    if len({_column(out, b) for b in bands}) < len(bands):
+    if len({_column(out, b) for b in bands}) < len(bands) or len({_column(out, s) for s in segments}) < len(segments):
         return None
-    for a, b in zip(segments, segments[1:]):
-        if _column(out, a) == _column(out, b) and not any(x0 <= a.x1 and b.x0 <= x1 for x0, x1 in bands):
-            return None
     return out
 
 
@@ -184,7 +182,6 @@ def _rows(lines: Sequence[Line], start: int, end: int, bands: list[tuple[float, 
     for line in run:
         for segment in line.segments:
             segment.column = _column(bands, segment)
-        line.segments = _joined(line.segments)
     # How close two columns' texts come on one line: a cell's text ends at least that far before
     # the next column's text begins, so a line ending nearer than this to the next column's text
     # could not have taken one more word.
@@ -210,20 +207,6 @@ def _rows(lines: Sequence[Line], start: int, end: int, bands: list[tuple[float, 
     for stack in found.cells.values():
         stack.sort(key=lambda s: s.top)
     return found
-
-
-def _joined(segments: list[Segment]) -> list[Segment]:
-    """A line's segments, those in one column joined (a cell's text spread out to its width)."""
-    out = segments[:1]
-    for segment in segments[1:]:
-        last = out[-1]
-        if segment.column != last.column:
-            out.append(segment)
-            continue
-        latin = last.text[-1:].isascii() and last.text[-1:].isalnum() and segment.text[:1].isascii() and segment.text[:1].isalnum()
-        out[-1] = Segment(last.text + " " * latin + segment.text, last.x0, segment.x1, min(last.top, segment.top),
-                          max(last.bottom, segment.bottom), last.first_width, last.column)
-    return out
 
 
 def _overlap(above: Line, below: Line) -> bool:
