@@ -243,3 +243,43 @@ def test_an_unruled_table_cut_by_a_page_break_is_joined_back(tmp_path):
     assert table.page == 1 and len(table.rows) == 7
     assert texts(table)[-1] == ["质量指标", "回访率", "≥90%", "93%", "10", "5"]
     assert next(c for c in table.cells if c.text == "5" and c.row == 6).header_path == ("得分",)
+
+
+def whole_form() -> list[tuple[float, float, str]]:
+    """A whole 自评表 without rules: name and department lines, the funding part, the goals (two
+    lines of two columns of text), the indicator part under a two-line header, and a 总分 row stating 98.5
+    where the scores add up to 88.5."""
+    items = [(180, 40, "社区养老服务补助资金绩效自评表（2023年度）")]
+    items += row(70, [40, 150], ["项目名称", "社区养老服务补助资金"])
+    items += row(84, [40, 150, 300, 400], ["主管部门", "区民政局", "实施单位", "区养老服务中心"])
+    funds = [40, 150, 220, 290, 360, 400, 450]
+    items += row(98, funds, ["项目资金", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"])
+    items += row(112, funds, ["（万元）年度资金总额", "48", "48", "45.6", "10", "95%", "9.5"])
+    items += row(126, funds, ["其中：当年财政拨款", "48", "48", "45.6", "—", "95%", "—"])
+    items += row(140, funds, ["上年结转资金"])
+    items += row(168, [40, 150, 330], ["年度总体目标", "预期目标", "实际完成情况"])
+    items += row(182, [150, 330], ["为辖区老年人提供助餐、助浴等服务。", "全年提供助餐服务约3.2万人次。"])
+    columns = [40, 90, 140, 260, 310, 360, 400, 440]
+    items += row(210, columns, ["一级指标", "二级指标", "三级指标", "年度", "实际", "分值", "得分", "偏差原因"])
+    items += row(224, columns, ["", "", "", "指标值", "完成值"])
+    items += row(238, columns, ["产出指标", "数量指标", "助餐服务人次", "≥3万", "3.2万", "20", "20"])
+    items += row(252, columns, ["", "质量指标", "服务对象满意率", "≥90%", "96%", "20", "20"])
+    items += row(266, columns, ["", "时效指标", "资金拨付及时率", "100%", "90%", "10", "9", "个别拨付延迟"])
+    items += row(280, columns, ["效益指标", "社会效益", "老年人生活质量", "有所提高", "明显提高", "30", "30"])
+    items += row(294, columns, ["", "", "", "", "", "", "总分", "98.5"])
+    return items
+
+
+def test_a_whole_unruled_form_is_read_part_by_part_and_its_total_checked(tmp_path):
+    doc = load_pdf(tmp_path, whole_form())
+    funds, indicators = tables(doc)
+    assert texts(funds)[1] == ["（万元）年度资金总额", "48", "48", "45.6", "10", "95%", "9.5"]
+    # two lines of two columns are too few to be sure of a table: they stay lines, cells apart
+    assert "\n年度总体目标 预期目标 实际完成情况\n为辖区老年人提供助餐、助浴等服务。 全年提供助餐服务约3.2万人次。\n" in doc.text
+    assert texts(indicators)[:2] == [["一级指标", "二级指标", "三级指标", "年度", "实际", "分值", "得分", "偏差原因"],
+                                     ["指标值", "完成值"]]
+    assert texts(indicators)[-1] == ["总分", "98.5"]
+    out = subprocess.run([sys.executable, "-m", "auditor", "audit", str(tmp_path / "form.pdf"), "--format", "json"],
+                         capture_output=True, text=True, encoding="utf-8", timeout=300)
+    # (the recomputed total is the check stage's: 88.5 with the funding score, 79 without it)
+    assert [(f["code"], f["stated"]) for f in json.loads(out.stdout)["findings"]] == [("SUM003", "98.5分")]
