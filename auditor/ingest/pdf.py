@@ -7,7 +7,8 @@ next line's first word would not have fitted after it (the writer's program wrap
 sentence or inside a number), and when the next line is not indented, not much further down and
 in the same type size. Running headers and footers (lines at the page's top or bottom that recur
 on most pages, digits aside) and page numbers are dropped. A table cut by a page break is joined
-back when the next page starts with a table of the same columns.
+back when the next page starts with a table of the same columns. Tables without ruling lines are
+found from the positions of their text (pdf_tables).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 from pdfplumber.utils.text import chars_to_textmap
 
 from auditor.errors import InputError
+from auditor.ingest import pdf_tables
 from auditor.ingest.layout import RawCell, TextBuilder
 from auditor.ingest.pdfbounds import MAX_DECODED_BYTES, decoding_limit
 from auditor.ingest.sandbox import run_limited
@@ -58,17 +60,19 @@ class _Line:
     size: float
     first_width: float  # width of the first word (or CJK character): did it fit on the line before?
     page: int
+    segments: list[pdf_tables.Segment] = field(default_factory=list)  # its runs of glyphs, by the gaps between
 
 
 @dataclass
 class _Table:
     cells: list[RawCell]
-    columns: list[float]  # the x positions of its column rules
+    columns: list[float]  # the x positions of its column rules (without rules: the middle of each gap)
     rows: list[float]  # the y positions of its row rules
     top: float
     bottom: float
     page: int  # where it starts
     end_page: int  # where it ends, when cut by page breaks
+    bands: list[tuple[float, float]] = field(default_factory=list)  # without rules: where each column's text lies
 
 
 @dataclass
@@ -146,7 +150,7 @@ def _read_page(page: pdfplumber.page.Page, number: int) -> _Page:
             outside.append(char)
     result = _Page(number, float(page.height), glyphs=len(page.chars),
                    unmapped=sum(c["text"].startswith("(cid:") for c in page.chars))
-    result.items.extend(_lines(outside, number))
+    result.items.extend(_unruled(_lines(outside, number), number))
     result.items.extend(_table(t, chars, number) for t, chars in zip(found, in_table))
     result.items.sort(key=lambda item: item.top)
     return result
@@ -161,9 +165,43 @@ def _lines(chars: list[dict], page: int) -> list[_Line]:
         if not text:
             continue
         glyphs = [c for c in line["chars"] if c["text"].strip()]
-        lines.append(_Line(text, line["x0"], line["x1"], line["top"], line["bottom"],
-                           statistics.median(c["size"] for c in glyphs), _first_width(glyphs), page))
+        size = statistics.median(c["size"] for c in glyphs)
+        lines.append(_Line(text, line["x0"], line["x1"], line["top"], line["bottom"], size, _first_width(glyphs), page,
+                           pdf_tables.split(glyphs, size, _first_width, _segment_text)))
     return lines
+
+
+def _segment_text(glyphs: list[dict]) -> str:
+    """A segment's text: a space where Latin words or figures stand apart, none between CJK."""
+    text = glyphs[0]["text"]
+    for before, glyph in zip(glyphs, glyphs[1:]):
+        text += (" " if glyph["x0"] - before["x1"] > 0.25 * glyph["size"] else "") + glyph["text"]
+    return _SPACE_IN_CJK.sub("", text)
+
+
+def _unruled(lines: list[_Line], page: int) -> list[_Line | _Table]:
+    """The lines, those of tables without ruling lines replaced by the tables (pdf_tables)."""
+    items: list[_Line | _Table] = []
+    done = 0
+    for found in pdf_tables.find(lines):
+        items.extend(lines[done:found.first])
+        cells = [RawCell(r, k, _glue_all([s.text for s in stack])) for (r, k), stack in sorted(found.cells.items())]
+        used = lines[found.first:found.last]
+        items.append(_Table(cells, found.columns, found.rows, min(line.top for line in used),
+                            max(line.bottom for line in used), page, page, found.bands))
+        done = found.last
+    items.extend(lines[done:])
+    for line in items:
+        if isinstance(line, _Line) and len(line.segments) > 1:  # cells of a form's line, not a table: kept apart
+            line.text = " ".join(s.text for s in line.segments)
+    return items
+
+
+def _glue_all(texts: list[str]) -> str:
+    text = texts[0]
+    for more in texts[1:]:
+        text = _glue(text, more)
+    return text
 
 
 def _first_width(glyphs: list[dict]) -> float:
@@ -289,8 +327,9 @@ def _write(pages: list[_Page], builder: TextBuilder) -> None:
     for page in pages:
         for item in page.items:
             if isinstance(item, _Table):
-                if table is not None and _continued(table, item, bottoms[pages[table.end_page - 1].height]):
-                    table = _joined(table, item)  # one table, cut by a page break
+                where = None if table is None else _continued(table, item, bottoms[pages[table.end_page - 1].height])
+                if table is not None and where is not None:
+                    table = _joined(table, item, where)  # one table, cut by a page break
                     continue
                 flush()
                 table = item
@@ -307,16 +346,34 @@ def _same_paragraph(before: _Line, after: _Line, right: float, left: float, usua
     return _continues(before, after, right) and gap_ok and not indented and abs(before.size - after.size) < 1
 
 
-def _continued(table: _Table, more: _Table, bottom: float) -> bool:
-    """Whether ``more``, first on its page, continues ``table``, last on the page before: same
-    columns, and ``table`` ends too low for ``more``'s first row to have fitted under it."""
+def _continued(table: _Table, more: _Table, bottom: float) -> dict[int, int] | None:
+    """Whether ``more``, first on its page, continues ``table``, last on the page before: its
+    columns are the table's, and ``table`` ends too low for ``more``'s first row to have fitted
+    under it. The answer is where each of ``more``'s columns goes in ``table``, or None."""
     first_row = more.rows[1] - more.rows[0] if len(more.rows) > 1 else 0.0
-    return (more.page == table.end_page + 1 and bottom - table.bottom < first_row + 2 * _EDGE
-            and len(table.columns) == len(more.columns)
-            and all(abs(a - b) <= 2 * _EDGE for a, b in zip(table.columns, more.columns)))
+    if more.page != table.end_page + 1 or bottom - table.bottom >= first_row + 2 * _EDGE:
+        return None
+    if table.bands and more.bands:
+        return _columns_within(table.bands, more.bands)
+    if (not table.bands and not more.bands and len(table.columns) == len(more.columns)
+            and all(abs(a - b) <= 2 * _EDGE for a, b in zip(table.columns, more.columns))):
+        return {k: k for k in range(len(table.columns))}
+    return None
 
 
-def _joined(table: _Table, more: _Table) -> _Table:
+def _columns_within(bands: list[tuple[float, float]], more: list[tuple[float, float]]) -> dict[int, int] | None:
+    """Tables without rules: each column of ``more`` overlaps one column of the table and no other,
+    in the same order (a column may be empty on one page: a merged cell's text is on the other)."""
+    where = {}
+    for m, (x0, x1) in enumerate(more):
+        hits = [k for k, (a0, a1) in enumerate(bands) if x0 < a1 and a0 < x1]
+        if len(hits) != 1:
+            return None
+        where[m] = hits[0]
+    return where if list(where.values()) == sorted(set(where.values())) else None
+
+
+def _joined(table: _Table, more: _Table, where: dict[int, int]) -> _Table:
     offset = max(c.row + c.rowspan for c in table.cells)
-    cells = table.cells + [RawCell(c.row + offset, c.col, c.text, c.rowspan, c.colspan) for c in more.cells]
-    return _Table(cells, table.columns, table.rows + more.rows, table.top, more.bottom, table.page, more.page)
+    cells = table.cells + [RawCell(c.row + offset, where[c.col], c.text, c.rowspan, c.colspan) for c in more.cells]
+    return _Table(cells, table.columns, table.rows + more.rows, table.top, more.bottom, table.page, more.page, table.bands)
