@@ -8,18 +8,35 @@ from decimal import Decimal
 from auditor.checks import check, finding
 from auditor.checks.values import in_unit, interval, is_slipped_yuan, written
 from auditor.intervals import Interval, fmt, total
-from auditor.model import Constraint
+from auditor.model import Claim, Constraint
 
 WAN = Decimal(10000)
 
 
-def _holds(total_i: Interval, parts: list[Interval], relation: str, prefix: bool) -> bool:
+def _holds(total_i: Interval, parts: list[Interval], relation: str, prefix: bool, suffix: bool = False,
+           sentences: list[int] | None = None) -> bool:
+    # a list over several sentences may end with any of them (the next may start another breakdown)
+    cuts = [n for n in sentences or () if n >= 1]
     if relation == ">=":
-        return total_i.hi >= total(parts).lo
-    if total_i.meets(total(parts)):
+        return any(total_i.hi >= total(parts[:n]).lo for n in [*cuts, len(parts)])
+    if total_i.meets(total(parts)) or any(total_i.meets(total(parts[:n])) for n in cuts if n >= 2):
         return True
     # a list may run on past its parts (…，另征收…): a leading run of parts adding up holds
-    return prefix and any(total_i.meets(total(parts[:n])) for n in range(2, len(parts)))
+    if prefix and any(total_i.meets(total(parts[:n])) for n in range(2, len(parts))):
+        return True
+    # parts written before their total may start later than the sentence does
+    return suffix and any(total_i.meets(total(parts[n:])) for n in range(1, len(parts) - 1))
+
+
+def sibling_interval(claim: Claim, siblings: list[Claim]) -> Interval:
+    """A whole amount among parts written with decimals takes their precision: in 设备40万元，差旅
+    7.25万元 the 40 means 40.00 (domain.md)."""
+    q = claim.quantity
+    places = max((s.quantity.decimals for s in siblings if s.quantity.unit == q.unit), default=0)
+    if q.dimension != "money" or q.decimals or not places or q.low == q.high:
+        return interval(claim)
+    half = Decimal(5).scaleb(-(places + 1))
+    return Interval((q.value - half) * q.factor, (q.value + half) * q.factor)
 
 
 @check("sum")
@@ -28,19 +45,23 @@ def parts_vs_total(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     whole, parts = claims[0], claims[1:]
     relation = constraint.params.get("relation", "=")
     prefix = bool(constraint.params.get("prefix"))
+    suffix = bool(constraint.params.get("suffix"))
+    sentences = constraint.params.get("sentences")
     minus = set(constraint.params.get("minus", ()))  # reductions: subtracted, not added
 
     def signed(claim, factor=None):  # noqa: ANN001, ANN202
-        i = interval(claim, factor)
+        i = interval(claim, factor) if factor is not None or constraint.origin != "narrative" \
+            else sibling_interval(claim, parts)
         return Interval(-i.hi, -i.lo) if claim.id in minus else i
 
-    if _holds(interval(whole), [signed(p) for p in parts], relation, prefix):
+    if _holds(interval(whole), [signed(p) for p in parts], relation, prefix, suffix, sentences):
         return None
     # a 元 written for 万元 explains the gap: the unit check reports that, not a wrong sum
     slipped = [c for c in claims if is_slipped_yuan(c, ctx.money_unit)]
     if slipped:
         fixed = {c.id: interval(c, WAN) for c in slipped}
-        if _holds(fixed.get(whole.id, interval(whole)), [fixed.get(p.id, signed(p)) for p in parts], relation, prefix):
+        if _holds(fixed.get(whole.id, interval(whole)), [fixed.get(p.id, signed(p)) for p in parts], relation,
+                  prefix, suffix, sentences):
             return None
     part_sum = sum((-p.quantity.base_value if p.id in minus else p.quantity.base_value for p in parts), Decimal(0))
     gap = part_sum - whole.quantity.base_value
@@ -82,6 +103,8 @@ def balance(constraint: Constraint, ctx) -> object:  # noqa: ANN001
         value += opening[0].quantity.base_value
     if expected.meets(interval(stated)):
         return None
+    if constraint.params.get("relation") == ">=" and interval(stated).hi >= expected.lo:
+        return None  # a closing balance with no opening one stated: at least this year's surplus
     gap = stated.quantity.base_value - value
     unit_of = income  # write the figures in the unit the income is stated in
     return finding(ctx, constraint, [stated, income, expense, *opening], stated=stated.text, expected=in_unit(value, unit_of),

@@ -1,0 +1,89 @@
+"""Accounting identities between named narrative figures: 收入 − 支出 = 结转结余 (SUM004) and
+年初预算 + 调整 = 全年预算 (SUM005). Each figure is the nearest of its kind before the one the
+identity closes on, of the same year and stage (an amount, not a change against last year), and no
+part of a list (a sub-fund's balance is not the unit's)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from auditor.linking.context import Context, squash
+from auditor.linking.lists import AMOUNT, BUDGET, PartLists, clause
+from auditor.model import Claim, Constraint
+
+WINDOW_BLOCKS = 8
+OPENING = ("年初", "上年结转", "期初", "上年结余", "以前年度")
+CLOSING = ("年末", "年终", "期末", "年底")
+GRAND_TOTAL = "总计"  # 收入总计 counts the balance brought forward, 支出总计 the one carried on
+
+
+def _opening(ctx: Context, claim: Claim) -> bool:
+    """年初结转结余, 上年结转: a balance brought forward, not the closing one."""
+    before = squash(ctx.text[max(0, (claim.context or claim.span).start - 8):claim.span.start])
+    return any(w in before for w in OPENING)
+
+
+def _closing(ctx: Context, claim: Claim) -> bool:
+    before = squash(ctx.text[max(0, (claim.context or claim.span).start - 8):claim.span.start])
+    return any(w in before for w in CLOSING)
+
+
+def _flow(ctx: Context, lists: PartLists, claim: Claim, word: str) -> bool:
+    """An income or expense of the year: named so, an amount, no list's part, no grand total."""
+    return (word in claim.subject and GRAND_TOTAL not in clause(ctx, claim) and claim.role != "balance"
+            and claim.id not in lists.total_of and lists.stage(claim)[0] in (AMOUNT, BUDGET) and not _opening(ctx, claim))
+
+
+def balance(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
+    """(年初结转结余 +) 收入 − 支出 = 结转结余: the last income before the balance, the one expense
+    stated between them. A closing balance (年末) with no opening one stated is only bounded: it
+    holds at least this year's surplus."""
+    for claim in ctx.narrative:
+        if claim.role != "balance" or claim.quantity.dimension != "money" or _opening(ctx, claim) \
+                or claim.id in lists.total_of or lists.stage(claim)[0] != AMOUNT:
+            continue
+        earlier = [c for c in ctx.narrative if c.span.end <= claim.span.start and c.quantity.dimension == "money"
+                   and claim.block - WINDOW_BLOCKS <= c.block and (c.year is None or claim.year is None or c.year == claim.year)]
+        incomes = [c for c in earlier if _flow(ctx, lists, c, "收入")]
+        expenses = [c for c in earlier if _flow(ctx, lists, c, "支出")]
+        if not incomes or not expenses:
+            continue
+        income = incomes[-1]
+        after = {c.quantity.base_value for c in expenses if c.span.start > income.span.start}
+        if len(after) != 1 or len({c.quantity.base_value for c in incomes if c.block == income.block}) > 1:
+            continue  # several expenses after the income, or several incomes: which ones the balance closes is a guess
+        expense = expenses[-1]
+        openings = [c for c in earlier if c.role == "balance" and _opening(ctx, c) and c.block == income.block
+                    and c.id not in lists.total_of]
+        opening = openings[-1:]
+        between = [c for c in earlier if c.span.start > income.span.start and c.id not in lists.total_of
+                   and lists.stage(c)[0] in (AMOUNT, BUDGET) and c.quantity.base_value != expense.quantity.base_value
+                   and c not in opening]
+        if between:
+            continue  # another sum of money stands between them (可用资金…): the balance may close on it
+        relation = ">=" if not opening and _closing(ctx, claim) else "="
+        yield ctx.constraint("balance", "SUM004", [claim, income, expense, *opening], "narrative", relation=relation)
+
+
+def budget_adjustment(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
+    """年初预算 + 追加 = 调整后预算 (narrative figures of the same year, none of them a listed part)."""
+    for claim in ctx.narrative:
+        if claim.role != "adjusted_budget" or "调整" not in clause(ctx, claim):
+            continue
+        candidates = [c for c in ctx.narrative if c.quantity.dimension == "money" and c.id not in lists.total_of
+                      and (c.year is None or claim.year is None or c.year == claim.year)
+                      and c.span.end <= claim.span.start]
+        base = next((c for c in candidates if c.role == "budget"
+                     and "年初" in squash(ctx.text[max(0, c.context.start - 6):c.span.start])), None)
+        later = [c for c in candidates if base is not None and c.span.start > base.span.start]
+        additions = [c for c in later if c.role == "addition"]
+        reductions = [c for c in later if c.role == "reduction"]
+        if base and (additions or reductions):
+            yield ctx.constraint("sum", "SUM005", [claim, base, *additions, *reductions], "narrative", relation="=",
+                                 minus=[c.id for c in reductions])
+
+
+def find(ctx: Context) -> Iterator[Constraint]:
+    lists = PartLists.of(ctx)
+    yield from balance(ctx, lists)
+    yield from budget_adjustment(ctx, lists)

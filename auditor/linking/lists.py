@@ -1,0 +1,467 @@
+"""Local groups of the narrative: a total and the parts listed with it.
+
+Three shapes, their words in ``rules/lists.yaml``:
+- after the total: ``支出34.08万元，其中：A…；B…；C…`` (其中, 分别为, 具体如下, ``…其中：`` closing a
+  paragraph with the parts opening the next ones);
+- before it: ``A12.08万元；B18.8万元；共计30.88万元``;
+- in a bracket right after it: ``实有人数41人（行政编制20人，事业编制21人）``.
+
+A list is one level: a bracket after a part, or a part followed by its own 其中/分别, holds that
+part's own parts, which are not summed with the list. Each part has a stage (an amount, a change
+against another year, a budget, the compared year's figure) and is summed only with a total of the
+same stage: ``三公51万元，比上年减少17万元，其中：出国14万元，比上年增加14万元…`` is two lists. A list
+whose end is unclear (it runs to the end of the text, ends in 等, is cut by an explanation or by
+another total) is partial: its parts may only fall short of the total.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from auditor.linking.context import Context, squash
+from auditor.model import Claim, Constraint, Span
+
+SUMMABLE = ("money", "people", "count")
+OPEN_PARENS, CLOSE_PARENS = "（(", "）)"
+INLINE_ENDS = "。；;！？!?\n"
+FULL_STOP = "。！？!?\n"
+FINAL_PUNCTUATION = "。！？!?；;）)."
+AMOUNT, CHANGE, BUDGET, COMPARED, PROGRESS = "amount", "change", "budget", "compared", "progress"
+
+
+def summable(claim: Claim) -> bool:
+    return claim.quantity.dimension in SUMMABLE and claim.role not in ("rate",) and claim.quantity.comparator == "="
+
+
+def common_run(a: str, b: str) -> int:
+    """Length of the longest common substring (short strings: plain dynamic programming)."""
+    best = 0
+    previous = [0] * (len(b) + 1)
+    for ca in a:
+        current = [0] * (len(b) + 1)
+        for j, cb in enumerate(b, 1):
+            if ca == cb:
+                current[j] = previous[j - 1] + 1
+                best = max(best, current[j])
+        previous = current
+    return best
+
+
+def _alternation(words: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    part_cues: re.Pattern[str]
+    partial_cues: re.Pattern[str]
+    terminator: re.Pattern[str]
+    open_ending: re.Pattern[str]
+    closing: re.Pattern[str]
+    increase: tuple[str, ...]
+    decrease: tuple[str, ...]
+    difference: tuple[str, ...]
+    compared: tuple[str, ...]
+    progress: tuple[str, ...]
+    budget: tuple[str, ...]
+
+
+def _vocabulary(lists: dict) -> Vocabulary:
+    stages = lists.get("stages", {})
+    cues = list(lists.get("part_cues", ()))
+    partial = list(lists.get("partial_cues", ()))
+    endings = "|".join(re.escape(w) for w in lists.get("open_endings", ("等",)))
+    return Vocabulary(
+        part_cues=_alternation(cues + partial),
+        partial_cues=_alternation(partial),
+        terminator=re.compile(r"[，,；;]\s*(?:" + "|".join(re.escape(w) for w in lists.get("terminators", ())) + ")"),
+        open_ending=re.compile(rf"(?:{endings})[。；;，,）)]?\s*$|(?:{endings})(?:方面|项目|支出|内容|费用|单位)"),
+        closing=re.compile("|".join([*(re.escape(w) for w in lists.get("closing_cues", ())),
+                                      *("^" + re.escape(w) for w in lists.get("closing_starts", ()))])),
+        increase=tuple(stages.get("increase", ())),
+        decrease=tuple(stages.get("decrease", ())),
+        difference=tuple(stages.get("difference", ())),
+        compared=tuple(stages.get("compared", ())),
+        progress=tuple(stages.get("progress", ())),
+        budget=tuple(stages.get("budget", ())),
+    )
+
+
+_VOCABULARIES: dict[int, Vocabulary] = {}
+
+
+def vocabulary(ctx: Context) -> Vocabulary:
+    data = ctx.rules["lists"]
+    if id(data) not in _VOCABULARIES:
+        _VOCABULARIES.clear()
+        _VOCABULARIES[id(data)] = _vocabulary(data)
+    return _VOCABULARIES[id(data)]
+
+
+def clause(ctx: Context, claim: Claim) -> str:
+    """The words before a figure in its clause."""
+    return squash(ctx.text[claim.context.start:claim.span.start]) if claim.context else ""
+
+
+def stage(ctx: Context, claim: Claim, vocab: Vocabulary) -> tuple[str, int]:
+    """(stage, sign): 比上年减少17万元 is (change, −1), 差值0.9万元 (change, 0: no direction),
+    较上年的2190万元 (compared, 0), 目前已拨付270万元 (progress, 0), 全年预算50万元 (budget, 0),
+    anything else this year's amount."""
+    words = clause(ctx, claim)
+    down = max((words.rfind(w) for w in vocab.decrease), default=-1)
+    up = max((words.rfind(w) for w in vocab.increase), default=-1)
+    if up >= 0 or down >= 0:
+        return CHANGE, (1 if up > down else -1)
+    if any(w in words for w in vocab.difference):
+        return CHANGE, 0
+    if any(w in words for w in vocab.compared):
+        return COMPARED, 0
+    if any(w in words for w in vocab.progress):
+        return PROGRESS, 0
+    if any(w in words for w in vocab.budget):
+        return BUDGET, 0
+    return AMOUNT, 0
+
+
+@dataclass
+class Group:
+    total: Claim
+    parts: list[Claim]
+    complete: bool = True
+    minus: frozenset[int] = frozenset()
+    uncertain: bool = False
+    suffix: bool = False  # parts written before their total: the list may start later than its first part
+    sentences: tuple[int, ...] = ()  # a list over several sentences: how many parts each first n sentences hold
+    shape: str = "after"
+
+
+@dataclass
+class _Paragraph:
+    span: Span
+    claims: list[Claim]
+    inner: dict[int, int] = field(default_factory=dict)  # claim id -> where its (innermost) bracket opens
+    brackets: list[tuple[int, int, list[Claim]]] = field(default_factory=list)  # (open, close, its totals)
+
+
+class PartLists:
+    """Every list of the narrative: ``groups`` as (total, parts), ``total_of`` a part's total."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.vocab = vocabulary(ctx)
+        self.found: list[Group] = []
+        self._stages: dict[int, tuple[str, int]] = {}
+        for block in ctx.paragraphs:
+            self._block(block)
+        self.groups: list[tuple[Claim, list[Claim]]] = [(g.total, g.parts) for g in self.found]
+        self.uncertain: set[int] = {g.total.id for g in self.found if g.uncertain}
+        self.total_of = {p.id: g.total for g in self.found for p in g.parts}
+
+    @classmethod
+    def of(cls, ctx: Context) -> PartLists:
+        """The lists of ``ctx``, found once for every finder that needs them."""
+        found = ctx.__dict__.get("_part_lists")
+        if found is None:
+            found = ctx.__dict__["_part_lists"] = cls(ctx)
+        return found
+
+    def stage(self, claim: Claim) -> tuple[str, int]:
+        if claim.id not in self._stages:
+            self._stages[claim.id] = stage(self.ctx, claim, self.vocab)
+        return self._stages[claim.id]
+
+    # --- one paragraph ------------------------------------------------------------------------
+    def _block(self, index: int) -> None:
+        ctx = self.ctx
+        span = ctx.block(index).span
+        claims = [c for c in ctx.in_block[index] if c.cell is None and summable(c) and not ctx.per_head(c)]
+        if not claims:
+            return
+        para = _Paragraph(span, claims)
+        self._brackets(para)
+        cues = [m for m in self.vocab.part_cues.finditer(ctx.text, span.start, span.end)
+                if not self._in_bracket(para, m.start(), headed=True) and m.group() != "含"]
+        seen: set[int] = set()
+        for n, cue in enumerate(cues):
+            following = cues[n + 1].start() if n + 1 < len(cues) else None
+            for group in self._after(index, para, cue, following):
+                if group.total.id not in seen:
+                    seen.add(group.total.id)
+                    self.found.append(group)
+        for group in self._in_brackets(para):
+            if group.total.id not in seen:
+                seen.add(group.total.id)
+                self.found.append(group)
+        for group in self._before(para):
+            if group.total.id not in seen:
+                seen.add(group.total.id)
+                self.found.append(group)
+
+    def _brackets(self, para: _Paragraph) -> None:
+        """Brackets of the paragraph. One right after a figure, or opening with 其中/含, holds parts of
+        the item before it: its figures are not parts of the list around it."""
+        text = self.ctx.text
+        stack: list[int] = []
+        pairs: list[tuple[int, int]] = []
+        for i in range(para.span.start, para.span.end):
+            if text[i] in OPEN_PARENS:
+                stack.append(i)
+            elif text[i] in CLOSE_PARENS and stack:
+                pairs.append((stack.pop(), i))
+        pairs += [(o, -1) for o in stack]  # unclosed: runs to the end of the paragraph
+        for open_, close in sorted(pairs):
+            head = next((c for c in para.claims if c.span.end <= open_ and not squash(text[c.span.end:open_])), None)
+            end = close if close >= 0 else para.span.end
+            heads = [head] if head is not None else []
+            if not heads and self.vocab.part_cues.match(squash(text[open_ + 1:end])):
+                heads = self._totals(para, open_)[0]
+            if not heads and close < 0:
+                continue  # a stray bracket never closed, no list's: noise, not structure
+            para.brackets.append((open_, close, heads))
+            if not heads:
+                continue
+            for c in para.claims:
+                if open_ < c.span.start and c.span.end <= end:
+                    para.inner[c.id] = open_  # brackets come in order of opening: the innermost wins
+
+    def _in_bracket(self, para: _Paragraph, pos: int, headed: bool = False) -> bool:
+        return any(o < pos and (c < 0 or pos < c) and (heads or not headed) for o, c, heads in para.brackets)
+
+    # --- lists after their total ----------------------------------------------------------------
+    def _after(self, index: int, para: _Paragraph, cue: re.Match[str], following: int | None) -> Iterator[Group]:
+        ctx = self.ctx
+        pos = cue.start()
+        partial = bool(self.vocab.partial_cues.fullmatch(cue.group()))
+        totals, multi = self._totals(para, pos)
+        if not totals:
+            return
+        end, complete = self._parts_end(para, cue.end(), following, multi, partial, pos)
+        top = [c for c in para.claims if cue.end() <= c.span.start and c.span.end <= end and c.id not in para.inner]
+        if not top and not squash(ctx.text[cue.end():para.span.end]).strip("：:"):
+            top = self._following_paragraphs(index, totals[0])
+            complete = bool(top)
+        parts, complete_levels = self._one_level(para, top, cue.end(), end, multi)
+        complete = complete and complete_levels and not partial
+        if parts and self.vocab.open_ending.search(squash(ctx.text[parts[-1].span.end:end + 1])):
+            complete = False  # …等: the list says it is not exhaustive
+        for group in self._assign(totals, parts, complete, multi):
+            if multi:
+                # a list over several sentences may stop at any of them: the next may start another
+                stops = [ctx.sentence(p.span.start, FULL_STOP).end for p in group.parts]
+                group.sentences = tuple(n for n in range(1, len(stops)) if stops[n] != stops[n - 1])
+            yield group
+
+    def _totals(self, para: _Paragraph, pos: int) -> tuple[list[Claim], bool]:
+        """The total(s) a cue at ``pos`` lists parts of, and whether several totals share the list."""
+        ctx = self.ctx
+        sentence = ctx.sentence(pos, INLINE_ENDS)
+        before = squash(ctx.text[sentence.start:pos]).strip("，,：:（(")
+        if before:
+            # 其中 inside a sentence: the figures of the item just before it (its amount, change, budget)
+            previous = [c for c in para.claims if sentence.start <= c.span.start and c.span.end <= pos
+                        and c.id not in para.inner]
+            totals: list[Claim] = []
+            kinds: set[tuple[str, str]] = set()
+            for claim in reversed(previous):
+                kind = (claim.quantity.dimension, self.stage(claim)[0])
+                if kind in kinds:
+                    break
+                kinds.add(kind)
+                totals.append(claim)
+                if kind[1] == AMOUNT:
+                    break
+            return totals[::-1], False
+        if sentence.start == 0 or ctx.text[sentence.start - 1] == "\n":
+            return [], False
+        lead = ctx.sentence(sentence.start - 2, FULL_STOP)
+        totals = [c for c in para.claims if lead.start <= c.span.start and c.span.end <= sentence.start
+                  and c.id not in para.inner]
+        return totals, len(totals) > 1
+
+    def _inside_list(self, para: _Paragraph, pos: int) -> bool:
+        """A cue after another cue or a ； in its sentence: the list is one item's, inside a bigger list."""
+        sentence = self.ctx.sentence(pos, FULL_STOP)
+        start = max(sentence.start, para.span.start)
+        return any(ch in "；;" for ch in self.ctx.text[start:pos]) or any(
+            not self._in_bracket(para, m.start()) for m in self.vocab.part_cues.finditer(self.ctx.text, start, pos))
+
+    def _parts_end(self, para: _Paragraph, start: int, following: int | None, multi: bool,
+                   partial: bool = False, cue_start: int = 0) -> tuple[int, bool]:
+        """Where the list ends, and whether that end is clear."""
+        ctx = self.ctx
+        text = ctx.text
+        span = para.span
+        # a cue inside a bracket: the list ends at the closing bracket
+        for open_, close, _ in para.brackets:
+            if open_ < start and (close < 0 or start <= close):
+                return (close, True) if close >= 0 else (span.end, False)
+        end = span.end if multi else ctx.sentence(start, FULL_STOP).end
+        complete = True
+        if not multi and (partial or self._inside_list(para, cue_start)):
+            # an explanation (主要是…), or a list inside a bigger one's item: it ends with its item
+            semicolon = min((i for i in (text.find(";", start, end), text.find("；", start, end)) if i >= 0), default=-1)
+            end = semicolon if semicolon >= 0 else end
+        stop = self.vocab.terminator.search(text, start, end)
+        if stop and not self._in_bracket(para, stop.start()):
+            end = stop.start()
+        if following is not None and following < end and not self._nested_cue_has_segments(start, end):
+            # the next list's total is the figure just before the next cue: our list ends before it
+            before_next = [c for c in para.claims if start <= c.span.start and c.span.end <= following
+                           and c.id not in para.inner]
+            if before_next and before_next[-1].context:
+                end, complete = before_next[-1].context.start, False
+        closing = next((c for c in para.claims if start <= c.span.start and c.span.end <= end
+                        and c.id not in para.inner and self.vocab.closing.search(clause(ctx, c))), None)
+        if closing is not None:
+            end, complete = (closing.context or closing.span).start, False  # …，收入合计X: a list of its own
+        tail = squash(text[end:span.end]) if end >= span.end - 1 else "x"
+        if not tail and not squash(text[span.start:span.end]).endswith(tuple(FINAL_PUNCTUATION)):
+            complete = False  # the list runs off the end of the paragraph unfinished
+        if end >= len(text.rstrip()) - 1:
+            complete = False  # …and off the end of the text: more parts may have been cut
+        return end, complete
+
+    def _nested_cue_has_segments(self, start: int, end: int) -> bool:
+        return any(ch in "；;" for ch in self.ctx.text[start:end])
+
+    def _one_level(self, para: _Paragraph, top: list[Claim], start: int, end: int, multi: bool
+                   ) -> tuple[list[Claim], bool]:
+        """The list's own parts: a part followed by its own 其中/分别 keeps its sub-parts out."""
+        ctx = self.ctx
+        if not top:
+            return top, True
+        separators = "；;。" if multi else "；;"
+        cuts = [i for i in range(start, end) if ctx.text[i] in separators and not self._in_bracket(para, i)]
+        bounds = [start, *cuts, end]
+        parts: list[Claim] = []
+        complete = True
+        for a, b in zip(bounds, bounds[1:]):
+            segment = [c for c in top if a <= c.span.start and c.span.end <= b + 1]
+            if not segment:
+                continue
+            nested = next((m for m in self.vocab.part_cues.finditer(ctx.text, segment[0].span.end, b)
+                           if not self._in_bracket(para, m.start())), None)
+            if nested is None:
+                parts += segment
+                continue
+            parts += [c for c in segment if c.span.end <= nested.start()]
+            if len(bounds) == 2 or self.vocab.partial_cues.fullmatch(nested.group()):
+                complete = False  # where the sub-list ends, and the list resumes, cannot be told
+                break
+        return parts, complete
+
+    def _following_paragraphs(self, index: int, total: Claim) -> list[Claim]:
+        """‘…其中：’ closing a paragraph: the parts open the following paragraphs."""
+        ctx = self.ctx
+        parts = []
+        for following in ctx.paragraphs:
+            if following <= index:
+                continue
+            span = ctx.block(following).span
+            first = next((c for c in ctx.in_block[following] if c.cell is None and summable(c)), None)
+            if first is None or first.span.start - span.start > 20 or first.quantity.dimension != total.quantity.dimension:
+                break
+            parts.append(first)
+        return parts
+
+    # --- parts to totals ------------------------------------------------------------------------
+    def _class(self, claim: Claim, merged: bool) -> tuple[str, str, str]:
+        kind = self.stage(claim)[0]
+        if merged and kind in (AMOUNT, BUDGET):
+            kind = AMOUNT
+        q = claim.quantity
+        return q.dimension, kind, q.unit if q.dimension == "count" else ""  # 4次 and 2个 count different things
+
+    def _assign(self, totals: list[Claim], parts: list[Claim], complete: bool, multi: bool) -> Iterator[Group]:
+        if not parts:
+            return
+        # amounts and budgets are told apart only when the total gives both (支出34.08万元，完成全年预算50.74万元)
+        merged = not {AMOUNT, BUDGET} <= {self.stage(t)[0] for t in totals}
+        assigned: dict[int, list[Claim]] = {t.id: [] for t in totals}
+        uncertain: set[int] = set()
+        for part in parts:
+            candidates = [t for t in totals if self._class(t, merged) == self._class(part, merged)]
+            if not candidates:
+                continue
+            best = max(candidates, key=lambda t: common_run(t.subject, part.subject))
+            similarity = common_run(best.subject, part.subject)
+            if len(candidates) == 1 or similarity >= 2:
+                assigned[best.id].append(part)
+                if len(candidates) > 1 and similarity < 3:
+                    uncertain.add(best.id)  # the part could belong to another total
+        mixed = sum(len(v) for v in assigned.values()) < len(parts)
+        for total in totals:
+            mine = assigned[total.id]
+            if not mine or (multi and len(totals) > 1 and len(mine) < 2):
+                continue
+            minus = self._signs(total, mine)
+            if minus is None or (mixed and self.stage(total)[0] == CHANGE):
+                continue  # a change without its direction, or among parts of other stages: no single reading
+            yield Group(total, mine, complete and len(mine) > 1, minus, total.id in uncertain)
+
+    def _signs(self, total: Claim, parts: list[Claim]) -> frozenset[int] | None:
+        """Changes add up with their signs: the parts whose direction is not the total's are subtracted."""
+        kind, sign = self.stage(total)
+        if kind != CHANGE:
+            return frozenset()
+        if any(self.stage(p)[1] == 0 for p in parts):
+            return None
+        return frozenset(p.id for p in parts if self.stage(p)[1] != sign)
+
+    # --- lists in a bracket after their total ---------------------------------------------------
+    def _in_brackets(self, para: _Paragraph) -> Iterator[Group]:
+        ctx = self.ctx
+        for open_, close, heads in para.brackets:
+            if not heads:
+                continue
+            end = close if close >= 0 else para.span.end
+            inside = [c for c in para.claims if para.inner.get(c.id) == open_]
+            content = squash(ctx.text[open_ + 1:end])
+            cue = self.vocab.part_cues.match(content)
+            if not inside or (len(inside) < 2 and not cue):
+                continue
+            complete = close >= 0 and not (cue and self.vocab.partial_cues.fullmatch(cue.group()))
+            if self.vocab.open_ending.search(squash(ctx.text[inside[-1].span.end:end + 1])):
+                complete = False
+            yield from self._assign(heads, inside, complete, False)
+
+    # --- lists before their total ---------------------------------------------------------------
+    def _before(self, para: _Paragraph) -> Iterator[Group]:
+        """…A12.08万元；B18.8万元；共计30.88万元: every figure of the sentence before the total, of one
+        stage and unit, none of them inside another list."""
+        ctx = self.ctx
+        for total in para.claims:
+            if total.id in para.inner or not self.vocab.closing.search(clause(ctx, total)):
+                continue
+            sentence = ctx.sentence(total.span.start, FULL_STOP)
+            start = max(sentence.start, para.span.start)
+            if any(not self._in_bracket(para, m.start(), headed=True)
+                   for m in self.vocab.part_cues.finditer(ctx.text, start, total.span.start)):
+                continue  # a 其中 list runs into it: two levels, no single reading
+            before = [c for c in para.claims if start <= c.span.start and c.span.end <= (total.context or total.span).start]
+            parts = [c for c in before if c.id not in para.inner]
+            if len(parts) < 2 or any(self._class(c, True) != self._class(total, True) for c in parts):
+                continue
+            minus = self._signs(total, parts)
+            if minus is None:
+                continue
+            yield Group(total, parts, True, minus, suffix=True, shape="before")
+
+
+def part_sums(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
+    """SUM001: each list's parts against its total; a partial list only as parts ≤ total."""
+    for group in lists.found:
+        if group.uncertain:
+            continue  # which total the parts belong to is a guess: no finding
+        relation = "=" if group.complete else ">="
+        if relation == ">=" and (group.suffix or lists.stage(group.total)[0] == CHANGE):
+            continue  # a partial list of changes bounds nothing: the parts not listed may go either way
+        yield ctx.constraint("sum", "SUM001", [group.total, *group.parts], "narrative", relation=relation,
+                             prefix=len(group.parts) > 2 and not group.suffix, suffix=group.suffix,
+                             minus=sorted(group.minus), sentences=list(group.sentences))
+
+
+def find(ctx: Context) -> Iterator[Constraint]:
+    yield from part_sums(ctx, PartLists.of(ctx))
