@@ -112,6 +112,21 @@ def balance(constraint: Constraint, ctx) -> object:  # noqa: ANN001
                    formula=f"{income.text} − {expense.text} = {in_unit(value, unit_of)}")
 
 
+@check("count_items")
+def count_items(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    """设9个内设机构，分别为：A、B… : the stated count against the names listed."""
+    stated = ctx.by_id[constraint.claims[0]]
+    listed = int(constraint.params["items"])
+    value = stated.quantity.value
+    if value == listed or (constraint.params.get("relation") == ">=" and value >= listed):
+        return None
+    span = constraint.spans[0]
+    return finding(ctx, constraint, [stated, (span, ctx.text[span.start:span.end])], stated=stated.text,
+                   expected=f"{listed}{stated.quantity.unit}", subject=stated.subject or "所列数目",
+                   formula=f"列举{listed}项：{constraint.params.get('names', '')}",
+                   difference=f"{abs(value - listed):f}{stated.quantity.unit}")
+
+
 @check("group_points")
 def group_points(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     """A point budget tree (一级 → 二级 → 三级): every labelled node against its children.

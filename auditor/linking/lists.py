@@ -134,6 +134,7 @@ class Group:
     uncertain: bool = False
     suffix: bool = False  # parts written before their total: the list may start later than its first part
     sentences: tuple[int, ...] = ()  # a list over several sentences: how many parts each first n sentences hold
+    bounded: bool = False  # its extent is explicit (one part opening each paragraph): it cannot run on
     shape: str = "after"
 
 
@@ -239,14 +240,17 @@ class PartLists:
             return
         end, complete = self._parts_end(para, cue.end(), following, multi, partial, pos)
         top = [c for c in para.claims if cue.end() <= c.span.start and c.span.end <= end and c.id not in para.inner]
-        if not top and not squash(ctx.text[cue.end():para.span.end]).strip("：:"):
-            top = self._following_paragraphs(index, totals[0])
-            complete = bool(top)
-        parts, complete_levels = self._one_level(para, top, cue.end(), end, multi)
-        complete = complete and complete_levels and not partial
+        following_paragraphs = not top and not squash(ctx.text[cue.end():para.span.end]).strip("：:")
+        if following_paragraphs:
+            parts, ended = self._following_paragraphs(index, totals[0])  # one part opening each paragraph
+            complete = ended and not partial
+        else:
+            parts, complete_levels = self._one_level(para, top, cue.end(), end, multi)
+            complete = complete and complete_levels and not partial
         if parts and self.vocab.open_ending.search(squash(ctx.text[parts[-1].span.end:end + 1])):
             complete = False  # …等: the list says it is not exhaustive
         for group in self._assign(totals, parts, complete, multi):
+            group.bounded = following_paragraphs
             if multi:
                 # a list over several sentences may stop at any of them: the next may start another
                 stops = [ctx.sentence(p.span.start, FULL_STOP).end for p in group.parts]
@@ -319,8 +323,8 @@ class PartLists:
         tail = squash(text[end:span.end]) if end >= span.end - 1 else "x"
         if not tail and not squash(text[span.start:span.end]).endswith(tuple(FINAL_PUNCTUATION)):
             complete = False  # the list runs off the end of the paragraph unfinished
-        if end >= len(text.rstrip()) - 1:
-            complete = False  # …and off the end of the text: more parts may have been cut
+        if multi and end >= len(text.rstrip()) - 1:
+            complete = False  # a list over sentences that runs to the end of the text: more may have been cut
         return end, complete
 
     def _nested_cue_has_segments(self, start: int, end: int) -> bool:
@@ -352,8 +356,9 @@ class PartLists:
                 break
         return parts, complete
 
-    def _following_paragraphs(self, index: int, total: Claim) -> list[Claim]:
-        """‘…其中：’ closing a paragraph: the parts open the following paragraphs."""
+    def _following_paragraphs(self, index: int, total: Claim) -> tuple[list[Claim], bool]:
+        """‘…其中：’ closing a paragraph: the parts open the following paragraphs. Also whether a
+        paragraph that is no part ends the list (else it runs off the end of the text)."""
         ctx = self.ctx
         parts = []
         for following in ctx.paragraphs:
@@ -362,9 +367,9 @@ class PartLists:
             span = ctx.block(following).span
             first = next((c for c in ctx.in_block[following] if c.cell is None and summable(c)), None)
             if first is None or first.span.start - span.start > 20 or first.quantity.dimension != total.quantity.dimension:
-                break
+                return parts, True
             parts.append(first)
-        return parts
+        return parts, False
 
     # --- parts to totals ------------------------------------------------------------------------
     def _class(self, claim: Claim, merged: bool) -> tuple[str, str, str]:
@@ -459,9 +464,62 @@ def part_sums(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
         if relation == ">=" and (group.suffix or lists.stage(group.total)[0] == CHANGE):
             continue  # a partial list of changes bounds nothing: the parts not listed may go either way
         yield ctx.constraint("sum", "SUM001", [group.total, *group.parts], "narrative", relation=relation,
-                             prefix=len(group.parts) > 2 and not group.suffix, suffix=group.suffix,
+                             prefix=len(group.parts) > 2 and not (group.suffix or group.bounded), suffix=group.suffix,
                              minus=sorted(group.minus), sentences=list(group.sentences))
+
+
+ITEM_SEPARATOR = "、"
+NAME_ENDS = "。；;！？!?\n"
+NAME = re.compile(r"[\u4e00-\u9fff·]{1,16}")  # a plain name: Chinese characters only, no table debris
+
+
+def counted_items(ctx: Context) -> Iterator[Constraint]:
+    """SUM006: 设9个内设机构，分别为：A、B、…（8 names) or A、B、C5个临床科室: a stated count against
+    the names listed with it. Names that nest (brackets) or that look glued together (one far longer
+    than the others) give no single count."""
+    spec = ctx.rules["lists"].get("counted_items", {})
+    units, cues = tuple(spec.get("units", ())), tuple(spec.get("cues", ()))
+    for claim in ctx.narrative:
+        q = claim.quantity
+        if q.dimension != "count" or q.unit not in units or q.decimals or not 2 <= q.value <= 60:
+            continue
+        sentence = ctx.sentence(claim.span.start, NAME_ENDS)
+        after = ctx.text[claim.span.end:sentence.end].rstrip(NAME_ENDS)
+        lead = re.match(r"[^\d、，,（(]{0,12}?(?:[，,：:])?\s*(?:" + "|".join(map(re.escape, cues)) + r")\s*[：:]?", after)
+        names, spans_from = None, 0
+        if lead and ITEM_SEPARATOR in after[lead.end():]:
+            names, spans_from = after[lead.end():], claim.span.end + lead.end()
+        else:
+            before = ctx.text[sentence.start:claim.span.start]
+            clause_start = max(before.rfind(ch) for ch in "，,：:") + 1
+            if ITEM_SEPARATOR in before[clause_start:]:
+                names, spans_from = before[clause_start:], sentence.start + clause_start
+        if names is None:
+            continue
+        items, open_ended = _names(names)
+        if items is None:
+            continue
+        spans = (Span(spans_from, spans_from + len(names.rstrip())),)
+        yield ctx.constraint("count_items", "SUM006", [claim], "narrative", spans=spans, items=len(items),
+                             relation=">=" if open_ended else "=", names="、".join(items))
+
+
+def _names(text: str) -> tuple[list[str] | None, bool]:
+    """The names of a 、 list, and whether it ends in 等; None when the list is not plainly one level."""
+    text = squash(text)
+    if any(ch in text for ch in "（()）[]【】") or re.search(r"\d", text):
+        return None, False
+    open_ended = bool(re.search(r"等[^、]{0,8}$", text))
+    text = re.sub(r"等[^、]{0,8}$", "", text)
+    items = [i for i in text.split(ITEM_SEPARATOR)]
+    if len(items) < 2 or any(not NAME.fullmatch(i) for i in items) or re.search(r"[和及与]", items[-1]):
+        return None, False  # not plain names; or …、B和C, whose last name may be two
+    lengths = sorted(len(i) for i in items)
+    if lengths[-1] > 1.5 * lengths[(len(lengths) - 1) // 2] + 1:
+        return None, False  # one name far longer than the rest: a separator is missing somewhere
+    return items, open_ended
 
 
 def find(ctx: Context) -> Iterator[Constraint]:
     yield from part_sums(ctx, PartLists.of(ctx))
+    yield from counted_items(ctx)
