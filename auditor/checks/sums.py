@@ -15,27 +15,45 @@ WAN = Decimal(10000)
 
 def _holds(total_i: Interval, parts: list[Interval], relation: str, prefix: bool, suffix: bool = False,
            sentences: list[int] | None = None) -> bool:
+    # running sums: heads[n] adds up the first n parts
+    heads = [Interval(Decimal(0), Decimal(0))]
+    for part in parts:
+        heads.append(heads[-1] + part)
     # a list over several sentences may end with any of them (the next may start another breakdown)
-    cuts = [n for n in sentences or () if n >= 1]
+    cuts = [n for n in sentences or () if 1 <= n < len(parts)]
     if relation == ">=":
-        return any(total_i.hi >= total(parts[:n]).lo for n in [*cuts, len(parts)])
-    if total_i.meets(total(parts)) or any(total_i.meets(total(parts[:n])) for n in cuts if n >= 2):
+        return any(total_i.hi >= heads[n].lo for n in [*cuts, len(parts)])
+    if total_i.meets(heads[-1]) or any(total_i.meets(heads[n]) for n in cuts if n >= 2):
         return True
     # a list may run on past its parts (…，另征收…): a leading run of parts adding up holds
-    if prefix and any(total_i.meets(total(parts[:n])) for n in range(2, len(parts))):
+    if prefix and any(total_i.meets(heads[n]) for n in range(2, len(parts))):
         return True
     # parts written before their total may start later than the sentence does
-    return suffix and any(total_i.meets(total(parts[n:])) for n in range(1, len(parts) - 1))
+    if suffix:
+        tail = Interval(Decimal(0), Decimal(0))
+        for n in range(len(parts) - 1, 0, -1):
+            tail = tail + parts[n]
+            if n < len(parts) - 1 and total_i.meets(tail):
+                return True
+    return False
 
 
-def sibling_interval(claim: Claim, siblings: list[Claim]) -> Interval:
+def decimals_of(parts: list[Claim]) -> dict[str, int]:
+    """The most decimals the parts are written with, by unit."""
+    places: dict[str, int] = {}
+    for p in parts:
+        places[p.quantity.unit] = max(places.get(p.quantity.unit, 0), p.quantity.decimals)
+    return places
+
+
+def sibling_interval(claim: Claim, places: dict[str, int]) -> Interval:
     """A whole amount among parts written with decimals takes their precision: in 设备40万元，差旅
-    7.25万元 the 40 means 40.00 (domain.md)."""
+    7.25万元 the 40 means 40.00 (domain.md). ``places``: the siblings' decimals by unit."""
     q = claim.quantity
-    places = max((s.quantity.decimals for s in siblings if s.quantity.unit == q.unit), default=0)
-    if q.dimension != "money" or q.decimals or not places or q.low == q.high:
+    digits = places.get(q.unit, 0)
+    if q.dimension != "money" or q.decimals or not digits or q.low == q.high:
         return interval(claim)
-    half = Decimal(5).scaleb(-(places + 1))
+    half = Decimal(5).scaleb(-(digits + 1))
     return Interval((q.value - half) * q.factor, (q.value + half) * q.factor)
 
 
@@ -49,9 +67,11 @@ def parts_vs_total(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     sentences = constraint.params.get("sentences")
     minus = set(constraint.params.get("minus", ()))  # reductions: subtracted, not added
 
+    places = decimals_of(parts)
+
     def signed(claim, factor=None):  # noqa: ANN001, ANN202
         i = interval(claim, factor) if factor is not None or constraint.origin != "narrative" \
-            else sibling_interval(claim, parts)
+            else sibling_interval(claim, places)
         return Interval(-i.hi, -i.lo) if claim.id in minus else i
 
     if _holds(interval(whole), [signed(p) for p in parts], relation, prefix, suffix, sentences):

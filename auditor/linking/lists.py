@@ -17,6 +17,7 @@ another total) is partial: its parts may only fall short of the total.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -28,6 +29,8 @@ OPEN_PARENS, CLOSE_PARENS = "（(", "）)"
 INLINE_ENDS = "。；;！？!?\n"
 FULL_STOP = "。！？!?\n"
 FINAL_PUNCTUATION = "。！？!?；;）)."
+MAX_SPAN = 1500  # no list, sentence or bracket looked at is longer: bounds the work on any text
+MAX_PARTS = 40  # a run of more figures before a 共计 is a table flattened into text, not a list
 AMOUNT, CHANGE, BUDGET, COMPARED, PROGRESS = "amount", "change", "budget", "compared", "progress"
 
 
@@ -100,6 +103,19 @@ def vocabulary(ctx: Context) -> Vocabulary:
     return _VOCABULARIES[id(data)]
 
 
+def sentence(text: str, pos: int, ends: str, floor: int = 0, ceiling: int | None = None) -> Span:
+    """The sentence around ``pos`` within [floor, ceiling), at most MAX_SPAN characters each way."""
+    ceiling = len(text) if ceiling is None else ceiling
+    pos = max(floor, min(pos, ceiling))
+    start, low = pos, max(floor, pos - MAX_SPAN)
+    while start > low and text[start - 1] not in ends:
+        start -= 1
+    end, high = pos, min(ceiling, pos + MAX_SPAN)
+    while end < high and text[end] not in ends:
+        end += 1
+    return Span(start, min(ceiling, end + 1))
+
+
 def clause(ctx: Context, claim: Claim) -> str:
     """The words before a figure in its clause."""
     return squash(ctx.text[claim.context.start:claim.span.start]) if claim.context else ""
@@ -141,9 +157,47 @@ class Group:
 @dataclass
 class _Paragraph:
     span: Span
-    claims: list[Claim]
+    claims: list[Claim]  # in text order
     inner: dict[int, int] = field(default_factory=dict)  # claim id -> where its (innermost) bracket opens
     brackets: list[tuple[int, int, list[Claim]]] = field(default_factory=list)  # (open, close, its totals)
+    covered: tuple[list[int], list[int]] = ([], [])  # merged bracket spans (starts, ends): any bracket
+    headed: tuple[list[int], list[int]] = ([], [])  # …and brackets holding a list
+
+    def __post_init__(self) -> None:
+        self.starts = [c.span.start for c in self.claims]
+
+    def between(self, start: int, end: int) -> list[Claim]:
+        out = []
+        for claim in self.claims[bisect_left(self.starts, start):]:
+            if claim.span.start >= end:
+                break
+            if claim.span.end <= end:
+                out.append(claim)
+        return out
+
+    def last_before(self, pos: int) -> Claim | None:
+        for claim in reversed(self.claims[:bisect_left(self.starts, pos)]):
+            if claim.span.end <= pos:
+                return claim
+        return None
+
+
+def _merged(spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    starts: list[int] = []
+    ends: list[int] = []
+    for a, b in sorted(spans):
+        if ends and a <= ends[-1]:
+            ends[-1] = max(ends[-1], b)
+        else:
+            starts.append(a)
+            ends.append(b)
+    return starts, ends
+
+
+def _covers(merged: tuple[list[int], list[int]], pos: int) -> bool:
+    starts, ends = merged
+    i = bisect_right(starts, pos) - 1  # the last span opening at or before pos
+    return i >= 0 and pos < ends[i]
 
 
 class PartLists:
@@ -213,8 +267,11 @@ class PartLists:
                 pairs.append((stack.pop(), i))
         pairs += [(o, -1) for o in stack]  # unclosed: runs to the end of the paragraph
         for open_, close in sorted(pairs):
-            head = next((c for c in para.claims if c.span.end <= open_ and not squash(text[c.span.end:open_])), None)
             end = close if close >= 0 else para.span.end
+            if end - open_ > MAX_SPAN:
+                continue  # no list's bracket: a stray one, or a quoted passage
+            head = para.last_before(open_)
+            head = head if head is not None and not squash(text[head.span.end:open_]) else None
             heads = [head] if head is not None else []
             if not heads and self.vocab.part_cues.match(squash(text[open_ + 1:end])):
                 heads = self._totals(para, open_)[0]
@@ -223,12 +280,14 @@ class PartLists:
             para.brackets.append((open_, close, heads))
             if not heads:
                 continue
-            for c in para.claims:
-                if open_ < c.span.start and c.span.end <= end:
-                    para.inner[c.id] = open_  # brackets come in order of opening: the innermost wins
+            for c in para.between(open_ + 1, end):
+                para.inner[c.id] = open_  # brackets come in order of opening: the innermost wins
+        spans = [(o, c if c >= 0 else para.span.end, bool(heads)) for o, c, heads in para.brackets]
+        para.covered = _merged([(o + 1, c) for o, c, _ in spans])
+        para.headed = _merged([(o + 1, c) for o, c, h in spans if h])
 
     def _in_bracket(self, para: _Paragraph, pos: int, headed: bool = False) -> bool:
-        return any(o < pos and (c < 0 or pos < c) and (heads or not headed) for o, c, heads in para.brackets)
+        return _covers(para.headed if headed else para.covered, pos)
 
     # --- lists after their total ----------------------------------------------------------------
     def _after(self, index: int, para: _Paragraph, cue: re.Match[str], following: int | None) -> Iterator[Group]:
@@ -239,8 +298,9 @@ class PartLists:
         if not totals:
             return
         end, complete = self._parts_end(para, cue.end(), following, multi, partial, pos)
-        top = [c for c in para.claims if cue.end() <= c.span.start and c.span.end <= end and c.id not in para.inner]
-        following_paragraphs = not top and not squash(ctx.text[cue.end():para.span.end]).strip("：:")
+        top = [c for c in para.between(cue.end(), end) if c.id not in para.inner]
+        following_paragraphs = not top and para.span.end - cue.end() < MAX_SPAN \
+            and not squash(ctx.text[cue.end():para.span.end]).strip("：:")
         if following_paragraphs:
             parts, ended = self._following_paragraphs(index, totals[0])  # one part opening each paragraph
             complete = ended and not partial
@@ -253,19 +313,18 @@ class PartLists:
             group.bounded = following_paragraphs
             if multi:
                 # a list over several sentences may stop at any of them: the next may start another
-                stops = [ctx.sentence(p.span.start, FULL_STOP).end for p in group.parts]
+                stops = [sentence(ctx.text, p.span.start, FULL_STOP).end for p in group.parts]
                 group.sentences = tuple(n for n in range(1, len(stops)) if stops[n] != stops[n - 1])
             yield group
 
     def _totals(self, para: _Paragraph, pos: int) -> tuple[list[Claim], bool]:
         """The total(s) a cue at ``pos`` lists parts of, and whether several totals share the list."""
         ctx = self.ctx
-        sentence = ctx.sentence(pos, INLINE_ENDS)
-        before = squash(ctx.text[sentence.start:pos]).strip("，,：:（(")
+        here = sentence(ctx.text, pos, INLINE_ENDS, para.span.start, para.span.end)
+        before = squash(ctx.text[here.start:pos]).strip("，,：:（(")
         if before:
             # 其中 inside a sentence: the figures of the item just before it (its amount, change, budget)
-            previous = [c for c in para.claims if sentence.start <= c.span.start and c.span.end <= pos
-                        and c.id not in para.inner]
+            previous = [c for c in para.between(here.start, pos) if c.id not in para.inner]
             totals: list[Claim] = []
             kinds: set[tuple[str, str]] = set()
             for claim in reversed(previous):
@@ -277,17 +336,15 @@ class PartLists:
                 if kind[1] == AMOUNT:
                     break
             return totals[::-1], False
-        if sentence.start == 0 or ctx.text[sentence.start - 1] == "\n":
+        if here.start <= para.span.start or ctx.text[here.start - 1] == "\n":
             return [], False
-        lead = ctx.sentence(sentence.start - 2, FULL_STOP)
-        totals = [c for c in para.claims if lead.start <= c.span.start and c.span.end <= sentence.start
-                  and c.id not in para.inner]
+        lead = sentence(ctx.text, here.start - 2, FULL_STOP, para.span.start, para.span.end)
+        totals = [c for c in para.between(lead.start, here.start) if c.id not in para.inner]
         return totals, len(totals) > 1
 
     def _inside_list(self, para: _Paragraph, pos: int) -> bool:
         """A cue after another cue or a ； in its sentence: the list is one item's, inside a bigger list."""
-        sentence = self.ctx.sentence(pos, FULL_STOP)
-        start = max(sentence.start, para.span.start)
+        start = sentence(self.ctx.text, pos, FULL_STOP, para.span.start, para.span.end).start
         return any(ch in "；;" for ch in self.ctx.text[start:pos]) or any(
             not self._in_bracket(para, m.start()) for m in self.vocab.part_cues.finditer(self.ctx.text, start, pos))
 
@@ -301,8 +358,10 @@ class PartLists:
         for open_, close, _ in para.brackets:
             if open_ < start and (close < 0 or start <= close):
                 return (close, True) if close >= 0 else (span.end, False)
-        end = span.end if multi else ctx.sentence(start, FULL_STOP).end
+        end = span.end if multi else sentence(text, start, FULL_STOP, span.start, span.end).end
         complete = True
+        if end - start > MAX_SPAN:
+            end, complete = start + MAX_SPAN, False  # no list runs so long: what lies beyond is not read
         if not multi and (partial or self._inside_list(para, cue_start)):
             # an explanation (主要是…), or a list inside a bigger one's item: it ends with its item
             semicolon = min((i for i in (text.find(";", start, end), text.find("；", start, end)) if i >= 0), default=-1)
@@ -312,12 +371,11 @@ class PartLists:
             end = stop.start()
         if following is not None and following < end and not self._nested_cue_has_segments(start, end):
             # the next list's total is the figure just before the next cue: our list ends before it
-            before_next = [c for c in para.claims if start <= c.span.start and c.span.end <= following
-                           and c.id not in para.inner]
+            before_next = [c for c in para.between(start, following) if c.id not in para.inner]
             if before_next and before_next[-1].context:
                 end, complete = before_next[-1].context.start, False
-        closing = next((c for c in para.claims if start <= c.span.start and c.span.end <= end
-                        and c.id not in para.inner and self.vocab.closing.search(clause(ctx, c))), None)
+        closing = next((c for c in para.between(start, end)
+                        if c.id not in para.inner and self.vocab.closing.search(clause(ctx, c))), None)
         if closing is not None:
             end, complete = (closing.context or closing.span).start, False  # …，收入合计X: a list of its own
         tail = squash(text[end:span.end]) if end >= span.end - 1 else "x"
@@ -422,7 +480,7 @@ class PartLists:
             if not heads:
                 continue
             end = close if close >= 0 else para.span.end
-            inside = [c for c in para.claims if para.inner.get(c.id) == open_]
+            inside = [c for c in para.between(open_ + 1, end) if para.inner.get(c.id) == open_]
             content = squash(ctx.text[open_ + 1:end])
             cue = self.vocab.part_cues.match(content)
             if not inside or (len(inside) < 2 and not cue):
@@ -437,17 +495,18 @@ class PartLists:
         """…A12.08万元；B18.8万元；共计30.88万元: every figure of the sentence before the total, of one
         stage and unit, none of them inside another list."""
         ctx = self.ctx
+        previous_total = para.span.start
         for total in para.claims:
             if total.id in para.inner or not self.vocab.closing.search(clause(ctx, total)):
                 continue
-            sentence = ctx.sentence(total.span.start, FULL_STOP)
-            start = max(sentence.start, para.span.start)
+            start = sentence(ctx.text, total.span.start, FULL_STOP, para.span.start, para.span.end).start
+            start, previous_total = max(start, previous_total), total.span.end  # after the last 共计 the next list begins
             if any(not self._in_bracket(para, m.start(), headed=True)
                    for m in self.vocab.part_cues.finditer(ctx.text, start, total.span.start)):
                 continue  # a 其中 list runs into it: two levels, no single reading
-            before = [c for c in para.claims if start <= c.span.start and c.span.end <= (total.context or total.span).start]
+            before = para.between(start, (total.context or total.span).start)
             parts = [c for c in before if c.id not in para.inner]
-            if len(parts) < 2 or any(self._class(c, True) != self._class(total, True) for c in parts):
+            if not 2 <= len(parts) <= MAX_PARTS or any(self._class(c, True) != self._class(total, True) for c in parts):
                 continue
             minus = self._signs(total, parts)
             if minus is None:
@@ -483,17 +542,17 @@ def counted_items(ctx: Context) -> Iterator[Constraint]:
         q = claim.quantity
         if q.dimension != "count" or q.unit not in units or q.decimals or not 2 <= q.value <= 60:
             continue
-        sentence = ctx.sentence(claim.span.start, NAME_ENDS)
-        after = ctx.text[claim.span.end:sentence.end].rstrip(NAME_ENDS)
+        here = sentence(ctx.text, claim.span.start, NAME_ENDS)
+        after = ctx.text[claim.span.end:here.end].rstrip(NAME_ENDS)
         lead = re.match(r"[^\d、，,（(]{0,12}?(?:[，,：:])?\s*(?:" + "|".join(map(re.escape, cues)) + r")\s*[：:]?", after)
         names, spans_from = None, 0
         if lead and ITEM_SEPARATOR in after[lead.end():]:
             names, spans_from = after[lead.end():], claim.span.end + lead.end()
         else:
-            before = ctx.text[sentence.start:claim.span.start]
+            before = ctx.text[here.start:claim.span.start]
             clause_start = max(before.rfind(ch) for ch in "，,：:") + 1
             if ITEM_SEPARATOR in before[clause_start:]:
-                names, spans_from = before[clause_start:], sentence.start + clause_start
+                names, spans_from = before[clause_start:], here.start + clause_start
         if names is None:
             continue
         items, open_ended = _names(names)
