@@ -121,11 +121,24 @@ def clause(ctx: Context, claim: Claim) -> str:
     return squash(ctx.text[claim.context.start:claim.span.start]) if claim.context else ""
 
 
+CLAUSE_BREAKS = "，,。；;：:（(\n"
+
+
+def stage_words(ctx: Context, claim: Claim) -> str:
+    """The words of a figure's clause before it, years included (较2024年的2190万元: 较2024年的)."""
+    start = claim.context.start if claim.context else claim.span.start
+    previous = ctx.claims[claim.id - 1].span.end if claim.id > 0 and ctx.claims[claim.id - 1].id == claim.id - 1 else 0
+    floor = max(previous, start - 40)
+    while start > floor and ctx.text[start - 1] not in CLAUSE_BREAKS:
+        start -= 1
+    return squash(ctx.text[start:claim.span.start])
+
+
 def stage(ctx: Context, claim: Claim, vocab: Vocabulary) -> tuple[str, int]:
     """(stage, sign): 比上年减少17万元 is (change, −1), 差值0.9万元 (change, 0: no direction),
     较上年的2190万元 (compared, 0), 目前已拨付270万元 (progress, 0), 全年预算50万元 (budget, 0),
     anything else this year's amount."""
-    words = clause(ctx, claim)
+    words = stage_words(ctx, claim)
     down = max((words.rfind(w) for w in vocab.decrease), default=-1)
     up = max((words.rfind(w) for w in vocab.increase), default=-1)
     if up >= 0 or down >= 0:
@@ -297,7 +310,7 @@ class PartLists:
         totals, multi = self._totals(para, pos)
         if not totals:
             return
-        end, complete = self._parts_end(para, cue.end(), following, multi, partial, pos)
+        end, complete = self._parts_end(para, cue.end(), following, multi, partial, pos, totals)
         top = [c for c in para.between(cue.end(), end) if c.id not in para.inner]
         following_paragraphs = not top and para.span.end - cue.end() < MAX_SPAN \
             and not squash(ctx.text[cue.end():para.span.end]).strip("：:")
@@ -343,13 +356,24 @@ class PartLists:
         return totals, len(totals) > 1
 
     def _inside_list(self, para: _Paragraph, pos: int) -> bool:
-        """A cue after another cue or a ； in its sentence: the list is one item's, inside a bigger list."""
+        """A cue after another cue in its sentence: the list is one item's, inside a bigger list."""
         start = sentence(self.ctx.text, pos, FULL_STOP, para.span.start, para.span.end).start
-        return any(ch in "；;" for ch in self.ctx.text[start:pos]) or any(
-            not self._in_bracket(para, m.start()) for m in self.vocab.part_cues.finditer(self.ctx.text, start, pos))
+        return any(not self._in_bracket(para, m.start()) for m in self.vocab.part_cues.finditer(self.ctx.text, start, pos))
+
+    def _sentences_with_parts(self, para: _Paragraph, start: int, totals: list[Claim]) -> int:
+        """A list over sentences: it ends before the first sentence with no figure of its totals' kinds."""
+        kinds = {self._class(t, True) for t in totals}
+        end = start
+        while end < min(para.span.end, start + MAX_SPAN):
+            here = sentence(self.ctx.text, end, FULL_STOP, para.span.start, para.span.end)
+            figures = [c for c in para.between(max(here.start, start), here.end) if c.id not in para.inner]
+            if here.end <= end or not any(self._class(c, True) in kinds for c in figures):
+                break
+            end = here.end
+        return end
 
     def _parts_end(self, para: _Paragraph, start: int, following: int | None, multi: bool,
-                   partial: bool = False, cue_start: int = 0) -> tuple[int, bool]:
+                   partial: bool = False, cue_start: int = 0, totals: list[Claim] = ()) -> tuple[int, bool]:
         """Where the list ends, and whether that end is clear."""
         ctx = self.ctx
         text = ctx.text
@@ -358,7 +382,8 @@ class PartLists:
         for open_, close, _ in para.brackets:
             if open_ < start and (close < 0 or start <= close):
                 return (close, True) if close >= 0 else (span.end, False)
-        end = span.end if multi else sentence(text, start, FULL_STOP, span.start, span.end).end
+        end = self._sentences_with_parts(para, start, totals) if multi \
+            else sentence(text, start, FULL_STOP, span.start, span.end).end
         complete = True
         if end - start > MAX_SPAN:
             end, complete = start + MAX_SPAN, False  # no list runs so long: what lies beyond is not read
@@ -454,7 +479,8 @@ class PartLists:
                 assigned[best.id].append(part)
                 if len(candidates) > 1 and similarity < 3:
                     uncertain.add(best.id)  # the part could belong to another total
-        mixed = sum(len(v) for v in assigned.values()) < len(parts)
+        dimensions = {t.quantity.dimension for t in totals}
+        mixed = sum(len(v) for v in assigned.values()) < sum(p.quantity.dimension in dimensions for p in parts)
         for total in totals:
             mine = assigned[total.id]
             if not mine or (multi and len(totals) > 1 and len(mine) < 2):
