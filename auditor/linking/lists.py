@@ -169,6 +169,7 @@ class Group:
 
 @dataclass
 class _Paragraph:
+    index: int
     span: Span
     claims: list[Claim]  # in text order
     inner: dict[int, int] = field(default_factory=dict)  # claim id -> where its (innermost) bracket opens
@@ -247,7 +248,7 @@ class PartLists:
         claims = [c for c in ctx.in_block[index] if c.cell is None and summable(c) and not ctx.per_head(c)]
         if not claims:
             return
-        para = _Paragraph(span, claims)
+        para = _Paragraph(index, span, claims)
         self._brackets(para)
         cues = [m for m in self.vocab.part_cues.finditer(ctx.text, span.start, span.end)
                 if not self._in_bracket(para, m.start(), headed=True) and m.group() != "含"]
@@ -349,11 +350,27 @@ class PartLists:
                 if kind[1] == AMOUNT:
                     break
             return totals[::-1], False
-        if here.start <= para.span.start or ctx.text[here.start - 1] == "\n":
+        if here.start <= para.span.start:
+            return self._lead_paragraph(para), True
+        if ctx.text[here.start - 1] == "\n":
             return [], False
         lead = sentence(ctx.text, here.start - 2, FULL_STOP, para.span.start, para.span.end)
         totals = [c for c in para.between(lead.start, here.start) if c.id not in para.inner]
         return totals, len(totals) > 1
+
+    def _lead_paragraph(self, para: _Paragraph) -> list[Claim]:
+        """其中 opening a paragraph: the totals close the paragraph before it."""
+        ctx = self.ctx
+        if para.index <= 0 or ctx.block(para.index - 1).kind != "paragraph":
+            return []
+        previous = ctx.block(para.index - 1).span
+        last = squash(ctx.text[previous.start:previous.end])
+        if not last or last[-1] not in "。；;":
+            return []  # a heading, or a paragraph that does not end as a sentence
+        lead = sentence(ctx.text, previous.end - 2 if ctx.text[previous.end - 1] == "\n" else previous.end - 1,
+                        FULL_STOP, previous.start, previous.end)
+        return [c for c in ctx.in_block[para.index - 1] if c.cell is None and summable(c) and not ctx.per_head(c)
+                and lead.start <= c.span.start and c.span.end <= lead.end]
 
     def _inside_list(self, para: _Paragraph, pos: int) -> bool:
         """A cue after another cue in its sentence: the list is one item's, inside a bigger list."""
