@@ -5,10 +5,11 @@ part of a list (a sub-fund's balance is not the unit's)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from auditor.linking.context import Context, squash
-from auditor.linking.lists import AMOUNT, BUDGET, PartLists, clause
+from auditor.linking.lists import AMOUNT, BUDGET, PartLists, clause, name_words, sentence
 from auditor.model import Claim, Constraint
 
 WINDOW_BLOCKS = 8
@@ -83,7 +84,39 @@ def budget_adjustment(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
                                  minus=[c.id for c in reductions])
 
 
+def named_sums(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
+    """SUM007: 三公 = 出国 + 公车 + 接待 and the other sums of ``rules/identities.yaml``, between the one
+    figure of each name near the total. The total's name may open its sentence (“三公”经费支出预算为
+    5.5万元，决算为8.99万元); each part names itself in its clause and has the total's stage."""
+    spec = ctx.rules["identities"]
+    window = int(spec.get("window_paragraphs", 3))
+    listed = {(g.total.id, frozenset(p.id for p in g.parts)) for g in lists.found}
+    money = [c for c in ctx.narrative if c.quantity.dimension == "money" and lists.stage(c)[0] in (AMOUNT, BUDGET)]
+    for identity in spec.get("sums", ()):
+        total_name = re.compile(identity["total"])
+        part_names = [re.compile(p) for p in identity["parts"]]
+        for total in money:
+            opening = squash(ctx.text[sentence(ctx.text, total.span.start, "。；;\n").start:total.span.start])
+            if total.id in lists.total_of or not total_name.search(opening) \
+                    or any(name.search(name_words(ctx, total)) for name in part_names):
+                continue  # a part named in a sentence about the total (三公经费决算中，因公出国费0.94万元)
+            kind = lists.stage(total)[0]
+            nearby = [c for c in money if total.block <= c.block <= total.block + window and c.id != total.id
+                      and lists.stage(c)[0] == kind and (c.year is None or total.year is None or c.year == total.year)]
+            parts = []
+            for name in part_names:
+                named = [c for c in nearby if name.search(words := name_words(ctx, c)) and not total_name.search(words)]
+                if len({c.quantity.base_value for c in named}) != 1:
+                    break  # the part is not stated, or stated with two values (two years, budget and actual)
+                parts.append(named[0])
+            else:
+                if (total.id, frozenset(p.id for p in parts)) not in listed and len(set(parts)) == len(parts):
+                    yield ctx.constraint("sum", "SUM007", [total, *parts], "narrative", relation="=",
+                                         identity=identity.get("name", ""))
+
+
 def find(ctx: Context) -> Iterator[Constraint]:
     lists = PartLists.of(ctx)
     yield from balance(ctx, lists)
     yield from budget_adjustment(ctx, lists)
+    yield from named_sums(ctx, lists)

@@ -122,16 +122,22 @@ def clause(ctx: Context, claim: Claim) -> str:
 
 
 CLAUSE_BREAKS = "，,。；;：:（(\n"
+NAME_BREAKS = "，,。；;：:\n"
 
 
-def stage_words(ctx: Context, claim: Claim) -> str:
+def stage_words(ctx: Context, claim: Claim, breaks: str = CLAUSE_BREAKS) -> str:
     """The words of a figure's clause before it, years included (较2024年的2190万元: 较2024年的)."""
     start = claim.context.start if claim.context else claim.span.start
     previous = ctx.claims[claim.id - 1].span.end if claim.id > 0 and ctx.claims[claim.id - 1].id == claim.id - 1 else 0
     floor = max(previous, start - 40)
-    while start > floor and ctx.text[start - 1] not in CLAUSE_BREAKS:
+    while start > floor and ctx.text[start - 1] not in breaks:
         start -= 1
     return squash(ctx.text[start:claim.span.start])
+
+
+def name_words(ctx: Context, claim: Claim) -> str:
+    """The words naming a figure: its clause, brackets inside the name kept (因公出国（境）费4.79万元)."""
+    return stage_words(ctx, claim, NAME_BREAKS)
 
 
 def stage(ctx: Context, claim: Claim, vocab: Vocabulary) -> tuple[str, int]:
