@@ -345,16 +345,20 @@ class PartLists:
         if before:
             # 其中 inside a sentence: the figures of the item just before it (its amount, change, budget)
             previous = [c for c in para.between(here.start, pos) if c.id not in para.inner]
+            # (投入434.4万元，惠及学生4819人，其中…: one item's figures of each unit; its amount opens it)
             totals: list[Claim] = []
             kinds: set[tuple[str, str]] = set()
+            opened: set[str] = set()  # dimensions whose item's amount has been reached
             for claim in reversed(previous):
                 kind = (claim.quantity.dimension, self.stage(claim)[0])
                 if kind in kinds:
                     break
+                if kind[0] in opened:
+                    continue
                 kinds.add(kind)
                 totals.append(claim)
                 if kind[1] == AMOUNT:
-                    break
+                    opened.add(kind[0])
             return totals[::-1], False
         if here.start <= para.span.start:
             return self._lead_paragraph(para), True
@@ -426,9 +430,9 @@ class PartLists:
                         if c.id not in para.inner and self.vocab.closing.search(clause(ctx, c))), None)
         if closing is not None:
             end, complete = (closing.context or closing.span).start, False  # …，收入合计X: a list of its own
-        tail = squash(text[end:span.end]) if end >= span.end - 1 else "x"
+        tail = squash(text[end:]) if end >= span.end - 1 else "x"
         if not tail and not squash(text[span.start:span.end]).endswith(tuple(FINAL_PUNCTUATION)):
-            complete = False  # the list runs off the end of the paragraph unfinished
+            complete = False  # the list runs off the end of the text unfinished (an excerpt cut short)
         if multi and end >= len(text.rstrip()) - 1:
             complete = False  # a list over sentences that runs to the end of the text: more may have been cut
         return end, complete
@@ -554,7 +558,7 @@ class PartLists:
                    for m in self.vocab.part_cues.finditer(ctx.text, start, total.span.start)):
                 continue  # a 其中 list runs into it: two levels, no single reading
             before = para.between(start, (total.context or total.span).start)
-            parts = [c for c in before if c.id not in para.inner]
+            parts = [c for c in before if c.id not in para.inner and c.quantity.dimension == total.quantity.dimension]
             if not 2 <= len(parts) <= MAX_PARTS or any(self._class(c, True) != self._class(total, True) for c in parts):
                 continue
             minus = self._signs(total, parts)
