@@ -76,6 +76,10 @@ def parts_vs_total(constraint: Constraint, ctx) -> object:  # noqa: ANN001
 
     if _holds(interval(whole), [signed(p) for p in parts], relation, prefix, suffix, sentences):
         return None
+    # other readings of the parts (another 年初 budget the adjusted one may start from): one holding is enough
+    for reading in constraint.params.get("alternatives", ()):
+        if _holds(interval(whole), [signed(ctx.by_id[i]) for i in reading], relation, False):
+            return None
     # a 元 written for 万元 explains the gap: the unit check reports that, not a wrong sum
     slipped = [c for c in claims if is_slipped_yuan(c, ctx.money_unit)]
     if slipped:

@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator
 
 from auditor.linking.context import Context, squash
-from auditor.linking.lists import AMOUNT, BUDGET, PartLists, clause, name_words, sentence
+from auditor.linking.lists import AMOUNT, BUDGET, CHANGE, PartLists, clause, name_words, sentence
 from auditor.model import Claim, Constraint
 
 WINDOW_BLOCKS = 8
@@ -74,14 +74,22 @@ def budget_adjustment(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
         candidates = [c for c in ctx.narrative if c.quantity.dimension == "money" and c.id not in lists.total_of
                       and (c.year is None or claim.year is None or c.year == claim.year)
                       and c.span.end <= claim.span.start]
-        base = next((c for c in candidates if c.role == "budget"
-                     and "年初" in squash(ctx.text[max(0, c.context.start - 6):c.span.start])), None)
-        later = [c for c in candidates if base is not None and c.span.start > base.span.start]
-        additions = [c for c in later if c.role == "addition"]
-        reductions = [c for c in later if c.role == "reduction"]
-        if base and (additions or reductions):
-            yield ctx.constraint("sum", "SUM005", [claim, base, *additions, *reductions], "narrative", relation="=",
-                                 minus=[c.id for c in reductions])
+        bases = [c for c in candidates if c.role == "budget" and lists.stage(c)[0] != CHANGE
+                 and "年初" in squash(ctx.text[max(0, c.context.start - 6):c.span.start])]
+        if not bases:
+            continue
+        # several 年初 budgets (the unit's, a project's): each is a reading, the relation holds if one does
+        readings = []
+        for base in bases:
+            later = [c for c in candidates if c.span.start > base.span.start]
+            changes = [c for c in later if c.role in ("addition", "reduction")]
+            if changes:
+                readings.append([base, *changes])
+        if readings:
+            first, *others = readings
+            yield ctx.constraint("sum", "SUM005", [claim, *first], "narrative", relation="=",
+                                 minus=[c.id for r in readings for c in r if c.role == "reduction"],
+                                 alternatives=[[c.id for c in r] for r in others])
 
 
 def named_sums(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
