@@ -591,13 +591,15 @@ def counted_items(ctx: Context) -> Iterator[Constraint]:
     than the others) give no single count."""
     spec = ctx.rules["lists"].get("counted_items", {})
     units, cues = tuple(spec.get("units", ())), tuple(spec.get("cues", ()))
+    leads = tuple(spec.get("lead_words", ()))
     for claim in ctx.narrative:
         q = claim.quantity
         if q.dimension != "count" or q.unit not in units or q.decimals or not 2 <= q.value <= 60:
             continue
         here = sentence(ctx.text, claim.span.start, NAME_ENDS)
         after = ctx.text[claim.span.end:here.end].rstrip(NAME_ENDS)
-        lead = re.match(r"[^\d、，,（(]{0,12}?(?:[，,：:])?\s*(?:" + "|".join(map(re.escape, cues)) + r")\s*[：:]?", after)
+        lead = re.match(r"\s*[，,：:]?[^\d、，,（(。；]{0,12}?[，,：:]?\s*(?:" + "|".join(map(re.escape, cues)) + r")\s*[：:]?",
+                        after)
         names, spans_from = None, 0
         if lead and ITEM_SEPARATOR in after[lead.end():]:
             names, spans_from = after[lead.end():], claim.span.end + lead.end()
@@ -608,7 +610,7 @@ def counted_items(ctx: Context) -> Iterator[Constraint]:
                 names, spans_from = before[clause_start:], here.start + clause_start
         if names is None:
             continue
-        items, open_ended = _names(names)
+        items, open_ended = _names(names, leads if spans_from < claim.span.start else ())
         if items is None:
             continue
         spans = (Span(spans_from, spans_from + len(names.rstrip())),)
@@ -616,8 +618,9 @@ def counted_items(ctx: Context) -> Iterator[Constraint]:
                              relation=">=" if open_ended else "=", names="、".join(items))
 
 
-def _names(text: str) -> tuple[list[str] | None, bool]:
-    """The names of a 、 list, and whether it ends in 等; None when the list is not plainly one level."""
+def _names(text: str, leads: tuple[str, ...] = ()) -> tuple[list[str] | None, bool]:
+    """The names of a 、 list, and whether it ends in 等; None when the list is not plainly one level.
+    ``leads``: words that may open the first name's clause (卫生院设内科、外科…: 设), cut off it."""
     text = squash(text)
     if any(ch in text for ch in "（()）[]【】") or re.search(r"\d", text):
         return None, False
@@ -626,7 +629,9 @@ def _names(text: str) -> tuple[list[str] | None, bool]:
     items = [i for i in text.split(ITEM_SEPARATOR)]
     if len(items) < 2 or any(not NAME.fullmatch(i) for i in items) or re.search(r"[和及与]", items[-1]):
         return None, False  # not plain names; or …、B和C, whose last name may be two
-    lengths = sorted(len(i) for i in items)
+    first = items[0]
+    cut = max((first.rfind(w) + len(w) for w in leads if w in first[:-1]), default=0)
+    lengths = sorted(len(i) for i in [first[cut:], *items[1:]])
     if lengths[-1] > 1.5 * lengths[(len(lengths) - 1) // 2] + 1:
         return None, False  # one name far longer than the rest: a separator is missing somewhere
     return items, open_ended
