@@ -366,6 +366,12 @@ class PartLists:
             return [], False
         lead = sentence(ctx.text, here.start - 2, FULL_STOP, para.span.start, para.span.end)
         totals = [c for c in para.between(lead.start, here.start) if c.id not in para.inner]
+        if not totals and lead.start > para.span.start \
+                and self.vocab.partial_cues.match(squash(ctx.text[lead.start:lead.end])):
+            # …增加136.12万元。主要原因是增人增资。其中：… : an explanation stands between the totals and the list
+            end = lead.start
+            lead = sentence(ctx.text, lead.start - 2, FULL_STOP, para.span.start, para.span.end)
+            totals = [c for c in para.between(lead.start, end) if c.id not in para.inner]
         return totals, len(totals) > 1
 
     def _lead_paragraph(self, para: _Paragraph) -> list[Claim]:
