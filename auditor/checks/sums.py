@@ -137,7 +137,7 @@ def balance(constraint: Constraint, ctx) -> object:  # noqa: ANN001
 
 
 @check("count_items")
-def count_items(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+def count_items(constraint: Constraint, ctx) -> object:
     """设9个内设机构，分别为：A、B… : the stated count against the names listed."""
     stated = ctx.by_id[constraint.claims[0]]
     listed = int(constraint.params["items"])

@@ -1,6 +1,6 @@
 """Finders of constraints: each takes the Context and yields Constraints for the graph."""
 
-from auditor.linking import identities, identity, links, lists, logic, narrative, tables, timeline, units
+from auditor.linking import counts, identities, identity, links, lists, logic, narrative, tables, timeline, units
 
-FINDERS = (narrative.find, lists.find, identities.find, tables.find, links.find, identity.find, timeline.find, units.find,
-           logic.find)
+FINDERS = (narrative.find, lists.find, counts.find, identities.find, tables.find, links.find, identity.find,
+           timeline.find, units.find, logic.find)
