@@ -561,11 +561,12 @@ class PartLists:
                 continue
             start = sentence(ctx.text, total.span.start, FULL_STOP, para.span.start, para.span.end).start
             start, previous_total = max(start, previous_total), total.span.end  # after the last 共计 the next list begins
-            if any(not self._in_bracket(para, m.start(), headed=True)
-                   for m in self.vocab.part_cues.finditer(ctx.text, start, total.span.start)):
-                continue  # a 其中 list runs into it: two levels, no single reading
             before = para.between(start, (total.context or total.span).start)
             parts = [c for c in before if c.id not in para.inner and c.quantity.dimension == total.quantity.dimension]
+            first = parts[0].span.start if parts else total.span.start
+            if any(not self._in_bracket(para, m.start(), headed=True)
+                   for m in self.vocab.part_cues.finditer(ctx.text, first, total.span.start)):
+                continue  # a 其中 list runs into it: two levels, no single reading (其中 opening it is fine)
             if not 2 <= len(parts) <= MAX_PARTS or any(self._class(c, True) != self._class(total, True) for c in parts):
                 continue
             minus = self._signs(total, parts)
