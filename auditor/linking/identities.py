@@ -100,9 +100,11 @@ def named_sums(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
     window = int(spec.get("window_paragraphs", 3))
     listed = {(g.total.id, frozenset(p.id for p in g.parts)) for g in lists.found}
     money = [c for c in ctx.narrative if c.quantity.dimension == "money" and lists.stage(c)[0] in (AMOUNT, BUDGET)]
+    above: list[re.Pattern[str]] = []  # totals of the identities listed before: a part never carries their name
     for identity in spec.get("sums", ()):
         total_name = re.compile(identity["total"])
         part_names = [re.compile(p) for p in identity["parts"]]
+        parents, above = list(above), [*above, total_name]
         for total in money:
             opening = squash(ctx.text[sentence(ctx.text, total.span.start, "。；;\n").start:total.span.start])
             if total.id in lists.total_of or not total_name.search(opening) \
@@ -113,7 +115,8 @@ def named_sums(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
                       and lists.stage(c)[0] == kind and (c.year is None or total.year is None or c.year == total.year)]
             parts = []
             for name in part_names:
-                named = [c for c in nearby if name.search(words := name_words(ctx, c)) and not total_name.search(words)]
+                named = [c for c in nearby if name.search(words := name_words(ctx, c))
+                         and not any(t.search(words) for t in (total_name, *parents))]
                 if len({c.quantity.base_value for c in named}) != 1:
                     break  # the part is not stated, or stated with two values (two years, budget and actual)
                 parts.append(named[0])
