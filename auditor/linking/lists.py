@@ -392,7 +392,8 @@ class PartLists:
     def _inside_list(self, para: _Paragraph, pos: int) -> bool:
         """A cue after another cue in its sentence: the list is one item's, inside a bigger list."""
         start = sentence(self.ctx.text, pos, FULL_STOP, para.span.start, para.span.end).start
-        return any(not self._in_bracket(para, m.start()) for m in self.vocab.part_cues.finditer(self.ctx.text, start, pos))
+        return any(not self._in_bracket(para, m.start()) and not self.vocab.partial_cues.fullmatch(m.group())
+                   for m in self.vocab.part_cues.finditer(self.ctx.text, start, pos))  # an explanation holds no list
 
     def _sentences_with_parts(self, para: _Paragraph, start: int, totals: list[Claim]) -> int:
         """A list over sentences: it ends before the first sentence with no figure of its totals' kinds."""
