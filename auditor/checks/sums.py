@@ -1,5 +1,6 @@
-"""Sums: parts against their total (SUM001, SUM003, SUM005), point budgets (SUM002), the
-income − expense = balance identity (SUM004)."""
+"""Sums: parts against their total (SUM001 lists, SUM003, SUM005 budget adjustments, SUM007 named
+identities), point budgets (SUM002), the income − expense = balance identity (SUM004), stated counts
+against the names listed (SUM006)."""
 
 from __future__ import annotations
 
