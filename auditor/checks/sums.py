@@ -1,5 +1,6 @@
-"""Sums: parts against their total (SUM001, SUM003, SUM005), point budgets (SUM002), the
-income − expense = balance identity (SUM004)."""
+"""Sums: parts against their total (SUM001 lists, SUM003, SUM005 budget adjustments, SUM007 named
+identities), point budgets (SUM002), the income − expense = balance identity (SUM004), stated counts
+against the names listed (SUM006)."""
 
 from __future__ import annotations
 
@@ -8,18 +9,53 @@ from decimal import Decimal
 from auditor.checks import check, finding
 from auditor.checks.values import in_unit, interval, is_slipped_yuan, written
 from auditor.intervals import Interval, fmt, total
-from auditor.model import Constraint
+from auditor.model import Claim, Constraint
 
 WAN = Decimal(10000)
 
 
-def _holds(total_i: Interval, parts: list[Interval], relation: str, prefix: bool) -> bool:
+def _holds(total_i: Interval, parts: list[Interval], relation: str, prefix: bool, suffix: bool = False,
+           sentences: list[int] | None = None) -> bool:
+    # running sums: heads[n] adds up the first n parts
+    heads = [Interval(Decimal(0), Decimal(0))]
+    for part in parts:
+        heads.append(heads[-1] + part)
+    # a list over several sentences may end with any of them (the next may start another breakdown)
+    cuts = [n for n in sentences or () if 1 <= n < len(parts)]
     if relation == ">=":
-        return total_i.hi >= total(parts).lo
-    if total_i.meets(total(parts)):
+        return any(total_i.hi >= heads[n].lo for n in [*cuts, len(parts)])
+    if total_i.meets(heads[-1]) or any(total_i.meets(heads[n]) for n in cuts if n >= 2):
         return True
     # a list may run on past its parts (…，另征收…): a leading run of parts adding up holds
-    return prefix and any(total_i.meets(total(parts[:n])) for n in range(2, len(parts)))
+    if prefix and any(total_i.meets(heads[n]) for n in range(2, len(parts))):
+        return True
+    # parts written before their total may start later than the sentence does
+    if suffix:
+        tail = Interval(Decimal(0), Decimal(0))
+        for n in range(len(parts) - 1, 0, -1):
+            tail = tail + parts[n]
+            if n < len(parts) - 1 and total_i.meets(tail):
+                return True
+    return False
+
+
+def decimals_of(parts: list[Claim]) -> dict[str, int]:
+    """The most decimals the parts are written with, by unit."""
+    places: dict[str, int] = {}
+    for p in parts:
+        places[p.quantity.unit] = max(places.get(p.quantity.unit, 0), p.quantity.decimals)
+    return places
+
+
+def sibling_interval(claim: Claim, places: dict[str, int]) -> Interval:
+    """A whole amount among parts written with decimals takes their precision: in 设备40万元，差旅
+    7.25万元 the 40 means 40.00 (domain.md). ``places``: the siblings' decimals by unit."""
+    q = claim.quantity
+    digits = places.get(q.unit, 0)
+    if q.dimension != "money" or q.decimals or not digits or q.low == q.high:
+        return interval(claim)
+    half = Decimal(5).scaleb(-(digits + 1))
+    return Interval((q.value - half) * q.factor, (q.value + half) * q.factor)
 
 
 @check("sum")
@@ -28,19 +64,29 @@ def parts_vs_total(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     whole, parts = claims[0], claims[1:]
     relation = constraint.params.get("relation", "=")
     prefix = bool(constraint.params.get("prefix"))
+    suffix = bool(constraint.params.get("suffix"))
+    sentences = constraint.params.get("sentences")
     minus = set(constraint.params.get("minus", ()))  # reductions: subtracted, not added
 
+    places = decimals_of(parts)
+
     def signed(claim, factor=None):  # noqa: ANN001, ANN202
-        i = interval(claim, factor)
+        i = interval(claim, factor) if factor is not None or constraint.origin != "narrative" \
+            else sibling_interval(claim, places)
         return Interval(-i.hi, -i.lo) if claim.id in minus else i
 
-    if _holds(interval(whole), [signed(p) for p in parts], relation, prefix):
+    if _holds(interval(whole), [signed(p) for p in parts], relation, prefix, suffix, sentences):
         return None
+    # other readings of the parts (another 年初 budget the adjusted one may start from): one holding is enough
+    for reading in constraint.params.get("alternatives", ()):
+        if _holds(interval(whole), [signed(ctx.by_id[i]) for i in reading], relation, False):
+            return None
     # a 元 written for 万元 explains the gap: the unit check reports that, not a wrong sum
     slipped = [c for c in claims if is_slipped_yuan(c, ctx.money_unit)]
     if slipped:
         fixed = {c.id: interval(c, WAN) for c in slipped}
-        if _holds(fixed.get(whole.id, interval(whole)), [fixed.get(p.id, signed(p)) for p in parts], relation, prefix):
+        if _holds(fixed.get(whole.id, interval(whole)), [fixed.get(p.id, signed(p)) for p in parts], relation,
+                  prefix, suffix, sentences):
             return None
     part_sum = sum((-p.quantity.base_value if p.id in minus else p.quantity.base_value for p in parts), Decimal(0))
     gap = part_sum - whole.quantity.base_value
@@ -82,11 +128,28 @@ def balance(constraint: Constraint, ctx) -> object:  # noqa: ANN001
         value += opening[0].quantity.base_value
     if expected.meets(interval(stated)):
         return None
+    if constraint.params.get("relation") == ">=" and interval(stated).hi >= expected.lo:
+        return None  # a closing balance with no opening one stated: at least this year's surplus
     gap = stated.quantity.base_value - value
     unit_of = income  # write the figures in the unit the income is stated in
     return finding(ctx, constraint, [stated, income, expense, *opening], stated=stated.text, expected=in_unit(value, unit_of),
                    income=income.text, expense=expense.text, difference=in_unit(abs(gap), unit_of),
                    formula=f"{income.text} − {expense.text} = {in_unit(value, unit_of)}")
+
+
+@check("count_items")
+def count_items(constraint: Constraint, ctx) -> object:
+    """设9个内设机构，分别为：A、B… : the stated count against the names listed."""
+    stated = ctx.by_id[constraint.claims[0]]
+    listed = int(constraint.params["items"])
+    value = stated.quantity.value
+    if value == listed or (constraint.params.get("relation") == ">=" and value >= listed):
+        return None
+    span = constraint.spans[0]
+    return finding(ctx, constraint, [stated, (span, ctx.text[span.start:span.end])], stated=stated.text,
+                   expected=f"{listed}{stated.quantity.unit}", subject=stated.subject or "所列数目",
+                   formula=f"列举{listed}项：{constraint.params.get('names', '')}",
+                   difference=f"{abs(value - listed):f}{stated.quantity.unit}")
 
 
 @check("group_points")

@@ -1,5 +1,18 @@
 """Finders of constraints: each takes the Context and yields Constraints for the graph."""
 
-from auditor.linking import identity, links, logic, narrative, score_groups, tables, timeline, units
+from auditor.linking import (
+    counts,
+    identities,
+    identity,
+    links,
+    lists,
+    logic,
+    narrative,
+    score_groups,
+    tables,
+    timeline,
+    units,
+)
 
-FINDERS = (narrative.find, tables.find, score_groups.find, links.find, identity.find, timeline.find, units.find, logic.find)
+FINDERS = (narrative.find, lists.find, counts.find, identities.find, tables.find, score_groups.find, links.find,
+           identity.find, timeline.find, units.find, logic.find)

@@ -1,6 +1,5 @@
-"""Constraints from narrative patterns: 其中/包括 part lists, 占…% shares, execution and completion
-rates, section point budgets and scores, the income/expense/balance identity, budget adjustments,
-full marks next to a shortfall, grade bands."""
+"""Constraints from narrative patterns: 占…% shares (of the lists of ``lists``), execution and
+completion rates, section point budgets and scores, full marks next to a shortfall, grade bands."""
 
 from __future__ import annotations
 
@@ -8,14 +7,13 @@ import re
 from collections.abc import Iterator
 
 from auditor.linking.context import Context, squash
+from auditor.linking.lists import PartLists, common_run  # noqa: F401 (common_run: used by identity.py)
 from auditor.model import Claim, Constraint, Span
 
 SUMMABLE = ("money", "people", "count")
-PART_CUE = re.compile(r"其中|包括")
 EXECUTION_CUES = ("执行率", "完成预算", "预算执行", "完成率", "完成")
 TOTAL_SCORE_CUES = ("综合得分", "总分", "总体得分", "自评得分", "评价得分", "绩效评价得分", "得分")
 GRADE = re.compile(r"(?:等级|等次|评价结果)\s*(?:为|是|：|:)?\s*[“\"「]?(优秀|优|良好|良|中等|中|合格|差|不合格)")
-OPEN_PARENS, CLOSE_PARENS = "（(", "）)"
 
 
 def left_text(ctx: Context, claim: Claim) -> str:
@@ -23,126 +21,8 @@ def left_text(ctx: Context, claim: Claim) -> str:
     return squash(ctx.text[claim.context.start:claim.span.start]) if claim.context else ""
 
 
-PARTIAL_LIST = re.compile(r"等[。；;，,）)]?\s*$|等(?:方面|项目|支出|内容)")
-
-
 def summable(claim: Claim) -> bool:
     return claim.quantity.dimension in SUMMABLE and claim.role not in ("rate",) and claim.quantity.comparator == "="
-
-
-def common_run(a: str, b: str) -> int:
-    """Length of the longest common substring (short strings: plain dynamic programming)."""
-    best = 0
-    previous = [0] * (len(b) + 1)
-    for ca in a:
-        current = [0] * (len(b) + 1)
-        for j, cb in enumerate(b, 1):
-            if ca == cb:
-                current[j] = previous[j - 1] + 1
-                best = max(best, current[j])
-        previous = current
-    return best
-
-
-class PartLists:
-    """其中/包括 lists: each total with the parts listed after it."""
-
-    def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
-        self.groups: list[tuple[Claim, list[Claim]]] = []
-        self.uncertain: set[int] = set()
-        for block in ctx.paragraphs:
-            self._block(block)
-        self.total_of = {p.id: total for total, parts in self.groups for p in parts}
-
-    def _block(self, index: int) -> None:
-        ctx = self.ctx
-        span = ctx.block(index).span
-        claims = [c for c in ctx.in_block[index] if c.cell is None and summable(c)]
-        cues = [m.start() for m in PART_CUE.finditer(ctx.text, span.start, span.end)]
-        for n, pos in enumerate(cues):
-            totals = self._totals(index, pos, claims)
-            if not totals:
-                continue
-            end = self._parts_end(pos, span, cues[n + 1] if n + 1 < len(cues) else None, claims, len(totals) > 1)
-            parts = [c for c in claims if pos < c.span.start and c.span.end <= end]
-            if parts and PARTIAL_LIST.search(squash(ctx.text[parts[-1].span.end:end + 1])):
-                continue  # …等: the list says it is not exhaustive
-            if not parts and not squash(ctx.text[pos:span.end]).strip("其中包括：:"):
-                parts = self._following_paragraphs(index, totals[0])
-            self._assign(totals, parts)
-
-    def _totals(self, index: int, pos: int, claims: list[Claim]) -> list[Claim]:
-        ctx = self.ctx
-        sentence = ctx.sentence(pos, "。；;！？!?\n")
-        before = squash(ctx.text[sentence.start:pos]).strip("，,：:（(")
-        if before:
-            # 其中 inside a sentence: the total is the figure just before it, in the same sentence
-            previous = [c for c in claims if sentence.start <= c.span.start and c.span.end <= pos]
-            return previous[-1:]
-        if sentence.start == 0 or ctx.text[sentence.start - 1] == "\n":
-            return []
-        lead = ctx.sentence(sentence.start - 2, "。！？!?\n")
-        return [c for c in claims if lead.start <= c.span.start and c.span.end <= sentence.start]
-
-    def _parts_end(self, pos: int, span: Span, next_cue: int | None, claims: list[Claim], multi: bool) -> int:
-        ctx = self.ctx
-        text = ctx.text
-        # 其中 inside parentheses: the list ends at the closing parenthesis
-        opened = max(text.rfind(p, span.start, pos) for p in OPEN_PARENS)
-        closed = max(text.rfind(p, span.start, pos) for p in CLOSE_PARENS)
-        if opened > closed:
-            close = min((i for i in (text.find(p, pos, span.end) for p in CLOSE_PARENS) if i >= 0), default=-1)
-            if close >= 0:
-                return close
-        end = span.end if multi else ctx.sentence(pos, "。！？!?\n").end
-        if next_cue is not None and next_cue < end:
-            # the next list's total is the figure just before the next 其中: our list ends before it
-            before_next = [c for c in claims if c.span.end <= next_cue]
-            end = min(end, before_next[-1].context.start if before_next and before_next[-1].context else next_cue)
-        return end
-
-    def _following_paragraphs(self, index: int, total: Claim) -> list[Claim]:
-        """‘…其中：’ closing a paragraph: the parts open the following paragraphs."""
-        ctx = self.ctx
-        parts = []
-        for following in ctx.paragraphs:
-            if following <= index:
-                continue
-            span = ctx.block(following).span
-            first = next((c for c in ctx.in_block[following] if c.cell is None and summable(c)), None)
-            if first is None or first.span.start - span.start > 20 or first.quantity.dimension != total.quantity.dimension:
-                break
-            parts.append(first)
-        return parts
-
-    def _assign(self, totals: list[Claim], parts: list[Claim]) -> None:
-        if len(totals) == 1:
-            same = [p for p in parts if p.quantity.dimension == totals[0].quantity.dimension]
-            if same:
-                self.groups.append((totals[0], same))
-            return
-        assigned: dict[int, list[Claim]] = {t.id: [] for t in totals}
-        for part in parts:
-            candidates = [t for t in totals if t.quantity.dimension == part.quantity.dimension]
-            if not candidates:
-                continue
-            best = max(candidates, key=lambda t: common_run(t.subject, part.subject))
-            similarity = common_run(best.subject, part.subject)
-            if len(candidates) == 1 or similarity >= 2:
-                assigned[best.id].append(part)
-                if len(candidates) > 1 and similarity < 3:
-                    self.uncertain.add(best.id)  # the part could belong to another total
-        for total in totals:
-            if len(assigned[total.id]) >= 2:
-                self.groups.append((total, assigned[total.id]))
-
-
-def part_sums(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
-    for total, parts in lists.groups:
-        relation = "=" if len(parts) > 1 else ">="
-        yield ctx.constraint("sum", "SUM001", [total, *parts], "narrative", relation=relation, prefix=len(parts) > 2,
-                             uncertain=total.id in lists.uncertain)
 
 
 def shares(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
@@ -268,45 +148,6 @@ def section_scores(ctx: Context) -> Iterator[Constraint]:
                 yield ctx.constraint("points_total", "SUM002", [m for _, m in sections], "narrative", expected=100)
 
 
-def balance(ctx: Context) -> Iterator[Constraint]:
-    """(年初结转结余 +) 收入 − 支出 = 结转结余, each the first of its kind in the paragraphs before."""
-    for claim in ctx.narrative:
-        if claim.role != "balance" or claim.quantity.dimension != "money" or _opening(ctx, claim):
-            continue
-        earlier = [c for c in ctx.narrative if c.span.end <= claim.span.start and c.quantity.dimension == "money"
-                   and claim.block - 8 <= c.block and (c.year is None or claim.year is None or c.year == claim.year)]
-        income = next((c for c in earlier if "收入" in c.subject), None)
-        expense = next((c for c in earlier if "支出" in c.subject and c.span.start > (income.span.start if income else -1)), None)
-        opening = next((c for c in earlier if c.role == "balance" and _opening(ctx, c)), None)
-        if income and expense:
-            yield ctx.constraint("balance", "SUM004", [claim, income, expense, *([opening] if opening else [])],
-                                 "narrative")
-
-
-def _opening(ctx: Context, claim: Claim) -> bool:
-    """年初结转结余, 上年结转: a balance brought forward, not the closing one."""
-    before = squash(ctx.text[max(0, (claim.context or claim.span).start - 8):claim.span.start])
-    return any(w in before for w in ("年初", "上年结转", "期初", "上年结余"))
-
-
-def budget_adjustment(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
-    """年初预算 + 追加 = 调整后预算 (narrative figures of the same year, none of them a listed part)."""
-    for claim in ctx.narrative:
-        if claim.role != "adjusted_budget" or "调整" not in left_text(ctx, claim):
-            continue
-        candidates = [c for c in ctx.narrative if c.quantity.dimension == "money" and c.id not in lists.total_of
-                      and (c.year is None or claim.year is None or c.year == claim.year)
-                      and c.span.end <= claim.span.start]
-        base = next((c for c in candidates if c.role == "budget"
-                     and "年初" in squash(ctx.text[max(0, c.context.start - 6):c.span.start])), None)
-        later = [c for c in candidates if base is not None and c.span.start > base.span.start]
-        additions = [c for c in later if c.role == "addition"]
-        reductions = [c for c in later if c.role == "reduction"]
-        if base and (additions or reductions):
-            yield ctx.constraint("sum", "SUM005", [claim, base, *additions, *reductions], "narrative", relation="=",
-                                 minus=[c.id for c in reductions])
-
-
 def full_marks(ctx: Context) -> Iterator[Constraint]:
     """A full total score in a paragraph that states an execution rate below 100%."""
     for claim in ctx.narrative:
@@ -379,13 +220,9 @@ def growth(ctx: Context) -> Iterator[Constraint]:
 
 
 def find(ctx: Context) -> Iterator[Constraint]:
-    lists = PartLists(ctx)
-    yield from part_sums(ctx, lists)
-    yield from shares(ctx, lists)
+    yield from shares(ctx, PartLists.of(ctx))
     yield from rates(ctx)
     yield from section_scores(ctx)
-    yield from balance(ctx)
-    yield from budget_adjustment(ctx, lists)
     yield from full_marks(ctx)
     from auditor.linking.links import table_totals
 

@@ -1,0 +1,133 @@
+"""Accounting identities between named narrative figures: 收入 − 支出 = 结转结余 (SUM004) and
+年初预算 + 调整 = 全年预算 (SUM005). Each figure is the nearest of its kind before the one the
+identity closes on, of the same year and stage (an amount, not a change against last year), and no
+part of a list (a sub-fund's balance is not the unit's)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from auditor.linking.context import Context, squash
+from auditor.linking.lists import AMOUNT, BUDGET, CHANGE, PartLists, clause, name_words, sentence
+from auditor.model import Claim, Constraint
+
+WINDOW_BLOCKS = 8
+OPENING = ("年初", "上年结转", "期初", "上年结余", "以前年度")
+CLOSING = ("年末", "年终", "期末", "年底")
+GRAND_TOTAL = "总计"  # 收入总计 counts the balance brought forward, 支出总计 the one carried on
+
+
+def _opening(ctx: Context, claim: Claim) -> bool:
+    """年初结转结余, 上年结转: a balance brought forward, not the closing one."""
+    before = squash(ctx.text[max(0, (claim.context or claim.span).start - 8):claim.span.start])
+    return any(w in before for w in OPENING)
+
+
+def _closing(ctx: Context, claim: Claim) -> bool:
+    before = squash(ctx.text[max(0, (claim.context or claim.span).start - 8):claim.span.start])
+    return any(w in before for w in CLOSING)
+
+
+def _flow(ctx: Context, lists: PartLists, claim: Claim, word: str) -> bool:
+    """An income or expense of the year: named so, an amount, no list's part, no grand total."""
+    return (word in claim.subject and GRAND_TOTAL not in clause(ctx, claim) and claim.role != "balance"
+            and claim.id not in lists.total_of and lists.stage(claim)[0] in (AMOUNT, BUDGET) and not _opening(ctx, claim))
+
+
+def balance(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
+    """(年初结转结余 +) 收入 − 支出 = 结转结余: the last income before the balance, the one expense
+    stated between them. A closing balance (年末) with no opening one stated is only bounded: it
+    holds at least this year's surplus."""
+    for claim in ctx.narrative:
+        if claim.role != "balance" or claim.quantity.dimension != "money" or _opening(ctx, claim) \
+                or claim.id in lists.total_of or lists.stage(claim)[0] != AMOUNT:
+            continue
+        earlier = [c for c in ctx.narrative if c.span.end <= claim.span.start and c.quantity.dimension == "money"
+                   and claim.block - WINDOW_BLOCKS <= c.block and (c.year is None or claim.year is None or c.year == claim.year)]
+        incomes = [c for c in earlier if _flow(ctx, lists, c, "收入")]
+        expenses = [c for c in earlier if _flow(ctx, lists, c, "支出")]
+        if not incomes or not expenses:
+            continue
+        income = incomes[-1]
+        after = {c.quantity.base_value for c in expenses if c.span.start > income.span.start}
+        if len(after) != 1 or len({c.quantity.base_value for c in incomes if c.block == income.block}) > 1:
+            continue  # several expenses after the income, or several incomes: which ones the balance closes is a guess
+        expense = expenses[-1]
+        openings = [c for c in earlier if c.role == "balance" and _opening(ctx, c) and c.block == income.block
+                    and c.id not in lists.total_of]
+        opening = openings[-1:]
+        between = [c for c in earlier if c.span.start > income.span.start and c.id not in lists.total_of
+                   and lists.stage(c)[0] in (AMOUNT, BUDGET) and c.quantity.base_value != expense.quantity.base_value
+                   and c not in opening]
+        if between:
+            continue  # another sum of money stands between them (可用资金…): the balance may close on it
+        relation = ">=" if not opening and _closing(ctx, claim) else "="
+        yield ctx.constraint("balance", "SUM004", [claim, income, expense, *opening], "narrative", relation=relation)
+
+
+def budget_adjustment(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
+    """年初预算 + 追加 = 调整后预算 (narrative figures of the same year, none of them a listed part)."""
+    for claim in ctx.narrative:
+        if claim.role != "adjusted_budget" or "调整" not in clause(ctx, claim):
+            continue
+        candidates = [c for c in ctx.narrative if c.quantity.dimension == "money" and c.id not in lists.total_of
+                      and (c.year is None or claim.year is None or c.year == claim.year)
+                      and c.span.end <= claim.span.start]
+        bases = [c for c in candidates if c.role == "budget" and lists.stage(c)[0] != CHANGE
+                 and "年初" in squash(ctx.text[max(0, c.context.start - 6):c.span.start])]
+        if not bases:
+            continue
+        # several 年初 budgets (the unit's, a project's): each is a reading, the relation holds if one does
+        readings = []
+        for base in bases:
+            later = [c for c in candidates if c.span.start > base.span.start]
+            changes = [c for c in later if c.role in ("addition", "reduction")]
+            if changes:
+                readings.append([base, *changes])
+        if readings:
+            first, *others = readings
+            yield ctx.constraint("sum", "SUM005", [claim, *first], "narrative", relation="=",
+                                 minus=[c.id for r in readings for c in r if c.role == "reduction"],
+                                 alternatives=[[c.id for c in r] for r in others])
+
+
+def named_sums(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
+    """SUM007: 三公 = 出国 + 公车 + 接待 and the other sums of ``rules/identities.yaml``, between the one
+    figure of each name near the total. The total's name may open its sentence (“三公”经费支出预算为
+    5.5万元，决算为8.99万元); each part names itself in its clause and has the total's stage."""
+    spec = ctx.rules["identities"]
+    window = int(spec.get("window_paragraphs", 3))
+    listed = {(g.total.id, frozenset(p.id for p in g.parts)) for g in lists.found}
+    money = [c for c in ctx.narrative if c.quantity.dimension == "money" and lists.stage(c)[0] in (AMOUNT, BUDGET)]
+    above: list[re.Pattern[str]] = []  # totals of the identities listed before: a part never carries their name
+    for identity in spec.get("sums", ()):
+        total_name = re.compile(identity["total"])
+        part_names = [re.compile(p) for p in identity["parts"]]
+        parents, above = list(above), [*above, total_name]
+        for total in money:
+            opening = squash(ctx.text[sentence(ctx.text, total.span.start, "。；;\n").start:total.span.start])
+            if total.id in lists.total_of or not total_name.search(opening) \
+                    or any(name.search(name_words(ctx, total)) for name in part_names):
+                continue  # a part named in a sentence about the total (三公经费决算中，因公出国费0.94万元)
+            kind = lists.stage(total)[0]
+            nearby = [c for c in money if total.block <= c.block <= total.block + window and c.id != total.id
+                      and lists.stage(c)[0] == kind and (c.year is None or total.year is None or c.year == total.year)]
+            parts = []
+            for name in part_names:
+                named = [c for c in nearby if name.search(words := name_words(ctx, c))
+                         and not any(t.search(words) for t in (total_name, *parents))]
+                if len({c.quantity.base_value for c in named}) != 1:
+                    break  # the part is not stated, or stated with two values (two years, budget and actual)
+                parts.append(named[0])
+            else:
+                if (total.id, frozenset(p.id for p in parts)) not in listed and len(set(parts)) == len(parts):
+                    yield ctx.constraint("sum", "SUM007", [total, *parts], "narrative", relation="=",
+                                         identity=identity.get("name", ""))
+
+
+def find(ctx: Context) -> Iterator[Constraint]:
+    lists = PartLists.of(ctx)
+    yield from balance(ctx, lists)
+    yield from budget_adjustment(ctx, lists)
+    yield from named_sums(ctx, lists)

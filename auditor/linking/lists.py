@@ -1,0 +1,593 @@
+"""Local groups of the narrative: a total and the parts listed with it.
+
+Three shapes, their words in ``rules/lists.yaml``:
+- after the total: ``支出34.08万元，其中：A…；B…；C…`` (其中, 分别为, 具体如下, ``…其中：`` closing a
+  paragraph with the parts opening the next ones);
+- before it: ``A12.08万元；B18.8万元；共计30.88万元``;
+- in a bracket right after it: ``实有人数41人（行政编制20人，事业编制21人）``.
+
+A list is one level: a bracket after a part, or a part followed by its own 其中/分别, holds that
+part's own parts, which are not summed with the list. Each part has a stage (an amount, a change
+against another year, a budget, the compared year's figure) and is summed only with a total of the
+same stage: ``三公51万元，比上年减少17万元，其中：出国14万元，比上年增加14万元…`` is two lists. A list
+whose end is unclear (it runs to the end of the text, ends in 等, is cut by an explanation or by
+another total) is partial: its parts may only fall short of the total. Stated counts against the
+names listed are in ``counts``; named identities (三公 = 出国 + 公车 + 接待) in ``identities``.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from auditor.linking.context import Context, squash
+from auditor.model import Claim, Constraint, Span
+
+SUMMABLE = ("money", "people", "count")
+OPEN_PARENS, CLOSE_PARENS = "（(", "）)"
+INLINE_ENDS = "。；;！？!?\n"
+FULL_STOP = "。！？!?\n"
+FINAL_PUNCTUATION = "。！？!?；;）)."
+MAX_SPAN = 1500  # no list, sentence or bracket looked at is longer: bounds the work on any text
+MAX_PARTS = 40  # a run of more figures before a 共计 is a table flattened into text, not a list
+AMOUNT, CHANGE, BUDGET, COMPARED, PROGRESS = "amount", "change", "budget", "compared", "progress"
+
+
+def summable(claim: Claim) -> bool:
+    return claim.quantity.dimension in SUMMABLE and claim.role not in ("rate",) and claim.quantity.comparator == "="
+
+
+def common_run(a: str, b: str) -> int:
+    """Length of the longest common substring (short strings: plain dynamic programming)."""
+    best = 0
+    previous = [0] * (len(b) + 1)
+    for ca in a:
+        current = [0] * (len(b) + 1)
+        for j, cb in enumerate(b, 1):
+            if ca == cb:
+                current[j] = previous[j - 1] + 1
+                best = max(best, current[j])
+        previous = current
+    return best
+
+
+def _alternation(words: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    part_cues: re.Pattern[str]
+    partial_cues: re.Pattern[str]
+    terminator: re.Pattern[str]
+    open_ending: re.Pattern[str]
+    closing: re.Pattern[str]
+    increase: tuple[str, ...]
+    decrease: tuple[str, ...]
+    difference: tuple[str, ...]
+    compared: tuple[str, ...]
+    progress: tuple[str, ...]
+    budget: tuple[str, ...]
+
+
+def _vocabulary(lists: dict) -> Vocabulary:
+    stages = lists.get("stages", {})
+    cues = list(lists.get("part_cues", ()))
+    partial = list(lists.get("partial_cues", ()))
+    endings = "|".join(re.escape(w) for w in lists.get("open_endings", ("等",)))
+    return Vocabulary(
+        part_cues=_alternation(cues + partial),
+        partial_cues=_alternation(partial),
+        terminator=re.compile(r"[，,；;]\s*(?:" + "|".join(re.escape(w) for w in lists.get("terminators", ())) + ")"),
+        open_ending=re.compile(rf"(?:{endings})[。；;，,）)]?\s*$|(?:{endings})(?:方面|项目|支出|内容|费用|单位)"),
+        closing=re.compile("|".join([*(re.escape(w) for w in lists.get("closing_cues", ())),
+                                      *("^" + re.escape(w) for w in lists.get("closing_starts", ()))])),
+        increase=tuple(stages.get("increase", ())),
+        decrease=tuple(stages.get("decrease", ())),
+        difference=tuple(stages.get("difference", ())),
+        compared=tuple(stages.get("compared", ())),
+        progress=tuple(stages.get("progress", ())),
+        budget=tuple(stages.get("budget", ())),
+    )
+
+
+_VOCABULARIES: dict[int, Vocabulary] = {}
+
+
+def vocabulary(ctx: Context) -> Vocabulary:
+    data = ctx.rules["lists"]
+    if id(data) not in _VOCABULARIES:
+        _VOCABULARIES.clear()
+        _VOCABULARIES[id(data)] = _vocabulary(data)
+    return _VOCABULARIES[id(data)]
+
+
+def sentence(text: str, pos: int, ends: str, floor: int = 0, ceiling: int | None = None) -> Span:
+    """The sentence around ``pos`` within [floor, ceiling), at most MAX_SPAN characters each way."""
+    ceiling = len(text) if ceiling is None else ceiling
+    pos = max(floor, min(pos, ceiling))
+    start, low = pos, max(floor, pos - MAX_SPAN)
+    while start > low and text[start - 1] not in ends:
+        start -= 1
+    end, high = pos, min(ceiling, pos + MAX_SPAN)
+    while end < high and text[end] not in ends:
+        end += 1
+    return Span(start, min(ceiling, end + 1))
+
+
+def clause(ctx: Context, claim: Claim) -> str:
+    """The words before a figure in its clause."""
+    return squash(ctx.text[claim.context.start:claim.span.start]) if claim.context else ""
+
+
+CLAUSE_BREAKS = "，,。；;：:（(\n"
+NAME_BREAKS = "，,。；;：:\n"
+
+
+def stage_words(ctx: Context, claim: Claim, breaks: str = CLAUSE_BREAKS) -> str:
+    """The words of a figure's clause before it, years included (较2024年的2190万元: 较2024年的)."""
+    start = claim.context.start if claim.context else claim.span.start
+    previous = ctx.claims[claim.id - 1].span.end if claim.id > 0 and ctx.claims[claim.id - 1].id == claim.id - 1 else 0
+    floor = max(previous, start - 40)
+    while start > floor and ctx.text[start - 1] not in breaks:
+        start -= 1
+    return squash(ctx.text[start:claim.span.start])
+
+
+def name_words(ctx: Context, claim: Claim) -> str:
+    """The words naming a figure: its clause, brackets inside the name kept (因公出国（境）费4.79万元)."""
+    return stage_words(ctx, claim, NAME_BREAKS)
+
+
+def stage(ctx: Context, claim: Claim, vocab: Vocabulary) -> tuple[str, int]:
+    """(stage, sign): 比上年减少17万元 is (change, −1), 差值0.9万元 (change, 0: no direction),
+    较上年的2190万元 (compared, 0), 目前已拨付270万元 (progress, 0), 全年预算50万元 (budget, 0),
+    anything else this year's amount."""
+    words = stage_words(ctx, claim)
+    down = max((words.rfind(w) for w in vocab.decrease), default=-1)
+    up = max((words.rfind(w) for w in vocab.increase), default=-1)
+    if up >= 0 or down >= 0:
+        return CHANGE, (1 if up > down else -1)
+    if any(w in words for w in vocab.difference):
+        return CHANGE, 0
+    if any(w in words for w in vocab.compared):
+        return COMPARED, 0
+    if any(w in words for w in vocab.progress):
+        return PROGRESS, 0
+    if any(w in words for w in vocab.budget):
+        return BUDGET, 0
+    return AMOUNT, 0
+
+
+@dataclass
+class Group:
+    total: Claim
+    parts: list[Claim]
+    complete: bool = True
+    minus: frozenset[int] = frozenset()
+    uncertain: bool = False
+    suffix: bool = False  # parts written before their total: the list may start later than its first part
+    sentences: tuple[int, ...] = ()  # a list over several sentences: how many parts each first n sentences hold
+    bounded: bool = False  # its extent is explicit (one part opening each paragraph): it cannot run on
+
+
+@dataclass
+class _Paragraph:
+    index: int
+    span: Span
+    claims: list[Claim]  # in text order
+    inner: dict[int, int] = field(default_factory=dict)  # claim id -> where its (innermost) bracket opens
+    brackets: list[tuple[int, int, list[Claim]]] = field(default_factory=list)  # (open, close, its totals)
+    covered: tuple[list[int], list[int]] = ([], [])  # merged bracket spans (starts, ends): any bracket
+    headed: tuple[list[int], list[int]] = ([], [])  # …and brackets holding a list
+
+    def __post_init__(self) -> None:
+        self.starts = [c.span.start for c in self.claims]
+
+    def between(self, start: int, end: int) -> list[Claim]:
+        out = []
+        for claim in self.claims[bisect_left(self.starts, start):]:
+            if claim.span.start >= end:
+                break
+            if claim.span.end <= end:
+                out.append(claim)
+        return out
+
+    def last_before(self, pos: int) -> Claim | None:
+        for claim in reversed(self.claims[:bisect_left(self.starts, pos)]):
+            if claim.span.end <= pos:
+                return claim
+        return None
+
+
+def _merged(spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    starts: list[int] = []
+    ends: list[int] = []
+    for a, b in sorted(spans):
+        if ends and a <= ends[-1]:
+            ends[-1] = max(ends[-1], b)
+        else:
+            starts.append(a)
+            ends.append(b)
+    return starts, ends
+
+
+def _covers(merged: tuple[list[int], list[int]], pos: int) -> bool:
+    starts, ends = merged
+    i = bisect_right(starts, pos) - 1  # the last span opening at or before pos
+    return i >= 0 and pos < ends[i]
+
+
+class PartLists:
+    """Every list of the narrative: ``groups`` as (total, parts), ``total_of`` a part's total."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.vocab = vocabulary(ctx)
+        self.found: list[Group] = []
+        self._stages: dict[int, tuple[str, int]] = {}
+        for block in ctx.paragraphs:
+            self._block(block)
+        self.groups: list[tuple[Claim, list[Claim]]] = [(g.total, g.parts) for g in self.found]
+        self.uncertain: set[int] = {g.total.id for g in self.found if g.uncertain}
+        self.total_of = {p.id: g.total for g in self.found for p in g.parts}
+
+    @classmethod
+    def of(cls, ctx: Context) -> PartLists:
+        """The lists of ``ctx``, found once for every finder that needs them."""
+        found = ctx.__dict__.get("_part_lists")
+        if found is None:
+            found = ctx.__dict__["_part_lists"] = cls(ctx)
+        return found
+
+    def stage(self, claim: Claim) -> tuple[str, int]:
+        if claim.id not in self._stages:
+            self._stages[claim.id] = stage(self.ctx, claim, self.vocab)
+        return self._stages[claim.id]
+
+    # --- one paragraph ------------------------------------------------------------------------
+    def _block(self, index: int) -> None:
+        ctx = self.ctx
+        span = ctx.block(index).span
+        claims = [c for c in ctx.in_block[index] if c.cell is None and summable(c) and not ctx.per_head(c)]
+        if not claims:
+            return
+        para = _Paragraph(index, span, claims)
+        self._brackets(para)
+        cues = [m for m in self.vocab.part_cues.finditer(ctx.text, span.start, span.end)
+                if not self._in_bracket(para, m.start(), headed=True) and m.group() != "含"]
+        seen: set[int] = set()
+        for n, cue in enumerate(cues):
+            following = cues[n + 1].start() if n + 1 < len(cues) else None
+            for group in self._after(index, para, cue, following):
+                if group.total.id not in seen:
+                    seen.add(group.total.id)
+                    self.found.append(group)
+        for group in self._in_brackets(para):
+            if group.total.id not in seen:
+                seen.add(group.total.id)
+                self.found.append(group)
+        for group in self._before(para):
+            if group.total.id not in seen:
+                seen.add(group.total.id)
+                self.found.append(group)
+
+    def _brackets(self, para: _Paragraph) -> None:
+        """Brackets of the paragraph. One right after a figure, or opening with 其中/含, holds parts of
+        the item before it: its figures are not parts of the list around it."""
+        text = self.ctx.text
+        stack: list[int] = []
+        pairs: list[tuple[int, int]] = []
+        for i in range(para.span.start, para.span.end):
+            if text[i] in OPEN_PARENS:
+                stack.append(i)
+            elif text[i] in CLOSE_PARENS and stack:
+                pairs.append((stack.pop(), i))
+        pairs += [(o, -1) for o in stack]  # unclosed: runs to the end of the paragraph
+        for open_, close in sorted(pairs):
+            end = close if close >= 0 else para.span.end
+            if end - open_ > MAX_SPAN:
+                continue  # no list's bracket: a stray one, or a quoted passage
+            head = para.last_before(open_)
+            head = head if head is not None and not squash(text[head.span.end:open_]) else None
+            heads = [head] if head is not None else []
+            if not heads and self.vocab.part_cues.match(squash(text[open_ + 1:end])):
+                heads = self._totals(para, open_)[0]
+            if not heads and close < 0:
+                continue  # a stray bracket never closed, no list's: noise, not structure
+            para.brackets.append((open_, close, heads))
+            if not heads:
+                continue
+            for c in para.between(open_ + 1, end):
+                para.inner[c.id] = open_  # brackets come in order of opening: the innermost wins
+        spans = [(o, c if c >= 0 else para.span.end, bool(heads)) for o, c, heads in para.brackets]
+        para.covered = _merged([(o + 1, c) for o, c, _ in spans])
+        para.headed = _merged([(o + 1, c) for o, c, h in spans if h])
+
+    def _in_bracket(self, para: _Paragraph, pos: int, headed: bool = False) -> bool:
+        return _covers(para.headed if headed else para.covered, pos)
+
+    # --- lists after their total ----------------------------------------------------------------
+    def _after(self, index: int, para: _Paragraph, cue: re.Match[str], following: int | None) -> Iterator[Group]:
+        ctx = self.ctx
+        pos = cue.start()
+        partial = bool(self.vocab.partial_cues.fullmatch(cue.group()))
+        totals, multi = self._totals(para, pos)
+        if not totals:
+            return
+        end, complete = self._parts_end(para, cue.end(), following, multi, partial, pos, totals)
+        top = [c for c in para.between(cue.end(), end) if c.id not in para.inner]
+        following_paragraphs = not top and para.span.end - cue.end() < MAX_SPAN \
+            and not squash(ctx.text[cue.end():para.span.end]).strip("：:")
+        if following_paragraphs:
+            parts, ended = self._following_paragraphs(index, totals[0])  # one part opening each paragraph
+            complete = ended and not partial
+        else:
+            parts, complete_levels = self._one_level(para, top, cue.end(), end, multi)
+            complete = complete and complete_levels and not partial
+        if parts and self.vocab.open_ending.search(squash(ctx.text[parts[-1].span.end:end + 1])):
+            complete = False  # …等: the list says it is not exhaustive
+        for group in self._assign(totals, parts, complete, multi):
+            group.bounded = following_paragraphs
+            if multi:
+                # a list over several sentences may stop at any of them: the next may start another
+                stops = [sentence(ctx.text, p.span.start, FULL_STOP).end for p in group.parts]
+                group.sentences = tuple(n for n in range(1, len(stops)) if stops[n] != stops[n - 1])
+            yield group
+
+    def _totals(self, para: _Paragraph, pos: int) -> tuple[list[Claim], bool]:
+        """The total(s) a cue at ``pos`` lists parts of, and whether several totals share the list."""
+        ctx = self.ctx
+        here = sentence(ctx.text, pos, INLINE_ENDS, para.span.start, para.span.end)
+        before = squash(ctx.text[here.start:pos]).strip("，,：:（(")
+        if before:
+            # 其中 inside a sentence: the figures of the item just before it (its amount, change, budget)
+            previous = [c for c in para.between(here.start, pos) if c.id not in para.inner]
+            # (投入434.4万元，惠及学生4819人，其中…: one item's figures of each unit; its amount opens it)
+            totals: list[Claim] = []
+            kinds: set[tuple[str, str]] = set()
+            opened: set[str] = set()  # dimensions whose item's amount has been reached
+            for claim in reversed(previous):
+                kind = (claim.quantity.dimension, self.stage(claim)[0])
+                if kind in kinds:
+                    break
+                if kind[0] in opened:
+                    continue
+                kinds.add(kind)
+                totals.append(claim)
+                if kind[1] == AMOUNT:
+                    opened.add(kind[0])
+            return totals[::-1], False
+        if here.start <= para.span.start:
+            return self._lead_paragraph(para), True
+        if ctx.text[here.start - 1] == "\n":
+            return [], False
+        lead = sentence(ctx.text, here.start - 2, FULL_STOP, para.span.start, para.span.end)
+        totals = [c for c in para.between(lead.start, here.start) if c.id not in para.inner]
+        if not totals and lead.start > para.span.start \
+                and self.vocab.partial_cues.match(squash(ctx.text[lead.start:lead.end])):
+            # …增加136.12万元。主要原因是增人增资。其中：… : an explanation stands between the totals and the list
+            end = lead.start
+            lead = sentence(ctx.text, lead.start - 2, FULL_STOP, para.span.start, para.span.end)
+            totals = [c for c in para.between(lead.start, end) if c.id not in para.inner]
+        return totals, len(totals) > 1
+
+    def _lead_paragraph(self, para: _Paragraph) -> list[Claim]:
+        """其中 opening a paragraph: the totals close the paragraph before it."""
+        ctx = self.ctx
+        if para.index <= 0 or ctx.block(para.index - 1).kind != "paragraph":
+            return []
+        previous = ctx.block(para.index - 1).span
+        last = squash(ctx.text[previous.start:previous.end])
+        if not last or last[-1] not in "。；;":
+            return []  # a heading, or a paragraph that does not end as a sentence
+        lead = sentence(ctx.text, previous.end - 2 if ctx.text[previous.end - 1] == "\n" else previous.end - 1,
+                        FULL_STOP, previous.start, previous.end)
+        return [c for c in ctx.in_block[para.index - 1] if c.cell is None and summable(c) and not ctx.per_head(c)
+                and lead.start <= c.span.start and c.span.end <= lead.end]
+
+    def _inside_list(self, para: _Paragraph, pos: int) -> bool:
+        """A cue after another cue in its sentence: the list is one item's, inside a bigger list."""
+        start = sentence(self.ctx.text, pos, FULL_STOP, para.span.start, para.span.end).start
+        return any(not self._in_bracket(para, m.start()) and not self.vocab.partial_cues.fullmatch(m.group())
+                   for m in self.vocab.part_cues.finditer(self.ctx.text, start, pos))  # an explanation holds no list
+
+    def _sentences_with_parts(self, para: _Paragraph, start: int, totals: list[Claim]) -> int:
+        """A list over sentences: it ends before the first sentence with no figure of its totals' kinds."""
+        kinds = {self._class(t, True) for t in totals}
+        end = start
+        while end < min(para.span.end, start + MAX_SPAN):
+            here = sentence(self.ctx.text, end, FULL_STOP, para.span.start, para.span.end)
+            figures = [c for c in para.between(max(here.start, start), here.end) if c.id not in para.inner]
+            if here.end <= end or not any(self._class(c, True) in kinds for c in figures):
+                break
+            end = here.end
+        return end
+
+    def _parts_end(self, para: _Paragraph, start: int, following: int | None, multi: bool,
+                   partial: bool = False, cue_start: int = 0, totals: list[Claim] = ()) -> tuple[int, bool]:
+        """Where the list ends, and whether that end is clear."""
+        ctx = self.ctx
+        text = ctx.text
+        span = para.span
+        # a cue inside a bracket: the list ends at the closing bracket
+        for open_, close, _ in para.brackets:
+            if open_ < start and (close < 0 or start <= close):
+                return (close, True) if close >= 0 else (span.end, False)
+        end = self._sentences_with_parts(para, start, totals) if multi \
+            else sentence(text, start, FULL_STOP, span.start, span.end).end
+        complete = True
+        if end - start > MAX_SPAN:
+            end, complete = start + MAX_SPAN, False  # no list runs so long: what lies beyond is not read
+        if not multi and (partial or self._inside_list(para, cue_start)):
+            # an explanation (主要是…), or a list inside a bigger one's item: it ends with its item
+            semicolon = min((i for i in (text.find(";", start, end), text.find("；", start, end)) if i >= 0), default=-1)
+            end = semicolon if semicolon >= 0 else end
+        stop = self.vocab.terminator.search(text, start, end)
+        if stop and not self._in_bracket(para, stop.start()):
+            end = stop.start()
+        if following is not None and following < end and not self._nested_cue_has_segments(start, end):
+            # the next list's total is the figure just before the next cue: our list ends before it
+            before_next = [c for c in para.between(start, following) if c.id not in para.inner]
+            if before_next and before_next[-1].context:
+                end, complete = before_next[-1].context.start, False
+        closing = next((c for c in para.between(start, end)
+                        if c.id not in para.inner and self.vocab.closing.search(clause(ctx, c))), None)
+        if closing is not None:
+            end, complete = (closing.context or closing.span).start, False  # …，收入合计X: a list of its own
+        tail = squash(text[end:]) if end >= span.end - 1 else "x"
+        if not tail and not squash(text[span.start:span.end]).endswith(tuple(FINAL_PUNCTUATION)):
+            complete = False  # the list runs off the end of the text unfinished (an excerpt cut short)
+        if multi and end >= len(text.rstrip()) - 1:
+            complete = False  # a list over sentences that runs to the end of the text: more may have been cut
+        return end, complete
+
+    def _nested_cue_has_segments(self, start: int, end: int) -> bool:
+        return any(ch in "；;" for ch in self.ctx.text[start:end])
+
+    def _one_level(self, para: _Paragraph, top: list[Claim], start: int, end: int, multi: bool
+                   ) -> tuple[list[Claim], bool]:
+        """The list's own parts: a part followed by its own 其中/分别 keeps its sub-parts out."""
+        ctx = self.ctx
+        if not top:
+            return top, True
+        separators = "；;。" if multi else "；;"
+        cuts = [i for i in range(start, end) if ctx.text[i] in separators and not self._in_bracket(para, i)]
+        bounds = [start, *cuts, end]
+        parts: list[Claim] = []
+        complete = True
+        for a, b in pairwise(bounds):
+            segment = [c for c in top if a <= c.span.start and c.span.end <= b + 1]
+            if not segment:
+                continue
+            nested = next((m for m in self.vocab.part_cues.finditer(ctx.text, segment[0].span.end, b)
+                           if not self._in_bracket(para, m.start())), None)
+            if nested is None:
+                parts += segment
+                continue
+            parts += [c for c in segment if c.span.end <= nested.start()]
+            if len(bounds) == 2 or self.vocab.partial_cues.fullmatch(nested.group()):
+                complete = False  # where the sub-list ends, and the list resumes, cannot be told
+                break
+        return parts, complete
+
+    def _following_paragraphs(self, index: int, total: Claim) -> tuple[list[Claim], bool]:
+        """‘…其中：’ closing a paragraph: the parts open the following paragraphs. Also whether a
+        paragraph that is no part ends the list (else it runs off the end of the text)."""
+        ctx = self.ctx
+        parts = []
+        for following in ctx.paragraphs:
+            if following <= index:
+                continue
+            span = ctx.block(following).span
+            first = next((c for c in ctx.in_block[following] if c.cell is None and summable(c)), None)
+            if first is None or first.span.start - span.start > 20 or first.quantity.dimension != total.quantity.dimension:
+                return parts, True
+            parts.append(first)
+        return parts, False
+
+    # --- parts to totals ------------------------------------------------------------------------
+    def _class(self, claim: Claim, merged: bool) -> tuple[str, str, str]:
+        kind = self.stage(claim)[0]
+        if merged and kind in (AMOUNT, BUDGET):
+            kind = AMOUNT
+        q = claim.quantity
+        return q.dimension, kind, q.unit if q.dimension == "count" else ""  # 4次 and 2个 count different things
+
+    def _assign(self, totals: list[Claim], parts: list[Claim], complete: bool, multi: bool) -> Iterator[Group]:
+        if not parts:
+            return
+        # amounts and budgets are told apart only when the total gives both (支出34.08万元，完成全年预算50.74万元)
+        merged = not {AMOUNT, BUDGET} <= {self.stage(t)[0] for t in totals}
+        assigned: dict[int, list[Claim]] = {t.id: [] for t in totals}
+        uncertain: set[int] = set()
+        for part in parts:
+            candidates = [t for t in totals if self._class(t, merged) == self._class(part, merged)]
+            if not candidates:
+                continue
+            best = max(candidates, key=lambda t: common_run(t.subject, part.subject))
+            similarity = common_run(best.subject, part.subject)
+            if len(candidates) == 1 or similarity >= 2:
+                assigned[best.id].append(part)
+                if len(candidates) > 1 and similarity < 3:
+                    uncertain.add(best.id)  # the part could belong to another total
+        dimensions = {t.quantity.dimension for t in totals}
+        mixed = sum(len(v) for v in assigned.values()) < sum(p.quantity.dimension in dimensions for p in parts)
+        for total in totals:
+            mine = assigned[total.id]
+            if not mine or (multi and len(totals) > 1 and len(mine) < 2):
+                continue
+            minus = self._signs(total, mine)
+            if minus is None or (mixed and self.stage(total)[0] == CHANGE):
+                continue  # a change without its direction, or among parts of other stages: no single reading
+            yield Group(total, mine, complete and len(mine) > 1, minus, total.id in uncertain)
+
+    def _signs(self, total: Claim, parts: list[Claim]) -> frozenset[int] | None:
+        """Changes add up with their signs: the parts whose direction is not the total's are subtracted."""
+        kind, sign = self.stage(total)
+        if kind != CHANGE:
+            return frozenset()
+        if any(self.stage(p)[1] == 0 for p in parts):
+            return None
+        return frozenset(p.id for p in parts if self.stage(p)[1] != sign)
+
+    # --- lists in a bracket after their total ---------------------------------------------------
+    def _in_brackets(self, para: _Paragraph) -> Iterator[Group]:
+        ctx = self.ctx
+        for open_, close, heads in para.brackets:
+            if not heads:
+                continue
+            end = close if close >= 0 else para.span.end
+            inside = [c for c in para.between(open_ + 1, end) if para.inner.get(c.id) == open_]
+            content = squash(ctx.text[open_ + 1:end])
+            cue = self.vocab.part_cues.match(content)
+            if not inside or (len(inside) < 2 and not cue):
+                continue
+            complete = close >= 0 and not (cue and self.vocab.partial_cues.fullmatch(cue.group()))
+            if self.vocab.open_ending.search(squash(ctx.text[inside[-1].span.end:end + 1])):
+                complete = False
+            yield from self._assign(heads, inside, complete, False)
+
+    # --- lists before their total ---------------------------------------------------------------
+    def _before(self, para: _Paragraph) -> Iterator[Group]:
+        """…A12.08万元；B18.8万元；共计30.88万元: every figure of the sentence before the total, of one
+        stage and unit, none of them inside another list."""
+        ctx = self.ctx
+        previous_total = para.span.start
+        for total in para.claims:
+            if total.id in para.inner or not self.vocab.closing.search(clause(ctx, total)):
+                continue
+            start = sentence(ctx.text, total.span.start, FULL_STOP, para.span.start, para.span.end).start
+            start, previous_total = max(start, previous_total), total.span.end  # after the last 共计 the next list begins
+            before = para.between(start, (total.context or total.span).start)
+            parts = [c for c in before if c.id not in para.inner and c.quantity.dimension == total.quantity.dimension]
+            first = parts[0].span.start if parts else total.span.start
+            if any(not self._in_bracket(para, m.start(), headed=True)
+                   for m in self.vocab.part_cues.finditer(ctx.text, first, total.span.start)):
+                continue  # a 其中 list runs into it: two levels, no single reading (其中 opening it is fine)
+            if not 2 <= len(parts) <= MAX_PARTS or any(self._class(c, True) != self._class(total, True) for c in parts):
+                continue
+            minus = self._signs(total, parts)
+            if minus is None:
+                continue
+            yield Group(total, parts, True, minus, suffix=True)
+
+
+def part_sums(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
+    """SUM001: each list's parts against its total; a partial list only as parts ≤ total."""
+    for group in lists.found:
+        if group.uncertain:
+            continue  # which total the parts belong to is a guess: no finding
+        relation = "=" if group.complete else ">="
+        if relation == ">=" and (group.suffix or lists.stage(group.total)[0] == CHANGE):
+            continue  # a partial list of changes bounds nothing: the parts not listed may go either way
+        yield ctx.constraint("sum", "SUM001", [group.total, *group.parts], "narrative", relation=relation,
+                             prefix=len(group.parts) > 2 and not (group.suffix or group.bounded), suffix=group.suffix,
+                             minus=sorted(group.minus), sentences=list(group.sentences))
+
+
+def find(ctx: Context) -> Iterator[Constraint]:
+    yield from part_sums(ctx, PartLists.of(ctx))
