@@ -52,3 +52,65 @@ def ratio(constraint: Constraint, ctx) -> object:  # noqa: ANN001
                    formula=(f"({numerator.text} − {ctx.by_id[minus].text})/{den_text}" if minus is not None
                             else f"{numerator.text}/{den_text}"), difference=f"{percent(gap)[:-1]}个百分点",
                    subject=rate.subject, numerator=in_unit(numerator.quantity.base_value, numerator))
+
+
+def _signed(low: Decimal, high: Decimal, sign: int) -> Interval:
+    return Interval(low, high) if sign >= 0 else Interval(-high, -low)
+
+
+def growth_readings(constraint: Constraint, ctx) -> list[tuple[Interval, Decimal, str]]:  # noqa: ANN001
+    """The growth rate (a fraction, signed: a fall is negative) from each pair of operands stated:
+    (interval, value, formula). Bounds are exact: each formula is monotone in each operand."""
+    p = constraint.params
+    current, previous, change = (ctx.by_id[p[k]] if p.get(k) is not None else None
+                                 for k in ("current", "previous", "change"))
+    sign = p.get("change_sign") or 1
+    out = []
+
+    def add(low: Decimal, high: Decimal, value: Decimal, formula: str) -> None:
+        out.append((Interval(low, high), value, formula))
+
+    if current is not None and previous is not None:
+        a, b = current.quantity, previous.quantity
+        if b.base_low > 0:
+            add(a.base_low / b.base_high - 1, a.base_high / b.base_low - 1, a.base_value / b.base_value - 1,
+                f"({current.text} − {previous.text})/{previous.text}")
+    if change is not None and previous is not None:
+        c, b = change.quantity, previous.quantity
+        if b.base_low > 0:
+            add(*(sign * v for v in sorted((c.base_low / b.base_high, c.base_high / b.base_low))),
+                sign * c.base_value / b.base_value, f"{change.text}/{previous.text}")
+    if change is not None and current is not None and previous is None:
+        c, a = change.quantity, current.quantity
+        # last year is this year − an increase, or this year + a decrease; the rate rises with the
+        # change and falls with this year's amount, so its bounds take those at opposite ends
+        if sign > 0:
+            low_den, high_den = a.base_high - c.base_low, a.base_low - c.base_high
+        else:
+            low_den, high_den = a.base_high + c.base_low, a.base_low + c.base_high
+        if low_den > 0 and high_den > 0:
+            add(*(sign * v for v in sorted((c.base_low / low_den, c.base_high / high_den))),
+                sign * c.base_value / (a.base_value - sign * c.base_value),
+                f"{change.text}/({current.text} {'−' if sign > 0 else '+'} {change.text})")
+    return out
+
+
+@check("growth")
+def growth(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    """增长/下降 R% against the rate recomputed from the amounts stated with it; a rate that
+    agrees with any reading of them holds (a wrong change amount is the sum's finding)."""
+    rate = ctx.by_id[constraint.claims[0]]
+    direction = constraint.params.get("rate_sign") or 1
+    q = rate.quantity
+    stated = _signed(q.low, q.high, direction)
+    readings = growth_readings(constraint, ctx)
+    if not readings or any(r.scale(HUNDRED).meets(stated) for r, _, _ in readings):
+        return None
+    _, value, formula = readings[0]
+    value = value * HUNDRED * direction  # in the rate's own direction: 下降 5% is a fall of 5%
+    gap = abs(value - q.value)
+    severity = "error" if gap >= 1 or value < 0 else "warning"
+    claims = [rate] + [ctx.by_id[i] for i in constraint.claims[1:]]
+    return finding(ctx, constraint, claims, stated=stated_rate(rate), expected=percent(value), severity=severity,
+                   formula=formula, difference=f"{percent(gap)[:-1]}个百分点",
+                   subject=constraint.params.get("word") or rate.subject)

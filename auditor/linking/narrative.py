@@ -336,48 +336,6 @@ def grades(ctx: Context, table_totals: list[Claim]) -> Iterator[Constraint]:
                                      spans=(Span(m.start(1), m.end(1)),), grade=m.group(1))
 
 
-INCREASE = ("增加", "增长", "增支", "多支出")
-DECREASE = ("减少", "下降", "减支", "节约")
-PREVIOUS = ("去年同期", "上年同期", "上年", "去年", "上一年")
-GROWTH_RATE = ("增幅", "增长率", "增长", "降幅", "下降", "减少")
-
-
-def growth(ctx: Context) -> Iterator[Constraint]:
-    """本年A，去年同期B，增加C，增幅D%: C = A − B and D = (A − B) / B (C / B when A is not stated)."""
-    for rate in ctx.narrative:
-        left = left_text(ctx, rate)
-        if rate.quantity.dimension != "percent" or not any(w in left for w in GROWTH_RATE) or "百分点" in rate.text:
-            continue
-        sentence = ctx.sentence(rate.span.start, "。！？!?\n")
-        before = [c for c in ctx.claims_in(Span(sentence.start, rate.span.start)) if summable(c)]
-        previous = next((c for c in reversed(before) if any(w in left_text(ctx, c) for w in PREVIOUS)), None)
-        current = None
-        if previous is None:
-            # 2024年…586.2万元，2023年为541.9万元: the previous year named by its number
-            dated = [c for c in before if c.year is not None]
-            pairs = [(a, b) for a in dated for b in dated if a.year == b.year + 1
-                     and a.quantity.dimension == b.quantity.dimension]
-            if not pairs:
-                continue
-            current, previous = pairs[-1]
-        same = [c for c in before if c.quantity.dimension == previous.quantity.dimension]
-        change = next((c for c in same if c.span.start > previous.span.start
-                       and any(w in left_text(ctx, c) for w in INCREASE + DECREASE)), None)
-        if current is None:
-            current = next((c for c in reversed(same) if c.span.start < previous.span.start), None)
-        falling = any(w in left + (left_text(ctx, change) if change else "") for w in DECREASE + ("降幅",))
-        if current is not None:
-            # the rate from both years; a wrong change amount is the sum's finding, not the rate's
-            numerator, subtract = (previous, current) if falling else (current, previous)
-            yield ctx.constraint("ratio", "RAT005", [rate, numerator, previous], "narrative", denominators=1,
-                                 numerator_minus=subtract.id, also=[change.id] if change else [])
-            if change is not None:
-                whole, parts = (previous, [current, change]) if falling else (current, [previous, change])
-                yield ctx.constraint("sum", "RAT005", [whole, *parts], "narrative", relation="=")
-        elif change is not None:
-            yield ctx.constraint("ratio", "RAT005", [rate, change, previous], "narrative", denominators=1)
-
-
 def find(ctx: Context) -> Iterator[Constraint]:
     lists = PartLists(ctx)
     yield from part_sums(ctx, lists)
@@ -391,4 +349,3 @@ def find(ctx: Context) -> Iterator[Constraint]:
 
     yield from grades(ctx, [score for _, score in table_totals(ctx)])
     yield from control_rates(ctx)
-    yield from growth(ctx)
