@@ -24,6 +24,10 @@ AMOUNTS = ("money", "people", "count")
 MAGNITUDES = ("万", "亿")  # 增收4,376万: a bare magnitude, an amount in its partners' unit
 SEPARATORS = re.compile(r"[，,、：:（(）)]")
 SENTENCE_ENDS = "。；;！？!?\n"
+FULL_STOPS = "。；;！？!?"
+CLOSING = FULL_STOPS + "：:"
+WRAPPED_LINE = 10  # a line this long that ends mid-sentence was wrapped, not ended
+HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+(?:[、．]|\.(?!\d))|第[一二三四五六七八九十\d]+)")
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,10 @@ def classify(ctx: Context, vocabulary: Vocabulary, claims: list[Claim], start: i
             parts.append(Part(claim, "base", lead=lead))
         else:
             parts.append(Part(claim, "plain", lead=lead))
+    for n, (part, following) in enumerate(zip(parts, parts[1:])):
+        if part.kind == "plain" and following.claim.quantity.dimension == "percent" and following.lead == "的" \
+                and any(word in part.lead for word in vocabulary.not_rate):
+            parts[n] = Part(part.claim, "other", lead=part.lead)  # 占年度预算22443万元的106.9%: a share's total
     return parts
 
 
@@ -137,65 +145,102 @@ def dated_pair(plain: list[Claim]) -> tuple[Claim, Claim] | None:
     return None
 
 
-def lone_amount(ctx: Context, sentence: Span) -> Claim | None:
-    """The one amount of the sentence before, for a sentence that opens with its comparison
-    (财政拨款收入364.6552万元。较上年度决算数减少24.1522万元…)."""
-    block_start = ctx.block(ctx.claims_in(sentence)[0].block).span.start if ctx.claims_in(sentence) else 0
-    if sentence.start - 1 <= block_start:
-        return None
-    before = ctx.sentence(sentence.start - 2, SENTENCE_ENDS)
-    claims = ctx.claims_in(Span(max(before.start, block_start), sentence.start))
+def lone_amount(ctx: Context, sentence: Span, named: str) -> Claim | None:
+    """This year's amount for a sentence that opens with its comparison: the sentence before's one
+    amount (or its amounts, all equal: 收入总计A万元，支出总计A万元。收支较上年…), when the subject
+    the comparison names, if any, is written in their words."""
+    if sentence.start < 2 or ctx.text[sentence.start - 1] not in FULL_STOPS:
+        return None  # a paragraph's first sentence compares nothing before it
+    before = sentence_around(ctx, sentence.start - 2)
+    claims = ctx.claims_in(before)
     amounts = [c for c in claims if dimension(c)]
-    if len(amounts) != 1 or any(c.quantity.dimension == "percent" for c in claims):
+    if not amounts or not same_amount(amounts) or any(c.quantity.dimension == "percent" for c in claims):
         return None
-    return amounts[0]
+    words = squash(ctx.text[before.start:amounts[-1].span.start])
+    if any(ch not in words for ch in SEPARATORS.sub("", named)):
+        return None
+    return amounts[-1]
+
+
+def wrapped(ctx: Context, newline: int) -> bool:
+    """A line break inside a sentence: the line runs on (no closing mark) into a line of text."""
+    text = ctx.text
+    line_start = text.rfind("\n", 0, newline) + 1
+    line = squash(text[line_start:newline])
+    next_end = text.find("\n", newline + 1)
+    following = text[newline + 1:next_end if next_end >= 0 else len(text)]
+    return (len(line) >= WRAPPED_LINE and line[-1] not in CLOSING and bool(squash(following))
+            and not any(mark in line + following for mark in ("\t", "|")) and not HEADING.match(following.strip()))
+
+
+def sentence_around(ctx: Context, pos: int) -> Span:
+    """The sentence around ``pos``, across the line breaks of a hard-wrapped paragraph."""
+    text = ctx.text
+    start = pos
+    while start > 0 and (text[start - 1] not in SENTENCE_ENDS or (text[start - 1] == "\n" and wrapped(ctx, start - 1))):
+        start -= 1
+    end = pos
+    while end < len(text) and (text[end] not in SENTENCE_ENDS or (text[end] == "\n" and wrapped(ctx, end))):
+        end += 1
+    return Span(start, min(len(text), end + 1))
+
+
+def this_years(ctx: Context, vocabulary: Vocabulary, parts: list[Part], start: int, group_end: int,
+               operands: list[Claim], shared: Claim | None, sentence: Span) -> tuple[Claim | None, Claim | None]:
+    """(this year's amount, last year's when two dated amounts give it) for the group at ``start``."""
+    plain = [p.claim for p in parts[group_end + 1:start] if p.kind == "plain"]
+    plain = [c for c in plain if all(compatible(c, o) for o in operands)]
+    if len(plain) == 1 or (plain and same_amount(plain)):
+        return plain[-1], None
+    if len(plain) > 1:
+        pair = dated_pair(plain) if not operands else None
+        return pair or (None, None)
+    lead = parts[start].lead
+    cue = min((lead.find(c) for c in vocabulary.compare if c in lead), default=-1)
+    if cue < 0:
+        return None, None
+    named = lead[:cue].lstrip("，,、")
+    if group_end >= 0:
+        # 支出9.07万元，较年初预算减少…，较上年减少0.71万元: the same amount compared twice
+        return (shared if not named else None), None
+    return (lone_amount(ctx, sentence, named) if start == 0 else None), None
 
 
 def sentence_groups(ctx: Context, vocabulary: Vocabulary, sentence: Span) -> Iterator[Constraint]:
-    claims = ctx.claims_in(sentence)
-    parts = classify(ctx, vocabulary, claims, sentence.start)
+    parts = classify(ctx, vocabulary, ctx.claims_in(sentence), sentence.start)
     kinds = [p.kind for p in parts]
-    group_end, shared_current = -1, None
-    for i, rate in enumerate(parts):
-        if rate.kind != "rate":
+    group_end, shared = -1, None
+    for i, part in enumerate(parts):
+        if part.kind == "rate":
+            rate = part
+            change = None
+            if i - 1 > group_end and kinds[i - 1] == "change":
+                change = i - 1
+            elif i + 1 < len(parts) and kinds[i + 1] == "change" and not (i + 2 < len(parts) and kinds[i + 2] == "rate"):
+                change = i + 1  # 增长14.6%，增收4,376万元
+        elif part.kind == "change" and i > group_end and not (i + 1 < len(parts) and kinds[i + 1] == "rate"):
+            rate, change = None, i  # 比上年1058.51万元增加了185.76万元: the sum alone
+        else:
             continue
-        change = None
-        if i - 1 > group_end and kinds[i - 1] == "change":
-            change = i - 1
-        elif i + 1 < len(parts) and kinds[i + 1] == "change" and not (i + 2 < len(parts) and kinds[i + 2] == "rate"):
-            change = i + 1  # 增长14.6%，增收4,376万元
-        first = change if change is not None and change < i else i
+        first = min(j for j in (i, change) if j is not None)
         base = first - 1 if first - 1 > group_end and kinds[first - 1] == "base" else None
         start = base if base is not None else first
-        plain = [p.claim for p in parts[group_end + 1:start] if p.kind == "plain"]
         operands = [parts[j].claim for j in (change, base) if j is not None]
-        plain = [c for c in plain if all(compatible(c, o) for o in operands)]
-        current = previous = None
-        if len(plain) == 1 or (plain and same_amount(plain)):
-            current = plain[-1]
-        elif len(plain) > 1 and base is None and change is None:
-            pair = dated_pair(plain)
-            current, previous = pair if pair else (None, None)
-        elif not plain and parts[start].lead.lstrip("，,、").startswith(vocabulary.compare):
-            # a comparison with no subject of its own compares the amount before it: the previous
-            # group's (支出9.07万元，较年初预算减少…，较上年减少0.71万元) or the sentence before's
-            current = shared_current if group_end >= 0 else lone_amount(ctx, sentence) if start == 0 else None
+        current, previous = this_years(ctx, vocabulary, parts, start, group_end, operands, shared, sentence)
         if current is not None and not all(compatible(current, o) for o in operands):
             current = None
-        group_end = max(j for j in (i, change, base) if j is not None)
-        shared_current = current
+        group_end, shared = max(j for j in (i, change) if j is not None), current
         if base is not None:
             previous = parts[base].claim
         change_claim = parts[change].claim if change is not None else None
         known = [c for c in (current, previous, change_claim) if c is not None]
-        if len(known) < 2:
-            continue
         change_sign = parts[change].sign if change is not None else 0
-        yield ctx.constraint("growth", "RAT005", [rate.claim, *known], "narrative",
-                             current=current.id if current else None, previous=previous.id if previous else None,
-                             change=change_claim.id if change_claim else None,
-                             rate_sign=rate.sign, change_sign=change_sign, word=rate.word)
-        if len(known) == 3:
+        if rate is not None and len(known) >= 2:
+            yield ctx.constraint("growth", "RAT005", [rate.claim, *known], "narrative",
+                                 current=current.id if current else None, previous=previous.id if previous else None,
+                                 change=change_claim.id if change_claim else None,
+                                 rate_sign=rate.sign, change_sign=change_sign, word=rate.word)
+        if len(known) == 3 and change_claim is not None:
             # 上年 ± 增减 = 本年: a wrong change amount is this sum's finding
             whole, others = (previous, [current, change_claim]) if change_sign < 0 else (current, [previous, change_claim])
             yield ctx.constraint("sum", "RAT005", [whole, *others], "narrative", relation="=")
@@ -205,10 +250,7 @@ def find(ctx: Context) -> Iterator[Constraint]:
     vocabulary = Vocabulary.of(ctx)
     seen: set[int] = set()
     for claim in ctx.narrative:
-        if claim.quantity.dimension != "percent":
-            continue
-        sentence = ctx.sentence(claim.span.start, SENTENCE_ENDS)
-        if sentence.start in seen:
-            continue
-        seen.add(sentence.start)
-        yield from sentence_groups(ctx, vocabulary, sentence)
+        sentence = sentence_around(ctx, claim.span.start)
+        if sentence.start not in seen:
+            seen.add(sentence.start)
+            yield from sentence_groups(ctx, vocabulary, sentence)
