@@ -73,8 +73,9 @@ def growth_readings(constraint: Constraint, ctx) -> list[tuple[Interval, Decimal
     if current is not None and previous is not None:
         a, b = current.quantity, previous.quantity
         if b.base_low > 0:
+            pair = (current.text, previous.text) if (p.get("rate_sign") or 1) > 0 else (previous.text, current.text)
             add(a.base_low / b.base_high - 1, a.base_high / b.base_low - 1, a.base_value / b.base_value - 1,
-                f"({current.text} − {previous.text})/{previous.text}")
+                f"({pair[0]} − {pair[1]})/{previous.text}")
     if change is not None and previous is not None:
         c, b = change.quantity, previous.quantity
         if b.base_low > 0:

@@ -65,6 +65,10 @@ class Vocabulary:
             lead = lead[: -len(filler)]
         return None
 
+    def strip_fillers(self, lead: str) -> str:
+        filler = next((f for f in self.fillers if lead.endswith(f)), "")
+        return lead[: len(lead) - len(filler)]
+
     def compares(self, segment: str) -> bool:
         """较上年 / 比上年同期 / 较2024年的 in ``segment`` with no change word after the cue."""
         for word in self.not_compare:
@@ -117,7 +121,7 @@ def classify(ctx: Context, vocabulary: Vocabulary, claims: list[Claim], start: i
             parts.append(Part(claim, "other", lead=lead))
             continue
         change = vocabulary.ending(lead, vocabulary.changes)
-        segment = SEPARATORS.split(lead)[-1]
+        segment = vocabulary.strip_fillers(SEPARATORS.split(lead)[-1])
         if change:
             parts.append(Part(claim, "change", change[1], change[0], lead))
         elif vocabulary.compares(segment) or segment in vocabulary.previous:
