@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 
 from auditor.linking.context import Context, squash
+from auditor.linking.growth import Vocabulary
 from auditor.model import Claim, Constraint, Span
 
 SUMMABLE = ("money", "people", "count")
@@ -147,6 +148,11 @@ def part_sums(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
 
 def shares(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
     """人员经费337.65万元，占74.74%: the part over its total."""
+    growth_words = Vocabulary.of(ctx)
+
+    def change(c: Claim) -> bool:  # 较上年减少112.6万元: a year-on-year change is no total
+        return growth_words.ending(squash(left_text(ctx, c)), growth_words.changes) is not None
+
     for claim in ctx.narrative:
         if claim.quantity.dimension != "percent" or "占" not in left_text(ctx, claim):
             continue
@@ -156,6 +162,8 @@ def shares(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
             continue
         part = before[-1]
         total = lists.total_of.get(part.id)
+        if total is not None and change(total):
+            total = None
         named = re.search(r"占(.+?)的?$", left_text(ctx, claim))
         name = named.group(1).rstrip("的") if named else ""
         if name:
@@ -165,7 +173,7 @@ def shares(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
             if total is not None and not (core and core in total.subject):
                 total = None
             if total is None:
-                candidates = [c for c in ctx.narrative if c.span.end <= part.span.start and summable(c)
+                candidates = [c for c in ctx.narrative if c.span.end <= part.span.start and summable(c) and not change(c)
                               and c.quantity.dimension == part.quantity.dimension and c.id not in lists.total_of
                               and (c.subject.endswith(name) or (core and c.subject.endswith(core)))]
                 total = candidates[-1] if candidates else None
@@ -173,11 +181,28 @@ def shares(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
             yield ctx.constraint("ratio", "RAT002", [claim, part, total], "narrative", denominators=1)
 
 
+def named_as(ctx: Context, rate: Claim, denominators: list[Claim], words: dict) -> bool:
+    """完成调整后预算的99.2%: the rate names its total, so the total must be a figure named so (its
+    qualifier 调整/年初/计划… in its own words, a fund's name such as 一般公共预算收入 not counting)."""
+    named = re.search(r"(?:完成|占)(.+?)的?$", left_text(ctx, rate))
+    if not named:
+        return True
+    own = "".join(squash(left_text(ctx, d)) for d in denominators)
+    for fund in words.get("fund_names", ()):
+        own = own.replace(fund, "")
+    groups = [group for group in words.get("qualifiers", ()) if any(q in named.group(1) for q in group)]
+    return all(any(q in own for q in group) for group in groups)
+
+
 def rates(ctx: Context) -> Iterator[Constraint]:
-    """执行率/完成…%: recomputed from the executed (or achieved) figure over the budget (or target)."""
+    """执行率/支付率/完成…%: recomputed from the executed (or achieved) figure over the budget (or
+    target), or over itself plus what is left (支付18501万元，未支703万元，支付率95%)."""
+    words = ctx.rules["ratios"].get("named_rates", {})
+    cues = tuple(words.get("cues", EXECUTION_CUES))
+    growth_words = Vocabulary.of(ctx)
     for claim in ctx.narrative:
         left = left_text(ctx, claim)
-        if claim.quantity.dimension != "percent" or not any(cue in left for cue in EXECUTION_CUES):
+        if claim.quantity.dimension != "percent" or not any(cue in left for cue in cues):
             continue
         if "占" in left or "增" in left:
             continue
@@ -195,19 +220,32 @@ def rates(ctx: Context) -> Iterator[Constraint]:
             previous = ctx.block(claim.block - 1).span
             last = ctx.sentence(max(previous.start, previous.end - 2), "。！？!?\n")
             window = [c for c in ctx.claims_in(Span(last.start, previous.end)) if summable(c)]
+        clause = ctx.sentence(claim.span.start).start
+        if any(c.span.start >= clause for c in window):
+            window = [c for c in window if c.span.start >= clause]  # …；项目资金使用334896元，使用率83.72%
         if not window:
             continue
         dimension = window[-1].quantity.dimension
-        window = [c for c in window if c.quantity.dimension == dimension]
-        denominators = [c for c in window if c.role == "adjusted_budget"][-1:]
+        # a year-on-year change (比上年减少1.55万元) is no operand of a rate
+        window = [c for c in window if c.quantity.dimension == dimension
+                  and not growth_words.ending(squash(left_text(ctx, c)), growth_words.changes)]
+        # 支付率 is of the figure paid (支付18501万元): the figure its own words name comes first
+        stems = [cue[:-1] for cue in cues if cue.endswith("率") and cue in left]
+        named = [c for c in window if any(squash(left_text(ctx, c)).endswith(stem) for stem in stems)]
+        named = named if len(named) == 1 else []
+        denominators = [c for c in window if c.role == "adjusted_budget" and c not in named][-1:]
         if not denominators:
-            base = [c for c in window if c.role in ("budget", "target")][-1:]
+            base = [c for c in window if c.role in ("budget", "target") and c not in named][-1:]
             denominators = base + ([c for c in window if c.role == "addition"] if base else [])
-        numerators = [c for c in window if c.role in ("executed", "actual") and c not in denominators]
+        rest = [c for c in window if c not in denominators
+                and not any(squash(left_text(ctx, c)).endswith(w) for w in words.get("remainder", ()))]
+        remainders = [c for c in window if c not in denominators and c not in rest]
+        numerators = named or [c for c in rest if c.role in ("executed", "actual")]
         if not numerators:
-            others = [c for c in window if c not in denominators]
-            numerators = others if len(others) == 1 else []
-        if not denominators or not numerators:
+            numerators = rest if len(rest) == 1 else []
+        if not denominators and len(numerators) == 1 and len(remainders) == 1:
+            denominators = [numerators[0], remainders[0]]  # paid + unpaid is what was to be paid
+        if not denominators or not numerators or not named_as(ctx, claim, denominators, words):
             continue
         code = "RAT001" if dimension == "money" and any(c.role != "target" for c in denominators) else "RAT003"
         yield ctx.constraint("ratio", code, [claim, numerators[-1], *denominators], "narrative",
