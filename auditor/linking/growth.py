@@ -27,6 +27,7 @@ SENTENCE_ENDS = "。；;！？!?\n"
 FULL_STOPS = "。；;！？!?"
 CLOSING = FULL_STOPS + "：:"
 WRAPPED_LINE = 10  # a line this long that ends mid-sentence was wrapped, not ended
+NOT_SUBJECT = re.compile(r"^(?:其中|包括|另|\d+[.、．]|[（(]?\d+[）)]|[①-⑩])*|(?:\d{4}年度?|本年度?|当年|今年|全年|年度|经比较)")
 HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+(?:[、．]|\.(?!\d))|第[一二三四五六七八九十\d]+)")
 
 
@@ -160,8 +161,7 @@ def lone_amount(ctx: Context, sentence: Span, named: str) -> Claim | None:
     amounts = [c for c in claims if dimension(c)]
     if not amounts or not same_amount(amounts) or any(c.quantity.dimension == "percent" for c in claims):
         return None
-    words = squash(ctx.text[before.start:amounts[-1].span.start])
-    if any(ch not in words for ch in SEPARATORS.sub("", named)):
+    if not written_in(named, squash(ctx.text[before.start:amounts[-1].span.start])):
         return None
     return amounts[-1]
 
@@ -189,21 +189,40 @@ def sentence_around(ctx: Context, pos: int) -> Span:
     return Span(start, min(len(text), end + 1))
 
 
+def subject_named(vocabulary: Vocabulary, lead: str) -> str:
+    """The subject a comparison names before its cue (其中税收收入较上年增加…: 税收收入)."""
+    cues = [lead.find(c) for c in vocabulary.compare if c in lead]
+    if cues:
+        lead = lead[:min(cues)]
+    else:
+        for _ in range(2):  # 税收收入增长…: before the word (and its fillers)
+            lead = vocabulary.strip_fillers(lead)
+            word = next((w for w, _ in vocabulary.changes + vocabulary.rates if lead.endswith(w)), "")
+            lead = lead[: len(lead) - len(word)]
+    lead = SEPARATORS.split(lead)[-1]
+    return NOT_SUBJECT.sub("", lead)
+
+
+def written_in(named: str, words: str) -> bool:
+    """Every character of the subject ``named`` appears in ``words`` (收支 in 收入总计…支出总计)."""
+    return all(ch in words for ch in named)
+
+
 def this_years(ctx: Context, vocabulary: Vocabulary, parts: list[Part], start: int, group_end: int,
                operands: list[Claim], shared: Claim | None, sentence: Span) -> tuple[Claim | None, Claim | None]:
     """(this year's amount, last year's when two dated amounts give it) for the group at ``start``."""
-    plain = [p.claim for p in parts[group_end + 1:start] if p.kind == "plain"]
-    plain = [c for c in plain if all(compatible(c, o) for o in operands)]
+    candidates = [p for p in parts[group_end + 1:start] if p.kind == "plain"
+                  and all(compatible(p.claim, o) for o in operands)]
+    plain = [p.claim for p in candidates]
+    # 收入A万元，其中税收收入较上年增加…: a comparison naming its own subject compares that one
+    named = subject_named(vocabulary, parts[start].lead)
     if len(plain) == 1 or (plain and same_amount(plain)):
-        return plain[-1], None
+        return (plain[-1] if written_in(named, "".join(p.lead for p in candidates)) else None), None
     if len(plain) > 1:
         pair = dated_pair(plain) if not operands else None
         return pair or (None, None)
-    lead = parts[start].lead
-    cue = min((lead.find(c) for c in vocabulary.compare if c in lead), default=-1)
-    if cue < 0:
+    if not any(cue in parts[start].lead for cue in vocabulary.compare):
         return None, None
-    named = lead[:cue].lstrip("，,、")
     if group_end >= 0:
         # 支出9.07万元，较年初预算减少…，较上年减少0.71万元: the same amount compared twice
         return (shared if not named else None), None
