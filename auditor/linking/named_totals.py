@@ -1,6 +1,9 @@
-"""Rates whose total is written inside them: ``A，占年计划B的R%``, ``A，完成年初预算B的R%``,
-``A，占一般公共预算支出B的R%``: R = A / B, A the figure right before the total (RAT001 for a
-budget, RAT003 for a plan or task, RAT002 for a share of anything else)."""
+"""Rates whose total is written beside them.
+
+- ``A，占年计划B的R%``, ``A，完成年初预算B的R%``, ``A，占一般公共预算支出B的R%``: R = A / B, A the
+  figure right before the total (RAT001 for a budget, RAT003 for a plan or task, RAT002 otherwise).
+- ``总保费T万元，中央财政补贴R1%为A1万元，省级财政补贴R2%为A2万元``: each share Rn = An / T, T the
+  amount right before the chain of shares (RAT002)."""
 
 from __future__ import annotations
 
@@ -28,6 +31,32 @@ def code_for(name: str, words: dict) -> str:
     return "RAT002"
 
 
+def shares_of_total(ctx: Context, claims: list[Claim], start: int, words: dict,
+                    growth_words: Vocabulary) -> Iterator[Constraint]:
+    links = tuple(words.get("share_links", ()))
+    total, previous_part = None, -1
+    for i, rate in enumerate(claims[:-1]):
+        if i == previous_part:
+            continue  # the amount of the share before: the chain goes on
+        part = claims[i + 1]
+        lead = lead_of(ctx, claims, i, start)
+        if rate.quantity.dimension != "percent" or lead_of(ctx, claims, i + 1, start) not in links \
+                or "率" in lead or growth_words.ending(lead, growth_words.rates) \
+                or any(w in lead for w in growth_words.not_rate):
+            total = None
+            continue
+        if total is None:
+            # the chain's total: the plain amount right before its first share
+            before = claims[i - 1] if i else None
+            if before is None or before.quantity.dimension == "percent" \
+                    or growth_words.ending(lead_of(ctx, claims, i - 1, start), growth_words.changes):
+                continue
+            total = before
+        previous_part = i + 1
+        if compatible(part, total):
+            yield ctx.constraint("ratio", "RAT002", [rate, part, total], "narrative", denominators=1)
+
+
 def find(ctx: Context) -> Iterator[Constraint]:
     words = ctx.rules["ratios"].get("named_rates", {})
     growth_words = Vocabulary.of(ctx)
@@ -38,6 +67,7 @@ def find(ctx: Context) -> Iterator[Constraint]:
             continue
         seen.add(sentence.start)
         claims = ctx.claims_in(sentence)
+        yield from shares_of_total(ctx, claims, sentence.start, words, growth_words)
         for i in range(2, len(claims)):
             rate, total, part = claims[i], claims[i - 1], claims[i - 2]
             if rate.quantity.dimension != "percent" or lead_of(ctx, claims, i, sentence.start) != "的":
