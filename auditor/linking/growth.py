@@ -27,6 +27,7 @@ SENTENCE_ENDS = "。；;！？!?\n"
 FULL_STOPS = "。；;！？!?"
 CLOSING = FULL_STOPS + "：:"
 WRAPPED_LINE = 10  # a line this long that ends mid-sentence was wrapped, not ended
+COMPARISON_OPENERS = ("与", "與", "同", "和", "跟")  # 与2018年度预算相比: no subject, the other side
 NOT_SUBJECT = re.compile(r"^(?:其中|包括|另|\d+[.、．]|[（(]?\d+[）)]|[①-⑩])*|(?:\d{4}年度?|本年度?|当年|今年|全年|年度|经比较)")
 HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+(?:[、．]|\.(?!\d))|第[一二三四五六七八九十\d]+)")
 
@@ -200,7 +201,7 @@ def subject_named(vocabulary: Vocabulary, lead: str) -> str:
             word = next((w for w, _ in vocabulary.changes + vocabulary.rates if lead.endswith(w)), "")
             lead = lead[: len(lead) - len(word)]
     lead = SEPARATORS.split(lead)[-1]
-    return NOT_SUBJECT.sub("", lead)
+    return "" if lead.startswith(COMPARISON_OPENERS) else NOT_SUBJECT.sub("", lead)
 
 
 def written_in(named: str, words: str) -> bool:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 
 from auditor.linking.context import Context, squash
-from auditor.linking.growth import Vocabulary, compatible, sentence_around
+from auditor.linking.growth import Vocabulary, classify, compatible, sentence_around
 from auditor.model import Claim, Constraint
 
 TOTAL_LEAD = re.compile(r"(占|完成)([^，,；;：:（(）)]{1,16}?)(?:数|总额|总数)?$")
@@ -68,13 +68,21 @@ def find(ctx: Context) -> Iterator[Constraint]:
         seen.add(sentence.start)
         claims = ctx.claims_in(sentence)
         yield from shares_of_total(ctx, claims, sentence.start, words, growth_words)
+        kinds = [p.kind for p in classify(ctx, growth_words, claims, sentence.start)]
         for i in range(2, len(claims)):
-            rate, total, part = claims[i], claims[i - 1], claims[i - 2]
+            rate, total = claims[i], claims[i - 1]
             if rate.quantity.dimension != "percent" or lead_of(ctx, claims, i, sentence.start) != "的":
                 continue
+            # the figure right before the total, or the amount a growth statement between compares
+            # (完成146845万元，比上年同期144987万元增收1858万元，增长1.28%，完成年初预算245800万元的59.74%)
+            j = i - 2
+            while j >= 0 and kinds[j] in ("base", "change", "rate"):
+                j -= 1
+            if j < 0 or (j < i - 2 and kinds[j] != "plain"):
+                continue
+            part = claims[j]
             named = TOTAL_LEAD.search(lead_of(ctx, claims, i - 1, sentence.start))
-            part_lead = lead_of(ctx, claims, i - 2, sentence.start)
-            if named is None or not compatible(part, total) or growth_words.ending(part_lead, growth_words.changes):
+            if named is None or not compatible(part, total):
                 continue
             yield ctx.constraint("ratio", code_for(named.group(2), words), [rate, part, total], "narrative",
                                  denominators=1)
