@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 
 from auditor.linking.context import Context, squash
 from auditor.linking.growth import Vocabulary
@@ -13,6 +14,7 @@ from auditor.model import Claim, Constraint, Span
 
 SUMMABLE = ("money", "people", "count")
 PART_CUE = re.compile(r"其中|包括")
+BARE_SHARE = ("占", "占比", "占比为", "占比重", "佔")  # 占96.2%: a share of a total it does not name
 EXECUTION_CUES = ("执行率", "完成预算", "预算执行", "完成率", "完成")
 TOTAL_SCORE_CUES = ("综合得分", "总分", "总体得分", "自评得分", "评价得分", "绩效评价得分", "得分")
 GRADE = re.compile(r"(?:等级|等次|评价结果)\s*(?:为|是|：|:)?\s*[“\"「]?(优秀|优|良好|良|中等|中|合格|差|不合格)")
@@ -153,6 +155,7 @@ def shares(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
     def change(c: Claim) -> bool:  # 较上年减少112.6万元: a year-on-year change is no total
         return growth_words.ending(squash(left_text(ctx, c)), growth_words.changes) is not None
 
+    unnamed: dict[int, list[tuple[Claim, Claim]]] = {}
     for claim in ctx.narrative:
         if claim.quantity.dimension != "percent" or "占" not in left_text(ctx, claim):
             continue
@@ -161,6 +164,8 @@ def shares(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
         if not before:
             continue
         part = before[-1]
+        if squash(left_text(ctx, claim)).strip("，,") in BARE_SHARE and not change(part):
+            unnamed.setdefault(sentence.start, []).append((claim, part))
         total = lists.total_of.get(part.id)
         if total is not None and change(total):
             total = None
@@ -179,6 +184,23 @@ def shares(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
                 total = candidates[-1] if candidates else None
         if total is not None and total.id != part.id:
             yield ctx.constraint("ratio", "RAT002", [claim, part, total], "narrative", denominators=1)
+            unnamed.pop(sentence.start, None)
+    yield from complete_shares(ctx, [pairs for start, pairs in unnamed.items()])
+
+
+def complete_shares(ctx: Context, lists_of_pairs: list[list[tuple[Claim, Claim]]]) -> Iterator[Constraint]:
+    """其中：财政拨款收入2,802.30万元，占96.2%；事业收入109.40万元，占3.8%: shares of a total not
+    written; when the shares add up to 100% the parts are all of it, so each is its part over their sum."""
+    for pairs in lists_of_pairs:
+        parts = [part for _, part in pairs]
+        if len(pairs) < 2 or len({p.id for p in parts}) < len(parts) \
+                or len({p.quantity.dimension for p in parts}) > 1:
+            continue
+        low = sum((rate.quantity.low for rate, _ in pairs), Decimal(0))
+        high = sum((rate.quantity.high for rate, _ in pairs), Decimal(0))
+        if low <= 100 <= high:
+            for rate, part in pairs:
+                yield ctx.constraint("ratio", "RAT002", [rate, part, *parts], "narrative", denominators=len(parts))
 
 
 def named_as(ctx: Context, rate: Claim, denominators: list[Claim], words: dict) -> bool:
