@@ -253,15 +253,18 @@ def rates(ctx: Context) -> Iterator[Constraint]:
                   and not growth_words.ending(squash(left_text(ctx, c)), growth_words.changes)]
         # 支付率 is of the figure paid (支付18501万元): the figure its own words name comes first
         stems = [cue[:-1] for cue in cues if cue.endswith("率") and cue in left]
-        named = [c for c in window if any(squash(left_text(ctx, c)).endswith(stem) for stem in stems)]
+        left_over = [c for c in window if any(squash(left_text(ctx, c)).endswith(w) for w in words.get("remainder", ()))]
+        named = [c for c in window if c not in left_over
+                 and any(squash(left_text(ctx, c)).endswith(stem) for stem in stems)]
         named = named if len(named) == 1 else []
+        if not named and any(cue in left for cue in words.get("named_numerator", ())):
+            continue  # 到位率 is of what arrived, not of what was paid out: no figure named so, no rate
         denominators = [c for c in window if c.role == "adjusted_budget" and c not in named][-1:]
         if not denominators:
             base = [c for c in window if c.role in ("budget", "target") and c not in named][-1:]
             denominators = base + ([c for c in window if c.role == "addition"] if base else [])
-        rest = [c for c in window if c not in denominators
-                and not any(squash(left_text(ctx, c)).endswith(w) for w in words.get("remainder", ()))]
-        remainders = [c for c in window if c not in denominators and c not in rest]
+        rest = [c for c in window if c not in denominators and c not in left_over]
+        remainders = [c for c in left_over if c not in denominators]
         numerators = named or [c for c in rest if c.role in ("executed", "actual")]
         if not numerators:
             numerators = rest if len(rest) == 1 else []
