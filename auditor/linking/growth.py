@@ -201,7 +201,9 @@ def subject_named(vocabulary: Vocabulary, lead: str) -> str:
             word = next((w for w, _ in vocabulary.changes + vocabulary.rates if lead.endswith(w)), "")
             lead = lead[: len(lead) - len(word)]
     lead = SEPARATORS.split(lead)[-1]
-    return "" if lead.startswith(COMPARISON_OPENERS) else NOT_SUBJECT.sub("", lead)
+    if lead.startswith(COMPARISON_OPENERS) or vocabulary.strip_fillers(lead) in vocabulary.previous:
+        return ""  # 与2018年度预算相比, 上年同期: the other side of the comparison, no subject
+    return NOT_SUBJECT.sub("", lead)
 
 
 def written_in(named: str, words: str) -> bool:
