@@ -55,7 +55,8 @@ def ratio(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     return finding(ctx, constraint, claims, stated=stated_rate(rate),
                    expected=percent(value), severity=severity,
                    formula=f"{numerator.text}/{den_text}", difference=f"{percent(gap)[:-1]}个百分点",
-                   subject=rate.subject, numerator=in_unit(numerator.quantity.base_value, numerator))
+                   subject=rate.subject, numerator=in_unit(numerator.quantity.base_value, numerator),
+                   rate_name=constraint.params.get("word") or "执行率")
 
 
 def _signed(low: Decimal, high: Decimal, sign: int) -> Interval:

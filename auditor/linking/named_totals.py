@@ -85,4 +85,4 @@ def find(ctx: Context) -> Iterator[Constraint]:
             if named is None or not compatible(part, total):
                 continue
             yield ctx.constraint("ratio", code_for(named.group(2), words), [rate, part, total], "narrative",
-                                 denominators=1)
+                                 denominators=1, word=f"{named.group(1)}{named.group(2)}的比例")

@@ -273,8 +273,9 @@ def rates(ctx: Context) -> Iterator[Constraint]:
         if not denominators or not numerators or not named_as(ctx, claim, denominators, words):
             continue
         code = "RAT001" if dimension == "money" and any(c.role != "target" for c in denominators) else "RAT003"
+        name = next((cue for cue in cues if cue.endswith("率") and cue in left), "")  # 支付率, for the message
         yield ctx.constraint("ratio", code, [claim, numerators[-1], *denominators], "narrative",
-                             denominators=len(denominators))
+                             denominators=len(denominators), **({"word": name} if name else {}))
 
 
 def control_rates(ctx: Context) -> Iterator[Constraint]:
