@@ -185,7 +185,7 @@ def shares(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
         if total is not None and total.id != part.id:
             yield ctx.constraint("ratio", "RAT002", [claim, part, total], "narrative", denominators=1)
             unnamed.pop(sentence.start, None)
-    yield from complete_shares(ctx, [pairs for start, pairs in unnamed.items()])
+    yield from complete_shares(ctx, list(unnamed.values()))
 
 
 def complete_shares(ctx: Context, lists_of_pairs: list[list[tuple[Claim, Claim]]]) -> Iterator[Constraint]:
