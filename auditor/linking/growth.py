@@ -71,10 +71,15 @@ class Vocabulary:
         filler = next((f for f in self.fillers if lead.endswith(f)), "")
         return lead[: len(lead) - len(filler)]
 
+    def masked(self, text: str) -> str:
+        """``text`` with the words where 比 is no comparison (比重, 比较…) blanked, same length."""
+        for word in self.not_compare:
+            text = text.replace(word, "　" * len(word))
+        return text
+
     def compares(self, segment: str) -> bool:
         """较上年 / 比上年同期 / 较2024年的 in ``segment`` with no change word after the cue."""
-        for word in self.not_compare:
-            segment = segment.replace(word, "　" * len(word))
+        segment = self.masked(segment)
         positions = [segment.rfind(cue) for cue in self.compare if cue in segment]
         if not positions:
             return False
@@ -154,17 +159,21 @@ def dated_pair(plain: list[Claim]) -> tuple[Claim, Claim] | None:
 def lone_amount(ctx: Context, sentence: Span, named: str) -> Claim | None:
     """This year's amount for a sentence that opens with its comparison: the sentence before's one
     amount (or its amounts, all equal: 收入总计A万元，支出总计A万元。收支较上年…), when the subject
-    the comparison names, if any, is written in their words."""
+    the comparison names, if any, is written in their words; else the one amount whose own words
+    hold the subject named."""
     if sentence.start < 2 or ctx.text[sentence.start - 1] not in FULL_STOPS:
         return None  # a paragraph's first sentence compares nothing before it
     before = sentence_around(ctx, sentence.start - 2)
     claims = ctx.claims_in(before)
     amounts = [c for c in claims if dimension(c)]
-    if not amounts or not same_amount(amounts) or any(c.quantity.dimension == "percent" for c in claims):
+    if not amounts or any(c.quantity.dimension == "percent" for c in claims):
         return None
-    if not written_in(named, squash(ctx.text[before.start:amounts[-1].span.start])):
-        return None
-    return amounts[-1]
+    if same_amount(amounts):
+        return amounts[-1] if written_in(named, squash(ctx.text[before.start:amounts[-1].span.start])) else None
+    # 镇本级“三公”经费决算4.5万元，因公出国费0万元…。经比较，镇本级“三公”经费较上年…: the one named so
+    leads = [squash(ctx.text[(claims[n - 1].span.end if n else before.start):c.span.start]) for n, c in enumerate(claims)]
+    named_so = [c for c, lead in zip(claims, leads) if dimension(c) and len(named) >= 2 and named in lead]
+    return named_so[0] if len(named_so) == 1 else None
 
 
 def wrapped(ctx: Context, newline: int) -> bool:
@@ -192,7 +201,7 @@ def sentence_around(ctx: Context, pos: int) -> Span:
 
 def subject_named(vocabulary: Vocabulary, lead: str) -> str:
     """The subject a comparison names before its cue (其中税收收入较上年增加…: 税收收入)."""
-    cues = [lead.find(c) for c in vocabulary.compare if c in lead]
+    cues = [vocabulary.masked(lead).find(c) for c in vocabulary.compare if c in vocabulary.masked(lead)]
     if cues:
         lead = lead[:min(cues)]
     else:
@@ -224,7 +233,7 @@ def this_years(ctx: Context, vocabulary: Vocabulary, parts: list[Part], start: i
     if len(plain) > 1:
         pair = dated_pair(plain) if not operands else None
         return pair or (None, None)
-    if not any(cue in parts[start].lead for cue in vocabulary.compare):
+    if not any(cue in vocabulary.masked(parts[start].lead) for cue in vocabulary.compare):
         return None, None
     if group_end >= 0:
         # 支出9.07万元，较年初预算减少…，较上年减少0.71万元: the same amount compared twice
