@@ -146,12 +146,15 @@ def same_amount(claims: list[Claim]) -> bool:
     return len({c.quantity.base_value for c in claims}) == 1
 
 
-def dated_pair(plain: list[Claim]) -> tuple[Claim, Claim] | None:
-    """2024年…586.2万元，2023年为541.9万元: two amounts a year apart, this year's and last year's."""
-    if len(plain) != 2:
+def dated_pair(vocabulary: Vocabulary, candidates: list[Part]) -> tuple[Claim, Claim] | None:
+    """2024年…586.2万元，2023年为541.9万元: two amounts a year apart, this year's and last year's,
+    the second naming no other subject than the first."""
+    if len(candidates) != 2:
         return None
-    a, b = plain
-    if a.year is not None and b.year is not None and abs(a.year - b.year) == 1 and compatible(a, b):
+    (a, first), (b, second) = ((p.claim, p.lead) for p in candidates)
+    other = NOT_SUBJECT.sub("", vocabulary.strip_fillers(SEPARATORS.split(second)[-1]))
+    if a.year is not None and b.year is not None and abs(a.year - b.year) == 1 and compatible(a, b) \
+            and written_in(other, first):
         return (a, b) if a.year > b.year else (b, a)
     return None
 
@@ -231,7 +234,7 @@ def this_years(ctx: Context, vocabulary: Vocabulary, parts: list[Part], start: i
     if len(plain) == 1 or (plain and same_amount(plain)):
         return (plain[-1] if written_in(named, "".join(p.lead for p in candidates)) else None), None
     if len(plain) > 1:
-        pair = dated_pair(plain) if not operands else None
+        pair = dated_pair(vocabulary, candidates) if not operands else None
         return pair or (None, None)
     if not any(cue in vocabulary.masked(parts[start].lead) for cue in vocabulary.compare):
         return None, None
