@@ -120,3 +120,41 @@ def growth(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     return finding(ctx, constraint, claims, stated=stated_rate(rate), expected=percent(value), severity=severity,
                    formula=formula, difference=f"{percent(gap)[:-1]}个百分点",
                    subject=constraint.params.get("word") or rate.subject)
+
+
+@check("one_total")
+def one_total(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    """Shares of one total it does not write (占61.3%；…占24%): each part over its share gives that
+    total, so the totals must meet. One share that leaves the others agreeing is the slip; with two,
+    either may be, so the finding is uncertain (info)."""
+    claims = [ctx.by_id[i] for i in constraint.claims]
+    pairs = list(zip(claims[0::2], claims[1::2]))  # (rate, part)
+
+    def implied(rate, part):  # noqa: ANN001, ANN202
+        share = Interval(rate.quantity.low, rate.quantity.high).scale(1 / HUNDRED)
+        return interval(part) / share
+
+    totals = [implied(r, p) for r, p in pairs]
+    if any(t is None for t in totals) or common(totals) is not None:
+        return None
+    outliers = [k for k in range(len(pairs)) if common(totals[:k] + totals[k + 1:]) is not None]
+    if len(pairs) >= 3 and len(outliers) == 1:
+        k, uncertain = outliers[0], False
+    else:
+        k, uncertain = 0, True
+    rate, part = pairs[k]
+    others = pairs[:k] + pairs[k + 1:]
+    whole = common(totals[:k] + totals[k + 1:]) or totals[1 - k]
+    value = part.quantity.base_value / whole.mid * HUNDRED
+    gap = abs(value - rate.quantity.value)
+    basis = "、".join(f"{p.text}÷{r.text}" for r, p in others)
+    return finding(ctx, constraint, [rate, part] + [c for pair in others for c in pair], stated=stated_rate(rate),
+                   expected=percent(value), severity="info" if uncertain else "warning", uncertain=uncertain,
+                   formula=f"{part.text}/{in_unit(whole.mid, part)}（总数由{basis}推得）",
+                   difference=f"{percent(gap)[:-1]}个百分点")
+
+
+def common(intervals: list[Interval]) -> Interval | None:
+    """Where all the intervals meet, or None."""
+    low, high = max(i.lo for i in intervals), min(i.hi for i in intervals)
+    return Interval(low, high) if low <= high else None

@@ -151,11 +151,13 @@ def part_sums(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
 def shares(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
     """人员经费337.65万元，占74.74%: the part over its total."""
     growth_words = Vocabulary.of(ctx)
+    words = ctx.rules["ratios"].get("named_rates", {})
+    own_references = (*words.get("budget_words", ()), *words.get("task_words", ()), *growth_words.previous)
 
     def change(c: Claim) -> bool:  # 较上年减少112.6万元: a year-on-year change is no total
         return growth_words.ending(squash(left_text(ctx, c)), growth_words.changes) is not None
 
-    unnamed: dict[int, list[tuple[Claim, Claim]]] = {}
+    unnamed: dict[tuple[int, str], list[tuple[Claim, Claim]]] = {}  # shares of one total, not found
     for claim in ctx.narrative:
         if claim.quantity.dimension != "percent" or "占" not in left_text(ctx, claim):
             continue
@@ -164,13 +166,16 @@ def shares(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
         if not before:
             continue
         part = before[-1]
-        if squash(left_text(ctx, claim)).strip("，,") in BARE_SHARE and not change(part):
-            unnamed.setdefault(sentence.start, []).append((claim, part))
         total = lists.total_of.get(part.id)
         if total is not None and change(total):
             total = None
         named = re.search(r"占(.+?)的?$", left_text(ctx, claim))
         name = named.group(1).rstrip("的") if named else ""
+        key = (sentence.start, name)
+        shared = names_a_whole(name, words, own_references) if name else \
+            squash(left_text(ctx, claim)).strip("，,") in BARE_SHARE
+        if shared and not change(part):
+            unnamed.setdefault(key, []).append((claim, part))
         if name:
             # 占总支出的46.1%: the total it names. The list's total when it is that one; else a figure
             # named so that is no listed part; else nothing (an unknown total is not guessed)
@@ -184,13 +189,22 @@ def shares(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
                 total = candidates[-1] if candidates else None
         if total is not None and total.id != part.id:
             yield ctx.constraint("ratio", "RAT002", [claim, part, total], "narrative", denominators=1)
-            unnamed.pop(sentence.start, None)
+            unnamed.pop(key, None)
     yield from complete_shares(ctx, list(unnamed.values()))
 
 
+def names_a_whole(name: str, words: dict, own_references: tuple[str, ...]) -> bool:
+    """占一般公共预算收入的: a whole the items of a list share; 占调整预算 (or 计划, 上年): each
+    item's own, so no common total (a fund's name such as 一般公共预算 is no budget)."""
+    for fund in words.get("fund_names", ()):
+        name = name.replace(fund, "")
+    return not any(w in name for w in own_references)
+
+
 def complete_shares(ctx: Context, lists_of_pairs: list[list[tuple[Claim, Claim]]]) -> Iterator[Constraint]:
-    """其中：财政拨款收入2,802.30万元，占96.2%；事业收入109.40万元，占3.8%: shares of a total not
-    written; when the shares add up to 100% the parts are all of it, so each is its part over their sum."""
+    """其中：财政拨款收入2,802.30万元，占96.2%；事业收入109.40万元，占3.8%: shares of one total (unnamed,
+    or named alike) not found; when they add up to 100% the parts are all of it, so each share is its
+    part over their sum."""
     for pairs in lists_of_pairs:
         parts = [part for _, part in pairs]
         if len(pairs) < 2 or len({p.id for p in parts}) < len(parts) \
@@ -201,6 +215,9 @@ def complete_shares(ctx: Context, lists_of_pairs: list[list[tuple[Claim, Claim]]
         if low <= 100 <= high:
             for rate, part in pairs:
                 yield ctx.constraint("ratio", "RAT002", [rate, part, *parts], "narrative", denominators=len(parts))
+        else:
+            # not the whole: still one total, so each part over its share must give the same total
+            yield ctx.constraint("one_total", "RAT002", [c for pair in pairs for c in pair], "narrative")
 
 
 def named_as(ctx: Context, rate: Claim, denominators: list[Claim], words: dict) -> bool:
