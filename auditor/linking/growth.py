@@ -286,9 +286,10 @@ def sentence_groups(ctx: Context, vocabulary: Vocabulary, sentence: Span) -> Ite
 
 def find(ctx: Context) -> Iterator[Constraint]:
     vocabulary = Vocabulary.of(ctx)
-    seen: set[int] = set()
+    done = 0  # claims come in text order: each sentence is read once
     for claim in ctx.narrative:
+        if claim.span.start < done:
+            continue
         sentence = sentence_around(ctx, claim.span.start)
-        if sentence.start not in seen:
-            seen.add(sentence.start)
-            yield from sentence_groups(ctx, vocabulary, sentence)
+        done = sentence.end
+        yield from sentence_groups(ctx, vocabulary, sentence)

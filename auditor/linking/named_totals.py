@@ -60,12 +60,12 @@ def shares_of_total(ctx: Context, claims: list[Claim], start: int, words: dict,
 def find(ctx: Context) -> Iterator[Constraint]:
     words = ctx.rules["ratios"].get("named_rates", {})
     growth_words = Vocabulary.of(ctx)
-    seen: set[int] = set()
+    done = 0  # claims come in text order: each sentence is read once
     for claim in ctx.narrative:
-        sentence = sentence_around(ctx, claim.span.start)
-        if sentence.start in seen:
+        if claim.span.start < done:
             continue
-        seen.add(sentence.start)
+        sentence = sentence_around(ctx, claim.span.start)
+        done = sentence.end
         claims = ctx.claims_in(sentence)
         yield from shares_of_total(ctx, claims, sentence.start, words, growth_words)
         kinds = [p.kind for p in classify(ctx, growth_words, claims, sentence.start)]
