@@ -6,11 +6,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from auditor.checks import check, finding
-from auditor.checks.values import in_unit, interval, percent
+from auditor.checks.values import in_unit, interval, is_slipped_yuan, percent
 from auditor.intervals import Interval, total
 from auditor.model import Constraint
 
 HUNDRED = Decimal(100)
+WAN = Decimal(10000)
 
 
 COMPARATOR_SIGN = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "~": "约"}
@@ -29,28 +30,133 @@ def ratio(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     stated = Interval(rate.quantity.low, rate.quantity.high)  # in percent
     if rate.quantity.dimension != "percent" and rate.quantity.unit != "":
         return None
-    minus = constraint.params.get("numerator_minus")
-    top = interval(numerator) - interval(ctx.by_id[minus]) if minus is not None else interval(numerator)
-    quotient = top / total(interval(d) for d in denominators)
-    if quotient is None:
+
+    def recomputed(slip: bool) -> Interval | None:
+        """The rate from the operands; with ``slip``, a 元 figure of a 万元 report read as 万元."""
+        def at(c):  # noqa: ANN001, ANN202
+            return interval(c, WAN if slip and is_slipped_yuan(c, ctx.money_unit) else None)
+        quotient = at(numerator) / total(at(d) for d in denominators)
+        return quotient.scale(HUNDRED) if quotient is not None else None
+
+    found = recomputed(False)
+    if found is None or found.meets(stated):
         return None
-    recomputed = quotient.scale(HUNDRED)
-    if recomputed.meets(stated):
-        return None
-    if constraint.params.get("may_be_fraction") and quotient.meets(stated):
+    if constraint.params.get("may_be_fraction") and found.scale(Decimal("0.01")).meets(stated):
         return None  # 0.1 under 执行率 written as a fraction: 94/650 = 0.1446
+    repaired = recomputed(True)
+    if repaired is not None and repaired.meets(stated):
+        return None  # 省级补贴32.5%为420.37元: a missing 万, the unit check's finding
     den_value = sum((d.quantity.base_value for d in denominators), Decimal(0))
-    top_value = numerator.quantity.base_value - (ctx.by_id[minus].quantity.base_value if minus is not None else 0)
-    value = top_value / den_value * HUNDRED
+    value = numerator.quantity.base_value / den_value * HUNDRED
     den_text = " + ".join(d.text for d in denominators)
     if len(denominators) > 1:
         den_text = f"({den_text})"
     gap = abs(value - rate.quantity.value)
     # an error when the slip matters: a point or more, or a shortfall reported as 100%
     severity = "error" if gap >= 1 or (rate.quantity.value >= 100 > value) else "warning"
-    also = [ctx.by_id[i] for i in constraint.params.get("also", ())]
-    return finding(ctx, constraint, claims + also, stated=stated_rate(rate),
+    return finding(ctx, constraint, claims, stated=stated_rate(rate),
                    expected=percent(value), severity=severity,
-                   formula=(f"({numerator.text} − {ctx.by_id[minus].text})/{den_text}" if minus is not None
-                            else f"{numerator.text}/{den_text}"), difference=f"{percent(gap)[:-1]}个百分点",
-                   subject=rate.subject, numerator=in_unit(numerator.quantity.base_value, numerator))
+                   formula=f"{numerator.text}/{den_text}", difference=f"{percent(gap)[:-1]}个百分点",
+                   subject=rate.subject, numerator=in_unit(numerator.quantity.base_value, numerator),
+                   rate_name=constraint.params.get("word") or "执行率")
+
+
+def _signed(low: Decimal, high: Decimal, sign: int) -> Interval:
+    return Interval(low, high) if sign >= 0 else Interval(-high, -low)
+
+
+def growth_readings(constraint: Constraint, ctx) -> list[tuple[Interval, Decimal, str]]:  # noqa: ANN001
+    """The growth rate (a fraction, signed: a fall is negative) from each pair of operands stated:
+    (interval, value, formula). Bounds are exact: each formula is monotone in each operand."""
+    p = constraint.params
+    current, previous, change = (ctx.by_id[p[k]] if p.get(k) is not None else None
+                                 for k in ("current", "previous", "change"))
+    sign = p.get("change_sign") or 1
+    out = []
+
+    def add(low: Decimal, high: Decimal, value: Decimal, formula: str) -> None:
+        out.append((Interval(low, high), value, formula))
+
+    if current is not None and previous is not None:
+        a, b = current.quantity, previous.quantity
+        if b.base_low > 0:
+            pair = (current.text, previous.text) if (p.get("rate_sign") or 1) > 0 else (previous.text, current.text)
+            add(a.base_low / b.base_high - 1, a.base_high / b.base_low - 1, a.base_value / b.base_value - 1,
+                f"({pair[0]} − {pair[1]})/{previous.text}")
+    if change is not None and previous is not None:
+        c, b = change.quantity, previous.quantity
+        if b.base_low > 0:
+            add(*(sign * v for v in sorted((c.base_low / b.base_high, c.base_high / b.base_low))),
+                sign * c.base_value / b.base_value, f"{change.text}/{previous.text}")
+    if change is not None and current is not None and previous is None:
+        c, a = change.quantity, current.quantity
+        # last year is this year − an increase, or this year + a decrease; the rate rises with the
+        # change and falls with this year's amount, so its bounds take those at opposite ends
+        if sign > 0:
+            low_den, high_den = a.base_high - c.base_low, a.base_low - c.base_high
+        else:
+            low_den, high_den = a.base_high + c.base_low, a.base_low + c.base_high
+        if low_den > 0 and high_den > 0:
+            add(*(sign * v for v in sorted((c.base_low / low_den, c.base_high / high_den))),
+                sign * c.base_value / (a.base_value - sign * c.base_value),
+                f"{change.text}/({current.text} {'−' if sign > 0 else '+'} {change.text})")
+    return out
+
+
+@check("growth")
+def growth(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    """增长/下降 R% against the rate recomputed from the amounts stated with it; a rate that
+    agrees with any reading of them holds (a wrong change amount is the sum's finding)."""
+    rate = ctx.by_id[constraint.claims[0]]
+    direction = constraint.params.get("rate_sign") or 1
+    q = rate.quantity
+    stated = _signed(q.low, q.high, direction)
+    readings = growth_readings(constraint, ctx)
+    if not readings or any(r.scale(HUNDRED).meets(stated) for r, _, _ in readings):
+        return None
+    _, value, formula = readings[0]
+    value = value * HUNDRED * direction  # in the rate's own direction: 下降 5% is a fall of 5%
+    gap = abs(value - q.value)
+    severity = "error" if gap >= 1 or value < 0 else "warning"
+    claims = [rate] + [ctx.by_id[i] for i in constraint.claims[1:]]
+    return finding(ctx, constraint, claims, stated=stated_rate(rate), expected=percent(value), severity=severity,
+                   formula=formula, difference=f"{percent(gap)[:-1]}个百分点",
+                   subject=constraint.params.get("word") or rate.subject)
+
+
+@check("one_total")
+def one_total(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    """Shares of one total it does not write (占61.3%；…占24%): each part over its share gives that
+    total, so the totals must meet. One share that leaves the others agreeing is the slip; with two,
+    either may be, so the finding is uncertain (info)."""
+    claims = [ctx.by_id[i] for i in constraint.claims]
+    pairs = list(zip(claims[0::2], claims[1::2]))  # (rate, part)
+
+    def implied(rate, part):  # noqa: ANN001, ANN202
+        share = Interval(rate.quantity.low, rate.quantity.high).scale(1 / HUNDRED)
+        return interval(part) / share
+
+    totals = [implied(r, p) for r, p in pairs]
+    if any(t is None for t in totals) or common(totals) is not None:
+        return None
+    outliers = [k for k in range(len(pairs)) if common(totals[:k] + totals[k + 1:]) is not None]
+    if len(pairs) >= 3 and len(outliers) == 1:
+        k, uncertain = outliers[0], False
+    else:
+        k, uncertain = 0, True
+    rate, part = pairs[k]
+    others = pairs[:k] + pairs[k + 1:]
+    whole = common(totals[:k] + totals[k + 1:]) or totals[1 - k]
+    value = part.quantity.base_value / whole.mid * HUNDRED
+    gap = abs(value - rate.quantity.value)
+    basis = "、".join(f"{p.text}÷{r.text}" for r, p in others)
+    return finding(ctx, constraint, [rate, part] + [c for pair in others for c in pair], stated=stated_rate(rate),
+                   expected=percent(value), severity="info" if uncertain else "warning", uncertain=uncertain,
+                   formula=f"{part.text}/{in_unit(whole.mid, part)}（总数由{basis}推得）",
+                   difference=f"{percent(gap)[:-1]}个百分点")
+
+
+def common(intervals: list[Interval]) -> Interval | None:
+    """Where all the intervals meet, or None."""
+    low, high = max(i.lo for i in intervals), min(i.hi for i in intervals)
+    return Interval(low, high) if low <= high else None

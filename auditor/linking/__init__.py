@@ -2,11 +2,13 @@
 
 from auditor.linking import (
     counts,
+    growth,
     identities,
     identity,
     links,
     lists,
     logic,
+    named_totals,
     narrative,
     score_groups,
     tables,
@@ -15,4 +17,4 @@ from auditor.linking import (
 )
 
 FINDERS = (narrative.find, lists.find, counts.find, identities.find, tables.find, score_groups.find, links.find,
-           identity.find, timeline.find, units.find, logic.find)
+           identity.find, timeline.find, units.find, logic.find, growth.find, named_totals.find)

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 
 from auditor.linking.context import Context, squash
+from auditor.linking.growth import Vocabulary
 from auditor.linking.lists import PartLists, common_run  # noqa: F401 (common_run: used by identity.py)
 from auditor.model import Claim, Constraint, Span
 
 SUMMABLE = ("money", "people", "count")
+BARE_SHARE = ("占", "占比", "占比为", "占比重", "佔")  # 占96.2%: a share of a total it does not name
 EXECUTION_CUES = ("执行率", "完成预算", "预算执行", "完成率", "完成")
 TOTAL_SCORE_CUES = ("综合得分", "总分", "总体得分", "自评得分", "评价得分", "绩效评价得分", "得分")
 GRADE = re.compile(r"(?:等级|等次|评价结果)\s*(?:为|是|：|:)?\s*[“\"「]?(优秀|优|良好|良|中等|中|合格|差|不合格)")
@@ -27,6 +30,14 @@ def summable(claim: Claim) -> bool:
 
 def shares(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
     """人员经费337.65万元，占74.74%: the part over its total."""
+    growth_words = Vocabulary.of(ctx)
+    words = ctx.rules["ratios"].get("named_rates", {})
+    own_references = (*words.get("budget_words", ()), *words.get("task_words", ()), *growth_words.previous)
+
+    def change(c: Claim) -> bool:  # 较上年减少112.6万元: a year-on-year change is no total
+        return growth_words.ending(squash(left_text(ctx, c)), growth_words.changes) is not None
+
+    unnamed: dict[tuple[int, str], list[tuple[Claim, Claim]]] = {}  # shares of one total, not found
     for claim in ctx.narrative:
         if claim.quantity.dimension != "percent" or "占" not in left_text(ctx, claim):
             continue
@@ -36,8 +47,15 @@ def shares(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
             continue
         part = before[-1]
         total = lists.total_of.get(part.id)
+        if total is not None and change(total):
+            total = None
         named = re.search(r"占(.+?)的?$", left_text(ctx, claim))
         name = named.group(1).rstrip("的") if named else ""
+        key = (sentence.start, name)
+        shared = names_a_whole(name, words, own_references) if name else \
+            squash(left_text(ctx, claim)).strip("，,") in BARE_SHARE
+        if shared and not change(part):
+            unnamed.setdefault(key, []).append((claim, part))
         if name:
             # 占总支出的46.1%: the total it names. The list's total when it is that one; else a figure
             # named so that is no listed part; else nothing (an unknown total is not guessed)
@@ -45,19 +63,65 @@ def shares(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
             if total is not None and not (core and core in total.subject):
                 total = None
             if total is None:
-                candidates = [c for c in ctx.narrative if c.span.end <= part.span.start and summable(c)
+                candidates = [c for c in ctx.narrative if c.span.end <= part.span.start and summable(c) and not change(c)
                               and c.quantity.dimension == part.quantity.dimension and c.id not in lists.total_of
                               and (c.subject.endswith(name) or (core and c.subject.endswith(core)))]
                 total = candidates[-1] if candidates else None
         if total is not None and total.id != part.id:
             yield ctx.constraint("ratio", "RAT002", [claim, part, total], "narrative", denominators=1)
+            unnamed.pop(key, None)
+    yield from complete_shares(ctx, list(unnamed.values()))
+
+
+def names_a_whole(name: str, words: dict, own_references: tuple[str, ...]) -> bool:
+    """占一般公共预算收入的: a whole the items of a list share; 占调整预算 (or 计划, 上年): each
+    item's own, so no common total (a fund's name such as 一般公共预算 is no budget)."""
+    for fund in words.get("fund_names", ()):
+        name = name.replace(fund, "")
+    return not any(w in name for w in own_references)
+
+
+def complete_shares(ctx: Context, lists_of_pairs: list[list[tuple[Claim, Claim]]]) -> Iterator[Constraint]:
+    """其中：财政拨款收入2,802.30万元，占96.2%；事业收入109.40万元，占3.8%: shares of one total (unnamed,
+    or named alike) not found; when they add up to 100% the parts are all of it, so each share is its
+    part over their sum."""
+    for pairs in lists_of_pairs:
+        parts = [part for _, part in pairs]
+        if len(pairs) < 2 or len({p.id for p in parts}) < len(parts) \
+                or len({p.quantity.dimension for p in parts}) > 1:
+            continue
+        low = sum((rate.quantity.low for rate, _ in pairs), Decimal(0))
+        high = sum((rate.quantity.high for rate, _ in pairs), Decimal(0))
+        if low <= 100 <= high:
+            for rate, part in pairs:
+                yield ctx.constraint("ratio", "RAT002", [rate, part, *parts], "narrative", denominators=len(parts))
+        else:
+            # not the whole: still one total, so each part over its share must give the same total
+            yield ctx.constraint("one_total", "RAT002", [c for pair in pairs for c in pair], "narrative")
+
+
+def named_as(ctx: Context, rate: Claim, denominators: list[Claim], words: dict) -> bool:
+    """完成调整后预算的99.2%: the rate names its total, so the total must be a figure named so (its
+    qualifier 调整/年初/计划… in its own words, a fund's name such as 一般公共预算收入 not counting)."""
+    named = re.search(r"(?:完成|占)(.+?)的?$", left_text(ctx, rate))
+    if not named:
+        return True
+    own = "".join(squash(left_text(ctx, d)) for d in denominators)
+    for fund in words.get("fund_names", ()):
+        own = own.replace(fund, "")
+    groups = [group for group in words.get("qualifiers", ()) if any(q in named.group(1) for q in group)]
+    return all(any(q in own for q in group) for group in groups)
 
 
 def rates(ctx: Context) -> Iterator[Constraint]:
-    """执行率/完成…%: recomputed from the executed (or achieved) figure over the budget (or target)."""
+    """执行率/支付率/完成…%: recomputed from the executed (or achieved) figure over the budget (or
+    target), or over itself plus what is left (支付18501万元，未支703万元，支付率95%)."""
+    words = ctx.rules["ratios"].get("named_rates", {})
+    cues = tuple(words.get("cues", EXECUTION_CUES))
+    growth_words = Vocabulary.of(ctx)
     for claim in ctx.narrative:
         left = left_text(ctx, claim)
-        if claim.quantity.dimension != "percent" or not any(cue in left for cue in EXECUTION_CUES):
+        if claim.quantity.dimension != "percent" or not any(cue in left for cue in cues):
             continue
         if "占" in left or "增" in left:
             continue
@@ -75,23 +139,40 @@ def rates(ctx: Context) -> Iterator[Constraint]:
             previous = ctx.block(claim.block - 1).span
             last = ctx.sentence(max(previous.start, previous.end - 2), "。！？!?\n")
             window = [c for c in ctx.claims_in(Span(last.start, previous.end)) if summable(c)]
+        clause = ctx.sentence(claim.span.start).start
+        if any(c.span.start >= clause for c in window):
+            window = [c for c in window if c.span.start >= clause]  # …；项目资金使用334896元，使用率83.72%
         if not window:
             continue
         dimension = window[-1].quantity.dimension
-        window = [c for c in window if c.quantity.dimension == dimension]
-        denominators = [c for c in window if c.role == "adjusted_budget"][-1:]
+        # a year-on-year change (比上年减少1.55万元) is no operand of a rate
+        window = [c for c in window if c.quantity.dimension == dimension
+                  and not growth_words.ending(squash(left_text(ctx, c)), growth_words.changes)]
+        # 支付率 is of the figure paid (支付18501万元): the figure its own words name comes first
+        stems = [cue[:-1] for cue in cues if cue.endswith("率") and cue in left]
+        left_over = [c for c in window if any(squash(left_text(ctx, c)).endswith(w) for w in words.get("remainder", ()))]
+        named = [c for c in window if c not in left_over
+                 and any(squash(left_text(ctx, c)).endswith(stem) for stem in stems)]
+        named = named if len(named) == 1 else []
+        if not named and any(cue in left for cue in words.get("named_numerator", ())):
+            continue  # 到位率 is of what arrived, not of what was paid out: no figure named so, no rate
+        denominators = [c for c in window if c.role == "adjusted_budget" and c not in named][-1:]
         if not denominators:
-            base = [c for c in window if c.role in ("budget", "target")][-1:]
+            base = [c for c in window if c.role in ("budget", "target") and c not in named][-1:]
             denominators = base + ([c for c in window if c.role == "addition"] if base else [])
-        numerators = [c for c in window if c.role in ("executed", "actual") and c not in denominators]
+        rest = [c for c in window if c not in denominators and c not in left_over]
+        remainders = [c for c in left_over if c not in denominators]
+        numerators = named or [c for c in rest if c.role in ("executed", "actual")]
         if not numerators:
-            others = [c for c in window if c not in denominators]
-            numerators = others if len(others) == 1 else []
-        if not denominators or not numerators:
+            numerators = rest if len(rest) == 1 else []
+        if not denominators and len(numerators) == 1 and len(remainders) == 1:
+            denominators = [numerators[0], remainders[0]]  # paid + unpaid is what was to be paid
+        if not denominators or not numerators or not named_as(ctx, claim, denominators, words):
             continue
         code = "RAT001" if dimension == "money" and any(c.role != "target" for c in denominators) else "RAT003"
+        name = next((cue for cue in cues if cue.endswith("率") and cue in left), "")  # 支付率, for the message
         yield ctx.constraint("ratio", code, [claim, numerators[-1], *denominators], "narrative",
-                             denominators=len(denominators))
+                             denominators=len(denominators), **({"word": name} if name else {}))
 
 
 def control_rates(ctx: Context) -> Iterator[Constraint]:
@@ -177,48 +258,6 @@ def grades(ctx: Context, table_totals: list[Claim]) -> Iterator[Constraint]:
                                      spans=(Span(m.start(1), m.end(1)),), grade=m.group(1))
 
 
-INCREASE = ("增加", "增长", "增支", "多支出")
-DECREASE = ("减少", "下降", "减支", "节约")
-PREVIOUS = ("去年同期", "上年同期", "上年", "去年", "上一年")
-GROWTH_RATE = ("增幅", "增长率", "增长", "降幅", "下降", "减少")
-
-
-def growth(ctx: Context) -> Iterator[Constraint]:
-    """本年A，去年同期B，增加C，增幅D%: C = A − B and D = (A − B) / B (C / B when A is not stated)."""
-    for rate in ctx.narrative:
-        left = left_text(ctx, rate)
-        if rate.quantity.dimension != "percent" or not any(w in left for w in GROWTH_RATE) or "百分点" in rate.text:
-            continue
-        sentence = ctx.sentence(rate.span.start, "。！？!?\n")
-        before = [c for c in ctx.claims_in(Span(sentence.start, rate.span.start)) if summable(c)]
-        previous = next((c for c in reversed(before) if any(w in left_text(ctx, c) for w in PREVIOUS)), None)
-        current = None
-        if previous is None:
-            # 2024年…586.2万元，2023年为541.9万元: the previous year named by its number
-            dated = [c for c in before if c.year is not None]
-            pairs = [(a, b) for a in dated for b in dated if a.year == b.year + 1
-                     and a.quantity.dimension == b.quantity.dimension]
-            if not pairs:
-                continue
-            current, previous = pairs[-1]
-        same = [c for c in before if c.quantity.dimension == previous.quantity.dimension]
-        change = next((c for c in same if c.span.start > previous.span.start
-                       and any(w in left_text(ctx, c) for w in INCREASE + DECREASE)), None)
-        if current is None:
-            current = next((c for c in reversed(same) if c.span.start < previous.span.start), None)
-        falling = any(w in left + (left_text(ctx, change) if change else "") for w in DECREASE + ("降幅",))
-        if current is not None:
-            # the rate from both years; a wrong change amount is the sum's finding, not the rate's
-            numerator, subtract = (previous, current) if falling else (current, previous)
-            yield ctx.constraint("ratio", "RAT005", [rate, numerator, previous], "narrative", denominators=1,
-                                 numerator_minus=subtract.id, also=[change.id] if change else [])
-            if change is not None:
-                whole, parts = (previous, [current, change]) if falling else (current, [previous, change])
-                yield ctx.constraint("sum", "RAT005", [whole, *parts], "narrative", relation="=")
-        elif change is not None:
-            yield ctx.constraint("ratio", "RAT005", [rate, change, previous], "narrative", denominators=1)
-
-
 def find(ctx: Context) -> Iterator[Constraint]:
     yield from shares(ctx, PartLists.of(ctx))
     yield from rates(ctx)
@@ -228,4 +267,3 @@ def find(ctx: Context) -> Iterator[Constraint]:
 
     yield from grades(ctx, [score for _, score in table_totals(ctx)])
     yield from control_rates(ctx)
-    yield from growth(ctx)

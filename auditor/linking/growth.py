@@ -1,0 +1,295 @@
+"""Growth statements: this year's amount, last year's, the change and the rate, recomputed from
+whichever of them one sentence states (RAT005).
+
+    税收收入完成19860万元，同比增加2047万元，增长12%       current, change, rate: 2047/(19860 − 2047)
+    较上年21012万元，增收2980万元，增幅14.2%              base, change, rate: 2980/21012
+    支出586.2万元，2023年为541.9万元，同比增长6.18%       current, base (a year earlier), rate
+
+Each figure's part is read from the words right before it (rules/ratios.yaml ``growth``): a change
+amount follows 增加/减少/增收…, a base follows 较/比/同比 with no change word between, a rate follows
+增长/增幅/下降…. A change amount is never a base and never summed with this year's amounts. This
+year's amount is the one plain amount before the comparison; when two could be it, none is taken.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from auditor.linking.context import Context, squash
+from auditor.model import Claim, Constraint, Span
+
+AMOUNTS = ("money", "people", "count")
+MAGNITUDES = ("万", "亿")  # 增收4,376万: a bare magnitude, an amount in its partners' unit
+SEPARATORS = re.compile(r"[，,、：:（(）)]")
+SENTENCE_ENDS = "。；;！？!?\n"
+FULL_STOPS = "。；;！？!?"
+CLOSING = FULL_STOPS + "：:"
+WRAPPED_LINE = 10  # a line this long that ends mid-sentence was wrapped, not ended
+COMPARISON_OPENERS = ("与", "與", "同", "和", "跟")  # 与2018年度预算相比: no subject, the other side
+NOT_SUBJECT = re.compile(r"^(?:其中|包括|另|\d+[.、．]|[（(]?\d+[）)]|[①-⑩])*|(?:\d{4}年度?|本年度?|当年|今年|全年|年度|经比较)")
+HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+(?:[、．]|\.(?!\d))|第[一二三四五六七八九十\d]+)")
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    compare: tuple[str, ...]
+    not_compare: tuple[str, ...]
+    previous: tuple[str, ...]
+    changes: tuple[tuple[str, int], ...]  # (word, +1 increase / −1 decrease), longest first
+    rates: tuple[tuple[str, int], ...]
+    fillers: tuple[str, ...]
+    not_rate: tuple[str, ...]
+
+    @classmethod
+    def of(cls, ctx: Context) -> Vocabulary:
+        words = ctx.rules["ratios"].get("growth", {})
+
+        def signed(up: str, down: str) -> tuple[tuple[str, int], ...]:
+            pairs = [(w, 1) for w in words.get(up, ())] + [(w, -1) for w in words.get(down, ())]
+            return tuple(sorted(pairs, key=lambda p: -len(p[0])))
+
+        return cls(tuple(words.get("compare_cues", ())), tuple(words.get("not_compare", ())),
+                   tuple(words.get("previous_period", ())),
+                   signed("increase_change", "decrease_change"), signed("increase_rate", "decrease_rate"),
+                   tuple(sorted(words.get("fillers", ()), key=len, reverse=True)), tuple(words.get("not_rate", ())))
+
+    def ending(self, lead: str, words: tuple[tuple[str, int], ...]) -> tuple[str, int] | None:
+        """The signed word ``lead`` ends with, fillers (了, 为…) after it allowed."""
+        for _ in range(2):
+            for word, sign in words:
+                if lead.endswith(word):
+                    return word, sign
+            filler = next((f for f in self.fillers if lead.endswith(f)), None)
+            if filler is None:
+                return None
+            lead = lead[: -len(filler)]
+        return None
+
+    def strip_fillers(self, lead: str) -> str:
+        filler = next((f for f in self.fillers if lead.endswith(f)), "")
+        return lead[: len(lead) - len(filler)]
+
+    def masked(self, text: str) -> str:
+        """``text`` with the words where 比 is no comparison (比重, 比较…) blanked, same length."""
+        for word in self.not_compare:
+            text = text.replace(word, "　" * len(word))
+        return text
+
+    def compares(self, segment: str) -> bool:
+        """较上年 / 比上年同期 / 较2024年的 in ``segment`` with no change word after the cue."""
+        segment = self.masked(segment)
+        positions = [segment.rfind(cue) for cue in self.compare if cue in segment]
+        if not positions:
+            return False
+        after = segment[max(positions):]
+        return not any(word in after for word, _ in self.changes + self.rates)
+
+
+@dataclass(frozen=True)
+class Part:
+    claim: Claim
+    kind: str  # rate, change, base, plain, other
+    sign: int = 0
+    word: str = ""
+    lead: str = ""
+
+
+def dimension(claim: Claim) -> str:
+    q = claim.quantity
+    if q.dimension in AMOUNTS:
+        return q.dimension
+    return "magnitude" if not q.dimension and q.unit in MAGNITUDES else ""
+
+
+def compatible(a: Claim, b: Claim) -> bool:
+    da, db = dimension(a), dimension(b)
+    return bool(da and db) and (da == db or "magnitude" in (da, db))
+
+
+def classify(ctx: Context, vocabulary: Vocabulary, claims: list[Claim], start: int) -> list[Part]:
+    parts = []
+    previous_end = start
+    for claim in claims:
+        lead = squash(ctx.text[previous_end:claim.span.start])
+        previous_end = claim.span.end
+        q = claim.quantity
+        if q.dimension == "percent":
+            after = squash(ctx.text[claim.span.end:claim.span.end + 6])
+            rate = vocabulary.ending(lead, vocabulary.rates)
+            if rate and q.comparator == "=" and not after.startswith(("个百分点", "百分点")) \
+                    and not any(word in lead for word in vocabulary.not_rate):
+                parts.append(Part(claim, "rate", rate[1], rate[0], lead))
+            else:
+                parts.append(Part(claim, "other", lead=lead))
+            continue
+        if not dimension(claim) or q.comparator != "=":
+            parts.append(Part(claim, "other", lead=lead))
+            continue
+        change = vocabulary.ending(lead, vocabulary.changes)
+        segment = vocabulary.strip_fillers(SEPARATORS.split(lead)[-1])
+        if change:
+            parts.append(Part(claim, "change", change[1], change[0], lead))
+        elif vocabulary.compares(segment) or segment in vocabulary.previous:
+            parts.append(Part(claim, "base", lead=lead))
+        else:
+            parts.append(Part(claim, "plain", lead=lead))
+    for n, (part, following) in enumerate(zip(parts, parts[1:])):
+        if part.kind == "plain" and following.claim.quantity.dimension == "percent" and following.lead == "的" \
+                and any(word in part.lead for word in vocabulary.not_rate):
+            parts[n] = Part(part.claim, "other", lead=part.lead)  # 占年度预算22443万元的106.9%: a share's total
+    return parts
+
+
+def same_amount(claims: list[Claim]) -> bool:
+    return len({c.quantity.base_value for c in claims}) == 1
+
+
+def dated_pair(vocabulary: Vocabulary, candidates: list[Part]) -> tuple[Claim, Claim] | None:
+    """2024年…586.2万元，2023年为541.9万元: two amounts a year apart, this year's and last year's,
+    the second naming no other subject than the first."""
+    if len(candidates) != 2:
+        return None
+    (a, first), (b, second) = ((p.claim, p.lead) for p in candidates)
+    other = NOT_SUBJECT.sub("", vocabulary.strip_fillers(SEPARATORS.split(second)[-1]))
+    if a.year is not None and b.year is not None and abs(a.year - b.year) == 1 and compatible(a, b) \
+            and written_in(other, first):
+        return (a, b) if a.year > b.year else (b, a)
+    return None
+
+
+def lone_amount(ctx: Context, sentence: Span, named: str) -> Claim | None:
+    """This year's amount for a sentence that opens with its comparison: the sentence before's one
+    amount (or its amounts, all equal: 收入总计A万元，支出总计A万元。收支较上年…), when the subject
+    the comparison names, if any, is written in their words; else the one amount whose own words
+    hold the subject named."""
+    if sentence.start < 2 or ctx.text[sentence.start - 1] not in FULL_STOPS:
+        return None  # a paragraph's first sentence compares nothing before it
+    before = sentence_around(ctx, sentence.start - 2)
+    claims = ctx.claims_in(before)
+    amounts = [c for c in claims if dimension(c)]
+    if not amounts or any(c.quantity.dimension == "percent" for c in claims):
+        return None
+    if same_amount(amounts):
+        return amounts[-1] if written_in(named, squash(ctx.text[before.start:amounts[-1].span.start])) else None
+    # 镇本级“三公”经费决算4.5万元，因公出国费0万元…。经比较，镇本级“三公”经费较上年…: the one named so
+    leads = [squash(ctx.text[(claims[n - 1].span.end if n else before.start):c.span.start]) for n, c in enumerate(claims)]
+    named_so = [c for c, lead in zip(claims, leads) if dimension(c) and len(named) >= 2 and named in lead]
+    return named_so[0] if len(named_so) == 1 else None
+
+
+def wrapped(ctx: Context, newline: int) -> bool:
+    """A line break inside a sentence: the line runs on (no closing mark) into a line of text."""
+    text = ctx.text
+    line_start = text.rfind("\n", 0, newline) + 1
+    line = squash(text[line_start:newline])
+    next_end = text.find("\n", newline + 1)
+    following = text[newline + 1:next_end if next_end >= 0 else len(text)]
+    return (len(line) >= WRAPPED_LINE and line[-1] not in CLOSING and bool(squash(following))
+            and not any(mark in line + following for mark in ("\t", "|")) and not HEADING.match(following.strip()))
+
+
+def sentence_around(ctx: Context, pos: int) -> Span:
+    """The sentence around ``pos``, across the line breaks of a hard-wrapped paragraph."""
+    text = ctx.text
+    start = pos
+    while start > 0 and (text[start - 1] not in SENTENCE_ENDS or (text[start - 1] == "\n" and wrapped(ctx, start - 1))):
+        start -= 1
+    end = pos
+    while end < len(text) and (text[end] not in SENTENCE_ENDS or (text[end] == "\n" and wrapped(ctx, end))):
+        end += 1
+    return Span(start, min(len(text), end + 1))
+
+
+def subject_named(vocabulary: Vocabulary, lead: str) -> str:
+    """The subject a comparison names before its cue (其中税收收入较上年增加…: 税收收入)."""
+    cues = [vocabulary.masked(lead).find(c) for c in vocabulary.compare if c in vocabulary.masked(lead)]
+    if cues:
+        lead = lead[:min(cues)]
+    else:
+        for _ in range(2):  # 税收收入增长…: before the word (and its fillers)
+            lead = vocabulary.strip_fillers(lead)
+            word = next((w for w, _ in vocabulary.changes + vocabulary.rates if lead.endswith(w)), "")
+            lead = lead[: len(lead) - len(word)]
+    lead = SEPARATORS.split(lead)[-1]
+    if lead.startswith(COMPARISON_OPENERS) or vocabulary.strip_fillers(lead) in vocabulary.previous:
+        return ""  # 与2018年度预算相比, 上年同期: the other side of the comparison, no subject
+    return NOT_SUBJECT.sub("", lead)
+
+
+def written_in(named: str, words: str) -> bool:
+    """Every character of the subject ``named`` appears in ``words`` (收支 in 收入总计…支出总计)."""
+    return all(ch in words for ch in named)
+
+
+def this_years(ctx: Context, vocabulary: Vocabulary, parts: list[Part], start: int, group_end: int,
+               operands: list[Claim], shared: Claim | None, sentence: Span) -> tuple[Claim | None, Claim | None]:
+    """(this year's amount, last year's when two dated amounts give it) for the group at ``start``."""
+    candidates = [p for p in parts[group_end + 1:start] if p.kind == "plain"
+                  and all(compatible(p.claim, o) for o in operands)]
+    plain = [p.claim for p in candidates]
+    # 收入A万元，其中税收收入较上年增加…: a comparison naming its own subject compares that one
+    named = subject_named(vocabulary, parts[start].lead)
+    if len(plain) == 1 or (plain and same_amount(plain)):
+        return (plain[-1] if written_in(named, "".join(p.lead for p in candidates)) else None), None
+    if len(plain) > 1:
+        pair = dated_pair(vocabulary, candidates) if not operands else None
+        return pair or (None, None)
+    if not any(cue in vocabulary.masked(parts[start].lead) for cue in vocabulary.compare):
+        return None, None
+    if group_end >= 0:
+        # 支出9.07万元，较年初预算减少…，较上年减少0.71万元: the same amount compared twice
+        return (shared if not named else None), None
+    return (lone_amount(ctx, sentence, named) if start == 0 else None), None
+
+
+def sentence_groups(ctx: Context, vocabulary: Vocabulary, sentence: Span) -> Iterator[Constraint]:
+    parts = classify(ctx, vocabulary, ctx.claims_in(sentence), sentence.start)
+    kinds = [p.kind for p in parts]
+    group_end, shared = -1, None
+    for i, part in enumerate(parts):
+        if part.kind == "rate":
+            rate = part
+            change = None
+            if i - 1 > group_end and kinds[i - 1] == "change":
+                change = i - 1
+            elif i + 1 < len(parts) and kinds[i + 1] == "change" and not (i + 2 < len(parts) and kinds[i + 2] == "rate"):
+                change = i + 1  # 增长14.6%，增收4,376万元
+        elif part.kind == "change" and i > group_end and not (i + 1 < len(parts) and kinds[i + 1] == "rate"):
+            rate, change = None, i  # 比上年1058.51万元增加了185.76万元: the sum alone
+        else:
+            continue
+        first = min(j for j in (i, change) if j is not None)
+        base = first - 1 if first - 1 > group_end and kinds[first - 1] == "base" else None
+        start = base if base is not None else first
+        operands = [parts[j].claim for j in (change, base) if j is not None]
+        current, previous = this_years(ctx, vocabulary, parts, start, group_end, operands, shared, sentence)
+        if current is not None and not all(compatible(current, o) for o in operands):
+            current = None
+        group_end, shared = max(j for j in (i, change) if j is not None), current
+        if base is not None:
+            previous = parts[base].claim
+        change_claim = parts[change].claim if change is not None else None
+        known = [c for c in (current, previous, change_claim) if c is not None]
+        change_sign = parts[change].sign if change is not None else 0
+        if rate is not None and len(known) >= 2:
+            yield ctx.constraint("growth", "RAT005", [rate.claim, *known], "narrative",
+                                 current=current.id if current else None, previous=previous.id if previous else None,
+                                 change=change_claim.id if change_claim else None,
+                                 rate_sign=rate.sign, change_sign=change_sign, word=rate.word)
+        if len(known) == 3 and change_claim is not None:
+            # 上年 ± 增减 = 本年: a wrong change amount is this sum's finding
+            whole, others = (previous, [current, change_claim]) if change_sign < 0 else (current, [previous, change_claim])
+            yield ctx.constraint("sum", "RAT005", [whole, *others], "narrative", relation="=")
+
+
+def find(ctx: Context) -> Iterator[Constraint]:
+    vocabulary = Vocabulary.of(ctx)
+    done = 0  # claims come in text order: each sentence is read once
+    for claim in ctx.narrative:
+        if claim.span.start < done:
+            continue
+        sentence = sentence_around(ctx, claim.span.start)
+        done = sentence.end
+        yield from sentence_groups(ctx, vocabulary, sentence)
