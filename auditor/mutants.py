@@ -25,7 +25,7 @@ NUMBER = re.compile(r"(?<![0-9.,])[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?")
 # Dates and index numbers: 2023-05-29, 2023.5.29, 2023年3月20日, 01525707-9/20230529-00013.
 DATE = re.compile(r"[0-9]{4}\s*[-/.年]\s*[0-9]{1,2}(?:\s*[-/.月]\s*[0-9]{1,2}\s*日?)?|[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*日")
 # List numbering: "1、", "(2)", "3." or "4．" before a word, a bare serial number opening a table row.
-LIST_NUMBER = re.compile(r"(?m)(?:^[\s\-|*#]*|[（(])[0-9]{1,3}(?=[、.．)）]\D|[、)）]|\s*[|\t])"
+LIST_NUMBER = re.compile(r"(?m)(?:^[ \t\u3000\-|*#]*|[（(])[0-9]{1,3}(?=[、.．)）]\D|[、)）]|\s*[|\t])"
                          r"|(?<=[\s，,；;：:。])[0-9]{1,2}(?=[.．][^0-9\s])|(?<=[^0-9])[0-9]{1,2}(?=、)")
 # A number naming an item: 指标1：, 指标11:
 ITEM_NUMBER = re.compile(r"(?<=[\u4e00-\u9fff])[0-9]{1,3}(?=[:：])")

@@ -73,7 +73,7 @@ def other_year_references(ctx: Context, year: int) -> Iterator[Constraint]:
                                  report_year=year, stated=years[0], what="绩效目标依据的年度方案")
 
 
-REASON = re.compile(r"(?:^|[。；;\n])\s*((?:19|20)\d\d)\s*年度?[^，,。；;\n]{0,40}?(?:同比|较上年|比上年)?(?:下降|增长|增加|减少|变动|增减)的原因")
+REASON = re.compile(r"(?:^|[。；;\n])[ \t\u3000]*((?:19|20)\d\d)\s*年度?[^，,。；;\n]{0,40}?(?:同比|较上年|比上年)?(?:下降|增长|增加|减少|变动|增减)的原因")
 
 
 def reasons_of_another_year(ctx: Context, year: int) -> Iterator[Constraint]:
