@@ -281,15 +281,21 @@ FAKE_DOC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "WordDocument".en
 
 
 def fake_converter_env(tmp_path):
+    import atexit
     import os
+    import shutil
+    import tempfile
+    from pathlib import Path
 
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     script = bin_dir / "soffice"
     script.write_text(FAKE_SOFFICE, encoding="utf-8")
     script.chmod(0o755)
-    temp = tmp_path / "tmp"
-    temp.mkdir()
+    # a short temporary folder: multiprocessing's socket path under it must stay within AF_UNIX's
+    # 108 bytes, which pytest's deep tmp_path under xdist passes
+    temp = Path(tempfile.mkdtemp(prefix="aud-", dir="/tmp"))
+    atexit.register(shutil.rmtree, temp, ignore_errors=True)
     pids = tmp_path / "pids"
     env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}", TMPDIR=str(temp),
                FAKE_PIDS=str(pids), PYTHONPATH=os.pathsep.join([str(ROOT / "tests"), str(ROOT)]))

@@ -703,8 +703,10 @@ def test_rendering_is_deterministic(sample: AuditResult) -> None:
 def test_cli_writes_the_page(tmp_path, monkeypatch, sample: AuditResult) -> None:
     from auditor import cli
 
-    monkeypatch.setattr("auditor.pipeline.audit", lambda *a, **k: sample)
+    monkeypatch.setattr("auditor.pipeline.audit_document", lambda *a, **k: sample)
+    report = tmp_path / "whatever.txt"
+    report.write_text("年初预算100万元。", encoding="utf-8")
     out = tmp_path / "out.html"
-    code = cli.main(["audit", "whatever.txt", "-o", str(out)])
+    code = cli.main(["audit", str(report), "-o", str(out)])
     assert code == 1
     assert out.read_text(encoding="utf-8") == render_html(sample)
