@@ -158,3 +158,51 @@ def test_declared_unit_heads_every_column() -> None:
     figure = next(c for row in table.rows for c in row if c.text == "1260")
     assert figure.header_path[0] == "单位：万元"
     assert figure.header_path[-1] == "调整预算数"
+
+
+PROVINCE_FORM = [["资金项目", "核定数", "拨付数", "兑现比例"], ["乡村道路", "40", "38", "95%"],
+                 ["桥梁维修", "20", "20", "100%"]]
+
+
+def _write_docx(path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("本级资金情况")
+    table = document.add_table(rows=len(PROVINCE_FORM), cols=len(PROVINCE_FORM[0]))
+    for r, row in enumerate(PROVINCE_FORM):
+        for k, text in enumerate(row):
+            table.cell(r, k).text = text
+    document.save(path)
+
+
+def _write_xlsx(path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in PROVINCE_FORM:
+        book.active.append(row)
+    book.save(path)
+
+
+def _write_html(path: Path) -> None:
+    rows = "".join("<tr>" + "".join(f"<td>{t}</td>" for t in row) + "</tr>" for row in PROVINCE_FORM)
+    path.write_text(f"<html><body><p>本级资金情况</p><table>{rows}</table></body></html>", encoding="utf-8")
+
+
+@pytest.mark.parametrize(("suffix", "write"), [(".docx", _write_docx), (".xlsx", _write_xlsx), (".html", _write_html)])
+def test_rules_overlay_reaches_the_structured_loaders(tmp_path: Path, suffix: str, write) -> None:
+    """A province's own header words (--rules) head the columns of its form in a Word, Excel or
+    HTML file as in plain text."""
+    report = tmp_path / f"report{suffix}"
+    write(report)
+
+    def header_of(document, figure: str) -> tuple[str, ...]:
+        return next(c.header_path for b in document.blocks if b.kind == "table" for c in b.cells if c.text == figure)
+
+    assert "拨付数" not in header_of(ingest.load(report), "38")
+    overlay = tmp_path / "province.yaml"
+    terms = [*default_rules().header_terms, "核定数", "拨付数", "兑现比例"]
+    overlay.write_text("tables:\n  header_terms: [" + ", ".join(terms) + "]\n"
+                       "  value_terms: [核定数, 拨付数, 兑现比例]\n", encoding="utf-8")
+    assert header_of(ingest.load(report, rules=RuleSet.load(overlay)), "38")[-1] == "拨付数"
