@@ -206,3 +206,58 @@ def test_rules_overlay_reaches_the_structured_loaders(tmp_path: Path, suffix: st
     overlay.write_text("tables:\n  header_terms: [" + ", ".join(terms) + "]\n"
                        "  value_terms: [核定数, 拨付数, 兑现比例]\n", encoding="utf-8")
     assert header_of(ingest.load(report, rules=RuleSet.load(overlay)), "38")[-1] == "拨付数"
+
+
+def path_of(text: str, label: str, figure: str) -> tuple[str, ...] | None:
+    """The whole header path over ``figure`` in the row labelled ``label``."""
+    for block in rebuild(text):
+        for row in block.rows if block.kind == "table" else ():
+            if any(label in normalise(c.text) for c in row):
+                for cell in row:
+                    if normalise(cell.text) == figure:
+                        return cell.header_path
+    return None
+
+
+TWO_LEVEL_YEARS_LINES = (
+    "镇级收支预决算对比表\n\n项目\n\n2022年\n\n2021年\n\n预算数\n\n决算数\n\n预算数\n\n决算数\n\n"
+    "教育支出\n\n820\n\n806\n\n790\n\n781\n\n卫生健康支出\n\n415\n\n409\n\n388\n\n392\n\n"
+)
+TWO_LEVEL_YEARS_PIPES = (
+    "科目 | 2020年上半年 | 2020年下半年 |\n执行数 | 执行率 | 执行数 | 执行率 |\n"
+    "农林水支出 | 160 | 48% | 172 | 52% |\n城乡社区支出 | 95 | 45% | 116 | 55% |\n"
+)
+TWO_LEVEL_TOTAL_RUN = (
+    "年份\n|\n合计\n|\n公务接待费\n|\n因公出国(境)费\n|\n公务用车购置及运行费\n|\n合计\n|\n车辆购置\n|\n车辆运行\n|\n"
+    "2021年\n|\n64\n|\n22\n|\n0\n|\n42\n|\n15\n|\n27\n|\n2022年\n|\n50\n|\n19\n|\n0\n|\n31\n|\n0\n|\n31\n|\n"
+)
+# the same run whose sub-columns do not add up: the spans are not certain, the figures stay unplaced
+TWO_LEVEL_TOTAL_RUN_UNCERTAIN = TWO_LEVEL_TOTAL_RUN.replace("15\n|\n27", "15\n|\n20")
+
+TWO_LEVEL_CASES = [
+    ("years over columns, one cell a line", TWO_LEVEL_YEARS_LINES, "卫生健康支出", "388", ("2021年", "预算数")),
+    ("years over columns, one cell a line", TWO_LEVEL_YEARS_LINES, "教育支出", "806", ("2022年", "决算数")),
+    ("half-years over columns, pipes", TWO_LEVEL_YEARS_PIPES, "城乡社区支出", "116", ("2020年下半年", "执行数")),
+    ("half-years over columns, pipes", TWO_LEVEL_YEARS_PIPES, "农林水支出", "48%", ("2020年上半年", "执行率")),
+    ("a total opens the lower run", TWO_LEVEL_TOTAL_RUN, "2021年", "15", ("公务用车购置及运行费", "车辆购置")),
+    ("a total opens the lower run", TWO_LEVEL_TOTAL_RUN, "2022年", "31", ("公务用车购置及运行费", "合计")),
+    ("a total opens the lower run", TWO_LEVEL_TOTAL_RUN, "2022年", "19", ("公务接待费",)),
+    ("lower run does not add up", TWO_LEVEL_TOTAL_RUN_UNCERTAIN, "2021年", "15", ()),
+    ("lower run does not add up", TWO_LEVEL_TOTAL_RUN_UNCERTAIN, "2021年", "64", ()),
+]
+
+
+@pytest.mark.parametrize(("layout", "text", "label", "figure", "expected"), TWO_LEVEL_CASES,
+                         ids=[f"{c[0]}:{c[3]}" for c in TWO_LEVEL_CASES])
+def test_two_level_header_gives_both_levels(layout: str, text: str, label: str, figure: str,
+                                            expected: tuple[str, ...]) -> None:
+    assert path_of(text, label, figure) == expected
+
+
+def test_two_level_header_of_uncertain_spans_is_not_guessed() -> None:
+    """An upper word over a run whose length no repetition or total tells (年度执行数 over 金额
+    and two rates): no figure gets a two-level path."""
+    text = ("项目 | 上年决算数 | 本年预算数 | 本年执行数 |\n金额 | 占预算% | 比上年增长% |\n"
+            "税收收入 | 210 | 230 | 226 | 98.3 | 7.6 |\n非税收入 | 40 | 45 | 47 | 104.4 | 17.5 |\n")
+    paths = [c.header_path for b in rebuild(text) if b.kind == "table" for c in b.cells]
+    assert not any("本年执行数" in p and "金额" in p for p in paths)

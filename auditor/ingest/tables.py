@@ -192,6 +192,10 @@ def build_table(
         if heads[r]:
             for k in range(1, max(c.rowspan for c in row) if row else 1):
                 heads[r + k] = True
+    for r in range(len(rows) - 2, -1, -1):  # and a row spanning down into a header (2016年 over 预算数)
+        if not heads[r] and heads[r + 1] and any(c.rowspan > 1 for c in rows[r]) \
+                and not any(is_number(t) for t in norms[r]):
+            heads[r] = True
     sections = _sections(heads)
     if all(c.rowspan == 1 for row in rows for c in row) and \
             all(c.col is None for r, row in enumerate(rows) if not heads[r] for c in row):

@@ -36,6 +36,7 @@ Public function
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from auditor.ingest.tables import (
     _NUMBER,
@@ -81,6 +82,8 @@ def rebuild(text: str, rules: TableRules | None = None) -> list[Block]:
         elif kind == PIPE and not _is_bar_line(text[lines[i][0]:lines[i][1]]):
             last = _pipe_run_end(text, lines, kinds, i)
             grid, header_rows = _pipe_rows(text, lines[i : last + 1])
+            if header_rows is None:
+                grid = _two_level_header(grid, rules, flattened=False)
         elif kind == TEXT and (found := _space_rows(text, lines, kinds, i, rules)) is not None:
             grid, header_rows, last = found
         elif kind in (TEXT, PIPE) and _HEADER_CELLS <= header_lines[min(i + _HEADER_LINES, len(lines))] - header_lines[i] \
@@ -414,7 +417,8 @@ def _cell_lines(text: str, lines: list[tuple[int, int]], kinds: list[int], first
     norms = [normalise(c.text) for c in cells]
     if sum(is_number(t) for t in norms) < rules.flat_min_numeric_cells * 2:
         return None
-    return _widen_header(_split_header_runs(_flat_rows(cells, norms, rules), rules)), last
+    rows = _widen_header(_split_header_runs(_flat_rows(cells, norms, rules), rules))
+    return _two_level_header(rows, rules, flattened=True), last
 
 
 def _widen_header(rows: list[list[GridCell]]) -> list[list[GridCell]]:
@@ -592,3 +596,121 @@ def _flat_rows(cells: list[GridCell], norms: list[str], rules: TableRules) -> li
     if row:
         rows.append(row)
     return rows
+
+
+def _two_level_header(rows: list[list[GridCell]], rules: TableRules, flattened: bool) -> list[list[GridCell]]:
+    """A header of two levels flattened into one run of words (or written as two rows without
+    their spans) is wider than the rows of figures below it. Its spans are rebuilt when the
+    words make them certain, so that each column gets both levels (2016年 › 预算数):
+
+    - the lower level repeats one block of words under each upper word (项目 2016年 2015年 预算数
+      决算数 预算数 决算数): each upper word spans the block, the words before them span both
+      levels; exactly one block length and count may fit the rows' width;
+    - one upper word over a lower run opening with a total that repeats a word of the run
+      (… 公车购置及运行维护费 合计 车辆购置 车辆运行): the run is the upper word's columns, when in
+      every row of amounts that total is the sum of the run's other columns.
+
+    A run of words that repeats a total but fits neither leaves the figures below it without
+    columns rather than under the wrong ones. ``flattened``: the row before the header run may
+    be its start (a form written one cell a line); otherwise it is the upper level's own row."""
+    norms = [[normalise(c.text) for c in row] for row in rows]
+    head = next((r for r, n in enumerate(norms) if sum(rules.is_header_term(t) for t in n) >= rules.header_min_terms
+                 and not any(_is_figure(t) for t in n)), None)
+    if head is None:
+        return rows
+    data = [r for r in range(head + 1, len(rows)) if any(_is_figure(t) for t in norms[r])]
+    if not data:
+        return rows
+    widths = [len(rows[r]) for r in data]
+    width = max(set(widths), key=widths.count)
+    upper = head - 1 if head and not any(_is_figure(t) for t in norms[head - 1]) else head
+    if flattened:  # the run may have been cut into rows anywhere before the figures
+        head = data[0] - 1
+    elif data[0] != head + 1:
+        return rows
+    words = [c for r in range(upper, head + 1) for c in rows[r]]
+    texts = [t for r in range(upper, head + 1) for t in norms[r]]
+    split = None if flattened or upper == head else len(rows[upper])
+    if len(words) <= width:
+        return rows
+    levels = _repeated_blocks(texts, width, split) or _total_run(texts, norms, data, width, split, rules)
+    if levels is None:
+        repeats = [t for i, t in enumerate(texts) if t in texts[:i] and rules.is_total(t)]
+        if not repeats:
+            return rows
+        return rows[:head + 1] + [_unplaced(rows[r], norms[r], len(words)) if r in data else rows[r]
+                                  for r in range(head + 1, len(rows))]
+    start, spans = levels  # words[start:] is the header; spans: (upper words, each one's span)
+    above = words[start:start + spans[0]]
+    groups = words[start + spans[0]:start + spans[0] + spans[1]]
+    lower = words[start + spans[0] + spans[1]:]
+    first = [c._replace(rowspan=2, col=None) for c in above] + [c._replace(colspan=spans[2], col=None) for c in groups]
+    second = [c._replace(col=None) for c in lower]
+    before = [words[:start]] if start else []
+    return rows[:upper] + before + [first, second] + rows[head + 1:]
+
+
+def _repeated_blocks(texts: list[str], width: int, split: int | None) -> tuple[int, tuple[int, int, int]] | None:
+    """(start, (words above both levels, upper words, block length)) when exactly one block of
+    two or more distinct words, repeated under two or more upper words, fits ``width``."""
+    found = []
+    for size in range(2, len(texts) // 2 + 1):
+        block = texts[-size:]
+        if len(set(block)) < size:
+            continue
+        count = 1
+        while len(texts) >= (count + 1) * size and texts[-(count + 1) * size:-count * size] == block:
+            count += 1
+        outer = width - count * size  # the label columns left of the upper words
+        groups_at = len(texts) - count * size - count
+        if count < 2 or outer < 1 or groups_at - outer < 0:
+            continue
+        groups = texts[groups_at:groups_at + count]
+        if len(set(groups)) < count or any(g in block or _is_figure(g) or not g for g in groups):
+            continue
+        if split is not None and (groups_at + count != split or groups_at - outer != 0):
+            continue
+        found.append((groups_at - outer, (outer, count, size)))
+    return found[0] if len(found) == 1 else None
+
+
+def _total_run(texts: list[str], norms: list[list[str]], data: list[int], width: int, split: int | None,
+               rules: TableRules) -> tuple[int, tuple[int, int, int]] | None:
+    """One upper word over the run it heads, the run opening with a total repeated from the
+    words before it, whose figures add up in every row of amounts."""
+    at = split if split is not None else next((i for i, t in enumerate(texts) if t in texts[:i]), None)
+    if at is None or at < 2 or not rules.is_total(texts[at]) or texts[at] not in texts[:at]:
+        return None
+    size = len(texts) - at
+    outer = width - size
+    start = at - 1 - outer
+    if size < 3 or outer < 1 or start < 0 or len(set(texts[at:])) < size:
+        return None
+    checked = 0
+    for r in data:
+        row = norms[r]
+        if len(row) != width or rules.is_rate_column(row[0]):
+            continue  # a row of rates (增减%) does not add up
+        amounts = [_amount(t) for t in row[outer:]]
+        if any(a is None for a in amounts):
+            continue
+        total, parts = amounts[0], amounts[1:]
+        slack = sum(a[1] for a in amounts)
+        if abs(total[0] - sum(p[0] for p in parts)) > slack:
+            return None
+        checked += 1
+    return (start, (outer, 1, size)) if checked else None
+
+
+def _amount(norm: str) -> tuple[Decimal, Decimal] | None:
+    """A plain amount and half a unit of its last digit."""
+    if not _NUMBER.fullmatch(norm) or norm.endswith(("%", "％")):
+        return None
+    value = Decimal(norm.replace(",", "").replace("−", "-"))
+    return value, Decimal(1).scaleb(value.as_tuple().exponent) / 2
+
+
+def _unplaced(row: list[GridCell], norms: list[str], width: int) -> list[GridCell]:
+    """A row's labels in their columns, its figures past the header: no column, so no role."""
+    split = next((i for i, t in enumerate(norms) if _is_figure(t)), len(row))
+    return [c._replace(col=i if i < split else width + i) for i, c in enumerate(row)]
