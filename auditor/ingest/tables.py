@@ -98,6 +98,9 @@ class TableRules:
     flat_min_numeric_cells: int
     flat_max_cell_chars: int
     sentence_marks: str
+    rate_parts: tuple[tuple[str, str, str], ...] = ()
+    points_terms: tuple[str, ...] = ()
+    score_terms: tuple[str, ...] = ()
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> TableRules:
@@ -118,6 +121,9 @@ class TableRules:
             flat_min_numeric_cells=int(flat.get("min_numeric_cells", 2)),
             flat_max_cell_chars=int(flat.get("max_cell_chars", 40)),
             sentence_marks=str(flat.get("sentence_marks", "。；")),
+            rate_parts=tuple((str(r), str(n), str(d)) for r, n, d in data.get("rate_parts", ())),
+            points_terms=tuple(data.get("points_terms", ())),
+            score_terms=tuple(data.get("score_terms", ())),
         )
 
     def is_header_term(self, norm: str) -> bool:

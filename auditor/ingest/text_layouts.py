@@ -38,6 +38,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from auditor.ingest.glued import bind_glued, is_glued
 from auditor.ingest.tables import (
     _NUMBER,
     _PLACEHOLDERS,
@@ -502,9 +503,15 @@ def _header_value_runs(text: str, start: int, end: int, rules: TableRules) -> li
             i = max(j, i + 1)
             continue
         k = j
-        while k < len(tokens) and (_is_value_cell(norms[k]) or norms[k] in _PLACEHOLDERS):
+        while k < len(tokens) and (_is_value_cell(norms[k]) or norms[k] in _PLACEHOLDERS or is_glued(norms[k])):
             k += 1
         columns = norms[i:j]
+        if any(is_glued(t) for t in norms[j:k]):  # figures run together: only a certain reading
+            cut = bind_glued(tokens[j:k], columns, rules, _fits)
+            if cut is not None:
+                grid += [tokens[i:j], cut]
+            i = k
+            continue
         for stop in range(min(k, j + len(columns)), j + 1, -1):
             placed = _unique_binding(norms[j:stop], columns, rules)
             if placed is not None:
