@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 from auditor.ingest.tables import GridCell, TableRules
@@ -31,7 +31,7 @@ _TOKEN = re.compile(r"[\d.%％]+")
 _PIECE = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?[%％]?")
 _ONE = re.compile(r"[+\-]?\d+(?:\.\d+)?[%％]?")
 _MAX_CHARS = 32  # a longer run of digits is no row of a form
-_MAX_READINGS = 20000  # cuttings times bindings looked at before the row is given up
+_MAX_READINGS = 2000  # cuttings, or readings and bindings, looked at before the row is given up
 
 
 def is_glued(norm: str) -> bool:
@@ -39,22 +39,29 @@ def is_glued(norm: str) -> bool:
         and norm[0].isdigit()
 
 
-def _cuttings(norm: str, most: int) -> list[list[tuple[int, int]]]:
-    """Every way to cut ``norm`` into at most ``most`` figures, as (start, end) offsets."""
+def _cuttings(norm: str, most: int) -> list[list[tuple[int, int]]] | None:
+    """Every way to cut ``norm`` into at most ``most`` figures, as (start, end) offsets; None when
+    there are too many to look at."""
     out: list[list[tuple[int, int]]] = []
+    steps = 0
 
-    def cut(at: int, pieces: list[tuple[int, int]]) -> None:
+    def cut(at: int, pieces: list[tuple[int, int]]) -> bool:
+        nonlocal steps
+        steps += 1
+        if steps > _MAX_READINGS:
+            return False
         if at == len(norm):
             out.append(pieces)
-            return
-        if len(pieces) == most or len(out) > _MAX_READINGS:
-            return
+            return True
+        if len(pieces) == most:
+            return True
         for end in range(at + 1, len(norm) + 1):
             if _PIECE.fullmatch(norm, at, end) and (end == len(norm) or norm[end].isdigit()):
-                cut(end, [*pieces, (at, end)])
+                if not cut(end, [*pieces, (at, end)]):
+                    return False
+        return True
 
-    cut(0, [])
-    return out
+    return out if cut(0, []) else None
 
 
 def _interval(norm: str) -> Interval | None:
@@ -125,8 +132,10 @@ def bind_glued(cells: list[GridCell], columns: list[str], rules: TableRules,
         norm = "".join(cell.text.split())
         if norm == cell.text and is_glued(norm):
             start = cell.span.start
-            options.append([[GridCell(norm[a:b], Span(start + a, start + b)) for a, b in cut]
-                            for cut in _cuttings(norm, room)])
+            cuttings = _cuttings(norm, room)
+            if cuttings is None:
+                return None
+            options.append([[GridCell(norm[a:b], Span(start + a, start + b)) for a, b in cut] for cut in cuttings])
         else:
             options.append([[cell]])
     survivors: list[list[GridCell]] = []
@@ -134,17 +143,31 @@ def bind_glued(cells: list[GridCell], columns: list[str], rules: TableRules,
     for reading in itertools.product(*options):
         figures = [c for part in reading for c in part]
         texts = [c.text for c in figures]
-        if len(figures) > len(columns):
+        looked += 1
+        if len(figures) > len(columns) or looked > _MAX_READINGS:
+            if looked > _MAX_READINGS:
+                return None
             continue
-        for placed in itertools.combinations(range(len(columns)), len(figures)):
+        fit = [[fits(t, h, rules) for h in columns] for t in texts]
+        for placed in _bindings(fit, len(columns)):
             looked += 1
             if looked > _MAX_READINGS:
                 return None
-            if not all(fits(t, columns[c], rules) for t, c in zip(texts, placed)):
-                continue
-            if _rate_holds(texts, list(placed), columns, rules) and \
-                    _points_hold(texts, list(placed), columns, rules):
+            if _rate_holds(texts, placed, columns, rules) and _points_hold(texts, placed, columns, rules):
                 survivors.append([f._replace(col=c) for f, c in zip(figures, placed)])
                 if len(survivors) > 1:
                     return None
     return survivors[0] if survivors else None
+
+
+def _bindings(fit: list[list[bool]], width: int) -> Iterator[list[int]]:
+    """Every order-keeping placement of the figures in columns whose type they fit."""
+    def place(a: int, b: int, placed: list[int]) -> Iterator[list[int]]:
+        if a == len(fit):
+            yield placed
+            return
+        for col in range(b, width - (len(fit) - a) + 1):
+            if fit[a][col]:
+                yield from place(a + 1, col + 1, [*placed, col])
+
+    yield from place(0, 0, [])

@@ -71,6 +71,7 @@ def rebuild(text: str, rules: TableRules | None = None) -> list[Block]:
         alone = kind == TEXT and e - s <= 2 * rules.header_max_chars and rules.is_header_term(normalise(text[s:e]))
         header_lines.append(header_lines[-1] + alone)
     blocks: list[Block] = []
+    glued_rows = [_MAX_GLUED_ROWS]  # rows of glued figures left to cut (each may take milliseconds)
     i = 0
     while i < len(lines):
         kind = kinds[i]
@@ -92,7 +93,7 @@ def rebuild(text: str, rules: TableRules | None = None) -> list[Block]:
             grid, last = found
         else:
             if kind == TEXT:
-                blocks.append(_paragraph_or_flat(text, *lines[i], rules))
+                blocks.append(_paragraph_or_flat(text, *lines[i], rules, glued_rows))
             i += 1
             continue
         if sum(len(row) >= 2 for row in grid) >= 2 and len(grid) * max(map(len, grid)) <= MAX_TABLE_CELLS:
@@ -471,23 +472,25 @@ def _is_cell_line(norm: str, rules: TableRules) -> bool:
 _CELL_LINE_CHARS = 30  # a line longer than this is a sentence, not a cell
 
 
-def _paragraph_or_flat(text: str, start: int, end: int, rules: TableRules) -> Block:
+def _paragraph_or_flat(text: str, start: int, end: int, rules: TableRules, glued_rows: list[int]) -> Block:
     cells = _flat_cells(text, start, end)
     norms = [normalise(c.text) for c in cells]
     if _clearly_table(norms, rules):
         return build_table(_flat_rows(cells, norms, rules), span=Span(start, end), rules=rules)
-    runs = _header_value_runs(text, start, end, rules)
+    runs = _header_value_runs(text, start, end, rules, glued_rows)
     if runs:
         return build_table(runs, span=Span(start, end), rules=rules)
     return Block("paragraph", Span(start, end))
 
 
-def _header_value_runs(text: str, start: int, end: int, rules: TableRules) -> list[list[GridCell]]:
+def _header_value_runs(text: str, start: int, end: int, rules: TableRules,
+                       glued_rows: list[int]) -> list[list[GridCell]]:
     """A form flattened into one line of words and figures (a PDF's text): each run of column
     headers (年初预算数 全年预算数 … 得分) followed by a run of figures becomes a header row and a
     row of those figures, bound to the headers in order and by type when only one binding fits
     (a percentage under a rate, no bare 10 under 执行率), from the longest run of the figures
-    that has exactly one. Figures no binding makes certain stay in the text."""
+    that has exactly one. Figures no binding makes certain stay in the text; so do figures
+    glued together (``glued.py``) past the first ``_MAX_GLUED_ROWS`` rows of them."""
     if end - start < _LONG_LINE_CHARS:
         return []
     tokens = _tokens(text, start, end)
@@ -507,7 +510,8 @@ def _header_value_runs(text: str, start: int, end: int, rules: TableRules) -> li
             k += 1
         columns = norms[i:j]
         if any(is_glued(t) for t in norms[j:k]):  # figures run together: only a certain reading
-            cut = bind_glued(tokens[j:k], columns, rules, _fits)
+            glued_rows[0] -= 1
+            cut = bind_glued(tokens[j:k], columns, rules, _fits) if glued_rows[0] >= 0 else None
             if cut is not None:
                 grid += [tokens[i:j], cut]
             i = k
@@ -521,6 +525,7 @@ def _header_value_runs(text: str, start: int, end: int, rules: TableRules) -> li
     return grid
 
 
+_MAX_GLUED_ROWS = 40  # a report holds a few; a hostile text many, each taking up to ~50 ms
 _LONG_LINE_CHARS = 80  # shorter lines are sentences or rows, not a flattened form
 _MIN_HEADER_RUN = 3  # column headers in a row that make a header run
 _MAX_HEADER_RUN = 24  # and at most this many (the binding's work grows with the cube of it)
