@@ -285,3 +285,28 @@ def test_glued_figures_are_cut_only_when_certain(figures: str, figure: str, expe
     for block in rebuild(text):
         for cell in block.cells:
             assert text[cell.span.start:cell.span.end] == cell.text
+
+
+TWO_LEVEL_TABS = (
+    "科目\t2021年\t2020年\n预算数\t决算数\t预算数\t决算数\n"
+    "住房保障支出\t66\t64\t58\t59\n节能环保支出\t31\t30\t27\t27\n"
+)
+TWO_LEVEL_WORD_CELLS = (
+    "\t项目\n\t本年\n\t上年\n\n\t预算数\n\t执行数\n\t预算数\n\t执行数\n\n"
+    "\t一般公共预算\n\t880\n\t862\n\t840\n\t836\n\n\t政府性基金预算\n\t120\n\t96\n\t150\n\t149\n"
+)
+
+
+@pytest.mark.parametrize(("text", "label", "figure", "expected"), [
+    (TWO_LEVEL_TABS, "节能环保支出", "27", None),  # 27 twice: checked below by position
+    (TWO_LEVEL_TABS, "住房保障支出", "64", ("2021年", "决算数")),
+    (TWO_LEVEL_TABS, "住房保障支出", "58", ("2020年", "预算数")),
+    (TWO_LEVEL_WORD_CELLS, "政府性基金预算", "96", ("本年", "执行数")),
+    (TWO_LEVEL_WORD_CELLS, "一般公共预算", "836", ("上年", "执行数")),
+], ids=["tabs:27", "tabs:64", "tabs:58", "word cells:96", "word cells:836"])
+def test_two_level_header_in_tab_layouts(text: str, label: str, figure: str, expected) -> None:
+    if expected is None:
+        row = next(r for b in rebuild(text) if b.kind == "table" for r in b.rows if r[0].text == label)
+        assert [c.header_path for c in row if c.text == figure] == [("2020年", "预算数"), ("2020年", "决算数")]
+    else:
+        assert path_of(text, label, figure) == expected

@@ -28,6 +28,12 @@ Public function
        when exactly one order-keeping binding agrees with the figures' types
        (``_header_value_runs``); other figures stay in the text.
 
+    A header of two levels that the export flattened (upper words over a repeated block of
+    column words, or one upper word over a run opening with a repeated total) gets both levels
+    when the words and the figures make its spans certain (``_two_level_header``; shapes 1, 2,
+    3 and 6); figures glued without a separator in shape 7 are cut only when one reading
+    passes the form's checks (``glued.py``).
+
     A table needs two rows of two cells or more; otherwise its lines stay paragraphs. Tables
     are found by their content (header words, figures), whatever the separator; PDF text whose
     columns come out interleaved is not untangled here.
@@ -78,9 +84,11 @@ def rebuild(text: str, rules: TableRules | None = None) -> list[Block]:
         header_rows = None
         if kind == CELL:
             grid, last = _tab_cell_rows(text, lines, kinds, i)
+            grid = _two_level_header(grid, rules, flattened=False)
         elif kind == GRID:
             last = _run_end(kinds, i)
             grid = [_split_at(text, *lines[j], "\t") for j in range(i, last + 1)]
+            grid = _two_level_header(grid, rules, flattened=False)
         elif kind == PIPE and not _is_bar_line(text[lines[i][0]:lines[i][1]]):
             last = _pipe_run_end(text, lines, kinds, i)
             grid, header_rows = _pipe_rows(text, lines[i : last + 1])
