@@ -628,7 +628,10 @@ def _two_level_header(rows: list[list[GridCell]], rules: TableRules, flattened: 
       levels; exactly one block length and count may fit the rows' width;
     - one upper word over a lower run opening with a total that repeats a word of the run
       (… 公车购置及运行维护费 合计 车辆购置 车辆运行): the run is the upper word's columns, when in
-      every row of amounts that total is the sum of the run's other columns.
+      every row of amounts that total is the sum of the run's other columns;
+    - one upper word over a lower row of its own (本年执行数 over 金额 占预算% 比上年增长%), the last
+      of its row, when only that place makes a rate of the lower row its amount over another
+      column in every row of figures.
 
     A run of words that repeats a total but fits neither leaves the figures below it without
     columns rather than under the wrong ones. ``flattened``: the row before the header run may
@@ -646,6 +649,8 @@ def _two_level_header(rows: list[list[GridCell]], rules: TableRules, flattened: 
     upper = head - 1 if head and not any(_is_figure(t) for t in norms[head - 1]) else head
     if flattened:  # the run may have been cut into rows anywhere before the figures
         head = data[0] - 1
+    elif data[0] == head + 2 and not any(_is_figure(t) for t in norms[head + 1]):
+        upper, head = head, head + 1  # the header row, then its lower level's own row
     elif data[0] != head + 1:
         return rows
     words = [c for r in range(upper, head + 1) for c in rows[r]]
@@ -653,7 +658,8 @@ def _two_level_header(rows: list[list[GridCell]], rules: TableRules, flattened: 
     split = None if flattened or upper == head else len(rows[upper])
     if len(words) <= width:
         return rows
-    levels = _repeated_blocks(texts, width, split) or _total_run(texts, norms, data, width, split, rules)
+    levels = _repeated_blocks(texts, width, split) or _total_run(texts, norms, data, width, split, rules) \
+        or _rate_in_group(texts, norms, data, width, split, rules)
     if levels is None:
         repeats = [t for i, t in enumerate(texts) if t in texts[:i] and rules.is_total(t)]
         if not repeats:
@@ -734,3 +740,44 @@ def _unplaced(row: list[GridCell], norms: list[str], width: int) -> list[GridCel
     """A row's labels in their columns, its figures past the header: no column, so no role."""
     split = next((i for i, t in enumerate(norms) if _is_figure(t)), len(row))
     return [c._replace(col=i if i < split else width + i) for i, c in enumerate(row)]
+
+
+def _rate_in_group(texts: list[str], norms: list[list[str]], data: list[int], width: int, split: int | None,
+                   rules: TableRules) -> tuple[int, tuple[int, int, int]] | None:
+    """The last upper word over the lower row (``split`` words above it), when of every place the
+    upper word could take only that one makes a rate column of the lower row, in every full row
+    of figures, the lower row's first figure over one other column (占调整预算% = 金额 / 调整预算数)."""
+    if split is None:
+        return None
+    size = len(texts) - split
+    if size < 2 or split - 1 + size != width:
+        return None
+    rates = [k for k in range(1, size) if rules.is_rate_column(texts[split + k])]
+    full = [norms[r] for r in data if len(norms[r]) == width]
+    if not rates or len(full) < 2:
+        return None
+    places = [g for g in range(1, split) if _rate_fits(full, g, size, rates, width)]
+    return (0, (split - 1, 1, size)) if places == [split - 1] else None
+
+
+def _rate_fits(rows: list[list[str]], group: int, size: int, rates: list[int], width: int) -> bool:
+    """Whether, with the upper word at column ``group`` over ``size`` columns, a rate column is
+    the group's first column over some column outside it in every row where all three are
+    figures (at least two such rows)."""
+    outside = [c for c in range(1, width) if not group <= c < group + size]
+    for k in rates:
+        for other in outside:
+            held = 0
+            for row in rows:
+                rate, amount, base = (_amount(row[c].rstrip("%％")) for c in (group + k, group, other))
+                if rate is None or amount is None or base is None or base[0] - base[1] <= 0:
+                    continue
+                low = (amount[0] - amount[1]) / (base[0] + base[1]) * 100
+                high = (amount[0] + amount[1]) / (base[0] - base[1]) * 100
+                if not (low <= rate[0] + rate[1] and rate[0] - rate[1] <= high):
+                    break
+                held += 1
+            else:
+                if held >= 2:
+                    return True
+    return False
