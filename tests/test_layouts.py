@@ -296,3 +296,11 @@ def test_two_level_header_in_tab_layouts(text: str, label: str, figure: str, exp
         assert [c.header_path for c in row if c.text == figure] == [("2020年", "预算数"), ("2020年", "决算数")]
     else:
         assert path_of(text, label, figure) == expected
+
+
+def test_two_level_header_of_each_form_in_one_grid() -> None:
+    """Two forms one after the other in one run of rows: the second's header is rebuilt too."""
+    second = TWO_LEVEL_GROUP_ROW.replace("税收收入", "教育支出").replace("非税收入", "科技支出")
+    text = TWO_LEVEL_GROUP_ROW + "表2 支出执行情况 |\n" + second
+    assert path_of(text, "教育支出", "98.3") == ("本年执行数", "占预算%")
+    assert path_of(text, "税收收入", "7.6") == ("本年执行数", "比上年增长%")

@@ -84,16 +84,16 @@ def rebuild(text: str, rules: TableRules | None = None) -> list[Block]:
         header_rows = None
         if kind == CELL:
             grid, last = _tab_cell_rows(text, lines, kinds, i)
-            grid = _two_level_header(grid, rules, flattened=False)
+            grid = _two_level_sections(grid, rules)
         elif kind == GRID:
             last = _run_end(kinds, i)
             grid = [_split_at(text, *lines[j], "\t") for j in range(i, last + 1)]
-            grid = _two_level_header(grid, rules, flattened=False)
+            grid = _two_level_sections(grid, rules)
         elif kind == PIPE and not _is_bar_line(text[lines[i][0]:lines[i][1]]):
             last = _pipe_run_end(text, lines, kinds, i)
             grid, header_rows = _pipe_rows(text, lines[i : last + 1])
             if header_rows is None:
-                grid = _two_level_header(grid, rules, flattened=False)
+                grid = _two_level_sections(grid, rules)
         elif kind == TEXT and (found := _space_rows(text, lines, kinds, i, rules)) is not None:
             grid, header_rows, last = found
         elif kind in (TEXT, PIPE) and _HEADER_CELLS <= header_lines[min(i + _HEADER_LINES, len(lines))] - header_lines[i] \
@@ -616,6 +616,23 @@ def _flat_rows(cells: list[GridCell], norms: list[str], rules: TableRules) -> li
     if row:
         rows.append(row)
     return rows
+
+
+def _two_level_sections(rows: list[list[GridCell]], rules: TableRules) -> list[list[GridCell]]:
+    """``_two_level_header`` on each part of a grid that opens with a header of its own (a
+    report's tables one after another: a header row after rows of figures starts a part)."""
+    starts = [0]
+    figures_seen = False
+    for r, row in enumerate(rows):
+        norms = [normalise(c.text) for c in row]
+        if any(_is_figure(t) for t in norms):
+            figures_seen = True
+        elif figures_seen and sum(rules.is_header_term(t) for t in norms) >= rules.header_min_terms:
+            above = r - 1 if r - 1 > starts[-1] and not any(_is_figure(normalise(c.text)) for c in rows[r - 1]) else r
+            starts.append(above)
+            figures_seen = False
+    bounds = [*starts, len(rows)]
+    return [row for a, b in zip(bounds, bounds[1:]) for row in _two_level_header(rows[a:b], rules, flattened=False)]
 
 
 def _two_level_header(rows: list[list[GridCell]], rules: TableRules, flattened: bool) -> list[list[GridCell]]:
