@@ -158,3 +158,149 @@ def test_declared_unit_heads_every_column() -> None:
     figure = next(c for row in table.rows for c in row if c.text == "1260")
     assert figure.header_path[0] == "单位：万元"
     assert figure.header_path[-1] == "调整预算数"
+
+
+PROVINCE_FORM = [["资金项目", "核定数", "拨付数", "兑现比例"], ["乡村道路", "40", "38", "95%"],
+                 ["桥梁维修", "20", "20", "100%"]]
+
+
+def _write_docx(path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("本级资金情况")
+    table = document.add_table(rows=len(PROVINCE_FORM), cols=len(PROVINCE_FORM[0]))
+    for r, row in enumerate(PROVINCE_FORM):
+        for k, text in enumerate(row):
+            table.cell(r, k).text = text
+    document.save(path)
+
+
+def _write_xlsx(path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in PROVINCE_FORM:
+        book.active.append(row)
+    book.save(path)
+
+
+def _write_html(path: Path) -> None:
+    rows = "".join("<tr>" + "".join(f"<td>{t}</td>" for t in row) + "</tr>" for row in PROVINCE_FORM)
+    path.write_text(f"<html><body><p>本级资金情况</p><table>{rows}</table></body></html>", encoding="utf-8")
+
+
+@pytest.mark.parametrize(("suffix", "write"), [(".docx", _write_docx), (".xlsx", _write_xlsx), (".html", _write_html)])
+def test_rules_overlay_reaches_the_structured_loaders(tmp_path: Path, suffix: str, write) -> None:
+    """A province's own header words (--rules) head the columns of its form in a Word, Excel or
+    HTML file as in plain text."""
+    report = tmp_path / f"report{suffix}"
+    write(report)
+
+    def header_of(document, figure: str) -> tuple[str, ...]:
+        return next(c.header_path for b in document.blocks if b.kind == "table" for c in b.cells if c.text == figure)
+
+    assert "拨付数" not in header_of(ingest.load(report), "38")
+    overlay = tmp_path / "province.yaml"
+    terms = [*default_rules().header_terms, "核定数", "拨付数", "兑现比例"]
+    overlay.write_text("tables:\n  header_terms: [" + ", ".join(terms) + "]\n"
+                       "  value_terms: [核定数, 拨付数, 兑现比例]\n", encoding="utf-8")
+    assert header_of(ingest.load(report, rules=RuleSet.load(overlay)), "38")[-1] == "拨付数"
+
+
+def path_of(text: str, label: str, figure: str) -> tuple[str, ...] | None:
+    """The whole header path over ``figure`` in the row labelled ``label``."""
+    for block in rebuild(text):
+        for row in block.rows if block.kind == "table" else ():
+            if any(label in normalise(c.text) for c in row):
+                for cell in row:
+                    if normalise(cell.text) == figure:
+                        return cell.header_path
+    return None
+
+
+TWO_LEVEL_YEARS_LINES = (
+    "镇级收支预决算对比表\n\n项目\n\n2022年\n\n2021年\n\n预算数\n\n决算数\n\n预算数\n\n决算数\n\n"
+    "教育支出\n\n820\n\n806\n\n790\n\n781\n\n卫生健康支出\n\n415\n\n409\n\n388\n\n392\n\n"
+)
+TWO_LEVEL_YEARS_PIPES = (
+    "科目 | 2020年上半年 | 2020年下半年 |\n执行数 | 执行率 | 执行数 | 执行率 |\n"
+    "农林水支出 | 160 | 48% | 172 | 52% |\n城乡社区支出 | 95 | 45% | 116 | 55% |\n"
+)
+TWO_LEVEL_TOTAL_RUN = (
+    "年份\n|\n合计\n|\n公务接待费\n|\n因公出国(境)费\n|\n公务用车购置及运行费\n|\n合计\n|\n车辆购置\n|\n车辆运行\n|\n"
+    "2021年\n|\n64\n|\n22\n|\n0\n|\n42\n|\n15\n|\n27\n|\n2022年\n|\n50\n|\n19\n|\n0\n|\n31\n|\n0\n|\n31\n|\n"
+)
+# the same run whose sub-columns do not add up: the spans are not certain, the figures stay unplaced
+TWO_LEVEL_TOTAL_RUN_UNCERTAIN = TWO_LEVEL_TOTAL_RUN.replace("15\n|\n27", "15\n|\n20")
+
+TWO_LEVEL_CASES = [
+    ("years over columns, one cell a line", TWO_LEVEL_YEARS_LINES, "卫生健康支出", "388", ("2021年", "预算数")),
+    ("years over columns, one cell a line", TWO_LEVEL_YEARS_LINES, "教育支出", "806", ("2022年", "决算数")),
+    ("half-years over columns, pipes", TWO_LEVEL_YEARS_PIPES, "城乡社区支出", "116", ("2020年下半年", "执行数")),
+    ("half-years over columns, pipes", TWO_LEVEL_YEARS_PIPES, "农林水支出", "48%", ("2020年上半年", "执行率")),
+    ("a total opens the lower run", TWO_LEVEL_TOTAL_RUN, "2021年", "15", ("公务用车购置及运行费", "车辆购置")),
+    ("a total opens the lower run", TWO_LEVEL_TOTAL_RUN, "2022年", "31", ("公务用车购置及运行费", "合计")),
+    ("a total opens the lower run", TWO_LEVEL_TOTAL_RUN, "2022年", "19", ("公务接待费",)),
+    ("lower run does not add up", TWO_LEVEL_TOTAL_RUN_UNCERTAIN, "2021年", "15", ()),
+    ("lower run does not add up", TWO_LEVEL_TOTAL_RUN_UNCERTAIN, "2021年", "64", ()),
+]
+
+
+@pytest.mark.parametrize(("layout", "text", "label", "figure", "expected"), TWO_LEVEL_CASES,
+                         ids=[f"{c[0]}:{c[3]}" for c in TWO_LEVEL_CASES])
+def test_two_level_header_gives_both_levels(layout: str, text: str, label: str, figure: str,
+                                            expected: tuple[str, ...]) -> None:
+    assert path_of(text, label, figure) == expected
+
+
+TWO_LEVEL_GROUP_ROW = ("项目 | 上年决算数 | 本年预算数 | 本年执行数 |\n金额 | 占预算% | 比上年增长% |\n"
+                       "税收收入 | 210 | 230 | 226 | 98.3 | 7.6 |\n非税收入 | 40 | 45 | 47 | 104.4 | 17.5 |\n")
+
+
+def test_two_level_header_placed_by_its_rate() -> None:
+    """本年执行数 over 金额 占预算% 比上年增长%: only under the last upper word is 占预算% the
+    amount over a column (226 / 230, 47 / 45) in every row."""
+    assert path_of(TWO_LEVEL_GROUP_ROW, "税收收入", "98.3") == ("本年执行数", "占预算%")
+    assert path_of(TWO_LEVEL_GROUP_ROW, "非税收入", "47") == ("本年执行数", "金额")
+    assert path_of(TWO_LEVEL_GROUP_ROW, "非税收入", "45") == ("本年预算数",)
+
+
+def test_two_level_header_of_uncertain_spans_is_not_guessed() -> None:
+    """The same form whose rates no place of the upper word explains: no two-level path."""
+    text = TWO_LEVEL_GROUP_ROW.replace("98.3", "91.3").replace("104.4", "97.4")
+    paths = [c.header_path for b in rebuild(text) if b.kind == "table" for c in b.cells]
+    assert not any("本年执行数" in p and "金额" in p for p in paths)
+
+
+TWO_LEVEL_TABS = (
+    "科目\t2021年\t2020年\n预算数\t决算数\t预算数\t决算数\n"
+    "住房保障支出\t66\t64\t58\t59\n节能环保支出\t31\t30\t27\t27\n"
+)
+TWO_LEVEL_WORD_CELLS = (
+    "\t项目\n\t本年\n\t上年\n\n\t预算数\n\t执行数\n\t预算数\n\t执行数\n\n"
+    "\t一般公共预算\n\t880\n\t862\n\t840\n\t836\n\n\t政府性基金预算\n\t120\n\t96\n\t150\n\t149\n"
+)
+
+
+@pytest.mark.parametrize(("text", "label", "figure", "expected"), [
+    (TWO_LEVEL_TABS, "节能环保支出", "27", None),  # 27 twice: checked below by position
+    (TWO_LEVEL_TABS, "住房保障支出", "64", ("2021年", "决算数")),
+    (TWO_LEVEL_TABS, "住房保障支出", "58", ("2020年", "预算数")),
+    (TWO_LEVEL_WORD_CELLS, "政府性基金预算", "96", ("本年", "执行数")),
+    (TWO_LEVEL_WORD_CELLS, "一般公共预算", "836", ("上年", "执行数")),
+], ids=["tabs:27", "tabs:64", "tabs:58", "word cells:96", "word cells:836"])
+def test_two_level_header_in_tab_layouts(text: str, label: str, figure: str, expected) -> None:
+    if expected is None:
+        row = next(r for b in rebuild(text) if b.kind == "table" for r in b.rows if r[0].text == label)
+        assert [c.header_path for c in row if c.text == figure] == [("2020年", "预算数"), ("2020年", "决算数")]
+    else:
+        assert path_of(text, label, figure) == expected
+
+
+def test_two_level_header_of_each_form_in_one_grid() -> None:
+    """Two forms one after the other in one run of rows: the second's header is rebuilt too."""
+    second = TWO_LEVEL_GROUP_ROW.replace("税收收入", "教育支出").replace("非税收入", "科技支出")
+    text = TWO_LEVEL_GROUP_ROW + "表2 支出执行情况 |\n" + second
+    assert path_of(text, "教育支出", "98.3") == ("本年执行数", "占预算%")
+    assert path_of(text, "税收收入", "7.6") == ("本年执行数", "比上年增长%")

@@ -7,6 +7,7 @@ The format is decided by the file's content (magic bytes), the extension only br
 from __future__ import annotations
 
 import importlib
+import inspect
 import os
 import re
 import stat
@@ -85,7 +86,7 @@ def load(path: str | os.PathLike[str], max_bytes: int | None = None, max_chars: 
          rules: RuleSet | None = None) -> Document:
     """Read ``path`` into a Document, or raise InputError saying what is wrong. The limits
     default to MAX_BYTES_DEFAULT and MAX_CHARS_DEFAULT; ``rules`` (an overlay's ``tables``
-    section: a province's own forms) reach the rebuilding of plain-text tables."""
+    section: a province's own forms) reach the building of tables in every loader that takes them."""
     max_bytes = MAX_BYTES_DEFAULT if max_bytes is None else max_bytes
     max_chars = MAX_CHARS_DEFAULT if max_chars is None else max_chars
     p = Path(path)
@@ -118,7 +119,9 @@ def load(path: str | os.PathLike[str], max_bytes: int | None = None, max_chars: 
     if fmt == "txt" and len(data) > 4 * max_chars:  # no encoding takes more than 4 bytes a character
         _too_long(name, f"at least {-(-len(data) // 4)}", max_chars)
     module = importlib.import_module(f"auditor.ingest.{LOADERS[fmt]}")
-    document = module.load(name, data, rules) if fmt == "txt" else module.load(name, data)
+    # the rule set reaches every loader that builds tables with it (pdf: when its loader takes it)
+    takes_rules = "rules" in inspect.signature(module.load).parameters
+    document = module.load(name, data, rules) if takes_rules else module.load(name, data)
     if len(document.text) > max_chars:
         _too_long(name, str(len(document.text)), max_chars)
     return with_normalised(document)

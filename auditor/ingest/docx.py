@@ -17,6 +17,7 @@ from auditor.errors import InputError
 from auditor.ingest.containers import check_zip
 from auditor.ingest.layout import RawCell, TextBuilder, check_grid
 from auditor.model import Document
+from auditor.rules import RuleSet
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -26,14 +27,14 @@ _NOT_TEXT = {W + "pPr", W + "rPr", W + "del", W + "moveFrom", W + "txbxContent",
 _WRAPPERS = {W + "sdt", W + "sdtContent", W + "customXml", W + "smartTag"}
 
 
-def load(path: str, data: bytes) -> Document:
+def load(path: str, data: bytes, rules: RuleSet | None = None) -> Document:
     check_zip(path, data, "Word (.docx)")
     try:
         body = docx.Document(io.BytesIO(data)).element.body
     except Exception as exc:  # python-docx reports a broken package with many exception types
         raise InputError(path, f"is not a readable Word (.docx) file ({type(exc).__name__})",
                          "open it in Word and save it again") from None
-    builder = TextBuilder(path)
+    builder = TextBuilder(path, rules)
     _read_blocks(body, builder)
     return builder.document(path, data, "docx")
 

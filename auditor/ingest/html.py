@@ -18,6 +18,7 @@ from lxml import etree
 from auditor.errors import InputError
 from auditor.ingest.layout import RawCell, TextBuilder, check_grid
 from auditor.model import Document
+from auditor.rules import RuleSet
 
 _DECLARED = re.compile(rb"""<(?:meta[^<>]*?charset|\?xml[^<>]*?encoding)\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.I)  # [^<>]: each tag scanned once
 _SUPERSET = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030",
@@ -33,8 +34,8 @@ _BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl
 _SPACE = re.compile(r"[ \t\n\r\f\xa0]+")  # HTML's collapsible whitespace (and &nbsp;), not U+3000
 
 
-def load(path: str, data: bytes) -> Document:
-    builder = TextBuilder(path)
+def load(path: str, data: bytes, rules: RuleSet | None = None) -> Document:
+    builder = TextBuilder(path, rules)
     encodings = []
     for page, charset in _pages(data):
         text, encoding = decode(page, charset)

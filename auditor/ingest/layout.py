@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from auditor.errors import InputError
 from auditor.ingest import tables
 from auditor.model import Block, Document, Span
+from auditor.rules import RuleSet
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -52,9 +53,16 @@ class RawCell:
     colspan: int = 1
 
 
+def table_rules(rules: RuleSet | None) -> tables.TableRules | None:
+    """The ``tables`` section of a rule set (an overlay's: a province's own forms), None for
+    the default one."""
+    return tables.TableRules.from_mapping(rules["tables"]) if rules is not None else None
+
+
 class TextBuilder:
-    def __init__(self, path: str = "") -> None:
+    def __init__(self, path: str = "", rules: RuleSet | None = None) -> None:
         self.path = path  # named in the error that refuses an oversized table
+        self.rules = table_rules(rules)  # header words etc. of the tables built
         self._parts: list[str] = []
         self._length = 0
         self._tail = ""  # the last two characters written
@@ -113,7 +121,7 @@ class TextBuilder:
         end = self._length - 1  # the table's span ends at its last cell's line break
         self._write("\n")
         # Header paths and row headers are found as for text tables, merges known here.
-        self.blocks.append(tables.build_table(rows, span=Span(start, end), page=page))
+        self.blocks.append(tables.build_table(rows, span=Span(start, end), page=page, rules=self.rules))
 
     def document(self, path: str, data: bytes, fmt: str, encoding: str | None = None) -> Document:
         return Document(path=path, text="".join(self._parts), blocks=tuple(self.blocks), format=fmt,

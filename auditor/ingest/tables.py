@@ -98,6 +98,9 @@ class TableRules:
     flat_min_numeric_cells: int
     flat_max_cell_chars: int
     sentence_marks: str
+    rate_parts: tuple[tuple[str, str, str], ...] = ()
+    points_terms: tuple[str, ...] = ()
+    score_terms: tuple[str, ...] = ()
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> TableRules:
@@ -118,6 +121,9 @@ class TableRules:
             flat_min_numeric_cells=int(flat.get("min_numeric_cells", 2)),
             flat_max_cell_chars=int(flat.get("max_cell_chars", 40)),
             sentence_marks=str(flat.get("sentence_marks", "。；")),
+            rate_parts=tuple((str(r), str(n), str(d)) for r, n, d in data.get("rate_parts", ())),
+            points_terms=tuple(data.get("points_terms", ())),
+            score_terms=tuple(data.get("score_terms", ())),
         )
 
     def is_header_term(self, norm: str) -> bool:
@@ -192,6 +198,10 @@ def build_table(
         if heads[r]:
             for k in range(1, max(c.rowspan for c in row) if row else 1):
                 heads[r + k] = True
+    for r in range(len(rows) - 2, -1, -1):  # and a row spanning down into a header (2016年 over 预算数)
+        if not heads[r] and heads[r + 1] and any(c.rowspan > 1 for c in rows[r]) \
+                and not any(is_number(t) for t in norms[r]):
+            heads[r] = True
     sections = _sections(heads)
     if all(c.rowspan == 1 for row in rows for c in row) and \
             all(c.col is None for r, row in enumerate(rows) if not heads[r] for c in row):

@@ -28,6 +28,12 @@ Public function
        when exactly one order-keeping binding agrees with the figures' types
        (``_header_value_runs``); other figures stay in the text.
 
+    A header of two levels that the export flattened (upper words over a repeated block of
+    column words, or one upper word over a run opening with a repeated total) gets both levels
+    when the words and the figures make its spans certain (``_two_level_header``; shapes 1, 2,
+    3 and 6); figures glued without a separator in shape 7 are cut only when one reading
+    passes the form's checks (``glued.py``).
+
     A table needs two rows of two cells or more; otherwise its lines stay paragraphs. Tables
     are found by their content (header words, figures), whatever the separator; PDF text whose
     columns come out interleaved is not untangled here.
@@ -36,7 +42,9 @@ Public function
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
+from auditor.ingest.glued import bind_glued, is_glued
 from auditor.ingest.tables import (
     _NUMBER,
     _PLACEHOLDERS,
@@ -69,18 +77,23 @@ def rebuild(text: str, rules: TableRules | None = None) -> list[Block]:
         alone = kind == TEXT and e - s <= 2 * rules.header_max_chars and rules.is_header_term(normalise(text[s:e]))
         header_lines.append(header_lines[-1] + alone)
     blocks: list[Block] = []
+    glued_rows = [_MAX_GLUED_ROWS]  # rows of glued figures left to cut (each may take milliseconds)
     i = 0
     while i < len(lines):
         kind = kinds[i]
         header_rows = None
         if kind == CELL:
             grid, last = _tab_cell_rows(text, lines, kinds, i)
+            grid = _two_level_sections(grid, rules)
         elif kind == GRID:
             last = _run_end(kinds, i)
             grid = [_split_at(text, *lines[j], "\t") for j in range(i, last + 1)]
+            grid = _two_level_sections(grid, rules)
         elif kind == PIPE and not _is_bar_line(text[lines[i][0]:lines[i][1]]):
             last = _pipe_run_end(text, lines, kinds, i)
             grid, header_rows = _pipe_rows(text, lines[i : last + 1])
+            if header_rows is None:
+                grid = _two_level_sections(grid, rules)
         elif kind == TEXT and (found := _space_rows(text, lines, kinds, i, rules)) is not None:
             grid, header_rows, last = found
         elif kind in (TEXT, PIPE) and _HEADER_CELLS <= header_lines[min(i + _HEADER_LINES, len(lines))] - header_lines[i] \
@@ -88,7 +101,7 @@ def rebuild(text: str, rules: TableRules | None = None) -> list[Block]:
             grid, last = found
         else:
             if kind == TEXT:
-                blocks.append(_paragraph_or_flat(text, *lines[i], rules))
+                blocks.append(_paragraph_or_flat(text, *lines[i], rules, glued_rows))
             i += 1
             continue
         if sum(len(row) >= 2 for row in grid) >= 2 and len(grid) * max(map(len, grid)) <= MAX_TABLE_CELLS:
@@ -414,7 +427,8 @@ def _cell_lines(text: str, lines: list[tuple[int, int]], kinds: list[int], first
     norms = [normalise(c.text) for c in cells]
     if sum(is_number(t) for t in norms) < rules.flat_min_numeric_cells * 2:
         return None
-    return _widen_header(_split_header_runs(_flat_rows(cells, norms, rules), rules)), last
+    rows = _widen_header(_split_header_runs(_flat_rows(cells, norms, rules), rules))
+    return _two_level_header(rows, rules, flattened=True), last
 
 
 def _widen_header(rows: list[list[GridCell]]) -> list[list[GridCell]]:
@@ -466,23 +480,25 @@ def _is_cell_line(norm: str, rules: TableRules) -> bool:
 _CELL_LINE_CHARS = 30  # a line longer than this is a sentence, not a cell
 
 
-def _paragraph_or_flat(text: str, start: int, end: int, rules: TableRules) -> Block:
+def _paragraph_or_flat(text: str, start: int, end: int, rules: TableRules, glued_rows: list[int]) -> Block:
     cells = _flat_cells(text, start, end)
     norms = [normalise(c.text) for c in cells]
     if _clearly_table(norms, rules):
         return build_table(_flat_rows(cells, norms, rules), span=Span(start, end), rules=rules)
-    runs = _header_value_runs(text, start, end, rules)
+    runs = _header_value_runs(text, start, end, rules, glued_rows)
     if runs:
         return build_table(runs, span=Span(start, end), rules=rules)
     return Block("paragraph", Span(start, end))
 
 
-def _header_value_runs(text: str, start: int, end: int, rules: TableRules) -> list[list[GridCell]]:
+def _header_value_runs(text: str, start: int, end: int, rules: TableRules,
+                       glued_rows: list[int]) -> list[list[GridCell]]:
     """A form flattened into one line of words and figures (a PDF's text): each run of column
     headers (年初预算数 全年预算数 … 得分) followed by a run of figures becomes a header row and a
     row of those figures, bound to the headers in order and by type when only one binding fits
     (a percentage under a rate, no bare 10 under 执行率), from the longest run of the figures
-    that has exactly one. Figures no binding makes certain stay in the text."""
+    that has exactly one. Figures no binding makes certain stay in the text; so do figures
+    glued together (``glued.py``) past the first ``_MAX_GLUED_ROWS`` rows of them."""
     if end - start < _LONG_LINE_CHARS:
         return []
     tokens = _tokens(text, start, end)
@@ -498,9 +514,16 @@ def _header_value_runs(text: str, start: int, end: int, rules: TableRules) -> li
             i = max(j, i + 1)
             continue
         k = j
-        while k < len(tokens) and (_is_value_cell(norms[k]) or norms[k] in _PLACEHOLDERS):
+        while k < len(tokens) and (_is_value_cell(norms[k]) or norms[k] in _PLACEHOLDERS or is_glued(norms[k])):
             k += 1
         columns = norms[i:j]
+        if any(is_glued(t) for t in norms[j:k]):  # figures run together: only a certain reading
+            glued_rows[0] -= 1
+            cut = bind_glued(tokens[j:k], columns, rules, _fits) if glued_rows[0] >= 0 else None
+            if cut is not None:
+                grid += [tokens[i:j], cut]
+            i = k
+            continue
         for stop in range(min(k, j + len(columns)), j + 1, -1):
             placed = _unique_binding(norms[j:stop], columns, rules)
             if placed is not None:
@@ -510,6 +533,7 @@ def _header_value_runs(text: str, start: int, end: int, rules: TableRules) -> li
     return grid
 
 
+_MAX_GLUED_ROWS = 40  # a report holds a few; a hostile text many, each taking up to ~50 ms
 _LONG_LINE_CHARS = 80  # shorter lines are sentences or rows, not a flattened form
 _MIN_HEADER_RUN = 3  # column headers in a row that make a header run
 _MAX_HEADER_RUN = 24  # and at most this many (the binding's work grows with the cube of it)
@@ -592,3 +616,185 @@ def _flat_rows(cells: list[GridCell], norms: list[str], rules: TableRules) -> li
     if row:
         rows.append(row)
     return rows
+
+
+def _two_level_sections(rows: list[list[GridCell]], rules: TableRules) -> list[list[GridCell]]:
+    """``_two_level_header`` on each part of a grid that opens with a header of its own (a
+    report's tables one after another: a header row after rows of figures starts a part)."""
+    starts = [0]
+    figures_seen = False
+    for r, row in enumerate(rows):
+        norms = [normalise(c.text) for c in row]
+        if any(_is_figure(t) for t in norms):
+            figures_seen = True
+        elif figures_seen and sum(rules.is_header_term(t) for t in norms) >= rules.header_min_terms:
+            above = r - 1 if r - 1 > starts[-1] and not any(_is_figure(normalise(c.text)) for c in rows[r - 1]) else r
+            starts.append(above)
+            figures_seen = False
+    bounds = [*starts, len(rows)]
+    return [row for a, b in zip(bounds, bounds[1:]) for row in _two_level_header(rows[a:b], rules, flattened=False)]
+
+
+def _two_level_header(rows: list[list[GridCell]], rules: TableRules, flattened: bool) -> list[list[GridCell]]:
+    """A header of two levels flattened into one run of words (or written as two rows without
+    their spans) is wider than the rows of figures below it. Its spans are rebuilt when the
+    words make them certain, so that each column gets both levels (2016年 › 预算数):
+
+    - the lower level repeats one block of words under each upper word (项目 2016年 2015年 预算数
+      决算数 预算数 决算数): each upper word spans the block, the words before them span both
+      levels; exactly one block length and count may fit the rows' width;
+    - one upper word over a lower run opening with a total that repeats a word of the run
+      (… 公车购置及运行维护费 合计 车辆购置 车辆运行): the run is the upper word's columns, when in
+      every row of amounts that total is the sum of the run's other columns;
+    - one upper word over a lower row of its own (本年执行数 over 金额 占预算% 比上年增长%), the last
+      of its row, when only that place makes a rate of the lower row its amount over another
+      column in every row of figures.
+
+    A run of words that repeats a total but fits neither leaves the figures below it without
+    columns rather than under the wrong ones. ``flattened``: the row before the header run may
+    be its start (a form written one cell a line); otherwise it is the upper level's own row."""
+    norms = [[normalise(c.text) for c in row] for row in rows]
+    head = next((r for r, n in enumerate(norms) if sum(rules.is_header_term(t) for t in n) >= rules.header_min_terms
+                 and not any(_is_figure(t) for t in n)), None)
+    if head is None:
+        return rows
+    data = [r for r in range(head + 1, len(rows)) if any(_is_figure(t) for t in norms[r])]
+    if not data:
+        return rows
+    widths = [len(rows[r]) for r in data]
+    width = max(set(widths), key=widths.count)
+    upper = head - 1 if head and not any(_is_figure(t) for t in norms[head - 1]) else head
+    if flattened:  # the run may have been cut into rows anywhere before the figures
+        head = data[0] - 1
+    elif data[0] == head + 2 and not any(_is_figure(t) for t in norms[head + 1]):
+        upper, head = head, head + 1  # the header row, then its lower level's own row
+    elif data[0] != head + 1:
+        return rows
+    words = [c for r in range(upper, head + 1) for c in rows[r]]
+    texts = [t for r in range(upper, head + 1) for t in norms[r]]
+    split = None if flattened or upper == head else len(rows[upper])
+    if len(words) <= width:
+        return rows
+    levels = _repeated_blocks(texts, width, split) or _total_run(texts, norms, data, width, split, rules) \
+        or _rate_in_group(texts, norms, data, width, split, rules)
+    if levels is None:
+        repeats = [t for i, t in enumerate(texts) if t in texts[:i] and rules.is_total(t)]
+        if not repeats:
+            return rows
+        return rows[:head + 1] + [_unplaced(rows[r], norms[r], len(words)) if r in data else rows[r]
+                                  for r in range(head + 1, len(rows))]
+    start, spans = levels  # words[start:] is the header; spans: (upper words, each one's span)
+    above = words[start:start + spans[0]]
+    groups = words[start + spans[0]:start + spans[0] + spans[1]]
+    lower = words[start + spans[0] + spans[1]:]
+    first = [c._replace(rowspan=2, col=None) for c in above] + [c._replace(colspan=spans[2], col=None) for c in groups]
+    second = [c._replace(col=None) for c in lower]
+    before = [words[:start]] if start else []
+    return rows[:upper] + before + [first, second] + rows[head + 1:]
+
+
+def _repeated_blocks(texts: list[str], width: int, split: int | None) -> tuple[int, tuple[int, int, int]] | None:
+    """(start, (words above both levels, upper words, block length)) when exactly one block of
+    two or more distinct words, repeated under two or more upper words, fits ``width``."""
+    found = []
+    for size in range(2, len(texts) // 2 + 1):
+        block = texts[-size:]
+        if len(set(block)) < size:
+            continue
+        count = 1
+        while len(texts) >= (count + 1) * size and texts[-(count + 1) * size:-count * size] == block:
+            count += 1
+        outer = width - count * size  # the label columns left of the upper words
+        groups_at = len(texts) - count * size - count
+        if count < 2 or outer < 1 or groups_at - outer < 0:
+            continue
+        groups = texts[groups_at:groups_at + count]
+        if len(set(groups)) < count or any(g in block or _is_figure(g) or not g for g in groups):
+            continue
+        if split is not None and (groups_at + count != split or groups_at - outer != 0):
+            continue
+        found.append((groups_at - outer, (outer, count, size)))
+    return found[0] if len(found) == 1 else None
+
+
+def _total_run(texts: list[str], norms: list[list[str]], data: list[int], width: int, split: int | None,
+               rules: TableRules) -> tuple[int, tuple[int, int, int]] | None:
+    """One upper word over the run it heads, the run opening with a total repeated from the
+    words before it, whose figures add up in every row of amounts."""
+    at = split if split is not None else next((i for i, t in enumerate(texts) if t in texts[:i]), None)
+    if at is None or at < 2 or not rules.is_total(texts[at]) or texts[at] not in texts[:at]:
+        return None
+    size = len(texts) - at
+    outer = width - size
+    start = at - 1 - outer
+    if size < 3 or outer < 1 or start < 0 or len(set(texts[at:])) < size:
+        return None
+    checked = 0
+    for r in data:
+        row = norms[r]
+        if len(row) != width or rules.is_rate_column(row[0]):
+            continue  # a row of rates (增减%) does not add up
+        amounts = [_amount(t) for t in row[outer:]]
+        if any(a is None for a in amounts):
+            continue
+        total, parts = amounts[0], amounts[1:]
+        slack = sum(a[1] for a in amounts)
+        if abs(total[0] - sum(p[0] for p in parts)) > slack:
+            return None
+        checked += 1
+    return (start, (outer, 1, size)) if checked else None
+
+
+def _amount(norm: str) -> tuple[Decimal, Decimal] | None:
+    """A plain amount and half a unit of its last digit."""
+    if not _NUMBER.fullmatch(norm) or norm.endswith(("%", "％")):
+        return None
+    value = Decimal(norm.replace(",", "").replace("−", "-"))
+    return value, Decimal(1).scaleb(value.as_tuple().exponent) / 2
+
+
+def _unplaced(row: list[GridCell], norms: list[str], width: int) -> list[GridCell]:
+    """A row's labels in their columns, its figures past the header: no column, so no role."""
+    split = next((i for i, t in enumerate(norms) if _is_figure(t)), len(row))
+    return [c._replace(col=i if i < split else width + i) for i, c in enumerate(row)]
+
+
+def _rate_in_group(texts: list[str], norms: list[list[str]], data: list[int], width: int, split: int | None,
+                   rules: TableRules) -> tuple[int, tuple[int, int, int]] | None:
+    """The last upper word over the lower row (``split`` words above it), when of every place the
+    upper word could take only that one makes a rate column of the lower row, in every full row
+    of figures, the lower row's first figure over one other column (占调整预算% = 金额 / 调整预算数)."""
+    if split is None:
+        return None
+    size = len(texts) - split
+    if size < 2 or split - 1 + size != width:
+        return None
+    rates = [k for k in range(1, size) if rules.is_rate_column(texts[split + k])]
+    full = [norms[r] for r in data if len(norms[r]) == width]
+    if not rates or len(full) < 2:
+        return None
+    places = [g for g in range(1, split) if _rate_fits(full, g, size, rates, width)]
+    return (0, (split - 1, 1, size)) if places == [split - 1] else None
+
+
+def _rate_fits(rows: list[list[str]], group: int, size: int, rates: list[int], width: int) -> bool:
+    """Whether, with the upper word at column ``group`` over ``size`` columns, a rate column is
+    the group's first column over some column outside it in every row where all three are
+    figures (at least two such rows)."""
+    outside = [c for c in range(1, width) if not group <= c < group + size]
+    for k in rates:
+        for other in outside:
+            held = 0
+            for row in rows:
+                rate, amount, base = (_amount(row[c].rstrip("%％")) for c in (group + k, group, other))
+                if rate is None or amount is None or base is None or base[0] - base[1] <= 0:
+                    continue
+                low = (amount[0] - amount[1]) / (base[0] + base[1]) * 100
+                high = (amount[0] + amount[1]) / (base[0] - base[1]) * 100
+                if not (low <= rate[0] + rate[1] and rate[0] - rate[1] <= high):
+                    break
+                held += 1
+            else:
+                if held >= 2:
+                    return True
+    return False

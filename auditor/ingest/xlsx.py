@@ -23,19 +23,20 @@ from auditor.errors import InputError
 from auditor.ingest.containers import OLE_MAGIC, check_zip, refuse_encrypted
 from auditor.ingest.layout import RawCell, TextBuilder, check_grid
 from auditor.model import Document
+from auditor.rules import RuleSet
 
 # A sheet as (values by (row, col), merged ranges as (first row, first col, last row, last col)).
 Sheet = tuple[dict[tuple[int, int], str], list[tuple[int, int, int, int]]]
 
 
-def load(path: str, data: bytes) -> Document:
+def load(path: str, data: bytes, rules: RuleSet | None = None) -> Document:
     refuse_encrypted(path, data)
     if data.startswith(OLE_MAGIC):
         fmt, sheets = "xls", _xls_sheets(path, data)
     else:
         check_zip(path, data, "Excel (.xlsx)")
         fmt, sheets = "xlsx", _xlsx_sheets(path, data)
-    builder = TextBuilder(path)
+    builder = TextBuilder(path, rules)
     for values, merges in sheets:
         builder.table(_grid(values, merges, path))
     if not builder.blocks:
