@@ -20,13 +20,14 @@ from pathlib import Path
 from auditor.errors import InputError
 from auditor.ingest.containers import refuse_encrypted
 from auditor.model import Document
+from auditor.rules import RuleSet
 
 CONVERT_TIMEOUT_SECONDS = 180
 _NO_CONVERTER = ("install LibreOffice (Debian: apt-get install libreoffice-writer-nogui) "
                  "or antiword (apt-get install antiword), or save it as .docx")
 
 
-def load(path: str, data: bytes) -> Document:
+def load(path: str, data: bytes, rules: RuleSet | None = None) -> Document:
     refuse_encrypted(path, data)
     rtf = data.lstrip().startswith(b"{\\rtf")
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
@@ -41,13 +42,13 @@ def load(path: str, data: bytes) -> Document:
         if converted is not None:
             from auditor.ingest import docx
 
-            return _as(docx.load(path, converted), fmt, data)
+            return _as(docx.load(path, converted, rules), fmt, data)
     if antiword:
         text, problem = _antiword(antiword, data)
         if text is not None:
             from auditor.ingest import text as text_loader
 
-            return _as(text_loader.load(path, text.encode("utf-8")), fmt, data)
+            return _as(text_loader.load(path, text.encode("utf-8"), rules), fmt, data)
     raise InputError(path, f"is not a readable Word file ({problem})",
                      "open it in Word, check it is not password-protected, and save it as .docx")
 

@@ -32,6 +32,7 @@ from auditor.ingest.layout import RawCell, TextBuilder
 from auditor.ingest.pdfbounds import MAX_DECODED_BYTES, decoding_limit
 from auditor.ingest.sandbox import run_limited
 from auditor.model import Document
+from auditor.rules import RuleSet
 
 # pdfminer warns about every oddity of real-world PDFs; a person needs only the one-line verdict.
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
@@ -84,11 +85,11 @@ class _Page:
     unmapped: int = 0  # glyphs of fonts without a Unicode map, which pdfminer shows as "(cid:N)"
 
 
-def load(path: str, data: bytes) -> Document:
-    return run_limited(path, _parse, data, what="a PDF")
+def load(path: str, data: bytes, rules: RuleSet | None = None) -> Document:
+    return run_limited(path, _parse, data, rules, what="a PDF")
 
 
-def _parse(path: str, data: bytes) -> Document:
+def _parse(path: str, data: bytes, rules: RuleSet | None = None) -> Document:
     with decoding_limit() as budget:
         try:
             with pdfplumber.open(io.BytesIO(data)) as pdf:
@@ -108,7 +109,7 @@ def _parse(path: str, data: bytes) -> Document:
         raise InputError(path, "is a scanned PDF with no text layer",
                          "run OCR on it first (e.g. ocrmypdf -l chi_sim) and audit the result")
     _drop_running_lines(pages)
-    builder = TextBuilder()
+    builder = TextBuilder(path, rules)
     _write(pages, builder)
     return builder.document(path, data, "pdf")
 
