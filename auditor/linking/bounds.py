@@ -63,6 +63,7 @@ class Bounds:
         self.change = tuple(data.get("change_words", ()))
         self.change_to = tuple(data.get("change_to", ()))
         self.transitions = tuple(sorted(data.get("transitions", ()), key=len, reverse=True))
+        self.breakdown = data.get("breakdowns", {})
         self.labels: dict[int, Label] = {}
 
     # --- what names a figure ------------------------------------------------------------------
@@ -117,7 +118,7 @@ class Bounds:
         words = self.label(claim).text
         for word in self.change:
             at = words.rfind(word)
-            if at >= 0 and not words[at + len(word):at + len(word) + 1] in self.change_to:
+            if at >= 0 and words[at + len(word):at + len(word) + 1] not in self.change_to:
                 return True
         return False
 
@@ -189,7 +190,7 @@ class Bounds:
     def same_source(self, part: Claim, whole: Claim, cues: tuple[str, ...]) -> bool:
         def bare(claim: Claim) -> str:
             text = self.label(claim).text
-            for cue in cues:
+            for cue in sorted(cues, key=len, reverse=True):
                 text = text.replace(cue, "")
             return text
 
@@ -247,6 +248,54 @@ class Bounds:
                 if len(wholes) == 1:
                     yield self.bound(part, wholes[0], "范围")
 
+    def component_key(self, claim: Claim) -> str | None:
+        words = self.label(claim).text.removeprefix("其中").strip(LABEL_EDGES)
+        if len(words) > self.breakdown.get("max_label_chars", 12):
+            return None
+        keys = [w for w in self.breakdown.get("components", ()) if words.startswith(w)]
+        return max(keys, key=len) if keys else None
+
+    def groups(self, block: int) -> list[tuple[Claim, dict[str, Claim], Claim]]:
+        """(total, components by source, last component) of each breakdown in a paragraph."""
+        claims = [c for c in self.ctx.in_block[block] if c.cell is None and c.quantity.dimension == "money"]
+        out = []
+        for n, total in enumerate(claims):
+            if self.component_key(total) is not None:
+                continue
+            components: dict[str, Claim] = {}
+            for claim in claims[n + 1:]:
+                key = self.component_key(claim)
+                if key is None or key in components:
+                    break
+                components[key] = claim
+            if len(components) >= 2:
+                out.append((total, components, list(components.values())[-1]))
+        return out
+
+    def nested(self, first: tuple, second: tuple) -> bool:  # noqa: ANN001 - two groups
+        (total_a, _, last_a), (total_b, _, _) = first, second
+        between = self.ctx.text[last_a.span.end:total_b.span.start]
+        if "其中" in between:
+            return True
+        funds, spending = tuple(self.breakdown.get("funds", ())), tuple(self.breakdown.get("spending", ()))
+        return (any(w in self.label(total_a).text for w in funds) and any(w in self.label(total_b).text for w in spending)
+                and not self.excused(total_b, total_a, tuple(self.breakdown.get("unless", ()))))
+
+    def breakdowns(self) -> Iterator[Constraint]:
+        """Each component of a nested breakdown within the same-named component of its whole."""
+        for block in self.ctx.paragraphs:
+            groups = self.groups(block)
+            for first, second in zip(groups, groups[1:]):
+                if second[0].span.start < first[2].span.end or not self.nested(first, second):
+                    continue
+                if "其中" not in self.ctx.text[first[2].span.end:second[0].span.start] \
+                        and self.comparable(second[0], first[0]):
+                    yield self.bound(second[0], first[0], "分来源")  # spent of received (a 其中 is the sum check's)
+                for key, part in second[1].items():
+                    whole = first[1].get(key)
+                    if whole is not None and self.comparable(part, whole):
+                        yield self.bound(part, whole, "分来源")
+
     def brackets(self) -> Iterator[Constraint]:
         """总投资3374.3万元（含建筑工程3292万元）: the one figure in the bracket is a part of the one before."""
         ctx = self.ctx
@@ -269,13 +318,16 @@ class Bounds:
 
     def bound(self, part: Claim, whole: Claim, pair: str) -> Constraint:
         return self.ctx.constraint("bound", "LOGIC003", [part, whole], "narrative" if part.cell is None else "table",
-                                   pair=pair, part_name=self.label(part).text, whole_name=self.label(whole).text)
+                                   pair=pair, part_name=self.name(part), whole_name=self.name(whole))
+
+    def name(self, claim: Claim) -> str:
+        return self.label(claim).text.removeprefix("其中").strip(LABEL_EDGES)
 
 
 def find(ctx: Context) -> Iterator[Constraint]:
     bounds = Bounds(ctx)
     seen: set[tuple[int, ...]] = set()
-    for constraint in (*bounds.cue_pairs(), *bounds.scope_pairs(), *bounds.brackets()):
+    for constraint in (*bounds.cue_pairs(), *bounds.scope_pairs(), *bounds.breakdowns(), *bounds.brackets()):
         if constraint.claims not in seen:
             seen.add(constraint.claims)
             yield constraint
