@@ -34,7 +34,9 @@ class Pair:
     whole: tuple[str, ...]
     dimensions: tuple[str, ...]
     unless: tuple[str, ...] = ()
-    window: str = "sentence"  # or "document": the only figures so labelled in the report
+    window: str = "sentence"
+    generic_whole: tuple[str, ...] = ()
+    generic_not: tuple[str, ...] = ()  # or "document": the only figures so labelled in the report
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,8 @@ class Bounds:
         self.ctx = ctx
         data = ctx.rules["bounds"]
         self.pairs = [Pair(p["name"], tuple(p["part"]), tuple(p["whole"]), tuple(p["dimensions"]),
-                           tuple(p.get("unless", ())), p.get("window", "sentence")) for p in data.get("pairs", ())]
+                           tuple(p.get("unless", ())), p.get("window", "sentence"), tuple(p.get("generic_whole", ())),
+                           tuple(p.get("generic_not", ()))) for p in data.get("pairs", ())]
         scopes = data.get("scopes", {})
         self.scopes = [(tuple(s["part"]), tuple(s["whole"])) for s in scopes.get("pairs", ())]
         self.scope_words = sorted({w for p, w in self.scopes for w in (*p, *w)}, key=len, reverse=True)
@@ -174,7 +177,8 @@ class Bounds:
         words = self.label(claim).text
         part, whole = last_cue(words, pair.part), last_cue(words, pair.whole)
         if part < 0 and whole < 0:
-            return ""
+            generic = VERB_TAIL.sub("", words).endswith(pair.generic_whole) if pair.generic_whole else False
+            return "generic" if generic and not any(w in words for w in pair.generic_not) else ""
         return "part" if part > whole else "whole"
 
     def excused(self, part: Claim, whole: Claim, words: tuple[str, ...]) -> bool:
@@ -214,9 +218,10 @@ class Bounds:
                     nearby = ctx.narrative
                 else:
                     nearby = self.neighbourhood(part)
-                wholes = [c for c in nearby if (c.cell is None) == (part.cell is None) and self.role_in(c, pair) == "whole"
-                          and self.comparable(part, c) and not self.is_change(c)
-                          and self.same_source(part, c, pair.part + pair.whole)]
+                candidates = [c for c in nearby if (c.cell is None) == (part.cell is None) and self.comparable(part, c)
+                              and not self.is_change(c) and self.same_source(part, c, pair.part + pair.whole)]
+                wholes = [c for c in candidates if self.role_in(c, pair) == "whole"] \
+                    or [c for c in candidates if self.role_in(c, pair) == "generic"]
                 if len(wholes) != 1 or self.excused(part, wholes[0], pair.unless):
                     continue
                 yield self.bound(part, wholes[0], pair.name)
