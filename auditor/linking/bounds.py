@@ -84,7 +84,7 @@ class Bounds:
         ctx = self.ctx
         if claim.cell is not None:
             cell = ctx.cells.get((claim.block, *claim.cell))
-            return Label(squash("".join(cell.header_path)) if cell else "")
+            return Label(squash("".join(cell.header_path)) if cell and cell.header_path else self.column_top(claim))
         previous = self.previous_in_clause(claim)
         start = previous.span.end if previous else (claim.context.start if claim.context else claim.span.start)
         words = squash(ctx.text[start:claim.span.start]).strip(LABEL_EDGES)
@@ -101,6 +101,14 @@ class Bounds:
         if previous is not None:  # 793户3411人: one count in two units, named once
             return self.label(previous)
         return Label(self.line_above(claim))
+
+    def column_top(self, claim: Claim) -> str:
+        """A column's name when the reader found no header: its first row's cell, when that row has no figure."""
+        block = self.ctx.block(claim.block)
+        if not block.rows or self.ctx.rows.get((claim.block, 0)) or claim.cell[0] == 0:
+            return ""
+        top = next((c for c in block.rows[0] if c.col == claim.cell[1]), None)
+        return squash(top.text) if top is not None else ""
 
     def line_above(self, claim: Claim) -> str:
         """The previous line, when it holds no figure and is short: a label cell above its value."""
