@@ -24,6 +24,7 @@ SKIPPED_SENTENCES = 3  # figureless sentences (headings) skipped when looking fo
 LABEL_LINE_CHARS = 20  # a label on the line above its figure (a table flattened one cell per line)
 FROM_WORDS = ("由", "从")
 VERB_TAIL = re.compile(r"(?:累计|共|合计|总计)?(?:完成|实现|达到|达|为|是|共|约)*$")
+TIME_ANYWHERE = re.compile(r"^度|\d{4}年(?:度)?|\d{1,2}月(?:份)?|上半年|下半年|[一二三四]季度|截至|截止")
 TIME_HEAD = re.compile(r"^(?:\d{4}年(?:度)?|\d{1,2}月|上半年|今年|全年|本年|截至\S*?底|调整后|调整前|[1-9]-\d{1,2}月)+")
 
 
@@ -36,7 +37,8 @@ class Pair:
     unless: tuple[str, ...] = ()
     window: str = "sentence"
     generic_whole: tuple[str, ...] = ()
-    generic_not: tuple[str, ...] = ()  # or "document": the only figures so labelled in the report
+    generic_not: tuple[str, ...] = ()
+    same_item: bool = False  # or "document": the only figures so labelled in the report
 
 
 @dataclass(frozen=True)
@@ -56,12 +58,13 @@ class Bounds:
         data = ctx.rules["bounds"]
         self.pairs = [Pair(p["name"], tuple(p["part"]), tuple(p["whole"]), tuple(p["dimensions"]),
                            tuple(p.get("unless", ())), p.get("window", "sentence"), tuple(p.get("generic_whole", ())),
-                           tuple(p.get("generic_not", ()))) for p in data.get("pairs", ())]
+                           tuple(p.get("generic_not", ())), bool(p.get("same_item"))) for p in data.get("pairs", ())]
         scopes = data.get("scopes", {})
         self.scopes = [(tuple(s["part"]), tuple(s["whole"])) for s in scopes.get("pairs", ())]
         self.scope_words = sorted({w for p, w in self.scopes for w in (*p, *w)}, key=len, reverse=True)
         self.min_item = int(scopes.get("min_item_chars", 4))
         self.bracket_cues = tuple(data.get("bracket_cues", ()))
+        self.subjects = tuple(sorted(data.get("subjects", ()), key=len, reverse=True))
         self.sources = tuple(data.get("source_words", ()))
         self.change = tuple(data.get("change_words", ()))
         self.change_to = tuple(data.get("change_to", ()))
@@ -219,8 +222,9 @@ class Bounds:
                 if part.cell is not None:
                     nearby = ctx.rows.get((part.block, part.cell[0]), [])
                 elif pair.window == "document":
-                    rivals = [c for c in ctx.narrative if c.id != part.id and self.role_in(c, pair) == "part"
-                              and c.quantity.dimension == part.quantity.dimension and c.quantity.unit == part.quantity.unit]
+                    rivals = [c for c in ctx.narrative if self.role_in(c, pair) == "part" and not self.is_change(c)
+                              and c.quantity.dimension == part.quantity.dimension and c.quantity.unit == part.quantity.unit
+                              and c.quantity.value != part.quantity.value]
                     if rivals:
                         continue  # two such parts in the report: which whole is whose is not said
                     nearby = ctx.narrative
@@ -230,9 +234,22 @@ class Bounds:
                               and not self.is_change(c) and self.same_source(part, c, pair.part + pair.whole)]
                 wholes = [c for c in candidates if self.role_in(c, pair) == "whole"] \
                     or [c for c in candidates if self.role_in(c, pair) == "generic"]
-                if len(wholes) != 1 or self.excused(part, wholes[0], pair.unless):
+                if pair.same_item:
+                    wholes = [c for c in wholes if self.item(c, pair) == self.item(part, pair)]
+                # one whole, or one figure restated (document window): the same value each time
+                if len({c.quantity.value for c in wholes}) != 1 or (len(wholes) > 1 and pair.window != "document"):
                     continue
-                yield self.bound(part, wholes[0], pair.name)
+                for whole in wholes:
+                    if not self.excused(part, whole, pair.unless):
+                        yield self.bound(part, whole, pair.name)
+
+    def item(self, claim: Claim, pair: Pair) -> str:
+        """What a label says besides its cue, the time and who reports it."""
+        words = self.label(claim).text
+        for word in (*sorted(pair.part + pair.whole, key=len, reverse=True), *self.subjects):
+            words = words.replace(word, "")
+        words = TIME_ANYWHERE.sub("", words)
+        return VERB_TAIL.sub("", words).strip(LABEL_EDGES + "。.")
 
     def scope_item(self, words: str) -> str:
         for word in self.scope_words:
@@ -334,7 +351,7 @@ class Bounds:
                                    pair=pair, part_name=self.name(part), whole_name=self.name(whole))
 
     def name(self, claim: Claim) -> str:
-        return self.label(claim).text.removeprefix("其中").strip(LABEL_EDGES)
+        return self.label(claim).text.removeprefix("其中").removeprefix("度").strip(LABEL_EDGES)
 
 
 def find(ctx: Context) -> Iterator[Constraint]:
