@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from difflib import SequenceMatcher
 from dataclasses import dataclass
 from functools import cached_property
 
-from auditor.linking.context import Context, squash
+from auditor.linking.context import NUMBERING, Context, squash
 from auditor.model import Claim, Constraint, Span
 
 SENTENCE_ENDS = "。！？!?\n"
@@ -23,6 +24,7 @@ LABEL_EDGES = "，,、；;：:（）()|｜ \t"
 SKIPPED_SENTENCES = 3  # figureless sentences (headings) skipped when looking for the neighbouring one
 LABEL_LINE_CHARS = 20  # a label on the line above its figure (a table flattened one cell per line)
 FROM_WORDS = ("由", "从")
+SUBJECT_OVERLAP = 4  # characters a part's own subject words must share with its whole's label
 VERB_TAIL = re.compile(r"(?:累计|共|合计|总计)?(?:完成|实现|达到|达|为|是|共|约)*$")
 TIME_ANYWHERE = re.compile(r"^度|\d{4}年(?:度)?|\d{1,2}月(?:份)?|上半年|下半年|[一二三四]季度|截至|截止")
 TIME_HEAD = re.compile(r"^(?:\d{4}年(?:度)?|\d{1,2}月|上半年|今年|全年|本年|截至\S*?底|调整后|调整前|[1-9]-\d{1,2}月)+")
@@ -64,8 +66,11 @@ class Bounds:
         self.scope_words = sorted({w for p, w in self.scopes for w in (*p, *w)}, key=len, reverse=True)
         self.min_item = int(scopes.get("min_item_chars", 4))
         self.bracket_cues = tuple(data.get("bracket_cues", ()))
+        self.targets = tuple(data.get("targets", ()))
+        self.generic = tuple(sorted(data.get("generic_words", ()), key=len, reverse=True))
         self.subjects = tuple(sorted(data.get("subjects", ()), key=len, reverse=True))
         self.sources = tuple(data.get("source_words", ()))
+        self.regions = tuple(data.get("region_words", ()))
         self.change = tuple(data.get("change_words", ()))
         self.change_to = tuple(data.get("change_to", ()))
         self.transitions = tuple(sorted(data.get("transitions", ()), key=len, reverse=True))
@@ -186,6 +191,8 @@ class Bounds:
 
     def role_in(self, claim: Claim, pair: Pair) -> str:
         words = self.label(claim).text
+        if claim.role == "target" or any(w in words for w in self.targets):
+            return ""
         part, whole = last_cue(words, pair.part), last_cue(words, pair.whole)
         if part < 0 and whole < 0:
             generic = VERB_TAIL.sub("", words).endswith(pair.generic_whole) if pair.generic_whole else False
@@ -209,7 +216,9 @@ class Bounds:
                 text = text.replace(cue, "")
             return text
 
-        return self.sources_of(bare(part)) == self.sources_of(bare(whole))
+        a, b = bare(part), bare(whole)
+        regions = [frozenset(w for w in self.regions if w in text) for text in (a, b)]
+        return self.sources_of(a) == self.sources_of(b) and (not all(regions) or regions[0] == regions[1])
 
     def cue_pairs(self) -> Iterator[Constraint]:
         ctx = self.ctx
@@ -240,8 +249,22 @@ class Bounds:
                 if len({c.quantity.value for c in wholes}) != 1 or (len(wholes) > 1 and pair.window != "document"):
                     continue
                 for whole in wholes:
-                    if not self.excused(part, whole, pair.unless):
+                    if self.same_subject(part, whole, pair) and not self.excused(part, whole, pair.unless):
                         yield self.bound(part, whole, pair.name)
+
+    def same_subject(self, part: Claim, whole: Claim, pair: Pair) -> bool:
+        """The words before the part's cue name nothing, or what the whole's label names too."""
+        words = self.label(part).text
+        words = words[:min((words.find(c) for c in pair.part if c in words), default=len(words))]
+        words = NUMBERING.sub("", TIME_ANYWHERE.sub("", words))
+        for word in (*self.subjects, *self.generic):
+            words = words.replace(word, "")
+        words = words.strip(LABEL_EDGES + "。.")
+        if not words:
+            return True
+        other = self.label(whole).text
+        shared = SequenceMatcher(None, words, other, autojunk=False).find_longest_match(0, len(words), 0, len(other)).size
+        return shared >= max(SUBJECT_OVERLAP, len(words) * 3 // 5)
 
     def item(self, claim: Claim, pair: Pair) -> str:
         """What a label says besides its cue, the time and who reports it."""
