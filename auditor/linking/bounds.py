@@ -250,7 +250,15 @@ class Bounds:
                     continue
                 for whole in wholes:
                     if self.same_subject(part, whole, pair) and not self.excused(part, whole, pair.unless):
-                        yield self.bound(part, whole, pair.name)
+                        for restated in self.restatements(whole):
+                            yield self.bound(part, restated, pair.name)
+
+    def restatements(self, claim: Claim) -> list[Claim]:
+        """The figure and its verbatim repeats elsewhere in the text (a summary repeated under a heading)."""
+        sentence = squash(self.ctx.at(self.ctx.sentence(claim.span.start, SENTENCE_ENDS)))
+        return [claim] + [c for c in self.ctx.narrative if c.id != claim.id and c.quantity == claim.quantity
+                          and self.label(c) == self.label(claim)
+                          and squash(self.ctx.at(self.ctx.sentence(c.span.start, SENTENCE_ENDS))) == sentence]
 
     def same_subject(self, part: Claim, whole: Claim, pair: Pair) -> bool:
         """The words before the part's cue name nothing, or what the whole's label names too."""
