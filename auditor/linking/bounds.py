@@ -224,25 +224,25 @@ class Bounds:
         ctx = self.ctx
         claims = [c for c in ctx.claims if c.quantity.comparator in ("=", "~")]
         for pair in self.pairs:
-            for part in claims:
-                if part.quantity.dimension not in pair.dimensions or self.role_in(part, pair) != "part" \
-                        or self.is_change(part):
-                    continue
+            roles = {c.id: self.role_in(c, pair) for c in ctx.claims}
+            parts = [c for c in claims if roles[c.id] == "part" and c.quantity.dimension in pair.dimensions
+                     and not self.is_change(c)]
+            for part in parts:
                 if part.cell is not None:
                     nearby = ctx.rows.get((part.block, part.cell[0]), [])
                 elif pair.window == "document":
-                    rivals = [c for c in ctx.narrative if self.role_in(c, pair) == "part" and not self.is_change(c)
-                              and c.quantity.dimension == part.quantity.dimension and c.quantity.unit == part.quantity.unit
-                              and c.quantity.value != part.quantity.value]
+                    rivals = [c for c in parts if c.cell is None and c.quantity.dimension == part.quantity.dimension
+                              and c.quantity.unit == part.quantity.unit and c.quantity.value != part.quantity.value]
                     if rivals:
                         continue  # two such parts in the report: which whole is whose is not said
                     nearby = ctx.narrative
                 else:
                     nearby = self.neighbourhood(part)
-                candidates = [c for c in nearby if (c.cell is None) == (part.cell is None) and self.comparable(part, c)
+                candidates = [c for c in nearby if roles[c.id] in ("whole", "generic") and (c.cell is None) == (part.cell is None)
+                              and self.comparable(part, c)
                               and not self.is_change(c) and self.same_source(part, c, pair.part + pair.whole)]
-                wholes = [c for c in candidates if self.role_in(c, pair) == "whole"] \
-                    or [c for c in candidates if self.role_in(c, pair) == "generic"]
+                wholes = [c for c in candidates if roles[c.id] == "whole"] \
+                    or [c for c in candidates if roles[c.id] == "generic"]
                 if pair.same_item:
                     wholes = [c for c in wholes if self.item(c, pair) == self.item(part, pair)]
                 # one whole, or one figure restated (document window): the same value each time
@@ -291,6 +291,7 @@ class Bounds:
     def scope_pairs(self) -> Iterator[Constraint]:
         ctx = self.ctx
         claims = [c for c in ctx.narrative if c.quantity.comparator in ("=", "~") and not self.is_change(c)]
+        levels = {c.id for c in claims}
         for part_words, whole_words in self.scopes:
             for part in claims:
                 words = self.label(part).text
@@ -302,7 +303,7 @@ class Bounds:
                 block = ctx.block(part.block).span if part.block >= 0 else Span(0, len(ctx.text))
                 previous = ctx.block(part.block - 1).span if part.block > 0 else block
                 region = ctx.claims_in(Span(previous.start, block.end))
-                wholes = [c for c in region if c in claims and self.comparable(part, c)
+                wholes = [c for c in region if c.id in levels and self.comparable(part, c)
                           and any(w in self.label(c).text for w in whole_words)
                           and not any(w in self.label(c).text for w in part_words)
                           and self.scope_item(self.label(c).text) == item]
