@@ -1,6 +1,7 @@
 """Parts that cannot exceed their whole (LOGIC003): 合格人数 ≤ 培训人数, 有效问卷 ≤ 发放问卷,
-在职 ≤ 编制, 税收收入 ≤ 地方财政收入, 已拨付 ≤ 下达, 市县收入 ≤ 全省收入, a part in brackets
-(总投资…（含建筑工程…）) ≤ its total.
+在职 ≤ 编制, 税收收入 ≤ 地方财政收入, 已拨付 ≤ 下达, 收入合计 ≤ 收入总计 (cue pairs); 市县收入 ≤
+全省收入 (scopes); each source's spending ≤ that source's funds (nested breakdowns); a part in
+brackets (总投资…（含建筑工程…）) ≤ its total.
 
 The pairs are data (rules/bounds.yaml). A part is paired with a whole only when the pairing is
 unambiguous: nearby (same or neighbouring sentence with figures), same dimension, same year,
@@ -23,7 +24,6 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 LABEL_EDGES = "，,、；;：:（）()|｜ \t"
 SKIPPED_SENTENCES = 3  # figureless sentences (headings) skipped when looking for the neighbouring one
 LABEL_LINE_CHARS = 20  # a label on the line above its figure (a table flattened one cell per line)
-FROM_WORDS = ("由", "从")
 SUBJECT_OVERLAP = 4  # characters a part's own subject words must share with its whole's label
 VERB_TAIL = re.compile(r"(?:累计|共|合计|总计)?(?:完成|实现|达到|达|为|是|共|约)*$")
 TIME_ANYWHERE = re.compile(r"^度|\d{4}年(?:度)?|\d{1,2}月(?:份)?|上半年|下半年|[一二三四]季度|截至|截止")
@@ -37,10 +37,13 @@ class Pair:
     whole: tuple[str, ...]
     dimensions: tuple[str, ...]
     unless: tuple[str, ...] = ()
-    window: str = "sentence"
+    window: str = "sentence"  # or "document": the only figures so labelled in the report
     generic_whole: tuple[str, ...] = ()
     generic_not: tuple[str, ...] = ()
-    same_item: bool = False  # or "document": the only figures so labelled in the report
+    same_item: bool = False
+
+
+Group = tuple[Claim, dict[str, Claim], Claim]  # a breakdown: its total, its components by source, the last one
 
 
 @dataclass(frozen=True)
@@ -101,11 +104,7 @@ class Bounds:
             before = [c for c in ctx.claims_in(Span(sentence.start, claim.span.start)) if c.id != claim.id]
             return Label(self.label(before[-1]).text, 1) if before else Label("")
         if len(CJK.findall(words)) >= 2 or previous is None and words:
-            state = 0
-            for word in FROM_WORDS:
-                if words.endswith(word):
-                    words, state = words[: -len(word)], 0
-            return Label(words, state)
+            return Label(words.removesuffix("由").removesuffix("从"))  # 中央财政赤字由31600亿元…
         if previous is not None:  # 793户3411人: one count in two units, named once
             return self.label(previous)
         return Label(self.line_above(claim))
@@ -317,7 +316,7 @@ class Bounds:
         keys = [w for w in self.breakdown.get("components", ()) if words.startswith(w)]
         return max(keys, key=len) if keys else None
 
-    def groups(self, block: int) -> list[tuple[Claim, dict[str, Claim], Claim]]:
+    def groups(self, block: int) -> list[Group]:
         """(total, components by source, last component) of each breakdown in a paragraph."""
         claims = [c for c in self.ctx.in_block[block] if c.cell is None and c.quantity.dimension == "money"]
         out = []
@@ -334,7 +333,7 @@ class Bounds:
                 out.append((total, components, list(components.values())[-1]))
         return out
 
-    def nested(self, first: tuple, second: tuple) -> bool:  # noqa: ANN001 - two groups
+    def nested(self, first: Group, second: Group) -> bool:
         (total_a, _, last_a), (total_b, _, _) = first, second
         between = self.ctx.text[last_a.span.end:total_b.span.start]
         if "其中" in between:
