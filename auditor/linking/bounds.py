@@ -357,6 +357,25 @@ class Bounds:
                     if whole is not None and self.comparable(part, whole):
                         yield self.bound(part, whole, "分来源")
 
+    def portions(self) -> Iterator[Constraint]:
+        """市级统筹中央财政资金1000万元: a share of the 中央财政资金 named just before."""
+        data = self.ctx.rules["bounds"].get("portions", {})
+        words, min_chars = tuple(data.get("words", ())), int(data.get("min_name_chars", 4))
+
+        def bare(claim: Claim) -> str:
+            return VERB_TAIL.sub("", self.label(claim).text.removeprefix("其中"))
+
+        for part in self.ctx.narrative:
+            label = bare(part)
+            at = max((label.rfind(w) + len(w) for w in words if w in label), default=-1)
+            name = label[at:] if at >= 0 else ""
+            if len(CJK.findall(name)) < min_chars or self.is_change(part):
+                continue
+            wholes = [c for c in self.neighbourhood(part) if bare(c) == name and self.comparable(part, c)
+                      and not self.is_change(c)]
+            if len({c.quantity.value for c in wholes}) == 1:
+                yield self.bound(part, wholes[0], "统筹")
+
     def brackets(self) -> Iterator[Constraint]:
         """总投资3374.3万元（含建筑工程3292万元）: the one figure in the bracket is a part of the one before."""
         ctx = self.ctx
@@ -388,7 +407,8 @@ class Bounds:
 def find(ctx: Context) -> Iterator[Constraint]:
     bounds = Bounds(ctx)
     seen: set[tuple[int, ...]] = set()
-    for constraint in (*bounds.cue_pairs(), *bounds.scope_pairs(), *bounds.breakdowns(), *bounds.brackets()):
+    for constraint in (*bounds.cue_pairs(), *bounds.scope_pairs(), *bounds.breakdowns(), *bounds.portions(),
+                       *bounds.brackets()):
         if constraint.claims not in seen:
             seen.add(constraint.claims)
             yield constraint
