@@ -1,6 +1,7 @@
 """Finders of constraints: each takes the Context and yields Constraints for the graph."""
 
 from auditor.linking import (
+    bounds,
     counts,
     growth,
     identities,
@@ -17,4 +18,4 @@ from auditor.linking import (
 )
 
 FINDERS = (narrative.find, lists.find, counts.find, identities.find, tables.find, score_groups.find, links.find,
-           identity.find, timeline.find, units.find, logic.find, growth.find, named_totals.find)
+           identity.find, timeline.find, units.find, logic.find, growth.find, named_totals.find, bounds.find)

@@ -1,0 +1,21 @@
+"""A part that exceeds its whole (LOGIC003): violated only when the part's lowest possible value
+is above the whole's highest, both taken from their stated precision."""
+
+from __future__ import annotations
+
+from auditor.checks import check, finding
+from auditor.checks.values import in_unit, interval, written
+from auditor.model import Constraint
+
+
+@check("bound")
+def part_within_whole(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    part, whole = (ctx.by_id[i] for i in constraint.claims)
+    if interval(part).lo <= interval(whole).hi:
+        return None
+    gap = part.quantity.base_value - whole.quantity.base_value
+    p = constraint.params
+    return finding(ctx, constraint, [part, whole], stated=written(part), expected=f"≤{written(whole)}",
+                   part_name=p.get("part_name") or "分项", whole_name=p.get("whole_name") or "总数",
+                   part=written(part), whole=written(whole), difference=in_unit(gap, whole),
+                   formula=f"{written(part)} > {written(whole)}")
