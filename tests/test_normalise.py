@@ -4,7 +4,8 @@ and claims read through it: every span still points into the original text."""
 import pytest
 
 from auditor.ingest import text as text_loader
-from auditor.ingest.normalise import fold, normalise_text
+from auditor.ingest.normalise import aligned, fold, normalise_text
+from auditor.model import Document
 from auditor.nlp import read
 from auditor.rules import RuleSet
 
@@ -117,3 +118,15 @@ def test_loader_attaches_the_view(tmp_path):
     document = ingest.load(path)
     assert document.normalised is not None and document.normalised.text == "预算执行率为98.5%\n"
     assert document.text == "預算執行率為98.5%\n"
+
+
+@pytest.mark.parametrize(("original", "cue_view"), [
+    ("項目資金預算執行率為98.5%", "项目资金预算执行率为98.5%"),
+    ("預(yù)算資(zī)金到位", "预    算资    金到位"),  # glosses blanked, not dropped
+    ("支出１２３．４５万元（含税）", "支出１２３．４５万元（含税）"),  # full-width forms stay as written
+    ("本年度共安排项目资金\n三百万元", "本年度共安排项目资金\n三百万元"),
+])
+def test_the_linking_stage_reads_simplified_cues_at_the_original_offsets(original, cue_view):
+    document = Document(path="x.txt", text=original, blocks=(), format="txt", sha256="")
+    view = aligned(document)
+    assert view == cue_view and len(view) == len(original)

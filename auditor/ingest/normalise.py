@@ -161,6 +161,25 @@ def _wrapped(line: str, text: str, next_start: int) -> bool:
     return not (stripped[-1].isdigit() and nxt.isdigit()) and not NUMBER_COLUMNS.match(text, next_start)
 
 
+def aligned(document: Document) -> str:
+    """The original text with its Chinese characters simplified, one for one, and its pinyin
+    glosses blanked: the same length as the original, so that the linking stage reads cue words in
+    one vocabulary (預算 as 预算) at the original offsets every claim and finding carries. Line breaks,
+    full-width forms and punctuation stay as written."""
+    view = view_of(document)
+    original = document.text
+    if view.origin is None:
+        if len(view.text) != len(original):
+            return original
+        return "".join(n if "\u3400" <= o <= "\u9fff" else o for o, n in zip(original, view.text))
+    chars = [c if c == "\n" else " " for c in original]  # dropped characters (glosses, wraps) blanked
+    for i, n in enumerate(view.text):
+        at = view.origin[i]
+        o = original[at]
+        chars[at] = n if "\u3400" <= o <= "\u9fff" else o
+    return "".join(chars)
+
+
 def with_normalised(document: Document) -> Document:
     """``document`` with its normalised view attached (itself when it has one)."""
     if document.normalised is not None:

@@ -7,6 +7,7 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from functools import cached_property
 
+from auditor.ingest.normalise import aligned
 from auditor.model import Block, Cell, Claim, Constraint, Document, Reading, Span
 from auditor.rules import RuleSet
 
@@ -33,7 +34,7 @@ def label(text: str) -> str:
 class Context:
     def __init__(self, document: Document, reading: Reading, rules: RuleSet) -> None:
         self.doc = document
-        self.text = document.text
+        self.text = aligned(document)  # simplified characters at the original offsets: cue words match
         self.reading = reading
         self.rules = rules
         self.claims = reading.claims
@@ -120,7 +121,10 @@ class Context:
     # --- document-wide facts ------------------------------------------------------------------
     @cached_property
     def money_unit(self) -> str:
-        """The money unit the report works in: the most used written money unit."""
+        """The money unit the report works in: the one it declares (单位：万元), else the most used
+        written money unit."""
+        if self.reading.money_unit:
+            return self.reading.money_unit
         counts = Counter(c.quantity.unit for c in self.claims if c.quantity.dimension == "money" and c.unit_text
                          and not self.per_head(c))
         usual = self.rules["units"].get("report_money_unit", "万元")
