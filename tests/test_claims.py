@@ -190,3 +190,16 @@ def test_table_figures_take_the_declared_money_unit(declaration, unit):
 ])
 def test_not_claims(snippet):
     assert read_snippet(snippet + "\n").claims == ()
+
+
+@pytest.mark.parametrize(("text", "title"), [
+    ("某县2023年度农村公路养护资金绩效自评\n- 公开目录\n- 绩效自评报告\n", "某县2023年度农村公路养护资金绩效自评"),
+    ("- 索引号\n- 发文机构\n关于2022年度学生资助项目绩效自评报告\n", "关于2022年度学生资助项目绩效自评报告"),
+    ("某局2021年部门决算说明\n一、基本情况\n", "某局2021年部门决算说明"),
+])
+def test_the_title_is_the_report_line_not_a_catalogue_field(text, title):
+    from auditor.ingest import text as text_loader
+    from auditor.nlp import read
+
+    reading = read(text_loader.load("t.txt", text.encode("utf-8")), RuleSet.load())
+    assert reading.title == title

@@ -453,7 +453,8 @@ def report_year_of(text: str, times: list[TimeMention]) -> int | None:
     return max(counts, key=lambda y: (counts[y], y)) if counts else None
 
 
-TITLE_WORDS = re.compile(r"报告|说明|自评表|评价表")
+TITLE_WORDS = re.compile(r"报告|说明|自评表|评价表|绩效自评$|绩效评价$")
+LIST_ITEM = ("-", "*", "•", "·", "#")  # a web page's list of catalogue fields (- 公开目录 - 绩效自评报告)
 UNIT_LABEL = re.compile(r"(?:单位名称|部门名称|预算部门名称|实施单位)[:：]?\s*([^\s（(：:]{3,40})")
 UNIT_IN_TITLE = re.compile(r"^(?:关于)?([^\d，。；：:]{2,30}?)(?:\d{4}年度?)?(?:部门|单位)?(?:整体|项目)?(?:支出)?(?:预算)?绩效(?:自评|评价)报告$")
 UNIT_NAME = re.compile(r"^[^\d，。；：:]{2,40}?(?:中心|局|委员会|委|办公室|厅|院|学校|医院|站|所|队|馆|部)$")
@@ -465,7 +466,7 @@ def title_of(document: Document, view: NormalisedText | None = None) -> str:
     for block in document.blocks[:12]:
         if block.kind == "paragraph":
             line = squash(_normalised_at(view, block.span))
-            if len(line) <= 60 and TITLE_WORDS.search(line) and not line.startswith(("说明", "备注", "注")):
+            if len(line) <= 60 and TITLE_WORDS.search(line) and not line.startswith(("说明", "备注", "注", *LIST_ITEM)):
                 return line
     return ""
 
