@@ -86,7 +86,7 @@ def programme_mismatch(ctx: Context, programmes: Programmes) -> Iterator[Constra
             for where, span in items + [("综述", s) for s in summary]:
                 content_types = programmes.types(ctx.at(span))
                 if conflict(name_types, content_types, programmes.compatible):
-                    yield ctx.constraint("identity", "ENT001", [], "link", spans=(project.span, span),
+                    yield ctx.constraint("programme_name", "ENT001", [], "link", spans=(project.span, span),
                                          name=project.name, where=where, name_types=name_types,
                                          content_types=content_types)
             continue
@@ -99,7 +99,7 @@ def programme_mismatch(ctx: Context, programmes: Programmes) -> Iterator[Constra
             if content_types and budget is not None and common_run(project.name, squash(text)) < 2 \
                     and any(c.quantity.base_value == budget.quantity.base_value for c in amounts):
                 related = [s for s in summary if set(programmes.types(ctx.at(s))) & set(content_types)]
-                yield ctx.constraint("identity", "ENT001", [], "link", spans=(project.span, span, *related),
+                yield ctx.constraint("programme_name", "ENT001", [], "link", spans=(project.span, span, *related),
                                      name=project.name, where=where, name_types={}, content_types=content_types)
 
 
@@ -131,7 +131,7 @@ def cited_reports(ctx: Context, programmes: Programmes) -> Iterator[Constraint]:
             continue
         strays.append(Span(m.start(), m.end()))
     if strays:
-        yield ctx.constraint("identity", "ENT002", [], "link", spans=tuple(strays), projects="、".join(names))
+        yield ctx.constraint("cited_report", "ENT002", [], "link", spans=tuple(strays), projects="、".join(names))
 
 
 MAX_HEADING = 30
@@ -175,7 +175,7 @@ def title_goals(ctx: Context, programmes: Programmes) -> Iterator[Constraint]:
                 break  # the sentence speaks of the title's programme too
             if conflict(name_types, content_types, programmes.compatible):
                 where = Span(span.start + clause.start(), span.start + clause.end())
-                yield ctx.constraint("identity", "ENT001", [], "link", spans=(anchor, where), name=title,
+                yield ctx.constraint("programme_name", "ENT001", [], "link", spans=(anchor, where), name=title,
                                      where="绩效目标", name_types=name_types, content_types=content_types)
                 return
 
@@ -196,7 +196,7 @@ def own_unit(ctx: Context) -> Iterator[Constraint]:
         place, other = name[: -len(suffix)], own[: -len(suffix)]
         if not other or place in other:
             continue  # 县林业局 in 某县林业局: the same unit, shorter
-        yield ctx.constraint("identity", "ENT003", [], "link", spans=(Span(m.start(1), m.end()),),
+        yield ctx.constraint("own_unit", "ENT003", [], "link", spans=(Span(m.start(1), m.end()),),
                              name=name, own=own)
 
 

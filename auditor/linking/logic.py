@@ -33,7 +33,7 @@ def no_projects_but_scored(ctx: Context) -> Iterator[Constraint]:
                 scores.append(score)
                 spans.extend(c.span for c in about)
     if scores:
-        yield ctx.constraint("logic", "LOGIC001", scores, "link", spans=(*statements, *spans),
+        yield ctx.constraint("no_projects_scored", "LOGIC001", scores, "link", spans=(*statements, *spans),
                              statements=len(statements))
 
 
@@ -63,7 +63,7 @@ def approval_timing(ctx: Context) -> Iterator[Constraint]:
             later = ctx.sentence(other.span.start, "。！？!?\n")
             part = _part_at_other_time(ctx, Span(other.span.end, later.end), when)
             if part is not None and part[0].quantity.value < claim.quantity.value:
-                yield ctx.constraint("logic", "LOGIC002", [claim, part[0]], "link",
+                yield ctx.constraint("approval_timing", "LOGIC002", [claim, part[0]], "link",
                                      spans=(Span(sentence.start, claim.span.end), Span(other.span.start, later.end)),
                                      when=when, other_when=part[1])
                 break

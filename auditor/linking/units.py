@@ -1,11 +1,10 @@
-"""Constraints on units: a written unit doubled, 元 among 万元 (unit_slips), cost indicators without a
-unit or written as a percentage."""
+"""Constraints on units: a written unit doubled, cost indicators without a unit or written as a
+percentage (元 among 万元 is found by unit_slips, a missing or garbled unit by unit_gaps)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from auditor.linking import unit_gaps, unit_slips
 from auditor.linking.context import Context, squash
 from auditor.linking.tables import is_funding, rows_of
 from auditor.model import Constraint
@@ -39,6 +38,4 @@ def cost_indicators(ctx: Context) -> Iterator[Constraint]:
 
 def find(ctx: Context) -> Iterator[Constraint]:
     yield from doubled(ctx)
-    yield from unit_slips.find(ctx)
     yield from cost_indicators(ctx)
-    yield from unit_gaps.find(ctx)

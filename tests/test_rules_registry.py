@@ -1,0 +1,64 @@
+"""One registry from a code to what forms it, what checks it and its page: every catalogue code has
+a finder that declares it and a check for each kind it is formed as, and every finder yields only
+the codes and kinds it declares (run over the seeds and every check fixture)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from auditor.checks import load_checks
+from auditor.graph import Context
+from auditor.ingest import load
+from auditor.linking import FINDERS
+from auditor.nlp import read
+from auditor.rule_docs import registry, registry_line
+from auditor.rules import RuleSet
+from tests.conftest import ROOT, SEEDS
+from tests.test_checks import CASES
+
+RULES = RuleSet.load()
+
+
+def test_every_code_has_a_finder_and_a_check() -> None:
+    checks = load_checks()
+    for code in RULES.checks:
+        formed, checked = registry(code)
+        assert formed, f"{code}: no finder declares it (auditor/linking/__init__.py FINDERS)"
+        kinds = {kind for _, ks in formed for kind in ks}
+        assert {k for _, k in checked} == kinds, f"{code}: no check registered for {kinds - set(checks)}"
+        for path, _ in [*formed, *checked]:
+            assert (ROOT / path.split(":")[0]).is_file()
+
+
+def test_every_declared_code_is_in_the_catalogue() -> None:
+    for finder in FINDERS:
+        assert set(finder.yields) <= set(RULES.checks), finder.find.__module__
+
+
+def test_page_names_finder_and_check() -> None:
+    line = registry_line("SUM001")
+    assert "auditor/linking/lists.py:find（sum）" in line
+    assert "检查：auditor/checks/sums.py:parts_vs_total（sum）" in line
+
+
+def texts() -> list[object]:
+    out = [pytest.param(path, id=path.name) for path in SEEDS]
+    out += [pytest.param(case["text"], id=f"{code}::{name}") for code, name, case in (p.values for p in CASES)]
+    return out
+
+
+@pytest.mark.parametrize("source", texts())
+def test_finders_yield_only_what_they_declare(source: Path | str, tmp_path: Path) -> None:
+    if isinstance(source, str):
+        path = tmp_path / "report.txt"
+        path.write_bytes(source.encode("utf-8"))
+        source = path
+    document = load(source, rules=RULES)
+    ctx = Context(document, read(document, RULES), RULES)
+    for finder in FINDERS:
+        for constraint in finder(ctx):
+            code = constraint.params["code"]
+            assert constraint.kind in finder.yields.get(code, ()), \
+                f"{finder.find.__module__} yields {code} as {constraint.kind}, not declared in FINDERS"
