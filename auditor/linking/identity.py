@@ -12,8 +12,6 @@ from auditor.linking.narrative import common_run
 from auditor.linking.tables import is_funding, is_indicator, rows_of
 from auditor.model import Constraint, Span
 
-CITED_REPORT = re.compile(r"《([^《》\n]{4,60}?项目[^《》\n]{0,30}?报告)》")
-OWN_LEVEL = re.compile(r"([\u4e00-\u9fff]{4,20}?)\s*[（(]\s*本级\s*[）)]")
 SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
 
 
@@ -107,7 +105,7 @@ def _summary_sentences(ctx: Context, project: Project) -> list[Span]:
     """Sentences of the paragraphs just before the project's table that speak of the project."""
     first = project.sheet[0]
     out = []
-    for index in range(max(0, first - 3), first):
+    for index in range(max(0, first - int(ctx.rules.param("ENT001", "summary_blocks"))), first):
         block = ctx.block(index)
         if block.kind != "paragraph" or project.name not in squash(ctx.at(block.span)):
             continue
@@ -124,7 +122,7 @@ def cited_reports(ctx: Context, programmes: Programmes) -> Iterator[Constraint]:
     for name in names:
         project_types.update(programmes.types(name))
     strays = []
-    for m in CITED_REPORT.finditer(ctx.text):
+    for m in re.finditer(ctx.rules.param("ENT002", "cited_report"), ctx.text):
         title = squash(m.group(1))
         types = programmes.types(title)
         if any(n in title for n in names) or not types or set(types) <= set(project_types):
@@ -134,16 +132,14 @@ def cited_reports(ctx: Context, programmes: Programmes) -> Iterator[Constraint]:
         yield ctx.constraint("cited_report", "ENT002", [], "link", spans=tuple(strays), projects="、".join(names))
 
 
-MAX_HEADING = 30
-GOAL_PARAGRAPHS = 2  # paragraphs read under a goal heading
-
-
 def goal_sentences(ctx: Context, programmes: Programmes) -> Iterator[Span]:
     """Sentences of the first paragraphs under each heading about goals (（二）整体绩效目标情况)."""
     paragraphs = ctx.paragraphs
+    max_heading = int(ctx.rules.param("ENT001", "max_heading"))
+    goal_paragraphs = int(ctx.rules.param("ENT001", "goal_paragraphs"))
     for n, index in enumerate(paragraphs):
         line = squash(ctx.at(ctx.block(index).span))
-        if not line or len(line) > MAX_HEADING or not any(h in line for h in programmes.goal_headings):
+        if not line or len(line) > max_heading or not any(h in line for h in programmes.goal_headings):
             continue
         taken = 0
         for following in paragraphs[n + 1:]:
@@ -151,7 +147,7 @@ def goal_sentences(ctx: Context, programmes: Programmes) -> Iterator[Span]:
             text = squash(ctx.at(block.span))
             if not text:
                 continue
-            if len(text) <= MAX_HEADING or taken >= GOAL_PARAGRAPHS:
+            if len(text) <= max_heading or taken >= goal_paragraphs:
                 break
             taken += 1
             for m in SENTENCE.finditer(ctx.text, block.span.start, block.span.end):
@@ -164,7 +160,7 @@ def title_goals(ctx: Context, programmes: Programmes) -> Iterator[Constraint]:
     name_types = programmes.types(title)
     if not name_types:
         return
-    anchor = next((b.span for b in ctx.doc.blocks[:15] if b.kind == "paragraph" and squash(ctx.at(b.span)) == title),
+    anchor = next((b.span for b in ctx.doc.blocks[:int(ctx.rules.param("ENT001", "title_blocks"))] if b.kind == "paragraph" and squash(ctx.at(b.span)) == title),
                   None)
     if anchor is None:
         return
@@ -187,7 +183,7 @@ def own_unit(ctx: Context) -> Iterator[Constraint]:
     title = ctx.reading.title
     if not suffixes or not title:
         return
-    for m in OWN_LEVEL.finditer(ctx.text):
+    for m in re.finditer(ctx.rules.param("ENT003", "own_level"), ctx.text):
         name = squash(m.group(1))
         suffix = next((x for x in suffixes if name.endswith(x)), "")
         if not suffix or len(name) < len(suffix) + 2 or name in title or suffix not in title:
