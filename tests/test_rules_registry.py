@@ -62,3 +62,36 @@ def test_finders_yield_only_what_they_declare(source: Path | str, tmp_path: Path
             code = constraint.params["code"]
             assert constraint.kind in finder.yields.get(code, ()), \
                 f"{finder.find.__module__} yields {code} as {constraint.kind}, not declared in FINDERS"
+
+
+DEADLINE_REPORT = """关于2023年度农村公路养护项目资金绩效评价的报告
+一、绩效目标
+养护道路120公里，时效指标：2022年10月底前完工。
+"""
+MORE_VERBS = """# 某省：完工、竣工也是完成时限的动词
+lexicon:
+  year_references:
+    deadline_verbs: [完成, 拨付, 支付, 下达, 到位, 完工, 竣工]
+"""
+
+
+def test_a_province_overlay_changes_a_finders_cue_words(tmp_path: Path) -> None:
+    """A deadline written 前完工 is no deadline to the bundled cue words; a province adds 完工 and the
+    timeline finder reads the year before the report's as its deadline (YEAR002)."""
+    import json
+    import subprocess
+    import sys
+
+    report = tmp_path / "report.txt"
+    report.write_bytes(DEADLINE_REPORT.encode("utf-8"))
+    overlay = tmp_path / "province.yaml"
+    overlay.write_text(MORE_VERBS, encoding="utf-8")
+
+    def codes(*extra: object) -> list[str]:
+        run = subprocess.run([sys.executable, "-m", "auditor", "audit", report, "--format", "json", *extra],
+                             capture_output=True, text=True, cwd=ROOT, timeout=120)
+        assert run.returncode in (0, 1), run.stderr
+        return [f["code"] for f in json.loads(run.stdout)["findings"]]
+
+    assert "YEAR002" not in codes()
+    assert codes("--rules", overlay).count("YEAR002") == 1
