@@ -95,3 +95,20 @@ def test_a_province_overlay_changes_a_finders_cue_words(tmp_path: Path) -> None:
 
     assert "YEAR002" not in codes()
     assert codes("--rules", overlay).count("YEAR002") == 1
+
+
+def test_checks_read_a_read_only_view(tmp_path: Path) -> None:
+    """A check gets a CheckContext (claims, text, names, money unit, rules), frozen, not the Context."""
+    import dataclasses
+
+    from auditor.checks import CheckContext
+
+    path = tmp_path / "report.txt"
+    path.write_bytes(DEADLINE_REPORT.encode("utf-8"))
+    document = load(path, rules=RULES)
+    view = CheckContext.of(Context(document, read(document, RULES), RULES))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        view.text = ""  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        view.by_id[0] = None  # type: ignore[index]
+    assert not hasattr(view, "claims_in") and not hasattr(view, "doc")
