@@ -112,3 +112,19 @@ def test_checks_read_a_read_only_view(tmp_path: Path) -> None:
     with pytest.raises(TypeError):
         view.by_id[0] = None  # type: ignore[index]
     assert not hasattr(view, "claims_in") and not hasattr(view, "doc")
+
+
+@pytest.mark.parametrize("text, line, says", [
+    ("catalogue:\n  checks:\n    ENT002:\n      params:\n        cited_report: '《([^》'\n", 5, "is not a 'regex'"),
+    ("lexicon:\n  periods:\n    heading_words: []\n", 3, "should be non-empty"),
+    ("bounds:\n  subject_overlap: 0\n", 2, "minimum"),
+])
+def test_a_finders_cue_overlay_is_validated(tmp_path: Path, text: str, line: int, says: str) -> None:
+    """A pattern that does not compile, an empty cue list (it would match everywhere) or a window out
+    of range is an input error at its line, not a crash or a finder gone quiet."""
+    from auditor.rules import check_file
+
+    path = tmp_path / "province.yaml"
+    path.write_text(text, encoding="utf-8")
+    problems = check_file(path)
+    assert len(problems) == 1 and f":{line}" in str(problems[0]) and says in str(problems[0])
