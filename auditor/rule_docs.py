@@ -141,7 +141,10 @@ def overlay_page() -> str:
 def rules_doc(rules: RuleSet) -> str:
     """``docs/rules.md``: every rule's page, generated; a test keeps the committed file current."""
     out = ["# auditor 规则说明", "",
-           "本文件由 `auditor rules --doc > docs/rules.md` 生成，请勿手改；规则数据见 `rules/catalogue.yaml`。", "",
+           "本文件由 `auditor rules --doc > docs/rules.md` 生成，请勿手改；规则数据见 `rules/catalogue.yaml`。"
+           "每条规则的“形成”一行列出产生其约束的查找器（`auditor/linking/`，括号内为约束种类），"
+           "“检查”列出评估该种约束的函数（`auditor/checks/`）；二者取自代码中的登记"
+           "（`auditor/linking/__init__.py` 的 `FINDERS`、`@check(kind)`），不是手写的表。", "",
            "| 代码 | 名称 | 类别 | 说明 |", "| --- | --- | --- | --- |"]
     for code, spec in sorted(rules.checks.items()):
         out.append(f"| [{code}](#{code.lower()}) | `{spec.get('name', '')}` | `{spec.get('category', '')}` | "
