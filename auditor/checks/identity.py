@@ -3,13 +3,13 @@ unit named as the reporting unit (ENT003)."""
 
 from __future__ import annotations
 
-from auditor.checks import check, finding
+from auditor.checks import CheckContext, check, finding
 from auditor.linking.context import squash
 from auditor.model import Constraint
 
 
 @check("programme_name")
-def programme_name(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+def programme_name(constraint: Constraint, ctx: CheckContext) -> object:
     p = constraint.params
     spans = constraint.spans
     items = [(s, ctx.at(s)) for s in spans]
@@ -21,7 +21,7 @@ def programme_name(constraint: Constraint, ctx) -> object:  # noqa: ANN001
 
 
 @check("cited_report")
-def cited_report(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+def cited_report(constraint: Constraint, ctx: CheckContext) -> object:
     p = constraint.params
     items = [(s, ctx.at(s)) for s in constraint.spans]
     titles = "、".join(squash(t) for _, t in items)
@@ -30,7 +30,7 @@ def cited_report(constraint: Constraint, ctx) -> object:  # noqa: ANN001
 
 
 @check("own_unit")
-def own_unit(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+def own_unit(constraint: Constraint, ctx: CheckContext) -> object:
     p = constraint.params
     items = [(s, ctx.at(s)) for s in constraint.spans]
     return finding(ctx, constraint, items, stated=p["name"], expected=p["own"], name=p["name"], own=p["own"])

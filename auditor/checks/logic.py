@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from auditor.checks import check, finding
+from auditor.checks import CheckContext, check, finding
 from auditor.linking.context import squash
 from auditor.model import Constraint
 
 
 @check("no_projects_scored")
-def no_projects_scored(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+def no_projects_scored(constraint: Constraint, ctx: CheckContext) -> object:
     claims = [ctx.by_id[i] for i in constraint.claims]
     spans = constraint.spans
     n = constraint.params["statements"]
@@ -22,7 +22,7 @@ def no_projects_scored(constraint: Constraint, ctx) -> object:  # noqa: ANN001
 
 
 @check("approval_timing")
-def approval_timing(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+def approval_timing(constraint: Constraint, ctx: CheckContext) -> object:
     whole, part = [ctx.by_id[i] for i in constraint.claims]
     if part.quantity.value >= whole.quantity.value or constraint.params["when"] == constraint.params["other_when"]:
         return None

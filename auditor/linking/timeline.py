@@ -25,6 +25,7 @@ class Cues:
         self.approval_after = re.compile("^" + periods["approval"])
         self.heading = re.compile(alternation(periods["heading_words"]))
         self.heading_chars = int(periods["heading_chars"])
+        self.own_year_words = tuple(periods["own_year_words"])
         self.title_year = re.compile(r"((?:19|20)\d\d)\s*年度?[^\n]{0,%d}?" % int(periods["title_window"])
                                      + alternation(periods["title_words"]))
         self.title_blocks = int(periods["title_blocks"])
@@ -53,7 +54,7 @@ def period_mentions(ctx: Context, year: int) -> list[Span]:
         line = squash(ctx.at(block))
         sentence = ctx.sentence(t.span.start, "。！？!?\n")
         rest = ctx.text[t.span.end:sentence.end]
-        if str(year) in rest or "本年" in rest or comparing(ctx, t.block, cues):
+        if str(year) in rest or any(w in rest for w in cues.own_year_words) or comparing(ctx, t.block, cues):
             continue  # the report's own year is named too: a comparison or a forward reference
         if leading and t.text.endswith("年度") and after[:1] in "，,":
             out.append(Span(t.span.start, t.span.end + 1))  # 2022年度，…: the period the text is about
