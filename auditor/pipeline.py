@@ -38,15 +38,16 @@ def audit_document(document: Document, rules: RuleSet | None = None) -> AuditRes
 
 def broken_constraints(analysis: Analysis, rules: RuleSet) -> set[str]:
     """Ids of the constraints whose own check yields a finding (before findings are consolidated)."""
-    from auditor.checks import load_checks
+    from auditor.checks import CheckContext, load_checks
 
     checks = load_checks()
+    view = CheckContext.of(analysis.graph.context)
     broken = set()
     for constraint in analysis.graph.constraints:
         check = checks.get(constraint.kind)
         if check is None or not rules.enabled(constraint.params.get("code", "")):
             continue
-        result = check(constraint, analysis.graph.context)  # a Finding, None, or an iterable of them
+        result = check(constraint, view)  # a Finding, None, or an iterable of them
         if isinstance(result, Finding) or (result and any(True for _ in result)):
             broken.add(constraint.id)
     return broken

@@ -4,6 +4,8 @@ every finding links (``"doc": "docs/rules.md#sum001"``)."""
 
 from __future__ import annotations
 
+import inspect
+from pathlib import Path
 from typing import Any
 
 from auditor.rules import RuleSet
@@ -33,6 +35,32 @@ def rule_lines(rules: RuleSet) -> str:
     return "\n".join(lines)
 
 
+def where(fn: Any) -> str:
+    """``auditor/checks/sums.py:parts_vs_total``: a function's file (from the repository root) and name."""
+    path = Path(inspect.getfile(fn)).resolve()
+    return f"{path.relative_to(Path(__file__).resolve().parents[1]).as_posix()}:{fn.__name__}"
+
+
+def registry(code: str) -> tuple[list[tuple[str, tuple[str, ...]]], list[tuple[str, str]]]:
+    """What forms and what evaluates ``code``'s constraints, from the registrations themselves: the
+    finders that declare it (``auditor.linking.FINDERS``) with their kinds of constraint, and the
+    check registered for each of those kinds (``@check(kind)``)."""
+    from auditor.checks import load_checks
+    from auditor.linking import finders_of
+
+    checks = load_checks()
+    formed = [(where(f.find), f.yields[code]) for f in finders_of(code)]
+    kinds = dict.fromkeys(kind for _, ks in formed for kind in ks)
+    return formed, [(where(checks[kind]), kind) for kind in kinds if kind in checks]
+
+
+def registry_line(code: str) -> str:
+    formed, checked = registry(code)
+    finders = "、".join(f"{w}（{'、'.join(kinds)}）" for w, kinds in formed) or "无"
+    evaluators = "、".join(f"{w}（{kind}）" for w, kind in checked) or "无"
+    return f"形成：{finders}；检查：{evaluators}"
+
+
 def _value(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_value(v) for v in value) + "]"
@@ -49,7 +77,7 @@ def rule_page(rules: RuleSet, code: str) -> str:
     out = [f"## {code}", "",
            f"`{spec.get('name', '')}` · 类别 `{spec.get('category', '')}` · "
            f"无结论影响时为 `{base_level(rules, code)}`{state}", "",
-           f"{spec.get('summary', '')}", ""]
+           f"{spec.get('summary', '')}", "", registry_line(code), ""]
     for heading in SECTIONS:
         if doc.get(heading):
             out += [f"**{heading}**：{doc[heading]}", ""]
@@ -113,7 +141,10 @@ def overlay_page() -> str:
 def rules_doc(rules: RuleSet) -> str:
     """``docs/rules.md``: every rule's page, generated; a test keeps the committed file current."""
     out = ["# auditor 规则说明", "",
-           "本文件由 `auditor rules --doc > docs/rules.md` 生成，请勿手改；规则数据见 `rules/catalogue.yaml`。", "",
+           "本文件由 `auditor rules --doc > docs/rules.md` 生成，请勿手改；规则数据见 `rules/catalogue.yaml`。"
+           "每条规则的“形成”一行列出产生其约束的查找器（`auditor/linking/`，括号内为约束种类），"
+           "“检查”列出评估该种约束的函数（`auditor/checks/`）；二者取自代码中的登记"
+           "（`auditor/linking/__init__.py` 的 `FINDERS`、`@check(kind)`），不是手写的表。", "",
            "| 代码 | 名称 | 类别 | 说明 |", "| --- | --- | --- | --- |"]
     for code, spec in sorted(rules.checks.items()):
         out.append(f"| [{code}](#{code.lower()}) | `{spec.get('name', '')}` | `{spec.get('category', '')}` | "

@@ -163,7 +163,7 @@ def _problems(error: ValidationError, root: yaml.Node | None, file: str) -> list
 def problems(data: Any, schema: Mapping[str, Any], root: yaml.Node | None, file: str) -> list[InputError]:
     """Every way ``data`` (read from ``file``, composed as ``root``) breaks ``schema``, by line."""
     out: list[InputError] = []
-    for error in Draft202012Validator(schema).iter_errors(data):
+    for error in Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER).iter_errors(data):
         out.extend(_problems(error, root, file))
     unique = {str(e): e for e in out}
     return sorted(unique.values(), key=lambda e: (_line_of(e), str(e)))

@@ -1,5 +1,7 @@
 """check: each kind of constraint is evaluated by one function registered for that kind; the code,
-category, message and documentation of each finding come from ``rules/catalogue.yaml``.
+category, message and documentation of each finding come from ``rules/catalogue.yaml``. A check
+reads a :class:`CheckContext`: the claims, the text and the rules, read-only, not the linking
+stage's working object.
 
 After every constraint is evaluated, each finding's severity is decided once by what the slip
 changes (auditor.checks.severity) and it gets its rule page's anchor; then findings about the same
@@ -10,14 +12,42 @@ most specific category.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
+from types import MappingProxyType
 from typing import Any
 
 from auditor.model import SEVERITIES, Claim, Constraint, Document, Evidence, Finding, Reading, Span
 from auditor.rules import RuleSet
 
-Check = Callable[[Constraint, Any], "Finding | Iterable[Finding] | None"]
+
+@dataclass(frozen=True)
+class CheckContext:
+    """What a check may read about one report, built once from the linking stage's Context: its
+    claims by id, the text the finders read (cue words simplified, original offsets), each claim's
+    name for messages, the report's money unit and the rules."""
+
+    text: str
+    claims: tuple[Claim, ...]
+    by_id: Mapping[int, Claim]
+    names: Mapping[int, str]
+    money_unit: str
+    rules: RuleSet
+
+    @classmethod
+    def of(cls, context: Any) -> CheckContext:  # auditor.linking.context.Context
+        return cls(text=context.text, claims=tuple(context.claims), by_id=MappingProxyType(dict(context.by_id)),
+                   names=MappingProxyType({c.id: context.name_of(c) for c in context.claims}),
+                   money_unit=context.money_unit, rules=context.rules)
+
+    def at(self, span: Span) -> str:
+        return self.text[span.start:span.end]
+
+    def name_of(self, claim: Claim) -> str:
+        return self.names.get(claim.id, claim.subject)
+
+
+Check = Callable[[Constraint, CheckContext], "Finding | Iterable[Finding] | None"]
 CHECKS: dict[str, Check] = {}
 MODULES = ("sums", "ratios", "scores", "crossref", "identity", "years", "units", "logic", "bounds")
 
@@ -103,13 +133,14 @@ def run(graph: Any, document: Document, reading: Reading, rules: RuleSet) -> tup
     from auditor.rule_docs import anchor
 
     checks = load_checks()
+    view = CheckContext.of(graph.context)
     found: list[Finding] = []
     for constraint in graph.constraints:
         code = constraint.params.get("code", "")
         fn = checks.get(constraint.kind)
         if fn is None or not rules.enabled(code):
             continue
-        result = fn(constraint, graph.context)
+        result = fn(constraint, view)
         if isinstance(result, Finding):
             found.append(result)
         elif result:

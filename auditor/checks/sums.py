@@ -92,10 +92,7 @@ def parts_vs_total(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     gap = part_sum - whole.quantity.base_value
     formula = "".join(f" {'−' if p.id in minus else '+'} {in_unit(p.quantity.base_value, whole)}" for p in parts)
     formula = formula[3:] + f" = {in_unit(part_sum, whole)}"
-    code = constraint.params["code"]
     severity = None
-    if code == "SUM001" and gap < 0 and constraint.origin == "narrative":
-        severity = "warning"  # fewer than the total: possibly an unlisted part, still worth a look
     subject = whole.subject or "总数"
     uncertain = bool(constraint.params.get("uncertain"))
     if uncertain:

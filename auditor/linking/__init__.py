@@ -1,4 +1,15 @@
-"""Finders of constraints: each takes the Context and yields Constraints for the graph."""
+"""Finders of constraints: each takes the Context and yields Constraints for the graph.
+
+Each finder is registered with the codes it forms and the kinds of constraint it forms them as
+(``SUM001: (sum,)``): the rule registry (``auditor rules CODE``) reads from here which module forms
+a code's constraints, and ``tests/test_rules_registry.py`` runs every finder over the seeds and the
+check fixtures and fails when a finder yields a code or kind it does not declare.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 
 from auditor.linking import (
     bounds,
@@ -14,8 +25,49 @@ from auditor.linking import (
     score_groups,
     tables,
     timeline,
+    unit_gaps,
+    unit_slips,
     units,
 )
+from auditor.linking.context import Context
+from auditor.model import Constraint
 
-FINDERS = (narrative.find, lists.find, counts.find, identities.find, tables.find, score_groups.find, links.find,
-           identity.find, timeline.find, units.find, logic.find, growth.find, named_totals.find, bounds.find)
+
+@dataclass(frozen=True)
+class Finder:
+    find: Callable[[Context], Iterable[Constraint]]
+    yields: Mapping[str, tuple[str, ...]]  # code -> the kinds of constraint this finder forms for it
+
+    def __call__(self, ctx: Context) -> Iterable[Constraint]:
+        return self.find(ctx)
+
+
+def finder(find: Callable[[Context], Iterable[Constraint]], **yields: str | tuple[str, ...]) -> Finder:
+    return Finder(find, {code: (kinds,) if isinstance(kinds, str) else kinds for code, kinds in yields.items()})
+
+
+FINDERS = (
+    finder(narrative.find, RAT001="ratio", RAT002=("ratio", "one_total"), RAT003="ratio", RAT004="ratio",
+           CAP001="score_cap", SCO001="score_formula", SCO004="grade", SCO005="full_score", SUM002="points_total",
+           SUM003="sum"),
+    finder(lists.find, SUM001="sum"),
+    finder(counts.find, SUM006="count_items"),
+    finder(identities.find, SUM004="balance", SUM005="sum", SUM007="sum"),
+    finder(tables.find, RAT001="ratio", RAT004="ratio", CAP001="score_cap", SCO001="score_formula",
+           SCO002="qualitative", SCO003="target_full_marks", SUM001="sum", SUM002="group_points", SUM003="total_score"),
+    finder(score_groups.find, SUM001="sum", SUM002=("section_points", "group_points")),
+    finder(links.find, XREF001=("same_quantity", "placeholder")),
+    finder(identity.find, ENT001="programme_name", ENT002="cited_report", ENT003="own_unit"),
+    finder(timeline.find, YEAR001="year", YEAR002="year_reference"),
+    finder(units.find, UNIT001="unit_written", UNIT003="cost_unit", UNIT004="cost_percent"),
+    finder(unit_slips.find, UNIT002="unit_scale"),
+    finder(unit_gaps.find, UNIT004="amount_percent", UNIT005="unit_missing", UNIT006="unit_garbled"),
+    finder(logic.find, LOGIC001="no_projects_scored", LOGIC002="approval_timing"),
+    finder(growth.find, RAT005=("growth", "sum")),
+    finder(named_totals.find, RAT001="ratio", RAT002="ratio", RAT003="ratio"),
+    finder(bounds.find, LOGIC003="bound"),
+)
+
+
+def finders_of(code: str) -> Iterator[Finder]:
+    return (f for f in FINDERS if code in f.yields)

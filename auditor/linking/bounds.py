@@ -22,12 +22,10 @@ from auditor.model import Claim, Constraint, Span
 SENTENCE_ENDS = "。！？!?\n"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LABEL_EDGES = "，,、；;：:（）()|｜ \t"
-SKIPPED_SENTENCES = 3  # figureless sentences (headings) skipped when looking for the neighbouring one
-LABEL_LINE_CHARS = 20  # a label on the line above its figure (a table flattened one cell per line)
-SUBJECT_OVERLAP = 4  # characters a part's own subject words must share with its whole's label
-VERB_TAIL = re.compile(r"(?:累计|共|合计|总计)?(?:完成|实现|达到|达|为|是|共|约)*$")
-TIME_ANYWHERE = re.compile(r"^度|\d{4}年(?:度)?|\d{1,2}月(?:份)?|上半年|下半年|[一二三四]季度|截至|截止")
-TIME_HEAD = re.compile(r"^(?:\d{4}年(?:度)?|\d{1,2}月|上半年|今年|全年|本年|截至\S*?底|调整后|调整前|[1-9]-\d{1,2}月)+")
+
+
+def alternation(words: list[str]) -> str:
+    return "|".join(map(re.escape, words))
 
 
 @dataclass(frozen=True)
@@ -78,6 +76,13 @@ class Bounds:
         self.change_to = tuple(data.get("change_to", ()))
         self.transitions = tuple(sorted(data.get("transitions", ()), key=len, reverse=True))
         self.breakdown = data.get("breakdowns", {})
+        self.verb_tail = re.compile(f"(?:{alternation(data['verb_lead'])})?(?:{alternation(data['verb_words'])})*$")
+        self.time_anywhere = re.compile(r"^度|\d{4}年(?:度)?|\d{1,2}月(?:份)?|" + alternation(data["time_words"]))
+        self.time_head = re.compile(r"^(?:\d{4}年(?:度)?|\d{1,2}月|截至\S*?底|[1-9]-\d{1,2}月|"
+                                    + alternation(data["head_time_words"]) + ")+")
+        self.skipped_sentences = int(data["skipped_sentences"])
+        self.label_line_chars = int(data["label_line_chars"])
+        self.subject_overlap = int(data["subject_overlap"])
         self.labels: dict[int, Label] = {}
 
     # --- what names a figure ------------------------------------------------------------------
@@ -128,7 +133,7 @@ class Bounds:
             above_end -= 1
         above_start = text.rfind("\n", 0, max(0, above_end)) + 1
         above = squash(text[above_start:above_end]).strip(LABEL_EDGES)
-        if above_end <= 0 or self.ctx.claims_in(Span(above_start, above_end)) or len(above) > LABEL_LINE_CHARS:
+        if above_end <= 0 or self.ctx.claims_in(Span(above_start, above_end)) or len(above) > self.label_line_chars:
             return ""
         return above
 
@@ -169,7 +174,7 @@ class Bounds:
         spans = [self.sentences[index]]
         for step in (-1, 1):
             n, skipped = index + step, 0
-            while 0 <= n < len(self.sentences) and skipped <= SKIPPED_SENTENCES:
+            while 0 <= n < len(self.sentences) and skipped <= self.skipped_sentences:
                 if self.ctx.claims_in(self.sentences[n]):
                     spans.append(self.sentences[n])
                     break
@@ -194,7 +199,7 @@ class Bounds:
             return ""
         part, whole = last_cue(words, pair.part), last_cue(words, pair.whole)
         if part < 0 and whole < 0:
-            generic = VERB_TAIL.sub("", words).endswith(pair.generic_whole) if pair.generic_whole else False
+            generic = self.verb_tail.sub("", words).endswith(pair.generic_whole) if pair.generic_whole else False
             return "generic" if generic and not any(w in words for w in pair.generic_not) else ""
         return "part" if part > whole else "whole"
 
@@ -263,7 +268,7 @@ class Bounds:
         """The words before the part's cue name nothing, or what the whole's label names too."""
         words = self.label(part).text
         words = words[:min((words.find(c) for c in pair.part if c in words), default=len(words))]
-        words = NUMBERING.sub("", TIME_ANYWHERE.sub("", words))
+        words = NUMBERING.sub("", self.time_anywhere.sub("", words))
         for word in (*self.subjects, *self.generic):
             words = words.replace(word, "")
         words = words.strip(LABEL_EDGES + "。.")
@@ -271,21 +276,21 @@ class Bounds:
             return True
         other = self.label(whole).text
         shared = SequenceMatcher(None, words, other, autojunk=False).find_longest_match(0, len(words), 0, len(other)).size
-        return shared >= max(SUBJECT_OVERLAP, len(words) * 3 // 5)
+        return shared >= max(self.subject_overlap, len(words) * 3 // 5)
 
     def item(self, claim: Claim, pair: Pair) -> str:
         """What a label says besides its cue, the time and who reports it."""
         words = self.label(claim).text
         for word in (*sorted(pair.part + pair.whole, key=len, reverse=True), *self.subjects):
             words = words.replace(word, "")
-        words = TIME_ANYWHERE.sub("", words)
-        return VERB_TAIL.sub("", words).strip(LABEL_EDGES + "。.")
+        words = self.time_anywhere.sub("", words)
+        return self.verb_tail.sub("", words).strip(LABEL_EDGES + "。.")
 
     def scope_item(self, words: str) -> str:
         for word in self.scope_words:
             words = words.replace(word, "")
-        words = TIME_HEAD.sub("", words)
-        return VERB_TAIL.sub("", words)
+        words = self.time_head.sub("", words)
+        return self.verb_tail.sub("", words)
 
     def scope_pairs(self) -> Iterator[Constraint]:
         ctx = self.ctx
@@ -363,7 +368,7 @@ class Bounds:
         words, min_chars = tuple(data.get("words", ())), int(data.get("min_name_chars", 4))
 
         def bare(claim: Claim) -> str:
-            return VERB_TAIL.sub("", self.label(claim).text.removeprefix("其中"))
+            return self.verb_tail.sub("", self.label(claim).text.removeprefix("其中"))
 
         for part in self.ctx.narrative:
             label = bare(part)

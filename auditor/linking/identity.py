@@ -12,8 +12,6 @@ from auditor.linking.narrative import common_run
 from auditor.linking.tables import is_funding, is_indicator, rows_of
 from auditor.model import Constraint, Span
 
-CITED_REPORT = re.compile(r"《([^《》\n]{4,60}?项目[^《》\n]{0,30}?报告)》")
-OWN_LEVEL = re.compile(r"([\u4e00-\u9fff]{4,20}?)\s*[（(]\s*本级\s*[）)]")
 SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
 
 
@@ -86,7 +84,7 @@ def programme_mismatch(ctx: Context, programmes: Programmes) -> Iterator[Constra
             for where, span in items + [("综述", s) for s in summary]:
                 content_types = programmes.types(ctx.at(span))
                 if conflict(name_types, content_types, programmes.compatible):
-                    yield ctx.constraint("identity", "ENT001", [], "link", spans=(project.span, span),
+                    yield ctx.constraint("programme_name", "ENT001", [], "link", spans=(project.span, span),
                                          name=project.name, where=where, name_types=name_types,
                                          content_types=content_types)
             continue
@@ -99,7 +97,7 @@ def programme_mismatch(ctx: Context, programmes: Programmes) -> Iterator[Constra
             if content_types and budget is not None and common_run(project.name, squash(text)) < 2 \
                     and any(c.quantity.base_value == budget.quantity.base_value for c in amounts):
                 related = [s for s in summary if set(programmes.types(ctx.at(s))) & set(content_types)]
-                yield ctx.constraint("identity", "ENT001", [], "link", spans=(project.span, span, *related),
+                yield ctx.constraint("programme_name", "ENT001", [], "link", spans=(project.span, span, *related),
                                      name=project.name, where=where, name_types={}, content_types=content_types)
 
 
@@ -107,7 +105,7 @@ def _summary_sentences(ctx: Context, project: Project) -> list[Span]:
     """Sentences of the paragraphs just before the project's table that speak of the project."""
     first = project.sheet[0]
     out = []
-    for index in range(max(0, first - 3), first):
+    for index in range(max(0, first - int(ctx.rules.param("ENT001", "summary_blocks"))), first):
         block = ctx.block(index)
         if block.kind != "paragraph" or project.name not in squash(ctx.at(block.span)):
             continue
@@ -124,26 +122,24 @@ def cited_reports(ctx: Context, programmes: Programmes) -> Iterator[Constraint]:
     for name in names:
         project_types.update(programmes.types(name))
     strays = []
-    for m in CITED_REPORT.finditer(ctx.text):
+    for m in re.finditer(ctx.rules.param("ENT002", "cited_report"), ctx.text):
         title = squash(m.group(1))
         types = programmes.types(title)
         if any(n in title for n in names) or not types or set(types) <= set(project_types):
             continue
         strays.append(Span(m.start(), m.end()))
     if strays:
-        yield ctx.constraint("identity", "ENT002", [], "link", spans=tuple(strays), projects="、".join(names))
-
-
-MAX_HEADING = 30
-GOAL_PARAGRAPHS = 2  # paragraphs read under a goal heading
+        yield ctx.constraint("cited_report", "ENT002", [], "link", spans=tuple(strays), projects="、".join(names))
 
 
 def goal_sentences(ctx: Context, programmes: Programmes) -> Iterator[Span]:
     """Sentences of the first paragraphs under each heading about goals (（二）整体绩效目标情况)."""
     paragraphs = ctx.paragraphs
+    max_heading = int(ctx.rules.param("ENT001", "max_heading"))
+    goal_paragraphs = int(ctx.rules.param("ENT001", "goal_paragraphs"))
     for n, index in enumerate(paragraphs):
         line = squash(ctx.at(ctx.block(index).span))
-        if not line or len(line) > MAX_HEADING or not any(h in line for h in programmes.goal_headings):
+        if not line or len(line) > max_heading or not any(h in line for h in programmes.goal_headings):
             continue
         taken = 0
         for following in paragraphs[n + 1:]:
@@ -151,7 +147,7 @@ def goal_sentences(ctx: Context, programmes: Programmes) -> Iterator[Span]:
             text = squash(ctx.at(block.span))
             if not text:
                 continue
-            if len(text) <= MAX_HEADING or taken >= GOAL_PARAGRAPHS:
+            if len(text) <= max_heading or taken >= goal_paragraphs:
                 break
             taken += 1
             for m in SENTENCE.finditer(ctx.text, block.span.start, block.span.end):
@@ -164,7 +160,7 @@ def title_goals(ctx: Context, programmes: Programmes) -> Iterator[Constraint]:
     name_types = programmes.types(title)
     if not name_types:
         return
-    anchor = next((b.span for b in ctx.doc.blocks[:15] if b.kind == "paragraph" and squash(ctx.at(b.span)) == title),
+    anchor = next((b.span for b in ctx.doc.blocks[:int(ctx.rules.param("ENT001", "title_blocks"))] if b.kind == "paragraph" and squash(ctx.at(b.span)) == title),
                   None)
     if anchor is None:
         return
@@ -175,7 +171,7 @@ def title_goals(ctx: Context, programmes: Programmes) -> Iterator[Constraint]:
                 break  # the sentence speaks of the title's programme too
             if conflict(name_types, content_types, programmes.compatible):
                 where = Span(span.start + clause.start(), span.start + clause.end())
-                yield ctx.constraint("identity", "ENT001", [], "link", spans=(anchor, where), name=title,
+                yield ctx.constraint("programme_name", "ENT001", [], "link", spans=(anchor, where), name=title,
                                      where="绩效目标", name_types=name_types, content_types=content_types)
                 return
 
@@ -187,7 +183,7 @@ def own_unit(ctx: Context) -> Iterator[Constraint]:
     title = ctx.reading.title
     if not suffixes or not title:
         return
-    for m in OWN_LEVEL.finditer(ctx.text):
+    for m in re.finditer(ctx.rules.param("ENT003", "own_level"), ctx.text):
         name = squash(m.group(1))
         suffix = next((x for x in suffixes if name.endswith(x)), "")
         if not suffix or len(name) < len(suffix) + 2 or name in title or suffix not in title:
@@ -196,7 +192,7 @@ def own_unit(ctx: Context) -> Iterator[Constraint]:
         place, other = name[: -len(suffix)], own[: -len(suffix)]
         if not other or place in other:
             continue  # 县林业局 in 某县林业局: the same unit, shorter
-        yield ctx.constraint("identity", "ENT003", [], "link", spans=(Span(m.start(1), m.end()),),
+        yield ctx.constraint("own_unit", "ENT003", [], "link", spans=(Span(m.start(1), m.end()),),
                              name=name, own=own)
 
 

@@ -10,14 +10,16 @@ from auditor.linking.context import Context, squash
 from auditor.linking.tables import rows_of
 from auditor.model import Constraint, Span
 
-NO_PROJECTS = re.compile(r"(?:无|没有|未安排)(?:部门)?(?:预算)?项目(?:预算|支出)(?![^，。；]{0,4}结余)|项目支出\s*(?:为\s*)?0(?:\.0+)?\s*万?元")
-PROJECT_WORDS = re.compile(r"项目")
-TIMES = ("年初", "年中", "年底", "年末")
-APPROVED = re.compile(r"批复|下达")
+
+def alternation(words: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, words)))
 
 
 def no_projects_but_scored(ctx: Context) -> Iterator[Constraint]:
-    statements = [Span(m.start(), m.end()) for m in NO_PROJECTS.finditer(ctx.text)
+    """Cue words: LOGIC001's params in rules/catalogue.yaml."""
+    no_projects = re.compile(ctx.rules.param("LOGIC001", "no_projects"))
+    project_words = alternation(ctx.rules.param("LOGIC001", "project_words"))
+    statements = [Span(m.start(), m.end()) for m in no_projects.finditer(ctx.text)
                   if all(b.kind == "paragraph" for b in ctx.doc.blocks if b.span.start <= m.start() < b.span.end)]
     if not statements:
         return
@@ -27,55 +29,66 @@ def no_projects_but_scored(ctx: Context) -> Iterator[Constraint]:
             score = row.one("score")
             if score is None or score.quantity.value <= 0:
                 continue
-            about = [c for c in row.cells if not c.is_header and PROJECT_WORDS.search(c.text)
+            about = [c for c in row.cells if not c.is_header and project_words.search(c.text)
                      and squash(c.text) != squash(score.text)]
             if about:
                 scores.append(score)
                 spans.extend(c.span for c in about)
     if scores:
-        yield ctx.constraint("logic", "LOGIC001", scores, "link", spans=(*statements, *spans),
+        yield ctx.constraint("no_projects_scored", "LOGIC001", scores, "link", spans=(*statements, *spans),
                              statements=len(statements))
 
 
-def _approval_time(text: str) -> str | None:
+def _approval_time(text: str, cues: Approvals) -> str | None:
     """The time word governing the first 批复/下达 of a clause: the nearest before it."""
-    verb = APPROVED.search(text)
+    verb = cues.approved.search(text)
     if not verb:
         return None
-    found = [(text.rfind(t, 0, verb.start()), t) for t in TIMES]
+    found = [(text.rfind(t, 0, verb.start()), t) for t in cues.times]
     at, word = max(found)
     return word if at >= 0 else None
 
 
+class Approvals:
+    """LOGIC002's cue words and window (rules/catalogue.yaml)."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.times = tuple(ctx.rules.param("LOGIC002", "times"))
+        self.approved = alternation(ctx.rules.param("LOGIC002", "approved"))
+        self.approved_part = alternation(ctx.rules.param("LOGIC002", "approved_part"))
+        self.window = int(ctx.rules.param("LOGIC002", "window_blocks"))
+
+
 def approval_timing(ctx: Context) -> Iterator[Constraint]:
     """‘…年中由市财政批复，共24.39万元’ against a later ‘…年初…批复6万元，年中追加18.39万元’."""
+    cues = Approvals(ctx)
     for claim in ctx.narrative:
         if claim.quantity.dimension != "money" or not ctx.text[max(0, claim.span.start - 2):claim.span.start].endswith("共"):
             continue
         sentence = ctx.sentence(claim.span.start, "。！？!?\n")
         head = ctx.text[sentence.start:claim.span.start]
-        when = _approval_time(head)
+        when = _approval_time(head, cues)
         if when is None or any(c.quantity.dimension == "money" for c in ctx.claims_in(Span(sentence.start, claim.span.start))):
             continue  # only a whole said to be approved at one time, not an itemised one
         for other in ctx.narrative:
-            if other.block <= claim.block or other.block > claim.block + 12 or other.quantity != claim.quantity:
+            if other.block <= claim.block or other.block > claim.block + cues.window or other.quantity != claim.quantity:
                 continue
             later = ctx.sentence(other.span.start, "。！？!?\n")
-            part = _part_at_other_time(ctx, Span(other.span.end, later.end), when)
+            part = _part_at_other_time(ctx, Span(other.span.end, later.end), when, cues)
             if part is not None and part[0].quantity.value < claim.quantity.value:
-                yield ctx.constraint("logic", "LOGIC002", [claim, part[0]], "link",
+                yield ctx.constraint("approval_timing", "LOGIC002", [claim, part[0]], "link",
                                      spans=(Span(sentence.start, claim.span.end), Span(other.span.start, later.end)),
                                      when=when, other_when=part[1])
                 break
 
 
-def _part_at_other_time(ctx: Context, span: Span, when: str):  # noqa: ANN202
+def _part_at_other_time(ctx: Context, span: Span, when: str, cues: Approvals):  # noqa: ANN202
     """The first amount in ``span`` approved (批复/下达/追加) at another time than ``when``."""
     for clause in re.finditer(r"[^，,；;。]+", ctx.text[span.start:span.end]):
         text = clause.group()
-        if not re.search(r"批复|下达|追加", text):
+        if not cues.approved_part.search(text):
             continue
-        times = [(text.rfind(t), t) for t in TIMES if t in text]
+        times = [(text.rfind(t), t) for t in cues.times if t in text]
         amounts = [c for c in ctx.claims_in(Span(span.start + clause.start(), span.start + clause.end()))
                    if c.quantity.dimension == "money"]
         if times and amounts and max(times)[1] != when:

@@ -20,12 +20,13 @@ def section_points(ctx: Context) -> Iterator[Constraint]:
     form runs over consecutive tables (a few lines of text may part them) until a row or line
     that starts another form (项目名称, a …自评表 title)."""
     starts = tuple(ctx.rules["tables"].get("form_starts", ()))
+    max_gap = int(ctx.rules.param("SUM002", "form_gap_blocks"))  # lines of text a form's tables may have between them
     form: list[Claim] = []
     gap = 0
     for block, item in enumerate(ctx.doc.blocks):
         if item.kind != "table":
             gap += 1
-            if gap > _FORM_GAP_BLOCKS or any(s in squash(ctx.at(item.span)) for s in starts):
+            if gap > max_gap or any(s in squash(ctx.at(item.span)) for s in starts):
                 yield from _form(ctx, form)
                 form = []
             continue
@@ -42,9 +43,6 @@ def section_points(ctx: Context) -> Iterator[Constraint]:
             form += [c for c in ctx.rows.get((block, index), []) if c.cell[1] == col and c.role == "max"
                      and c.quantity.dimension == "points" and squash(ctx.name_of(c)) not in seen]
     yield from _form(ctx, form)  # a header repeated on the next page is one section, not two
-
-
-_FORM_GAP_BLOCKS = 3  # lines of text (年度总体目标…) a form's tables may have between them
 
 
 def _form(ctx: Context, points: list[Claim]) -> Iterator[Constraint]:

@@ -10,13 +10,38 @@ from collections.abc import Iterator
 from auditor.linking.context import Context, squash
 from auditor.model import Constraint, Span
 
-PERIOD_END = re.compile(r"(?:截至|截止|至)\s*$")
-YEAR_END_AFTER = re.compile(r"^\s*(?:12\s*月\s*(?:底|末|31日)|年底|年末)")
-APPROVAL_AFTER = re.compile(r"^[^，。；]{0,12}?批复[^，。；]{0,20}?预算")
-HEADING = re.compile(r"报告|自评表|说明|评价表")
+
+def alternation(words: list[str]) -> str:
+    return "(?:" + "|".join(map(re.escape, words)) + ")"
+
+
+class Cues:
+    """The cue words, patterns and windows of rules/lexicon.yaml (``periods``, ``year_references``)."""
+
+    def __init__(self, ctx: Context) -> None:
+        periods = ctx.rules["lexicon"].get("periods", {})
+        self.period_end = re.compile(alternation(periods["period_end"]) + r"\s*$")
+        self.year_end_after = re.compile(r"^\s*" + periods["year_end"])
+        self.approval_after = re.compile("^" + periods["approval"])
+        self.heading = re.compile(alternation(periods["heading_words"]))
+        self.heading_chars = int(periods["heading_chars"])
+        self.own_year_words = tuple(periods["own_year_words"])
+        self.title_year = re.compile(r"((?:19|20)\d\d)\s*年度?[^\n]{0,%d}?" % int(periods["title_window"])
+                                     + alternation(periods["title_words"]))
+        self.title_blocks = int(periods["title_blocks"])
+        self.metadata = tuple(periods["metadata"])
+        spec = ctx.rules["lexicon"].get("year_references", {})
+        self.deadline = re.compile(r"((?:19|20)\d\d)\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日|底|末)?\s*"
+                                   + alternation(spec["deadline_before"]) + r"\s*" + alternation(spec["deadline_verbs"]))
+        self.past_markers = tuple(spec["past_markers"])
+        self.reason = re.compile(r"(?:^|[。；;\n])[ \t\u3000]*((?:19|20)\d\d)\s*年度?[^，,。；;\n]{0,%d}?"
+                                 % int(spec["reason_window"]) + spec["change_reason"])
+        self.min_digits = int(spec["min_digits"])
+        self.comparison = re.compile(alternation(spec["comparison_words"]))
 
 
 def period_mentions(ctx: Context, year: int) -> list[Span]:
+    cues = Cues(ctx)
     out = []
     block_starts = {ctx.block(i).span.start for i in ctx.paragraphs}
     for t in ctx.reading.times:
@@ -29,21 +54,18 @@ def period_mentions(ctx: Context, year: int) -> list[Span]:
         line = squash(ctx.at(block))
         sentence = ctx.sentence(t.span.start, "。！？!?\n")
         rest = ctx.text[t.span.end:sentence.end]
-        if str(year) in rest or "本年" in rest or comparing(ctx, t.block):
+        if str(year) in rest or any(w in rest for w in cues.own_year_words) or comparing(ctx, t.block, cues):
             continue  # the report's own year is named too: a comparison or a forward reference
         if leading and t.text.endswith("年度") and after[:1] in "，,":
             out.append(Span(t.span.start, t.span.end + 1))  # 2022年度，…: the period the text is about
-        elif leading and APPROVAL_AFTER.match(after):
+        elif leading and cues.approval_after.match(after):
             out.append(t.span)  # 2022年区财政局批复…预算: the budget being evaluated
-        elif PERIOD_END.search(before) and YEAR_END_AFTER.match(after):
-            start = t.span.start - len(PERIOD_END.search(before).group(0))
-            out.append(Span(start, t.span.end + len(YEAR_END_AFTER.match(after).group(0))))
-        elif leading and len(line) <= 40 and HEADING.search(line) and t.text.endswith("年度") and block.start in block_starts:
+        elif cues.period_end.search(before) and cues.year_end_after.match(after):
+            start = t.span.start - len(cues.period_end.search(before).group(0))
+            out.append(Span(start, t.span.end + len(cues.year_end_after.match(after).group(0))))
+        elif leading and len(line) <= cues.heading_chars and cues.heading.search(line) and t.text.endswith("年度") and block.start in block_starts:
             out.append(block)
     return out
-
-
-DEADLINE = re.compile(r"((?:19|20)\d\d)\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日|底|末)?\s*(?:前|之前|以前)\s*(?:完成|拨付|支付|下达|到位)")
 
 
 def other_year_references(ctx: Context, year: int) -> Iterator[Constraint]:
@@ -55,9 +77,10 @@ def other_year_references(ctx: Context, year: int) -> Iterator[Constraint]:
     plans = tuple(spec.get("annual_plans", ()))
     basis = tuple(spec.get("basis_cues", ()))
     targets = tuple(spec.get("deadline_cues", ()))
-    for m in DEADLINE.finditer(ctx.text):
+    cues = Cues(ctx)
+    for m in cues.deadline.finditer(ctx.text):
         before = squash(ctx.text[max(0, m.start() - 20):m.start()])
-        if before.endswith(("已", "已于", "于")) or not any(cue in before for cue in targets):
+        if before.endswith(cues.past_markers) or not any(cue in before for cue in targets):
             continue  # 已于2021年12月前完成: a past fact, not the year's deadline
         if int(m.group(1)) < year:
             yield ctx.constraint("year_reference", "YEAR002", [], "link", spans=(Span(m.start(), m.end()),),
@@ -73,13 +96,10 @@ def other_year_references(ctx: Context, year: int) -> Iterator[Constraint]:
                                  report_year=year, stated=years[0], what="绩效目标依据的年度方案")
 
 
-REASON = re.compile(r"(?:^|[。；;\n])[ \t\u3000]*((?:19|20)\d\d)\s*年度?[^，,。；;\n]{0,40}?(?:同比|较上年|比上年)?(?:下降|增长|增加|减少|变动|增减)的原因")
-
-
 def reasons_of_another_year(ctx: Context, year: int) -> Iterator[Constraint]:
     """2015年…同比下降的原因 in a 2016 report: the reasons given are this year's change, dated
     another year."""
-    for m in REASON.finditer(ctx.text):
+    for m in Cues(ctx).reason.finditer(ctx.text):
         stated = int(m.group(1))
         if stated != year and str(year) not in m.group(0):
             span = Span(m.start(1), m.end())
@@ -88,7 +108,6 @@ def reasons_of_another_year(ctx: Context, year: int) -> Iterator[Constraint]:
 
 
 CLAUSE_ENDS = "，,。；;！？!?\n"
-MIN_DIGITS = 5  # an amount distinctive enough to be one sum of money wherever it is written
 
 
 def clause_year(ctx: Context, pos: int) -> tuple[int | None, str]:
@@ -102,11 +121,12 @@ def clause_year(ctx: Context, pos: int) -> tuple[int | None, str]:
 def same_amount_two_years(ctx: Context, year: int) -> Iterator[Constraint]:
     """547.615万元 “2023年度安排” and “2022年上级下达”: one sum of money given two years."""
     skip = tuple(ctx.rules["lexicon"].get("year_references", {}).get("not_this_years_money", ()))
+    min_digits = Cues(ctx).min_digits  # an amount distinctive enough to be one sum of money wherever it is written
     by_value: dict[tuple, list] = {}
     for claim in ctx.narrative:
         q = claim.quantity
         digits = len(str(q.value).replace(".", "").lstrip("0"))
-        if q.dimension == "money" and q.comparator == "=" and digits >= MIN_DIGITS and q.decimals >= 2:
+        if q.dimension == "money" and q.comparator == "=" and digits >= min_digits and q.decimals >= 2:
             by_value.setdefault((q.value, q.factor), []).append(claim)
     for claims in by_value.values():
         dated = [(c, *clause_year(ctx, c.span.start)) for c in claims]
@@ -121,10 +141,9 @@ def same_amount_two_years(ctx: Context, year: int) -> Iterator[Constraint]:
 
 
 CITED_TITLE = re.compile(r"《([^《》\n]{4,60})》")
-COMPARISON = re.compile(r"上年|去年|对比|比较|同比")
 
 
-def comparing(ctx: Context, block: int) -> bool:
+def comparing(ctx: Context, block: int, cues: Cues) -> bool:
     """The paragraph sits under a heading about the previous year (六、与上年对比)."""
     for index in range(block - 1, max(-1, block - 4), -1):
         b = ctx.block(index)
@@ -132,25 +151,21 @@ def comparing(ctx: Context, block: int) -> bool:
             continue
         line = squash(ctx.at(b.span))
         if len(line) <= 30:
-            return bool(COMPARISON.search(line))
+            return bool(cues.comparison.search(line))
     return False
-
-
-TITLE_YEAR = re.compile(r"((?:19|20)\d\d)\s*年度?[^\n]{0,40}?(?:报告|说明|自评表|评价表|公开)")
-METADATA = ("发布", "索引", "公开目录", "日期", "来源", "时间")
-TITLE_BLOCKS = 15
 
 
 def report_year(ctx: Context) -> int | None:
     """The year of the report's heading line (2019年度项目绩效自评报告), else the reader's guess
     (which a page's publication date, 发布日期2020-06-28, can mislead)."""
-    for block in ctx.doc.blocks[:TITLE_BLOCKS]:
+    cues = Cues(ctx)
+    for block in ctx.doc.blocks[:cues.title_blocks]:
         if block.kind != "paragraph":
             continue
         line = squash(ctx.at(block.span))
-        if len(line) > 80 or line.startswith(METADATA) or any(w in line[:6] for w in METADATA):
+        if len(line) > 80 or line.startswith(cues.metadata) or any(w in line[:6] for w in cues.metadata):
             continue
-        m = TITLE_YEAR.search(line)
+        m = cues.title_year.search(line)
         if m:
             return int(m.group(1))
     return ctx.reading.report_year

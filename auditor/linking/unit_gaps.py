@@ -21,8 +21,6 @@ from auditor.nlp.numbers import normalise
 
 SENTENCE = "。！？!?\n"
 LABEL_START = "，,、；;：:。！？!?\n\t（("
-MAX_LABEL = 24
-MIN_LABEL = 4
 LIST_END = "，,、；;）)(（。"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LETTERS_AFTER_NUMBER = re.compile(r"(?<![0-9.A-Za-z])([0-9]+(?:\.[0-9]+)?)([A-Za-z]+)(?![A-Za-z])")
@@ -39,6 +37,8 @@ class GapRules:
         self.per_unit_after = tuple(spec.get("per_unit_after", ("/", "／")))
         self.amount_words = tuple(spec.get("amount_words", ()))
         self.rate_words = tuple(spec.get("rate_words", ("率",)))
+        self.max_label = int(spec["max_label"])
+        self.min_label = int(spec["min_label"])
 
 
 class Gaps:
@@ -118,7 +118,7 @@ class Gaps:
 
     def label(self, claim: Claim) -> str:
         i = claim.span.start
-        while i > 0 and self.norm[i - 1] not in LABEL_START and claim.span.start - i < MAX_LABEL:
+        while i > 0 and self.norm[i - 1] not in LABEL_START and claim.span.start - i < self.rules.max_label:
             i -= 1
         return re.sub(r"\s+", "", self.norm[i:claim.span.start]).strip("“”\"")
 
@@ -127,7 +127,7 @@ class Gaps:
         if claim.cell is not None:
             return None
         name = self.label(claim)
-        if len(name) < MIN_LABEL or not CJK.search(name[-1:]):
+        if len(name) < self.rules.min_label or not CJK.search(name[-1:]):
             return None
         peers = [c for c in self.ctx.in_block[claim.block] if c.id != claim.id and c.cell is None
                  and c.quantity.unit and self.label(c) == name]

@@ -23,7 +23,6 @@ from auditor.linking.context import Context, squash
 from auditor.model import Claim, Constraint
 
 WAN = Decimal(10000)
-MAX_RUN = 6
 CLAUSE_ENDS = "，,；;。！？!?\n"  # parts of one sum, contiguous in the sentence
 
 
@@ -38,6 +37,7 @@ class SlipRules:
         spec = ctx.rules["units"].get("yuan_slip", {})
         self.per_unit = re.compile("|".join(spec.get("per_unit_cues", ["每"])))  # regular expressions
         self.not_account = tuple(spec.get("not_account_cues", ()))
+        self.max_run = int(spec["max_run"])
         self.account_lines = tuple(spec.get("account_lines", ()))
         self.minimums = [(tuple(item["cues"]), Decimal(str(item["minimum"]))) for item in spec.get("plausible_minimum", ())]
 
@@ -94,7 +94,7 @@ class YuanSlips:
         as_yuan = {claim.id: interval(claim)}
         for whole in figures:
             others = [f for f in figures if f.id != whole.id]
-            for size in range(2, min(MAX_RUN, len(others)) + 1):
+            for size in range(2, min(self.rules.max_run, len(others)) + 1):
                 for i in range(len(others) - size + 1):
                     run = others[i:i + size]
                     members = [whole, *run]
