@@ -2,7 +2,8 @@
 (完成…钢结构围栏120米) states the same quantity as the indicator row of that name (钢结构围栏 |
 ≥120米 | 121.5米): its 实际完成值.
 
-Only when it cannot be another quantity: the indicator's name stands in the figure's clause, the
+Only when it cannot be another quantity: the indicator's name stands in the figure's clause
+before it or right after it (已建成12个村级服务站), the
 sentence (within its table cell) reports an achievement (a cue of `achievement_cues`) and no plan
 (`plan_cues`: 计划, 完成后…), the unit is the actual value's own, and the
 document gives one actual value for that name. Two indicators named in one clause, or figures of
@@ -11,18 +12,20 @@ two values for one indicator (two scopes, two phases), say nothing.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
 
 from auditor.linking.context import Context, label, squash
-from auditor.linking.keys import Subjects
+from auditor.linking.keys import CLAUSE_ENDS, Subjects
 from auditor.linking.restated import clusters
 from auditor.linking.tables import is_indicator, rows_of
 from auditor.model import Claim, Constraint
 
 MIN_NAME = 4  # shorter indicator names (户数, 面积) are words of any sentence
 CELL_ENDS = "|\t"
+MAX_AFTER = 30
 
 
 def indicator_actuals(ctx: Context) -> tuple[dict[str, list[Claim]], set[tuple[int, int]]]:
@@ -50,16 +53,20 @@ def find(ctx: Context) -> Iterator[Constraint]:
         return
     spec = ctx.rules["subjects"]
     achieved, planned = tuple(spec.get("achievement_cues", ())), tuple(spec.get("plan_cues", ()))
+    part = re.compile(spec.get("part_scope", "其中"))
     subjects = Subjects(ctx)
     statements: dict[str, list[Claim]] = defaultdict(list)
     for claim in ctx.claims:
         q = claim.quantity
         if q.comparator != "=" or not q.unit or (claim.cell is not None and (claim.block, claim.cell[0]) in indicator_rows):
             continue
-        clause = subjects.left(claim).split("|")[-1]
-        names = [name for name, values in actuals.items() if name in clause and values[0].quantity.unit == q.unit]
+        clause, after = subjects.left(claim).split("|")[-1], following(ctx, claim)
+        names = [name for name, values in actuals.items()
+                 if (name in clause or after.startswith(name)) and values[0].quantity.unit == q.unit]
         if len(names) != 1 or any(cue in clause.replace(names[0], "") for cue in subjects.not_a_statement):
             continue  # the name's own words (高标准农田) are no comparison cue (标准)
+        if part.search(clause.split(names[0])[0]):
+            continue  # 其中甲镇…: a part's figure, not the indicator's
         lead = sentence_lead(ctx, claim)
         if not any(cue in lead for cue in achieved) or any(cue in lead for cue in planned):
             continue
@@ -74,6 +81,15 @@ def find(ctx: Context) -> Iterator[Constraint]:
         if len(clusters(claims)) != 1:
             continue
         yield ctx.constraint("same_quantity", "XREF001", [actual, *claims], "link", what=name, every=True)
+
+
+def following(ctx: Context, claim: Claim) -> str:
+    """The words right after the figure in its clause (已建成12个村级服务站)."""
+    end = claim.span.end
+    stop = end
+    while stop < len(ctx.text) and stop - end < MAX_AFTER and ctx.text[stop] not in CLAUSE_ENDS + CELL_ENDS:
+        stop += 1
+    return unicodedata.normalize("NFKC", squash(ctx.text[end:stop]))
 
 
 def sentence_lead(ctx: Context, claim: Claim) -> str:
