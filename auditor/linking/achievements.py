@@ -5,7 +5,8 @@
 Only when it cannot be another quantity: the indicator's name stands in the figure's clause
 before it or right after it (已建成12个村级服务站), the
 sentence (within its table cell) reports an achievement (a cue of `achievement_cues`) and no plan
-(`plan_cues`: 计划, 完成后…), the unit is the actual value's own, and the
+(`plan_cues`: 计划, 完成后…), no total over years (`cumulative_cues`: 累计) and no other year than the
+report's, the unit is the actual value's own, and the
 document gives one actual value for that name. Two indicators named in one clause, or figures of
 two values for one indicator (two scopes, two phases), say nothing.
 """
@@ -18,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from auditor.linking.context import Context, label, squash
-from auditor.linking.keys import CLAUSE_ENDS, Subjects
+from auditor.linking.keys import CLAUSE_ENDS, YEAR, Subjects
 from auditor.linking.restated import clusters
 from auditor.linking.tables import is_indicator, rows_of
 from auditor.model import Claim, Constraint
@@ -53,6 +54,7 @@ def find(ctx: Context) -> Iterator[Constraint]:
         return
     spec = ctx.rules["subjects"]
     achieved, planned = tuple(spec.get("achievement_cues", ())), tuple(spec.get("plan_cues", ()))
+    cumulative = tuple(spec.get("cumulative_cues", ()))
     part = re.compile(spec.get("part_scope", "其中"))
     subjects = Subjects(ctx)
     statements: dict[str, list[Claim]] = defaultdict(list)
@@ -68,8 +70,10 @@ def find(ctx: Context) -> Iterator[Constraint]:
         if part.search(clause.split(names[0])[0]):
             continue  # 其中甲镇…: a part's figure, not the indicator's
         lead = sentence_lead(ctx, claim)
-        if not any(cue in lead for cue in achieved) or any(cue in lead for cue in planned):
+        if not any(cue in lead for cue in achieved) or any(cue in lead for cue in planned + cumulative):
             continue
+        if any(int(y) != ctx.reading.report_year for y in YEAR.findall(lead)):
+            continue  # another year's work (2022年已完成…) is not this year's actual value
         if subjects.period(claim.span.start):
             continue  # a half-year's figure is not the year's
         statements[names[0]].append(claim)
