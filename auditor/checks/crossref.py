@@ -10,6 +10,10 @@ from auditor.model import Constraint
 @check("same_quantity")
 def same_quantity(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     first, second, *context = (ctx.by_id[i] for i in constraint.claims)
+    if constraint.params.get("every"):  # every claim states the quantity: the first one apart
+        a = interval(first)
+        second = next((c for c in (second, *context) if not a.meets(interval(c))), second)
+        context = [c for c in (ctx.by_id[i] for i in constraint.claims[1:]) if c is not second]
     a, b = interval(first), interval(second)
     if constraint.params.get("adopt_unit") and not first.quantity.unit:
         a = interval(first, second.quantity.factor)  # a bare figure read in its partner's unit

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from auditor.linking import restated
+from auditor.linking import achievements, restated, year_rows
 from auditor.linking.context import Context, label, squash
 from auditor.linking.tables import NARRATIVE_TOTAL, TOTAL_ROW, Row, is_funding, is_indicator, rows_of
 from auditor.model import Claim, Constraint
@@ -84,3 +84,5 @@ def find(ctx: Context) -> Iterator[Constraint]:
     yield from total_scores(ctx)
     yield from same_lines(ctx)
     yield from restated.find(ctx)
+    yield from achievements.find(ctx)
+    yield from year_rows.find(ctx)

@@ -50,10 +50,11 @@ def find(ctx: Context) -> Iterator[Constraint]:
         if len(scopes) > 1:
             continue
         values = clusters([c for c, _ in members])
-        if len(values) != 2:
-            continue
-        first, second = values[0][0], values[1][0]
-        yield ctx.constraint("same_quantity", "XREF001", [first, second], "link", what=item)
+        if len(values) == 1 and len(values[0]) > 1:
+            # stated alike everywhere: every statement is checked against the first
+            yield ctx.constraint("same_quantity", "XREF001", values[0], "link", what=item, every=True)
+        elif len(values) == 2:
+            yield ctx.constraint("same_quantity", "XREF001", [values[0][0], values[1][0]], "link", what=item)
 
 
 def placeholders(ctx: Context) -> Iterator[Constraint]:
