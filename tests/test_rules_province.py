@@ -1,7 +1,6 @@
 """One report under the bundled rules and under a province's overlay (tests/fixtures/rules/province.yaml:
-stepwise execution-rate score, grade bands 优≥85 良≥75): different findings, each correct under its
-rules. (A renamed funding-table header is not tested here: the table loaders do not take the
-overlay's ``tables:`` yet.)"""
+stepwise execution-rate score, grade bands 优≥85 良≥75, its own funding-table headers 核定数 / 实拨数 /
+到位率): different findings, each correct under its rules."""
 
 from __future__ import annotations
 
@@ -75,3 +74,19 @@ def test_province_message_is_its_own(tmp_path: Path) -> None:
     path.write_bytes(RATE_TIMES_POINTS.encode("utf-8"))
     (sco001,) = [f for f in audit(path, RuleSet.load(PROVINCE)).findings if f.code == "SCO001"]
     assert sco001.message == "年度资金总额执行率实为92%，按分档计分应得8分，实填9.2分"
+
+
+# The province's own funding-table words: 核定数 / 实拨数 / 到位率 for 全年预算数 / 全年执行数 / 执行率.
+# 470 / 500 = 94%, stated 99%: only a reader who knows the words sees the table and the slip.
+RENAMED = """2024年度村级卫生室补助资金绩效自评表
+项目名称\t村级卫生室运行补助
+项目资金（万元）\t核定数\t实拨数\t到位率
+年度资金总额\t500\t470\t99%
+"""
+
+
+def test_a_renamed_funding_table_is_read_with_the_province_words(tmp_path: Path) -> None:
+    assert findings(RENAMED, tmp_path, RuleSet.load()) == []
+    assert [(code, stated, expected) for code, stated, expected, _ in findings(RENAMED, tmp_path,
+                                                                               RuleSet.load(PROVINCE))] \
+        == [("RAT001", "99%", "94%")]
