@@ -11,6 +11,7 @@ from auditor.linking import (
     logic,
     named_totals,
     narrative,
+    products,
     score_groups,
     tables,
     timeline,
@@ -18,4 +19,5 @@ from auditor.linking import (
 )
 
 FINDERS = (narrative.find, lists.find, counts.find, identities.find, tables.find, score_groups.find, links.find,
-           identity.find, timeline.find, units.find, logic.find, growth.find, named_totals.find, bounds.find)
+           identity.find, timeline.find, units.find, logic.find, growth.find, named_totals.find, bounds.find,
+           products.find)
