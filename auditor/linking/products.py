@@ -32,7 +32,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 class Standard:
     claim: Claim
     subjects: tuple[str, ...]  # the categories it is paid to
-    head: str  # 人, 户, 亩, 座
+    heads: tuple[str, ...]  # 人, 户, 亩, 座 (每人每亩: either)
     months: int  # 0: paid once per head; else the months one payment covers
     maximum: bool  # a ceiling, or paid less than it (差额)
 
@@ -82,20 +82,22 @@ class Products:
         match = AFTER.match(text[claim.span.end:claim.span.end + 10])
         after = squash(match.group(0)) if match else ""
         cues = before + "|" + after
-        head = next((h for h, words in self.heads.items() if any(w in cues for w in words)), "")
+        heads = tuple(h for h, words in self.heads.items() if any(w in cues for w in words))
         months = next((m for words, m in self.periods if any(w in cues for w in words)), 0)
-        if not head and not (months and after):
+        if not heads and not (months and after):
             return None
-        head = head or self.data.get("period_only_head", "人")
+        heads = heads or (self.data.get("period_only_head", "人"),)
         # the categories: the clause's words with the cue words and fillers cut off its end
         words = before
         for cue in [w for ws in self.heads.values() for w in ws] + [w for ws, _ in self.periods for w in ws]:
             words = words.replace(cue, "")
+        for lead in self.data.get("subject_lead", ()):
+            words = words[words.rfind(lead) + len(lead):] if lead in words else words
         words = self.trimmed(words)
         subjects = tuple(s for s in (self.trimmed(p) for p in self.separators.split(words)) if len(s) >= 2)
         sentence = self.ctx.at(self.ctx.sentence(claim.span.start, SENTENCE_ENDS))
         maximum = any(w in sentence for w in self.maximum_words)
-        return Standard(claim, subjects, head, months, maximum)
+        return Standard(claim, subjects, heads, months, maximum)
 
     def trimmed(self, words: str) -> str:
         changed = True
@@ -108,18 +110,23 @@ class Products:
 
     def names(self, row_label: str, subject: str) -> bool:
         """``subject`` is named by the row label: equal, or found in it in order in at most N pieces."""
+        if subject == row_label:
+            return True
         if len(subject) < int(self.data.get("min_subject_chars", 3)) or not row_label:
             return False
-        if subject == row_label or subject in row_label:
+        if subject in row_label:
             return True
         blocks = [b for b in SequenceMatcher(None, subject, row_label, autojunk=False).get_matching_blocks() if b.size]
         return sum(b.size for b in blocks) == len(subject) and len(blocks) <= int(self.data.get("max_subject_pieces", 2))
+
+    def counts_in(self, unit: str, standard: Standard) -> bool:
+        return any(unit in self.head_units.get(h, ()) for h in standard.heads)
 
     def standard_for(self, row: Row) -> Standard | None:
         """The one standard value whose categories name the row (two different values: none)."""
         matches = [s for s in self.standards if s.claim.span.start != row.count.span.start
                    and any(self.names(row.name, subject) for subject in s.subjects)
-                   and row.count_unit in self.head_units.get(s.head, ())]
+                   and self.counts_in(row.count_unit, s)]
         values = {s.claim.quantity.base_value for s in matches}
         return matches[0] if len(values) == 1 else None
 
@@ -207,7 +214,7 @@ class Products:
     def sentence_rows(self) -> Iterator[tuple[Row, Standard]]:
         """为14户分红，每户700元，共计9800元: one standard, one count in its head, then one total."""
         ctx = self.ctx
-        cues = tuple(sorted(self.data.get("sentence_total_cues", ()), key=len, reverse=True))
+        cues = tuple(self.data.get("sentence_total_cues", ()))
         others = tuple(self.data.get("sentence_other_items", ()))
         for standard in self.standards:
             if standard.claim.cell is not None:
@@ -216,14 +223,16 @@ class Products:
             if any(w in ctx.at(span) for w in others):
                 continue
             claims = [c for c in ctx.claims_in(span) if c.id != standard.claim.id]
-            counts = [c for c in claims if c.quantity.unit in self.head_units.get(standard.head, ())]
+            counts = [c for c in claims if self.counts_in(c.quantity.unit, standard)]
             money = [c for c in claims if c.quantity.dimension == "money"]
             if len(counts) != 1 or len(money) != 1 or ctx.per_head(money[0]):
                 continue
             if money[0].span.start < max(counts[0].span.end, standard.claim.span.end):
                 continue  # a total stated before them totals something else (…共计40万元，带动14户…每户700元)
-            before = squash(ctx.text[max(span.start, money[0].span.start - 6):money[0].span.start])
-            if not before.endswith(cues) or sum(s.claim.span.start in range(span.start, span.end)
+            clause_start = money[0].span.start
+            while clause_start > span.start and ctx.text[clause_start - 1] not in CLAUSE_ENDS:
+                clause_start -= 1
+            if not any(w in ctx.text[clause_start:money[0].span.start] for w in cues) or sum(s.claim.span.start in range(span.start, span.end)
                                                 for s in self.standards) != 1:
                 continue
             yield Row("", counts[0], money[0], counts[0].quantity.unit, money[0].quantity.factor), standard
@@ -238,7 +247,8 @@ class Products:
             comparator = "<=" if per_payment or standard.maximum else "="
         return self.ctx.constraint("product", CODE, [row.amount, row.count, standard.claim], origin,
                                    months=months, comparator=comparator, amount_factor=str(row.amount_factor),
-                                   count_unit=row.count_unit, head=standard.head,
+                                   count_unit=row.count_unit,
+                                   head=next(h for h in standard.heads if row.count_unit in self.head_units.get(h, ())),
                                    period_months=standard.months, subject=row.name)
 
     def find(self) -> Iterator[Constraint]:
