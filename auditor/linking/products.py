@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from difflib import SequenceMatcher
 from functools import cached_property
@@ -26,6 +26,7 @@ SENTENCE_ENDS = "。；;！？!?\n"
 AFTER = re.compile(r"^\s*[/／][^\s，,。；;、（(]{0,6}")
 NUMBER_LINE = re.compile(r"^\s*-?\d[\d,，.]*\s*$")
 CJK = re.compile(r"[\u4e00-\u9fff]")
+YEAR = re.compile(r"^\d{4}年度?")
 
 
 @dataclass(frozen=True)
@@ -79,9 +80,16 @@ class Products:
         while start > 0 and text[start - 1] not in CLAUSE_ENDS:
             start -= 1
         before = squash(text[start:claim.span.start])
+        if start > 0 and text[start - 1] in "：:" and not self.trimmed(before.replace("每", "")):
+            lead = start - 1
+            while lead > 0 and text[lead - 1] not in CLAUSE_ENDS:
+                lead -= 1
+            before = squash(text[lead:start - 1]) + before
         match = AFTER.match(text[claim.span.end:claim.span.end + 10])
         after = squash(match.group(0)) if match else ""
         cues = before + "|" + after
+        if any(w in cues for w in self.data.get("other_periods", ())):
+            return None
         heads = tuple(h for h, words in self.heads.items() if any(w in cues for w in words))
         months = next((m for words, m in self.periods if any(w in cues for w in words)), 0)
         if not heads and not (months and after):
@@ -94,7 +102,8 @@ class Products:
         for lead in self.data.get("subject_lead", ()):
             words = words[words.rfind(lead) + len(lead):] if lead in words else words
         words = self.trimmed(words)
-        subjects = tuple(s for s in (self.trimmed(p) for p in self.separators.split(words)) if len(s) >= 2)
+        parts = (YEAR.sub("", self.trimmed(p)) for p in self.separators.split(words))
+        subjects = tuple(s for s in parts if len(s) >= 2)
         sentence = self.ctx.at(self.ctx.sentence(claim.span.start, SENTENCE_ENDS))
         maximum = any(w in sentence for w in self.maximum_words)
         return Standard(claim, subjects, heads, months, maximum)
@@ -237,6 +246,36 @@ class Products:
                 continue
             yield Row("", counts[0], money[0], counts[0].quantity.unit, money[0].quantity.factor), standard
 
+    def named_rows(self) -> Iterator[Row]:
+        """困难残疾人生活补贴共发放33789人次，共5574750元: a sentence naming a category a standard
+        elsewhere names, with one count and then one total (checked as at most, the standard being
+        stated apart from it)."""
+        ctx = self.ctx
+        cues = tuple(self.data.get("sentence_total_cues", ()))
+        others = tuple(self.data.get("sentence_other_items", ()))
+        standard_at = {s.claim.id for s in self.standards}
+        done: set[int] = set()
+        for claim in ctx.narrative:
+            span = ctx.sentence(claim.span.start, SENTENCE_ENDS)
+            if span.start in done:
+                continue
+            done.add(span.start)
+            claims = ctx.claims_in(span)
+            if any(c.id in standard_at for c in claims) or any(w in ctx.at(span) for w in others):
+                continue
+            counts = [c for c in claims if any(c.quantity.unit in us for us in self.head_units.values())]
+            money = [c for c in claims if c.quantity.dimension == "money"]
+            if len(counts) != 1 or len(money) != 1 or money[0].span.start < counts[0].span.end \
+                    or ctx.per_head(money[0]):
+                continue
+            clause_start = money[0].span.start
+            while clause_start > span.start and ctx.text[clause_start - 1] not in CLAUSE_ENDS:
+                clause_start -= 1
+            if not any(w in ctx.text[clause_start:money[0].span.start] for w in cues):
+                continue
+            name = squash(ctx.text[span.start:counts[0].span.start])
+            yield Row(name, counts[0], money[0], counts[0].quantity.unit, money[0].quantity.factor)
+
     # --- constraints --------------------------------------------------------------------------
     def constraint(self, row: Row, standard: Standard, origin: str) -> Constraint:
         per_payment = row.count_unit in self.per_payment
@@ -259,6 +298,11 @@ class Products:
                 if standard is not None and (row.amount.id, row.count.id) not in seen:
                     seen.add((row.amount.id, row.count.id))
                     yield self.constraint(row, standard, origin)
+        for row in self.named_rows():
+            standard = self.standard_for(row)
+            if standard is not None and (row.amount.id, row.count.id) not in seen:
+                seen.add((row.amount.id, row.count.id))
+                yield self.constraint(row, replace(standard, maximum=True), "narrative")
         for row, standard in self.sentence_rows():
             if (row.amount.id, row.count.id) not in seen:
                 seen.add((row.amount.id, row.count.id))
