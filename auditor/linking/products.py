@@ -88,7 +88,8 @@ class Products:
         match = AFTER.match(text[claim.span.end:claim.span.end + 10])
         after = squash(match.group(0)) if match else ""
         cues = before + "|" + after
-        if any(w in cues for w in self.data.get("other_periods", ())):
+        if any(w in cues for w in self.data.get("other_periods", ())) or \
+                any(w in before for w in self.data.get("not_standard_words", ())):
             return None
         heads = tuple(h for h, words in self.heads.items() if any(w in cues for w in words))
         months = next((m for words, m in self.periods if any(w in cues for w in words)), 0)
