@@ -19,5 +19,5 @@ from auditor.linking import (
 )
 
 FINDERS = (narrative.find, lists.find, counts.find, identities.find, tables.find, score_groups.find, links.find,
-           identity.find, timeline.find, units.find, logic.find, growth.find, named_totals.find, bounds.find,
-           products.find)
+           identity.find, timeline.find, units.find, logic.find, growth.find, named_totals.find, bounds.find)
+FINDERS += (products.find,)  # amounts against count × per-unit standard (RAT006)
