@@ -49,7 +49,7 @@ class CheckContext:
 
 Check = Callable[[Constraint, CheckContext], "Finding | Iterable[Finding] | None"]
 CHECKS: dict[str, Check] = {}
-MODULES = ("sums", "ratios", "scores", "crossref", "identity", "years", "units", "logic", "bounds")
+MODULES = ("sums", "ratios", "scores", "crossref", "identity", "years", "units", "logic", "bounds", "products")
 
 # A finding of the first category on a figure makes one of the second on the same figure redundant:
 # a score above its points also breaks the score formula, but the cap is the contradiction to report.

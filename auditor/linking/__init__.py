@@ -22,6 +22,7 @@ from auditor.linking import (
     logic,
     named_totals,
     narrative,
+    products,
     score_groups,
     tables,
     timeline,
@@ -66,6 +67,7 @@ FINDERS = (
     finder(growth.find, RAT005=("growth", "sum")),
     finder(named_totals.find, RAT001="ratio", RAT002="ratio", RAT003="ratio"),
     finder(bounds.find, LOGIC003="bound"),
+    finder(products.find, RAT006="product"),
 )
 
 

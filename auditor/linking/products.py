@@ -1,0 +1,314 @@
+"""Amounts paid as a count times a per-unit standard (RAT006): a table row 散居孤儿 | 174 | 233160
+against the note 散居孤儿、事实无人抚养儿童…每人每月1290元; a sentence 为14户分红，每户700元，共计9800元.
+
+A standard is a money figure with its head (每人, /亩, 每户) and period (每月, /年) as data
+(rules/products.yaml), and the categories it names before it. A row is paired with a standard only
+when its label names exactly one category of exactly one standard value; its count column must be
+in the standard's head unit and its amount column beside it must not be a total of several items.
+A count of payments (人次) or a periodic standard gives only "amount ≤ count × standard × months".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from difflib import SequenceMatcher
+from functools import cached_property
+
+from auditor.linking.context import Context, label, squash
+from auditor.model import Claim, Constraint
+
+CODE = "RAT006"
+CLAUSE_ENDS = "。；;，,：:）)\n"
+SENTENCE_ENDS = "。；;！？!?\n"
+AFTER = re.compile(r"^\s*[/／][^\s，,。；;、（(]{0,6}")
+NUMBER_LINE = re.compile(r"^\s*-?\d[\d,，.]*\s*$")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+YEAR = re.compile(r"^\d{4}年度?")
+
+
+@dataclass(frozen=True)
+class Standard:
+    claim: Claim
+    subjects: tuple[str, ...]  # the categories it is paid to
+    heads: tuple[str, ...]  # 人, 户, 亩, 座 (每人每亩: either)
+    months: int  # 0: paid once per head; else the months one payment covers
+    maximum: bool  # a ceiling, or paid less than it (差额)
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    count: Claim
+    amount: Claim
+    count_unit: str
+    amount_factor: Decimal  # the amount's unit in 元 (its header's when the cell has none)
+
+
+class Products:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.data = ctx.rules["products"]
+        self.heads = {h: tuple(ws) for h, ws in self.data.get("heads", {}).items()}
+        self.head_units = {h: tuple(us) for h, us in self.data.get("head_units", {}).items()}
+        self.per_payment = tuple(self.data.get("per_payment_units", ()))
+        self.periods = [(tuple(p["words"]), int(p["months"])) for p in self.data.get("periods", {}).values()]
+        self.maximum_words = tuple(self.data.get("maximum_words", ()))
+        self.trim = tuple(sorted(self.data.get("subject_trim", ()), key=len, reverse=True))
+        self.separators = re.compile("[" + re.escape(self.data.get("subject_separators", "、")) + "]")
+        self.header_units = sorted(self.data.get("header_units", {}).items(), key=lambda kv: -len(kv[0]))
+        self.money = {u: Decimal(str(f)) for u, f in self.data.get("money_units", {}).items()}
+        self.excludes = tuple(self.data.get("amount_excludes", ()))
+        self.max_label = int(self.data.get("max_label_chars", 20))
+
+    # --- standards ----------------------------------------------------------------------------
+    @cached_property
+    def standards(self) -> list[Standard]:
+        out = []
+        for claim in self.ctx.claims:
+            if claim.quantity.dimension == "money" and claim.quantity.unit and claim.quantity.comparator in ("=", "~"):
+                standard = self.standard(claim)
+                if standard is not None:
+                    out.append(standard)
+        return out
+
+    def standard(self, claim: Claim) -> Standard | None:
+        text = self.ctx.text
+        start = claim.span.start
+        while start > 0 and text[start - 1] not in CLAUSE_ENDS:
+            start -= 1
+        before = squash(text[start:claim.span.start])
+        if start > 0 and text[start - 1] in "：:" and not self.trimmed(before.replace("每", "")):
+            lead = start - 1
+            while lead > 0 and text[lead - 1] not in CLAUSE_ENDS:
+                lead -= 1
+            before = squash(text[lead:start - 1]) + before
+        match = AFTER.match(text[claim.span.end:claim.span.end + 10])
+        after = squash(match.group(0)) if match else ""
+        cues = before + "|" + after
+        if any(w in cues for w in self.data.get("other_periods", ())) or \
+                any(w in before for w in self.data.get("not_standard_words", ())):
+            return None
+        heads = tuple(h for h, words in self.heads.items() if any(w in cues for w in words))
+        months = next((m for words, m in self.periods if any(w in cues for w in words)), 0)
+        if not heads and not (months and after):
+            return None
+        heads = heads or (self.data.get("period_only_head", "人"),)
+        # the categories: the clause's words with the cue words and fillers cut off its end
+        words = before
+        for cue in [w for ws in self.heads.values() for w in ws] + [w for ws, _ in self.periods for w in ws]:
+            words = words.replace(cue, "")
+        for lead in self.data.get("subject_lead", ()):
+            words = words[words.rfind(lead) + len(lead):] if lead in words else words
+        words = self.trimmed(words)
+        parts = (YEAR.sub("", self.trimmed(p)) for p in self.separators.split(words))
+        subjects = tuple(s for s in parts if len(s) >= 2)
+        sentence = self.ctx.at(self.ctx.sentence(claim.span.start, SENTENCE_ENDS))
+        maximum = any(w in sentence for w in self.maximum_words)
+        return Standard(claim, subjects, heads, months, maximum)
+
+    def trimmed(self, words: str) -> str:
+        changed = True
+        while changed:
+            changed = False
+            for word in self.trim:
+                if words.endswith(word) and len(words) > len(word):
+                    words, changed = words[: -len(word)], True
+        return words.strip("，,、：:（）() ")
+
+    def names(self, row_label: str, subject: str) -> bool:
+        """``subject`` is named by the row label: equal, or found in it in order in at most N pieces."""
+        if subject == row_label:
+            return True
+        if len(subject) < int(self.data.get("min_subject_chars", 3)) or not row_label:
+            return False
+        if subject in row_label:
+            return True
+        blocks = [b for b in SequenceMatcher(None, subject, row_label, autojunk=False).get_matching_blocks() if b.size]
+        return sum(b.size for b in blocks) == len(subject) and len(blocks) <= int(self.data.get("max_subject_pieces", 2))
+
+    def counts_in(self, unit: str, standard: Standard) -> bool:
+        return any(unit in self.head_units.get(h, ()) for h in standard.heads)
+
+    def standard_for(self, row: Row) -> Standard | None:
+        """The one standard value whose categories name the row (two different values: none)."""
+        matches = [s for s in self.standards if s.claim.span.start != row.count.span.start
+                   and any(self.names(row.name, subject) for subject in s.subjects)
+                   and self.counts_in(row.count_unit, s)]
+        values = {s.claim.quantity.base_value for s in matches}
+        return matches[0] if len(values) == 1 else None
+
+    # --- rows ---------------------------------------------------------------------------------
+    def unit_in(self, header: str) -> str:
+        return next((unit for word, unit in self.header_units if word in header), "")
+
+    def cell_rows(self) -> Iterator[Row]:
+        ctx = self.ctx
+        for (block, row), claims in ctx.rows.items():
+            first = ctx.cells.get((block, row, 0))
+            if first is None or any(c.cell == (row, 0) for c in claims):
+                continue
+            name = label(first.text)
+            by_col = {c.cell[1]: c for c in claims}
+            for col, count in by_col.items():
+                amount = by_col.get(col + 1)
+                if amount is None:
+                    continue
+                count_head, amount_head = self.header(block, row, col), self.header(block, row, col + 1)
+                row_ = self.row(name, count, amount, count_head, amount_head)
+                if row_ is not None:
+                    yield row_
+
+    def header(self, block: int, row: int, col: int) -> str:
+        """A column's header: its header path, else the nearest row above without figures."""
+        cell = self.ctx.cells.get((block, row, col))
+        if cell is not None and cell.header_path:
+            return "".join(cell.header_path)
+        for above in range(row - 1, -1, -1):
+            top = self.ctx.cells.get((block, above, col))
+            if top is not None and not self.ctx.rows.get((block, above)):
+                return squash(top.text)
+        return ""
+
+    def line_rows(self) -> Iterator[Row]:
+        """A table flattened one cell per line: a header run, then label line + figure lines per row."""
+        ctx = self.ctx
+        lines = []  # (start, end, text) of the non-blank lines outside table blocks
+        pos = 0
+        for raw in ctx.text.split("\n"):
+            if raw.strip():
+                lines.append((pos, pos + len(raw), squash(raw)))
+            pos += len(raw) + 1
+        numeric = [bool(NUMBER_LINE.match(t)) for _, _, t in lines]
+        for i, (_, _, text) in enumerate(lines):
+            if numeric[i] or len(text) > self.max_label or not CJK.search(text):
+                continue
+            k = 0
+            while i + k + 1 < len(lines) and numeric[i + k + 1]:
+                k += 1
+            if k < 2:
+                continue
+            first = i  # back over the rows of the same shape to the header run
+            while first - (k + 1) >= 0 and not numeric[first - (k + 1)] and all(numeric[first - k:first]):
+                first -= k + 1
+            header = lines[first - (k + 1):first] if first - (k + 1) >= 0 else []
+            if len(header) != k + 1 or any(numeric[first - (k + 1):first]) or \
+                    any(len(h[2]) > self.max_label for h in header):
+                continue
+            figures = [self.claim_at(lines[i + 1 + j][0], lines[i + 1 + j][1]) for j in range(k)]
+            for j in range(k - 1):
+                if figures[j] is not None and figures[j + 1] is not None:
+                    row = self.row(label(text), figures[j], figures[j + 1], header[1 + j][2], header[2 + j][2])
+                    if row is not None:
+                        yield row
+
+    def claim_at(self, start: int, end: int) -> Claim | None:
+        found = [c for c in self.ctx.claims if start <= c.span.start and c.span.end <= end]
+        return found[0] if len(found) == 1 else None
+
+    def row(self, name: str, count: Claim, amount: Claim, count_head: str, amount_head: str) -> Row | None:
+        count_unit = count.quantity.unit or self.unit_in(count_head)
+        if not count_unit or count_unit in self.money or count.quantity.dimension == "money" or any(w in amount_head for w in self.excludes):
+            return None
+        if amount.quantity.dimension == "money" and amount.quantity.unit:
+            factor = amount.quantity.factor
+        elif not amount.quantity.unit:
+            factor = self.money.get(self.unit_in(amount_head), Decimal(0))
+        else:
+            return None
+        return Row(name, count, amount, count_unit, factor) if factor else None
+
+    # --- one sentence -------------------------------------------------------------------------
+    def sentence_rows(self) -> Iterator[tuple[Row, Standard]]:
+        """为14户分红，每户700元，共计9800元: one standard, one count in its head, then one total."""
+        ctx = self.ctx
+        cues = tuple(self.data.get("sentence_total_cues", ()))
+        others = tuple(self.data.get("sentence_other_items", ()))
+        for standard in self.standards:
+            if standard.claim.cell is not None:
+                continue
+            span = ctx.sentence(standard.claim.span.start, SENTENCE_ENDS)
+            if any(w in ctx.at(span) for w in others):
+                continue
+            claims = [c for c in ctx.claims_in(span) if c.id != standard.claim.id]
+            counts = [c for c in claims if self.counts_in(c.quantity.unit, standard)]
+            money = [c for c in claims if c.quantity.dimension == "money"]
+            if len(counts) != 1 or len(money) != 1 or ctx.per_head(money[0]):
+                continue
+            if money[0].span.start < max(counts[0].span.end, standard.claim.span.end):
+                continue  # a total stated before them totals something else (…共计40万元，带动14户…每户700元)
+            clause_start = money[0].span.start
+            while clause_start > span.start and ctx.text[clause_start - 1] not in CLAUSE_ENDS:
+                clause_start -= 1
+            if not any(w in ctx.text[clause_start:money[0].span.start] for w in cues) or sum(s.claim.span.start in range(span.start, span.end)
+                                                for s in self.standards) != 1:
+                continue
+            yield Row("", counts[0], money[0], counts[0].quantity.unit, money[0].quantity.factor), standard
+
+    def named_rows(self) -> Iterator[Row]:
+        """困难残疾人生活补贴共发放33789人次，共5574750元: a sentence naming a category a standard
+        elsewhere names, with one count and then one total (checked as at most, the standard being
+        stated apart from it)."""
+        ctx = self.ctx
+        cues = tuple(self.data.get("sentence_total_cues", ()))
+        others = tuple(self.data.get("sentence_other_items", ()))
+        standard_at = {s.claim.id for s in self.standards}
+        done: set[int] = set()
+        for claim in ctx.narrative:
+            span = ctx.sentence(claim.span.start, SENTENCE_ENDS)
+            if span.start in done:
+                continue
+            done.add(span.start)
+            claims = ctx.claims_in(span)
+            if any(c.id in standard_at for c in claims) or any(w in ctx.at(span) for w in others):
+                continue
+            counts = [c for c in claims if any(c.quantity.unit in us for us in self.head_units.values())]
+            money = [c for c in claims if c.quantity.dimension == "money"]
+            if len(counts) != 1 or len(money) != 1 or money[0].span.start < counts[0].span.end \
+                    or ctx.per_head(money[0]):
+                continue
+            clause_start = money[0].span.start
+            while clause_start > span.start and ctx.text[clause_start - 1] not in CLAUSE_ENDS:
+                clause_start -= 1
+            if not any(w in ctx.text[clause_start:money[0].span.start] for w in cues):
+                continue
+            name = squash(ctx.text[span.start:counts[0].span.start])
+            yield Row(name, counts[0], money[0], counts[0].quantity.unit, money[0].quantity.factor)
+
+    # --- constraints --------------------------------------------------------------------------
+    def constraint(self, row: Row, standard: Standard, origin: str) -> Constraint:
+        per_payment = row.count_unit in self.per_payment
+        if standard.months and not per_payment:
+            months, comparator = 12 // standard.months, "<="  # the amount covers at most a year
+        else:
+            months = 1
+            comparator = "<=" if per_payment or standard.maximum else "="
+        return self.ctx.constraint("product", CODE, [row.amount, row.count, standard.claim], origin,
+                                   months=months, comparator=comparator, amount_factor=str(row.amount_factor),
+                                   count_unit=row.count_unit,
+                                   head=next(h for h in standard.heads if row.count_unit in self.head_units.get(h, ())),
+                                   period_months=standard.months, subject=row.name)
+
+    def find(self) -> Iterator[Constraint]:
+        seen: set[tuple[int, int]] = set()
+        for origin, rows in (("table", self.cell_rows()), ("table", self.line_rows())):
+            for row in rows:
+                standard = self.standard_for(row)
+                if standard is not None and (row.amount.id, row.count.id) not in seen:
+                    seen.add((row.amount.id, row.count.id))
+                    yield self.constraint(row, standard, origin)
+        for row in self.named_rows():
+            standard = self.standard_for(row)
+            if standard is not None and (row.amount.id, row.count.id) not in seen:
+                seen.add((row.amount.id, row.count.id))
+                yield self.constraint(row, replace(standard, maximum=True), "narrative")
+        for row, standard in self.sentence_rows():
+            if (row.amount.id, row.count.id) not in seen:
+                seen.add((row.amount.id, row.count.id))
+                yield self.constraint(row, standard, "narrative")
+
+
+def find(ctx: Context) -> Iterator[Constraint]:
+    yield from Products(ctx).find()
