@@ -12,10 +12,12 @@ from auditor.linking import (
     named_totals,
     narrative,
     score_groups,
+    table_sums,
     tables,
     timeline,
     units,
 )
 
 FINDERS = (narrative.find, lists.find, counts.find, identities.find, tables.find, score_groups.find, links.find,
-           identity.find, timeline.find, units.find, logic.find, growth.find, named_totals.find, bounds.find)
+           identity.find, timeline.find, units.find, logic.find, growth.find, named_totals.find, bounds.find,
+           table_sums.find)

@@ -1,0 +1,345 @@
+"""Relations inside any rebuilt table, whatever its form: a 合计/小计 column is the sum of the
+columns sharing its upper header, a 合计/小计 row the sum of the rows above it, and a rate line
+(增减%, 比上年增长%, 占调整预算%) is recomputed from the two amount lines its label names. Lines are
+columns (keyed by their header path) or rows (keyed by their label); the vocabulary is the
+`relations` section of rules/tables.yaml. Where the extent of the parts or the operands is not
+certain (nested rows without markers, a column group without its own total, two candidate
+operands), nothing is formed."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from auditor.linking.context import Context, squash
+from auditor.model import Claim, Constraint
+
+BLANK = object()  # an empty cell (or a placeholder such as —): nothing, counted as no part
+WORDS = object()  # a cell of words, or one whose figure is not its whole content: unplaced
+YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)年")
+SIGNS = "-−－"
+# numbering styles, outermost first: 一、 (一) 1. (1)
+LEVELS = (re.compile(r"^[一二三四五六七八九十]+[、.．]"), re.compile(r"^[（(][一二三四五六七八九十]+[）)]"),
+          re.compile(r"^\d{1,2}[、.．](?!\d)"), re.compile(r"^[（(]\d{1,2}[）)]"))
+
+
+@dataclass
+class Line:
+    """A column or a row of figures: ``cells`` maps the crossing line's index to its cell's figure."""
+
+    index: int
+    key: tuple[str, ...]
+    cells: dict[int, object] = field(default_factory=dict)
+    empty: bool = False  # a row of a label alone: every amount blank
+    group: tuple[str, ...] = ()  # a row's outer labels (产出指标 › 数量指标): its group in the form
+
+    def at(self, index: int) -> object:
+        return self.cells.get(index, BLANK if self.empty else None)
+
+    @property
+    def name(self) -> str:
+        return "".join(self.key)
+
+    def figures(self) -> list[Claim]:
+        return [v for v in self.cells.values() if isinstance(v, Claim)]
+
+
+def vocabulary(ctx: Context) -> dict:
+    return ctx.rules["tables"].get("relations", {})
+
+
+def cell_value(ctx: Context, cell, claims: list[Claim], placeholders: tuple[str, ...]) -> object:  # noqa: ANN001
+    text = squash(cell.text)
+    if not text or text in placeholders:
+        return BLANK
+    own = [c for c in claims if c.cell == (cell.row, cell.col)]
+    if len(own) == 1 and text.lstrip(SIGNS) == squash(own[0].text):
+        return own[0]
+    return WORDS
+
+
+def negative(ctx: Context, claim: Claim) -> bool:
+    before = ctx.text[max(0, claim.span.start - 1):claim.span.start]
+    return bool(before) and before in SIGNS
+
+
+def segments(ctx: Context, block: int, placeholders: tuple[str, ...]) -> Iterator[tuple[list[Line], list[Line]]]:
+    """(columns, rows) of each run of data rows under one header: rows keyed by their label,
+    columns by their header path (a column whose cells disagree on their path is left out)."""
+    columns: dict[int, Line] = {}
+    rows: list[Line] = []
+    broken: set[int] = set()
+
+    def done() -> tuple[list[Line], list[Line]]:
+        kept = [c for i, c in sorted(columns.items()) if i not in broken and c.figures()]  # columns of amounts
+        return kept, rows
+
+    for r, cells in enumerate(ctx.block(block).rows):
+        if not cells:
+            continue
+        if all(c.is_header for c in cells if squash(c.text)):
+            if rows:
+                yield done()
+                columns, rows, broken = {}, [], set()
+            continue
+        claims = ctx.rows.get((block, r), [])
+        label = squash(cells[0].row_header[-1]) if cells[0].row_header else ""
+        row = Line(r, (label,), group=tuple(squash(h) for h in cells[0].row_header[:-1]))
+        for cell in cells:
+            if not cell.header_path or squash(cell.text) in {squash(h) for h in cell.row_header}:
+                continue  # a label cell
+            value = cell_value(ctx, cell, claims, placeholders)
+            row.cells[cell.col] = value
+            path = tuple(squash(h) for h in cell.header_path)
+            column = columns.setdefault(cell.col, Line(cell.col, path))
+            if column.key != path:
+                broken.add(cell.col)
+            column.cells[r] = value
+        row.empty = not row.cells
+        if row.cells or label:
+            rows.append(row)
+    if rows:
+        yield done()
+
+
+def is_total(name: str, words: list[str]) -> bool:
+    name = strip_numbering(name)
+    return any(name.endswith(w) for w in words) and len(name) <= 8
+
+
+def is_rate(name: str, rate_words: list[str]) -> bool:
+    return any(w in name for w in rate_words)
+
+
+def strip_numbering(name: str) -> str:
+    for level in LEVELS:
+        name = level.sub("", name)
+    return name
+
+
+def level_of(name: str) -> int:
+    for n, level in enumerate(LEVELS):
+        if level.match(name):
+            return n
+    return len(LEVELS)  # unnumbered
+
+
+def one_kind(claims: list[Claim]) -> bool:
+    return len({(c.quantity.dimension, c.quantity.unit) for c in claims}) == 1
+
+
+def sum_constraint(ctx: Context, total: Line, parts: list[Line], at: int, key: str) -> Constraint | None:
+    """The total line's figure at ``at`` against the parts' figures there: only when every part's
+    cell is placed (a figure or blank), two or more are figures, and all are of one kind."""
+    whole = total.cells.get(at)
+    if not isinstance(whole, Claim) or negative(ctx, whole):
+        return None
+    figures = []
+    for part in parts:
+        value = part.at(at)
+        if value is None or value is WORDS:
+            return None
+        if isinstance(value, Claim):
+            if negative(ctx, value):
+                return None
+            figures.append(value)
+    if not figures or not one_kind([whole, *figures]) or whole.quantity.dimension == "points":
+        return None  # point budgets and scores: the score-table finders know their groups
+    return ctx.constraint("sum", "SUM001", [whole, *figures], "table", table=key)
+
+
+def column_totals(ctx: Context, columns: list[Line], rows: list[Line], words: dict) -> Iterator[Constraint]:
+    """A column headed 合计 under an upper header is the sum of the other columns under it: a
+    sibling column group counts through its own 合计 column, or the total is left alone."""
+    for total in columns:
+        if not total.key or not is_total(total.key[-1], words["total_words"]):
+            continue
+        depth, prefix = len(total.key) - 1, total.key[:-1]
+        groups: dict[str, list[Line]] = {}
+        for other in columns:
+            if other is not total and len(other.key) > depth and other.key[:depth] == prefix:
+                groups.setdefault(other.key[depth], []).append(other)
+        parts: list[Line] | None = []
+        for head, members in groups.items():
+            if head.startswith("其中") or is_rate(head, words["rate_words"]) or is_total(head, words["total_words"]):
+                parts = None  # a 其中 column is part of another; a rate is no amount
+                break
+            if len(members) == 1 and len(members[0].key) == depth + 1:
+                parts.append(members[0])
+                continue
+            own = [m for m in members if len(m.key) == depth + 2 and is_total(m.key[-1], words["total_words"])]
+            if len(own) != 1:
+                parts = None
+                break
+            parts.append(own[0])
+        if not parts or len(parts) < 2:
+            continue
+        for row in rows:
+            if is_rate(row.name, words["rate_words"]):
+                continue
+            found = sum_constraint(ctx, total, parts, row.index, "column")
+            if found is not None:
+                yield found
+
+
+def row_parts(rows: list[Line], words: dict) -> list[Line] | None:
+    """The rows a total row adds up: all of them when they are of one level, the outermost
+    numbered ones when the first row is one of them (the others are their items), else unknown."""
+    if not rows or any(r.name.startswith("其中") for r in rows):
+        return None  # a 其中 row is part of the row above it: which rows are siblings is not certain
+    levels = [level_of(r.name) for r in rows]
+    top = min(levels)
+    if len(set(levels)) == 1:
+        return rows
+    if levels[0] == top and top < len(LEVELS):
+        return [r for r, lv in zip(rows, levels) if lv == top]
+    return None
+
+
+def hidden_heading(rows: list[Line], at: int, ctx: Context) -> bool:
+    """Some row equals the sum of a run of the rows after it: an unmarked heading with its items,
+    so a flat reading of these rows would count them twice."""
+    values = [r.at(at) for r in rows]
+    for i, head in enumerate(values):
+        if not isinstance(head, Claim) or not head.quantity.value:
+            continue
+        run, count = 0, 0
+        for value in values[i + 1:]:
+            if isinstance(value, Claim):
+                run += value.quantity.base_value
+                count += 1
+                if count >= 2 and run == head.quantity.base_value:
+                    return True
+    return False
+
+
+def row_totals(ctx: Context, columns: list[Line], rows: list[Line], words: dict) -> Iterator[Constraint]:
+    """A row labelled 合计/小计 is the sum of the rows between it and the previous total (or the
+    header), column by column."""
+    start = 0
+    for n, row in enumerate(rows):
+        if not is_total(row.name, words["total_words"]):
+            continue
+        candidates = [r for r in rows[start:n] if not is_rate(r.name, words["rate_words"])]
+        start = n + 1
+        parts = row_parts(candidates, words)
+        if parts is None or len(parts) < 2:
+            continue
+        flat = len(parts) == len(candidates)
+        for column in columns:
+            if is_rate(column.name, words["rate_words"]):
+                continue
+            if flat and hidden_heading(parts, column.index, ctx):
+                continue
+            found = sum_constraint(ctx, row, parts, column.index, "row")
+            if found is not None:
+                yield found
+
+
+def heading_totals(ctx: Context, columns: list[Line], rows: list[Line], words: dict) -> Iterator[Constraint]:
+    """A numbered row (一、税收收入) followed by rows of a deeper level is the sum of them, up to
+    the next row of its level or a total row; only when its items are all of one level."""
+    for n, head in enumerate(rows):
+        level = level_of(head.name)
+        if level == len(LEVELS) or head.empty or is_rate(head.name, words["rate_words"]):
+            continue
+        items = []
+        for row in rows[n + 1:]:
+            if level_of(row.name) <= level or is_total(row.name, words["total_words"]) or row.group != head.group:
+                break
+            items.append(row)
+        if len(items) < 2 or row_parts(items, words) is not items:
+            continue
+        for column in columns:
+            if is_rate(column.name, words["rate_words"]) or hidden_heading(items, column.index, ctx):
+                continue
+            found = sum_constraint(ctx, head, items, column.index, "heading")
+            if found is not None:
+                yield found
+
+
+def years_in(name: str) -> list[int]:
+    return [int(y) for y in YEAR.findall(name)]
+
+
+def only(lines: list[Line]) -> Line | None:
+    return lines[0] if len(lines) == 1 else None
+
+
+def growth_operands(rate: Line, lines: list[Line], words: dict) -> tuple[Line, Line] | None:
+    """(this year, last year) for a growth line: by the two years its own label names
+    (2016年比2015年增减%), else its sibling amount under the upper header naming the year and the
+    line of the year before, else the lines named 本年 and 上年."""
+    amounts = [ln for ln in lines if ln is not rate and not is_rate(ln.name, words["rate_words"])]
+    own = years_in(rate.key[-1])
+    if len(own) == 2:
+        current = only([ln for ln in amounts if own[0] in years_in(ln.name) and len(years_in(ln.name)) == 1])
+        previous = only([ln for ln in amounts if own[1] in years_in(ln.name) and len(years_in(ln.name)) == 1])
+        return (current, previous) if current and previous else None
+    upper = [y for part in rate.key[:-1] for y in years_in(part)]
+    if len(set(upper)) == 1 and len(rate.key) > 1:
+        year = upper[0]
+        current = only([ln for ln in amounts if ln.key[:-1] == rate.key[:-1]])
+        previous = only([ln for ln in amounts if year - 1 in years_in(ln.name) and year not in years_in(ln.name)])
+        return (current, previous) if current and previous else None
+    if own or upper:
+        return None
+    current = only([ln for ln in amounts if any(w in ln.name for w in words["current_words"])])
+    previous = only([ln for ln in amounts if any(w in ln.name for w in words["previous_words"])])
+    return (current, previous) if current and previous else None
+
+
+def share_operands(rate: Line, word: str, lines: list[Line], words: dict) -> tuple[Line, Line] | None:
+    """(part, whole) for 占X%: the only amount beside it under its upper header, over the only
+    line named X (or one of X's other spellings)."""
+    amounts = [ln for ln in lines if ln is not rate and not is_rate(ln.name, words["rate_words"])]
+    names = [word, *words.get("aliases", {}).get(word, [])]
+    whole = only([ln for ln in amounts if any(n in ln.name for n in names)])
+    if len(rate.key) < 2 or whole is None:
+        return None
+    part = only([ln for ln in amounts if ln.key[:-1] == rate.key[:-1] and ln is not whole])
+    return (part, whole) if part else None
+
+
+def rate_lines(ctx: Context, lines: list[Line], words: dict) -> Iterator[Constraint]:
+    share = re.compile(words["share_pattern"])
+    for rate in lines:
+        if not rate.key:
+            continue
+        name = rate.key[-1]
+        growth = any(w in name for w in words["growth_words"])
+        found = share.search(name)
+        if growth == bool(found):
+            continue  # neither, or both: not a rate this finder knows how to recompute
+        operands = growth_operands(rate, lines, words) if growth else share_operands(rate, found.group(1), lines, words)
+        if operands is None:
+            continue
+        first, second = operands
+        for at, value in rate.cells.items():
+            a, b = first.cells.get(at), second.cells.get(at)
+            if not (isinstance(value, Claim) and isinstance(a, Claim) and isinstance(b, Claim)):
+                continue
+            if not one_kind([a, b]) or negative(ctx, a) or negative(ctx, b):
+                continue
+            if growth:
+                yield ctx.constraint("growth", "RAT005", [value, a, b], "table", current=a.id, previous=b.id,
+                                     change=None, rate_sign=-1 if negative(ctx, value) else 1, word=name)
+            elif not negative(ctx, value):
+                yield ctx.constraint("ratio", "RAT002", [value, a, b], "table", denominators=1, word=name)
+
+
+def find(ctx: Context) -> Iterator[Constraint]:
+    words = vocabulary(ctx)
+    if not words:
+        return
+    placeholders = tuple(words.get("placeholders", ()))
+    for index, block in enumerate(ctx.doc.blocks):
+        if block.kind != "table":
+            continue
+        for columns, rows in segments(ctx, index, placeholders):
+            yield from column_totals(ctx, columns, rows, words)
+            yield from row_totals(ctx, columns, rows, words)
+            yield from heading_totals(ctx, columns, rows, words)
+            yield from rate_lines(ctx, columns, words)
+            yield from rate_lines(ctx, rows, words)
