@@ -86,9 +86,13 @@ def segments(ctx: Context, block: int, placeholders: tuple[str, ...]) -> Iterato
         claims = ctx.rows.get((block, r), [])
         label = squash(cells[0].row_header[-1]) if cells[0].row_header else ""
         row = Line(r, (label,), group=tuple(squash(h) for h in cells[0].row_header[:-1]))
+        unplaced = False
         for cell in cells:
-            if not cell.header_path or squash(cell.text) in {squash(h) for h in cell.row_header}:
+            if squash(cell.text) in {squash(h) for h in cell.row_header}:
                 continue  # a label cell
+            if not cell.header_path:
+                unplaced = unplaced or bool(squash(cell.text))  # a figure the loader could not put under a column
+                continue
             value = cell_value(ctx, cell, claims, placeholders)
             row.cells[cell.col] = value
             path = tuple(squash(h) for h in cell.header_path)
@@ -96,7 +100,7 @@ def segments(ctx: Context, block: int, placeholders: tuple[str, ...]) -> Iterato
             if column.key != path:
                 broken.add(cell.col)
             column.cells[r] = value
-        row.empty = not row.cells
+        row.empty = not row.cells and not unplaced
         if row.cells or label:
             rows.append(row)
     if rows:
@@ -268,35 +272,44 @@ def only(lines: list[Line]) -> Line | None:
 
 
 def growth_operands(rate: Line, lines: list[Line], words: dict) -> tuple[Line, Line] | None:
-    """(this year, last year) for a growth line: by the two years its own label names
-    (2016年比2015年增减%), else its sibling amount under the upper header naming the year and the
-    line of the year before, else the lines named 本年 and 上年."""
+    """(this year, last year) for a growth line: the two years its own label names (2016年比2015年
+    增减%); else this year is its only sibling amount under its upper header (本年执行数 › 金额) or
+    the line of the year or word (本年) the header names, last year the line of the year before
+    (or named 上年)."""
     amounts = [ln for ln in lines if ln is not rate and not is_rate(ln.name, words["rate_words"])]
+
+    def of_year(year: int) -> Line | None:
+        return only([ln for ln in amounts if years_in(ln.name) == [year]])
+
+    def named(key: str) -> Line | None:
+        return only([ln for ln in amounts if any(w in ln.name for w in words[key])])
+
     own = years_in(rate.key[-1])
     if len(own) == 2:
-        current = only([ln for ln in amounts if own[0] in years_in(ln.name) and len(years_in(ln.name)) == 1])
-        previous = only([ln for ln in amounts if own[1] in years_in(ln.name) and len(years_in(ln.name)) == 1])
-        return (current, previous) if current and previous else None
-    upper = [y for part in rate.key[:-1] for y in years_in(part)]
-    if len(set(upper)) == 1 and len(rate.key) > 1:
-        year = upper[0]
-        current = only([ln for ln in amounts if ln.key[:-1] == rate.key[:-1]])
-        previous = only([ln for ln in amounts if year - 1 in years_in(ln.name) and year not in years_in(ln.name)])
-        return (current, previous) if current and previous else None
-    if own or upper:
+        current, previous = of_year(own[0]), of_year(own[1])
+    elif own:
         return None
-    current = only([ln for ln in amounts if any(w in ln.name for w in words["current_words"])])
-    previous = only([ln for ln in amounts if any(w in ln.name for w in words["previous_words"])])
-    return (current, previous) if current and previous else None
+    else:
+        upper = sorted({y for part in rate.key[:-1] for y in years_in(part)})
+        if len(upper) > 1:
+            return None
+        current = only([ln for ln in amounts if ln.key[:-1] == rate.key[:-1]]) if len(rate.key) > 1 else None
+        if not upper:  # a flat header: the lines named 本年 and 上年, or the only two years' lines
+            years = sorted({y for ln in amounts for y in years_in(ln.name)})
+            upper = years[1:] if len(years) == 2 and years[1] - years[0] == 1 and not named("current_words") else []
+        if current is None:
+            current = of_year(upper[0]) if upper else named("current_words")
+        previous = of_year(upper[0] - 1) if upper else named("previous_words")
+    return (current, previous) if current and previous and current is not previous else None
 
 
 def share_operands(rate: Line, word: str, lines: list[Line], words: dict) -> tuple[Line, Line] | None:
-    """(part, whole) for 占X%: the only amount beside it under its upper header, over the only
-    line named X (or one of X's other spellings)."""
+    """(part, whole) for 占X%: the only other amount beside it under its upper header, over the
+    only line named X (or one of X's other spellings)."""
     amounts = [ln for ln in lines if ln is not rate and not is_rate(ln.name, words["rate_words"])]
     names = [word, *words.get("aliases", {}).get(word, [])]
     whole = only([ln for ln in amounts if any(n in ln.name for n in names)])
-    if len(rate.key) < 2 or whole is None:
+    if whole is None:
         return None
     part = only([ln for ln in amounts if ln.key[:-1] == rate.key[:-1] and ln is not whole])
     return (part, whole) if part else None
