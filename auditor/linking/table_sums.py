@@ -19,6 +19,7 @@ BLANK = object()  # an empty cell (or a placeholder such as —): nothing, count
 WORDS = object()  # a cell of words, or one whose figure is not its whole content: unplaced
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)年")
 SIGNS = "-−－"
+UNIT_SUFFIX = re.compile(r"[（(][^（）()]{1,6}[）)]$")  # 实发资金合计(万元)
 # numbering styles, outermost first: 一、 (一) 1. (1)
 LEVELS = (re.compile(r"^[一二三四五六七八九十]+[、.．]"), re.compile(r"^[（(][一二三四五六七八九十]+[）)]"),
           re.compile(r"^\d{1,2}[、.．](?!\d)"), re.compile(r"^[（(]\d{1,2}[）)]"))
@@ -64,15 +65,20 @@ def negative(ctx: Context, claim: Claim) -> bool:
     return bool(before) and before in SIGNS
 
 
-def segments(ctx: Context, block: int, placeholders: tuple[str, ...]) -> Iterator[tuple[list[Line], list[Line]]]:
+def segments(ctx: Context, block: int, placeholders: tuple[str, ...],
+             serial: tuple[str, ...] = ()) -> Iterator[tuple[list[Line], list[Line]]]:
     """(columns, rows) of each run of data rows under one header: rows keyed by their label,
     columns by their header path (a column whose cells disagree on their path is left out)."""
     columns: dict[int, Line] = {}
     rows: list[Line] = []
     broken: set[int] = set()
+    misaligned = False  # a row with figures under no column: the loader could not align this table
 
     def done() -> tuple[list[Line], list[Line]]:
-        kept = [c for i, c in sorted(columns.items()) if i not in broken and c.figures()]  # columns of amounts
+        if misaligned:
+            return [], []
+        kept = [c for i, c in sorted(columns.items()) if i not in broken and c.figures()  # columns of amounts
+                and not any(w in c.name for w in serial)]  # not the line numbers (栏次)
         return kept, rows
 
     for r, cells in enumerate(ctx.block(block).rows):
@@ -81,10 +87,11 @@ def segments(ctx: Context, block: int, placeholders: tuple[str, ...]) -> Iterato
         if all(c.is_header for c in cells if squash(c.text)):
             if rows:
                 yield done()
-                columns, rows, broken = {}, [], set()
+            columns, rows, broken, misaligned = {}, [], set(), False
             continue
         claims = ctx.rows.get((block, r), [])
-        label = squash(cells[0].row_header[-1]) if cells[0].row_header else ""
+        words_of = [squash(h) for h in cells[0].row_header if not re.fullmatch(r"[\d.%\s]*", h)]
+        label = words_of[-1] if words_of else ""  # the last label in words (a 栏次 number is none)
         row = Line(r, (label,), group=tuple(squash(h) for h in cells[0].row_header[:-1]))
         unplaced = False
         for cell in cells:
@@ -101,6 +108,7 @@ def segments(ctx: Context, block: int, placeholders: tuple[str, ...]) -> Iterato
                 broken.add(cell.col)
             column.cells[r] = value
         row.empty = not row.cells and not unplaced
+        misaligned = misaligned or unplaced
         if row.cells or label:
             rows.append(row)
     if rows:
@@ -108,7 +116,7 @@ def segments(ctx: Context, block: int, placeholders: tuple[str, ...]) -> Iterato
 
 
 def is_total(name: str, words: list[str]) -> bool:
-    name = strip_numbering(name)
+    name = UNIT_SUFFIX.sub("", strip_numbering(name))
     return any(name.endswith(w) for w in words) and len(name) <= 8
 
 
@@ -130,7 +138,11 @@ def level_of(name: str) -> int:
 
 
 def one_kind(claims: list[Claim]) -> bool:
-    return len({(c.quantity.dimension, c.quantity.unit) for c in claims}) == 1
+    """All figures of one unit; bare figures among figures whose column names a unit of factor 1
+    (人, 个) count in it, never beside 万元 (their scale would be a guess)."""
+    kinds = {(c.quantity.dimension, c.quantity.unit, c.quantity.factor) for c in claims if c.quantity.unit}
+    bare = any(not c.quantity.unit for c in claims)
+    return len(kinds) <= 1 and not (bare and kinds and next(iter(kinds))[2] != 1)
 
 
 def sum_constraint(ctx: Context, total: Line, parts: list[Line], at: int, key: str) -> Constraint | None:
@@ -154,25 +166,41 @@ def sum_constraint(ctx: Context, total: Line, parts: list[Line], at: int, key: s
 
 
 def column_totals(ctx: Context, columns: list[Line], rows: list[Line], words: dict) -> Iterator[Constraint]:
-    """A column headed 合计 under an upper header is the sum of the other columns under it: a
-    sibling column group counts through its own 合计 column, or the total is left alone."""
+    """A column headed 合计 is the sum of the columns beside it under the same upper header: the
+    ones after it when the totals there open their groups (合计 | A | B), the ones before it when
+    they close them (A | B | 合计). A sibling column group counts through its own 合计 column, or
+    the total is left alone."""
+    total_words = words["total_words"]
     for total in columns:
-        if not total.key or not is_total(total.key[-1], words["total_words"]):
+        if not total.key or not is_total(total.key[-1], total_words):
             continue
         depth, prefix = len(total.key) - 1, total.key[:-1]
-        groups: dict[str, list[Line]] = {}
+        entries: list[tuple[str, list[Line]]] = []  # the columns under the prefix, by their head there
         for other in columns:
-            if other is not total and len(other.key) > depth and other.key[:depth] == prefix:
-                groups.setdefault(other.key[depth], []).append(other)
+            if len(other.key) > depth and other.key[:depth] == prefix:
+                head = other.key[depth]
+                if entries and entries[-1][0] == head and other.key != total.key:
+                    entries[-1][1].append(other)
+                else:
+                    entries.append((head, [other]))
+        totals = [i for i, (_, members) in enumerate(entries) if members[0].key[depth:] == members[0].key[-1:]
+                  and is_total(members[0].key[-1], total_words)]
+        at = next(i for i, (_, members) in enumerate(entries) if total in members)
+        if totals[0] == 0:
+            span = entries[at + 1:next((i for i in totals if i > at), len(entries))]
+        elif totals[-1] == len(entries) - 1:
+            span = entries[max((i for i in totals if i < at), default=-1) + 1:at]
+        else:
+            continue  # a total among its siblings: which side it adds up is not certain
         parts: list[Line] | None = []
-        for head, members in groups.items():
-            if head.startswith("其中") or is_rate(head, words["rate_words"]) or is_total(head, words["total_words"]):
+        for head, members in span:
+            if head.startswith("其中") or is_rate(head, words["rate_words"]):
                 parts = None  # a 其中 column is part of another; a rate is no amount
                 break
             if len(members) == 1 and len(members[0].key) == depth + 1:
                 parts.append(members[0])
                 continue
-            own = [m for m in members if len(m.key) == depth + 2 and is_total(m.key[-1], words["total_words"])]
+            own = [m for m in members if len(m.key) == depth + 2 and is_total(m.key[-1], total_words)]
             if len(own) != 1:
                 parts = None
                 break
@@ -218,19 +246,31 @@ def hidden_heading(rows: list[Line], at: int, ctx: Context) -> bool:
     return False
 
 
+def total_rank(name: str, words: dict) -> int:
+    """How much a total row closes: 小计 < 合计 < 总计 (rules: total_ranks)."""
+    name = UNIT_SUFFIX.sub("", strip_numbering(name))
+    return max((r for w, r in words.get("total_ranks", {}).items() if name.endswith(w)), default=0)
+
+
 def row_totals(ctx: Context, columns: list[Line], rows: list[Line], words: dict) -> Iterator[Constraint]:
-    """A row labelled 合计/小计 is the sum of the rows between it and the previous total (or the
-    header), column by column."""
-    start = 0
+    """A row labelled 合计/小计 is the sum of the rows between it and the previous total of its
+    rank or higher (or the header), column by column; a lower total in between (小计 under 合计)
+    stands for the rows above it."""
+    totals: list[int] = []
     for n, row in enumerate(rows):
         if not is_total(row.name, words["total_words"]):
             continue
-        candidates = [r for r in rows[start:n] if not is_rate(r.name, words["rate_words"])]
-        start = n + 1
+        rank = total_rank(row.name, words)
+        start = max((t for t in totals if total_rank(rows[t].name, words) >= rank), default=-1) + 1
+        lower = [t for t in totals if t >= start]
+        totals.append(n)
+        after = lower[-1] + 1 if lower else start
+        candidates = [r for r in rows[after:n] if not is_rate(r.name, words["rate_words"])]
         parts = row_parts(candidates, words)
-        if parts is None or len(parts) < 2:
+        if parts is None or len(parts) + len(lower) < 2:
             continue
         flat = len(parts) == len(candidates)
+        parts = [rows[t] for t in lower] + parts
         for column in columns:
             if is_rate(column.name, words["rate_words"]):
                 continue
@@ -350,7 +390,7 @@ def find(ctx: Context) -> Iterator[Constraint]:
     for index, block in enumerate(ctx.doc.blocks):
         if block.kind != "table":
             continue
-        for columns, rows in segments(ctx, index, placeholders):
+        for columns, rows in segments(ctx, index, placeholders, tuple(words.get("serial_headers", ()))):
             yield from column_totals(ctx, columns, rows, words)
             yield from row_totals(ctx, columns, rows, words)
             yield from heading_totals(ctx, columns, rows, words)
