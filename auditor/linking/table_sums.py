@@ -19,6 +19,8 @@ BLANK = object()  # an empty cell (or a placeholder such as —): nothing, count
 WORDS = object()  # a cell of words, or one whose figure is not its whole content: unplaced
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)年")
 SIGNS = "-−－"
+# rates do not add up; point budgets and scores are the score-table finders' (their groups are known there)
+NOT_ADDED = ("percent", "points")
 UNIT_SUFFIX = re.compile(r"[（(][^（）()]{1,6}[）)]$")  # 实发资金合计(万元)
 # numbering styles, outermost first: 一、 (一) 1. (1)
 LEVELS = (re.compile(r"^[一二三四五六七八九十]+[、.．]"), re.compile(r"^[（(][一二三四五六七八九十]+[）)]"),
@@ -160,8 +162,8 @@ def sum_constraint(ctx: Context, total: Line, parts: list[Line], at: int, key: s
             if negative(ctx, value):
                 return None
             figures.append(value)
-    if not figures or not one_kind([whole, *figures]) or whole.quantity.dimension == "points":
-        return None  # point budgets and scores: the score-table finders know their groups
+    if not figures or not one_kind([whole, *figures]) or whole.quantity.dimension in NOT_ADDED:
+        return None
     return ctx.constraint("sum", "SUM001", [whole, *figures], "table", table=key)
 
 
@@ -382,6 +384,32 @@ def rate_lines(ctx: Context, lines: list[Line], words: dict) -> Iterator[Constra
                 yield ctx.constraint("ratio", "RAT002", [value, a, b], "table", denominators=1, word=name)
 
 
+def shares_of_total(ctx: Context, columns: list[Line], rows: list[Line], words: dict) -> Iterator[Constraint]:
+    """A column named a share alone (占比%, 比重) beside one amount column: each row's amount over
+    the amount of the table's only total row."""
+    totals = [r for r in rows if is_total(r.name, words["total_words"])]
+    if len(totals) != 1:
+        return
+    whole_row = totals[0]
+    for rate in columns:
+        if not any(UNIT_SUFFIX.sub("", rate.key[-1]).rstrip("%％") == w for w in words["share_words"]):
+            continue
+        amounts = [c for c in columns if c is not rate and not is_rate(c.name, words["rate_words"])
+                   and c.key[:-1] == rate.key[:-1]]
+        if len(amounts) != 1:
+            continue  # two amount columns (two years): which one the share is of is not certain
+        amount = amounts[0]
+        whole = amount.cells.get(whole_row.index)
+        if not isinstance(whole, Claim) or negative(ctx, whole):
+            continue
+        for row in rows:
+            value, part = rate.cells.get(row.index), amount.cells.get(row.index)
+            if isinstance(value, Claim) and isinstance(part, Claim) and one_kind([part, whole]) \
+                    and not negative(ctx, value) and not negative(ctx, part):
+                yield ctx.constraint("ratio", "RAT002", [value, part, whole], "table", denominators=1,
+                                     word=rate.key[-1])
+
+
 def find(ctx: Context) -> Iterator[Constraint]:
     words = vocabulary(ctx)
     if not words:
@@ -395,4 +423,5 @@ def find(ctx: Context) -> Iterator[Constraint]:
             yield from row_totals(ctx, columns, rows, words)
             yield from heading_totals(ctx, columns, rows, words)
             yield from rate_lines(ctx, columns, words)
+            yield from shares_of_total(ctx, columns, rows, words)
             yield from rate_lines(ctx, rows, words)
