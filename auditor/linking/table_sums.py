@@ -147,9 +147,10 @@ def one_kind(claims: list[Claim]) -> bool:
     return len(kinds) <= 1 and not (bare and kinds and next(iter(kinds))[2] != 1)
 
 
-def sum_constraint(ctx: Context, total: Line, parts: list[Line], at: int, key: str) -> Constraint | None:
+def sum_constraint(ctx: Context, total: Line, parts: list[Line], at: int, key: str,
+                   least: int = 1) -> Constraint | None:
     """The total line's figure at ``at`` against the parts' figures there: only when every part's
-    cell is placed (a figure or blank), two or more are figures, and all are of one kind."""
+    cell is placed (a figure or blank), at least ``least`` are figures, and all are of one kind."""
     whole = total.cells.get(at)
     if not isinstance(whole, Claim) or negative(ctx, whole):
         return None
@@ -162,7 +163,7 @@ def sum_constraint(ctx: Context, total: Line, parts: list[Line], at: int, key: s
             if negative(ctx, value):
                 return None
             figures.append(value)
-    if not figures or not one_kind([whole, *figures]) or whole.quantity.dimension in NOT_ADDED:
+    if len(figures) < least or not one_kind([whole, *figures]) or whole.quantity.dimension in NOT_ADDED:
         return None
     return ctx.constraint("sum", "SUM001", [whole, *figures], "table", table=key)
 
@@ -232,18 +233,22 @@ def row_parts(rows: list[Line], words: dict) -> list[Line] | None:
 
 
 def hidden_heading(rows: list[Line], at: int, ctx: Context) -> bool:
-    """Some row equals the sum of a run of the rows after it: an unmarked heading with its items,
-    so a flat reading of these rows would count them twice."""
+    """Some row could be the sum of a run of two or more rows right after it (within their
+    rounding): an unmarked heading with its items, so a flat reading might count them twice."""
     values = [r.at(at) for r in rows]
     for i, head in enumerate(values):
         if not isinstance(head, Claim) or not head.quantity.value:
             continue
-        run, count = 0, 0
+        low = high = 0
+        count = 0
         for value in values[i + 1:]:
             if isinstance(value, Claim):
-                run += value.quantity.base_value
+                low += value.quantity.base_low
+                high += value.quantity.base_high
                 count += 1
-                if count >= 2 and run == head.quantity.base_value:
+                if low > head.quantity.base_high:
+                    break
+                if count >= 2 and head.quantity.base_low <= high:
                     return True
     return False
 
@@ -268,6 +273,8 @@ def row_totals(ctx: Context, columns: list[Line], rows: list[Line], words: dict)
         totals.append(n)
         after = lower[-1] + 1 if lower else start
         candidates = [r for r in rows[after:n] if not is_rate(r.name, words["rate_words"])]
+        if len({r.group for r in candidates}) > 1:
+            continue  # rows under several outer labels: which level adds up is not certain
         parts = row_parts(candidates, words)
         if parts is None or len(parts) + len(lower) < 2:
             continue
@@ -300,7 +307,8 @@ def heading_totals(ctx: Context, columns: list[Line], rows: list[Line], words: d
         for column in columns:
             if is_rate(column.name, words["rate_words"]) or hidden_heading(items, column.index, ctx):
                 continue
-            found = sum_constraint(ctx, head, items, column.index, "heading")
+            # a heading over one figure may be a subset (贫困户 among 受益人数), not its only part
+            found = sum_constraint(ctx, head, items, column.index, "heading", least=2)
             if found is not None:
                 yield found
 
