@@ -19,6 +19,7 @@ BLANK = object()  # an empty cell (or a placeholder such as —): nothing, count
 WORDS = object()  # a cell of words, or one whose figure is not its whole content: unplaced
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)年")
 SIGNS = "-−－"
+UNIT_DECLARATION = ("单位", "金额单位")  # 单位：万元 over a column is no header of it
 # rates do not add up; point budgets and scores are the score-table finders' (their groups are known there)
 NOT_ADDED = ("percent", "points")
 UNIT_SUFFIX = re.compile(r"[（(][^（）()]{1,6}[）)]$")  # 实发资金合计(万元)
@@ -80,7 +81,8 @@ def segments(ctx: Context, block: int, placeholders: tuple[str, ...],
         if misaligned:
             return [], []
         kept = [c for i, c in sorted(columns.items()) if i not in broken and c.figures()  # columns of amounts
-                and not any(w in c.name for w in serial)]  # not the line numbers (栏次)
+                and not any(w in c.name for w in serial)  # not the line numbers (栏次)
+                and c.key and not c.key[-1].startswith(UNIT_DECLARATION)]  # a column with a header of its own
         return kept, rows
 
     for r, cells in enumerate(ctx.block(block).rows):
