@@ -24,6 +24,7 @@ from auditor.linking import (
     narrative,
     products,
     score_groups,
+    table_sums,
     tables,
     timeline,
     unit_gaps,
@@ -68,6 +69,7 @@ FINDERS = (
     finder(named_totals.find, RAT001="ratio", RAT002="ratio", RAT003="ratio"),
     finder(bounds.find, LOGIC003="bound"),
     finder(products.find, RAT006="product"),
+    finder(table_sums.find, SUM001="sum", RAT002="ratio", RAT005="growth"),
 )
 
 
