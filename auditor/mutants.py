@@ -22,7 +22,7 @@ SEED = 11
 PER_DOCUMENT = 3
 
 NUMBER = re.compile(r"(?<![0-9.,])[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?")
-# Dates and index numbers: 2023-05-29, 2023.5.29, 2023年3月20日, 01525707-9/20230529-00013.
+# Dates and index numbers: 2022-08-14, 2022.8.14, 2022年9月6日, 00874412-3/20220814-00027.
 DATE = re.compile(r"[0-9]{4}\s*[-/.年]\s*[0-9]{1,2}(?:\s*[-/.月]\s*[0-9]{1,2}\s*日?)?|[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*日")
 # List numbering: "1、", "(2)", "3." or "4．" before a word, a bare serial number opening a table row.
 LIST_NUMBER = re.compile(r"(?m)(?:^[ \t\u3000\-|*#]*|[（(])[0-9]{1,3}(?=[、.．)）]\D|[、)）]|\s*[|\t])"

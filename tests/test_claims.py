@@ -119,11 +119,11 @@ def read_snippet(snippet: str):
     ("其余5000万元结转下年使用。", "5000万元", ("balance",), "", "结转", "其余"),
     ("培训经费12万元已全部拨付。", "12万元", ("executed",), "", "支付", "培训经费"),
     # a change of a stage is not the stage: both readings kept, the change first
-    ("较上年决算数减少175.26万元。", "175.26万元", ("change", "executed"), "", "决算增减", "较上年决算数减少"),
+    ("较上年决算数减少83.47万元。", "83.47万元", ("change", "executed"), "", "决算增减", "较上年决算数减少"),
     ("比上年增加42万元。", "42万元", ("change",), "", "增减", "比上年增加"),
     # a level of government before a kind of money; a source's 预算 is no stage
     ("中央财政补助资金下达800万元。", "800万元", ("budget",), "中央", "预算", None),
-    ("一般公共预算财政拨款收入382.17万元。", "382.17万元", ("income",), "财政拨款", "", "收入"),
+    ("一般公共预算财政拨款收入264.93万元。", "264.93万元", ("income",), "财政拨款", "", "收入"),
     ("省级资金到位率为95%。", "95%", ("rate",), "省级", "到位", None),
     # a longer cue hides the shorter one inside it
     ("全年预算数1000万元。", "1000万元", ("adjusted_budget",), "", "调整", ""),
@@ -179,7 +179,7 @@ def test_table_figures_take_the_declared_money_unit(declaration, unit):
     "（璧财绩〔2023〕12号）",
     "依据〔2021〕41、181号文件",
     "依据(川财教2022118)文件",
-    "（粤财社〔2018〕220号）",
+    "（湘财社〔2019〕147号）",
     "1、项目概况",
     "（1）资金到位情况",
     "联系电话：13812345678",

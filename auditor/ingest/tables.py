@@ -60,7 +60,7 @@ from auditor.rules import RuleSet
 _NUMBER = re.compile(r"[+\-−]?\d+(?:[.,]\d+)*[%％]?")
 # A figure: a number (optionally after a comparator) that is not a year ("2022年…" is a label).
 _FIGURE = re.compile(r"[≥≤<>＞＜]?=?[+\-−]?\d+(?:[.,]\d+)*(?![\d.,年])")
-# A cell that is one figure with at most a short unit (≥500亩, 97.80%, 2600元/人), not a label
+# A cell that is one figure with at most a short unit (≥500亩, 96.50%, 2600元/人), not a label
 # that starts with a number (1、水稻…, 2023年12月).
 _VALUE_CELL = re.compile(r"[≥≤≧≦<>＞＜]?=?[+\-−]?\d+(?:[.,]\d+)*(?:[%％]|[^\d、,，.:：;；。]{0,5})")
 _DECLARED_UNIT = re.compile(r"单位[:：]([^、,，;；]+?)(?:[、,，;；]|$)")

@@ -312,7 +312,7 @@ def _space_rows(text: str, lines: list[tuple[int, int]], kinds: list[int], first
     """A form whose cells are words separated by single spaces, a line a row: a header line of
     column terms (项目资金 年初预算数 全年预算数 … 得分), perhaps a second line finishing the
     header words broken in two (年度 实际 … / 指标值 完成值), then rows of labels and figures
-    (年度资金总额 29 29 27.8 9 0.958 8) or of a label alone. A bracketed unit opening a row
+    (年度资金总额 52 52 49.4 10 0.950 9.5) or of a label alone. A bracketed unit opening a row
     (``(万元)``) belongs to the label above it and is no cell. None when line ``first`` starts no
     such table."""
     header = _tokens(text, *lines[first])
@@ -574,7 +574,7 @@ def _fits(cell: str, header: str, rules: TableRules) -> bool:
     return not (percent and rules.is_figure_column(header))
 
 
-_FRACTION_MAX = 1.5  # a bare number under a rate column is a fraction (0.958) up to this
+_FRACTION_MAX = 1.5  # a bare number under a rate column is a fraction (0.950) up to this
 
 
 def _flat_cells(text: str, start: int, end: int) -> list[GridCell]:

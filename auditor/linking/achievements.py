@@ -1,6 +1,6 @@
 """XREF001, the narrative against an indicator table: a sentence reporting what was done
-(完成…钢结构围栏120米) states the same quantity as the indicator row of that name (钢结构围栏 |
-≥120米 | 121.5米): its 实际完成值.
+(完成…防护栏杆80米) states the same quantity as the indicator row of that name (防护栏杆 |
+≥80米 | 86.4米): its 实际完成值.
 
 Only when it cannot be another quantity: the indicator's name stands in the figure's clause
 before it or right after it (已建成12个村级服务站), the

@@ -109,7 +109,7 @@ class Bounds:
             before = [c for c in ctx.claims_in(Span(sentence.start, claim.span.start)) if c.id != claim.id]
             return Label(self.label(before[-1]).text, 1) if before else Label("")
         if len(CJK.findall(words)) >= 2 or previous is None and words:
-            return Label(words.removesuffix("由").removesuffix("从"))  # 中央财政赤字由31600亿元…
+            return Label(words.removesuffix("由").removesuffix("从"))  # 专项债务限额由5400亿元…
         if previous is not None:  # 793户3411人: one count in two units, named once
             return self.label(previous)
         return Label(self.line_above(claim))
@@ -363,7 +363,7 @@ class Bounds:
                         yield self.bound(part, whole, "分来源")
 
     def portions(self) -> Iterator[Constraint]:
-        """市级统筹中央财政资金1000万元: a share of the 中央财政资金 named just before."""
+        """县级统筹中央财政资金800万元: a share of the 中央财政资金 named just before."""
         data = self.ctx.rules["bounds"].get("portions", {})
         words, min_chars = tuple(data.get("words", ())), int(data.get("min_name_chars", 4))
 
@@ -382,7 +382,7 @@ class Bounds:
                 yield self.bound(part, wholes[0], "统筹")
 
     def brackets(self) -> Iterator[Constraint]:
-        """总投资3374.3万元（含建筑工程3292万元）: the one figure in the bracket is a part of the one before."""
+        """总投资1862.5万元（含安装工程1710万元）: the one figure in the bracket is a part of the one before."""
         ctx = self.ctx
         text = ctx.text
         for whole in ctx.narrative:

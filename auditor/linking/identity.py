@@ -177,7 +177,7 @@ def title_goals(ctx: Context, programmes: Programmes) -> Iterator[Constraint]:
 
 
 def own_unit(ctx: Context) -> Iterator[Constraint]:
-    """``包家镇人民政府（本级）`` in the report of 裴兴镇人民政府: the unit's own name is another's."""
+    """``石门镇人民政府（本级）`` in the report of 柳溪镇人民政府: the unit's own name is another's."""
     data = ctx.rules["programmes"]
     suffixes = tuple(data.get("organisation_suffixes", ()))
     title = ctx.reading.title

@@ -60,7 +60,7 @@ class Approvals:
 
 
 def approval_timing(ctx: Context) -> Iterator[Constraint]:
-    """‘…年中由市财政批复，共24.39万元’ against a later ‘…年初…批复6万元，年中追加18.39万元’."""
+    """‘…年中由县财政批复，共31.62万元’ against a later ‘…年初…批复9万元，年中追加22.62万元’."""
     cues = Approvals(ctx)
     for claim in ctx.narrative:
         if claim.quantity.dimension != "money" or not ctx.text[max(0, claim.span.start - 2):claim.span.start].endswith("共"):

@@ -1,5 +1,5 @@
-"""Amounts paid as a count times a per-unit standard (RAT006): a table row 散居孤儿 | 174 | 233160
-against the note 散居孤儿、事实无人抚养儿童…每人每月1290元; a sentence 为14户分红，每户700元，共计9800元.
+"""Amounts paid as a count times a per-unit standard (RAT006): a table row 困境儿童 | 85 | 84150
+against the note 困境儿童、重残儿童…每人每月990元; a sentence 为23户分红，每户450元，共计10350元.
 
 A standard is a money figure with its head (每人, /亩, 每户) and period (每月, /年) as data
 (rules/products.yaml), and the categories it names before it. A row is paired with a standard only
@@ -248,7 +248,7 @@ class Products:
             yield Row("", counts[0], money[0], counts[0].quantity.unit, money[0].quantity.factor), standard
 
     def named_rows(self) -> Iterator[Row]:
-        """困难残疾人生活补贴共发放33789人次，共5574750元: a sentence naming a category a standard
+        """重度残疾人护理补贴共发放12460人次，共1121400元: a sentence naming a category a standard
         elsewhere names, with one count and then one total (checked as at most, the standard being
         stated apart from it)."""
         ctx = self.ctx

@@ -119,7 +119,7 @@ def clause_year(ctx: Context, pos: int) -> tuple[int | None, str]:
 
 
 def same_amount_two_years(ctx: Context, year: int) -> Iterator[Constraint]:
-    """547.615万元 “2023年度安排” and “2022年上级下达”: one sum of money given two years."""
+    """612.384万元 “2023年度安排” and “2022年上级下达”: one sum of money given two years."""
     skip = tuple(ctx.rules["lexicon"].get("year_references", {}).get("not_this_years_money", ()))
     min_digits = Cues(ctx).min_digits  # an amount distinctive enough to be one sum of money wherever it is written
     by_value: dict[tuple, list] = {}
@@ -157,7 +157,7 @@ def comparing(ctx: Context, block: int, cues: Cues) -> bool:
 
 def report_year(ctx: Context) -> int | None:
     """The year of the report's heading line (2019年度项目绩效自评报告), else the reader's guess
-    (which a page's publication date, 发布日期2020-06-28, can mislead)."""
+    (which a page's publication date, 发布日期2021-04-17, can mislead)."""
     cues = Cues(ctx)
     for block in ctx.doc.blocks[:cues.title_blocks]:
         if block.kind != "paragraph":

@@ -1,12 +1,12 @@
 """Units missing or garbled after a figure (UNIT005, UNIT006).
 
 Missing: a bare figure whose siblings of the same role carry one unit, in the same sentence (or
-table cell): the base of a change stated with a unit (较上年2.08减少0.03万元), a change among
-changes with a unit (共减少4.79 beside 增加27.41万元), an item of a list whose other items carry
-a unit (开工198007（其中城镇197825套…）), a standard per head beside standards in 元 (1350/人·月
-beside 2000元/人·月). A table cell whose header gives the unit is not bare.
-Garbled: a unit followed by a unit of another dimension (42.59万元亩), or letters that are a known
-unit with its last letter doubled while the sentence writes that unit (32.49hmm beside 958.81hm).
+table cell): the base of a change stated with a unit (较上年5.16减少0.12万元), a change among
+changes with a unit (共减少6.35 beside 增加18.62万元), an item of a list whose other items carry
+a unit (开工86420（其中城镇85310套…）), a standard per head beside standards in 元 (1150/人·月
+beside 1800元/人·月). A table cell whose header gives the unit is not bare.
+Garbled: a unit followed by a unit of another dimension (17.36万元亩), or letters that are a known
+unit with its last letter doubled while the sentence writes that unit (8.75hmm beside 326.40hm).
 Vocabulary in rules/units.yaml (``unit_gaps``).
 """
 
@@ -82,7 +82,7 @@ class Gaps:
                 yield claim, *found
 
     def change_base(self, claim: Claim, siblings: list[Claim]) -> tuple[list[Claim], str] | None:
-        """2.08减少0.03万元: the base of a change stated with a unit takes that unit."""
+        """5.16减少0.12万元: the base of a change stated with a unit takes that unit."""
         nxt = next((c for c in siblings if c.span.start >= claim.span.end), None)
         if nxt is None or nxt.quantity.dimension in ("percent", "points_pct") or self.cue(nxt) != "change":
             return None
@@ -92,7 +92,7 @@ class Gaps:
         return [nxt], nxt.quantity.unit
 
     def same_cue(self, claim: Claim, siblings: list[Claim]) -> tuple[list[Claim], str] | None:
-        """共减少4.79 beside 增加27.41万元, 增加3.84万元: one role, one unit, one figure without."""
+        """共减少6.35 beside 增加18.62万元, 增加2.57万元: one role, one unit, one figure without."""
         cls = self.cue(claim)
         if not cls:
             return None
@@ -148,7 +148,7 @@ class Gaps:
 
     # --- percent on an amount ---------------------------------------------------------------
     def percent_amounts(self) -> Iterator[tuple[str, Span, list[Claim]]]:
-        """新型经营主体实现产值(%) 8000 12767.36: an amount measured in percent, figures far above 100."""
+        """合作社带动增收(%) 6500 9342.18: an amount measured in percent, figures far above 100."""
         words = self.rules.amount_words
         if not words:
             return
@@ -165,7 +165,7 @@ class Gaps:
 
     # --- garbled ----------------------------------------------------------------------------
     def unit_then_unit(self) -> Iterator[tuple[Claim, Span, str, str]]:
-        """42.59万元亩: a unit of another dimension right after the figure's unit, ending the word;
+        """17.36万元亩: a unit of another dimension right after the figure's unit, ending the word;
         the unit meant is the last one with the first's magnitude (万亩)."""
         lexicon = self.ctx.rules["units"]["units"]
         for claim in self.ctx.claims:
@@ -184,7 +184,7 @@ class Gaps:
             yield claim, Span(claim.span.start, end), claim.unit_text + second, magnitude + second
 
     def doubled_letters(self) -> Iterator[tuple[Span, str, str]]:
-        """32.49hmm among figures in hm: a known letter unit with its last letter doubled."""
+        """8.75hmm among figures in hm: a known letter unit with its last letter doubled."""
         for m in LETTERS_AFTER_NUMBER.finditer(self.norm):
             letters = m.group(2)
             if letters in self.rules.letter_units or len(letters) < 2 or letters[-1] != letters[-2]:

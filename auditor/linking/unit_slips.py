@@ -4,7 +4,7 @@ Not because the other figures are in 万元: per-head standards, prices, contrac
 amounts are naturally in 元. Only on evidence (rules/units.yaml, ``yuan_slip``):
 - twin: the same number is written in 万元 elsewhere (项目支出524.23元 / 项目支出524.23万元);
 - repair: read as 万元 it closes a relation of its sentence that is broken in 元 (a sum of
-  parts, a total's share: 总保费1293.45万元 … 32.5%为420.37元);
+  parts, a total's share: 总保费856.40万元 … 25%为214.10元);
 - implausible: its size cannot be what it measures (因公出国费4.46元, 年初预算100元);
 - account line: one of the report's own account lines (收入, 支出, 结转结余…) stated in 元 while
   the others are in 万元 (mixed 口径, info).
@@ -110,7 +110,7 @@ class YuanSlips:
         return reading.get(whole.id, interval(whole)).meets(parts)
 
     def repaired_share(self, claim: Claim) -> list[Claim] | None:
-        """``32.5%为420.37元`` after a 万元 total: the share of the total only in 万元."""
+        """``25%为214.10元`` after a 万元 total: the share of the total only in 万元."""
         clause = [c for c in self.ctx.claims_in(self.ctx.sentence(claim.span.start, CLAUSE_ENDS))
                   if c.span.end <= claim.span.start]
         rates = [c for c in clause if c.quantity.dimension == "percent" and c.quantity.comparator == "="]

@@ -2,7 +2,7 @@
 rows 2015年, 2016年): the cell of an item's column in a year's row states that item for that year.
 
 Only items a report states once per stage and year (`unique_items`: the 三公 items…), only when the
-table's title names one stage (2016年决算数与2015年决算数对比情况) and the figure's own words, its
+table's title names one stage (2021年决算数与2020年决算数对比情况) and the figure's own words, its
 sentence's lead or, failing both, the stage its paragraph names last before it is the same one, and the figure's year is its words' or the only year
 its paragraph names. Budget-type names (一般公共预算) are no stage cue (`budget_types`).
 """

@@ -193,7 +193,7 @@ class Reader:
         stage cue (较上年决算数减少) makes a money or count figure a change first."""
         first = self.narrative_role(left, unit_dim, in_parens)
         if unit_dim not in CHANGE_FREE_DIMENSIONS and is_change(self.lex.keys, without_titles(left)):
-            # 较上年减少175.26万元: a change, whatever the cue before it (决算数, 收入)
+            # 较上年减少83.47万元: a change, whatever the cue before it (决算数, 收入)
             return ("change", first) if first not in ("value", "actual") else ("change",)
         after = self.lex.keys.roles_after.after(without_titles(right))
         if not after:

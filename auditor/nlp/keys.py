@@ -103,7 +103,7 @@ def subject_key(lex: KeyLexicon, left: str, right: str, labels: tuple[str, ...],
     left, right = lex.sources.mask(left), lex.sources.mask(right)
     stage = lex.stages.before(left) or lex.stages.after(right)
     if is_change(lex, left):
-        stage += CHANGE  # 较上年决算数减少175.26万元: a change of the 决算, not the 决算 itself
+        stage += CHANGE  # 较上年决算数减少83.47万元: a change of the 决算, not the 决算 itself
     for label in reversed(labels):
         source = source or lex.sources.first_listed(label)
         stage = stage or lex.stages.before(lex.sources.mask(label))

@@ -160,7 +160,7 @@ def classify(text: str, start: int, end: int, value: Decimal, decimals: int, uni
             return "docno"  # 〔2021〕41、181号: the serial after a document's year
         if 5 <= digits <= 8 and 1990 <= value // 10 ** (digits - 4) <= 2099 and before \
                 and "\u4e00" <= before[-1] <= "\u9fff" and before.rfind("(") > before.rfind(")"):
-            return "docno"  # (保财教2020180): a document number written without its brackets
+            return "docno"  # (滨财农2021065): a document number written without its brackets
         if any(c in text[max(0, start - 12):start] for c in CODE_CUES):
             return "code"
         if digits == 11 and text[start] == "1" or digits >= 7 and any(c in before for c in PHONE_CUES):
@@ -238,7 +238,7 @@ def find_figures(original: str, lexicon: UnitLexicon, text: str | None = None) -
             continue  # part of a code such as APP2, G20
         if m.end() < len(text) and text[m.end()].isascii() and text[m.end()].isalpha() and text[m.end()] not in "%" \
                 and lexicon.match(text, m.end()) is None:
-            continue  # part of a code such as 2B, unless a unit follows (25.26hm²)
+            continue  # part of a code such as 2B, unless a unit follows (13.48hm²)
         if m.end() - m.start() > MAX_DIGITS:
             continue
         value, decimals = to_decimal(m.group())
