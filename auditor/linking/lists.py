@@ -26,7 +26,7 @@ from itertools import pairwise
 from auditor.linking.context import Context, squash
 from auditor.model import Claim, Constraint, Span
 
-SUMMABLE = ("money", "people", "count")
+SUMMABLE = ("money", "people", "count", "area", "length", "mass")
 OPEN_PARENS, CLOSE_PARENS = "（(", "）)"
 INLINE_ENDS = "。；;！？!?\n"
 FULL_STOP = "。！？!?\n"
@@ -584,9 +584,22 @@ def part_sums(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
         relation = "=" if group.complete else ">="
         if relation == ">=" and (group.suffix or lists.stage(group.total)[0] == CHANGE):
             continue  # a partial list of changes bounds nothing: the parts not listed may go either way
+        stops = [] if group.suffix or group.bounded else _run_on_stops(lists.ctx.text, group.parts)
         yield ctx.constraint("sum", "SUM001", [group.total, *group.parts], "narrative", relation=relation,
-                             prefix=len(group.parts) > 2 and not (group.suffix or group.bounded), suffix=group.suffix,
-                             minus=sorted(group.minus), sentences=list(group.sentences))
+                             prefix=stops, suffix=group.suffix, minus=sorted(group.minus),
+                             sentences=list(group.sentences))
+
+
+def _run_on_stops(text: str, parts: list[Claim]) -> list[int]:
+    """Where a list may stop and run on with figures that are no parts of it (…，另征收…): after
+    its n-th part (2 ≤ n < all), never inside a run of parts joined by 、 (A3家、B1家、C2家 is one
+    enumeration to its last item)."""
+    stops = []
+    for n in range(2, len(parts)):
+        between = text[parts[n - 1].span.end:parts[n].span.start]
+        if "、" not in between or any(ch in between for ch in "，,；;。"):
+            stops.append(n)
+    return stops
 
 
 def find(ctx: Context) -> Iterator[Constraint]:
