@@ -101,15 +101,19 @@ def named_sums(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
     listed = {(g.total.id, frozenset(p.id for p in g.parts)) for g in lists.found}
     money = [c for c in ctx.narrative if c.quantity.dimension == "money" and lists.stage(c)[0] in (AMOUNT, BUDGET)]
     above: list[re.Pattern[str]] = []  # totals of the identities listed before: a part never carries their name
+    totals = [re.compile(identity["total"]) for identity in spec.get("sums", ())]
     for identity in spec.get("sums", ()):
         total_name = re.compile(identity["total"])
         part_names = [re.compile(p) for p in identity["parts"]]
         parents, above = list(above), [*above, total_name]
         for total in money:
             opening = squash(ctx.text[sentence(ctx.text, total.span.start, "。；;\n").start:total.span.start])
+            own = name_words(ctx, total)
             if total.id in lists.total_of or not total_name.search(opening) \
-                    or any(name.search(name_words(ctx, total)) for name in part_names):
+                    or any(name.search(own) for name in part_names):
                 continue  # a part named in a sentence about the total (三公经费决算中，因公出国费0.94万元)
+            if not total_name.search(own) and any(other.search(own) for other in totals):
+                continue  # 收入总计A万元，支出总计B万元: the second is another identity's total
             kind = lists.stage(total)[0]
             nearby = [c for c in money if total.block <= c.block <= total.block + window and c.id != total.id
                       and lists.stage(c)[0] == kind and (c.year is None or total.year is None or c.year == total.year)]
