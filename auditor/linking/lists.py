@@ -71,6 +71,9 @@ class Vocabulary:
     compared: tuple[str, ...]
     progress: tuple[str, ...]
     budget: tuple[str, ...]
+    institution_units: tuple[str, ...] = ()
+    generic_units: tuple[str, ...] = ()
+    institution_nouns: tuple[str, ...] = ()
 
 
 def _vocabulary(lists: dict) -> Vocabulary:
@@ -91,6 +94,9 @@ def _vocabulary(lists: dict) -> Vocabulary:
         compared=tuple(stages.get("compared", ())),
         progress=tuple(stages.get("progress", ())),
         budget=tuple(stages.get("budget", ())),
+        institution_units=tuple(lists.get("institution_counters", {}).get("units", ())),
+        generic_units=tuple(lists.get("institution_counters", {}).get("generic", ())),
+        institution_nouns=tuple(lists.get("institution_counters", {}).get("nouns", ())),
     )
 
 
@@ -495,7 +501,15 @@ class PartLists:
         if merged and kind in (AMOUNT, BUDGET):
             kind = AMOUNT
         q = claim.quantity
-        return q.dimension, kind, q.unit if q.dimension == "count" else ""  # 4次 and 2个 count different things
+        return q.dimension, kind, self._counter(claim) if q.dimension == "count" else ""  # 4次 and 2个 count different things
+
+    def _counter(self, claim: Claim) -> str:
+        """What a count counts, by its unit: 17个单位 counts institutions as 中学2所 and 医院3家 do."""
+        unit, vocab = claim.quantity.unit, self.vocab
+        if unit in vocab.institution_units or (unit in vocab.generic_units and self.ctx.text.startswith(
+                vocab.institution_nouns, claim.span.end)):
+            return "institution"
+        return unit
 
     def _assign(self, totals: list[Claim], parts: list[Claim], complete: bool, multi: bool) -> Iterator[Group]:
         if not parts:
