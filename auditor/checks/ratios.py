@@ -131,6 +131,10 @@ def one_total(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     either may be, so the finding is uncertain (info)."""
     claims = [ctx.by_id[i] for i in constraint.claims]
     pairs = list(zip(claims[0::2], claims[1::2]))  # (rate, part)
+    # 公务接待费0万元，占0%: a nothing that is none of the total says nothing of its size
+    pairs = [(r, p) for r, p in pairs if r.quantity.value != 0 or p.quantity.value != 0]
+    if len(pairs) < 2:
+        return None
 
     def implied(rate, part):  # noqa: ANN001, ANN202
         share = Interval(rate.quantity.low, rate.quantity.high).scale(1 / HUNDRED)

@@ -14,7 +14,7 @@ from auditor.model import Claim, Constraint
 WAN = Decimal(10000)
 
 
-def _holds(total_i: Interval, parts: list[Interval], relation: str, prefix: bool, suffix: bool = False,
+def _holds(total_i: Interval, parts: list[Interval], relation: str, prefix: bool | list[int], suffix: bool = False,
            sentences: list[int] | None = None) -> bool:
     # running sums: heads[n] adds up the first n parts
     heads = [Interval(Decimal(0), Decimal(0))]
@@ -27,7 +27,9 @@ def _holds(total_i: Interval, parts: list[Interval], relation: str, prefix: bool
     if total_i.meets(heads[-1]) or any(total_i.meets(heads[n]) for n in cuts if n >= 2):
         return True
     # a list may run on past its parts (…，另征收…): a leading run of parts adding up holds
-    if prefix and any(total_i.meets(heads[n]) for n in range(2, len(parts))):
+    # (``prefix``: after how many parts it may stop; True: after any two or more)
+    stops = range(2, len(parts)) if prefix is True else [n for n in prefix or () if 2 <= n < len(parts)]
+    if any(total_i.meets(heads[n]) for n in stops):
         return True
     # parts written before their total may start later than the sentence does
     if suffix:
@@ -63,7 +65,7 @@ def parts_vs_total(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     claims = [ctx.by_id[i] for i in constraint.claims]
     whole, parts = claims[0], claims[1:]
     relation = constraint.params.get("relation", "=")
-    prefix = bool(constraint.params.get("prefix"))
+    prefix = constraint.params.get("prefix")
     suffix = bool(constraint.params.get("suffix"))
     sentences = constraint.params.get("sentences")
     minus = set(constraint.params.get("minus", ()))  # reductions: subtracted, not added

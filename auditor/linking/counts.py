@@ -12,6 +12,7 @@ from auditor.model import Constraint, Span
 
 ITEM_SEPARATOR = "、"
 NAME_ENDS = "。；;！？!?\n"
+COLON_LEAD = re.compile(r"\s*[^\d、，,（(。；：:]{0,12}[：:]\s*")
 NAME = re.compile(r"[\u4e00-\u9fff·]{1,16}")  # a plain name: Chinese characters only, no table debris
 
 
@@ -29,7 +30,7 @@ def counted_items(ctx: Context) -> Iterator[Constraint]:
         here = sentence(ctx.text, claim.span.start, NAME_ENDS)
         after = ctx.text[claim.span.end:here.end].rstrip(NAME_ENDS)
         lead = re.match(r"\s*[，,：:]?[^\d、，,（(。；]{0,12}?[，,：:]?\s*(?:" + "|".join(map(re.escape, cues)) + r")\s*[：:]?",
-                        after)
+                        after) or COLON_LEAD.match(after)  # 共5个单位：A、B、… (the names after a colon)
         names, spans_from = None, 0
         if lead and ITEM_SEPARATOR in after[lead.end():]:
             names, spans_from = after[lead.end():], claim.span.end + lead.end()

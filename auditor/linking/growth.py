@@ -28,6 +28,8 @@ FULL_STOPS = "。；;！？!?"
 CLOSING = FULL_STOPS + "：:"
 WRAPPED_LINE = 10  # a line this long that ends mid-sentence was wrapped, not ended
 COMPARISON_OPENERS = ("与", "與", "同", "和", "跟")  # 与2018年度预算相比: no subject, the other side
+OPENER_OF_PERIOD = re.compile(r"[与與同和跟](?=\d{4}|上年|去年|上一年|年初|同期)")
+SUBJECT_SEPARATORS = re.compile(r"[，,：:（(）)]")
 NOT_SUBJECT = re.compile(r"^(?:其中|包括|另|\d+[.、．]|[（(]?\d+[）)]|[①-⑩])*|(?:\d{4}年度?|本年度?|当年|今年|全年|年度|经比较)")
 HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+(?:[、．]|\.(?!\d))|第[一二三四五六七八九十\d]+)")
 
@@ -207,12 +209,15 @@ def subject_named(vocabulary: Vocabulary, lead: str) -> str:
     cues = [vocabulary.masked(lead).find(c) for c in vocabulary.compare if c in vocabulary.masked(lead)]
     if cues:
         lead = lead[:min(cues)]
+        opener = [m.start() for m in OPENER_OF_PERIOD.finditer(lead)]
+        if opener and opener[-1] > 0:
+            lead = lead[:opener[-1]]  # 收、支与2023年度相比: the subject is what comes before 与
     else:
         for _ in range(2):  # 税收收入增长…: before the word (and its fillers)
             lead = vocabulary.strip_fillers(lead)
             word = next((w for w, _ in vocabulary.changes + vocabulary.rates if lead.endswith(w)), "")
             lead = lead[: len(lead) - len(word)]
-    lead = SEPARATORS.split(lead)[-1]
+    lead = SUBJECT_SEPARATORS.split(lead)[-1].replace("、", "")  # 收、支: both subjects
     if lead.startswith(COMPARISON_OPENERS) or vocabulary.strip_fillers(lead) in vocabulary.previous:
         return ""  # 与2018年度预算相比, 上年同期: the other side of the comparison, no subject
     return NOT_SUBJECT.sub("", lead)
@@ -224,8 +229,10 @@ def written_in(named: str, words: str) -> bool:
 
 
 def this_years(ctx: Context, vocabulary: Vocabulary, parts: list[Part], start: int, group_end: int,
-               operands: list[Claim], shared: Claim | None, sentence: Span) -> tuple[Claim | None, Claim | None]:
-    """(this year's amount, last year's when two dated amounts give it) for the group at ``start``."""
+               operands: list[Claim], shared: Claim | None, sentence: Span,
+               carried: Claim | None = None) -> tuple[Claim | None, Claim | None]:
+    """(this year's amount, last year's when two dated amounts give it) for the group at ``start``.
+    ``carried``: the amount the clause before a ； compared (…下降0.6%；较年初预算减少…: the same one)."""
     candidates = [p for p in parts[group_end + 1:start] if p.kind == "plain"
                   and all(compatible(p.claim, o) for o in operands)]
     plain = [p.claim for p in candidates]
@@ -241,10 +248,16 @@ def this_years(ctx: Context, vocabulary: Vocabulary, parts: list[Part], start: i
     if group_end >= 0:
         # 支出9.07万元，较年初预算减少…，较上年减少0.71万元: the same amount compared twice
         return (shared if not named else None), None
+    if start == 0 and carried is not None and not named:
+        return carried, None
     return (lone_amount(ctx, sentence, named) if start == 0 else None), None
 
 
-def sentence_groups(ctx: Context, vocabulary: Vocabulary, sentence: Span) -> Iterator[Constraint]:
+def sentence_groups(ctx: Context, vocabulary: Vocabulary, sentence: Span,
+                    carried: list[Claim | None] | None = None) -> Iterator[Constraint]:
+    """The growth groups of one sentence. ``carried`` holds the amount the clause before compared
+    when a ； joins them, and on return the amount this sentence compared last."""
+    carried = carried if carried is not None else [None]
     parts = classify(ctx, vocabulary, ctx.claims_in(sentence), sentence.start)
     kinds = [p.kind for p in parts]
     group_end, shared = -1, None
@@ -264,7 +277,8 @@ def sentence_groups(ctx: Context, vocabulary: Vocabulary, sentence: Span) -> Ite
         base = first - 1 if first - 1 > group_end and kinds[first - 1] == "base" else None
         start = base if base is not None else first
         operands = [parts[j].claim for j in (change, base) if j is not None]
-        current, previous = this_years(ctx, vocabulary, parts, start, group_end, operands, shared, sentence)
+        current, previous = this_years(ctx, vocabulary, parts, start, group_end, operands, shared, sentence,
+                                       carried[0])
         if current is not None and not all(compatible(current, o) for o in operands):
             current = None
         group_end, shared = max(j for j in (i, change) if j is not None), current
@@ -282,14 +296,18 @@ def sentence_groups(ctx: Context, vocabulary: Vocabulary, sentence: Span) -> Ite
             # 上年 ± 增减 = 本年: a wrong change amount is this sum's finding
             whole, others = (previous, [current, change_claim]) if change_sign < 0 else (current, [previous, change_claim])
             yield ctx.constraint("sum", "RAT005", [whole, *others], "narrative", relation="=")
+    carried[0] = shared
 
 
 def find(ctx: Context) -> Iterator[Constraint]:
     vocabulary = Vocabulary.of(ctx)
     done = 0  # claims come in text order: each sentence is read once
+    compared: list[Claim | None] = [None]
     for claim in ctx.narrative:
         if claim.span.start < done:
             continue
         sentence = sentence_around(ctx, claim.span.start)
+        joined = sentence.start == done and sentence.start > 0 and ctx.text[sentence.start - 1] in "；;"
+        compared = compared if joined else [None]
         done = sentence.end
-        yield from sentence_groups(ctx, vocabulary, sentence)
+        yield from sentence_groups(ctx, vocabulary, sentence, compared)

@@ -1,5 +1,5 @@
-"""Accounting identities between named narrative figures: 收入 − 支出 = 结转结余 (SUM004) and
-年初预算 + 调整 = 全年预算 (SUM005). Each figure is the nearest of its kind before the one the
+"""Accounting identities between named narrative figures: 收入 − 支出 = 结转结余 (SUM004), 下达 =
+已使用 + 结余 (SUM001) and 年初预算 + 调整 = 全年预算 (SUM005). Each figure is the nearest of its kind before the one the
 identity closes on, of the same year and stage (an amount, not a change against last year), and no
 part of a list (a sub-fund's balance is not the unit's)."""
 
@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator
 
 from auditor.linking.context import Context, squash
-from auditor.linking.lists import AMOUNT, BUDGET, CHANGE, PartLists, clause, name_words, sentence
+from auditor.linking.lists import AMOUNT, BUDGET, CHANGE, PROGRESS, PartLists, clause, name_words, sentence
 from auditor.model import Claim, Constraint
 
 WINDOW_BLOCKS = 8
@@ -66,6 +66,30 @@ def balance(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
         yield ctx.constraint("balance", "SUM004", [claim, income, expense, *opening], "narrative", relation=relation)
 
 
+REMAINDER_WORDS = ("结余", "剩余", "未使用", "未支付", "未拨付")
+
+
+def allocation_split(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
+    """SUM001: 补助资金2.00万元，…已使用2.00万元，结余0万元: one sentence with an amount, what of it
+    was used (executed) and what is left, and no other sum of money: amount = used + left."""
+    done = -1
+    for claim in ctx.narrative:
+        if claim.span.start < done:
+            continue
+        here = sentence(ctx.text, claim.span.start, "。；;\n")
+        done = here.end
+        money = [c for c in ctx.narrative if here.start <= c.span.start < here.end and c.quantity.dimension == "money"]
+        if len(money) != 3:
+            continue
+        amount, used, left = money
+        if amount.role not in ("value", "budget") or lists.stage(amount)[0] not in (AMOUNT, BUDGET) \
+                or (used.role != "executed" and lists.stage(used)[0] != PROGRESS) or left.role != "balance" or _opening(ctx, left) \
+                or not any(w in clause(ctx, left) for w in REMAINDER_WORDS) \
+                or any(c.id in lists.total_of for c in money) or len({c.year for c in money} - {None}) > 1:
+            continue
+        yield ctx.constraint("sum", "SUM001", [amount, used, left], "narrative", relation="=")
+
+
 def budget_adjustment(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
     """年初预算 + 追加 = 调整后预算 (narrative figures of the same year, none of them a listed part)."""
     for claim in ctx.narrative:
@@ -101,15 +125,19 @@ def named_sums(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
     listed = {(g.total.id, frozenset(p.id for p in g.parts)) for g in lists.found}
     money = [c for c in ctx.narrative if c.quantity.dimension == "money" and lists.stage(c)[0] in (AMOUNT, BUDGET)]
     above: list[re.Pattern[str]] = []  # totals of the identities listed before: a part never carries their name
+    totals = [re.compile(identity["total"]) for identity in spec.get("sums", ())]
     for identity in spec.get("sums", ()):
         total_name = re.compile(identity["total"])
         part_names = [re.compile(p) for p in identity["parts"]]
         parents, above = list(above), [*above, total_name]
         for total in money:
             opening = squash(ctx.text[sentence(ctx.text, total.span.start, "。；;\n").start:total.span.start])
+            own = name_words(ctx, total)
             if total.id in lists.total_of or not total_name.search(opening) \
-                    or any(name.search(name_words(ctx, total)) for name in part_names):
+                    or any(name.search(own) for name in part_names):
                 continue  # a part named in a sentence about the total (三公经费决算中，因公出国费0.94万元)
+            if not total_name.search(own) and any(other.search(own) for other in totals):
+                continue  # 收入总计A万元，支出总计B万元: the second is another identity's total
             kind = lists.stage(total)[0]
             nearby = [c for c in money if total.block <= c.block <= total.block + window and c.id != total.id
                       and lists.stage(c)[0] == kind and (c.year is None or total.year is None or c.year == total.year)]
@@ -129,5 +157,6 @@ def named_sums(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
 def find(ctx: Context) -> Iterator[Constraint]:
     lists = PartLists.of(ctx)
     yield from balance(ctx, lists)
+    yield from allocation_split(ctx, lists)
     yield from budget_adjustment(ctx, lists)
     yield from named_sums(ctx, lists)

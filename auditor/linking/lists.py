@@ -26,7 +26,7 @@ from itertools import pairwise
 from auditor.linking.context import Context, squash
 from auditor.model import Claim, Constraint, Span
 
-SUMMABLE = ("money", "people", "count")
+SUMMABLE = ("money", "people", "count", "area", "length", "mass")
 OPEN_PARENS, CLOSE_PARENS = "（(", "）)"
 INLINE_ENDS = "。；;！？!?\n"
 FULL_STOP = "。！？!?\n"
@@ -71,6 +71,9 @@ class Vocabulary:
     compared: tuple[str, ...]
     progress: tuple[str, ...]
     budget: tuple[str, ...]
+    institution_units: tuple[str, ...] = ()
+    generic_units: tuple[str, ...] = ()
+    institution_nouns: tuple[str, ...] = ()
 
 
 def _vocabulary(lists: dict) -> Vocabulary:
@@ -91,6 +94,9 @@ def _vocabulary(lists: dict) -> Vocabulary:
         compared=tuple(stages.get("compared", ())),
         progress=tuple(stages.get("progress", ())),
         budget=tuple(stages.get("budget", ())),
+        institution_units=tuple(lists.get("institution_counters", {}).get("units", ())),
+        generic_units=tuple(lists.get("institution_counters", {}).get("generic", ())),
+        institution_nouns=tuple(lists.get("institution_counters", {}).get("nouns", ())),
     )
 
 
@@ -495,7 +501,15 @@ class PartLists:
         if merged and kind in (AMOUNT, BUDGET):
             kind = AMOUNT
         q = claim.quantity
-        return q.dimension, kind, q.unit if q.dimension == "count" else ""  # 4次 and 2个 count different things
+        return q.dimension, kind, self._counter(claim) if q.dimension == "count" else ""  # 4次 and 2个 count different things
+
+    def _counter(self, claim: Claim) -> str:
+        """What a count counts, by its unit: 17个单位 counts institutions as 中学2所 and 医院3家 do."""
+        unit, vocab = claim.quantity.unit, self.vocab
+        if unit in vocab.institution_units or (unit in vocab.generic_units and self.ctx.text.startswith(
+                vocab.institution_nouns, claim.span.end)):
+            return "institution"
+        return unit
 
     def _assign(self, totals: list[Claim], parts: list[Claim], complete: bool, multi: bool) -> Iterator[Group]:
         if not parts:
@@ -584,9 +598,22 @@ def part_sums(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
         relation = "=" if group.complete else ">="
         if relation == ">=" and (group.suffix or lists.stage(group.total)[0] == CHANGE):
             continue  # a partial list of changes bounds nothing: the parts not listed may go either way
+        stops = [] if group.suffix or group.bounded else _run_on_stops(lists.ctx.text, group.parts)
         yield ctx.constraint("sum", "SUM001", [group.total, *group.parts], "narrative", relation=relation,
-                             prefix=len(group.parts) > 2 and not (group.suffix or group.bounded), suffix=group.suffix,
-                             minus=sorted(group.minus), sentences=list(group.sentences))
+                             prefix=stops, suffix=group.suffix, minus=sorted(group.minus),
+                             sentences=list(group.sentences))
+
+
+def _run_on_stops(text: str, parts: list[Claim]) -> list[int]:
+    """Where a list may stop and run on with figures that are no parts of it (…，另征收…): after
+    its n-th part (2 ≤ n < all), never inside a run of parts joined by 、 (A3家、B1家、C2家 is one
+    enumeration to its last item)."""
+    stops = []
+    for n in range(2, len(parts)):
+        between = text[parts[n - 1].span.end:parts[n].span.start]
+        if "、" not in between or any(ch in between for ch in "，,；;。"):
+            stops.append(n)
+    return stops
 
 
 def find(ctx: Context) -> Iterator[Constraint]:
