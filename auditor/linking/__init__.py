@@ -54,7 +54,7 @@ FINDERS = (
            SUM003="sum"),
     finder(lists.find, SUM001="sum"),
     finder(counts.find, SUM006="count_items"),
-    finder(identities.find, SUM004="balance", SUM005="sum", SUM007="sum"),
+    finder(identities.find, SUM001="sum", SUM004="balance", SUM005="sum", SUM007="sum"),
     finder(tables.find, RAT001="ratio", RAT004="ratio", CAP001="score_cap", SCO001="score_formula",
            SCO002="qualitative", SCO003="target_full_marks", SUM001="sum", SUM002="group_points", SUM003="total_score"),
     finder(score_groups.find, SUM001="sum", SUM002=("section_points", "group_points")),
