@@ -32,7 +32,7 @@ from auditor.rules import RuleSet
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "checks"
 CASE_NAME = re.compile(r"^test_(fail|pass)_[a-z0-9_]+$")
-CASE_KEYS = {"text", "raises", "evidence", "tables", "xfail"}
+CASE_KEYS = {"text", "raises", "evidence", "tables", "xfail", "message"}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}|\{\}")
 
@@ -94,6 +94,8 @@ def problems_with(code: str, case: dict[str, Any], result: AuditResult) -> list[
     for quote in case.get("evidence", ()):
         if not any(quote in t for t in texts):
             problems.append(f"no {code} evidence contains {quote!r} (evidence: {texts})")
+    if "message" in case and not any(case["message"] in f.message for f in found):
+        problems.append(f"no {code} message contains {case['message']!r}")
     if problems:
         problems += [f"  {f.code} {f.severity}: {f.message}" for f in result.findings]
     return problems

@@ -3,6 +3,7 @@ growth (RAT001–RAT005)."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from auditor.checks import check, finding
@@ -17,10 +18,27 @@ WAN = Decimal(10000)
 COMPARATOR_SIGN = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "~": "约"}
 
 
+WRITTEN_DECIMALS = re.compile(r"[.．]([0-9０-９]+)")
+
+
 def stated_rate(rate) -> str:  # noqa: ANN001
-    """75% and 75.00% state the same rate: one spelling, so the same slip is reported once."""
+    """75% and 75.00% state the same rate: one spelling, so the same slip is reported once; a rate
+    written to more places (6.2118%) is shown to all of them."""
     q = rate.quantity
-    return COMPARATOR_SIGN.get(q.comparator, "") + percent(q.value)
+    return COMPARATOR_SIGN.get(q.comparator, "") + percent(q.value, max(2, written_places(rate)))
+
+
+def written_places(rate) -> int:  # noqa: ANN001
+    """Decimal places as written, trailing zeros aside (75% and 75.00% have none, whatever
+    precision siblings lend them; 6.2118% has four): one spelling for one rate."""
+    point = WRITTEN_DECIMALS.search(rate.text)
+    return len(point.group(1).rstrip("0０")) if point else 0
+
+
+def places(rate) -> int:  # noqa: ANN001
+    """Places to show a recomputed rate and its gap with: one more than the stated rate is written
+    with, so a slip in its last place (6.2118% for 6.21187%) shows (two at least)."""
+    return max(2, written_places(rate) + 1)
 
 
 @check("ratio")
@@ -55,8 +73,8 @@ def ratio(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     # an error when the slip matters: a point or more, or a shortfall reported as 100%
     severity = "error" if gap >= 1 or (rate.quantity.value >= 100 > value) else "warning"
     return finding(ctx, constraint, claims, stated=stated_rate(rate),
-                   expected=percent(value), severity=severity,
-                   formula=f"{numerator.text}/{den_text}", difference=f"{percent(gap)[:-1]}个百分点",
+                   expected=percent(value, places(rate)), severity=severity,
+                   formula=f"{numerator.text}/{den_text}", difference=f"{percent(gap, places(rate))[:-1]}个百分点",
                    subject=rate.subject, numerator=in_unit(numerator.quantity.base_value, numerator),
                    rate_name=constraint.params.get("word") or "执行率")
 
@@ -119,8 +137,8 @@ def growth(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     gap = abs(value - q.value)
     severity = "error" if gap >= 1 or value < 0 else "warning"
     claims = [rate] + [ctx.by_id[i] for i in constraint.claims[1:]]
-    return finding(ctx, constraint, claims, stated=stated_rate(rate), expected=percent(value), severity=severity,
-                   formula=formula, difference=f"{percent(gap)[:-1]}个百分点",
+    return finding(ctx, constraint, claims, stated=stated_rate(rate), expected=percent(value, places(rate)),
+                   severity=severity, formula=formula, difference=f"{percent(gap, places(rate))[:-1]}个百分点",
                    subject=constraint.params.get("word") or rate.subject)
 
 
@@ -155,9 +173,10 @@ def one_total(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     gap = abs(value - rate.quantity.value)
     basis = "、".join(f"{p.text}÷{r.text}" for r, p in others)
     return finding(ctx, constraint, [rate, part] + [c for pair in others for c in pair], stated=stated_rate(rate),
-                   expected=percent(value), severity="info" if uncertain else "warning", uncertain=uncertain,
+                   expected=percent(value, places(rate)), severity="info" if uncertain else "warning",
+                   uncertain=uncertain,
                    formula=f"{part.text}/{in_unit(whole.mid, part)}（总数由{basis}推得）",
-                   difference=f"{percent(gap)[:-1]}个百分点")
+                   difference=f"{percent(gap, places(rate))[:-1]}个百分点")
 
 
 def common(intervals: list[Interval]) -> Interval | None:

@@ -21,8 +21,8 @@ def in_unit(value: Decimal, claim: Claim) -> str:
     return fmt(value / factor, max(2, claim.quantity.decimals)) + claim.quantity.unit
 
 
-def percent(value: Decimal) -> str:
-    return fmt(value, 2) + "%"
+def percent(value: Decimal, places: int = 2) -> str:
+    return fmt(value, places) + "%"
 
 
 def is_slipped_yuan(claim: Claim, money_unit: str) -> bool:
