@@ -79,7 +79,7 @@ def evidence(item: Claim | tuple[Span, str], role: str = "") -> Evidence:
 
 
 def finding(ctx: Any, constraint: Constraint, items: Iterable[Claim | tuple[Span, str]], stated: str,
-            expected: str, severity: str | None = None, uncertain: bool = False, **fields: str) -> Finding:
+            expected: str, uncertain: bool = False, **fields: str) -> Finding:
     """A finding for ``constraint``'s code, its message filled from the catalogue template."""
     code = constraint.params["code"]
     spec = ctx.rules.check(code)
@@ -97,7 +97,8 @@ def finding(ctx: Any, constraint: Constraint, items: Iterable[Claim | tuple[Span
             unique.append(ev)
     return Finding(
         code=code, name=spec.get("name", code), category=spec.get("category", "logic_contradiction"),
-        severity=severity or spec.get("severity", "warning"), message=message, evidence=tuple(unique),
+        severity="warning",  # a placeholder: severity.assess decides every finding's level
+        message=message, evidence=tuple(unique),
         stated=stated, expected=expected, difference=values["difference"], tolerance=fields.get("tolerance", ""),
         formula=values["formula"], uncertain=uncertain,
     )

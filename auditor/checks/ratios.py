@@ -71,9 +71,8 @@ def ratio(constraint: Constraint, ctx) -> object:  # noqa: ANN001
         den_text = f"({den_text})"
     gap = abs(value - rate.quantity.value)
     # an error when the slip matters: a point or more, or a shortfall reported as 100%
-    severity = "error" if gap >= 1 or (rate.quantity.value >= 100 > value) else "warning"
     return finding(ctx, constraint, claims, stated=stated_rate(rate),
-                   expected=percent(value, places(rate)), severity=severity,
+                   expected=percent(value, places(rate)),
                    formula=f"{numerator.text}/{den_text}", difference=f"{percent(gap, places(rate))[:-1]}个百分点",
                    subject=rate.subject, numerator=in_unit(numerator.quantity.base_value, numerator),
                    rate_name=constraint.params.get("word") or "执行率")
@@ -135,10 +134,9 @@ def growth(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     _, value, formula = readings[0]
     value = value * HUNDRED * direction  # in the rate's own direction: 下降 5% is a fall of 5%
     gap = abs(value - q.value)
-    severity = "error" if gap >= 1 or value < 0 else "warning"
     claims = [rate] + [ctx.by_id[i] for i in constraint.claims[1:]]
     return finding(ctx, constraint, claims, stated=stated_rate(rate), expected=percent(value, places(rate)),
-                   severity=severity, formula=formula, difference=f"{percent(gap, places(rate))[:-1]}个百分点",
+                   formula=formula, difference=f"{percent(gap, places(rate))[:-1]}个百分点",
                    subject=constraint.params.get("word") or rate.subject)
 
 
@@ -173,8 +171,7 @@ def one_total(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     gap = abs(value - rate.quantity.value)
     basis = "、".join(f"{p.text}÷{r.text}" for r, p in others)
     return finding(ctx, constraint, [rate, part] + [c for pair in others for c in pair], stated=stated_rate(rate),
-                   expected=percent(value, places(rate)), severity="info" if uncertain else "warning",
-                   uncertain=uncertain,
+                   expected=percent(value, places(rate)), uncertain=uncertain,
                    formula=f"{part.text}/{in_unit(whole.mid, part)}（总数由{basis}推得）",
                    difference=f"{percent(gap, places(rate))[:-1]}个百分点")
 

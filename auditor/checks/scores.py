@@ -58,10 +58,9 @@ def execution_score(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     rate = (executed.quantity.base_value / sum((b.quantity.base_value for b in budgets), Decimal(0)) if budgets
             else executed.quantity.value / HUNDRED)
     expected = share(rate) * points.quantity.value
-    full = score.quantity.value >= points.quantity.value
     also = [ctx.by_id[i] for i in constraint.params.get("also", ())]  # the points stated again
     return finding(ctx, constraint, [score, points, executed, *budgets, *also], stated=fmt(score.quantity.value),
-                   expected=fmt(expected), severity="error" if full else "warning",
+                   expected=fmt(expected),
                    subject=ctx.name_of(score), rate=percent(rate * HUNDRED),
                    formula=f"{percent(rate * HUNDRED)} × {fmt(points.quantity.value)}")
 

@@ -94,13 +94,10 @@ def parts_vs_total(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     gap = part_sum - whole.quantity.base_value
     formula = "".join(f" {'−' if p.id in minus else '+'} {in_unit(p.quantity.base_value, whole)}" for p in parts)
     formula = formula[3:] + f" = {in_unit(part_sum, whole)}"
-    severity = None
     subject = whole.subject or "总数"
-    uncertain = bool(constraint.params.get("uncertain"))
-    if uncertain:
-        severity = "info"  # which total the parts belong to is a guess: say so, do not accuse
+    uncertain = bool(constraint.params.get("uncertain"))  # which total the parts belong to is a guess
     return finding(ctx, constraint, claims, stated=written(whole), expected=in_unit(part_sum, whole),
-                   severity=severity, subject=subject, formula=formula, uncertain=uncertain,
+                   subject=subject, formula=formula, uncertain=uncertain,
                    difference=in_unit(abs(gap), whole))
 
 

@@ -38,8 +38,7 @@ def unit_scale(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     else:
         detail = f"，其他收支科目以万元计，口径不一（合{as_wan}万元）"
         expected = f"{as_wan}万元"
-    return finding(ctx, constraint, [claim, *related], stated=claim.text, expected=expected, detail=detail,
-                   severity=constraint.params.get("severity"))
+    return finding(ctx, constraint, [claim, *related], stated=claim.text, expected=expected, detail=detail)
 
 
 @check("cost_unit")

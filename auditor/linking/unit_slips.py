@@ -169,8 +169,7 @@ def find(ctx: Context) -> Iterator[Constraint]:
             continue
         peers = slips.account_line(claim) if slips.works_in_wan else None
         if peers:
-            yield ctx.constraint("unit_scale", "UNIT002", [claim, *peers], "narrative", reason="account",
-                                 severity="info")
+            yield ctx.constraint("unit_scale", "UNIT002", [claim, *peers], "narrative", reason="account")
     for group in implausible.values():
         yield ctx.constraint("unit_scale", "UNIT002", [c for c, _ in group], "narrative", reason="implausible",
                              minimum=str(group[0][1]))
