@@ -150,7 +150,7 @@ def name_words(ctx: Context, claim: Claim) -> str:
 
 def stage(ctx: Context, claim: Claim, vocab: Vocabulary) -> tuple[str, int]:
     """(stage, sign): 比上年减少17万元 is (change, −1), 差值0.9万元 (change, 0: no direction),
-    较上年的1875万元 (compared, 0), 目前已拨付270万元 (progress, 0), 全年预算50万元 (budget, 0),
+    较上年的1875万元 (compared, 0), 目前已拨付395万元 (progress, 0), 全年预算50万元 (budget, 0),
     anything else this year's amount."""
     words = stage_words(ctx, claim)
     down = max((words.rfind(w) for w in vocab.decrease), default=-1)
