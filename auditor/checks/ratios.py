@@ -63,7 +63,7 @@ def ratio(constraint: Constraint, ctx) -> object:  # noqa: ANN001
         return None  # 0.1 under 执行率 written as a fraction: 94/650 = 0.1446
     repaired = recomputed(True)
     if repaired is not None and repaired.meets(stated):
-        return None  # 省级补贴32.5%为420.37元: a missing 万, the unit check's finding
+        return None  # 市级补助27.5%为186.45元: a missing 万, the unit check's finding
     den_value = sum((d.quantity.base_value for d in denominators), Decimal(0))
     value = numerator.quantity.base_value / den_value * HUNDRED
     den_text = " + ".join(d.text for d in denominators)

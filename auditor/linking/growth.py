@@ -1,9 +1,9 @@
 """Growth statements: this year's amount, last year's, the change and the rate, recomputed from
 whichever of them one sentence states (RAT005).
 
-    税收收入完成19860万元，同比增加2047万元，增长12%       current, change, rate: 2047/(19860 − 2047)
-    较上年21012万元，增收2980万元，增幅14.2%              base, change, rate: 2980/21012
-    支出586.2万元，2023年为541.9万元，同比增长6.18%       current, base (a year earlier), rate
+    非税收入完成8640万元，同比增加960万元，增长12.5%       current, change, rate: 960/(8640 − 960)
+    较上年12800万元，增收1664万元，增幅13%                base, change, rate: 1664/12800
+    支出432.6万元，2023年为400.0万元，同比增长8.15%       current, base (a year earlier), rate
 
 Each figure's part is read from the words right before it (rules/ratios.yaml ``growth``): a change
 amount follows 增加/减少/增收…, a base follows 较/比/同比 with no change word between, a rate follows
@@ -21,13 +21,13 @@ from auditor.linking.context import Context, squash
 from auditor.model import Claim, Constraint, Span
 
 AMOUNTS = ("money", "people", "count")
-MAGNITUDES = ("万", "亿")  # 增收4,376万: a bare magnitude, an amount in its partners' unit
+MAGNITUDES = ("万", "亿")  # 增收3,815万: a bare magnitude, an amount in its partners' unit
 SEPARATORS = re.compile(r"[，,、：:（(）)]")
 SENTENCE_ENDS = "。；;！？!?\n"
 FULL_STOPS = "。；;！？!?"
 CLOSING = FULL_STOPS + "：:"
 WRAPPED_LINE = 10  # a line this long that ends mid-sentence was wrapped, not ended
-COMPARISON_OPENERS = ("与", "與", "同", "和", "跟")  # 与2018年度预算相比: no subject, the other side
+COMPARISON_OPENERS = ("与", "與", "同", "和", "跟")  # 与2021年初预算比较: no subject, the other side
 OPENER_OF_PERIOD = re.compile(r"[与與同和跟](?=\d{4}|上年|去年|上一年|年初|同期)")
 SUBJECT_SEPARATORS = re.compile(r"[，,：:（(）)]")
 NOT_SUBJECT = re.compile(r"^(?:其中|包括|另|\d+[.、．]|[（(]?\d+[）)]|[①-⑩])*|(?:\d{4}年度?|本年度?|当年|今年|全年|年度|经比较)")
@@ -140,7 +140,7 @@ def classify(ctx: Context, vocabulary: Vocabulary, claims: list[Claim], start: i
     for n, (part, following) in enumerate(zip(parts, parts[1:])):
         if part.kind == "plain" and following.claim.quantity.dimension == "percent" and following.lead == "的" \
                 and any(word in part.lead for word in vocabulary.not_rate):
-            parts[n] = Part(part.claim, "other", lead=part.lead)  # 占年度预算22443万元的106.9%: a share's total
+            parts[n] = Part(part.claim, "other", lead=part.lead)  # 占年度预算18650万元的103.2%: a share's total
     return parts
 
 
@@ -175,7 +175,7 @@ def lone_amount(ctx: Context, sentence: Span, named: str) -> Claim | None:
         return None
     if same_amount(amounts):
         return amounts[-1] if written_in(named, squash(ctx.text[before.start:amounts[-1].span.start])) else None
-    # 镇本级“三公”经费决算4.5万元，因公出国费0万元…。经比较，镇本级“三公”经费较上年…: the one named so
+    # 街道本级“三公”经费决算6.8万元，因公出国费0万元…。经比较，街道本级“三公”经费较上年…: the one named so
     leads = [squash(ctx.text[(claims[n - 1].span.end if n else before.start):c.span.start]) for n, c in enumerate(claims)]
     named_so = [c for c, lead in zip(claims, leads) if dimension(c) and len(named) >= 2 and named in lead]
     return named_so[0] if len(named_so) == 1 else None
@@ -211,7 +211,7 @@ def subject_named(vocabulary: Vocabulary, lead: str) -> str:
         lead = lead[:min(cues)]
         opener = [m.start() for m in OPENER_OF_PERIOD.finditer(lead)]
         if opener and opener[-1] > 0:
-            lead = lead[:opener[-1]]  # 收、支与2023年度相比: the subject is what comes before 与
+            lead = lead[:opener[-1]]  # 收、支与2022年比较: the subject is what comes before 与
     else:
         for _ in range(2):  # 税收收入增长…: before the word (and its fillers)
             lead = vocabulary.strip_fillers(lead)
@@ -219,7 +219,7 @@ def subject_named(vocabulary: Vocabulary, lead: str) -> str:
             lead = lead[: len(lead) - len(word)]
     lead = SUBJECT_SEPARATORS.split(lead)[-1].replace("、", "")  # 收、支: both subjects
     if lead.startswith(COMPARISON_OPENERS) or vocabulary.strip_fillers(lead) in vocabulary.previous:
-        return ""  # 与2018年度预算相比, 上年同期: the other side of the comparison, no subject
+        return ""  # 与2021年初预算比较, 上年同期: the other side of the comparison, no subject
     return NOT_SUBJECT.sub("", lead)
 
 
@@ -246,7 +246,7 @@ def this_years(ctx: Context, vocabulary: Vocabulary, parts: list[Part], start: i
     if not any(cue in vocabulary.masked(parts[start].lead) for cue in vocabulary.compare):
         return None, None
     if group_end >= 0:
-        # 支出9.07万元，较年初预算减少…，较上年减少0.71万元: the same amount compared twice
+        # 支出9.07万元，较年初预算减少…，较上年减少0.38万元: the same amount compared twice
         return (shared if not named else None), None
     if start == 0 and carried is not None and not named:
         return carried, None
@@ -268,9 +268,9 @@ def sentence_groups(ctx: Context, vocabulary: Vocabulary, sentence: Span,
             if i - 1 > group_end and kinds[i - 1] == "change":
                 change = i - 1
             elif i + 1 < len(parts) and kinds[i + 1] == "change" and not (i + 2 < len(parts) and kinds[i + 2] == "rate"):
-                change = i + 1  # 增长14.6%，增收4,376万元
+                change = i + 1  # 增长9.3%，增收3,815万元
         elif part.kind == "change" and i > group_end and not (i + 1 < len(parts) and kinds[i + 1] == "rate"):
-            rate, change = None, i  # 比上年1058.51万元增加了185.76万元: the sum alone
+            rate, change = None, i  # 比上年962.40万元增加了73.15万元: the sum alone
         else:
             continue
         first = min(j for j in (i, change) if j is not None)

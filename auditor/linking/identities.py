@@ -70,7 +70,7 @@ REMAINDER_WORDS = ("结余", "剩余", "未使用", "未支付", "未拨付")
 
 
 def allocation_split(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
-    """SUM001: 补助资金2.00万元，…已使用2.00万元，结余0万元: one sentence with an amount, what of it
+    """SUM001: 补助经费3.60万元，…已使用3.60万元，结余0万元: one sentence with an amount, what of it
     was used (executed) and what is left, and no other sum of money: amount = used + left."""
     done = -1
     for claim in ctx.narrative:
@@ -119,7 +119,7 @@ def budget_adjustment(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
 def named_sums(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
     """SUM007: 三公 = 出国 + 公车 + 接待 and the other sums of ``rules/identities.yaml``, between the one
     figure of each name near the total. The total's name may open its sentence (“三公”经费支出预算为
-    5.5万元，决算为8.99万元); each part names itself in its clause and has the total's stage."""
+    6.2万元，决算为7.46万元); each part names itself in its clause and has the total's stage."""
     spec = ctx.rules["identities"]
     window = int(spec.get("window_paragraphs", 3))
     listed = {(g.total.id, frozenset(p.id for p in g.parts)) for g in lists.found}

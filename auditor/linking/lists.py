@@ -3,7 +3,7 @@
 Three shapes, their words in ``rules/lists.yaml``:
 - after the total: ``支出34.08万元，其中：A…；B…；C…`` (其中, 分别为, 具体如下, ``…其中：`` closing a
   paragraph with the parts opening the next ones);
-- before it: ``A12.08万元；B18.8万元；共计30.88万元``;
+- before it: ``A14.26万元；B9.7万元；共计23.96万元``;
 - in a bracket right after it: ``实有人数41人（行政编制20人，事业编制21人）``.
 
 A list is one level: a bracket after a part, or a part followed by its own 其中/分别, holds that
@@ -134,7 +134,7 @@ NAME_BREAKS = "，,。；;：:\n"
 
 
 def stage_words(ctx: Context, claim: Claim, breaks: str = CLAUSE_BREAKS) -> str:
-    """The words of a figure's clause before it, years included (较2024年的2190万元: 较2024年的)."""
+    """The words of a figure's clause before it, years included (较2023年的1875万元: 较2023年的)."""
     start = claim.context.start if claim.context else claim.span.start
     previous = ctx.claims[claim.id - 1].span.end if claim.id > 0 and ctx.claims[claim.id - 1].id == claim.id - 1 else 0
     floor = max(previous, start - 40)
@@ -150,7 +150,7 @@ def name_words(ctx: Context, claim: Claim) -> str:
 
 def stage(ctx: Context, claim: Claim, vocab: Vocabulary) -> tuple[str, int]:
     """(stage, sign): 比上年减少17万元 is (change, −1), 差值0.9万元 (change, 0: no direction),
-    较上年的2190万元 (compared, 0), 目前已拨付270万元 (progress, 0), 全年预算50万元 (budget, 0),
+    较上年的1875万元 (compared, 0), 目前已拨付395万元 (progress, 0), 全年预算50万元 (budget, 0),
     anything else this year's amount."""
     words = stage_words(ctx, claim)
     down = max((words.rfind(w) for w in vocab.decrease), default=-1)
@@ -352,7 +352,7 @@ class PartLists:
         if before:
             # 其中 inside a sentence: the figures of the item just before it (its amount, change, budget)
             previous = [c for c in para.between(here.start, pos) if c.id not in para.inner]
-            # (投入434.4万元，惠及学生4819人，其中…: one item's figures of each unit; its amount opens it)
+            # (投入286.5万元，惠及学生3260人，其中…: one item's figures of each unit; its amount opens it)
             totals: list[Claim] = []
             kinds: set[tuple[str, str]] = set()
             opened: set[str] = set()  # dimensions whose item's amount has been reached
@@ -375,7 +375,7 @@ class PartLists:
         totals = [c for c in para.between(lead.start, here.start) if c.id not in para.inner]
         if not totals and lead.start > para.span.start \
                 and self.vocab.partial_cues.match(squash(ctx.text[lead.start:lead.end])):
-            # …增加136.12万元。主要原因是增人增资。其中：… : an explanation stands between the totals and the list
+            # …增加94.37万元。主要原因是人员增加。其中：… : an explanation stands between the totals and the list
             end = lead.start
             lead = sentence(ctx.text, lead.start - 2, FULL_STOP, para.span.start, para.span.end)
             totals = [c for c in para.between(lead.start, end) if c.id not in para.inner]
@@ -504,7 +504,7 @@ class PartLists:
         return q.dimension, kind, self._counter(claim) if q.dimension == "count" else ""  # 4次 and 2个 count different things
 
     def _counter(self, claim: Claim) -> str:
-        """What a count counts, by its unit: 17个单位 counts institutions as 中学2所 and 医院3家 do."""
+        """What a count counts, by its unit: 14个单位 counts institutions as 中学3所 and 医院2家 do."""
         unit, vocab = claim.quantity.unit, self.vocab
         if unit in vocab.institution_units or (unit in vocab.generic_units and self.ctx.text.startswith(
                 vocab.institution_nouns, claim.span.end)):
@@ -514,7 +514,7 @@ class PartLists:
     def _assign(self, totals: list[Claim], parts: list[Claim], complete: bool, multi: bool) -> Iterator[Group]:
         if not parts:
             return
-        # amounts and budgets are told apart only when the total gives both (支出34.08万元，完成全年预算50.74万元)
+        # amounts and budgets are told apart only when the total gives both (支出27.46万元，完成全年预算41.30万元)
         merged = not {AMOUNT, BUDGET} <= {self.stage(t)[0] for t in totals}
         assigned: dict[int, list[Claim]] = {t.id: [] for t in totals}
         uncertain: set[int] = set()
@@ -567,7 +567,7 @@ class PartLists:
 
     # --- lists before their total ---------------------------------------------------------------
     def _before(self, para: _Paragraph) -> Iterator[Group]:
-        """…A12.08万元；B18.8万元；共计30.88万元: every figure of the sentence before the total, of one
+        """…A14.26万元；B9.7万元；共计23.96万元: every figure of the sentence before the total, of one
         stage and unit, none of them inside another list."""
         ctx = self.ctx
         previous_total = para.span.start

@@ -74,7 +74,7 @@ def find(ctx: Context) -> Iterator[Constraint]:
             if rate.quantity.dimension != "percent" or lead_of(ctx, claims, i, sentence.start) != "的":
                 continue
             # the figure right before the total, or the amount a growth statement between compares
-            # (完成146845万元，比上年同期144987万元增收1858万元，增长1.28%，完成年初预算245800万元的59.74%)
+            # (完成93620万元，比上年同期88450万元增收5170万元，增长5.85%，完成年初预算156000万元的60.01%)
             j = i - 2
             while j >= 0 and kinds[j] in ("base", "change", "rate"):
                 j -= 1

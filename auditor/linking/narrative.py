@@ -34,7 +34,7 @@ def shares(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
     words = ctx.rules["ratios"].get("named_rates", {})
     own_references = (*words.get("budget_words", ()), *words.get("task_words", ()), *growth_words.previous)
 
-    def change(c: Claim) -> bool:  # 较上年减少112.6万元: a year-on-year change is no total
+    def change(c: Claim) -> bool:  # 较上年减少87.3万元: a year-on-year change is no total
         return growth_words.ending(squash(left_text(ctx, c)), growth_words.changes) is not None
 
     unnamed: dict[tuple[int, str], list[tuple[Claim, Claim]]] = {}  # shares of one total, not found
@@ -82,7 +82,7 @@ def names_a_whole(name: str, words: dict, own_references: tuple[str, ...]) -> bo
 
 
 def complete_shares(ctx: Context, lists_of_pairs: list[list[tuple[Claim, Claim]]]) -> Iterator[Constraint]:
-    """其中：财政拨款收入2,802.30万元，占96.2%；事业收入109.40万元，占3.8%: shares of one total (unnamed,
+    """其中：财政拨款收入1,645.20万元，占94.0%；事业收入105.00万元，占6.0%: shares of one total (unnamed,
     or named alike) not found; when they add up to 100% the parts are all of it, so each share is its
     part over their sum."""
     for pairs in lists_of_pairs:
@@ -101,7 +101,7 @@ def complete_shares(ctx: Context, lists_of_pairs: list[list[tuple[Claim, Claim]]
 
 
 def named_as(ctx: Context, rate: Claim, denominators: list[Claim], words: dict) -> bool:
-    """完成调整后预算的99.2%: the rate names its total, so the total must be a figure named so (its
+    """完成调整后预算的96.8%: the rate names its total, so the total must be a figure named so (its
     qualifier 调整/年初/计划… in its own words, a fund's name such as 一般公共预算收入 not counting)."""
     named = re.search(r"(?:完成|占)(.+?)的?$", left_text(ctx, rate))
     if not named:
@@ -115,7 +115,7 @@ def named_as(ctx: Context, rate: Claim, denominators: list[Claim], words: dict) 
 
 def rates(ctx: Context) -> Iterator[Constraint]:
     """执行率/支付率/完成…%: recomputed from the executed (or achieved) figure over the budget (or
-    target), or over itself plus what is left (支付18501万元，未支703万元，支付率95%)."""
+    target), or over itself plus what is left (支付12360万元，未支640万元，支付率95.1%)."""
     words = ctx.rules["ratios"].get("named_rates", {})
     cues = tuple(words.get("cues", EXECUTION_CUES))
     growth_words = Vocabulary.of(ctx)
@@ -141,14 +141,14 @@ def rates(ctx: Context) -> Iterator[Constraint]:
             window = [c for c in ctx.claims_in(Span(last.start, previous.end)) if summable(c)]
         clause = ctx.sentence(claim.span.start).start
         if any(c.span.start >= clause for c in window):
-            window = [c for c in window if c.span.start >= clause]  # …；项目资金使用334896元，使用率83.72%
+            window = [c for c in window if c.span.start >= clause]  # …；项目资金使用256300元，使用率81.25%
         if not window:
             continue
         dimension = window[-1].quantity.dimension
-        # a year-on-year change (比上年减少1.55万元) is no operand of a rate
+        # a year-on-year change (比上年减少2.36万元) is no operand of a rate
         window = [c for c in window if c.quantity.dimension == dimension
                   and not growth_words.ending(squash(left_text(ctx, c)), growth_words.changes)]
-        # 支付率 is of the figure paid (支付18501万元): the figure its own words name comes first
+        # 支付率 is of the figure paid (支付12360万元): the figure its own words name comes first
         stems = [cue[:-1] for cue in cues if cue.endswith("率") and cue in left]
         left_over = [c for c in window if any(squash(left_text(ctx, c)).endswith(w) for w in words.get("remainder", ()))]
         named = [c for c in window if c not in left_over
