@@ -70,7 +70,7 @@ def period_mentions(ctx: Context, year: int) -> list[Span]:
 
 def other_year_references(ctx: Context, year: int) -> Iterator[Constraint]:
     """Years of the work itself that are not the report's: a deadline set before the report's year
-    (2021年11月30日前完成 in a 2022 report), an annual plan of another year cited as the basis of
+    (2021年10月31日前完成 in a 2022 report), an annual plan of another year cited as the basis of
     the goals (依据《…2020年…防治方案》 in a 2021 report). Documents cited by number, funds
     提前下达, 上年 comparisons are not: they are not read here."""
     spec = ctx.rules["lexicon"].get("year_references", {})

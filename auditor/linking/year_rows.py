@@ -1,5 +1,5 @@
 """XREF001, the narrative against a table whose rows are years (年度 | 合计 | 因公出国(境)经费 | …,
-rows 2015年, 2016年): the cell of an item's column in a year's row states that item for that year.
+rows 2022年, 2023年): the cell of an item's column in a year's row states that item for that year.
 
 Only items a report states once per stage and year (`unique_items`: the 三公 items…), only when the
 table's title names one stage (2021年决算数与2020年决算数对比情况) and the figure's own words, its
