@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from auditor.linking import (
+    achievements,
     bounds,
     counts,
     growth,
@@ -23,6 +24,7 @@ from auditor.linking import (
     named_totals,
     narrative,
     products,
+    restated,
     score_groups,
     table_sums,
     tables,
@@ -30,6 +32,7 @@ from auditor.linking import (
     unit_gaps,
     unit_slips,
     units,
+    year_rows,
 )
 from auditor.linking.context import Context
 from auditor.model import Constraint
@@ -58,7 +61,10 @@ FINDERS = (
     finder(tables.find, RAT001="ratio", RAT004="ratio", CAP001="score_cap", SCO001="score_formula",
            SCO002="qualitative", SCO003="target_full_marks", SUM001="sum", SUM002="group_points", SUM003="total_score"),
     finder(score_groups.find, SUM001="sum", SUM002=("section_points", "group_points")),
-    finder(links.find, XREF001=("same_quantity", "placeholder")),
+    finder(links.find, XREF001="same_quantity"),
+    finder(restated.find, XREF001=("same_quantity", "placeholder")),
+    finder(achievements.find, XREF001="same_quantity"),
+    finder(year_rows.find, XREF001="same_quantity"),
     finder(identity.find, ENT001="programme_name", ENT002="cited_report", ENT003="own_unit"),
     finder(timeline.find, YEAR001="year", YEAR002="year_reference"),
     finder(units.find, UNIT001="unit_written", UNIT003="cost_unit", UNIT004="cost_percent"),

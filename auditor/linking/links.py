@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from auditor.linking import achievements, restated, year_rows
 from auditor.linking.context import Context, label, squash
 from auditor.linking.tables import NARRATIVE_TOTAL, TOTAL_ROW, Row, is_funding, is_indicator, rows_of
 from auditor.model import Claim, Constraint
@@ -83,6 +82,3 @@ def _compare_rows(ctx: Context, name: str, a: Row, b: Row, year: int | None) -> 
 def find(ctx: Context) -> Iterator[Constraint]:
     yield from total_scores(ctx)
     yield from same_lines(ctx)
-    yield from restated.find(ctx)
-    yield from achievements.find(ctx)
-    yield from year_rows.find(ctx)
