@@ -90,3 +90,13 @@ def test_a_renamed_funding_table_is_read_with_the_province_words(tmp_path: Path)
     assert [(code, stated, expected) for code, stated, expected, _ in findings(RENAMED, tmp_path,
                                                                                RuleSet.load(PROVINCE))] \
         == [("RAT001", "99%", "94%")]
+
+
+def test_a_province_grade_word_reaches_the_grade_finder(tmp_path: Path) -> None:
+    """The grade words are rules (lexicon.score_cues): a province whose reports write 绩效评定 adds it."""
+    text = "2024年度农村公路养护项目绩效自评报告\n经综合评价，本项目自评得分82分，绩效评定：优。\n"
+    overlay = tmp_path / "grades.yaml"
+    overlay.write_text("lexicon:\n  score_cues:\n    grade_lead: [等级, 等次, 评价结果, 评定]\n", encoding="utf-8")
+    assert findings(text, tmp_path, RuleSet.load()) == []
+    assert [(code, stated, expected) for code, stated, expected, _ in findings(text, tmp_path, RuleSet.load(overlay))] \
+        == [("SCO004", "82", "良")]  # 82 is 良, the report says 优

@@ -15,7 +15,6 @@ SENTENCE_ENDS = "。；;！？!?\n"
 FULL_STOP = "。!?！？\n"
 WHITESPACE = re.compile(r"\s+")
 NUMBERING = re.compile(r"^(?:其中[:：]?|\d+[.、．]|[（(][\d一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)+")
-PER_HEAD = re.compile(r"每|人均|户均|标准|单价|档次|月发放|年发放|按月|按年|周岁|/|／")
 POINTS_IN_LABEL = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[）)]")
 
 
@@ -135,7 +134,8 @@ class Context:
     def per_head(self, claim: Claim) -> bool:
         """100元/年·人, 每人每月300元, 月发放100元: a standard per head, naturally written in 元."""
         before = self.text[claim.context.start if claim.context else claim.span.start:claim.span.start]
-        return bool(PER_HEAD.search(before)) or self.text[claim.span.end:claim.span.end + 1] in ("/", "／")
+        return any(cue in before for cue in self.rules["lexicon"]["per_head_cues"]) \
+            or self.text[claim.span.end:claim.span.end + 1] in ("/", "／")
 
     def constraint(self, kind: str, code: str, claims: list[Claim] | tuple[Claim, ...], origin: str,
                    spans: tuple[Span, ...] = (), **params: object) -> Constraint:

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from auditor.linking.context import Context, label, squash
-from auditor.linking.tables import NARRATIVE_TOTAL, TOTAL_ROW, Row, is_funding, is_indicator, rows_of
+from auditor.linking.tables import Row, is_funding, is_indicator, is_total_row, narrative_total, rows_of
 from auditor.model import Claim, Constraint
 
 MIN_LABEL = 8  # shorter labels (年度资金总额, 其他资金) name different things in different tables
@@ -17,7 +17,7 @@ def table_totals(ctx: Context) -> list[tuple[list[int], Claim]]:
     out = []
     for sheet in ctx.sheets:
         for row in rows_of(ctx, sheet):
-            if TOTAL_ROW.match(row.first_label) and not is_funding(row):
+            if is_total_row(ctx, row.first_label) and not is_funding(row):
                 numbers = [c for c in row.claims if row.whole(c)]
                 if 1 <= len(numbers) <= 2:
                     out.append((sheet, numbers[-1]))
@@ -26,7 +26,7 @@ def table_totals(ctx: Context) -> list[tuple[list[int], Claim]]:
 
 def stated_totals(ctx: Context) -> list[Claim]:
     return [c for c in ctx.narrative if c.role == "score" and c.quantity.dimension == "points"
-            and any(cue in c.subject for cue in NARRATIVE_TOTAL)]
+            and narrative_total(ctx, c)]
 
 
 def total_scores(ctx: Context) -> Iterator[Constraint]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from decimal import Decimal
+from functools import lru_cache
 
 from auditor.linking.context import Context, squash
 from auditor.linking.growth import Vocabulary
@@ -13,10 +14,6 @@ from auditor.linking.lists import PartLists, common_run  # noqa: F401 (common_ru
 from auditor.model import Claim, Constraint, Span
 
 SUMMABLE = ("money", "people", "count")
-BARE_SHARE = ("占", "占比", "占比为", "占比重", "佔")  # 占96.2%: a share of a total it does not name
-EXECUTION_CUES = ("执行率", "完成预算", "预算执行", "完成率", "完成")
-TOTAL_SCORE_CUES = ("综合得分", "总分", "总体得分", "自评得分", "评价得分", "绩效评价得分", "得分")
-GRADE = re.compile(r"(?:等级|等次|评价结果)\s*(?:为|是|：|:)?\s*[“\"「]?(优秀|优|良好|良|中等|中|合格|差|不合格)")
 
 
 def left_text(ctx: Context, claim: Claim) -> str:
@@ -53,7 +50,7 @@ def shares(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
         name = named.group(1).rstrip("的") if named else ""
         key = (sentence.start, name)
         shared = names_a_whole(name, words, own_references) if name else \
-            squash(left_text(ctx, claim)).strip("，,") in BARE_SHARE
+            squash(left_text(ctx, claim)).strip("，,") in ctx.rules["lexicon"]["bare_share"]
         if shared and not change(part):
             unnamed.setdefault(key, []).append((claim, part))
         if name:
@@ -117,7 +114,7 @@ def rates(ctx: Context) -> Iterator[Constraint]:
     """执行率/支付率/完成…%: recomputed from the executed (or achieved) figure over the budget (or
     target), or over itself plus what is left (支付12360万元，未支640万元，支付率95.1%)."""
     words = ctx.rules["ratios"].get("named_rates", {})
-    cues = tuple(words.get("cues", EXECUTION_CUES))
+    cues = tuple(words["cues"])
     growth_words = Vocabulary.of(ctx)
     for claim in ctx.narrative:
         left = left_text(ctx, claim)
@@ -222,7 +219,7 @@ def section_scores(ctx: Context) -> Iterator[Constraint]:
     if len(sections) >= 3:
         last = sections[-1][0]
         totals = [c for c in ctx.narrative if c.span.start > last.span.start and c.role == "score"
-                  and any(cue in c.subject for cue in ("综合得分", "总分", "总体得分"))]
+                  and any(cue in c.subject for cue in ctx.rules["lexicon"]["score_cues"]["section_total"])]
         if totals:
             yield ctx.constraint("sum", "SUM003", [totals[0], *(s for s, _ in sections)], "narrative", relation="=")
             if all(m.quantity.value for _, m in sections):
@@ -231,26 +228,37 @@ def section_scores(ctx: Context) -> Iterator[Constraint]:
 
 def full_marks(ctx: Context) -> Iterator[Constraint]:
     """A full total score in a paragraph that states an execution rate below 100%."""
+    total_cues = ctx.rules["lexicon"]["score_cues"]["total_score"]
+    rate_cues = ctx.rules["lexicon"]["execution_rate_cues"]
     for claim in ctx.narrative:
-        if claim.role != "score" or claim.quantity.value != 100 or not any(c in left_text(ctx, claim) for c in TOTAL_SCORE_CUES):
+        if claim.role != "score" or claim.quantity.value != 100 or not any(c in left_text(ctx, claim) for c in total_cues):
             continue
         nearby = ctx.in_block[claim.block] + (ctx.in_block[claim.block - 1] if claim.block > 0 else [])
         for rate in nearby:
             if rate.cell is None and rate.quantity.dimension == "percent" and rate.quantity.high < 100 \
-                    and any(cue in left_text(ctx, rate) for cue in ("执行率", "完成预算", "预算执行")):
+                    and any(cue in left_text(ctx, rate) for cue in rate_cues):
                 yield ctx.constraint("full_score", "SCO005", [claim, rate], "narrative")
                 break
 
 
+@lru_cache(maxsize=8)
+def grade_pattern(leads: tuple[str, ...], grades: tuple[str, ...]) -> re.Pattern[str]:
+    """评价等级为“优”: a lead word, then a grade (the longest first, 优秀 before 优)."""
+    alternatives = "|".join(re.escape(g) for g in sorted(grades, key=len, reverse=True))
+    return re.compile(rf"(?:{'|'.join(map(re.escape, leads))})\s*(?:为|是|：|:)?\s*[“\"「]?({alternatives})")
+
+
 def grades(ctx: Context, table_totals: list[Claim]) -> Iterator[Constraint]:
     """评价等级为“优”: against the total score stated just before it, in the text or a table's 总分 row."""
+    words = ctx.rules["lexicon"]["score_cues"]
+    grade = grade_pattern(tuple(words["grade_lead"]), tuple(words["grades"]))
     for index in ctx.paragraphs:
         span = ctx.block(index).span
-        for m in GRADE.finditer(ctx.text, span.start, span.end):
+        for m in grade.finditer(ctx.text, span.start, span.end):
             sentence = ctx.sentence(m.start(), "。！？!?\n")
             previous = ctx.sentence(sentence.start - 2, "。！？!?\n") if sentence.start > span.start else sentence
             scores = [c for c in ctx.claims_in(Span(previous.start, m.start())) if c.role == "score"
-                      and any(cue in left_text(ctx, c) for cue in TOTAL_SCORE_CUES)]
+                      and any(cue in left_text(ctx, c) for cue in words["total_score"])]
             if not scores:
                 scores = [c for c in table_totals if c.span.end <= span.start and c.block >= index - 3]
             if scores:

@@ -4,15 +4,23 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from auditor.linking.context import POINTS_IN_LABEL, Context, label, squash
 from auditor.model import Cell, Claim, Constraint
 
-TOTAL_ROW = re.compile(r"^(?:总分|合计|总计|得分合计|.{0,12}自评得分)$")
-NARRATIVE_TOTAL = ("自评得分", "综合得分", "总分", "评价得分", "总体得分")
+
+def is_total_row(ctx: Context, label: str) -> bool:
+    """总分 / 合计 / …自评得分: the row of a table's total score (words in rules/lexicon.yaml)."""
+    words = ctx.rules["lexicon"]["score_cues"]
+    return label in words["total_row"] or (label.endswith(words["total_row_suffix"])
+                                           and len(label) <= len(words["total_row_suffix"]) + 12)
+
+
+def narrative_total(ctx: Context, claim: Claim) -> bool:
+    """A score the text states as a report's total (自评得分92.5分)."""
+    return any(cue in claim.subject for cue in ctx.rules["lexicon"]["score_cues"]["narrative_total"])
 
 
 @dataclass
@@ -215,7 +223,7 @@ def total_row(ctx: Context, row: Row, indicators: list[Row], funding: Row | None
     previous_table = max((i for i in range(sheet[0]) if ctx.block(i).kind == "table"), default=-1)
     for claim in ctx.narrative:  # the report's own statement of this table's total, just before it
         if claim.role == "score" and claim.span.end <= first and claim.block >= max(sheet[0] - 3, previous_table + 1) \
-                and any(cue in claim.subject for cue in NARRATIVE_TOTAL):
+                and narrative_total(ctx, claim):
             related.append(claim.id)
     claims = [c for c in (stated_max, stated_score) if c is not None]
     item_max = item_max if stated_max else []
@@ -245,7 +253,7 @@ def find(ctx: Context) -> Iterator[Constraint]:
             if funding_rows and not part_of_funding and not is_funding(row):
                 yield from funding_parts(ctx, funding_rows[0], funding_rows[1:])
                 funding_rows = []
-            if TOTAL_ROW.match(row.first_label) and not is_funding(row) and row.one("establishment") is None:
+            if is_total_row(ctx, row.first_label) and not is_funding(row) and row.one("establishment") is None:
                 yield from total_row(ctx, row, indicators, funding, sheet)
                 yield from group_tree(ctx, indicators)
                 funding, indicators = None, []
