@@ -41,6 +41,7 @@ class Context:
         self.starts = [c.span.start for c in reading.claims]  # claims come in text order
         self.in_block: dict[int, list[Claim]] = defaultdict(list)
         self.rows: dict[tuple[int, int], list[Claim]] = defaultdict(list)
+        self._marks: dict[str, list[int]] = {}  # positions of each set of sentence ends (sentence)
         for claim in self.claims:
             self.in_block[claim.block].append(claim)
             if claim.cell is not None:
@@ -54,15 +55,17 @@ class Context:
         return self.doc.blocks[index]
 
     def sentence(self, pos: int, ends: str = SENTENCE_ENDS) -> Span:
-        """The sentence around ``pos`` (within its line)."""
+        """The sentence around ``pos`` (within its line): from after the last end mark before it to
+        its next end mark, included. The marks are found once per set of ends and bisected, so that
+        a text of one endless sentence with many figures stays linear."""
         pos = max(0, min(pos, len(self.text)))
-        start = pos
-        while start > 0 and self.text[start - 1] not in ends:
-            start -= 1
-        end = pos
-        while end < len(self.text) and self.text[end] not in ends:
-            end += 1
-        return Span(start, min(len(self.text), end + 1))
+        marks = self._marks.get(ends)
+        if marks is None:
+            marks = self._marks[ends] = [i for i, ch in enumerate(self.text) if ch in ends]
+        k = bisect_left(marks, pos)  # the first mark at or after pos
+        start = marks[k - 1] + 1 if k else 0
+        end = marks[k] + 1 if k < len(marks) else len(self.text)
+        return Span(start, end)
 
     def claims_in(self, span: Span, narrative_only: bool = True) -> list[Claim]:
         out = []

@@ -115,12 +115,11 @@ def sentence(text: str, pos: int, ends: str, floor: int = 0, ceiling: int | None
     """The sentence around ``pos`` within [floor, ceiling), at most MAX_SPAN characters each way."""
     ceiling = len(text) if ceiling is None else ceiling
     pos = max(floor, min(pos, ceiling))
-    start, low = pos, max(floor, pos - MAX_SPAN)
-    while start > low and text[start - 1] not in ends:
-        start -= 1
-    end, high = pos, min(ceiling, pos + MAX_SPAN)
-    while end < high and text[end] not in ends:
-        end += 1
+    low, high = max(floor, pos - MAX_SPAN), min(ceiling, pos + MAX_SPAN)
+    start = max((text.rfind(ch, low, pos) for ch in ends), default=-1) + 1  # after the last end mark
+    start = max(start, low)
+    found = [i for i in (text.find(ch, pos, high) for ch in ends) if i >= 0]
+    end = min(found) if found else high
     return Span(start, min(ceiling, end + 1))
 
 
