@@ -228,9 +228,9 @@ class Bounds:
         ctx = self.ctx
         claims = [c for c in ctx.claims if c.quantity.comparator in ("=", "~")]
         for pair in self.pairs:
-            roles = {c.id: self.role_in(c, pair) for c in ctx.claims}
-            parts = [c for c in claims if roles[c.id] == "part" and c.quantity.dimension in pair.dimensions
-                     and not self.is_change(c)]
+            # only a figure of the pair's dimensions can be its part or (comparable) whole
+            roles = {c.id: self.role_in(c, pair) for c in ctx.claims if c.quantity.dimension in pair.dimensions}
+            parts = [c for c in claims if roles.get(c.id) == "part" and not self.is_change(c)]
             for part in parts:
                 if part.cell is not None:
                     nearby = ctx.rows.get((part.block, part.cell[0]), [])
@@ -242,7 +242,8 @@ class Bounds:
                     nearby = ctx.narrative
                 else:
                     nearby = self.neighbourhood(part)
-                candidates = [c for c in nearby if roles[c.id] in ("whole", "generic") and (c.cell is None) == (part.cell is None)
+                candidates = [c for c in nearby if roles.get(c.id) in ("whole", "generic")
+                              and (c.cell is None) == (part.cell is None)
                               and self.comparable(part, c)
                               and not self.is_change(c) and self.same_source(part, c, pair.part + pair.whole)]
                 wholes = [c for c in candidates if roles[c.id] == "whole"] \

@@ -61,7 +61,7 @@ class Context:
         pos = max(0, min(pos, len(self.text)))
         marks = self._marks.get(ends)
         if marks is None:
-            marks = self._marks[ends] = [i for i, ch in enumerate(self.text) if ch in ends]
+            marks = self._marks[ends] = [m.start() for m in re.finditer(f"[{re.escape(ends)}]", self.text)]
         k = bisect_left(marks, pos)  # the first mark at or after pos
         start = marks[k - 1] + 1 if k else 0
         end = marks[k] + 1 if k < len(marks) else len(self.text)
