@@ -301,9 +301,8 @@ def test_a_killed_zip_batch_leaves_no_extracted_file_nor_converter(tmp_path):
     import signal
     import subprocess
     import sys
-    import time
 
-    from test_cli import FAKE_DOC, alive, fake_converter_env, wait_for_converter
+    from test_cli import FAKE_DOC, fake_converter_env, interrupt_conversion
 
     env, pids, temp = fake_converter_env(tmp_path)
     archive = tmp_path / "reports.zip"
@@ -313,17 +312,8 @@ def test_a_killed_zip_batch_leaves_no_extracted_file_nor_converter(tmp_path):
     out = tmp_path / "out"
     proc = subprocess.Popen([sys.executable, "-m", "auditor", "batch", str(archive), "-o", str(out), "-j", "1",
                              "--no-pages"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        converter = wait_for_converter(proc, pids, seconds=180)
-        assert list(out.glob(".auditor-extract-*"))
-        proc.send_signal(signal.SIGTERM)
-        _, err = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 130, err
-    time.sleep(0.2)
-    assert not [pid for pid in converter if alive(pid)]
+    interrupt_conversion(proc, pids, signal.SIGTERM, lambda: list(out.glob(".auditor-extract-*")),
+                         seconds=180, timeout=60)
     assert not list(out.glob(".auditor-extract-*")) and not list(temp.glob("auditor-*"))
 
 

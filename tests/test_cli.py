@@ -323,27 +323,35 @@ def wait_for_converter(proc, pids, seconds=90):
     return [int(p) for p in pids.read_text().split()]
 
 
-@pytest.mark.parametrize("sig", ["SIGINT", "SIGTERM"])
-def test_an_interrupted_doc_conversion_leaves_nothing_running_or_on_disk(tmp_path, sig):
-    import signal
+def interrupt_conversion(proc, pids, signum, while_converting, seconds=90, timeout=30):
+    """Wait for ``proc``'s (fake) converter, check ``while_converting()``, send ``signum``: the run must
+    exit 130 and leave no converter process behind."""
     import time
 
-    env, pids, temp = fake_converter_env(tmp_path)
-    report = tmp_path / "report.doc"
-    report.write_bytes(FAKE_DOC)
-    proc = subprocess.Popen([sys.executable, "-m", "auditor", "audit", str(report)], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        converter = wait_for_converter(proc, pids)
-        assert list(temp.glob("auditor-doc-*"))  # the report's copy is there while it converts
-        proc.send_signal(getattr(signal, sig))
-        _, err = proc.communicate(timeout=30)
+        converter = wait_for_converter(proc, pids, seconds)
+        assert while_converting()
+        proc.send_signal(signum)
+        _, err = proc.communicate(timeout=timeout)
     finally:
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == 130, err
     time.sleep(0.2)
     assert not [pid for pid in converter if alive(pid)]
+
+
+@pytest.mark.parametrize("sig", ["SIGINT", "SIGTERM"])
+def test_an_interrupted_doc_conversion_leaves_nothing_running_or_on_disk(tmp_path, sig):
+    import signal
+
+    env, pids, temp = fake_converter_env(tmp_path)
+    report = tmp_path / "report.doc"
+    report.write_bytes(FAKE_DOC)
+    proc = subprocess.Popen([sys.executable, "-m", "auditor", "audit", str(report)], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # the report's copy is there while it converts, and gone after
+    interrupt_conversion(proc, pids, getattr(signal, sig), lambda: list(temp.glob("auditor-doc-*")))
     assert not list(temp.glob("auditor-*"))
 
 
