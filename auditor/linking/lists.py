@@ -71,6 +71,8 @@ class Vocabulary:
     compared: tuple[str, ...]
     progress: tuple[str, ...]
     budget: tuple[str, ...]
+    balance: tuple[str, ...] = ()
+    carried_in: tuple[str, ...] = ()
     institution_units: tuple[str, ...] = ()
     generic_units: tuple[str, ...] = ()
     institution_nouns: tuple[str, ...] = ()
@@ -94,6 +96,8 @@ def _vocabulary(lists: dict) -> Vocabulary:
         compared=tuple(stages.get("compared", ())),
         progress=tuple(stages.get("progress", ())),
         budget=tuple(stages.get("budget", ())),
+        balance=tuple(stages.get("balance", ())),
+        carried_in=tuple(stages.get("carried_in", ())),
         institution_units=tuple(lists.get("institution_counters", {}).get("units", ())),
         generic_units=tuple(lists.get("institution_counters", {}).get("generic", ())),
         institution_nouns=tuple(lists.get("institution_counters", {}).get("nouns", ())),
@@ -502,6 +506,23 @@ class PartLists:
         q = claim.quantity
         return q.dimension, kind, self._counter(claim) if q.dimension == "count" else ""  # 4次 and 2个 count different things
 
+    def _left_over(self, claim: Claim) -> bool:
+        """结余6万元, 剩余…: what is left (上年结转 is a source brought in, not what is left)."""
+        words = stage_words(self.ctx, claim)
+        return any(w in words for w in self.vocab.balance) and not any(w in words for w in self.vocab.carried_in)
+
+    def _after_use(self, parts: list[Claim]) -> list[Claim]:
+        """…，已使用42万元，结余6万元: what is left after a figure of use is the rest of that use, not
+        one more part of the list (a list of 支出 items may hold 结转下年支出: no use stated before it)."""
+        out, used = [], False
+        for part in parts:
+            if self.stage(part)[0] == PROGRESS:
+                used = True
+            elif used and self._left_over(part):
+                continue
+            out.append(part)
+        return out
+
     def _counter(self, claim: Claim) -> str:
         """What a count counts, by its unit: 14个单位 counts institutions as 中学3所 and 医院2家 do."""
         unit, vocab = claim.quantity.unit, self.vocab
@@ -511,6 +532,7 @@ class PartLists:
         return unit
 
     def _assign(self, totals: list[Claim], parts: list[Claim], complete: bool, multi: bool) -> Iterator[Group]:
+        parts = self._after_use(parts)
         if not parts:
             return
         # amounts and budgets are told apart only when the total gives both (支出27.46万元，完成全年预算41.30万元)
