@@ -275,14 +275,18 @@ class PartLists:
                 if group.total.id not in seen:
                     seen.add(group.total.id)
                     self.found.append(group)
+        bracketed: dict[int, Group] = {}  # a figure's bracket (一批3374.3万元（其中建筑工程3292万元）)
         for group in self._in_brackets(para):
+            bracketed.setdefault(group.total.id, group)
             if group.total.id not in seen:
                 seen.add(group.total.id)
                 self.found.append(group)
         for group in self._before(para):
-            if group.total.id not in seen:
+            # a total with its bracket may still close the parts before it (…，合计6222.4万元（其中…）)
+            if group.total.id not in seen or bracketed.get(group.total.id) in self.found:
                 seen.add(group.total.id)
                 self.found.append(group)
+                self.found += self._sibling_brackets(group, bracketed)
 
     def _brackets(self, para: _Paragraph) -> None:
         """Brackets of the paragraph. One right after a figure, or opening with 其中/含, holds parts of
@@ -585,6 +589,21 @@ class PartLists:
             if self.vocab.open_ending.search(squash(ctx.text[inside[-1].span.end:end + 1])):
                 complete = False
             yield from self._assign(heads, inside, complete, False)
+
+    def _sibling_brackets(self, group: Group, bracketed: dict[int, Group]) -> list[Group]:
+        """A, B, C and their total each with one bracketed part of one name (…（其中建筑工程x万元）):
+        the total's bracketed part is the sum of theirs."""
+        subs = []
+        for member in (group.total, *group.parts):
+            inner = bracketed.get(member.id)
+            if inner is None or len(inner.parts) != 1:
+                return []
+            subs.append(inner.parts[0])
+        names = {self.vocab.part_cues.sub("", squash(name_words(self.ctx, c)).lstrip("（(")) for c in subs}
+        if len(names) != 1 or not next(iter(names)) or len({self._class(c, True) for c in subs}) != 1:
+            return []
+        minus = frozenset(sub.id for sub, part in zip(subs[1:], group.parts, strict=True) if part.id in group.minus)
+        return [Group(subs[0], subs[1:], group.complete, minus, suffix=group.suffix)]
 
     # --- lists before their total ---------------------------------------------------------------
     def _before(self, para: _Paragraph) -> Iterator[Group]:
