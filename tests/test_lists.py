@@ -1,0 +1,90 @@
+"""The narrative's local groups (auditor/linking/lists.py, subgroups.py): which figures form a list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from auditor.ingest import load
+from auditor.linking import subgroups
+from auditor.linking.context import Context
+from auditor.linking.lists import PartLists
+from auditor.nlp import read
+from auditor.rules import RuleSet
+
+RULES = RuleSet.load()
+
+
+@pytest.fixture
+def context(tmp_path: Path):  # noqa: ANN201 - a factory of Contexts
+    def make(text: str) -> Context:
+        path = tmp_path / "report.txt"
+        path.write_text(text, encoding="utf-8")
+        document = load(path, rules=RULES)
+        return Context(document, read(document, RULES), RULES)
+    return make
+
+
+def groups(ctx: Context) -> list[tuple[str, list[str], bool]]:
+    """Each list as (total, parts, complete), figures as written."""
+    return [(g.total.text, [p.text for p in g.parts], g.complete) for g in PartLists(ctx).found]
+
+
+def test_whole_is_the_nearest_figure_of_the_parts_unit(context) -> None:  # noqa: ANN001
+    ctx = context("助学金按2000元/生标准投入1106.97万元，惠及学生5962人，其中上级资金809.33万元，本级资金297.64万元。\n")
+    assert ("1106.97万元", ["809.33万元", "297.64万元"], True) in groups(ctx)
+
+
+def test_standard_words_inside_a_name_make_no_standard(context) -> None:  # noqa: ANN001
+    ctx = context("高标准农田建设资金共计1200万元，其中中央资金800万元，省级资金400万元。\n")
+    assert ("1200万元", ["800万元", "400万元"], True) in groups(ctx)
+
+
+def test_standard_per_head_is_no_whole(context) -> None:  # noqa: ANN001
+    ctx = context("补助标准为每人每月300元，其中中央200元，省级100元。\n")
+    assert all(total != "300元" for total, _, _ in groups(ctx))
+
+
+def test_what_is_left_after_use_is_no_part(context) -> None:  # noqa: ANN001
+    ctx = context("下达资金50万元，其中中央资金30万元，省级资金20万元，已使用42万元，结余8万元。\n")
+    assert groups(ctx) == [("50万元", ["30万元", "20万元"], True)]
+
+
+def test_what_is_left_is_a_part_when_no_use_is_stated(context) -> None:  # noqa: ANN001
+    ctx = context("转移性支出9.6亿元（其中：上解支出2.1亿元、债务还本支出3.4亿元、结转下年支出4.1亿元）。\n")
+    assert ("9.6亿元", ["2.1亿元", "3.4亿元", "4.1亿元"], True) in groups(ctx)
+
+
+def test_a_total_with_its_bracket_closes_the_parts_before_it(context) -> None:  # noqa: ANN001
+    ctx = context("一期投资600万元（其中设备购置200万元），二期投资400万元（其中设备购置100万元），"
+                  "合计投资1000万元（其中设备购置300万元）。\n")
+    found = groups(ctx)
+    assert ("1000万元", ["600万元", "400万元"], True) in found
+    assert ("300万元", ["200万元", "100万元"], True) in found
+
+
+def test_sibling_brackets_of_different_names_form_nothing(context) -> None:  # noqa: ANN001
+    ctx = context("一期投资600万元（其中设备购置200万元），二期投资400万元（其中安装工程100万元），"
+                  "合计投资1000万元（其中设备购置300万元）。\n")
+    assert all(total != "300万元" or parts == [] for total, parts, _ in groups(ctx))
+
+
+SECTIONS = (
+    "全市12个县区（含7个县、5个区，下同）一般公共预算收入完成286.4亿元，同比增加21.3亿元。\n"
+    "在7个县收支情况上，一般公共预算收入完成118.2亿元，同比增加8.6亿元。\n"
+    "在5个区收支情况上，一般公共预算收入完成168.2亿元，同比增加12.7亿元。\n"
+)
+
+
+def sums(ctx: Context) -> list[list[str]]:
+    return [[ctx.claims[i].text for i in c.claims] for c in subgroups.find(ctx)]
+
+
+def test_parallel_sections_add_up_a_measure_and_its_change(context) -> None:  # noqa: ANN001
+    assert sums(context(SECTIONS)) == [["286.4亿元", "118.2亿元", "168.2亿元"], ["21.3亿元", "8.6亿元", "12.7亿元"]]
+
+
+def test_a_section_without_the_measure_forms_nothing(context) -> None:  # noqa: ANN001
+    text = SECTIONS.replace("一般公共预算收入完成168.2亿元", "税收收入完成168.2亿元")
+    assert sums(context(text)) == []
