@@ -88,3 +88,12 @@ def test_parallel_sections_add_up_a_measure_and_its_change(context) -> None:  # 
 def test_a_section_without_the_measure_forms_nothing(context) -> None:  # noqa: ANN001
     text = SECTIONS.replace("一般公共预算收入完成168.2亿元", "税收收入完成168.2亿元")
     assert sums(context(text)) == []
+
+
+def test_a_sentence_opening_with_a_name_and_zhong_lists_that_figure_parts(context) -> None:  # noqa: ANN001
+    ctx = context("总支出780万元，其中项目支出80万元，基本支出700万元。基本支出中人员经费600万元，公用经费100万元。\n")
+    assert ("700万元", ["600万元", "100万元"], True) in groups(ctx)
+
+
+def test_a_sentence_opening_with_a_count_and_zhong(context) -> None:  # noqa: ANN001
+    assert ("119个", ["111个", "8个"], True) in groups(context("119个县中，111个县收入正增长，8个县负增长。\n"))

@@ -61,6 +61,7 @@ def _alternation(words: list[str]) -> re.Pattern[str]:
 @dataclass(frozen=True)
 class Vocabulary:
     part_cues: re.Pattern[str]
+    within: re.Pattern[str]
     partial_cues: re.Pattern[str]
     terminator: re.Pattern[str]
     open_ending: re.Pattern[str]
@@ -85,6 +86,8 @@ def _vocabulary(lists: dict) -> Vocabulary:
     endings = "|".join(re.escape(w) for w in lists.get("open_endings", ("等",)))
     return Vocabulary(
         part_cues=_alternation(cues + partial),
+        within=re.compile(r"(?:^|(?<=[。；;！？!?\n]))[ \t\u3000]*(?P<name>[^\s，,。；;：:（）()、]{2,16}?)(?P<cue>(?:"
+                          + "|".join(re.escape(w) for w in lists.get("within_cues", ())) + r")[，,：:]?)", re.M),
         partial_cues=_alternation(partial),
         terminator=re.compile(r"[，,；;]\s*(?:" + "|".join(re.escape(w) for w in lists.get("terminators", ())) + ")"),
         open_ending=re.compile(rf"(?:{endings})[。；;，,）)]?\s*$|(?:{endings})(?:方面|项目|支出|内容|费用|单位)"),
@@ -276,6 +279,12 @@ class PartLists:
                     seen.add(group.total.id)
                     self.found.append(group)
         bracketed: dict[int, Group] = {}  # a figure's bracket (一批3374.3万元（其中建筑工程3292万元）)
+        for cue, named in self._within(para):
+            following = next((c.start() for c in cues if c.start() > cue.start()), None)
+            for group in self._after(index, para, cue, following, named):
+                if group.total.id not in seen:
+                    seen.add(group.total.id)
+                    self.found.append(group)
         for group in self._in_brackets(para):
             bracketed.setdefault(group.total.id, group)
             if group.total.id not in seen:
@@ -324,11 +333,12 @@ class PartLists:
         return _covers(para.headed if headed else para.covered, pos)
 
     # --- lists after their total ----------------------------------------------------------------
-    def _after(self, index: int, para: _Paragraph, cue: re.Match[str], following: int | None) -> Iterator[Group]:
+    def _after(self, index: int, para: _Paragraph, cue: re.Match[str], following: int | None,
+               named: list[Claim] | None = None) -> Iterator[Group]:
         ctx = self.ctx
         pos = cue.start()
         partial = bool(self.vocab.partial_cues.fullmatch(cue.group()))
-        totals, multi = self._totals(para, pos)
+        totals, multi = (named, False) if named else self._totals(para, pos)
         if not totals:
             return
         end, complete = self._parts_end(para, cue.end(), following, multi, partial, pos, totals)
@@ -350,6 +360,23 @@ class PartLists:
                 stops = [sentence(ctx.text, p.span.start, FULL_STOP).end for p in group.parts]
                 group.sentences = tuple(n for n in range(1, len(stops)) if stops[n] != stops[n - 1])
             yield group
+
+    def _within(self, para: _Paragraph) -> Iterator[tuple[re.Match[str], list[Claim] | None]]:
+        """A sentence opening with a count or a name and 中 (119个县中，…; 基本支出中，…): a list of its
+        parts. A count is the total in its own sentence; a name, the one figure before so named."""
+        ctx = self.ctx
+        for m in self.vocab.within.finditer(ctx.text, para.span.start, para.span.end):
+            if self._in_bracket(para, m.start("cue")):
+                continue
+            cue = re.compile(re.escape(m.group("cue"))).match(ctx.text, m.start("cue"))
+            if para.between(m.start("name"), m.start("cue")):
+                yield cue, None
+                continue
+            name = squash(m.group("name"))
+            named = [c for c in para.claims if c.span.end <= m.start() and c.id not in para.inner
+                     and squash(name_words(ctx, c)).endswith(name)]
+            if len(named) == 1:
+                yield cue, named
 
     def _totals(self, para: _Paragraph, pos: int) -> tuple[list[Claim], bool]:
         """The total(s) a cue at ``pos`` lists parts of, and whether several totals share the list."""
