@@ -315,7 +315,7 @@ class PartLists:
                 continue  # no list's bracket: a stray one, or a quoted passage
             head = para.last_before(open_)
             head = head if head is not None and not squash(text[head.span.end:open_]) else None
-            heads = [head] if head is not None else []
+            heads = self._item(para, head) if head is not None else []
             if not heads and self.vocab.part_cues.match(squash(text[open_ + 1:end])):
                 heads = self._totals(para, open_)[0]
             if not heads and close < 0:
@@ -328,6 +328,19 @@ class PartLists:
         spans = [(o, c if c >= 0 else para.span.end, bool(heads)) for o, c, heads in para.brackets]
         para.covered = _merged([(o + 1, c) for o, c, _ in spans])
         para.headed = _merged([(o + 1, c) for o, c, h in spans if h])
+
+    def _item(self, para: _Paragraph, head: Claim) -> list[Claim]:
+        """The figures of one item that a bracket after ``head`` may list parts of: ``head`` and the
+        figures of other kinds just before it in its sentence (农户5户，机具5台（甲处3户、3台，…）)."""
+        here = sentence(self.ctx.text, head.span.start, INLINE_ENDS, para.span.start, para.span.end)
+        item, kinds = [head], {self._class(head, True)}
+        for claim in reversed(para.between(here.start, head.span.start)):
+            kind = self._class(claim, True)
+            if kind in kinds or claim.id in para.inner:
+                break
+            kinds.add(kind)
+            item.insert(0, claim)
+        return item
 
     def _in_bracket(self, para: _Paragraph, pos: int, headed: bool = False) -> bool:
         return _covers(para.headed if headed else para.covered, pos)
