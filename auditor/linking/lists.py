@@ -272,12 +272,18 @@ class PartLists:
         cues = [m for m in self.vocab.part_cues.finditer(ctx.text, span.start, span.end)
                 if not self._in_bracket(para, m.start(), headed=True) and m.group() != "含"]
         seen: set[int] = set()
+        last: tuple[str, int, list[Claim]] | None = None  # the previous list: its cue, where it ends, its totals
         for n, cue in enumerate(cues):
             following = cues[n + 1].start() if n + 1 < len(cues) else None
-            for group in self._after(index, para, cue, following):
-                if group.total.id not in seen:
+            again = self._parallel(para, cue, last)
+            groups = list(self._after(index, para, cue, following, again))
+            for group in groups:
+                if group.total.id not in seen or again:
                     seen.add(group.total.id)
                     self.found.append(group)
+            if groups:
+                end = sentence(ctx.text, max(p.span.end for g in groups for p in g.parts), FULL_STOP).end
+                last = (cue.group(), end, again or [g.total for g in groups])
         bracketed: dict[int, Group] = {}  # a figure's bracket (一批3374.3万元（其中建筑工程3292万元）)
         for cue, named in self._within(para):
             following = next((c.start() for c in cues if c.start() > cue.start()), None)
@@ -373,6 +379,17 @@ class PartLists:
                 stops = [sentence(ctx.text, p.span.start, FULL_STOP).end for p in group.parts]
                 group.sentences = tuple(n for n in range(1, len(stops)) if stops[n] != stops[n - 1])
             yield group
+
+    def _parallel(self, para: _Paragraph, cue: re.Match[str], last: tuple[str, int, list[Claim]] | None
+                  ) -> list[Claim] | None:
+        """从征收部门来看：A…；B…。从收入分类来看，C…；D…: a sentence opening with the cue of the list
+        that ends right before it, with no figure before the cue, breaks down the same totals."""
+        if last is None or cue.group() != last[0]:
+            return None
+        here = sentence(self.ctx.text, cue.start(), FULL_STOP, para.span.start, para.span.end)
+        if here.start != last[1] or para.between(here.start, cue.start()):
+            return None
+        return last[2]
 
     def _within(self, para: _Paragraph) -> Iterator[tuple[re.Match[str], list[Claim] | None]]:
         """A sentence opening with a count or a name and 中 (119个县中，…; 基本支出中，…): a list of its
