@@ -62,6 +62,7 @@ def _alternation(words: list[str]) -> re.Pattern[str]:
 class Vocabulary:
     part_cues: re.Pattern[str]
     within: re.Pattern[str]
+    name_endings: tuple[str, ...]
     partial_cues: re.Pattern[str]
     terminator: re.Pattern[str]
     open_ending: re.Pattern[str]
@@ -86,6 +87,7 @@ def _vocabulary(lists: dict) -> Vocabulary:
     endings = "|".join(re.escape(w) for w in lists.get("open_endings", ("等",)))
     return Vocabulary(
         part_cues=_alternation(cues + partial),
+        name_endings=tuple(lists.get("name_endings", ())),
         within=re.compile(r"(?:^|(?<=[。；;！？!?\n]))[ \t\u3000]*(?P<name>[^\s，,。；;：:（）()、]{2,16}?)(?P<cue>(?:"
                           + "|".join(re.escape(w) for w in lists.get("within_cues", ())) + r")[，,：:]?)", re.M),
         partial_cues=_alternation(partial),
@@ -275,7 +277,7 @@ class PartLists:
         last: tuple[str, int, list[Claim]] | None = None  # the previous list: its cue, where it ends, its totals
         for n, cue in enumerate(cues):
             following = cues[n + 1].start() if n + 1 < len(cues) else None
-            again = self._parallel(para, cue, last)
+            again = self._parallel(para, cue, last) or self._named_in_sentence(para, cue)
             groups = list(self._after(index, para, cue, following, again))
             for group in groups:
                 if group.total.id not in seen or again:
@@ -402,11 +404,25 @@ class PartLists:
             if para.between(m.start("name"), m.start("cue")):
                 yield cue, None
                 continue
-            name = squash(m.group("name"))
-            named = [c for c in para.claims if c.span.end <= m.start() and c.id not in para.inner
-                     and squash(name_words(ctx, c)).endswith(name)]
-            if len(named) == 1:
+            named = self._named(para, squash(m.group("name")), m.start())
+            if named:
                 yield cue, named
+
+    def _named(self, para: _Paragraph, name: str, before: int) -> list[Claim] | None:
+        """The one figure of the paragraph before ``before`` whose name ends with ``name``."""
+        named = [c for c in para.claims if c.span.end <= before and c.id not in para.inner
+                 and squash(name_words(self.ctx, c)).endswith(name)]
+        return named if len(named) == 1 else None
+
+    def _named_in_sentence(self, para: _Paragraph, cue: re.Match[str]) -> list[Claim] | None:
+        """支出分项目具体如下： a cue after a name and no figure: the one figure before so named."""
+        here = sentence(self.ctx.text, cue.start(), FULL_STOP, para.span.start, para.span.end)
+        if here.start <= para.span.start or para.between(here.start, cue.start()):
+            return None
+        name = squash(self.ctx.text[here.start:cue.start()])
+        for word in self.vocab.name_endings:
+            name = name.removesuffix(word)
+        return self._named(para, name, here.start) if len(name) >= 2 and name.isalpha() else None
 
     def _totals(self, para: _Paragraph, pos: int) -> tuple[list[Claim], bool]:
         """The total(s) a cue at ``pos`` lists parts of, and whether several totals share the list."""
