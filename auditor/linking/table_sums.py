@@ -234,16 +234,18 @@ def row_parts(rows: list[Line], words: dict) -> list[Line] | None:
     return None
 
 
-def hidden_heading(rows: list[Line], at: int, ctx: Context) -> bool:
-    """Some row could be the sum of a run of two or more rows right after it (within their
-    rounding): an unmarked heading with its items, so a flat reading might count them twice."""
+def heading_runs(rows: list[Line], at: int) -> set[tuple[int, int]]:
+    """(i, end) for each row i whose figure at ``at`` could be the sum of the two or more figures
+    of rows i+1..end (within their rounding)."""
     values = [r.at(at) for r in rows]
+    runs = set()
     for i, head in enumerate(values):
         if not isinstance(head, Claim) or not head.quantity.value:
             continue
         low = high = 0
         count = 0
-        for value in values[i + 1:]:
+        for end in range(i + 1, len(values)):
+            value = values[end]
             if isinstance(value, Claim):
                 low += value.quantity.base_low
                 high += value.quantity.base_high
@@ -251,8 +253,20 @@ def hidden_heading(rows: list[Line], at: int, ctx: Context) -> bool:
                 if low > head.quantity.base_high:
                     break
                 if count >= 2 and head.quantity.base_low <= high:
-                    return True
-    return False
+                    runs.add((i, end))
+    return runs
+
+
+def hidden_heading(rows: list[Line], columns: list[Line]) -> bool:
+    """Some row could be the sum of a run of rows right after it in every amount column where it
+    has a figure: an unmarked heading with its items, so a flat reading might count them twice.
+    A heading holds in all its columns; a run adding up in one column only is a coincidence of
+    rounding (16 ≈ 1 + 4 + 10 at ±0.5 each)."""
+    runs = [(column.index, heading_runs(rows, column.index)) for column in columns]
+    candidates = set().union(*(found for _, found in runs))
+    return any(all(run in found for at, found in runs if isinstance(rows[run[0]].at(at), Claim)
+                   and rows[run[0]].at(at).quantity.value)
+               for run in candidates)
 
 
 def total_rank(name: str, words: dict) -> int:
@@ -282,11 +296,10 @@ def row_totals(ctx: Context, columns: list[Line], rows: list[Line], words: dict)
             continue
         flat = len(parts) == len(candidates)
         parts = [rows[t] for t in lower] + parts
-        for column in columns:
-            if is_rate(column.name, words["rate_words"]):
-                continue
-            if flat and hidden_heading(parts, column.index, ctx):
-                continue
+        amounts = [c for c in columns if not is_rate(c.name, words["rate_words"])]
+        if flat and hidden_heading(parts, amounts):
+            continue
+        for column in amounts:
             found = sum_constraint(ctx, row, parts, column.index, "row")
             if found is not None:
                 yield found
@@ -306,9 +319,10 @@ def heading_totals(ctx: Context, columns: list[Line], rows: list[Line], words: d
             items.append(row)
         if len(items) < 2 or row_parts(items, words) is not items:
             continue
-        for column in columns:
-            if is_rate(column.name, words["rate_words"]) or hidden_heading(items, column.index, ctx):
-                continue
+        amounts = [c for c in columns if not is_rate(c.name, words["rate_words"])]
+        if hidden_heading(items, amounts):
+            continue
+        for column in amounts:
             # a heading over one figure may be a subset (贫困户 among 受益人数), not its only part
             found = sum_constraint(ctx, head, items, column.index, "heading", least=2)
             if found is not None:
