@@ -304,3 +304,48 @@ def test_two_level_header_of_each_form_in_one_grid() -> None:
     text = TWO_LEVEL_GROUP_ROW + "表2 支出执行情况 |\n" + second
     assert path_of(text, "教育支出", "98.3") == ("本年执行数", "占预算%")
     assert path_of(text, "税收收入", "7.6") == ("本年执行数", "比上年增长%")
+
+
+# one cell a line between bar lines, a header cell broken over two lines (一般公共⏎预算); the same
+# table in traditional characters is found on its simplified view, its cells keep their own text
+BROKEN_HEADER_BARS = (
+    "单位：万元\n|\n|\n项 目\n|\n合计\n|\n一般公共\n预算\n|\n政府性基金\n预算\n|\n国有资本\n经营预算\n|\n|\n"
+    "办公经费\n|\n45.60\n|\n40.10\n|\n5.50\n|\n0.00\n|\n|\n培训费\n|\n12.00\n|\n12.00\n|\n0.00\n|\n0.00\n|\n"
+)
+BROKEN_HEADER_BARS_TRADITIONAL = (
+    "單位：萬元\n|\n|\n項 目\n|\n合計\n|\n一般公共\n預算\n|\n政府性基金\n預算\n|\n國有資本\n經營預算\n|\n|\n"
+    "辦公經費\n|\n45.60\n|\n40.10\n|\n5.50\n|\n0.00\n|\n|\n培訓費\n|\n12.00\n|\n12.00\n|\n0.00\n|\n0.00\n|\n"
+)
+
+
+def loaded_column_of(tmp_path: Path, text: str, label: str, figure: str) -> str | None:
+    """column_of through the text loader (which rebuilds on the simplified view)."""
+    path = tmp_path / "report.txt"
+    path.write_text(text, encoding="utf-8")
+    for block in ingest.load(path).blocks:
+        for row in block.rows:
+            if any(label in normalise(c.text) for c in row):
+                for cell in row:
+                    if normalise(cell.text) == figure:
+                        return cell.header_path[-1] if cell.header_path else ""
+    return None
+
+
+@pytest.mark.parametrize(("text", "label", "figure", "expected"), [
+    (BROKEN_HEADER_BARS, "办公经费", "5.50", "政府性基金预算"),
+    (BROKEN_HEADER_BARS, "培训费", "12.00", "合计"),
+    (BROKEN_HEADER_BARS_TRADITIONAL, "辦公經費", "40.10", "一般公共预算"),
+    (BROKEN_HEADER_BARS_TRADITIONAL, "辦公經費", "5.50", "政府性基金预算"),
+])
+def test_bar_lines_join_a_cell_broken_over_lines(tmp_path: Path, text: str, label: str, figure: str,
+                                                 expected: str) -> None:
+    assert loaded_column_of(tmp_path, text, label, figure) == expected
+
+
+def test_traditional_cells_keep_their_text(tmp_path: Path) -> None:
+    path = tmp_path / "report.txt"
+    path.write_text(BROKEN_HEADER_BARS_TRADITIONAL, encoding="utf-8")
+    document = ingest.load(path)
+    cells = [c for b in document.blocks for row in b.rows for c in row]
+    assert any(c.text == "辦公經費" for c in cells)
+    assert all(c.text == document.text[c.span.start:c.span.end] for c in cells)

@@ -73,8 +73,10 @@ def rebuild(text: str, rules: TableRules | None = None) -> list[Block]:
     kinds = [_kind(text[s:e]) for s, e in lines]
     # how many lines before each line are a header word alone (a table written one cell a line)
     header_lines = [0]
-    for (s, e), kind in zip(lines, kinds):
-        alone = kind == TEXT and e - s <= 2 * rules.header_max_chars and rules.is_header_term(normalise(text[s:e]))
+    for n, ((s, e), kind) in enumerate(zip(lines, kinds)):
+        # a header word alone on its line, or broken over it and the next (一般公共⏎预算)
+        end = lines[n + 1][1] if n + 1 < len(lines) and kinds[n + 1] == TEXT else e
+        alone = kind == TEXT and end - s <= 2 * rules.header_max_chars and rules.is_header_term(normalise(text[s:end]))
         header_lines.append(header_lines[-1] + alone)
     blocks: list[Block] = []
     glued_rows = [_MAX_GLUED_ROWS]  # rows of glued figures left to cut (each may take milliseconds)
@@ -400,7 +402,7 @@ def _cell_lines(text: str, lines: list[tuple[int, int]], kinds: list[int], first
     rows as a flattened line's do: the header, then a label and its figures per row."""
     cells: list[GridCell] = []
     last = first
-    blanks = 0
+    blanks = bars = 0
     j = first
     while j < len(lines):
         line = text[lines[j][0]:lines[j][1]]
@@ -410,7 +412,15 @@ def _cell_lines(text: str, lines: list[tuple[int, int]], kinds: list[int], first
                 break
         elif _is_bar_line(line):
             blanks = 0
+            bars += 1
         elif kinds[j] == TEXT and _is_cell_line(normalise(line), rules):
+            if bars >= _BARS_SEPARATE and last == j - 1 and cells and \
+                    _is_cell_line(normalise(text[cells[-1].span.start:lines[j][1]]), rules):
+                # cells apart by bar lines: a line right after a cell is that cell's next line
+                cells[-1] = _cell(text, cells[-1].span.start, lines[j][1])
+                last = j
+                j += 1
+                continue
             cells.append(_cell(text, *lines[j]))
             blanks, last = 0, j
             # decided on the first cells, so that no line is read more than a few times over
@@ -478,6 +488,7 @@ def _is_cell_line(norm: str, rules: TableRules) -> bool:
 
 
 _CELL_LINE_CHARS = 30  # a line longer than this is a sentence, not a cell
+_BARS_SEPARATE = 2  # bar lines seen before a table's cells are taken to be apart by them
 
 
 def _paragraph_or_flat(text: str, start: int, end: int, rules: TableRules, glued_rows: list[int]) -> Block:
