@@ -349,3 +349,21 @@ def test_traditional_cells_keep_their_text(tmp_path: Path) -> None:
     cells = [c for b in document.blocks for row in b.rows for c in row]
     assert any(c.text == "辦公經費" for c in cells)
     assert all(c.text == document.text[c.span.start:c.span.end] for c in cells)
+
+
+# 收入 | 支出 side by side with line numbers, empty cells dropped by the export: a row that lost
+# cells has no certain placement, so its figures sit under no column (never under 项目 or 行次)
+SIDE_BY_SIDE_DROPPED = (
+    "单位：万元\n项目 | 行次 | 金额 | 项目 | 行次 | 金额 |\n"
+    "一、财政拨款收入 | 1 | 812.40 | 一、教育支出 | 9 | |\n"
+    "本年收入合计 | 3 | 812.40 | 本年支出合计 | 11 | 795.10 |\n"
+)
+
+
+@pytest.mark.parametrize(("label", "figure", "expected"), [
+    ("一、财政拨款收入", "812.40", ""),
+    ("本年收入合计", "812.40", "金额"),
+    ("本年支出合计", "11", "行次"),
+])
+def test_side_by_side_rows_that_lost_cells_stay_unplaced(label: str, figure: str, expected: str) -> None:
+    assert column_of(SIDE_BY_SIDE_DROPPED, label, figure) == expected
