@@ -19,6 +19,7 @@ BLANK = object()  # an empty cell (or a placeholder such as —): nothing, count
 WORDS = object()  # a cell of words, or one whose figure is not its whole content: unplaced
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)年")
 SIGNS = "-−－"
+QIZHONG = "其中"
 UNIT_DECLARATION = ("单位", "金额单位")  # 单位：万元 over a column is no header of it
 # rates do not add up; point budgets and scores are the score-table finders' (their groups are known there)
 NOT_ADDED = ("percent", "points")
@@ -329,6 +330,34 @@ def heading_totals(ctx: Context, columns: list[Line], rows: list[Line], words: d
                 yield found
 
 
+def qizhong_totals(ctx: Context, columns: list[Line], rows: list[Line], words: dict) -> Iterator[Constraint]:
+    """A row followed by numbered 其中 rows (“三公”经费 › 其中：(一)… (二)… (三)…) is the sum of
+    the rows of the first one's level, up to a row of an outer level, an unnumbered row or a total;
+    rows of a deeper level between them are their items, not parts."""
+    for n, head in enumerate(rows[:-1]):
+        first = rows[n + 1]
+        if head.empty or not first.name.startswith(QIZHONG) or is_rate(head.name, words["rate_words"]):
+            continue
+        level = level_of(first.name[len(QIZHONG):].lstrip(":："))
+        if level == len(LEVELS):
+            continue  # 其中：基本支出 alone: which rows are its siblings is not marked
+        items = [first]
+        for row in rows[n + 2:]:
+            row_level = level_of(row.name)
+            if row.group != head.group or is_total(row.name, words["total_words"]) or row_level < level \
+                    or row_level == len(LEVELS):
+                break
+            if row_level == level:
+                items.append(row)
+        if len(items) < 2:
+            continue
+        for column in columns:
+            if not is_rate(column.name, words["rate_words"]):
+                found = sum_constraint(ctx, head, items, column.index, "qizhong", least=2)
+                if found is not None:
+                    yield found
+
+
 def years_in(name: str) -> list[int]:
     return [int(y) for y in YEAR.findall(name)]
 
@@ -446,6 +475,7 @@ def find(ctx: Context) -> Iterator[Constraint]:
             yield from column_totals(ctx, columns, rows, words)
             yield from row_totals(ctx, columns, rows, words)
             yield from heading_totals(ctx, columns, rows, words)
+            yield from qizhong_totals(ctx, columns, rows, words)
             yield from rate_lines(ctx, columns, words)
             yield from shares_of_total(ctx, columns, rows, words)
             yield from rate_lines(ctx, rows, words)
