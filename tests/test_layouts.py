@@ -367,3 +367,12 @@ SIDE_BY_SIDE_DROPPED = (
 ])
 def test_side_by_side_rows_that_lost_cells_stay_unplaced(label: str, figure: str, expected: str) -> None:
     assert column_of(SIDE_BY_SIDE_DROPPED, label, figure) == expected
+
+
+def test_repeated_two_level_header_takes_the_spans_decided_above() -> None:
+    """表2 repeats 表1's header over a single row of figures (too few to decide the spans by
+    themselves): it takes the spans 表1's rows decided."""
+    second = ("表2 支出 |\n项目 | 上年决算数 | 本年预算数 | 本年执行数 |\n金额 | 占预算% | 比上年增长% |\n"
+              "一般公共服务支出 | 500 | 520 | 515 | 99.0 | 3.0 |\n")
+    assert path_of(TWO_LEVEL_GROUP_ROW + second, "一般公共服务支出", "3.0") == ("本年执行数", "比上年增长%")
+    assert path_of(second, "一般公共服务支出", "3.0") != ("本年执行数", "比上年增长%")

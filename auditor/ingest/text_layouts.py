@@ -643,10 +643,13 @@ def _two_level_sections(rows: list[list[GridCell]], rules: TableRules) -> list[l
             starts.append(above)
             figures_seen = False
     bounds = [*starts, len(rows)]
-    return [row for a, b in zip(bounds, bounds[1:]) for row in _two_level_header(rows[a:b], rules, flattened=False)]
+    decided: dict = {}  # a header repeated by a later table (表1, 表2 of one form) takes the same spans
+    return [row for a, b in zip(bounds, bounds[1:])
+            for row in _two_level_header(rows[a:b], rules, flattened=False, decided=decided)]
 
 
-def _two_level_header(rows: list[list[GridCell]], rules: TableRules, flattened: bool) -> list[list[GridCell]]:
+def _two_level_header(rows: list[list[GridCell]], rules: TableRules, flattened: bool,
+                      decided: dict | None = None) -> list[list[GridCell]]:
     """A header of two levels flattened into one run of words (or written as two rows without
     their spans) is wider than the rows of figures below it. Its spans are rebuilt when the
     words make them certain, so that each column gets both levels (2016年 › 预算数):
@@ -688,6 +691,10 @@ def _two_level_header(rows: list[list[GridCell]], rules: TableRules, flattened: 
         return rows
     levels = _repeated_blocks(texts, width, split) or _total_run(texts, norms, data, width, split, rules) \
         or _rate_in_group(texts, norms, data, width, split, rules)
+    if decided is not None:
+        levels = levels or decided.get((tuple(texts), width, split))
+        if levels is not None:
+            decided[(tuple(texts), width, split)] = levels
     if levels is None:
         repeats = [t for i, t in enumerate(texts) if t in texts[:i] and rules.is_total(t)]
         if not repeats:
