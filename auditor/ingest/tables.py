@@ -101,6 +101,7 @@ class TableRules:
     rate_parts: tuple[tuple[str, str, str], ...] = ()
     points_terms: tuple[str, ...] = ()
     score_terms: tuple[str, ...] = ()
+    two_level_agreement: float = 1.0
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> TableRules:
@@ -124,6 +125,7 @@ class TableRules:
             rate_parts=tuple((str(r), str(n), str(d)) for r, n, d in data.get("rate_parts", ())),
             points_terms=tuple(data.get("points_terms", ())),
             score_terms=tuple(data.get("score_terms", ())),
+            two_level_agreement=float(data.get("two_level_agreement", 1.0)),
         )
 
     def is_header_term(self, norm: str) -> bool:

@@ -747,7 +747,7 @@ def _total_run(texts: list[str], norms: list[list[str]], data: list[int], width:
     start = at - 1 - outer
     if size < 3 or outer < 1 or start < 0 or len(set(texts[at:])) < size:
         return None
-    checked = 0
+    checked = failed = 0
     for r in data:
         row = norms[r]
         if len(row) != width or rules.is_rate_column(row[0]):
@@ -758,9 +758,16 @@ def _total_run(texts: list[str], norms: list[list[str]], data: list[int], width:
         total, parts = amounts[0], amounts[1:]
         slack = sum(a[1] for a in amounts)
         if abs(total[0] - sum(p[0] for p in parts)) > slack:
-            return None
-        checked += 1
-    return (start, (outer, 1, size)) if checked else None
+            failed += 1
+        else:
+            checked += 1
+    return (start, (outer, 1, size)) if _borne_out(checked, failed, 1, rules) else None
+
+
+def _borne_out(held: int, failed: int, least: int, rules: TableRules) -> bool:
+    """Whether rows bear out a header's spans: ``least`` or more hold, and they are the share
+    ``two_level_agreement`` of the rows checked (the others are the report's own errors)."""
+    return held >= least and held >= rules.two_level_agreement * (held + failed)
 
 
 def _amount(norm: str) -> tuple[Decimal, Decimal] | None:
@@ -791,28 +798,29 @@ def _rate_in_group(texts: list[str], norms: list[list[str]], data: list[int], wi
     full = [norms[r] for r in data if len(norms[r]) == width]
     if not rates or len(full) < 2:
         return None
-    places = [g for g in range(1, split) if _rate_fits(full, g, size, rates, width)]
+    places = [g for g in range(1, split) if _rate_fits(full, g, size, rates, width, rules)]
     return (0, (split - 1, 1, size)) if places == [split - 1] else None
 
 
-def _rate_fits(rows: list[list[str]], group: int, size: int, rates: list[int], width: int) -> bool:
+def _rate_fits(rows: list[list[str]], group: int, size: int, rates: list[int], width: int,
+               rules: TableRules) -> bool:
     """Whether, with the upper word at column ``group`` over ``size`` columns, a rate column is
-    the group's first column over some column outside it in every row where all three are
-    figures (at least two such rows)."""
+    the group's first column over some column outside it in the rows where all three are
+    figures (at least two such rows, and the share ``two_level_agreement`` of them)."""
     outside = [c for c in range(1, width) if not group <= c < group + size]
     for k in rates:
         for other in outside:
-            held = 0
+            held = failed = 0
             for row in rows:
                 rate, amount, base = (_amount(row[c].rstrip("%％")) for c in (group + k, group, other))
                 if rate is None or amount is None or base is None or base[0] - base[1] <= 0:
                     continue
                 low = (amount[0] - amount[1]) / (base[0] + base[1]) * 100
                 high = (amount[0] + amount[1]) / (base[0] - base[1]) * 100
-                if not (low <= rate[0] + rate[1] and rate[0] - rate[1] <= high):
-                    break
-                held += 1
-            else:
-                if held >= 2:
-                    return True
+                if low <= rate[0] + rate[1] and rate[0] - rate[1] <= high:
+                    held += 1
+                else:
+                    failed += 1
+            if _borne_out(held, failed, 2, rules):
+                return True
     return False
