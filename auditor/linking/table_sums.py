@@ -258,16 +258,28 @@ def heading_runs(rows: list[Line], at: int) -> set[tuple[int, int]]:
     return runs
 
 
-def hidden_heading(rows: list[Line], columns: list[Line]) -> bool:
-    """Some row could be the sum of a run of rows right after it in every amount column where it
-    has a figure: an unmarked heading with its items, so a flat reading might count them twice.
-    A heading holds in all its columns; a run adding up in one column only is a coincidence of
-    rounding (16 ≈ 1 + 4 + 10 at ±0.5 each)."""
+def hidden_headings(rows: list[Line], columns: list[Line]) -> tuple[set[int], list[tuple[int, int]]]:
+    """Rows that could be the sum of a run of rows right after them: unmarked headings with their
+    items, which a flat reading would count twice. Returns (columns where some run adds up and
+    no flat sum is certain, the runs that add up in every column, two or more, where their head
+    has a figure: headings for certain). A run that fails in two or more columns and holds in
+    fewer is a coincidence of rounding (16 ≈ 1 + 4 + 10 at ±0.5 each): it holds nothing back."""
     runs = [(column.index, heading_runs(rows, column.index)) for column in columns]
-    candidates = set().union(*(found for _, found in runs))
-    return any(all(run in found for at, found in runs if isinstance(rows[run[0]].at(at), Claim)
-                   and rows[run[0]].at(at).quantity.value)
-               for run in candidates)
+    skip: set[int] = set()
+    headings = []
+    for run in sorted(set().union(*(found for _, found in runs))):
+        head = rows[run[0]]
+        checked = [at for at, _ in runs if isinstance(head.at(at), Claim) and head.at(at).quantity.value]
+        holds = [at for at, found in runs if run in found]
+        fails = len(checked) - len(holds)
+        if len(checked) >= 2 and not fails:
+            headings.append(run)
+        elif not (fails >= 2 and len(holds) < fails):
+            skip.update(holds)
+    if any(a[1] >= b[0] for a, b in zip(headings, headings[1:])):  # overlapping runs: which is the heading?
+        skip.update(at for at, _ in runs)
+        headings = []
+    return skip, headings
 
 
 def total_rank(name: str, words: dict) -> int:
@@ -296,11 +308,20 @@ def row_totals(ctx: Context, columns: list[Line], rows: list[Line], words: dict)
         if parts is None or len(parts) + len(lower) < 2:
             continue
         flat = len(parts) == len(candidates)
-        parts = [rows[t] for t in lower] + parts
         amounts = [c for c in columns if not is_rate(c.name, words["rate_words"])]
-        if flat and hidden_heading(parts, amounts):
+        skip, headings = hidden_headings(parts, amounts) if flat else (set(), [])
+        for head, end in headings:  # the heading stands for its items
+            for column in amounts:
+                found = sum_constraint(ctx, parts[head], parts[head + 1:end + 1], column.index, "heading", least=2)
+                if found is not None:
+                    yield found
+        parts = [p for k, p in enumerate(parts) if not any(head < k <= end for head, end in headings)]
+        parts = [rows[t] for t in lower] + parts
+        if len(parts) < 2:
             continue
         for column in amounts:
+            if column.index in skip:
+                continue
             found = sum_constraint(ctx, row, parts, column.index, "row")
             if found is not None:
                 yield found
@@ -321,9 +342,12 @@ def heading_totals(ctx: Context, columns: list[Line], rows: list[Line], words: d
         if len(items) < 2 or row_parts(items, words) is not items:
             continue
         amounts = [c for c in columns if not is_rate(c.name, words["rate_words"])]
-        if hidden_heading(items, amounts):
-            continue
+        skip, headings = hidden_headings(items, amounts)
+        if headings:
+            continue  # items with items of their own: which level adds up is not certain
         for column in amounts:
+            if column.index in skip:
+                continue
             # a heading over one figure may be a subset (贫困户 among 受益人数), not its only part
             found = sum_constraint(ctx, head, items, column.index, "heading", least=2)
             if found is not None:
