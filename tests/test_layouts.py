@@ -391,3 +391,19 @@ def test_two_level_header_decided_by_most_rows() -> None:
     half = TWO_LEVEL_ONE_WRONG.replace("99.4", "89.4")
     paths = [c.header_path for b in rebuild(half) if b.kind == "table" for c in b.cells]
     assert not any("本年执行数" in p and "金额" in p for p in paths)
+
+
+# a statistics table with three header levels flattened into rows of different counts (season ×
+# category × 人数/金额): the levels cannot be rebuilt, so its figures sit under no column
+THREE_LEVELS = (
+    "单位：万元 | |||||||||\n学段 | 项目 |\n2024年春 | 2024年秋 | 全年 | |||||\n"
+    "下达资金 | 资助人数 | 其中:1类 | 2类 | 下达资金 | 资助人数 | 其中:1类 | 2类 | 资助人数 | 资助金额 |\n"
+    "人数 | 金额 | 人数 | 金额 | 人数 | 金额 | 人数 | 金额 | |||\n"
+    "高中 | 助学金 | 40.5 | 300 | 200 | 30 | 100 | 10.5 | 38.0 | 280 | 190 | 28.5 | 90 | 9.5 | 580 | 78.5 |\n"
+    "中职 | 助学金 | 20.0 | 150 | 150 | 20.0 | 0 | 0 | 18.0 | 140 | 140 | 18.0 | 290 | 38.0 |\n"
+)
+
+
+@pytest.mark.parametrize("figure", ["40.5", "300", "78.5", "290"])
+def test_header_levels_not_rebuilt_place_nothing(figure: str) -> None:
+    assert column_of(THREE_LEVELS, "", figure) in ("", None)
