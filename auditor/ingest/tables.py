@@ -101,6 +101,7 @@ class TableRules:
     rate_parts: tuple[tuple[str, str, str], ...] = ()
     points_terms: tuple[str, ...] = ()
     score_terms: tuple[str, ...] = ()
+    two_level_agreement: float = 1.0
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> TableRules:
@@ -124,6 +125,7 @@ class TableRules:
             rate_parts=tuple((str(r), str(n), str(d)) for r, n, d in data.get("rate_parts", ())),
             points_terms=tuple(data.get("points_terms", ())),
             score_terms=tuple(data.get("score_terms", ())),
+            two_level_agreement=float(data.get("two_level_agreement", 1.0)),
         )
 
     def is_header_term(self, norm: str) -> bool:
@@ -203,18 +205,22 @@ def build_table(
                 and not any(is_number(t) for t in norms[r]):
             heads[r] = True
     sections = _sections(heads)
+    unsure: set[int] = set()  # sections whose header does not span their rows
     if all(c.rowspan == 1 for row in rows for c in row) and \
             all(c.col is None for r, row in enumerate(rows) if not heads[r] for c in row):
         _align_totals(rows, norms, sections, rules)
         _place_narrow_rows(rows, norms, sections, rules)
+        unsure = {k for k, (header, data) in enumerate(sections) if _header_too_narrow(rows, header, data)}
     cols, owner = _layout(rows)
     width = max((cols[r][i] + c.colspan for r, row in enumerate(rows) for i, c in enumerate(row)), default=0)
 
     paths: dict[int, list[tuple[str, ...]]] = {}
     row_headers: dict[int, tuple[str, ...]] = {}
     declared = ""  # 单位：万元 in a row before the headers: the unit of every column below
-    for header, data in sections:
+    for k, (header, data) in enumerate(sections):
         column_paths, _, first_value = _header(header, data, norms, owner, width, rules)
+        if k in unsure:
+            column_paths = []  # figures under no column rather than under the wrong one
         if header and declared:
             column_paths = [(declared, *path) for path in column_paths]
         if not header:
@@ -252,6 +258,18 @@ def _grid_cell(cell: GridCell | tuple[Any, ...], rows_left: int) -> GridCell:
     cell = cell if isinstance(cell, GridCell) else GridCell(*cell)
     # A span below 1 or past the table's last row would claim positions that do not exist.
     return cell._replace(rowspan=min(max(1, cell.rowspan), rows_left), colspan=max(1, cell.colspan))
+
+
+def _header_too_narrow(rows: list[list[GridCell]], header: list[int], data: list[int]) -> bool:
+    """A header of several rows whose levels (学段 › 2021年春 › 其中:1类 › 人数) were not rebuilt:
+    rows of different counts of words without spans, or narrower than rows below it. No column
+    of it is certain."""
+    if len(header) < 2 or any(c.col is not None for r in header for c in rows[r]):
+        return False  # header cells the layout put in their columns (a word's second line)
+    widths = [sum(c.colspan for c in rows[r]) for r in header]
+    if any(c.colspan > 1 for r in header for c in rows[r]):
+        return any(sum(c.colspan for c in rows[r]) > max(widths) for r in data)
+    return len(set(widths)) > 1  # rows of words of different counts: which word is over which, unknown
 
 
 def _is_header_row(norms: list[str], rules: TableRules) -> bool:
@@ -375,6 +393,10 @@ def _types_agree(texts: list[str], columns: list[str], split: int, placed: list[
             return False
         if percent and not rules.is_rate_column(header) and rules.is_figure_column(header):
             return False  # a percentage under a column of amounts or points
+        if _is_value_cell(text) and c and header == columns[0]:
+            return False  # a figure under the label column of a second half (收入 | 支出 side by side)
+        if text and not text.isdigit() and rules.is_serial_column(header):
+            return False  # words or an amount under the line numbers (行次)
     return True
 
 

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import codecs
 import re
+from dataclasses import replace
 
 from charset_normalizer import from_bytes
 
 from auditor.errors import InputError
+from auditor.ingest.normalise import aligned, with_normalised
 from auditor.ingest.tables import TableRules
 from auditor.ingest.text_layouts import rebuild
-from auditor.model import Document
+from auditor.model import Block, Document
 from auditor.rules import RuleSet
 
 _BOMS = (
@@ -40,8 +42,22 @@ _ENCODING_HINT = "save it as UTF-8 (or GB18030) text and try again"
 def load(path: str, data: bytes, rules: RuleSet | None = None) -> Document:
     text, encoding = decode(path, data)
     table_rules = TableRules.from_mapping(rules["tables"]) if rules is not None else None
-    return Document(path=path, text=text, blocks=tuple(rebuild(text, table_rules)), format="txt",
-                    sha256=Document.digest(data), encoding=encoding)
+    document = with_normalised(Document(path=path, text=text, blocks=(), format="txt", sha256=Document.digest(data),
+                                        encoding=encoding))
+    return replace(document, blocks=tuple(_rebuild_simplified(text, aligned(document), table_rules)))
+
+
+def _rebuild_simplified(text: str, view: str, rules: TableRules | None) -> list[Block]:
+    """The blocks of ``text``, found on its simplified view (one character for one), so that the
+    tables' header words and row labels match the vocabulary however they are written (預算數 as
+    预算数). Header paths and row labels stay simplified, as the linking stage reads them; a cell's
+    own text is the original's."""
+    if view == text:
+        return rebuild(text, rules)
+    blocks = rebuild(view, rules)
+    return [block if block.kind != "table" else replace(block, rows=tuple(
+        tuple(replace(cell, text=text[cell.span.start:cell.span.end]) if cell.text == view[cell.span.start:cell.span.end]
+              else cell for cell in row) for row in block.rows)) for block in blocks]
 
 
 def decode(path: str, data: bytes) -> tuple[str, str]:

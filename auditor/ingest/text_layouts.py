@@ -73,8 +73,10 @@ def rebuild(text: str, rules: TableRules | None = None) -> list[Block]:
     kinds = [_kind(text[s:e]) for s, e in lines]
     # how many lines before each line are a header word alone (a table written one cell a line)
     header_lines = [0]
-    for (s, e), kind in zip(lines, kinds):
-        alone = kind == TEXT and e - s <= 2 * rules.header_max_chars and rules.is_header_term(normalise(text[s:e]))
+    for n, ((s, e), kind) in enumerate(zip(lines, kinds)):
+        # a header word alone on its line, or broken over it and the next (一般公共⏎预算)
+        end = lines[n + 1][1] if n + 1 < len(lines) and kinds[n + 1] == TEXT else e
+        alone = kind == TEXT and end - s <= 2 * rules.header_max_chars and rules.is_header_term(normalise(text[s:end]))
         header_lines.append(header_lines[-1] + alone)
     blocks: list[Block] = []
     glued_rows = [_MAX_GLUED_ROWS]  # rows of glued figures left to cut (each may take milliseconds)
@@ -400,7 +402,7 @@ def _cell_lines(text: str, lines: list[tuple[int, int]], kinds: list[int], first
     rows as a flattened line's do: the header, then a label and its figures per row."""
     cells: list[GridCell] = []
     last = first
-    blanks = 0
+    blanks = bars = 0
     j = first
     while j < len(lines):
         line = text[lines[j][0]:lines[j][1]]
@@ -410,7 +412,15 @@ def _cell_lines(text: str, lines: list[tuple[int, int]], kinds: list[int], first
                 break
         elif _is_bar_line(line):
             blanks = 0
+            bars += 1
         elif kinds[j] == TEXT and _is_cell_line(normalise(line), rules):
+            if bars >= _BARS_SEPARATE and last == j - 1 and cells and \
+                    _is_cell_line(normalise(text[cells[-1].span.start:lines[j][1]]), rules):
+                # cells apart by bar lines: a line right after a cell is that cell's next line
+                cells[-1] = _cell(text, cells[-1].span.start, lines[j][1])
+                last = j
+                j += 1
+                continue
             cells.append(_cell(text, *lines[j]))
             blanks, last = 0, j
             # decided on the first cells, so that no line is read more than a few times over
@@ -478,6 +488,7 @@ def _is_cell_line(norm: str, rules: TableRules) -> bool:
 
 
 _CELL_LINE_CHARS = 30  # a line longer than this is a sentence, not a cell
+_BARS_SEPARATE = 2  # bar lines seen before a table's cells are taken to be apart by them
 
 
 def _paragraph_or_flat(text: str, start: int, end: int, rules: TableRules, glued_rows: list[int]) -> Block:
@@ -632,10 +643,13 @@ def _two_level_sections(rows: list[list[GridCell]], rules: TableRules) -> list[l
             starts.append(above)
             figures_seen = False
     bounds = [*starts, len(rows)]
-    return [row for a, b in zip(bounds, bounds[1:]) for row in _two_level_header(rows[a:b], rules, flattened=False)]
+    decided: dict = {}  # a header repeated by a later table (表1, 表2 of one form) takes the same spans
+    return [row for a, b in zip(bounds, bounds[1:])
+            for row in _two_level_header(rows[a:b], rules, flattened=False, decided=decided)]
 
 
-def _two_level_header(rows: list[list[GridCell]], rules: TableRules, flattened: bool) -> list[list[GridCell]]:
+def _two_level_header(rows: list[list[GridCell]], rules: TableRules, flattened: bool,
+                      decided: dict | None = None) -> list[list[GridCell]]:
     """A header of two levels flattened into one run of words (or written as two rows without
     their spans) is wider than the rows of figures below it. Its spans are rebuilt when the
     words make them certain, so that each column gets both levels (2016年 › 预算数):
@@ -677,6 +691,10 @@ def _two_level_header(rows: list[list[GridCell]], rules: TableRules, flattened: 
         return rows
     levels = _repeated_blocks(texts, width, split) or _total_run(texts, norms, data, width, split, rules) \
         or _rate_in_group(texts, norms, data, width, split, rules)
+    if decided is not None:
+        levels = levels or decided.get((tuple(texts), width, split))
+        if levels is not None:
+            decided[(tuple(texts), width, split)] = levels
     if levels is None:
         repeats = [t for i, t in enumerate(texts) if t in texts[:i] and rules.is_total(t)]
         if not repeats:
@@ -729,7 +747,7 @@ def _total_run(texts: list[str], norms: list[list[str]], data: list[int], width:
     start = at - 1 - outer
     if size < 3 or outer < 1 or start < 0 or len(set(texts[at:])) < size:
         return None
-    checked = 0
+    checked = failed = 0
     for r in data:
         row = norms[r]
         if len(row) != width or rules.is_rate_column(row[0]):
@@ -740,9 +758,16 @@ def _total_run(texts: list[str], norms: list[list[str]], data: list[int], width:
         total, parts = amounts[0], amounts[1:]
         slack = sum(a[1] for a in amounts)
         if abs(total[0] - sum(p[0] for p in parts)) > slack:
-            return None
-        checked += 1
-    return (start, (outer, 1, size)) if checked else None
+            failed += 1
+        else:
+            checked += 1
+    return (start, (outer, 1, size)) if _borne_out(checked, failed, 1, rules) else None
+
+
+def _borne_out(held: int, failed: int, least: int, rules: TableRules) -> bool:
+    """Whether rows bear out a header's spans: ``least`` or more hold, and they are the share
+    ``two_level_agreement`` of the rows checked (the others are the report's own errors)."""
+    return held >= least and held >= rules.two_level_agreement * (held + failed)
 
 
 def _amount(norm: str) -> tuple[Decimal, Decimal] | None:
@@ -773,28 +798,29 @@ def _rate_in_group(texts: list[str], norms: list[list[str]], data: list[int], wi
     full = [norms[r] for r in data if len(norms[r]) == width]
     if not rates or len(full) < 2:
         return None
-    places = [g for g in range(1, split) if _rate_fits(full, g, size, rates, width)]
+    places = [g for g in range(1, split) if _rate_fits(full, g, size, rates, width, rules)]
     return (0, (split - 1, 1, size)) if places == [split - 1] else None
 
 
-def _rate_fits(rows: list[list[str]], group: int, size: int, rates: list[int], width: int) -> bool:
+def _rate_fits(rows: list[list[str]], group: int, size: int, rates: list[int], width: int,
+               rules: TableRules) -> bool:
     """Whether, with the upper word at column ``group`` over ``size`` columns, a rate column is
-    the group's first column over some column outside it in every row where all three are
-    figures (at least two such rows)."""
+    the group's first column over some column outside it in the rows where all three are
+    figures (at least two such rows, and the share ``two_level_agreement`` of them)."""
     outside = [c for c in range(1, width) if not group <= c < group + size]
     for k in rates:
         for other in outside:
-            held = 0
+            held = failed = 0
             for row in rows:
                 rate, amount, base = (_amount(row[c].rstrip("%％")) for c in (group + k, group, other))
                 if rate is None or amount is None or base is None or base[0] - base[1] <= 0:
                     continue
                 low = (amount[0] - amount[1]) / (base[0] + base[1]) * 100
                 high = (amount[0] + amount[1]) / (base[0] - base[1]) * 100
-                if not (low <= rate[0] + rate[1] and rate[0] - rate[1] <= high):
-                    break
-                held += 1
-            else:
-                if held >= 2:
-                    return True
+                if low <= rate[0] + rate[1] and rate[0] - rate[1] <= high:
+                    held += 1
+                else:
+                    failed += 1
+            if _borne_out(held, failed, 2, rules):
+                return True
     return False

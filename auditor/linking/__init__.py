@@ -23,6 +23,7 @@ from auditor.linking import (
     logic,
     named_totals,
     narrative,
+    pair_rows,
     products,
     restated,
     score_groups,
@@ -78,6 +79,7 @@ FINDERS = (
     finder(bounds.find, LOGIC003="bound"),
     finder(products.find, RAT006="product"),
     finder(table_sums.find, SUM001="sum", RAT002="ratio", RAT005="growth"),
+    finder(pair_rows.find, RAT002="ratio", SUM001="sum"),
 )
 
 

@@ -19,6 +19,7 @@ BLANK = object()  # an empty cell (or a placeholder such as —): nothing, count
 WORDS = object()  # a cell of words, or one whose figure is not its whole content: unplaced
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)年")
 SIGNS = "-−－"
+QIZHONG = "其中"
 UNIT_DECLARATION = ("单位", "金额单位")  # 单位：万元 over a column is no header of it
 # rates do not add up; point budgets and scores are the score-table finders' (their groups are known there)
 NOT_ADDED = ("percent", "points")
@@ -234,16 +235,18 @@ def row_parts(rows: list[Line], words: dict) -> list[Line] | None:
     return None
 
 
-def hidden_heading(rows: list[Line], at: int, ctx: Context) -> bool:
-    """Some row could be the sum of a run of two or more rows right after it (within their
-    rounding): an unmarked heading with its items, so a flat reading might count them twice."""
+def heading_runs(rows: list[Line], at: int) -> set[tuple[int, int]]:
+    """(i, end) for each row i whose figure at ``at`` could be the sum of the two or more figures
+    of rows i+1..end (within their rounding)."""
     values = [r.at(at) for r in rows]
+    runs = set()
     for i, head in enumerate(values):
         if not isinstance(head, Claim) or not head.quantity.value:
             continue
         low = high = 0
         count = 0
-        for value in values[i + 1:]:
+        for end in range(i + 1, len(values)):
+            value = values[end]
             if isinstance(value, Claim):
                 low += value.quantity.base_low
                 high += value.quantity.base_high
@@ -251,8 +254,32 @@ def hidden_heading(rows: list[Line], at: int, ctx: Context) -> bool:
                 if low > head.quantity.base_high:
                     break
                 if count >= 2 and head.quantity.base_low <= high:
-                    return True
-    return False
+                    runs.add((i, end))
+    return runs
+
+
+def hidden_headings(rows: list[Line], columns: list[Line]) -> tuple[set[int], list[tuple[int, int]]]:
+    """Rows that could be the sum of a run of rows right after them: unmarked headings with their
+    items, which a flat reading would count twice. Returns (columns where some run adds up and
+    no flat sum is certain, the runs that add up in every column, two or more, where their head
+    has a figure: headings for certain). A run that fails in two or more columns and holds in
+    fewer is a coincidence of rounding (16 ≈ 1 + 4 + 10 at ±0.5 each): it holds nothing back."""
+    runs = [(column.index, heading_runs(rows, column.index)) for column in columns]
+    skip: set[int] = set()
+    headings = []
+    for run in sorted(set().union(*(found for _, found in runs))):
+        head = rows[run[0]]
+        checked = [at for at, _ in runs if isinstance(head.at(at), Claim) and head.at(at).quantity.value]
+        holds = [at for at, found in runs if run in found]
+        fails = len(checked) - len(holds)
+        if len(checked) >= 2 and not fails:
+            headings.append(run)
+        elif not (fails >= 2 and len(holds) < fails):
+            skip.update(holds)
+    if any(a[1] >= b[0] for a, b in zip(headings, headings[1:])):  # overlapping runs: which is the heading?
+        skip.update(at for at, _ in runs)
+        headings = []
+    return skip, headings
 
 
 def total_rank(name: str, words: dict) -> int:
@@ -281,11 +308,19 @@ def row_totals(ctx: Context, columns: list[Line], rows: list[Line], words: dict)
         if parts is None or len(parts) + len(lower) < 2:
             continue
         flat = len(parts) == len(candidates)
+        amounts = [c for c in columns if not is_rate(c.name, words["rate_words"])]
+        skip, headings = hidden_headings(parts, amounts) if flat else (set(), [])
+        for head, end in headings:  # the heading stands for its items
+            for column in amounts:
+                found = sum_constraint(ctx, parts[head], parts[head + 1:end + 1], column.index, "heading", least=2)
+                if found is not None:
+                    yield found
+        parts = [p for k, p in enumerate(parts) if not any(head < k <= end for head, end in headings)]
         parts = [rows[t] for t in lower] + parts
-        for column in columns:
-            if is_rate(column.name, words["rate_words"]):
-                continue
-            if flat and hidden_heading(parts, column.index, ctx):
+        if len(parts) < 2:
+            continue
+        for column in amounts:
+            if column.index in skip:
                 continue
             found = sum_constraint(ctx, row, parts, column.index, "row")
             if found is not None:
@@ -306,13 +341,45 @@ def heading_totals(ctx: Context, columns: list[Line], rows: list[Line], words: d
             items.append(row)
         if len(items) < 2 or row_parts(items, words) is not items:
             continue
-        for column in columns:
-            if is_rate(column.name, words["rate_words"]) or hidden_heading(items, column.index, ctx):
+        amounts = [c for c in columns if not is_rate(c.name, words["rate_words"])]
+        skip, headings = hidden_headings(items, amounts)
+        if headings:
+            continue  # items with items of their own: which level adds up is not certain
+        for column in amounts:
+            if column.index in skip:
                 continue
             # a heading over one figure may be a subset (贫困户 among 受益人数), not its only part
             found = sum_constraint(ctx, head, items, column.index, "heading", least=2)
             if found is not None:
                 yield found
+
+
+def qizhong_totals(ctx: Context, columns: list[Line], rows: list[Line], words: dict) -> Iterator[Constraint]:
+    """A row followed by numbered 其中 rows (“三公”经费 › 其中：(一)… (二)… (三)…) is the sum of
+    the rows of the first one's level, up to a row of an outer level, an unnumbered row or a total;
+    rows of a deeper level between them are their items, not parts."""
+    for n, head in enumerate(rows[:-1]):
+        first = rows[n + 1]
+        if head.empty or not first.name.startswith(QIZHONG) or is_rate(head.name, words["rate_words"]):
+            continue
+        level = level_of(first.name[len(QIZHONG):].lstrip(":："))
+        if level == len(LEVELS):
+            continue  # 其中：基本支出 alone: which rows are its siblings is not marked
+        items = [first]
+        for row in rows[n + 2:]:
+            row_level = level_of(row.name)
+            if row.group != head.group or is_total(row.name, words["total_words"]) or row_level < level \
+                    or row_level == len(LEVELS):
+                break
+            if row_level == level:
+                items.append(row)
+        if len(items) < 2:
+            continue
+        for column in columns:
+            if not is_rate(column.name, words["rate_words"]):
+                found = sum_constraint(ctx, head, items, column.index, "qizhong", least=2)
+                if found is not None:
+                    yield found
 
 
 def years_in(name: str) -> list[int]:
@@ -432,6 +499,7 @@ def find(ctx: Context) -> Iterator[Constraint]:
             yield from column_totals(ctx, columns, rows, words)
             yield from row_totals(ctx, columns, rows, words)
             yield from heading_totals(ctx, columns, rows, words)
+            yield from qizhong_totals(ctx, columns, rows, words)
             yield from rate_lines(ctx, columns, words)
             yield from shares_of_total(ctx, columns, rows, words)
             yield from rate_lines(ctx, rows, words)
