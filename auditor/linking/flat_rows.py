@@ -21,68 +21,15 @@ row to the header's columns); the constraints they share with the table finder a
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
 from auditor.linking.context import Context
+from auditor.linking.flat_cells import FigureCell, runs
+from auditor.linking.flat_funding import funding_rows
 from auditor.model import Claim, Constraint
-
-SEPARATORS = re.compile(r"[\s|｜]*")
-BARE = re.compile(r"\d+(?:\.\d+)?")
-LEADING_SIGNS = "=＝"  # =100%: a target written with its equals sign
-TRAILING_UNIT = re.compile(r"[\u4e00-\u9fff]{1,3}")  # 14种, 8例: a unit the reader does not know
-
-
-@dataclass(frozen=True)
-class FigureCell:
-    claim: Claim
-    start: int
-    end: int
-    unit: str  # "" for a bare number
-
-    @property
-    def bare(self) -> bool:
-        return not self.unit
-
-
-def figure_cell(ctx: Context, claim: Claim) -> FigureCell | None:
-    """The cell a figure fills, when it fills one alone: the figure, and at most a short unit word
-    right after it, between separators."""
-    text = ctx.text
-    start, end = claim.span.start, claim.span.end
-    while start > 0 and text[start - 1] in LEADING_SIGNS:
-        start -= 1
-    if start > 0 and not SEPARATORS.fullmatch(text[start - 1]):
-        return None
-    stop = end
-    while stop < len(text) and not SEPARATORS.fullmatch(text[stop]):
-        stop += 1
-    extra = text[end:stop]
-    if extra and not TRAILING_UNIT.fullmatch(extra):
-        return None
-    q = claim.quantity
-    bare = not extra and q.comparator == "=" and BARE.fullmatch(claim.text) is not None
-    unit = "" if bare else (q.unit or extra or q.comparator)
-    return FigureCell(claim, start, stop, unit)
-
-
-def runs(ctx: Context) -> Iterator[list[FigureCell]]:
-    """Runs of figure cells with only separators between them, in text order."""
-    run: list[FigureCell] = []
-    for claim in ctx.claims:
-        cell = figure_cell(ctx, claim)
-        if cell is None:
-            if run:
-                yield run
-            run = []
-            continue
-        if run and (cell.start < run[-1].end or not SEPARATORS.fullmatch(ctx.text[run[-1].end:cell.start])):
-            yield run
-            run = []
-        run.append(cell)
-    if run:
-        yield run
 
 
 @dataclass(frozen=True)
@@ -109,7 +56,13 @@ def same_measure(a: FigureCell, b: FigureCell) -> bool:
     return a.unit == b.unit or (a.unit.strip("<>=") == b.unit) or (bool(qa.dimension) and qa.dimension == qb.dimension)
 
 
-def split_rows(cells: list[FigureCell], full_marks: Decimal, decimals: int) -> list[FlatRow] | None:
+@dataclass
+class Split:
+    rows: list[FlatRow]
+    closing: tuple[Claim, Claim] | None = None  # a closing pair: the total row's points and score
+
+
+def split_rows(cells: list[FigureCell], full_marks: Decimal, decimals: int) -> Split | None:
     """The run read as indicator rows, or None when it does not split into them exactly."""
     def pair_at(i: int) -> bool:
         return i + 1 < len(cells) and is_points(cells[i], full_marks, decimals) and is_score(cells[i + 1], decimals + 1)
@@ -130,32 +83,86 @@ def split_rows(cells: list[FigureCell], full_marks: Decimal, decimals: int) -> l
             rows.append(FlatRow(None, None, c.claim, cells[1].claim))
             i += 2
         elif i == len(cells) - 2 and full and all(x.bare for x in cells[i:]):
-            break  # a closing pair (a total row's points and score) belongs to no indicator
+            # a closing pair belongs to no indicator: the total row's, when its points are full marks
+            closing = (cells[i].claim, cells[i + 1].claim)
+            return Split(rows, closing if closing[0].quantity.value == full_marks else None)
         else:
             return None
-    return rows if full else None
+    return Split(rows) if full else None
 
 
-def names_points_then_score(ctx: Context, before: int) -> bool:
-    """The text before the run has a points column header ahead of a score column header."""
+def score_columns_from(ctx: Context) -> int | None:
+    """Where the text has named a points column and then a score column (分值 … 得分): rows are
+    read only after it."""
     tables = ctx.rules["tables"]
-    head = ctx.text[:before]
-    points = [head.find(w) for w in tables.get("points_terms", ()) if w in head]
+    points = [at for at in (ctx.text.find(w) for w in tables.get("points_terms", ())) if at >= 0]
     if not points:
-        return False
+        return None
     first = min(points)
-    return any(head.find(w, first) > first for w in tables.get("score_terms", ()))
+    scores = [at for at in (ctx.text.find(w, first + 1) for w in tables.get("score_terms", ())) if at > first]
+    return min(scores) if scores else None
+
+
+def funding_score(ctx: Context, start: int, end: int, taken: set[int]) -> tuple[Claim, Claim] | None:
+    """The funding row's points and score between a form's start and its first indicator row: the
+    one flattened funding row read there, else the one points and one score figure a loader placed
+    there (none other)."""
+    read = [r for r in funding_rows(ctx) if start <= r.start < end]
+    if len(read) == 1:
+        return read[0].cells["max"], read[0].cells["score"]
+    if read:
+        return None
+    between = [c for c in ctx.claims if start <= c.span.start < end and c.id not in taken]
+    points = [c for c in between if c.role == "max"]
+    scores = [c for c in between if c.role == "score"]
+    return (points[0], scores[0]) if len(points) == 1 and len(scores) == 1 else None
+
+
+def total(ctx: Context, rows: list[FlatRow], closing: tuple[Claim, Claim], form_start: int) -> Iterator[Constraint]:
+    """The closing pair against the form's rows and its funding row (总分 = Σ 分值, 得分 = Σ 得分)."""
+    taken = {c.id for r in rows for c in (r.target, r.actual, r.points, r.score) if c is not None}
+    funding = funding_score(ctx, form_start, rows[0].points.span.start, taken)
+    if funding is None:
+        return
+    stated_max, stated_score = closing
+    item_max = [funding[0].id, *(r.points.id for r in rows)]
+    item_score = [funding[1].id, *(r.score.id for r in rows)]
+    claims = [stated_max, stated_score, *(ctx.by_id[i] for i in item_max + item_score)]
+    yield ctx.constraint("total_score", "SUM003", claims, "table", max=stated_max.id, score=stated_score.id,
+                         item_max=item_max, item_score=item_score, related=[], whole_exact=True)
+
+
+def form_starts(ctx: Context) -> list[int]:
+    words = ctx.rules["tables"].get("form_starts", ())
+    return sorted(m.start() for w in words for m in re.finditer(re.escape(w), ctx.text))
 
 
 def find(ctx: Context) -> Iterator[Constraint]:
     params = ctx.rules["tables"].get("flat_rows", {})
     full_marks = Decimal(str(params.get("full_marks", 100)))
     decimals = int(params.get("points_decimals", 1))
+    after = score_columns_from(ctx)
+    if after is None:
+        return
+    starts = form_starts(ctx)
+    form_start, rows, whole = 0, [], True  # the form's rows so far; whole: no run of it left unread
     for cells in runs(ctx):
-        if len(cells) < 3 or not names_points_then_score(ctx, cells[0].start):
+        if cells[0].start < after:
             continue
-        for row in split_rows(cells, full_marks, decimals) or ():
+        begun = bisect_right(starts, cells[0].start)
+        if begun and starts[begun - 1] > form_start:  # a new form (项目名称, …自评表) begins
+            form_start, rows, whole = starts[begun - 1], [], True
+        split = split_rows(cells, full_marks, decimals) if len(cells) >= 3 else None
+        if split is None:
+            whole = whole and not (rows and any(c.bare for c in cells))
+            continue
+        for row in split.rows:
             yield ctx.constraint("score_cap", "CAP001", [row.score, row.points], "table")
             if row.target is not None and row.actual is not None:
                 yield ctx.constraint("target_full_marks", "SCO003", [row.target, row.actual, row.score, row.points],
                                      "table", indicator="")
+        rows += split.rows
+        if split.closing is not None:
+            if whole:
+                yield from total(ctx, rows, split.closing, form_start)
+            rows, whole = [], False  # whatever follows the total belongs to no row of this form
