@@ -53,12 +53,30 @@ def test_words_row_only_before_a_full_row(tmp_path: Path) -> None:
 @pytest.mark.parametrize("line", [
     "年度资金总额 100 95 95% 10 9.5",         # a funding row: bare money before a rate
     "指标1:人数 120人 110人 2 1.5 3",          # one figure too many: no certain split
-    "指标1:人数 120人 110% 2 1.5",            # target and actual measure different things
-    "指标1:人数 120人 ≥110人 2 2",            # an actual states no comparator
     "指标1:人数 120人 110人 200 150",          # 200 is no point value of a 100-point form
 ])
 def test_runs_left_alone(line: str, tmp_path: Path) -> None:
     assert rows(HEADER + line + "\n", tmp_path) == []
+
+
+@pytest.mark.parametrize("line", [
+    "指标1:人数 120人 110% 2 1.5",            # target and actual measure different things
+    "指标1:人数 120人 ≥110人 2 2",            # an actual states no comparator
+])
+def test_no_target_when_the_pair_does_not_measure_alike(line: str, tmp_path: Path) -> None:
+    assert not [r for r in rows(HEADER + line + "\n", tmp_path) if r[0] == "SCO003"]
+
+
+def test_target_column_ahead_of_its_rows(tmp_path: Path) -> None:
+    text = "年度指标值 实际完成值 分值 得分 村卫生室 46所 ≥95% 覆盖率 41所 4 4 96% 4 4\n"
+    found = rows(text, tmp_path)
+    assert ("SCO003", "46所", "41所", "4", "4") in found
+    assert ("SCO003", "≥95%", "96%", "4", "4") in found
+
+
+def test_target_column_of_one_unit_is_not_paired(tmp_path: Path) -> None:
+    text = "年度指标值 实际完成值 分值 得分 脱贫户 1580户 就业户 300户 1496户 5 5 320户 5 5\n"
+    assert not [r for r in rows(text, tmp_path) if r[0] == "SCO003"]
 
 
 def test_no_points_header_no_rows(tmp_path: Path) -> None:

@@ -31,6 +31,8 @@ from auditor.linking.flat_cells import FigureCell, runs
 from auditor.linking.flat_funding import funding_rows
 from auditor.model import Claim, Constraint
 
+SCALE_WORDS = "十百千万亿"
+
 
 @dataclass(frozen=True)
 class FlatRow:
@@ -53,7 +55,11 @@ def same_measure(a: FigureCell, b: FigureCell) -> bool:
     qa, qb = a.claim.quantity, b.claim.quantity
     if b.claim.quantity.comparator != "=":
         return False  # an actual value states no comparator
-    return a.unit == b.unit or (a.unit.strip("<>=") == b.unit) or (bool(qa.dimension) and qa.dimension == qb.dimension)
+    if a.unit.strip("<>=~") == b.unit:
+        return True
+    # 0.31万人次 against 3000人次: the same unit but for its scale word
+    return bool(qa.dimension) and qa.dimension == qb.dimension and \
+        qa.unit.lstrip(SCALE_WORDS) == qb.unit.lstrip(SCALE_WORDS) != ""
 
 
 @dataclass
@@ -137,6 +143,26 @@ def form_starts(ctx: Context) -> list[int]:
     return sorted(m.start() for w in words for m in re.finditer(re.escape(w), ctx.text))
 
 
+def column_targets(targets: list[FigureCell], rows: list[FlatRow], actuals: list[FigureCell]) -> list[FlatRow]:
+    """A column flattened ahead of its rows (a PDF that gives the 年度指标值 column first, then the
+    rows of actual, points and score): the targets pair with the rows in order, only when their
+    counts are equal, every pair measures the same thing and the units change along the column
+    (two or more units, so that the order is shown, not assumed)."""
+    if len(targets) < 2 or len(targets) != len(rows) or any(r.target is not None for r in rows):
+        return []
+    units = {t.unit.strip("<>=~") for t in targets} - {""}
+    if len(units) < 2 or not all(t.unit.strip("<>=~") in ("", a.unit) or same_measure(t, a)
+                                 for t, a in zip(targets, actuals, strict=True)):
+        return []
+    return [FlatRow(t.claim, r.actual, r.points, r.score) for t, r in zip(targets, rows, strict=True)]
+
+
+def target_headers(ctx: Context) -> list[int]:
+    """Where the text names a target column (年度指标值, 指标值: header_roles of role target)."""
+    words = [w for w, role in ctx.rules["lexicon"]["header_roles"].items() if role == "target"]
+    return sorted(m.end() for w in words for m in re.finditer(re.escape(w), ctx.text))
+
+
 def find(ctx: Context) -> Iterator[Constraint]:
     params = ctx.rules["tables"].get("flat_rows", {})
     full_marks = Decimal(str(params.get("full_marks", 100)))
@@ -144,19 +170,40 @@ def find(ctx: Context) -> Iterator[Constraint]:
     after = score_columns_from(ctx)
     if after is None:
         return
-    starts = form_starts(ctx)
+    starts, headers = form_starts(ctx), target_headers(ctx)
     form_start, rows, whole = 0, [], True  # the form's rows so far; whole: no run of it left unread
+    targets: list[FigureCell] = []  # measures left over since the last target column header
     for cells in runs(ctx):
         if cells[0].start < after:
             continue
         begun = bisect_right(starts, cells[0].start)
         if begun and starts[begun - 1] > form_start:  # a new form (项目名称, …自评表) begins
             form_start, rows, whole = starts[begun - 1], [], True
+        header = bisect_right(headers, cells[0].start)
+        if header and targets and headers[header - 1] > targets[-1].start:
+            targets = []  # a target column header after them: they were no targets of these rows
+        lead = 0  # measures ahead of the first row (a target column flattened ahead of its rows)
         split = split_rows(cells, full_marks, decimals) if len(cells) >= 3 else None
+        while split is None and lead + 3 <= len(cells) and not cells[lead].bare:
+            lead += 1
+            split = split_rows(cells[lead:], full_marks, decimals)
+        if split is None:
+            lead = 0
+        elif lead:
+            targets, cells = targets + cells[:lead], cells[lead:]
         if split is None:
             whole = whole and not (rows and any(c.bare for c in cells))
+            targets = [] if any(c.bare for c in cells) else targets + cells
             continue
-        for row in split.rows:
+        pending = targets if header and targets and headers[header - 1] <= targets[0].start else []
+        actuals = [c for c in cells if any(c.claim is r.actual for r in split.rows)]
+        paired = column_targets(pending, split.rows, actuals)
+        if pending and not paired and split.rows[0].target is not None:
+            # the first measure may be the last of a target column ahead: its row's target is unsure
+            first = split.rows[0]
+            split.rows[0] = FlatRow(None, first.actual, first.points, first.score)
+        targets = []
+        for row in paired or split.rows:
             yield ctx.constraint("score_cap", "CAP001", [row.score, row.points], "table")
             if row.target is not None and row.actual is not None:
                 yield ctx.constraint("target_full_marks", "SCO003", [row.target, row.actual, row.score, row.points],
