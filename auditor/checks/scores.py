@@ -82,8 +82,8 @@ def target_full_marks(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     t, a = interval(target), interval(actual)  # base units: 0.31万人次 against ≥3000人次
     comparator = target.quantity.comparator
     missed = a.hi < t.lo if comparator in (">=", ">", "=") else a.lo > t.hi if comparator in ("<=", "<") else False
-    if not missed or interval(score).lo < interval(points).lo:
-        return None
+    if not missed or score.quantity.value < points.quantity.value:
+        return None  # points and scores are stated exactly: 1.9 of 2 is not full marks
     return finding(ctx, constraint, [actual, target, score, points], stated=fmt(score.quantity.value),
                    expected=f"低于{fmt(points.quantity.value)}", subject=constraint.params.get("indicator", ""),
                    target=target.text, actual=actual.text)

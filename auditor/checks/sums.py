@@ -173,6 +173,14 @@ def group_points(constraint: Constraint, ctx) -> object:  # noqa: ANN001
                    difference=f"{fmt(abs(value - node.quantity.value))}分")
 
 
+def point_interval(claim: Claim, params: dict) -> Interval:
+    """Points and scores written as whole numbers are exact (a form read from text gives its bare
+    figures no unit of points, so the reader cannot know); decimals keep their rounding."""
+    if params.get("whole_exact") and claim.quantity.decimals == 0:
+        return Interval.exact(claim.quantity.value)
+    return interval(claim)
+
+
 @check("total_score")
 def total_score(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     """The 总分 row: its point value and its score against the items (the funding row included)."""
@@ -183,7 +191,7 @@ def total_score(constraint: Constraint, ctx) -> object:  # noqa: ANN001
             continue
         stated = ctx.by_id[p[key]]
         items = [ctx.by_id[i] for i in p[items_key]]
-        if not items or total(interval(i) for i in items).meets(interval(stated)):
+        if not items or total(point_interval(i, p) for i in items).meets(point_interval(stated, p)):
             continue
         value = sum((i.quantity.value for i in items), Decimal(0))
         problems.append((name, stated, value, items))
@@ -191,6 +199,7 @@ def total_score(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     if not problems:
         return None
     evidence += [ctx.by_id[i] for i in p.get("related", ())]
+    evidence += [i for *_, items in problems for i in items]  # a changed item is evidence of the gap too
     name, stated, value, items = problems[0]
     text = "；".join(f"总分{n}填{fmt(s.quantity.value)}，各项{n}合计{fmt(v)}" for n, s, v, _ in problems)
     return finding(ctx, constraint, evidence, stated=f"{fmt(stated.quantity.value)}分", expected=f"{fmt(value)}分",

@@ -243,9 +243,9 @@ def full_marks(ctx: Context) -> Iterator[Constraint]:
 
 @lru_cache(maxsize=8)
 def grade_pattern(leads: tuple[str, ...], grades: tuple[str, ...]) -> re.Pattern[str]:
-    """评价等级为“优”: a lead word, then a grade (the longest first, 优秀 before 优)."""
+    """评价等级为“优”, 评价结果为：优: a lead word, then a grade (the longest first, 优秀 before 优)."""
     alternatives = "|".join(re.escape(g) for g in sorted(grades, key=len, reverse=True))
-    return re.compile(rf"(?:{'|'.join(map(re.escape, leads))})\s*(?:为|是|：|:)?\s*[“\"「]?({alternatives})")
+    return re.compile(rf"(?:{'|'.join(map(re.escape, leads))})\s*(?:为|是)?\s*[：:]?\s*[“\"「]?({alternatives})")
 
 
 def grades(ctx: Context, table_totals: list[Claim]) -> Iterator[Constraint]:
