@@ -57,6 +57,8 @@ class Subjects:
         self.item_stages = frozenset(spec.get("item_stages", ()))
         self.periods = [re.compile(p) for p in spec.get("periods", ())]
         self.unique = tuple(spec.get("unique_items", ()))
+        self.sub_items = spec.get("sub_items", {})
+        self.column_totals = frozenset(spec.get("column_totals", ()))
         self.counted_scope = re.compile(spec.get("counted_scope", r"\d+个[省市州县区乡镇村]"))
 
     def key(self, claim: Claim, need_stage: bool = True) -> Key | None:

@@ -59,12 +59,28 @@ def year_cells(ctx: Context, subjects: Subjects, budget_types: tuple[str, ...]) 
                 continue
             for claim in row.claims:
                 cell = next((c for c in row.cells if c.col == claim.cell[1]), None)
-                if cell is None or not row.whole(claim) or claim.quantity.unit or len(cell.header_path) != 1:
+                if cell is None or not row.whole(claim) or claim.quantity.unit:
                     continue
-                item = subjects.item(label(cell.header_path[0]), "")
+                item = column_item(subjects, cell.header_path)
                 if any(u == item for u in subjects.unique):
                     out[(item, stage, int(year.group(1)))].append(claim)
     return out
+
+
+def column_item(subjects: Subjects, path: tuple[str, ...]) -> str:
+    """The item a column states: its one header, or under a unique item's header its 合计 column
+    (the item itself) or a sub-column named in ``sub_items`` (公车购置及运行维护费 | 车辆购置)."""
+    if len(path) == 1:
+        return subjects.item(label(path[0]), "")
+    if len(path) != 2:
+        return ""
+    parent, child = subjects.item(label(path[0]), ""), squash(label(path[1]))
+    if child in subjects.column_totals:
+        return parent
+    for item, names in subjects.sub_items.get(parent, {}).items():
+        if child in names:
+            return item
+    return ""
 
 
 def find(ctx: Context) -> Iterator[Constraint]:
@@ -73,6 +89,7 @@ def find(ctx: Context) -> Iterator[Constraint]:
     cells = year_cells(ctx, subjects, budget_types)
     if not cells:
         return
+    pairs: dict[tuple, tuple[Claim, Claim]] = {}
     for claim in ctx.narrative:
         key = subjects.key(claim, need_stage=False)
         if key is None or not key.unique or key.period or claim.quantity.dimension != "money":
@@ -84,5 +101,18 @@ def find(ctx: Context) -> Iterator[Constraint]:
         year = key.year or (years.pop() if len(years) == 1 else None)
         values = clusters(cells.get((key.item, stage, year), []))
         if stage and year and len(values) == 1:
+            pairs.setdefault((key.item, stage, year), (values[0][0], claim))
             yield ctx.constraint("same_quantity", "XREF001", [values[0][0], claim], "link", what=key.item,
                                  adopt_unit=True)
+    yield from restated_sums(ctx, subjects, pairs)
+
+
+def restated_sums(ctx: Context, subjects: Subjects, pairs: dict[tuple, tuple[Claim, Claim]]) -> Iterator[Constraint]:
+    """A whole and its parts (``sub_items``) each stated in the text and in the table: the pairs
+    are checked jointly (995 | 996, 38 | 37, 958 | 959 each agree to ±0.5, but not all at once)."""
+    for (item, stage, year), whole in pairs.items():
+        parts = [pairs.get((part, stage, year)) for part in subjects.sub_items.get(item, {})]
+        if parts and all(parts):
+            claims = [c for pair in (whole, *parts) for c in pair]
+            yield ctx.constraint("restated_sum", "XREF001", claims, "link",
+                                 names=[item, *subjects.sub_items[item]], adopt_unit=True)
