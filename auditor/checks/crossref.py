@@ -7,7 +7,8 @@ from auditor.checks.values import in_unit, interval, written
 from auditor.intervals import Interval, total
 from auditor.model import Claim, Constraint
 
-PLACE_WORDS = 16  # words of a clause quoted to say where a narrative figure is
+CLAUSE_ENDS = "，,。；;！？!?\n\t：:|（("
+PLACE_WORDS = 24  # characters of a clause quoted to say where a narrative figure is
 
 
 def place(claim: Claim, ctx) -> str:  # noqa: ANN001
@@ -18,9 +19,12 @@ def place(claim: Claim, ctx) -> str:  # noqa: ANN001
         row = claim.subject if claim.subject and claim.subject not in claim.header_path else ""
         named = "×".join(x for x in (row, column) if x)
         return f"表格（{named}）" if named else "表格"
-    start = claim.context.start if claim.context is not None else claim.span.start
-    lead = " ".join(ctx.text[max(start, claim.span.start - PLACE_WORDS):claim.span.start].split())
-    return f"正文“{lead}”处" if lead else "正文"
+    start = claim.span.start
+    while start > max(0, claim.span.start - PLACE_WORDS) and ctx.text[start - 1] not in CLAUSE_ENDS:
+        start -= 1
+    lead = " ".join(ctx.text[start:claim.span.start].split())
+    section = f"“{claim.section}”一节" if claim.section else ""
+    return f"正文{section}“{lead}”处" if lead else f"正文{section}"
 
 
 @check("same_quantity")
