@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from auditor.linking.context import Context, label, squash
 from auditor.linking.keys import YEAR, Subjects
@@ -53,6 +53,7 @@ def year_cells(ctx: Context, subjects: Subjects, budget_types: tuple[str, ...]) 
         if len(stages) != 1:
             continue
         stage = stages.pop()
+        whole = table_whole(subjects, rows)
         for row in rows:
             year = YEAR_ROW.match(squash(row.first_label))
             if not year:
@@ -61,10 +62,24 @@ def year_cells(ctx: Context, subjects: Subjects, budget_types: tuple[str, ...]) 
                 cell = next((c for c in row.cells if c.col == claim.cell[1]), None)
                 if cell is None or not row.whole(claim) or claim.quantity.unit:
                     continue
-                item = column_item(subjects, cell.header_path)
+                item = whole(cell.header_path) or column_item(subjects, cell.header_path)
                 if any(u == item for u in subjects.unique):
                     out[(item, stage, int(year.group(1)))].append(claim)
     return out
+
+
+def table_whole(subjects: Subjects, rows: list) -> Callable[[tuple[str, ...]], str]:
+    """A table's own 合计 column (年度 | 合计 | 因公出国(境)费 | 公务接待费 | …) states the whole of
+    ``sub_items`` whose parts are all the table's other columns."""
+    tops = {column_item(subjects, c.header_path[:1]) for row in rows for c in row.cells if c.header_path}
+    wholes = [w for w, parts in subjects.sub_items.items() if set(parts) <= tops]
+
+    def of(path: tuple[str, ...]) -> str:
+        if len(path) == 1 and len(wholes) == 1 and squash(label(path[0])) in subjects.column_totals:
+            return wholes[0]
+        return ""
+
+    return of
 
 
 def column_item(subjects: Subjects, path: tuple[str, ...]) -> str:
