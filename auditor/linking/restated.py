@@ -77,7 +77,7 @@ def placeholders(ctx: Context) -> Iterator[Constraint]:
 
 
 ROLE_STAGE = {"executed": "final", "budget": "budget", "adjusted_budget": "adjusted"}
-MIN_TABLE_LABEL = 8  # a row label long enough to name one fund line (not 合计, 其他资金)
+MIN_TABLE_LABEL = 8  # a row label long enough to name one fund line (not 合计, 其他资金), unless a unique item
 
 
 def table_lines(ctx: Context, subjects: Subjects) -> dict[tuple, list[Claim]]:
@@ -86,7 +86,7 @@ def table_lines(ctx: Context, subjects: Subjects) -> dict[tuple, list[Claim]]:
     for sheet in ctx.sheets:
         for row in rows_of(ctx, sheet):
             name = subjects.item(label(row.labels[-1]) if row.labels else row.first_label, "")
-            if len(name) < MIN_TABLE_LABEL:
+            if len(name) < MIN_TABLE_LABEL and name not in subjects.unique:
                 continue
             for claim in row.claims:
                 stage = ROLE_STAGE.get(claim.role)
@@ -113,7 +113,7 @@ def narrative_against_tables(ctx: Context) -> Iterator[Constraint]:
         return
     for claim in ctx.narrative:
         key = subjects.key(claim, need_stage=False)
-        if key is None or len(key.item) < MIN_TABLE_LABEL or claim.quantity.dimension != "money":
+        if key is None or (len(key.item) < MIN_TABLE_LABEL and not key.unique) or claim.quantity.dimension != "money":
             continue
         if key.period:
             continue  # a table's columns are whole years
