@@ -37,12 +37,19 @@ def same_quantity(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     a, b = interval(first), interval(second)
     if constraint.params.get("adopt_unit") and not first.quantity.unit:
         a = interval(first, second.quantity.factor)  # a bare figure read in its partner's unit
-    if a.meets(b):
+    if a.meets(b) or is_unit_slip(first, second):
         return None
     gap = abs(a.mid - b.mid)
     return finding(ctx, constraint, [first, second, *context], stated=written(first), expected=written(second),
                    subject=constraint.params.get("what", first.subject), difference=in_unit(gap, second),
                    place=place(first, ctx), other_place=place(second, ctx))
+
+
+def is_unit_slip(first: Claim, second: Claim) -> bool:
+    """524.23万元 and 524.23元: one number under two units is a unit slip (the unit checks' finding),
+    not two values."""
+    p, q = first.quantity, second.quantity
+    return bool(p.unit and q.unit and p.unit != q.unit and p.value == q.value)
 
 
 def common(first: Claim, second: Claim, adopt_unit: bool) -> Interval | None:

@@ -23,6 +23,7 @@ YEAR_WORD = re.compile(r"(?:19|20)\d\d\s*年度?")
 NUMBERING = re.compile(r"^(?:\d+[.、．]|[（(][\d一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+[、.．])+")
 BRACKETS = re.compile(r"[()（）“”\"'《》〈〉【】\[\]\s]")
 LEAD_LABEL = re.compile(r"^(?:\d+[.、．]|[(（][\d一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)?([^：:，,。；;]{1,20})[：:]")
+ACCOUNT_STAGES = ("budget", "adjusted", "final")  # the stages an account of a year states
 SYMBOLS = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]")
 
 
@@ -145,6 +146,22 @@ class Subjects:
             return None
         phrase = item if stage in self.item_stages else item + SYMBOLS.sub("", cue)
         return Key(item, stage, year, scope, any(u in phrase for u in self.unique), self.period(pos))
+
+    def last_stage(self, lead: str) -> str:
+        """The account stage named last in ``lead``, the words before a figure in its paragraph
+        (决算数2364万元，…分项情况是：…), outside comparisons; a budget type's 预算 (一般公共预算)
+        is none."""
+        lead = unicodedata.normalize("NFKC", squash(lead))
+        for name in self.budget_types:
+            lead = lead.replace(name, "_" * len(name))
+        for clause in reversed(re.split(f"[{CLAUSE_ENDS}]", lead)):
+            if any(cue in clause for cue in self.not_a_statement):
+                continue  # 比2023年决算数减少2万元: a compared stage, not the one stated
+            found = [(clause.rfind(cue) + len(cue), stage) for cue, stage in self.stages
+                     if stage in ACCOUNT_STAGES and cue in clause]
+            if found:
+                return max(found)[1]
+        return ""
 
     def period(self, pos: int) -> str:
         """A part of the year named before the figure in its sentence (1-6月, 上半年)."""

@@ -15,14 +15,14 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 
 from auditor.linking.context import Context, label, squash
-from auditor.linking.keys import YEAR, Subjects
+from auditor.linking.keys import ACCOUNT_STAGES, YEAR, Subjects
 from auditor.linking.restated import clusters, sentence_stage
 from auditor.linking.tables import rows_of
 from auditor.model import Claim, Constraint
 
 YEAR_ROW = re.compile(r"^((?:19|20)\d\d)年度?$")
 MAX_TITLE = 40  # the line right above a table, as its title
-TABLE_STAGES = ("budget", "adjusted", "final")  # the stages a table of yearly figures compares
+TABLE_STAGES = ACCOUNT_STAGES  # the stages a table of yearly figures compares
 
 
 def stages_named(subjects: Subjects, text: str, budget_types: tuple[str, ...]) -> set[str]:
@@ -30,16 +30,6 @@ def stages_named(subjects: Subjects, text: str, budget_types: tuple[str, ...]) -
     for name in budget_types:
         text = text.replace(name, "")
     return {stage for cue, stage in subjects.stages if cue in text and stage in TABLE_STAGES}
-
-
-def last_stage(subjects: Subjects, lead: str, budget_types: tuple[str, ...]) -> str:
-    """The stage named last before the figure in its paragraph (决算数2364万元，…分项情况是：…)."""
-    lead = unicodedata.normalize("NFKC", squash(lead))
-    for name in budget_types:
-        lead = lead.replace(name, "_" * len(name))
-    found = [(lead.rfind(cue) + len(cue), stage) for cue, stage in subjects.stages
-             if stage in TABLE_STAGES and cue in lead]
-    return max(found)[1] if found else ""
 
 
 def year_cells(ctx: Context, subjects: Subjects, budget_types: tuple[str, ...]) -> dict[tuple, list[Claim]]:
@@ -111,7 +101,7 @@ def find(ctx: Context) -> Iterator[Constraint]:
             continue
         paragraph = ctx.at(ctx.sentence(claim.span.start, "\n"))
         lead = ctx.text[ctx.sentence(claim.span.start, "\n").start:claim.span.start]
-        stage = key.stage or sentence_stage(ctx, subjects, claim) or last_stage(subjects, lead, budget_types)
+        stage = key.stage or sentence_stage(ctx, subjects, claim) or subjects.last_stage(lead)
         years = {int(y) for y in YEAR.findall(paragraph)}
         year = key.year or (years.pop() if len(years) == 1 else None)
         values = clusters(cells.get((key.item, stage, year), []))
