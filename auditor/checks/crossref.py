@@ -4,7 +4,27 @@ from __future__ import annotations
 
 from auditor.checks import check, finding
 from auditor.checks.values import in_unit, interval, written
-from auditor.model import Constraint
+from auditor.intervals import Interval, total
+from auditor.model import Claim, Constraint
+
+CLAUSE_ENDS = "，,。；;！？!?\n\t：:|（("
+PLACE_WORDS = 24  # characters of a clause quoted to say where a narrative figure is
+
+
+def place(claim: Claim, ctx) -> str:  # noqa: ANN001
+    """Where a figure is stated, for a reader of the report: a table cell by its row and column
+    labels, a narrative figure by the words that lead to it in its clause."""
+    if claim.cell is not None:
+        column = "/".join(h for h in claim.header_path if h)
+        row = claim.subject if claim.subject and claim.subject not in claim.header_path else ""
+        named = "×".join(x for x in (row, column) if x)
+        return f"表格（{named}）" if named else "表格"
+    start = claim.span.start
+    while start > max(0, claim.span.start - PLACE_WORDS) and ctx.text[start - 1] not in CLAUSE_ENDS:
+        start -= 1
+    lead = " ".join(ctx.text[start:claim.span.start].split())
+    section = f"“{claim.section}”一节" if claim.section else ""
+    return f"正文{section}“{lead}”处" if lead else f"正文{section}"
 
 
 @check("same_quantity")
@@ -17,11 +37,58 @@ def same_quantity(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     a, b = interval(first), interval(second)
     if constraint.params.get("adopt_unit") and not first.quantity.unit:
         a = interval(first, second.quantity.factor)  # a bare figure read in its partner's unit
-    if a.meets(b):
+    if a.meets(b) or is_unit_slip(first, second):
         return None
     gap = abs(a.mid - b.mid)
     return finding(ctx, constraint, [first, second, *context], stated=written(first), expected=written(second),
-                   subject=constraint.params.get("what", first.subject), difference=in_unit(gap, second))
+                   subject=constraint.params.get("what", first.subject), difference=in_unit(gap, second),
+                   place=place(first, ctx), other_place=place(second, ctx))
+
+
+def is_unit_slip(first: Claim, second: Claim) -> bool:
+    """524.23万元 and 524.23元: one number under two units is a unit slip (the unit checks' finding),
+    not two values."""
+    p, q = first.quantity, second.quantity
+    return bool(p.unit and q.unit and p.unit != q.unit and p.value == q.value)
+
+
+def common(first: Claim, second: Claim, adopt_unit: bool) -> Interval | None:
+    """The values both statements of one quantity allow (None when they allow none in common)."""
+    a, b = interval(first), interval(second)
+    if adopt_unit and not first.quantity.unit:
+        a = interval(first, second.quantity.factor)
+    if not a.meets(b):
+        return None
+    return Interval(max(a.lo, b.lo), min(a.hi, b.hi))
+
+
+@check("restated_sum")
+def restated_sum(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    """A whole and its parts each stated twice (table, text): every pair agrees within its
+    precision, yet the values the pairs allow for the parts do not add up to one the whole's pair
+    allows, so the two statements of at least one pair differ. Each pair whose figures differ is
+    reported; a pair that already disagrees on its own is its same_quantity's finding."""
+    claims = [ctx.by_id[i] for i in constraint.claims]
+    pairs = list(zip(claims[::2], claims[1::2], strict=True))
+    allowed = [common(a, b, constraint.params.get("adopt_unit", False)) for a, b in pairs]
+    if any(i is None for i in allowed):
+        return None
+    whole, *parts = allowed
+    parts_sum = total(parts)
+    if whole.meets(parts_sum):
+        return None
+    names = constraint.params.get("names", [])
+    others = "、".join(names[1:])
+    out = []
+    for (table, text), name in zip(pairs, names, strict=True):
+        if table.quantity.value == text.quantity.value:
+            continue
+        gap = abs(interval(text).mid - interval(table, text.quantity.factor).mid)
+        out.append(finding(ctx, constraint, [text, table], stated=written(text), expected=written(table),
+                           subject=name, place=place(text, ctx), other_place=place(table, ctx),
+                           difference=in_unit(gap, text)
+                           + f"（单看可在数字精度内相容，但{names[0]}须等于{others}之和，各组数不能同时成立）"))
+    return out
 
 
 @check("placeholder")
@@ -31,4 +98,5 @@ def placeholder(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     twin = ctx.by_id[constraint.claims[0]]
     unit = twin.quantity.unit
     return finding(ctx, constraint, [(span, ctx.at(span)), twin], stated=ctx.at(span) + unit, expected=written(twin),
-                   subject=constraint.params.get("what", twin.subject), difference="未填数字")
+                   subject=constraint.params.get("what", twin.subject), difference="未填数字",
+                   place=f"正文“{ctx.at(span)}”处", other_place=place(twin, ctx))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from auditor.linking.context import Context, squash
 from auditor.model import Claim
@@ -19,9 +19,11 @@ from auditor.model import Claim
 CLAUSE_ENDS = "，,。；;！？!?\n\t、：:"
 MAX_LEFT = 40
 YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
+YEAR_WORD = re.compile(r"(?:19|20)\d\d\s*年度?")
 NUMBERING = re.compile(r"^(?:\d+[.、．]|[（(][\d一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+[、.．])+")
 BRACKETS = re.compile(r"[()（）“”\"'《》〈〉【】\[\]\s]")
 LEAD_LABEL = re.compile(r"^(?:\d+[.、．]|[(（][\d一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)?([^：:，,。；;]{1,20})[：:]")
+ACCOUNT_STAGES = ("budget", "adjusted", "final")  # the stages an account of a year states
 SYMBOLS = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]")
 
 
@@ -57,13 +59,57 @@ class Subjects:
         self.item_stages = frozenset(spec.get("item_stages", ()))
         self.periods = [re.compile(p) for p in spec.get("periods", ())]
         self.unique = tuple(spec.get("unique_items", ()))
+        self.sub_items = spec.get("sub_items", {})
+        self.column_totals = frozenset(spec.get("column_totals", ()))
+        self.budget_types = tuple(spec.get("budget_types", ()))
+        self._sections: dict[str, tuple[str, str] | None] = {}
         self.counted_scope = re.compile(spec.get("counted_scope", r"\d+个[省市州县区乡镇村]"))
 
     def key(self, claim: Claim, need_stage: bool = True) -> Key | None:
         q = claim.quantity
         if claim.cell is not None or q.comparator != "=" or not q.unit or q.dimension in ("percent", "points_pct", ""):
             return None
-        return self.read(self.left_of(claim.span.start), claim.span.start, claim.year, need_stage)
+        left = self.left_of(claim.span.start)
+        key = self.read(left, claim.span.start, claim.year, False)
+        heading = self.section_subject(claim.section)
+        if heading is not None:
+            item, stage = heading
+            if key is None:
+                key = self.bare_stage(left, claim, item)
+            elif key.item == item and not key.stage:
+                key = replace(key, stage=stage)  # the heading's item in its own section: the heading's stage
+        if key is None or (need_stage and not key.stage):
+            return None
+        return key
+
+    def section_subject(self, section: str) -> tuple[str, str] | None:
+        """The unique item and the stage a section heading names (一般公共预算支出决算情况说明)."""
+        if not section:
+            return None
+        if section not in self._sections:
+            text = unicodedata.normalize("NFKC", squash(section))
+            masked = text
+            for name in self.budget_types:
+                masked = masked.replace(name, "_" * len(name))
+            found = [(masked.rfind(cue), cue, stage) for cue, stage in self.stages if cue in masked]
+            subject = None
+            if found:
+                at, _, stage = max(found, key=lambda f: (f[0], len(f[1])))
+                item = self.item(text[:at], "")
+                if item in self.unique:
+                    subject = (item, stage)
+            self._sections[section] = subject
+        return self._sections[section]
+
+    def bare_stage(self, left: str, claim: Claim, item: str) -> Key | None:
+        """A figure whose words are only a year and a stage (2017年决算数…) under a heading naming
+        one item: that item's figure of that stage."""
+        rest = YEAR_WORD.sub("", self.strip_fillers(left))
+        stage = next((name for cue, name in self.stages if rest == cue), "")
+        if not stage:
+            return None
+        years = YEAR.findall(left)
+        return Key(item, stage, int(years[-1]) if years else claim.year, "", True, self.period(claim.span.start))
 
     def left(self, claim: Claim) -> str:
         return self.left_of(claim.span.start)
@@ -93,13 +139,29 @@ class Subjects:
             return None
         years = YEAR.findall(left)
         year = int(years[-1]) if years else year
-        rest = YEAR.sub("", rest)
+        rest = YEAR_WORD.sub("", rest)
         scope = self.scope(pos, rest)
         item = self.item(rest, scope)
         if len(item) < self.min_item or item in self.too_general:
             return None
         phrase = item if stage in self.item_stages else item + SYMBOLS.sub("", cue)
         return Key(item, stage, year, scope, any(u in phrase for u in self.unique), self.period(pos))
+
+    def last_stage(self, lead: str) -> str:
+        """The account stage named last in ``lead``, the words before a figure in its paragraph
+        (决算数2364万元，…分项情况是：…), outside comparisons; a budget type's 预算 (一般公共预算)
+        is none."""
+        lead = unicodedata.normalize("NFKC", squash(lead))
+        for name in self.budget_types:
+            lead = lead.replace(name, "_" * len(name))
+        for clause in reversed(re.split(f"[{CLAUSE_ENDS}]", lead)):
+            if any(cue in clause for cue in self.not_a_statement):
+                continue  # 比2023年决算数减少2万元: a compared stage, not the one stated
+            found = [(clause.rfind(cue) + len(cue), stage) for cue, stage in self.stages
+                     if stage in ACCOUNT_STAGES and cue in clause]
+            if found:
+                return max(found)[1]
+        return ""
 
     def period(self, pos: int) -> str:
         """A part of the year named before the figure in its sentence (1-6月, 上半年)."""

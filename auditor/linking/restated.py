@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import replace
 
 from auditor.intervals import Interval
 from auditor.linking.context import Context, label, squash
@@ -42,8 +43,10 @@ def find(ctx: Context) -> Iterator[Constraint]:
     subjects = Subjects(ctx)
     groups: dict[tuple, list[tuple[Claim, str]]] = defaultdict(list)
     for claim in ctx.narrative:
-        key = subjects.key(claim)
-        if key is not None and key.unique:
+        key = subjects.key(claim, need_stage=False)
+        if key is not None and key.unique and not key.stage:
+            key = replace(key, stage=paragraph_stage(ctx, subjects, claim))
+        if key is not None and key.unique and key.stage:
             groups[(key.item, key.stage, key.year, key.period, claim.quantity.dimension)].append((claim, key.scope))
     for (item, *_), members in groups.items():
         scopes = {scope for _, scope in members if scope}
@@ -77,7 +80,7 @@ def placeholders(ctx: Context) -> Iterator[Constraint]:
 
 
 ROLE_STAGE = {"executed": "final", "budget": "budget", "adjusted_budget": "adjusted"}
-MIN_TABLE_LABEL = 8  # a row label long enough to name one fund line (not 合计, 其他资金)
+MIN_TABLE_LABEL = 8  # a row label long enough to name one fund line (not 合计, 其他资金), unless a unique item
 
 
 def table_lines(ctx: Context, subjects: Subjects) -> dict[tuple, list[Claim]]:
@@ -86,7 +89,7 @@ def table_lines(ctx: Context, subjects: Subjects) -> dict[tuple, list[Claim]]:
     for sheet in ctx.sheets:
         for row in rows_of(ctx, sheet):
             name = subjects.item(label(row.labels[-1]) if row.labels else row.first_label, "")
-            if len(name) < MIN_TABLE_LABEL:
+            if len(name) < MIN_TABLE_LABEL and name not in subjects.unique:
                 continue
             for claim in row.claims:
                 stage = ROLE_STAGE.get(claim.role)
@@ -105,6 +108,14 @@ def sentence_stage(ctx: Context, subjects: Subjects, claim: Claim) -> str:
     return ""
 
 
+def paragraph_stage(ctx: Context, subjects: Subjects, claim: Claim) -> str:
+    """The stage a unique item's figure without a cue of its own takes: its sentence's lead
+    (2024年全年支出中，…), else the stage named last before it in its paragraph
+    (“三公”经费决算数186万元。分项情况是：公务接待费64万元)."""
+    lead = ctx.text[ctx.sentence(claim.span.start, "\n").start:claim.span.start]
+    return sentence_stage(ctx, subjects, claim) or subjects.last_stage(lead)
+
+
 def narrative_against_tables(ctx: Context) -> Iterator[Constraint]:
     """A narrative figure and the table cell of the same fund line, stage and year."""
     subjects = Subjects(ctx)
@@ -113,7 +124,7 @@ def narrative_against_tables(ctx: Context) -> Iterator[Constraint]:
         return
     for claim in ctx.narrative:
         key = subjects.key(claim, need_stage=False)
-        if key is None or len(key.item) < MIN_TABLE_LABEL or claim.quantity.dimension != "money":
+        if key is None or (len(key.item) < MIN_TABLE_LABEL and not key.unique) or claim.quantity.dimension != "money":
             continue
         if key.period:
             continue  # a table's columns are whole years

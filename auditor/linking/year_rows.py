@@ -12,17 +12,17 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from auditor.linking.context import Context, label, squash
-from auditor.linking.keys import YEAR, Subjects
+from auditor.linking.keys import ACCOUNT_STAGES, YEAR, Subjects
 from auditor.linking.restated import clusters, sentence_stage
 from auditor.linking.tables import rows_of
 from auditor.model import Claim, Constraint
 
 YEAR_ROW = re.compile(r"^((?:19|20)\d\d)年度?$")
 MAX_TITLE = 40  # the line right above a table, as its title
-TABLE_STAGES = ("budget", "adjusted", "final")  # the stages a table of yearly figures compares
+TABLE_STAGES = ACCOUNT_STAGES  # the stages a table of yearly figures compares
 
 
 def stages_named(subjects: Subjects, text: str, budget_types: tuple[str, ...]) -> set[str]:
@@ -30,16 +30,6 @@ def stages_named(subjects: Subjects, text: str, budget_types: tuple[str, ...]) -
     for name in budget_types:
         text = text.replace(name, "")
     return {stage for cue, stage in subjects.stages if cue in text and stage in TABLE_STAGES}
-
-
-def last_stage(subjects: Subjects, lead: str, budget_types: tuple[str, ...]) -> str:
-    """The stage named last before the figure in its paragraph (决算数2364万元，…分项情况是：…)."""
-    lead = unicodedata.normalize("NFKC", squash(lead))
-    for name in budget_types:
-        lead = lead.replace(name, "_" * len(name))
-    found = [(lead.rfind(cue) + len(cue), stage) for cue, stage in subjects.stages
-             if stage in TABLE_STAGES and cue in lead]
-    return max(found)[1] if found else ""
 
 
 def year_cells(ctx: Context, subjects: Subjects, budget_types: tuple[str, ...]) -> dict[tuple, list[Claim]]:
@@ -53,18 +43,49 @@ def year_cells(ctx: Context, subjects: Subjects, budget_types: tuple[str, ...]) 
         if len(stages) != 1:
             continue
         stage = stages.pop()
+        whole = table_whole(subjects, rows)
         for row in rows:
             year = YEAR_ROW.match(squash(row.first_label))
             if not year:
                 continue
             for claim in row.claims:
                 cell = next((c for c in row.cells if c.col == claim.cell[1]), None)
-                if cell is None or not row.whole(claim) or claim.quantity.unit or len(cell.header_path) != 1:
+                if cell is None or not row.whole(claim) or claim.quantity.unit:
                     continue
-                item = subjects.item(label(cell.header_path[0]), "")
+                item = whole(cell.header_path) or column_item(subjects, cell.header_path)
                 if any(u == item for u in subjects.unique):
                     out[(item, stage, int(year.group(1)))].append(claim)
     return out
+
+
+def table_whole(subjects: Subjects, rows: list) -> Callable[[tuple[str, ...]], str]:
+    """A table's own 合计 column (年度 | 合计 | 因公出国(境)费 | 公务接待费 | …) states the whole of
+    ``sub_items`` whose parts are all the table's other columns."""
+    tops = {column_item(subjects, c.header_path[:1]) for row in rows for c in row.cells if c.header_path}
+    wholes = [w for w, parts in subjects.sub_items.items() if set(parts) <= tops]
+
+    def of(path: tuple[str, ...]) -> str:
+        if len(path) == 1 and len(wholes) == 1 and squash(label(path[0])) in subjects.column_totals:
+            return wholes[0]
+        return ""
+
+    return of
+
+
+def column_item(subjects: Subjects, path: tuple[str, ...]) -> str:
+    """The item a column states: its one header, or under a unique item's header its 合计 column
+    (the item itself) or a sub-column named in ``sub_items`` (公车购置及运行维护费 | 车辆购置)."""
+    if len(path) == 1:
+        return subjects.item(label(path[0]), "")
+    if len(path) != 2:
+        return ""
+    parent, child = subjects.item(label(path[0]), ""), squash(label(path[1]))
+    if child in subjects.column_totals:
+        return parent
+    for item, names in subjects.sub_items.get(parent, {}).items():
+        if child in names:
+            return item
+    return ""
 
 
 def find(ctx: Context) -> Iterator[Constraint]:
@@ -73,16 +94,30 @@ def find(ctx: Context) -> Iterator[Constraint]:
     cells = year_cells(ctx, subjects, budget_types)
     if not cells:
         return
+    pairs: dict[tuple, tuple[Claim, Claim]] = {}
     for claim in ctx.narrative:
         key = subjects.key(claim, need_stage=False)
         if key is None or not key.unique or key.period or claim.quantity.dimension != "money":
             continue
         paragraph = ctx.at(ctx.sentence(claim.span.start, "\n"))
         lead = ctx.text[ctx.sentence(claim.span.start, "\n").start:claim.span.start]
-        stage = key.stage or sentence_stage(ctx, subjects, claim) or last_stage(subjects, lead, budget_types)
+        stage = key.stage or sentence_stage(ctx, subjects, claim) or subjects.last_stage(lead)
         years = {int(y) for y in YEAR.findall(paragraph)}
         year = key.year or (years.pop() if len(years) == 1 else None)
         values = clusters(cells.get((key.item, stage, year), []))
         if stage and year and len(values) == 1:
+            pairs.setdefault((key.item, stage, year), (values[0][0], claim))
             yield ctx.constraint("same_quantity", "XREF001", [values[0][0], claim], "link", what=key.item,
                                  adopt_unit=True)
+    yield from restated_sums(ctx, subjects, pairs)
+
+
+def restated_sums(ctx: Context, subjects: Subjects, pairs: dict[tuple, tuple[Claim, Claim]]) -> Iterator[Constraint]:
+    """A whole and its parts (``sub_items``) each stated in the text and in the table: the pairs
+    are checked jointly (995 | 996, 38 | 37, 958 | 959 each agree to ±0.5, but not all at once)."""
+    for (item, stage, year), whole in pairs.items():
+        parts = [pairs.get((part, stage, year)) for part in subjects.sub_items.get(item, {})]
+        if parts and all(parts):
+            claims = [c for pair in (whole, *parts) for c in pair]
+            yield ctx.constraint("restated_sum", "XREF001", claims, "link",
+                                 names=[item, *subjects.sub_items[item]], adopt_unit=True)
