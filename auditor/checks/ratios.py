@@ -82,12 +82,15 @@ def _signed(low: Decimal, high: Decimal, sign: int) -> Interval:
     return Interval(low, high) if sign >= 0 else Interval(-high, -low)
 
 
-def growth_readings(constraint: Constraint, ctx) -> list[tuple[Interval, Decimal, str]]:  # noqa: ANN001
+def growth_readings(constraint: Constraint, ctx, current_id: int | None = None) -> list[tuple[Interval, Decimal, str]]:  # noqa: ANN001
     """The growth rate (a fraction, signed: a fall is negative) from each pair of operands stated:
-    (interval, value, formula). Bounds are exact: each formula is monotone in each operand."""
+    (interval, value, formula). Bounds are exact: each formula is monotone in each operand.
+    ``current_id``: one of the amounts this year's may be, when the text does not say which."""
     p = constraint.params
     current, previous, change = (ctx.by_id[p[k]] if p.get(k) is not None else None
                                  for k in ("current", "previous", "change"))
+    if current_id is not None:
+        current = ctx.by_id[current_id]
     sign = p.get("change_sign") or 1
     out = []
 
@@ -128,7 +131,10 @@ def growth(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     direction = constraint.params.get("rate_sign") or 1
     q = rate.quantity
     stated = _signed(q.low, q.high, direction)
+    possible = constraint.params.get("current_readings") or ()
     readings = growth_readings(constraint, ctx)
+    for current_id in possible:  # this year's amount is one of several: the rate holds if it fits one
+        readings += growth_readings(constraint, ctx, current_id)
     if not readings or any(r.scale(HUNDRED).meets(stated) for r, _, _ in readings):
         return None
     _, value, formula = readings[0]
@@ -137,7 +143,7 @@ def growth(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     claims = [rate] + [ctx.by_id[i] for i in constraint.claims[1:]]
     return finding(ctx, constraint, claims, stated=stated_rate(rate), expected=percent(value, places(rate)),
                    formula=formula, difference=f"{percent(gap, places(rate))[:-1]}个百分点",
-                   subject=constraint.params.get("word") or rate.subject)
+                   subject=constraint.params.get("word") or rate.subject, uncertain=bool(possible))
 
 
 @check("one_total")
