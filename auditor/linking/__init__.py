@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from auditor.linking import (
     achievements,
     bounds,
+    completion,
     counts,
     growth,
     identities,
@@ -71,6 +72,7 @@ FINDERS = (
     finder(unit_slips.find, UNIT002="unit_scale"),
     finder(unit_gaps.find, UNIT004="amount_percent", UNIT005="unit_missing", UNIT006="unit_garbled"),
     finder(logic.find, LOGIC001="no_projects_scored", LOGIC002="approval_timing"),
+    finder(completion.find, LOGIC004="completed_despite_shortfall"),
     finder(growth.find, RAT005=("growth", "sum")),
     finder(named_totals.find, RAT001="ratio", RAT002="ratio", RAT003="ratio"),
     finder(bounds.find, LOGIC003="bound"),
