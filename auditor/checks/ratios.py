@@ -49,7 +49,11 @@ def ratio(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     if rate.quantity.dimension != "percent" and rate.quantity.unit != "":
         return None
 
-    def recomputed(slip: bool) -> Interval | None:
+    readings = [[ctx.by_id[i]] for i in constraint.params.get("denominator_readings", ())]
+    if readings:  # the budget is one of several stated above: the rate holds if it fits one
+        denominators = readings[0]
+
+    def recomputed(slip: bool, denominators=denominators) -> Interval | None:  # noqa: ANN001
         """The rate from the operands; with ``slip``, a 元 figure of a 万元 report read as 万元."""
         def at(c):  # noqa: ANN001, ANN202
             return interval(c, WAN if slip and is_slipped_yuan(c, ctx.money_unit) else None)
@@ -58,6 +62,8 @@ def ratio(constraint: Constraint, ctx) -> object:  # noqa: ANN001
 
     found = recomputed(False)
     if found is None or found.meets(stated):
+        return None
+    if any((other := recomputed(False, r)) is not None and other.meets(stated) for r in readings[1:]):
         return None
     if constraint.params.get("may_be_fraction") and found.scale(Decimal("0.01")).meets(stated):
         return None  # 0.1 under 执行率 written as a fraction: 94/650 = 0.1446
@@ -75,7 +81,7 @@ def ratio(constraint: Constraint, ctx) -> object:  # noqa: ANN001
                    expected=percent(value, places(rate)),
                    formula=f"{numerator.text}/{den_text}", difference=f"{percent(gap, places(rate))[:-1]}个百分点",
                    subject=rate.subject, numerator=in_unit(numerator.quantity.base_value, numerator),
-                   rate_name=constraint.params.get("word") or "执行率")
+                   rate_name=constraint.params.get("word") or "执行率", uncertain=len(readings) > 1)
 
 
 def _signed(low: Decimal, high: Decimal, sign: int) -> Interval:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from functools import lru_cache
 
+from auditor.linking import earlier_budgets
 from auditor.linking.context import Context, squash
 from auditor.linking.growth import Vocabulary
 from auditor.linking.lists import PartLists, common_run  # noqa: F401 (common_run: used by identity.py)
@@ -148,8 +149,9 @@ def rates(ctx: Context) -> Iterator[Constraint]:
         # 支付率 is of the figure paid (支付12360万元): the figure its own words name comes first
         stems = [cue[:-1] for cue in cues if cue.endswith("率") and cue in left]
         left_over = [c for c in window if any(squash(left_text(ctx, c)).endswith(w) for w in words.get("remainder", ()))]
+        suffixes = ("", *words.get("numerator_suffixes", ()))  # 已拨付资金269.30万元: of 拨付率
         named = [c for c in window if c not in left_over
-                 and any(squash(left_text(ctx, c)).endswith(stem) for stem in stems)]
+                 and any(squash(left_text(ctx, c)).endswith(stem + s) for stem in stems for s in suffixes)]
         named = named if len(named) == 1 else []
         if not named and any(cue in left for cue in words.get("named_numerator", ())):
             continue  # 到位率 is of what arrived, not of what was paid out: no figure named so, no rate
@@ -164,6 +166,16 @@ def rates(ctx: Context) -> Iterator[Constraint]:
             numerators = rest if len(rest) == 1 else []
         if not denominators and len(numerators) == 1 and len(remainders) == 1:
             denominators = [numerators[0], remainders[0]]  # paid + unpaid is what was to be paid
+        if not denominators and named and dimension == "money" and not remainders \
+                and not earlier_budgets.several_rates(ctx, claim, sentence, stems):
+            # 拨付率 of a figure named 拨付 whose budget is stated in a sentence above: each one there is a reading
+            budgets = earlier_budgets.readings(ctx, claim, numerators[-1],
+                                               lambda c: growth_words.ending(squash(left_text(ctx, c)), growth_words.changes))
+            name = next((cue for cue in cues if cue.endswith("率") and cue in left), "")
+            if budgets:
+                yield ctx.constraint("ratio", "RAT001", [claim, numerators[-1], *budgets], "narrative", denominators=1,
+                                     denominator_readings=[c.id for c in budgets], **({"word": name} if name else {}))
+            continue
         if not denominators or not numerators or not named_as(ctx, claim, denominators, words):
             continue
         code = "RAT001" if dimension == "money" and any(c.role != "target" for c in denominators) else "RAT003"
