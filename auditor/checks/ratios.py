@@ -192,3 +192,32 @@ def common(intervals: list[Interval]) -> Interval | None:
     """Where all the intervals meet, or None."""
     low, high = max(i.lo for i in intervals), min(i.hi for i in intervals)
     return Interval(low, high) if low <= high else None
+
+
+@check("shares_total")
+def shares_total(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    """Shares of one whole side by side: together at most 100%, even at the low ends of their
+    precision. A share that does not recompute from its own part and total is that share's finding
+    (ratio, one_total), not this one."""
+    n = constraint.params["shares"]
+    claims = [ctx.by_id[i] for i in constraint.claims]
+    rates, parts = claims[:n], claims[n:2 * n]
+    totals = [ctx.by_id[i] if i is not None else None for i in constraint.params.get("totals", [None] * n)]
+    for rate, part, whole in zip(rates, parts, totals):
+        if whole is not None:
+            share = (interval(part) / interval(whole))
+            if share is None or not share.scale(HUNDRED).meets(Interval(rate.quantity.low, rate.quantity.high)):
+                return None
+    if all(t is None for t in totals):
+        implied = [interval(p) / Interval(r.quantity.low, r.quantity.high).scale(1 / HUNDRED)
+                   for r, p in zip(rates, parts) if r.quantity.low > 0]
+        if any(t is None for t in implied) or (len(implied) >= 2 and common(implied) is None):
+            return None
+    low = sum((r.quantity.low for r in rates), Decimal(0))
+    if low <= HUNDRED:
+        return None
+    value = sum((r.quantity.value for r in rates), Decimal(0))
+    shown = max(places(r) for r in rates)
+    return finding(ctx, constraint, rates, stated=f"合计{percent(value, shown)}",
+                   expected="至多100%", formula=" + ".join(r.text for r in rates),
+                   difference=f"{percent(value - HUNDRED, shown)[:-1]}个百分点")

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from functools import lru_cache
 
-from auditor.linking import earlier_budgets
+from auditor.linking import earlier_budgets, share_totals
 from auditor.linking.context import Context, squash
 from auditor.linking.growth import Vocabulary
 from auditor.linking.lists import PartLists, common_run  # noqa: F401 (common_run: used by identity.py)
@@ -36,6 +36,7 @@ def shares(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
         return growth_words.ending(squash(left_text(ctx, c)), growth_words.changes) is not None
 
     unnamed: dict[tuple[int, str], list[tuple[Claim, Claim]]] = {}  # shares of one total, not found
+    of_one_whole: dict[tuple[int, str], list[tuple[Claim, Claim, Claim | None]]] = {}  # and the total found
     for claim in ctx.narrative:
         if claim.quantity.dimension != "percent" or "占" not in left_text(ctx, claim):
             continue
@@ -54,6 +55,7 @@ def shares(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
             squash(left_text(ctx, claim)).strip("，,") in ctx.rules["lexicon"]["bare_share"]
         if shared and not change(part):
             unnamed.setdefault(key, []).append((claim, part))
+            of_one_whole.setdefault(key, []).append((claim, part, None))
         if name:
             # 占总支出的46.1%: the total it names. The list's total when it is that one; else a figure
             # named so that is no listed part; else nothing (an unknown total is not guessed)
@@ -66,9 +68,12 @@ def shares(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
                               and (c.subject.endswith(name) or (core and c.subject.endswith(core)))]
                 total = candidates[-1] if candidates else None
         if total is not None and total.id != part.id:
+            if of_one_whole.get(key) and of_one_whole[key][-1][0] is claim:
+                of_one_whole[key][-1] = (claim, part, total)
             yield ctx.constraint("ratio", "RAT002", [claim, part, total], "narrative", denominators=1)
             unnamed.pop(key, None)
     yield from complete_shares(ctx, list(unnamed.values()))
+    yield from share_totals.find(ctx, list(of_one_whole.values()))
 
 
 def names_a_whole(name: str, words: dict, own_references: tuple[str, ...]) -> bool:
