@@ -149,7 +149,7 @@ def growth(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     claims = [rate] + [ctx.by_id[i] for i in constraint.claims[1:]]
     return finding(ctx, constraint, claims, stated=stated_rate(rate), expected=percent(value, places(rate)),
                    formula=formula, difference=f"{percent(gap, places(rate))[:-1]}个百分点",
-                   subject=constraint.params.get("word") or rate.subject, uncertain=bool(possible))
+                   subject=constraint.params.get("word") or rate.subject, uncertain=len(possible) > 1)
 
 
 @check("one_total")

@@ -27,7 +27,8 @@ SENTENCE_ENDS = "。；;！？!?\n"
 FULL_STOPS = "。；;！？!?"
 CLOSING = FULL_STOPS + "：:"
 LIST_OPENING = re.compile(r"^(?:其中|包括)")
-MAX_READINGS = 4  # more amounts than this before a comparison: no telling which it compares
+MAX_READINGS = 4
+MIN_NAME = 3  # a subject this long or longer is looked for across its paragraph  # more amounts than this before a comparison: no telling which it compares
 WRAPPED_LINE = 10  # a line this long that ends mid-sentence was wrapped, not ended
 COMPARISON_OPENERS = ("与", "與", "同", "和", "跟")  # 与2021年初预算比较: no subject, the other side
 OPENER_OF_PERIOD = re.compile(r"[与與同和跟](?=\d{4}|上年|去年|上一年|年初|同期)")
@@ -261,11 +262,12 @@ def possible_currents(ctx: Context, vocabulary: Vocabulary, parts: list[Part], s
     comparison in its sentence, or, when the sentence opens with it, those of the sentence before
     (收入总计3328万元。其中…。同比减少830万元). Those the named subject is written in, if any are.
     The rate holds when it agrees with one of them, so more of them never raise an alarm."""
-    if not operands or group_end >= 0:
+    if not operands:
         return []
-    candidates = [p for p in parts[:start] if p.kind == "plain"]
+    named = subject_named(vocabulary, parts[start].lead)
+    candidates = [p for p in parts[:start] if p.kind == "plain"] if group_end < 0 else []
     before = sentence
-    while before is sentence or LIST_OPENING.match(squash(ctx.text[before.start:before.end])):
+    while group_end < 0 and (before is sentence or LIST_OPENING.match(squash(ctx.text[before.start:before.end]))):
         # the sentence before; and the one before it when it lists parts (其中…): their total is one
         if start > 0 or before.start < 2 or ctx.text[before.start - 1] not in FULL_STOPS:
             break
@@ -273,11 +275,29 @@ def possible_currents(ctx: Context, vocabulary: Vocabulary, parts: list[Part], s
         candidates = [p for p in classify(ctx, vocabulary, ctx.claims_in(before), before.start)
                       if p.kind == "plain" and p.claim.block == parts[start].claim.block] + candidates
     candidates = [p for p in candidates if all(compatible(p.claim, o) for o in operands)]
-    named = subject_named(vocabulary, parts[start].lead)
     if named:
         candidates = [p for p in candidates if written_in(named, p.lead)]
+    if not candidates and len(named) >= MIN_NAME:
+        # （1）财政拨款收入较上年减少…: the one amount its paragraph names so, wherever in it
+        named_so = [p.claim for p in named_in_paragraph(ctx, vocabulary, parts[start].claim.block)
+                    if named in p.lead and all(compatible(p.claim, o) for o in operands)]
+        return named_so[:1] if len({c.quantity.base_value for c in named_so}) == 1 else []
     values = {p.claim.quantity.base_value for p in candidates}
     return [p.claim for p in candidates] if 2 <= len(values) <= MAX_READINGS else []
+
+
+def named_in_paragraph(ctx: Context, vocabulary: Vocabulary, block: int) -> list[Part]:
+    """The plain amounts of a paragraph, each with the words of its own clause before it."""
+    out: list[Part] = []
+    claims = [c for c in ctx.in_block[block] if c.cell is None]
+    done = -1
+    for claim in claims:
+        if claim.span.start < done:
+            continue
+        sentence = sentence_around(ctx, claim.span.start)
+        done = sentence.end
+        out += [p for p in classify(ctx, vocabulary, ctx.claims_in(sentence), sentence.start) if p.kind == "plain"]
+    return out
 
 
 def sentence_groups(ctx: Context, vocabulary: Vocabulary, sentence: Span,
