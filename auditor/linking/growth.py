@@ -351,6 +351,18 @@ def sentence_groups(ctx: Context, vocabulary: Vocabulary, sentence: Span,
 
 
 def find(ctx: Context) -> Iterator[Constraint]:
+    yield from constraints_of(ctx)
+
+
+def constraints_of(ctx: Context) -> list[Constraint]:
+    """The growth constraints of ``ctx``, found once (change_identities reads which change is whose)."""
+    found = ctx.__dict__.get("_growth")
+    if found is None:
+        found = ctx.__dict__["_growth"] = list(_find(ctx))
+    return found
+
+
+def _find(ctx: Context) -> Iterator[Constraint]:
     vocabulary = Vocabulary.of(ctx)
     done = 0  # claims come in text order: each sentence is read once
     compared: list[Claim | None] = [None]
