@@ -1,4 +1,4 @@
-"""Statements that cannot both be true (LOGIC001, LOGIC002)."""
+"""Statements that cannot both be true (LOGIC001, LOGIC002, LOGIC004)."""
 
 from __future__ import annotations
 
@@ -29,3 +29,17 @@ def approval_timing(constraint: Constraint, ctx: CheckContext) -> object:
     return finding(ctx, constraint, [(s, ctx.at(s)) for s in constraint.spans] + [whole, part],
                    stated=squash(ctx.at(constraint.spans[0])), expected="分时点批复",
                    when=constraint.params["when"], part=part.text, other_when=constraint.params["other_when"])
+
+
+@check("completed_despite_shortfall")
+def completed_despite_shortfall(constraint: Constraint, ctx: CheckContext) -> object:
+    """全部完成 while an achieved figure is below its target, even at the ends of their precision."""
+    claims = [ctx.by_id[i] for i in constraint.claims]
+    short = [(aim, did) for aim, did in zip(claims[0::2], claims[1::2]) if did.quantity.high < aim.quantity.low]
+    if not short:
+        return None
+    statement = constraint.spans[0]
+    aim, did = short[0]
+    return finding(ctx, constraint, [(statement, ctx.at(statement)), *(c for pair in short for c in pair)],
+                   stated=squash(ctx.at(statement)), expected="未全部完成",
+                   target=aim.text, actual=did.text, difference=f"{aim.quantity.value - did.quantity.value:f}{did.quantity.unit}")

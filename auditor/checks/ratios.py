@@ -49,7 +49,11 @@ def ratio(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     if rate.quantity.dimension != "percent" and rate.quantity.unit != "":
         return None
 
-    def recomputed(slip: bool) -> Interval | None:
+    readings = [[ctx.by_id[i]] for i in constraint.params.get("denominator_readings", ())]
+    if readings:  # the budget is one of several stated above: the rate holds if it fits one
+        denominators = readings[0]
+
+    def recomputed(slip: bool, denominators=denominators) -> Interval | None:  # noqa: ANN001
         """The rate from the operands; with ``slip``, a 元 figure of a 万元 report read as 万元."""
         def at(c):  # noqa: ANN001, ANN202
             return interval(c, WAN if slip and is_slipped_yuan(c, ctx.money_unit) else None)
@@ -58,6 +62,8 @@ def ratio(constraint: Constraint, ctx) -> object:  # noqa: ANN001
 
     found = recomputed(False)
     if found is None or found.meets(stated):
+        return None
+    if any((other := recomputed(False, r)) is not None and other.meets(stated) for r in readings[1:]):
         return None
     if constraint.params.get("may_be_fraction") and found.scale(Decimal("0.01")).meets(stated):
         return None  # 0.1 under 执行率 written as a fraction: 94/650 = 0.1446
@@ -75,19 +81,22 @@ def ratio(constraint: Constraint, ctx) -> object:  # noqa: ANN001
                    expected=percent(value, places(rate)),
                    formula=f"{numerator.text}/{den_text}", difference=f"{percent(gap, places(rate))[:-1]}个百分点",
                    subject=rate.subject, numerator=in_unit(numerator.quantity.base_value, numerator),
-                   rate_name=constraint.params.get("word") or "执行率")
+                   rate_name=constraint.params.get("word") or "执行率", uncertain=len(readings) > 1)
 
 
 def _signed(low: Decimal, high: Decimal, sign: int) -> Interval:
     return Interval(low, high) if sign >= 0 else Interval(-high, -low)
 
 
-def growth_readings(constraint: Constraint, ctx) -> list[tuple[Interval, Decimal, str]]:  # noqa: ANN001
+def growth_readings(constraint: Constraint, ctx, current_id: int | None = None) -> list[tuple[Interval, Decimal, str]]:  # noqa: ANN001
     """The growth rate (a fraction, signed: a fall is negative) from each pair of operands stated:
-    (interval, value, formula). Bounds are exact: each formula is monotone in each operand."""
+    (interval, value, formula). Bounds are exact: each formula is monotone in each operand.
+    ``current_id``: one of the amounts this year's may be, when the text does not say which."""
     p = constraint.params
     current, previous, change = (ctx.by_id[p[k]] if p.get(k) is not None else None
                                  for k in ("current", "previous", "change"))
+    if current_id is not None:
+        current = ctx.by_id[current_id]
     sign = p.get("change_sign") or 1
     out = []
 
@@ -128,7 +137,10 @@ def growth(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     direction = constraint.params.get("rate_sign") or 1
     q = rate.quantity
     stated = _signed(q.low, q.high, direction)
+    possible = constraint.params.get("current_readings") or ()
     readings = growth_readings(constraint, ctx)
+    for current_id in possible:  # this year's amount is one of several: the rate holds if it fits one
+        readings += growth_readings(constraint, ctx, current_id)
     if not readings or any(r.scale(HUNDRED).meets(stated) for r, _, _ in readings):
         return None
     _, value, formula = readings[0]
@@ -137,7 +149,7 @@ def growth(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     claims = [rate] + [ctx.by_id[i] for i in constraint.claims[1:]]
     return finding(ctx, constraint, claims, stated=stated_rate(rate), expected=percent(value, places(rate)),
                    formula=formula, difference=f"{percent(gap, places(rate))[:-1]}个百分点",
-                   subject=constraint.params.get("word") or rate.subject)
+                   subject=constraint.params.get("word") or rate.subject, uncertain=len(possible) > 1)
 
 
 @check("one_total")
@@ -180,3 +192,32 @@ def common(intervals: list[Interval]) -> Interval | None:
     """Where all the intervals meet, or None."""
     low, high = max(i.lo for i in intervals), min(i.hi for i in intervals)
     return Interval(low, high) if low <= high else None
+
+
+@check("shares_total")
+def shares_total(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    """Shares of one whole side by side: together at most 100%, even at the low ends of their
+    precision. A share that does not recompute from its own part and total is that share's finding
+    (ratio, one_total), not this one."""
+    n = constraint.params["shares"]
+    claims = [ctx.by_id[i] for i in constraint.claims]
+    rates, parts = claims[:n], claims[n:2 * n]
+    totals = [ctx.by_id[i] if i is not None else None for i in constraint.params.get("totals", [None] * n)]
+    for rate, part, whole in zip(rates, parts, totals):
+        if whole is not None:
+            share = (interval(part) / interval(whole))
+            if share is None or not share.scale(HUNDRED).meets(Interval(rate.quantity.low, rate.quantity.high)):
+                return None
+    if all(t is None for t in totals):
+        implied = [interval(p) / Interval(r.quantity.low, r.quantity.high).scale(1 / HUNDRED)
+                   for r, p in zip(rates, parts) if r.quantity.low > 0]
+        if any(t is None for t in implied) or (len(implied) >= 2 and common(implied) is None):
+            return None
+    low = sum((r.quantity.low for r in rates), Decimal(0))
+    if low <= HUNDRED:
+        return None
+    value = sum((r.quantity.value for r in rates), Decimal(0))
+    shown = max(places(r) for r in rates)
+    return finding(ctx, constraint, rates, stated=f"合计{percent(value, shown)}",
+                   expected="至多100%", formula=" + ".join(r.text for r in rates),
+                   difference=f"{percent(value - HUNDRED, shown)[:-1]}个百分点")

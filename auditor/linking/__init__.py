@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from auditor.linking import (
     achievements,
     bounds,
+    change_identities,
+    completion,
     counts,
     flat_funding,
     flat_rows,
@@ -56,7 +58,7 @@ def finder(find: Callable[[Context], Iterable[Constraint]], **yields: str | tupl
 
 
 FINDERS = (
-    finder(narrative.find, RAT001="ratio", RAT002=("ratio", "one_total"), RAT003="ratio", RAT004="ratio",
+    finder(narrative.find, RAT001="ratio", RAT002=("ratio", "one_total", "shares_total"), RAT003="ratio", RAT004="ratio",
            CAP001="score_cap", SCO001="score_formula", SCO004="grade", SCO005="full_score", SUM002="points_total",
            SUM003="sum"),
     finder(lists.find, SUM001="sum"),
@@ -78,7 +80,9 @@ FINDERS = (
     finder(unit_slips.find, UNIT002="unit_scale"),
     finder(unit_gaps.find, UNIT004="amount_percent", UNIT005="unit_missing", UNIT006="unit_garbled"),
     finder(logic.find, LOGIC001="no_projects_scored", LOGIC002="approval_timing"),
+    finder(completion.find, LOGIC004="completed_despite_shortfall"),
     finder(growth.find, RAT005=("growth", "sum")),
+    finder(change_identities.find, RAT005="sum"),
     finder(named_totals.find, RAT001="ratio", RAT002="ratio", RAT003="ratio"),
     finder(bounds.find, LOGIC003="bound"),
     finder(products.find, RAT006="product"),

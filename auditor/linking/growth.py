@@ -26,6 +26,9 @@ SEPARATORS = re.compile(r"[，,、：:（(）)]")
 SENTENCE_ENDS = "。；;！？!?\n"
 FULL_STOPS = "。；;！？!?"
 CLOSING = FULL_STOPS + "：:"
+LIST_OPENING = re.compile(r"^(?:其中|包括)")
+MAX_READINGS = 4
+MIN_NAME = 3  # a subject this long or longer is looked for across its paragraph  # more amounts than this before a comparison: no telling which it compares
 WRAPPED_LINE = 10  # a line this long that ends mid-sentence was wrapped, not ended
 COMPARISON_OPENERS = ("与", "與", "同", "和", "跟")  # 与2021年初预算比较: no subject, the other side
 OPENER_OF_PERIOD = re.compile(r"[与與同和跟](?=\d{4}|上年|去年|上一年|年初|同期)")
@@ -253,6 +256,50 @@ def this_years(ctx: Context, vocabulary: Vocabulary, parts: list[Part], start: i
     return (lone_amount(ctx, sentence, named) if start == 0 else None), None
 
 
+def possible_currents(ctx: Context, vocabulary: Vocabulary, parts: list[Part], start: int, group_end: int,
+                      operands: list[Claim], sentence: Span) -> list[Claim]:
+    """The amounts this year's could be when no one of them is it: the plain amounts before the
+    comparison in its sentence, or, when the sentence opens with it, those of the sentence before
+    (收入总计3328万元。其中…。同比减少830万元). Those the named subject is written in, if any are.
+    The rate holds when it agrees with one of them, so more of them never raise an alarm."""
+    if not operands:
+        return []
+    named = subject_named(vocabulary, parts[start].lead)
+    candidates = [p for p in parts[:start] if p.kind == "plain"] if group_end < 0 else []
+    before = sentence
+    while group_end < 0 and (before is sentence or LIST_OPENING.match(squash(ctx.text[before.start:before.end]))):
+        # the sentence before; and the one before it when it lists parts (其中…): their total is one
+        if start > 0 or before.start < 2 or ctx.text[before.start - 1] not in FULL_STOPS:
+            break
+        before = sentence_around(ctx, before.start - 2)
+        candidates = [p for p in classify(ctx, vocabulary, ctx.claims_in(before), before.start)
+                      if p.kind == "plain" and p.claim.block == parts[start].claim.block] + candidates
+    candidates = [p for p in candidates if all(compatible(p.claim, o) for o in operands)]
+    if named:
+        candidates = [p for p in candidates if written_in(named, p.lead)]
+    if not candidates and len(named) >= MIN_NAME:
+        # （1）财政拨款收入较上年减少…: the one amount its paragraph names so, wherever in it
+        named_so = [p.claim for p in named_in_paragraph(ctx, vocabulary, parts[start].claim.block)
+                    if named in p.lead and all(compatible(p.claim, o) for o in operands)]
+        return named_so[:1] if len({c.quantity.base_value for c in named_so}) == 1 else []
+    values = {p.claim.quantity.base_value for p in candidates}
+    return [p.claim for p in candidates] if 2 <= len(values) <= MAX_READINGS else []
+
+
+def named_in_paragraph(ctx: Context, vocabulary: Vocabulary, block: int) -> list[Part]:
+    """The plain amounts of a paragraph, each with the words of its own clause before it."""
+    out: list[Part] = []
+    claims = [c for c in ctx.in_block[block] if c.cell is None]
+    done = -1
+    for claim in claims:
+        if claim.span.start < done:
+            continue
+        sentence = sentence_around(ctx, claim.span.start)
+        done = sentence.end
+        out += [p for p in classify(ctx, vocabulary, ctx.claims_in(sentence), sentence.start) if p.kind == "plain"]
+    return out
+
+
 def sentence_groups(ctx: Context, vocabulary: Vocabulary, sentence: Span,
                     carried: list[Claim | None] | None = None) -> Iterator[Constraint]:
     """The growth groups of one sentence. ``carried`` holds the amount the clause before compared
@@ -279,6 +326,7 @@ def sentence_groups(ctx: Context, vocabulary: Vocabulary, sentence: Span,
         operands = [parts[j].claim for j in (change, base) if j is not None]
         current, previous = this_years(ctx, vocabulary, parts, start, group_end, operands, shared, sentence,
                                        carried[0])
+        group_end_before = group_end
         if current is not None and not all(compatible(current, o) for o in operands):
             current = None
         group_end, shared = max(j for j in (i, change) if j is not None), current
@@ -287,10 +335,13 @@ def sentence_groups(ctx: Context, vocabulary: Vocabulary, sentence: Span,
         change_claim = parts[change].claim if change is not None else None
         known = [c for c in (current, previous, change_claim) if c is not None]
         change_sign = parts[change].sign if change is not None else 0
-        if rate is not None and len(known) >= 2:
-            yield ctx.constraint("growth", "RAT005", [rate.claim, *known], "narrative",
+        readings = possible_currents(ctx, vocabulary, parts, start, group_end_before, operands, sentence) \
+            if current is None and previous is None and change_claim is not None else []
+        if rate is not None and (len(known) >= 2 or readings):
+            yield ctx.constraint("growth", "RAT005", [rate.claim, *known, *readings], "narrative",
                                  current=current.id if current else None, previous=previous.id if previous else None,
                                  change=change_claim.id if change_claim else None,
+                                 current_readings=[c.id for c in readings],
                                  rate_sign=rate.sign, change_sign=change_sign, word=rate.word)
         if len(known) == 3 and change_claim is not None:
             # 上年 ± 增减 = 本年: a wrong change amount is this sum's finding
@@ -300,6 +351,18 @@ def sentence_groups(ctx: Context, vocabulary: Vocabulary, sentence: Span,
 
 
 def find(ctx: Context) -> Iterator[Constraint]:
+    yield from constraints_of(ctx)
+
+
+def constraints_of(ctx: Context) -> list[Constraint]:
+    """The growth constraints of ``ctx``, found once (change_identities reads which change is whose)."""
+    found = ctx.__dict__.get("_growth")
+    if found is None:
+        found = ctx.__dict__["_growth"] = list(_find(ctx))
+    return found
+
+
+def _find(ctx: Context) -> Iterator[Constraint]:
     vocabulary = Vocabulary.of(ctx)
     done = 0  # claims come in text order: each sentence is read once
     compared: list[Claim | None] = [None]

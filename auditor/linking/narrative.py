@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from functools import lru_cache
 
+from auditor.linking import earlier_budgets, share_totals
 from auditor.linking.context import Context, squash
 from auditor.linking.growth import Vocabulary
 from auditor.linking.lists import PartLists, common_run  # noqa: F401 (common_run: used by identity.py)
@@ -35,6 +36,7 @@ def shares(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
         return growth_words.ending(squash(left_text(ctx, c)), growth_words.changes) is not None
 
     unnamed: dict[tuple[int, str], list[tuple[Claim, Claim]]] = {}  # shares of one total, not found
+    of_one_whole: dict[tuple[int, str], list[tuple[Claim, Claim, Claim | None]]] = {}  # and the total found
     for claim in ctx.narrative:
         if claim.quantity.dimension != "percent" or "占" not in left_text(ctx, claim):
             continue
@@ -53,6 +55,7 @@ def shares(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
             squash(left_text(ctx, claim)).strip("，,") in ctx.rules["lexicon"]["bare_share"]
         if shared and not change(part):
             unnamed.setdefault(key, []).append((claim, part))
+            of_one_whole.setdefault(key, []).append((claim, part, None))
         if name:
             # 占总支出的46.1%: the total it names. The list's total when it is that one; else a figure
             # named so that is no listed part; else nothing (an unknown total is not guessed)
@@ -65,9 +68,12 @@ def shares(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
                               and (c.subject.endswith(name) or (core and c.subject.endswith(core)))]
                 total = candidates[-1] if candidates else None
         if total is not None and total.id != part.id:
+            if of_one_whole.get(key) and of_one_whole[key][-1][0] is claim:
+                of_one_whole[key][-1] = (claim, part, total)
             yield ctx.constraint("ratio", "RAT002", [claim, part, total], "narrative", denominators=1)
             unnamed.pop(key, None)
     yield from complete_shares(ctx, list(unnamed.values()))
+    yield from share_totals.find(ctx, list(of_one_whole.values()))
 
 
 def names_a_whole(name: str, words: dict, own_references: tuple[str, ...]) -> bool:
@@ -148,8 +154,9 @@ def rates(ctx: Context) -> Iterator[Constraint]:
         # 支付率 is of the figure paid (支付12360万元): the figure its own words name comes first
         stems = [cue[:-1] for cue in cues if cue.endswith("率") and cue in left]
         left_over = [c for c in window if any(squash(left_text(ctx, c)).endswith(w) for w in words.get("remainder", ()))]
+        suffixes = ("", *words.get("numerator_suffixes", ()))  # 已拨付资金269.30万元: of 拨付率
         named = [c for c in window if c not in left_over
-                 and any(squash(left_text(ctx, c)).endswith(stem) for stem in stems)]
+                 and any(squash(left_text(ctx, c)).endswith(stem + s) for stem in stems for s in suffixes)]
         named = named if len(named) == 1 else []
         if not named and any(cue in left for cue in words.get("named_numerator", ())):
             continue  # 到位率 is of what arrived, not of what was paid out: no figure named so, no rate
@@ -164,6 +171,16 @@ def rates(ctx: Context) -> Iterator[Constraint]:
             numerators = rest if len(rest) == 1 else []
         if not denominators and len(numerators) == 1 and len(remainders) == 1:
             denominators = [numerators[0], remainders[0]]  # paid + unpaid is what was to be paid
+        if not denominators and named and dimension == "money" and not remainders \
+                and not earlier_budgets.several_rates(ctx, claim, sentence, stems):
+            # 拨付率 of a figure named 拨付 whose budget is stated in a sentence above: each one there is a reading
+            budgets = earlier_budgets.readings(ctx, claim, numerators[-1],
+                                               lambda c: growth_words.ending(squash(left_text(ctx, c)), growth_words.changes))
+            name = next((cue for cue in cues if cue.endswith("率") and cue in left), "")
+            if budgets:
+                yield ctx.constraint("ratio", "RAT001", [claim, numerators[-1], *budgets], "narrative", denominators=1,
+                                     denominator_readings=[c.id for c in budgets], **({"word": name} if name else {}))
+            continue
         if not denominators or not numerators or not named_as(ctx, claim, denominators, words):
             continue
         code = "RAT001" if dimension == "money" and any(c.role != "target" for c in denominators) else "RAT003"

@@ -1,0 +1,42 @@
+"""The budget a rate of a spent figure may be of when its sentence states none: the budget amounts
+(下达/安排/预算…) stated before it in the paragraphs above (2023年下达资金280万元。…已拨付资金
+269.30万元，资金拨付率96%). Each distinct one is a reading; the rate holds when it fits one, so
+more of them never raise an alarm, and too many say nothing."""
+
+from __future__ import annotations
+
+from auditor.linking.context import Context, squash
+from auditor.model import Claim, Span
+
+BUDGET_ROLES = ("budget", "adjusted_budget")
+WINDOW_BLOCKS = 8  # paragraphs above the rate searched
+MAX_READINGS = 3
+PART_OPENINGS = ("其中", "包括")
+
+
+def readings(ctx: Context, rate: Claim, numerator: Claim, changes: object) -> list[Claim]:
+    """The earlier budgets of the numerator's dimension, one per value, none a year-on-year change
+    (``changes(claim)`` tells), or [] when there are none or too many."""
+    sentence = ctx.sentence(numerator.span.start, "。！？!?\n")
+    clause = ctx.sentence(numerator.span.start, "。！？!?\n；;，,")
+    if squash(ctx.text[clause.start:numerator.span.start]).startswith(PART_OPENINGS):
+        return []  # 其中传统技艺项目资金使用…: a part's spending, of a budget not stated apart
+    out: dict[object, Claim] = {}
+    for claim in ctx.narrative:
+        if claim.span.start >= sentence.start:
+            break  # a budget of the rate's own sentence belongs to another clause of it
+        if claim.block < rate.block - WINDOW_BLOCKS or claim.role not in BUDGET_ROLES \
+                or claim.quantity.dimension != numerator.quantity.dimension or claim.quantity.comparator != "=" \
+                or claim.quantity.base_value <= 0 or changes(claim) \
+                or (claim.year is not None and rate.year is not None and claim.year != rate.year):
+            continue
+        out.setdefault(claim.quantity.base_value, claim)
+    return list(out.values()) if len(out) <= MAX_READINGS else []
+
+
+def several_rates(ctx: Context, rate: Claim, sentence: Span, stems: list[str]) -> bool:
+    """资金使用率100%；乙项目资金使用334896元，资金使用率83.72%: rates of several items in one
+    sentence, each of its own budget, which the budgets above need not state apart."""
+    return any(c.id != rate.id and c.quantity.dimension == "percent"
+               and any(stem in ctx.text[max(sentence.start, c.span.start - 8):c.span.start] for stem in stems)
+               for c in ctx.claims_in(sentence))

@@ -1,0 +1,31 @@
+"""Shares of one whole stated side by side (其中：财政拨款收入…，占97.6%；事业收入…，占2.4%; 税收收入
+…占一般公共预算收入的38.96%，非税收入…占一般公共预算收入的61.04%) cannot add up to more than the
+whole: their sum is at most 100% (RAT002, kind ``shares_total``). Only a flat list: a share written
+after 其中 or 包括 may be of a part listed before it (税收收入占85%，其中增值税占40%).
+
+The constraint carries each share's part and, when found, its total, so that the check leaves a
+share that does not recompute from them to that share's own finding."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from auditor.linking.context import Context, squash
+from auditor.model import Claim, Constraint
+
+NESTING = ("其中", "包括", "含")
+
+
+def find(ctx: Context, groups: list[list[tuple[Claim, Claim, Claim | None]]]) -> Iterator[Constraint]:
+    for shares in groups:
+        rates = [rate for rate, _, _ in shares]
+        parts = [part for _, part, _ in shares]
+        if len(shares) < 2 or len({p.id for p in parts}) < len(parts) or len({r.id for r in rates}) < len(rates):
+            continue
+        between = squash(ctx.text[parts[0].span.end:rates[-1].span.start])
+        if any(word in between for word in NESTING):
+            continue
+        totals = [total.id if total is not None else None for _, _, total in shares]
+        found = [ctx.by_id[i] for i in dict.fromkeys(t for t in totals if t is not None)]
+        yield ctx.constraint("shares_total", "RAT002", [*rates, *parts, *found], "narrative",
+                             shares=len(rates), totals=totals)
