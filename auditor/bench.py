@@ -79,7 +79,7 @@ def in_process(files: list[Path], sample: int | None) -> dict[str, Any]:
     jieba.initialize()
     rules = RuleSet.load()
     chosen = files if not sample or sample >= len(files) else files[:: max(1, len(files) // sample)][:sample]
-    audit(chosen[0], rules)  # warm spaCy, patterns, lexicons
+    audit(chosen[0], rules)  # warm jieba, patterns, lexicons
     audit_times, jieba_times, audit_cpu, jieba_cpu, chars, failed = [], [], [], [], [], 0
     load_times, analysis_times = [], []
     by_format: dict[str, list[float]] = {}

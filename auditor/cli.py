@@ -1,7 +1,7 @@
 """Command line: ``auditor audit|eval|rules|batch|triage``.
 
 Exit codes as linters use them: 0 no findings, 1 findings, 2 unusable input or usage error.
-Heavy modules (spaCy, jieba) are imported only by the commands that need them, so ``--help`` and
+Heavy modules (jieba, pdfplumber) are imported only by the commands that need them, so ``--help`` and
 start-up stay fast.
 """
 

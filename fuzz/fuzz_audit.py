@@ -201,7 +201,7 @@ def main(argv: list[str]) -> None:
     found = work / "found"
     found.mkdir(exist_ok=True)
     runner = Runner(target, found if keep_going else None)
-    runner(seed_inputs(target)[0])  # warm: spaCy and jieba load once, not in the first input's time
+    runner(seed_inputs(target)[0])  # warm: jieba loads once, not in the first input's time
     args = [argv[0], *flags] if reproducing else [argv[0], f"-artifact_prefix={work}/", *flags, str(corpus), str(seeds)]
     atheris.Setup(args, runner)
     atheris.Fuzz()

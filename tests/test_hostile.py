@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 from auditor.errors import InputError
-from auditor.ingest import MAX_CHARS_DEFAULT, load
+from auditor.ingest import load
 from auditor.model import AuditResult, Document
 from auditor.pipeline import audit_document
 from auditor.report.html import render_html
@@ -41,7 +41,7 @@ SEEDS = sorted((ROOT / "corpora" / "seeds").glob("*.txt"))
 @pytest.fixture(scope="module")
 def rules() -> RuleSet:
     rules = RuleSet.load()
-    audit_document(load(SEEDS[0]), rules)  # spaCy, jieba and the lexicons loaded once
+    audit_document(load(SEEDS[0]), rules)  # jieba and the lexicons loaded once
     return rules
 
 
@@ -99,13 +99,6 @@ def test_long_runs_of_digits_and_numerals_are_not_figures(tmp_path, rules, name,
     result = within_budget(tmp_path, rules, f"{name}.txt", text)
     assert result is not None
     assert all(len(c.text) < 100 for c in result.reading.claims)
-
-
-def test_a_paragraph_as_long_as_a_document_may_be_is_segmented():
-    from auditor.nlp.segment import pipeline
-
-    # spaCy refuses more than 1,000,000 characters (for its parser, which is not used) unless told
-    assert pipeline().max_length >= MAX_CHARS_DEFAULT
 
 
 def test_many_claims_in_one_paragraph_render_in_linear_time(rules):

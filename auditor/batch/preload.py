@@ -1,6 +1,6 @@
 """Imported once by the batch's fork server before it forks any worker.
 
-Everything slow to start is done here, once: importing the pipeline (spaCy takes about a second),
+Everything slow to start is done here, once: importing the pipeline,
 loading jieba's dictionary, and one audit of a small built-in report (compiled patterns, lexicons,
 the HTML templates). Workers forked afterwards start warm and share these pages with the server
 and with each other until they write to them. Nothing here may fail the fork server: any error is

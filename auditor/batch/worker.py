@@ -1,7 +1,7 @@
 """A batch worker process: start-up is paid once, then reports are audited one at a time.
 
 Start-up loads the rule set, quiets jieba, and audits a small built-in report so that jieba's
-dictionary, spaCy's pipeline, the compiled patterns and the HTML templates are all warm before the
+dictionary, the compiled patterns and the HTML templates are all warm before the
 first real report. The parent then sends one task at a time over a pipe and gets back a plain,
 picklable record (no Document: its text stays in the worker); the worker writes the report's HTML
 page itself, so pages are rendered in parallel too.

@@ -125,7 +125,6 @@ class Reader:
         self.block_spans = [self.normalised(b.span) for b in document.blocks]
         self.block_starts = [s.start for s in self.block_spans]
         self._cell_index: dict[int, tuple[list[int], list[int], list[Cell]]] = {}
-        self._tokens: dict[int, Tokens] = {}
         self._next_start = len(self.text)  # where the figure after the one being read starts
         self._table_keys: dict[tuple[tuple[str, ...], int | None, str], SubjectKey] = {}
 
@@ -135,15 +134,11 @@ class Reader:
     def original_span(self, span: Span) -> Span:
         return self.view.span_to_original(span.start, span.end)
 
-    def tokens(self, pos: int) -> Tokens:
-        """The segmented line around ``pos`` (of the normalised text: a hard-wrapped sentence is
-        one line). Only lines with figures in them are segmented: subjects are cut from them;
-        tables take their meaning from headers."""
-        start = self.text.rfind("\n", 0, pos) + 1
-        if start not in self._tokens:
-            end = self.text.find("\n", pos)
-            self._tokens[start] = Tokens(self.text, start, len(self.text) if end < 0 else end)
-        return self._tokens[start]
+    @cached_property
+    def words(self) -> Tokens:
+        """The normalised text's words, segmented where asked: subjects are cut from the clauses
+        before narrative figures; tables take their meaning from headers."""
+        return Tokens(self.text)
 
     def block_of(self, pos: int) -> tuple[int, Block | None]:
         i = bisect_right(self.block_starts, pos) - 1
@@ -176,7 +171,8 @@ class Reader:
         return i
 
     def subject(self, start: int, end: int) -> str:
-        words = [w for w in self.tokens(max(start, end - 1)).between(start, end) if w[2].strip()]
+        line_start = self.text.rfind("\n", 0, max(start, end - 1)) + 1  # a hard-wrapped sentence is one line
+        words = self.words.between(max(start, line_start), end)
         while words and (words[0][2] in self.lex.lead_stop or YEAR_IN_HEADER.match(words[0][2] + "年")
                          and words[0][2].isdigit()):
             words.pop(0)

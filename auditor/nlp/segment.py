@@ -1,4 +1,10 @@
-"""Word segmentation: spaCy's Chinese pipeline with the jieba segmenter (no model to download)."""
+"""Word segmentation with jieba, only where words are needed (the clause before a figure).
+
+jieba cuts a text into runs of the characters it segments together (Chinese characters, letters,
+digits and ``+#&._%-``: its ``re_han_default``) and segments each run on its own; every other
+character is a word of its own. So a run's words do not depend on anything outside it, and a
+document is segmented run by run, only for the runs that a caller asks about, each once.
+"""
 
 from __future__ import annotations
 
@@ -7,37 +13,56 @@ from functools import lru_cache
 
 
 @lru_cache(maxsize=1)
-def pipeline():  # noqa: ANN201 - spacy.Language, imported lazily (spaCy takes ~1 s to import)
+def _jieba():  # noqa: ANN202 - the jieba module, imported lazily (its dictionary takes ~1 s to load)
     import logging
 
     import jieba
-    import spacy
 
     jieba.setLogLevel(logging.WARNING)
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-    # spaCy refuses texts over 1,000,000 characters for the sake of its parser and NER, which this
-    # pipeline does not have; the length of a document is bounded by the loader's limits instead.
-    nlp.max_length = 1 << 62
-    return nlp
+    return jieba
 
 
 class Tokens:
-    """Token boundaries of a stretch of text (``text[start:end]`` of a document), for cutting phrases
-    at word boundaries. Offsets are document offsets."""
+    """The words of ``text`` (a whole document), with document offsets, for cutting phrases at word
+    boundaries. Runs are segmented on first use."""
 
-    def __init__(self, text: str, start: int = 0, end: int | None = None) -> None:
-        from spacy.attrs import IDX, LENGTH
-
-        end = len(text) if end is None else end
-        # Offsets straight from the Doc's arrays: building a Token object per word costs more
-        # than segmenting the text.
-        offsets = pipeline()(text[start:end]).to_array([IDX, LENGTH])
+    def __init__(self, text: str) -> None:
+        jieba = _jieba()
         self.text = text
-        self.starts = (offsets[:, 0] + start).tolist() if len(offsets) else []
-        self.ends = (offsets[:, 0] + offsets[:, 1] + start).tolist() if len(offsets) else []
+        self._cut = jieba.cut
+        runs = [m.span() for m in jieba.re_han_default.finditer(text)]
+        self.run_starts = [s for s, _ in runs]
+        self.run_ends = [e for _, e in runs]
+        self._words: dict[int, list[tuple[int, int, str]]] = {}  # run index -> its words
+
+    def words_of_run(self, index: int) -> list[tuple[int, int, str]]:
+        words = self._words.get(index)
+        if words is None:
+            pos, words = self.run_starts[index], []
+            for word in self._cut(self.text[pos:self.run_ends[index]], cut_all=False, HMM=True):
+                words.append((pos, pos + len(word), word))
+                pos += len(word)
+            self._words[index] = words
+        return words
 
     def between(self, start: int, end: int) -> list[tuple[int, int, str]]:
-        """Tokens lying wholly inside [start, end)."""
-        lo = bisect_left(self.starts, start)
-        hi = bisect_right(self.ends, end)
-        return [(self.starts[i], self.ends[i], self.text[self.starts[i]:self.ends[i]]) for i in range(lo, max(lo, hi))]
+        """Words lying wholly inside [start, end), whitespace left out."""
+        out: list[tuple[int, int, str]] = []
+        i = bisect_right(self.run_starts, start) - 1
+        if i < 0 or self.run_ends[i] <= start:
+            i += 1  # the first run ending after start
+        pos = start
+        while pos < end and i < len(self.run_starts) and self.run_starts[i] < end:
+            out.extend(self._single(pos, self.run_starts[i]))  # the characters before the run
+            words = self.words_of_run(i)
+            for word in words[bisect_left(words, (start,)):]:
+                if word[1] > end:
+                    break
+                out.append(word)
+            pos, i = self.run_ends[i], i + 1
+        out.extend(self._single(pos, end))
+        return out
+
+    def _single(self, start: int, end: int) -> list[tuple[int, int, str]]:
+        """Characters outside runs: each a word of its own (whitespace left out)."""
+        return [(at, at + 1, self.text[at]) for at in range(start, end) if not self.text[at].isspace()]
