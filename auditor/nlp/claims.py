@@ -23,12 +23,12 @@ from auditor.nlp.keys import KeyLexicon, is_change, subject_key, without_titles
 from auditor.nlp.numbers import Figure, UnitLexicon, find_figures
 from auditor.nlp.segment import Tokens
 from auditor.rules import RuleSet
+from auditor.strings import squash
 
 CLAUSE_BREAKS = set("，,。；;！？!?\n\t：:、（(（")
 SENTENCE_BREAKS = set("。；;！？!?\n")
 INFINITY = Decimal("Infinity")
 YEAR_IN_HEADER = re.compile(r"((?:19|20)\d\d)\s*年")
-WHITESPACE = re.compile(r"\s+")
 MAX_LEFT = 40
 MAX_HEADING = 40
 CHANGE_FREE_DIMENSIONS = ("percent", "points_pct", "points")  # 增长3.5%: a rate, not a change
@@ -39,10 +39,6 @@ LEADING_NUMBERING = re.compile(r"^(?:\d+[.、．]|[（(][\d一二三四五六七
 
 KIND_BY_DIMENSION = {"money": "money", "percent": "rate", "points_pct": "rate", "people": "people",
                      "count": "count", "area": "area", "duration": "count"}
-
-
-def squash(text: str) -> str:
-    return WHITESPACE.sub("", text)
 
 
 @dataclass(frozen=True)
