@@ -133,6 +133,8 @@ class Context:
     def per_head(self, claim: Claim) -> bool:
         """100元/年·人, 每人每月300元, 月发放100元: a standard per head, naturally written in 元."""
         before = self.text[claim.context.start if claim.context else claim.span.start:claim.span.start]
+        for word in self.rules["lexicon"].get("per_head_cue_inside", ()):
+            before = before.replace(word, "\0" * len(word))  # 高标准农田: its 标准 is no cue
         return any(cue in before for cue in self.rules["lexicon"]["per_head_cues"]) \
             or self.text[claim.span.end:claim.span.end + 1] in ("/", "／")
 
