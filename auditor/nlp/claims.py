@@ -46,7 +46,8 @@ class Lexicon:
     units: UnitLexicon
     header_roles: tuple[tuple[str, str], ...]
     header_units: tuple[tuple[str, str], ...]
-    cues: tuple[tuple[str, str], ...]
+    last_cue: re.Pattern[str]  # narrative cues reversed, longest first: the first match in a reversed text ends last
+    cue_roles: dict[str, str]  # each narrative cue's role (its first, longest cues first)
     lead_stop: frozenset[str]
     trail_stop: frozenset[str]
     keys: KeyLexicon
@@ -58,12 +59,16 @@ class Lexicon:
     def from_rules(cls, rules: RuleSet) -> Lexicon:
         lex = rules["lexicon"]
         by_length = lambda pairs: tuple(sorted(pairs, key=lambda p: len(p[0]), reverse=True))  # noqa: E731
-        cues = [(cue, role) for role, words in lex.get("narrative_roles", {}).items() for cue in words]
+        cues = by_length([(cue, role) for role, words in lex.get("narrative_roles", {}).items() for cue in words])
+        cue_roles: dict[str, str] = {}
+        for cue, role in cues:
+            cue_roles.setdefault(cue, role)
         return cls(
             units=UnitLexicon(rules["units"]),
             header_roles=by_length(lex.get("header_roles", {}).items()),
             header_units=by_length(lex.get("header_units", {}).items()),
-            cues=by_length(cues),
+            last_cue=re.compile("|".join(re.escape(cue[::-1]) for cue, _ in cues) or "(?!)"),
+            cue_roles=cue_roles,
             lead_stop=frozenset(lex.get("subject_lead_stop", ())),
             trail_stop=frozenset(lex.get("subject_trail_stop", ())),
             keys=KeyLexicon.from_mapping(lex),
@@ -197,11 +202,9 @@ class Reader:
 
     def narrative_role(self, left: str, unit_dim: str, in_parens: bool) -> str:
         left = without_titles(left)  # 《关于下达…预算的通知》: a title's words are not cues
-        best, best_end = "", -1
-        for cue, role in self.lex.cues:
-            at = left.rfind(cue)
-            if at >= 0 and at + len(cue) > best_end:
-                best, best_end = role, at + len(cue)
+        # the cue ending last, the longest of those (the first in cues' order): searched backwards
+        last = self.lex.last_cue.search(left[::-1])
+        best = self.lex.cue_roles[last.group()[::-1]] if last else ""
         return self._adjusted(best, left, unit_dim, in_parens)
 
     @staticmethod
