@@ -60,7 +60,7 @@ HOSTILE = [
 @lru_cache(maxsize=1)
 def rules() -> RuleSet:
     rules = RuleSet.load()
-    render_html(audit_document(load(SEEDS[0]), rules))  # spaCy, jieba, lexicons, templates loaded once
+    render_html(audit_document(load(SEEDS[0]), rules))  # jieba, lexicons, templates loaded once
     return rules
 
 

@@ -69,7 +69,8 @@ def _stop(signum: int, frame: Any) -> None:
 
 WARM_TEXT = (
     "关于2023年度项目支出绩效自评报告\n"
-    "项目全年预算数为680万元，执行数为661.7252万元，完成预算的97.31%。项目绩效自评得分为95分。\n"
+    # 开展培训两次: a Chinese numeral, so that its converter (cn2an, ~0.4 s to import) is warm too
+    "项目全年预算数为680万元，执行数为661.7252万元，完成预算的97.31%。项目绩效自评得分为95分，开展培训两次。\n"
     "\t项目名称\n\t城乡居民基本养老保险\n\n\t年度资金总额\n\t680\n\t661.7252\n\t10\n\t97.31%\n\t9.7\n"
 )
 

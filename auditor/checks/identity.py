@@ -4,8 +4,8 @@ unit named as the reporting unit (ENT003)."""
 from __future__ import annotations
 
 from auditor.checks import CheckContext, check, finding
-from auditor.linking.context import squash
 from auditor.model import Constraint
+from auditor.strings import squash
 
 
 @check("programme_name")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from auditor.checks import CheckContext, check, finding
-from auditor.linking.context import squash
 from auditor.model import Constraint
+from auditor.strings import squash
 
 
 @check("no_projects_scored")

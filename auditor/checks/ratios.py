@@ -106,7 +106,8 @@ def growth_readings(constraint: Constraint, ctx, current_id: int | None = None) 
     if current is not None and previous is not None:
         a, b = current.quantity, previous.quantity
         if b.base_low > 0:
-            pair = (current.text, previous.text) if (p.get("rate_sign") or 1) > 0 else (previous.text, current.text)
+            forward = (p.get("rate_sign") or 1) > 0 or p.get("signed")
+            pair = (current.text, previous.text) if forward else (previous.text, current.text)
             add(a.base_low / b.base_high - 1, a.base_high / b.base_low - 1, a.base_value / b.base_value - 1,
                 f"({pair[0]} − {pair[1]})/{previous.text}")
     if change is not None and previous is not None:
@@ -147,7 +148,11 @@ def growth(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     value = value * HUNDRED * direction  # in the rate's own direction: 下降 5% is a fall of 5%
     gap = abs(value - q.value)
     claims = [rate] + [ctx.by_id[i] for i in constraint.claims[1:]]
-    return finding(ctx, constraint, claims, stated=stated_rate(rate), expected=percent(value, places(rate)),
+    stated_text, expected = stated_rate(rate), percent(value, places(rate))
+    if constraint.params.get("signed") and direction < 0:
+        # −15.0 in a 增减% column: the sign is written, so both rates are shown signed
+        stated_text, expected = "-" + stated_text, percent(-value, places(rate))
+    return finding(ctx, constraint, claims, stated=stated_text, expected=expected,
                    formula=formula, difference=f"{percent(gap, places(rate))[:-1]}个百分点",
                    subject=constraint.params.get("word") or rate.subject, uncertain=len(possible) > 1)
 

@@ -20,11 +20,11 @@ from typing import Any
 
 from auditor.model import Claim, Finding
 from auditor.rules import RuleSet
+from auditor.strings import squash
 
 HUNDRED = Decimal(100)
 DEFAULT_BANDS = [[90, "优"], [80, "良"], [60, "中"], [0, "差"]]
 NUMBER = re.compile(r"([-+−]?\d[\d,]*(?:\.\d+)?)\s*(\S*)")
-WHITESPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -98,10 +98,6 @@ class Facts:
         if same_table:
             return same_table
         return self.quoted[:1] if len({t.quantity.value for t in self.quoted}) == 1 else []
-
-
-def squash(text: str) -> str:
-    return WHITESPACE.sub("", text)
 
 
 def number(text: str, policy: Policy, unit: str = "") -> tuple[Decimal, Decimal] | None:

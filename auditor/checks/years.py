@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from auditor.checks import check, finding
-from auditor.linking.context import squash
 from auditor.model import Constraint
+from auditor.strings import squash
 
 YEAR = re.compile(r"(19|20)\d\d")
 

@@ -45,6 +45,7 @@ SENTENCE_END = tuple("。；;！!？?：:…")
 ITEM_START = re.compile(r"[ \t\u3000\xa0]*(?:[（(]?[一二三四五六七八九十\d]{1,3}[、.)）]|[①-⑳]|第[一二三四五六七八九十\d]+[章节条部]"
                         r"|[-•·*#>|])")
 CLAUSE_MARK = re.compile(r"[，,、；;。]")
+CHINESE_RUN = re.compile(r"[\u3400-\u9fff]+")
 NUMBER_COLUMNS = re.compile(r"[\d.]+[ \t\u3000]+[\d.]")
 CARRIES_ON = re.compile(r"[\d\u3400-\u9fff，。、；：%）)」』”]")
 # Hard wraps break long lines at one width: at least MIN_WRAPPED_LINES lines of one length (of
@@ -171,7 +172,13 @@ def aligned(document: Document) -> str:
     if view.origin is None:
         if len(view.text) != len(original):
             return original
-        return "".join(n if "\u3400" <= o <= "\u9fff" else o for o, n in zip(original, view.text))
+        # runs of Chinese characters from the view, everything between them as written
+        pieces, at = [], 0
+        for run in CHINESE_RUN.finditer(original):
+            pieces += (original[at:run.start()], view.text[run.start():run.end()])
+            at = run.end()
+        pieces.append(original[at:])
+        return "".join(pieces)
     chars = [c if c == "\n" else " " for c in original]  # dropped characters (glosses, wraps) blanked
     for i, n in enumerate(view.text):
         at = view.origin[i]

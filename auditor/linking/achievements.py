@@ -24,15 +24,14 @@ from auditor.linking.restated import clusters
 from auditor.linking.tables import is_indicator, rows_of
 from auditor.model import Claim, Constraint
 
-MIN_NAME = 4  # shorter indicator names (户数, 面积) are words of any sentence
 CELL_ENDS = "|\t"
-MAX_AFTER = 30
 
 
 def indicator_actuals(ctx: Context) -> tuple[dict[str, list[Claim]], set[tuple[int, int]]]:
     """Actual values of the indicator rows by name, and the (block, row) of every indicator row."""
     actuals: dict[str, list[Claim]] = defaultdict(list)
     rows: set[tuple[int, int]] = set()
+    min_name = int(ctx.rules.param("XREF001", "min_indicator_name"))  # 户数, 面积: words of any sentence
     for sheet in ctx.sheets:
         for row in rows_of(ctx, sheet):
             if not is_indicator(row):
@@ -40,7 +39,7 @@ def indicator_actuals(ctx: Context) -> tuple[dict[str, list[Claim]], set[tuple[i
             rows.add((row.block, row.index))
             actual = row.one("actual")
             name = squash(unicodedata.normalize("NFKC", label(row.labels[-1]) if row.labels else row.first_label))
-            if actual is None or len(name) < MIN_NAME or actual.quantity.comparator != "=":
+            if actual is None or len(name) < min_name or actual.quantity.comparator != "=":
                 continue
             if actual.quantity.dimension in ("percent", "points_pct", "points", "") or not actual.quantity.unit:
                 continue
@@ -90,8 +89,8 @@ def find(ctx: Context) -> Iterator[Constraint]:
 def following(ctx: Context, claim: Claim) -> str:
     """The words right after the figure in its clause (已建成12个村级服务站)."""
     end = claim.span.end
-    stop = end
-    while stop < len(ctx.text) and stop - end < MAX_AFTER and ctx.text[stop] not in CLAUSE_ENDS + CELL_ENDS:
+    stop, most = end, int(ctx.rules.param("XREF001", "max_after_figure"))
+    while stop < len(ctx.text) and stop - end < most and ctx.text[stop] not in CLAUSE_ENDS + CELL_ENDS:
         stop += 1
     return unicodedata.normalize("NFKC", squash(ctx.text[end:stop]))
 

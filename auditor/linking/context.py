@@ -10,16 +10,12 @@ from functools import cached_property
 from auditor.ingest.normalise import aligned
 from auditor.model import Block, Cell, Claim, Constraint, Document, Reading, Span
 from auditor.rules import RuleSet
+from auditor.strings import squash
 
 SENTENCE_ENDS = "。；;！？!?\n"
 FULL_STOP = "。!?！？\n"
-WHITESPACE = re.compile(r"\s+")
 NUMBERING = re.compile(r"^(?:其中[:：]?|\d+[.、．]|[（(][\d一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)+")
 POINTS_IN_LABEL = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[）)]")
-
-
-def squash(text: str) -> str:
-    return WHITESPACE.sub("", text)
 
 
 def label(text: str) -> str:

@@ -10,8 +10,6 @@ from auditor.linking.context import Context, label, squash
 from auditor.linking.tables import Row, is_funding, is_indicator, is_total_row, narrative_total, rows_of
 from auditor.model import Claim, Constraint
 
-MIN_LABEL = 8  # shorter labels (年度资金总额, 其他资金) name different things in different tables
-
 
 def table_totals(ctx: Context) -> list[tuple[list[int], Claim]]:
     out = []
@@ -47,10 +45,11 @@ def row_label(row: Row) -> str:
 def same_lines(ctx: Context) -> Iterator[Constraint]:
     """A fund line or indicator named identically in two different tables."""
     by_label: dict[str, list[tuple[int, Row]]] = defaultdict(list)
+    min_label = int(ctx.rules.param("XREF001", "min_line_label"))  # 其他资金 names a different line in each table
     for n, sheet in enumerate(ctx.sheets):
         for row in rows_of(ctx, sheet):
             name = row_label(row)
-            if len(name) >= MIN_LABEL:
+            if len(name) >= min_label:
                 by_label[name].append((n, row))
     year = ctx.reading.report_year
     for name, rows in by_label.items():

@@ -18,7 +18,7 @@ from difflib import SequenceMatcher
 from functools import cached_property
 
 from auditor.linking.context import Context, label, squash
-from auditor.model import Claim, Constraint
+from auditor.model import Claim, Constraint, Span
 
 CODE = "RAT006"
 CLAUSE_ENDS = "。；;，,：:）)\n"
@@ -205,7 +205,7 @@ class Products:
                         yield row
 
     def claim_at(self, start: int, end: int) -> Claim | None:
-        found = [c for c in self.ctx.claims if start <= c.span.start and c.span.end <= end]
+        found = self.ctx.claims_in(Span(start, end), narrative_only=False)  # bisected, not a scan of every claim
         return found[0] if len(found) == 1 else None
 
     def row(self, name: str, count: Claim, amount: Claim, count_head: str, amount_head: str) -> Row | None:

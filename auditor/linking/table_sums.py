@@ -456,7 +456,7 @@ def rate_lines(ctx: Context, lines: list[Line], words: dict) -> Iterator[Constra
                 continue
             if growth:
                 yield ctx.constraint("growth", "RAT005", [value, a, b], "table", current=a.id, previous=b.id,
-                                     change=None, rate_sign=-1 if negative(ctx, value) else 1, word=name)
+                                     change=None, rate_sign=-1 if negative(ctx, value) else 1, signed=True, word=name)
             elif not negative(ctx, value):
                 yield ctx.constraint("ratio", "RAT002", [value, a, b], "table", denominators=1, word=name)
 

@@ -23,6 +23,7 @@ SENTENCE = "。！？!?\n"
 LABEL_START = "，,、；;：:。！？!?\n\t（("
 LIST_END = "，,、；;）)(（。"
 CJK = re.compile(r"[\u4e00-\u9fff]")
+PERCENT_IN_BRACKETS = re.compile(r"[（(]\s*%\s*[）)]")
 LETTERS_AFTER_NUMBER = re.compile(r"(?<![0-9.A-Za-z])([0-9]+(?:\.[0-9]+)?)([A-Za-z]+)(?![A-Za-z])")
 
 
@@ -150,8 +151,8 @@ class Gaps:
     def percent_amounts(self) -> Iterator[tuple[str, Span, list[Claim]]]:
         """合作社带动增收(%) 6500 9342.18: an amount measured in percent, figures far above 100."""
         words = self.rules.amount_words
-        if not words:
-            return
+        if not words or not PERCENT_IN_BRACKETS.search(self.norm):
+            return  # the marker below ends in (%): most reports have none, and it is slow to try everywhere
         marker = re.compile(r"([\u4e00-\u9fff]{2,24}?(?:" + "|".join(map(re.escape, words)) + r"))\s*[（(]\s*%\s*[）)]")
         for m in marker.finditer(self.norm):
             name = m.group(1)
@@ -168,11 +169,14 @@ class Gaps:
         """17.36万元亩: a unit of another dimension right after the figure's unit, ending the word;
         the unit meant is the last one with the first's magnitude (万亩)."""
         lexicon = self.ctx.rules["units"]["units"]
+        by_first: dict[str, list[str]] = {}  # in the lexicon's order, as max() below breaks ties by it
+        for unit in lexicon:
+            by_first.setdefault(unit[:1], []).append(unit)
         for claim in self.ctx.claims:
             if not claim.unit_text or not claim.quantity.dimension:
                 continue  # 万亩, 万亿元: a magnitude before the unit
             rest = self.norm[claim.span.end:claim.span.end + 6]
-            second = max((u for u in lexicon if rest.startswith(u)), key=len, default="")
+            second = max((u for u in by_first.get(rest[:1], ()) if rest.startswith(u)), key=len, default="")
             if not second or lexicon[second].get("dimension", "") in ("", claim.quantity.dimension):
                 continue
             if (claim.unit_text + second).startswith(self.rules.not_garbled):

@@ -23,12 +23,12 @@ from auditor.nlp.keys import KeyLexicon, is_change, subject_key, without_titles
 from auditor.nlp.numbers import Figure, UnitLexicon, find_figures
 from auditor.nlp.segment import Tokens
 from auditor.rules import RuleSet
+from auditor.strings import squash
 
 CLAUSE_BREAKS = set("，,。；;！？!?\n\t：:、（(（")
 SENTENCE_BREAKS = set("。；;！？!?\n")
 INFINITY = Decimal("Infinity")
 YEAR_IN_HEADER = re.compile(r"((?:19|20)\d\d)\s*年")
-WHITESPACE = re.compile(r"\s+")
 MAX_LEFT = 40
 MAX_HEADING = 40
 CHANGE_FREE_DIMENSIONS = ("percent", "points_pct", "points")  # 增长3.5%: a rate, not a change
@@ -41,16 +41,13 @@ KIND_BY_DIMENSION = {"money": "money", "percent": "rate", "points_pct": "rate", 
                      "count": "count", "area": "area", "duration": "count"}
 
 
-def squash(text: str) -> str:
-    return WHITESPACE.sub("", text)
-
-
 @dataclass(frozen=True)
 class Lexicon:
     units: UnitLexicon
     header_roles: tuple[tuple[str, str], ...]
     header_units: tuple[tuple[str, str], ...]
-    cues: tuple[tuple[str, str], ...]
+    last_cue: re.Pattern[str]  # narrative cues reversed, longest first: the first match in a reversed text ends last
+    cue_roles: dict[str, str]  # each narrative cue's role (its first, longest cues first)
     lead_stop: frozenset[str]
     trail_stop: frozenset[str]
     keys: KeyLexicon
@@ -62,12 +59,16 @@ class Lexicon:
     def from_rules(cls, rules: RuleSet) -> Lexicon:
         lex = rules["lexicon"]
         by_length = lambda pairs: tuple(sorted(pairs, key=lambda p: len(p[0]), reverse=True))  # noqa: E731
-        cues = [(cue, role) for role, words in lex.get("narrative_roles", {}).items() for cue in words]
+        cues = by_length([(cue, role) for role, words in lex.get("narrative_roles", {}).items() for cue in words])
+        cue_roles: dict[str, str] = {}
+        for cue, role in cues:
+            cue_roles.setdefault(cue, role)
         return cls(
             units=UnitLexicon(rules["units"]),
             header_roles=by_length(lex.get("header_roles", {}).items()),
             header_units=by_length(lex.get("header_units", {}).items()),
-            cues=by_length(cues),
+            last_cue=re.compile("|".join(re.escape(cue[::-1]) for cue, _ in cues) or "(?!)"),
+            cue_roles=cue_roles,
             lead_stop=frozenset(lex.get("subject_lead_stop", ())),
             trail_stop=frozenset(lex.get("subject_trail_stop", ())),
             keys=KeyLexicon.from_mapping(lex),
@@ -125,7 +126,6 @@ class Reader:
         self.block_spans = [self.normalised(b.span) for b in document.blocks]
         self.block_starts = [s.start for s in self.block_spans]
         self._cell_index: dict[int, tuple[list[int], list[int], list[Cell]]] = {}
-        self._tokens: dict[int, Tokens] = {}
         self._next_start = len(self.text)  # where the figure after the one being read starts
         self._table_keys: dict[tuple[tuple[str, ...], int | None, str], SubjectKey] = {}
 
@@ -135,15 +135,11 @@ class Reader:
     def original_span(self, span: Span) -> Span:
         return self.view.span_to_original(span.start, span.end)
 
-    def tokens(self, pos: int) -> Tokens:
-        """The segmented line around ``pos`` (of the normalised text: a hard-wrapped sentence is
-        one line). Only lines with figures in them are segmented: subjects are cut from them;
-        tables take their meaning from headers."""
-        start = self.text.rfind("\n", 0, pos) + 1
-        if start not in self._tokens:
-            end = self.text.find("\n", pos)
-            self._tokens[start] = Tokens(self.text, start, len(self.text) if end < 0 else end)
-        return self._tokens[start]
+    @cached_property
+    def words(self) -> Tokens:
+        """The normalised text's words, segmented where asked: subjects are cut from the clauses
+        before narrative figures; tables take their meaning from headers."""
+        return Tokens(self.text)
 
     def block_of(self, pos: int) -> tuple[int, Block | None]:
         i = bisect_right(self.block_starts, pos) - 1
@@ -176,7 +172,8 @@ class Reader:
         return i
 
     def subject(self, start: int, end: int) -> str:
-        words = [w for w in self.tokens(max(start, end - 1)).between(start, end) if w[2].strip()]
+        line_start = self.text.rfind("\n", 0, max(start, end - 1)) + 1  # a hard-wrapped sentence is one line
+        words = self.words.between(max(start, line_start), end)
         while words and (words[0][2] in self.lex.lead_stop or YEAR_IN_HEADER.match(words[0][2] + "年")
                          and words[0][2].isdigit()):
             words.pop(0)
@@ -205,11 +202,9 @@ class Reader:
 
     def narrative_role(self, left: str, unit_dim: str, in_parens: bool) -> str:
         left = without_titles(left)  # 《关于下达…预算的通知》: a title's words are not cues
-        best, best_end = "", -1
-        for cue, role in self.lex.cues:
-            at = left.rfind(cue)
-            if at >= 0 and at + len(cue) > best_end:
-                best, best_end = role, at + len(cue)
+        # the cue ending last, the longest of those (the first in cues' order): searched backwards
+        last = self.lex.last_cue.search(left[::-1])
+        best = self.lex.cue_roles[last.group()[::-1]] if last else ""
         return self._adjusted(best, left, unit_dim, in_parens)
 
     @staticmethod

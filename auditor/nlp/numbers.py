@@ -33,6 +33,9 @@ PREFIX_COMPARATORS = (
     ("超过", ">"), ("小于", "<"), ("低于", "<"), ("≥", ">="), ("≤", "<="), (">=", ">="),
     ("<=", "<="), (">", ">"), ("<", "<"), ("约", "~"),
 )
+PREFIX_BY_LAST_CHAR: dict[str, tuple[tuple[str, str], ...]] = {
+    last: tuple(p for p in PREFIX_COMPARATORS if p[0][-1] == last) for last in {w[-1] for w, _ in PREFIX_COMPARATORS}
+}  # the comparators that may end just before a number, in PREFIX_COMPARATORS order
 SUFFIX_COMPARATORS = (("及以上", ">="), ("以上", ">="), ("及以下", "<="), ("以下", "<="), ("以内", "<="),
                       ("左右", "~"))
 RANGE_DASHES = "-~—–至到"
@@ -79,12 +82,15 @@ class UnitLexicon:
             for text, spec in table.get("units", {}).items()
         }
         self.by_length = sorted(self.units, key=len, reverse=True)
+        self.by_first_char: dict[str, list[str]] = {}  # longest first, as by_length
+        for unit in self.by_length:
+            self.by_first_char.setdefault(unit[0], []).append(unit)
         self.numeral_units = tuple(sorted(table.get("numeral_units", ()), key=len, reverse=True))
         self.money_unit = table.get("report_money_unit", "万元")
         self.not_doubled = tuple(table.get("not_doubled_before", ()))
 
     def match(self, text: str, pos: int) -> Unit | None:
-        for unit in self.by_length:
+        for unit in self.by_first_char.get(text[pos:pos + 1], ()):
             if text.startswith(unit, pos):
                 return self.units[unit]
         return None
@@ -122,7 +128,7 @@ def _prefix_comparator(text: str, start: int) -> tuple[str, int]:
     pos = start
     while pos > 0 and text[pos - 1] in SPACES and start - pos < 2:
         pos -= 1
-    for word, comparator in PREFIX_COMPARATORS:
+    for word, comparator in PREFIX_BY_LAST_CHAR.get(text[pos - 1], ()) if pos else ():
         if text.startswith(word, pos - len(word)) and pos - len(word) >= 0:
             return comparator, pos - len(word)
     return "=", start

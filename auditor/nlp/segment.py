@@ -1,4 +1,11 @@
-"""Word segmentation: spaCy's Chinese pipeline with the jieba segmenter (no model to download)."""
+"""Word segmentation: spaCy's Chinese pipeline with the jieba segmenter (no model to download),
+only where words are needed (the clause before a figure).
+
+jieba cuts a text into runs of the characters it segments together (Chinese characters, letters,
+digits and ``+#&._%-``: its ``re_han_default``) and segments each run on its own; every other
+character is a word of its own. So a run's words do not depend on anything outside it, and a
+document is segmented run by run, only for the runs that a caller asks about, each once.
+"""
 
 from __future__ import annotations
 
@@ -22,22 +29,46 @@ def pipeline():  # noqa: ANN201 - spacy.Language, imported lazily (spaCy takes ~
 
 
 class Tokens:
-    """Token boundaries of a stretch of text (``text[start:end]`` of a document), for cutting phrases
-    at word boundaries. Offsets are document offsets."""
+    """The words of ``text`` (a whole document), with document offsets, for cutting phrases at word
+    boundaries. Runs are segmented on first use."""
 
-    def __init__(self, text: str, start: int = 0, end: int | None = None) -> None:
-        from spacy.attrs import IDX, LENGTH
+    def __init__(self, text: str) -> None:
+        import jieba
 
-        end = len(text) if end is None else end
-        # Offsets straight from the Doc's arrays: building a Token object per word costs more
-        # than segmenting the text.
-        offsets = pipeline()(text[start:end]).to_array([IDX, LENGTH])
         self.text = text
-        self.starts = (offsets[:, 0] + start).tolist() if len(offsets) else []
-        self.ends = (offsets[:, 0] + offsets[:, 1] + start).tolist() if len(offsets) else []
+        self._tokenizer = pipeline().tokenizer
+        runs = [m.span() for m in jieba.re_han_default.finditer(text)]
+        self.run_starts = [s for s, _ in runs]
+        self.run_ends = [e for _, e in runs]
+        self._words: dict[int, list[tuple[int, int, str]]] = {}  # run index -> its words
+
+    def words_of_run(self, index: int) -> list[tuple[int, int, str]]:
+        words = self._words.get(index)
+        if words is None:
+            start = self.run_starts[index]
+            doc = self._tokenizer(self.text[start:self.run_ends[index]])
+            words = [(start + t.idx, start + t.idx + len(t.text), t.text) for t in doc]
+            self._words[index] = words
+        return words
 
     def between(self, start: int, end: int) -> list[tuple[int, int, str]]:
-        """Tokens lying wholly inside [start, end)."""
-        lo = bisect_left(self.starts, start)
-        hi = bisect_right(self.ends, end)
-        return [(self.starts[i], self.ends[i], self.text[self.starts[i]:self.ends[i]]) for i in range(lo, max(lo, hi))]
+        """Words lying wholly inside [start, end), whitespace left out."""
+        out: list[tuple[int, int, str]] = []
+        i = bisect_right(self.run_starts, start) - 1
+        if i < 0 or self.run_ends[i] <= start:
+            i += 1  # the first run ending after start
+        pos = start
+        while pos < end and i < len(self.run_starts) and self.run_starts[i] < end:
+            out.extend(self._single(pos, self.run_starts[i]))  # the characters before the run
+            words = self.words_of_run(i)
+            for word in words[bisect_left(words, (start,)):]:
+                if word[1] > end:
+                    break
+                out.append(word)
+            pos, i = self.run_ends[i], i + 1
+        out.extend(self._single(pos, end))
+        return out
+
+    def _single(self, start: int, end: int) -> list[tuple[int, int, str]]:
+        """Characters outside runs: each a word of its own (whitespace left out)."""
+        return [(at, at + 1, self.text[at]) for at in range(start, end) if not self.text[at].isspace()]
