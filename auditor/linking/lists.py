@@ -410,7 +410,7 @@ class PartLists:
 
     def _named(self, para: _Paragraph, name: str, before: int) -> list[Claim] | None:
         """The one figure of the paragraph before ``before`` whose name ends with ``name``."""
-        named = [c for c in para.claims if c.span.end <= before and c.id not in para.inner
+        named = [c for c in para.between(before - MAX_SPAN, before) if c.id not in para.inner
                  and squash(name_words(self.ctx, c)).endswith(name)]
         return named if len(named) == 1 else None
 
