@@ -32,6 +32,7 @@ INLINE_ENDS = "。；;！？!?\n"
 FULL_STOP = "。！？!?\n"
 FINAL_PUNCTUATION = "。！？!?；;）)."
 MAX_SPAN = 1500  # no list, sentence or bracket looked at is longer: bounds the work on any text
+NAMED_PART = 4  # a part named like its total shares this many characters of the name at least
 MAX_PARTS = 40  # a run of more figures before a 共计 is a table flattened into text, not a list
 AMOUNT, CHANGE, BUDGET, COMPARED, PROGRESS = "amount", "change", "budget", "compared", "progress"
 
@@ -52,6 +53,13 @@ def common_run(a: str, b: str) -> int:
                 best = max(best, current[j])
         previous = current
     return best
+
+
+def _common_ending(a: str, b: str) -> str:
+    n = 0
+    while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
+        n += 1
+    return a[len(a) - n:]
 
 
 def _alternation(words: list[str]) -> re.Pattern[str]:
@@ -564,16 +572,47 @@ class PartLists:
         """‘…其中：’ closing a paragraph: the parts open the following paragraphs. Also whether a
         paragraph that is no part ends the list (else it runs off the end of the text)."""
         ctx = self.ctx
-        parts = []
+        parts: list[Claim] = []
+        key = ""  # the name the parts share with the total, when they do not open their paragraphs
         for following in ctx.paragraphs:
             if following <= index:
                 continue
             span = ctx.block(following).span
-            first = next((c for c in ctx.in_block[following] if c.cell is None and summable(c)), None)
-            if first is None or first.span.start - span.start > 20 or first.quantity.dimension != total.quantity.dimension:
+            figures = [c for c in ctx.in_block[following] if c.cell is None and summable(c)]
+            first = figures[0] if figures else None
+            if not key and first is not None and first.span.start - span.start <= 20 \
+                    and first.quantity.dimension == total.quantity.dimension:
+                parts.append(first)
+                continue
+            if parts and not key:
                 return parts, True
-            parts.append(first)
+            key, part = self._named_part(total, figures, key)
+            if part is None:
+                return parts, True
+            parts.append(part)
         return parts, False
+
+    def _named_part(self, total: Claim, figures: list[Claim], key: str) -> tuple[str, Claim | None]:
+        """A paragraph stating its part anywhere, named like the total (…防治资金共1737万元。具体情况如下：
+        / …向我市下达2023年中央土壤污染防治资金1300万元…): the one figure of the total's kind whose name
+        ends with ``key``, the longest ending (of NAMED_PART characters at least) the first part's name
+        shares with the total's. A figure closing a list of its own (…资金共24047万元) is no part."""
+        own = squash(name_words(self.ctx, total)).rstrip("为达是：:")
+        for word in self._closing_words():
+            own = own.removesuffix(word)
+        found = []
+        for claim in figures:
+            name = squash(name_words(self.ctx, claim)).rstrip("为达是：:")
+            if self._class(claim, True) != self._class(total, True) or self.vocab.closing.search(clause(self.ctx, claim)):
+                continue
+            ending = key or _common_ending(own, name)
+            if len(ending) >= NAMED_PART and name.endswith(ending):
+                found.append((ending, claim))
+        return found[0] if len(found) == 1 else (key, None)
+
+    def _closing_words(self) -> list[str]:
+        data = self.ctx.rules["lists"]
+        return sorted([*data.get("closing_cues", ()), *data.get("closing_starts", ())], key=len, reverse=True)
 
     # --- parts to totals ------------------------------------------------------------------------
     def _class(self, claim: Claim, merged: bool) -> tuple[str, str, str]:
