@@ -70,6 +70,7 @@ def _alternation(words: list[str]) -> re.Pattern[str]:
 class Vocabulary:
     part_cues: re.Pattern[str]
     within: re.Pattern[str]
+    anaphors: re.Pattern[str] | None
     name_endings: tuple[str, ...]
     partial_cues: re.Pattern[str]
     terminator: re.Pattern[str]
@@ -96,6 +97,7 @@ def _vocabulary(lists: dict) -> Vocabulary:
     return Vocabulary(
         part_cues=_alternation(cues + partial),
         name_endings=tuple(lists.get("name_endings", ())),
+        anaphors=_alternation(lists["anaphors"]) if lists.get("anaphors") else None,
         within=re.compile(r"(?:^|(?<=[。；;！？!?\n]))[ \t\u3000]*(?P<name>[^\s，,。；;：:（）()、]{2,16}?)(?P<cue>(?:"
                           + "|".join(re.escape(w) for w in lists.get("within_cues", ())) + r")[，,：:]?)", re.M),
         partial_cues=_alternation(partial),
@@ -294,6 +296,10 @@ class PartLists:
             if groups:
                 end = sentence(ctx.text, max(p.span.end for g in groups for p in g.parts), FULL_STOP).end
                 last = (cue.group(), end, again or [g.total for g in groups])
+        for group in self._referred(para):
+            if group.total.id not in seen:
+                seen.add(group.total.id)
+                self.found.append(group)
         bracketed: dict[int, Group] = {}  # a figure's bracket (一批3374.3万元（其中建筑工程3292万元）)
         for cue, named in self._within(para):
             following = next((c.start() for c in cues if c.start() > cue.start()), None)
@@ -389,6 +395,29 @@ class PartLists:
                 stops = [sentence(ctx.text, p.span.start, FULL_STOP).end for p in group.parts]
                 group.sentences = tuple(n for n in range(1, len(stops)) if stops[n] != stops[n - 1])
             yield group
+
+    def _referred(self, para: _Paragraph) -> Iterator[Group]:
+        """…下达资金1300万元。我市将该笔资金下拨至…，用于“甲项目”（723万元）和“乙项目”（577万元）。: a
+        sentence that refers back to a sum (该笔资金) and lists figures, none of its own before the word, no
+        cue and no total of its own: its figures are the parts of the last figure of their kind before it."""
+        ctx = self.ctx
+        if self.vocab.anaphors is None:
+            return
+        for m in self.vocab.anaphors.finditer(ctx.text, para.span.start, para.span.end):
+            here = sentence(ctx.text, m.start(), FULL_STOP, para.span.start, para.span.end)
+            if para.between(here.start, m.start()) or self.vocab.part_cues.search(ctx.text, m.end(), here.end):
+                continue
+            parts = [c for c in para.between(m.end(), here.end) if c.id not in para.inner]
+            if len(parts) < 2 or any(self.vocab.closing.search(clause(ctx, c)) for c in parts):
+                continue
+            referent = next((c for c in reversed(para.between(para.span.start, here.start))
+                             if c.id not in para.inner and self._class(c, True) == self._class(parts[0], True)), None)
+            if referent is None:
+                continue
+            complete = not self.vocab.open_ending.search(squash(ctx.text[parts[-1].span.end:here.end]))
+            for group in self._assign([referent], parts, complete, False):
+                group.bounded = True  # the sentence is the list: it cannot run on
+                yield group
 
     def _parallel(self, para: _Paragraph, cue: re.Match[str], last: tuple[str, int, list[Claim]] | None
                   ) -> list[Claim] | None:
