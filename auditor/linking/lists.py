@@ -1,15 +1,21 @@
 """Local groups of the narrative: a total and the parts listed with it.
 
-Three shapes, their words in ``rules/lists.yaml``:
+Its shapes, their words in ``rules/lists.yaml``:
 - after the total: ``支出34.08万元，其中：A…；B…；C…`` (其中, 分别为, 具体如下, ``…其中：`` closing a
   paragraph with the parts opening the next ones);
 - before it: ``A14.26万元；B9.7万元；共计23.96万元``;
-- in a bracket right after it: ``实有人数41人（行政编制20人，事业编制21人）``.
+- in a bracket right after it: ``实有人数41人（行政编制20人，事业编制21人）`` (after an item of several
+  kinds, ``农户5户，机具5台（甲3户、3台，…）``, the parts of each);
+- after a total named, not stated: ``基本支出中…``, ``支出分项目具体如下：``, ``将该笔资金用于…`` (the one
+  figure before so named, or the last of the parts' kind), a second breakdown opened by the same cue
+  (``从收入分类来看，…``), and paragraphs each stating a part named like the total.
+Sibling brackets of one name under the parts add up to the total's (``（其中建筑工程…）``).
 
 A list is one level: a bracket after a part, or a part followed by its own 其中/分别, holds that
 part's own parts, which are not summed with the list. Each part has a stage (an amount, a change
 against another year, a budget, the compared year's figure) and is summed only with a total of the
-same stage: ``三公51万元，比上年减少17万元，其中：出国14万元，比上年增加14万元…`` is two lists. A list
+same stage: ``三公51万元，比上年减少17万元，其中：出国14万元，比上年增加14万元…`` is two lists; what is left
+after a figure of use (``已使用42万元，结余6万元``) is no part. A list
 whose end is unclear (it runs to the end of the text, ends in 等, is cut by an explanation or by
 another total) is partial: its parts may only fall short of the total. Stated counts against the
 names listed are in ``counts``; named identities (三公 = 出国 + 公车 + 接待) in ``identities``.
@@ -410,7 +416,7 @@ class PartLists:
             parts = [c for c in para.between(m.end(), here.end) if c.id not in para.inner]
             if len(parts) < 2 or any(self.vocab.closing.search(clause(ctx, c)) for c in parts):
                 continue
-            referent = next((c for c in reversed(para.between(para.span.start, here.start))
+            referent = next((c for c in reversed(para.between(max(para.span.start, here.start - MAX_SPAN), here.start))
                              if c.id not in para.inner and self._class(c, True) == self._class(parts[0], True)), None)
             if referent is None:
                 continue
