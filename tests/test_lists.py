@@ -123,3 +123,8 @@ def test_paragraphs_each_stating_a_part_named_like_the_total(context) -> None:  
                   "8月12日，省财政厅向我市下达第二批中央水污染防治资金450万元。\n"
                   "中央下达我市大气污染防治资金共2600万元。\n")
     assert ("1350万元", ["900万元", "450万元"], True) in groups(ctx)
+
+
+def test_a_sentence_that_only_sums_up_closes_the_sentences_before_it(context) -> None:  # noqa: ANN001
+    ctx = context("3月下达第一批资金250万元。9月下达第二批资金295万元。两批共计下达545万元。\n")
+    assert ("545万元", ["250万元", "295万元"], True) in groups(ctx)

@@ -76,6 +76,7 @@ def _alternation(words: list[str]) -> re.Pattern[str]:
 class Vocabulary:
     part_cues: re.Pattern[str]
     within: re.Pattern[str]
+    summary_leads: tuple[str, ...]
     anaphors: re.Pattern[str] | None
     name_endings: tuple[str, ...]
     partial_cues: re.Pattern[str]
@@ -103,6 +104,7 @@ def _vocabulary(lists: dict) -> Vocabulary:
     return Vocabulary(
         part_cues=_alternation(cues + partial),
         name_endings=tuple(lists.get("name_endings", ())),
+        summary_leads=tuple(sorted(lists.get("summary_leads", ()), key=len, reverse=True)),
         anaphors=_alternation(lists["anaphors"]) if lists.get("anaphors") else None,
         within=re.compile(r"(?:^|(?<=[。；;！？!?\n]))[ \t\u3000]*(?P<name>[^\s，,。；;：:（）()、]{2,16}?)(?P<cue>(?:"
                           + "|".join(re.escape(w) for w in lists.get("within_cues", ())) + r")[，,：:]?)", re.M),
@@ -762,9 +764,14 @@ class PartLists:
             if total.id in para.inner or not self.vocab.closing.search(clause(ctx, total)):
                 continue
             start = sentence(ctx.text, total.span.start, FULL_STOP, para.span.start, para.span.end).start
+            summary = self._summary(para, start, total)
+            if summary:
+                start = max(para.span.start, start - MAX_SPAN)  # 两批共计545万元。 closes the sentences before it
             start, previous_total = max(start, previous_total), total.span.end  # after the last 共计 the next list begins
             before = para.between(start, (total.context or total.span).start)
             parts = [c for c in before if c.id not in para.inner and c.quantity.dimension == total.quantity.dimension]
+            if summary:
+                parts = [c for c in parts if self._class(c, True) == self._class(total, True)]
             first = parts[0].span.start if parts else total.span.start
             if any(not self._in_bracket(para, m.start(), headed=True)
                    for m in self.vocab.part_cues.finditer(ctx.text, first, total.span.start)):
@@ -775,6 +782,17 @@ class PartLists:
             if minus is None:
                 continue
             yield Group(total, parts, True, minus, suffix=True)
+
+
+    def _summary(self, para: _Paragraph, start: int, total: Claim) -> bool:
+        """A sentence that only sums up (共计545万元。 两批共计下达545万元。): the closing word opens it,
+        after one of ``summary_leads`` at most, and no figure stands before the total."""
+        text = self.ctx.text[start:total.span.start]
+        opening = len(text) - len(text.lstrip())
+        lead = next((w for w in self.vocab.summary_leads if text.startswith(w, opening)), "")
+        start += opening + len(lead)  # 两批 may be read as a count: it is the lead, not a figure before
+        return bool(self.vocab.closing.match(squash(text[opening + len(lead):]))) \
+            and not para.between(start, total.span.start)
 
 
 def part_sums(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
