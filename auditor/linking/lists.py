@@ -504,7 +504,24 @@ class PartLists:
             end = lead.start
             lead = sentence(ctx.text, lead.start - 2, FULL_STOP, para.span.start, para.span.end)
             totals = [c for c in para.between(lead.start, end) if c.id not in para.inner]
+        if totals and lead.start <= para.span.start:
+            totals = self._broken_sentence(para) + totals
         return totals, len(totals) > 1
+
+    def _broken_sentence(self, para: _Paragraph) -> list[Claim]:
+        """收入合计2417.13万元，较上年决算⏎⏎数增加136.12万元: a sentence broken over two paragraphs (the one
+        before ends with no punctuation): the figures of its first half."""
+        ctx = self.ctx
+        if para.index <= 0 or ctx.block(para.index - 1).kind != "paragraph":
+            return []
+        previous = ctx.block(para.index - 1).span
+        last = squash(ctx.text[previous.start:previous.end])
+        if not last or not last[-1].isalpha():
+            return []  # a finished sentence, a heading ending in a number or a mark
+        end = previous.start + len(ctx.text[previous.start:previous.end].rstrip())
+        lead = sentence(ctx.text, end - 1, FULL_STOP, previous.start, end)
+        return [c for c in ctx.in_block[para.index - 1] if c.cell is None and summable(c) and not ctx.per_head(c)
+                and lead.start <= c.span.start and c.span.end <= lead.end]
 
     def _lead_paragraph(self, para: _Paragraph) -> list[Claim]:
         """其中 opening a paragraph: the totals close the paragraph before it."""
