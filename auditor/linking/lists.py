@@ -303,7 +303,7 @@ class PartLists:
                     self.found.append(group)
             if groups:
                 end = sentence(ctx.text, max(p.span.end for g in groups for p in g.parts), FULL_STOP).end
-                last = (cue.group(), end, again or [g.total for g in groups])
+                last = (cue.group(), end, again or self._totals(para, cue.start())[0])  # all it could list: one reading or none
         for group in self._referred(para):
             if group.total.id not in seen:
                 seen.add(group.total.id)
