@@ -97,3 +97,34 @@ def test_a_sentence_opening_with_a_name_and_zhong_lists_that_figure_parts(contex
 
 def test_a_sentence_opening_with_a_count_and_zhong(context) -> None:  # noqa: ANN001
     assert ("119个", ["111个", "8个"], True) in groups(context("119个县中，111个县收入正增长，8个县负增长。\n"))
+
+
+def test_a_second_breakdown_opened_by_the_same_cue_has_the_same_total(context) -> None:  # noqa: ANN001
+    ctx = context("收入完成1500万元，从征收部门来看：税务部门900万元；财政部门600万元。"
+                  "从收入分类来看，税收收入1000万元；非税收入500万元。\n")
+    found = groups(ctx)
+    assert ("1500万元", ["900万元", "600万元"], True) in found
+    assert ("1500万元", ["1000万元", "500万元"], True) in found
+
+
+def test_a_cue_after_a_name_lists_the_figure_so_named(context) -> None:  # noqa: ANN001
+    ctx = context("本年支出800万元。结余20万元。支出分项目具体如下：教育支出500万元，卫生支出300万元。\n")
+    assert ("800万元", ["500万元", "300万元"], True) in groups(ctx)
+
+
+def test_a_sentence_referring_back_lists_the_parts_of_the_sum_before(context) -> None:  # noqa: ANN001
+    ctx = context("下达资金100万元。我县将该笔资金用于“甲项目”（60万元）和“乙项目”（40万元）。\n")
+    assert ("100万元", ["60万元", "40万元"], True) in groups(ctx)
+
+
+def test_paragraphs_each_stating_a_part_named_like_the_total(context) -> None:  # noqa: ANN001
+    ctx = context("中央下达我市水污染防治资金共1350万元。具体情况如下：\n"
+                  "3月5日，省财政厅向我市下达2024年中央水污染防治资金900万元，已下拨。\n"
+                  "8月12日，省财政厅向我市下达第二批中央水污染防治资金450万元。\n"
+                  "中央下达我市大气污染防治资金共2600万元。\n")
+    assert ("1350万元", ["900万元", "450万元"], True) in groups(ctx)
+
+
+def test_a_sentence_that_only_sums_up_closes_the_sentences_before_it(context) -> None:  # noqa: ANN001
+    ctx = context("3月下达第一批资金250万元。9月下达第二批资金295万元。两批共计下达545万元。\n")
+    assert ("545万元", ["250万元", "295万元"], True) in groups(ctx)

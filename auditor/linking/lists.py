@@ -1,15 +1,21 @@
 """Local groups of the narrative: a total and the parts listed with it.
 
-Three shapes, their words in ``rules/lists.yaml``:
+Its shapes, their words in ``rules/lists.yaml``:
 - after the total: ``支出34.08万元，其中：A…；B…；C…`` (其中, 分别为, 具体如下, ``…其中：`` closing a
   paragraph with the parts opening the next ones);
 - before it: ``A14.26万元；B9.7万元；共计23.96万元``;
-- in a bracket right after it: ``实有人数41人（行政编制20人，事业编制21人）``.
+- in a bracket right after it: ``实有人数41人（行政编制20人，事业编制21人）`` (after an item of several
+  kinds, ``农户5户，机具5台（甲3户、3台，…）``, the parts of each);
+- after a total named, not stated: ``基本支出中…``, ``支出分项目具体如下：``, ``将该笔资金用于…`` (the one
+  figure before so named, or the last of the parts' kind), a second breakdown opened by the same cue
+  (``从收入分类来看，…``), and paragraphs each stating a part named like the total.
+Sibling brackets of one name under the parts add up to the total's (``（其中建筑工程…）``).
 
 A list is one level: a bracket after a part, or a part followed by its own 其中/分别, holds that
 part's own parts, which are not summed with the list. Each part has a stage (an amount, a change
 against another year, a budget, the compared year's figure) and is summed only with a total of the
-same stage: ``三公51万元，比上年减少17万元，其中：出国14万元，比上年增加14万元…`` is two lists. A list
+same stage: ``三公51万元，比上年减少17万元，其中：出国14万元，比上年增加14万元…`` is two lists; what is left
+after a figure of use (``已使用42万元，结余6万元``) is no part. A list
 whose end is unclear (it runs to the end of the text, ends in 等, is cut by an explanation or by
 another total) is partial: its parts may only fall short of the total. Stated counts against the
 names listed are in ``counts``; named identities (三公 = 出国 + 公车 + 接待) in ``identities``.
@@ -32,6 +38,7 @@ INLINE_ENDS = "。；;！？!?\n"
 FULL_STOP = "。！？!?\n"
 FINAL_PUNCTUATION = "。！？!?；;）)."
 MAX_SPAN = 1500  # no list, sentence or bracket looked at is longer: bounds the work on any text
+NAMED_PART = 4  # a part named like its total shares this many characters of the name at least
 MAX_PARTS = 40  # a run of more figures before a 共计 is a table flattened into text, not a list
 AMOUNT, CHANGE, BUDGET, COMPARED, PROGRESS = "amount", "change", "budget", "compared", "progress"
 
@@ -54,6 +61,13 @@ def common_run(a: str, b: str) -> int:
     return best
 
 
+def _common_ending(a: str, b: str) -> str:
+    n = 0
+    while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
+        n += 1
+    return a[len(a) - n:]
+
+
 def _alternation(words: list[str]) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
@@ -62,6 +76,8 @@ def _alternation(words: list[str]) -> re.Pattern[str]:
 class Vocabulary:
     part_cues: re.Pattern[str]
     within: re.Pattern[str]
+    summary_leads: tuple[str, ...]
+    anaphors: re.Pattern[str] | None
     name_endings: tuple[str, ...]
     partial_cues: re.Pattern[str]
     terminator: re.Pattern[str]
@@ -88,6 +104,8 @@ def _vocabulary(lists: dict) -> Vocabulary:
     return Vocabulary(
         part_cues=_alternation(cues + partial),
         name_endings=tuple(lists.get("name_endings", ())),
+        summary_leads=tuple(sorted(lists.get("summary_leads", ()), key=len, reverse=True)),
+        anaphors=_alternation(lists["anaphors"]) if lists.get("anaphors") else None,
         within=re.compile(r"(?:^|(?<=[。；;！？!?\n]))[ \t\u3000]*(?P<name>[^\s，,。；;：:（）()、]{2,16}?)(?P<cue>(?:"
                           + "|".join(re.escape(w) for w in lists.get("within_cues", ())) + r")[，,：:]?)", re.M),
         partial_cues=_alternation(partial),
@@ -285,7 +303,11 @@ class PartLists:
                     self.found.append(group)
             if groups:
                 end = sentence(ctx.text, max(p.span.end for g in groups for p in g.parts), FULL_STOP).end
-                last = (cue.group(), end, again or [g.total for g in groups])
+                last = (cue.group(), end, again or self._totals(para, cue.start())[0])  # all it could list: one reading or none
+        for group in self._referred(para):
+            if group.total.id not in seen:
+                seen.add(group.total.id)
+                self.found.append(group)
         bracketed: dict[int, Group] = {}  # a figure's bracket (一批3374.3万元（其中建筑工程3292万元）)
         for cue, named in self._within(para):
             following = next((c.start() for c in cues if c.start() > cue.start()), None)
@@ -382,6 +404,29 @@ class PartLists:
                 group.sentences = tuple(n for n in range(1, len(stops)) if stops[n] != stops[n - 1])
             yield group
 
+    def _referred(self, para: _Paragraph) -> Iterator[Group]:
+        """…下达资金1300万元。我市将该笔资金下拨至…，用于“甲项目”（723万元）和“乙项目”（577万元）。: a
+        sentence that refers back to a sum (该笔资金) and lists figures, none of its own before the word, no
+        cue and no total of its own: its figures are the parts of the last figure of their kind before it."""
+        ctx = self.ctx
+        if self.vocab.anaphors is None:
+            return
+        for m in self.vocab.anaphors.finditer(ctx.text, para.span.start, para.span.end):
+            here = sentence(ctx.text, m.start(), FULL_STOP, para.span.start, para.span.end)
+            if para.between(here.start, m.start()) or self.vocab.part_cues.search(ctx.text, m.end(), here.end):
+                continue
+            parts = [c for c in para.between(m.end(), here.end) if c.id not in para.inner]
+            if len(parts) < 2 or any(self.vocab.closing.search(clause(ctx, c)) for c in parts):
+                continue
+            referent = next((c for c in reversed(para.between(max(para.span.start, here.start - MAX_SPAN), here.start))
+                             if c.id not in para.inner and self._class(c, True) == self._class(parts[0], True)), None)
+            if referent is None:
+                continue
+            complete = not self.vocab.open_ending.search(squash(ctx.text[parts[-1].span.end:here.end]))
+            for group in self._assign([referent], parts, complete, False):
+                group.bounded = True  # the sentence is the list: it cannot run on
+                yield group
+
     def _parallel(self, para: _Paragraph, cue: re.Match[str], last: tuple[str, int, list[Claim]] | None
                   ) -> list[Claim] | None:
         """从征收部门来看：A…；B…。从收入分类来看，C…；D…: a sentence opening with the cue of the list
@@ -410,7 +455,7 @@ class PartLists:
 
     def _named(self, para: _Paragraph, name: str, before: int) -> list[Claim] | None:
         """The one figure of the paragraph before ``before`` whose name ends with ``name``."""
-        named = [c for c in para.claims if c.span.end <= before and c.id not in para.inner
+        named = [c for c in para.between(before - MAX_SPAN, before) if c.id not in para.inner
                  and squash(name_words(self.ctx, c)).endswith(name)]
         return named if len(named) == 1 else None
 
@@ -459,7 +504,24 @@ class PartLists:
             end = lead.start
             lead = sentence(ctx.text, lead.start - 2, FULL_STOP, para.span.start, para.span.end)
             totals = [c for c in para.between(lead.start, end) if c.id not in para.inner]
+        if totals and lead.start <= para.span.start:
+            totals = self._broken_sentence(para) + totals
         return totals, len(totals) > 1
+
+    def _broken_sentence(self, para: _Paragraph) -> list[Claim]:
+        """收入合计2417.13万元，较上年决算⏎⏎数增加136.12万元: a sentence broken over two paragraphs (the one
+        before ends with no punctuation): the figures of its first half."""
+        ctx = self.ctx
+        if para.index <= 0 or ctx.block(para.index - 1).kind != "paragraph":
+            return []
+        previous = ctx.block(para.index - 1).span
+        last = squash(ctx.text[previous.start:previous.end])
+        if not last or not last[-1].isalpha():
+            return []  # a finished sentence, a heading ending in a number or a mark
+        end = previous.start + len(ctx.text[previous.start:previous.end].rstrip())
+        lead = sentence(ctx.text, end - 1, FULL_STOP, previous.start, end)
+        return [c for c in ctx.in_block[para.index - 1] if c.cell is None and summable(c) and not ctx.per_head(c)
+                and lead.start <= c.span.start and c.span.end <= lead.end]
 
     def _lead_paragraph(self, para: _Paragraph) -> list[Claim]:
         """其中 opening a paragraph: the totals close the paragraph before it."""
@@ -564,16 +626,47 @@ class PartLists:
         """‘…其中：’ closing a paragraph: the parts open the following paragraphs. Also whether a
         paragraph that is no part ends the list (else it runs off the end of the text)."""
         ctx = self.ctx
-        parts = []
+        parts: list[Claim] = []
+        key = ""  # the name the parts share with the total, when they do not open their paragraphs
         for following in ctx.paragraphs:
             if following <= index:
                 continue
             span = ctx.block(following).span
-            first = next((c for c in ctx.in_block[following] if c.cell is None and summable(c)), None)
-            if first is None or first.span.start - span.start > 20 or first.quantity.dimension != total.quantity.dimension:
+            figures = [c for c in ctx.in_block[following] if c.cell is None and summable(c)]
+            first = figures[0] if figures else None
+            if not key and first is not None and first.span.start - span.start <= 20 \
+                    and first.quantity.dimension == total.quantity.dimension:
+                parts.append(first)
+                continue
+            if parts and not key:
                 return parts, True
-            parts.append(first)
+            key, part = self._named_part(total, figures, key)
+            if part is None:
+                return parts, True
+            parts.append(part)
         return parts, False
+
+    def _named_part(self, total: Claim, figures: list[Claim], key: str) -> tuple[str, Claim | None]:
+        """A paragraph stating its part anywhere, named like the total (…防治资金共1737万元。具体情况如下：
+        / …向我市下达2023年中央土壤污染防治资金1300万元…): the one figure of the total's kind whose name
+        ends with ``key``, the longest ending (of NAMED_PART characters at least) the first part's name
+        shares with the total's. A figure closing a list of its own (…资金共24047万元) is no part."""
+        own = squash(name_words(self.ctx, total)).rstrip("为达是：:")
+        for word in self._closing_words():
+            own = own.removesuffix(word)
+        found = []
+        for claim in figures:
+            name = squash(name_words(self.ctx, claim)).rstrip("为达是：:")
+            if self._class(claim, True) != self._class(total, True) or self.vocab.closing.search(clause(self.ctx, claim)):
+                continue
+            ending = key or _common_ending(own, name)
+            if len(ending) >= NAMED_PART and name.endswith(ending):
+                found.append((ending, claim))
+        return found[0] if len(found) == 1 else (key, None)
+
+    def _closing_words(self) -> list[str]:
+        data = self.ctx.rules["lists"]
+        return sorted([*data.get("closing_cues", ()), *data.get("closing_starts", ())], key=len, reverse=True)
 
     # --- parts to totals ------------------------------------------------------------------------
     def _class(self, claim: Claim, merged: bool) -> tuple[str, str, str]:
@@ -688,9 +781,14 @@ class PartLists:
             if total.id in para.inner or not self.vocab.closing.search(clause(ctx, total)):
                 continue
             start = sentence(ctx.text, total.span.start, FULL_STOP, para.span.start, para.span.end).start
+            summary = self._summary(para, start, total)
+            if summary:
+                start = max(para.span.start, start - MAX_SPAN)  # 两批共计545万元。 closes the sentences before it
             start, previous_total = max(start, previous_total), total.span.end  # after the last 共计 the next list begins
             before = para.between(start, (total.context or total.span).start)
             parts = [c for c in before if c.id not in para.inner and c.quantity.dimension == total.quantity.dimension]
+            if summary:
+                parts = [c for c in parts if self._class(c, True) == self._class(total, True)]
             first = parts[0].span.start if parts else total.span.start
             if any(not self._in_bracket(para, m.start(), headed=True)
                    for m in self.vocab.part_cues.finditer(ctx.text, first, total.span.start)):
@@ -701,6 +799,17 @@ class PartLists:
             if minus is None:
                 continue
             yield Group(total, parts, True, minus, suffix=True)
+
+
+    def _summary(self, para: _Paragraph, start: int, total: Claim) -> bool:
+        """A sentence that only sums up (共计545万元。 两批共计下达545万元。): the closing word opens it,
+        after one of ``summary_leads`` at most, and no figure stands before the total."""
+        text = self.ctx.text[start:total.span.start]
+        opening = len(text) - len(text.lstrip())
+        lead = next((w for w in self.vocab.summary_leads if text.startswith(w, opening)), "")
+        start += opening + len(lead)  # 两批 may be read as a count: it is the lead, not a figure before
+        return bool(self.vocab.closing.match(squash(text[opening + len(lead):]))) \
+            and not para.between(start, total.span.start)
 
 
 def part_sums(ctx: Context, lists: PartLists) -> Iterator[Constraint]:

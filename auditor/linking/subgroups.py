@@ -11,6 +11,7 @@ first figure so named in each subgroup's; where any subgroup lacks it, nothing i
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator
 
 from auditor.linking.context import Context, squash
@@ -53,19 +54,26 @@ def _next_in_sentence(ctx: Context, claim: Claim) -> Claim | None:
     return following if following.id == claim.id + 1 and following.span.end <= end else None
 
 
+def _between(ctx: Context, starts: list[int], start: int, end: int) -> list[Claim]:
+    """The narrative figures within [start, end), found by bisection (no scan of the whole text)."""
+    figures = ctx.narrative[bisect_left(starts, start):bisect_left(starts, end)]
+    return [c for c in figures if c.span.end <= end and summable(c)]
+
+
 def find(ctx: Context) -> Iterator[Constraint]:
     lists = PartLists.of(ctx)
+    starts_of = [c.span.start for c in ctx.narrative]
     for group in lists.found:
         if group.total.quantity.dimension != "count" or not group.complete or group.minus or len(group.parts) < 2:
             continue
         starts = _openings(ctx, group)
-        if starts is None:
-            continue
+        whole_start = sentence(ctx.text, group.total.span.start, FULL_STOP).start
+        if starts is None or starts[0] - whole_start > MAX_SPAN:
+            continue  # a subgroup named again far away opens no section of this whole
         ends = [*starts[1:], min(len(ctx.text), starts[-1] + MAX_SPAN)]
         members = {group.total.id, *(p.id for p in group.parts)}
-        whole_start = sentence(ctx.text, group.total.span.start, FULL_STOP).start
-        wholes = [c for c in ctx.narrative if whole_start <= c.span.start and c.span.end <= starts[0]
-                  and c.id not in members and summable(c) and c.id not in lists.total_of]
+        wholes = [c for c in _between(ctx, starts_of, whole_start, starts[0])
+                  if c.id not in members and c.id not in lists.total_of]
         names = [_name(ctx, c) for c in wholes]
         for whole, name in zip(wholes, names, strict=True):
             if len(name) < MIN_NAME or names.count(name) > 1 or lists.stage(whole)[0] == CHANGE:
@@ -73,8 +81,7 @@ def find(ctx: Context) -> Iterator[Constraint]:
             kind = (whole.quantity.dimension, whole.quantity.unit, lists.stage(whole))
             parts = []
             for start, end in zip(starts, ends, strict=True):
-                named = next((c for c in ctx.narrative if start <= c.span.start and c.span.end <= end
-                              and summable(c) and _name(ctx, c) == name), None)
+                named = next((c for c in _between(ctx, starts_of, start, end) if _name(ctx, c) == name), None)
                 if named is None or (named.quantity.dimension, named.quantity.unit, lists.stage(named)) != kind:
                     break
                 parts.append(named)
