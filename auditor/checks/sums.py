@@ -154,10 +154,14 @@ def group_points(constraint: Constraint, ctx) -> object:  # noqa: ANN001
 
     All broken nodes of one top-level group make one finding: they are one inconsistent tree."""
     broken, evidence = [], []
+    at_least = constraint.params.get("relation") == ">="  # the node may have members not listed
     for node_id, child_ids in constraint.params["tree"]:
         node = ctx.by_id[node_id]
         children = [ctx.by_id[c] for c in child_ids]
-        if not children or total(interval(c) for c in children).meets(interval(node)):
+        parts = total(point_interval(c, constraint.params) for c in children)
+        if not children or parts.meets(point_interval(node, constraint.params)):
+            continue
+        if at_least and parts.lo <= point_interval(node, constraint.params).hi:
             continue
         value = sum((c.quantity.value for c in children), Decimal(0))
         broken.append((node, children, value))
