@@ -27,11 +27,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from auditor.linking.context import Context
-from auditor.linking.flat_cells import FigureCell, runs
+from auditor.linking.flat_cells import FigureCell, header_runs, runs
 from auditor.linking.flat_funding import funding_rows
 from auditor.model import Claim, Constraint
 
 SCALE_WORDS = "十百千万亿"
+SCORE_COLUMNS = {"max", "score"}
 
 
 @dataclass(frozen=True)
@@ -171,6 +172,10 @@ def find(ctx: Context) -> Iterator[Constraint]:
     if after is None:
         return
     starts, headers = form_starts(ctx), target_headers(ctx)
+    # the header run nearest before a row must be a score form's (分值, 得分), not a staffing or
+    # an accounts table's that the text goes on with
+    columns = header_runs(ctx)
+    column_ends = [end for _, end in columns]
     form_start, rows, whole = 0, [], True  # the form's rows so far; whole: no run of it left unread
     targets: list[FigureCell] = []  # measures left over since the last target column header
     for cells in runs(ctx):
@@ -191,6 +196,9 @@ def find(ctx: Context) -> Iterator[Constraint]:
             lead = 0
         elif lead:
             targets, cells = targets + cells[:lead], cells[lead:]
+        nearest = bisect_right(column_ends, cells[0].start)
+        if split is not None and not (nearest and SCORE_COLUMNS & set(columns[nearest - 1][0])):
+            split = None
         if split is None:
             whole = whole and not (rows and any(c.bare for c in cells))
             targets = [] if any(c.bare for c in cells) else targets + cells
