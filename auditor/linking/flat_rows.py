@@ -33,6 +33,7 @@ from auditor.model import Claim, Constraint
 
 SCALE_WORDS = "十百千万亿"
 SCORE_COLUMNS = {"max", "score"}
+FORM_COLUMNS = {"target", "actual"}  # an indicator form's other columns
 
 
 @dataclass(frozen=True)
@@ -164,6 +165,15 @@ def target_headers(ctx: Context) -> list[int]:
     return sorted(m.end() for w in words for m in re.finditer(re.escape(w), ctx.text))
 
 
+def under_score_header(columns: list[tuple[list[str], int]], nearest: int) -> bool:
+    """The nearest header run before a row (a second header line of 指标值 完成值 aside) names
+    points or score."""
+    for roles, _ in reversed(columns[:nearest]):
+        if not set(roles) <= FORM_COLUMNS:
+            return bool(SCORE_COLUMNS & set(roles))
+    return False
+
+
 def find(ctx: Context) -> Iterator[Constraint]:
     params = ctx.rules["tables"].get("flat_rows", {})
     full_marks = Decimal(str(params.get("full_marks", 100)))
@@ -196,8 +206,7 @@ def find(ctx: Context) -> Iterator[Constraint]:
             lead = 0
         elif lead:
             targets, cells = targets + cells[:lead], cells[lead:]
-        nearest = bisect_right(column_ends, cells[0].start)
-        if split is not None and not (nearest and SCORE_COLUMNS & set(columns[nearest - 1][0])):
+        if split is not None and not under_score_header(columns, bisect_right(column_ends, cells[0].start)):
             split = None
         if split is None:
             whole = whole and not (rows and any(c.bare for c in cells))
