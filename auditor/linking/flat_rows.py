@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from auditor.linking.context import Context
-from auditor.linking.flat_cells import FigureCell, header_runs, runs
+from auditor.linking.flat_cells import TOKEN, FigureCell, header_runs, runs
 from auditor.linking.flat_funding import funding_rows
 from auditor.model import Claim, Constraint
 
@@ -165,6 +165,16 @@ def target_headers(ctx: Context) -> list[int]:
     return sorted(m.end() for w in words for m in re.finditer(re.escape(w), ctx.text))
 
 
+ITEM_NUMBER = re.compile(r"^[\u4e00-\u9fff]{0,4}\d+[:：、.．]")  # 指标1: 3、
+
+
+def label_before(ctx: Context, at: int) -> str:
+    """The indicator's name for messages: the word right before its row (指标7:建立预防接种证)."""
+    words = TOKEN.findall(ctx.text[max(0, at - 40):at])
+    word = ITEM_NUMBER.sub("", words[-1]) if words else ""
+    return word if word and not any(ch.isdigit() for ch in word) else ""
+
+
 def under_score_header(columns: list[tuple[list[str], int]], nearest: int) -> bool:
     """The nearest header run before a row (a second header line of 指标值 完成值 aside) names
     points or score."""
@@ -224,7 +234,7 @@ def find(ctx: Context) -> Iterator[Constraint]:
             yield ctx.constraint("score_cap", "CAP001", [row.score, row.points], "table")
             if row.target is not None and row.actual is not None:
                 yield ctx.constraint("target_full_marks", "SCO003", [row.target, row.actual, row.score, row.points],
-                                     "table", indicator="")
+                                     "table", indicator=label_before(ctx, row.target.span.start))
         rows += split.rows
         if split.closing is not None:
             if whole:
