@@ -128,6 +128,8 @@ def funding_score(ctx: Context, start: int, end: int, taken: set[int]) -> tuple[
 
 def total(ctx: Context, rows: list[FlatRow], closing: tuple[Claim, Claim], form_start: int) -> Iterator[Constraint]:
     """The closing pair against the form's rows and its funding row (总分 = Σ 分值, 得分 = Σ 得分)."""
+    if closing[0].cell is not None:
+        return  # a total row the loader placed in a table: the table finder's
     taken = {c.id for r in rows for c in (r.target, r.actual, r.points, r.score) if c is not None}
     funding = funding_score(ctx, form_start, rows[0].points.span.start, taken)
     if funding is None:
@@ -175,6 +177,14 @@ def label_before(ctx: Context, at: int) -> str:
     return word if word and not any(ch.isdigit() for ch in word) else ""
 
 
+def labelled_total(ctx: Context, cells: list[FigureCell], full_marks: Decimal) -> bool:
+    """总分 100 98.6: a pair of bare figures, full marks first, after a total row's label."""
+    if len(cells) != 2 or not all(c.bare for c in cells) or cells[0].claim.quantity.value != full_marks:
+        return False
+    words = TOKEN.findall(ctx.text[max(0, cells[0].start - 20):cells[0].start])
+    return bool(words) and words[-1] in ctx.rules["tables"].get("total_labels", ())
+
+
 def under_score_header(columns: list[tuple[list[str], int]], nearest: int) -> bool:
     """The nearest header run before a row (a second header line of 指标值 完成值 aside) names
     points or score."""
@@ -218,6 +228,11 @@ def find(ctx: Context) -> Iterator[Constraint]:
             targets, cells = targets + cells[:lead], cells[lead:]
         if split is not None and not under_score_header(columns, bisect_right(column_ends, cells[0].start)):
             split = None
+        if split is None and rows and labelled_total(ctx, cells, full_marks):
+            if whole:
+                yield from total(ctx, rows, (cells[0].claim, cells[1].claim), form_start)
+            rows, whole, targets = [], False, []
+            continue
         if split is None:
             whole = whole and not (rows and any(c.bare for c in cells))
             targets = [] if any(c.bare for c in cells) else targets + cells
