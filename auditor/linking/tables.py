@@ -160,20 +160,6 @@ def indicator_constraints(ctx: Context, row: Row) -> Iterator[Constraint]:
     if target and achieved and target.quantity.dimension == achieved.quantity.dimension and target.quantity.dimension:
         yield ctx.constraint("target_full_marks", "SCO003", [target, achieved, score, points], "table",
                              indicator=squash(indicator))
-        if reason is not None and squash(reason.text) in ("", *blank) and met(target, achieved):
-            # a measured target met as surely as 完成: marked down with no reason given
-            yield ctx.constraint("qualitative", "SCO002", [score, points], "table", spans=(achieved.span,),
-                                 indicator=squash(indicator))
-
-
-def met(target: Claim, actual: Claim) -> bool:
-    """The actual meets the target as stated (≥95% by 98%, ≤15天 by 12天, 3000人次 by 3126人次)."""
-    t, a = target.quantity, actual.quantity
-    if t.comparator in (">=", "=", ">"):
-        return a.base_value > t.base_value if t.comparator == ">" else a.base_value >= t.base_value
-    if t.comparator in ("<=", "<"):
-        return a.base_value < t.base_value if t.comparator == "<" else a.base_value <= t.base_value
-    return False
 
 
 def group_tree(ctx: Context, indicators: list[Row]) -> Iterator[Constraint]:
