@@ -12,8 +12,11 @@ nothing but separators between them is read as rows of
 
 where points and score are bare numbers and points are a plausible point value (at most full
 marks, few decimals). A run that does not split into such rows exactly is left alone, as is any
-run in a text that names no points column before a score column (分值 … 得分). The rows yield the
-score cap (CAP001) and, with a target, the missed-target-with-full-marks check (SCO003).
+run in a text that names no points column before a score column (分值 … 得分) or whose nearest
+header is another table's. The rows yield the score cap (CAP001) and, with a target, the
+missed-target-with-full-marks check (SCO003). A target column flattened ahead of its rows pairs
+with them in order when counts and units make it certain; a closing pair of full marks (or a
+labelled 总分 pair) is the form's total against its rows and funding row (SUM003).
 Rows a loader rebuilt into a table are read again here (a flattened line binds only its first
 row to the header's columns); the constraints they share with the table finder are the same ones.
 """
