@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from auditor.ingest import load
-from auditor.linking import flat_rows
+from auditor.linking import flat_funding, flat_rows
 from auditor.linking.context import Context
 from auditor.nlp import read
 from auditor.rules import RuleSet
@@ -88,3 +88,34 @@ def test_pipes_and_one_cell_per_line(tmp_path: Path) -> None:
     per_line = rows(HEADER + "覆盖率\n≥95%\n97%\n6\n6\n", tmp_path)
     for found in (piped, per_line):
         assert ("SCO003", "≥95%", "97%", "6", "6") in found
+
+
+def funding(text: str, tmp_path: Path) -> list[dict[str, str]]:
+    path = tmp_path / "report.txt"
+    path.write_bytes(text.encode("utf-8"))
+    document = load(path, rules=RULES)
+    ctx = Context(document, read(document, RULES), RULES)
+    return [{role: claim.text for role, claim in row.cells.items()} for row in flat_funding.funding_rows(ctx)]
+
+
+FUNDING_HEADER = "项目名称 某项目 年初预算数 全年预算数 全年执行数 分值 执行率 得分 年度资金总额 "
+
+
+def test_funding_row_by_column_count_and_rate_place(tmp_path: Path) -> None:
+    [row] = funding(FUNDING_HEADER + "120.00 120.00 86.40 10 72% 7.2\n", tmp_path)
+    assert row == {"budget": "120.00", "adjusted_budget": "120.00", "executed": "86.40", "max": "10",
+                   "rate": "72%", "score": "7.2"}
+
+
+def test_funding_rate_as_a_fraction(tmp_path: Path) -> None:
+    [row] = funding(FUNDING_HEADER + "29 29 27.8 9 0.958 8\n", tmp_path)
+    assert row["rate"] == "0.958"
+
+
+@pytest.mark.parametrize("figures", [
+    "120.00 86.40 10 72% 7.2",          # one cell short: which column is empty is not certain
+    "120.00 120.00 86.40 10 72% 7.2 5",  # one too many
+    "120.00 120.00 72% 10 86.40 7.2",    # the rate not under 执行率
+])
+def test_funding_rows_left_alone(figures: str, tmp_path: Path) -> None:
+    assert funding(FUNDING_HEADER + figures + "\n", tmp_path) == []

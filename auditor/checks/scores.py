@@ -84,8 +84,10 @@ def target_full_marks(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     missed = a.hi < t.lo if comparator in (">=", ">", "=") else a.lo > t.hi if comparator in ("<=", "<") else False
     if not missed or score.quantity.value < points.quantity.value:
         return None  # points and scores are stated exactly: 1.9 of 2 is not full marks
+    # the expected value names the row: findings of equal stated and expected values are merged
     return finding(ctx, constraint, [actual, target, score, points], stated=fmt(score.quantity.value),
-                   expected=f"低于{fmt(points.quantity.value)}", subject=constraint.params.get("indicator", ""),
+                   expected=f"低于{fmt(points.quantity.value)}（{target.text}，实际{actual.text}）",
+                   subject=constraint.params.get("indicator", ""),
                    target=target.text, actual=actual.text)
 
 

@@ -154,10 +154,14 @@ def group_points(constraint: Constraint, ctx) -> object:  # noqa: ANN001
 
     All broken nodes of one top-level group make one finding: they are one inconsistent tree."""
     broken, evidence = [], []
+    at_least = constraint.params.get("relation") == ">="  # the node may have members not listed
     for node_id, child_ids in constraint.params["tree"]:
         node = ctx.by_id[node_id]
         children = [ctx.by_id[c] for c in child_ids]
-        if not children or total(interval(c) for c in children).meets(interval(node)):
+        parts = total(point_interval(c, constraint.params) for c in children)
+        if not children or parts.meets(point_interval(node, constraint.params)):
+            continue
+        if at_least and parts.lo <= point_interval(node, constraint.params).hi:
             continue
         value = sum((c.quantity.value for c in children), Decimal(0))
         broken.append((node, children, value))
@@ -186,12 +190,19 @@ def total_score(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     """The 总分 row: its point value and its score against the items (the funding row included)."""
     p = constraint.params
     problems, evidence = [], []
+    gap = Decimal(0)  # the points of a funding item the form has and the reader did not place
+    if p.get("funding_unread") and p.get("max") is not None and p.get("item_max"):
+        gap = max(Decimal(0), ctx.by_id[p["max"]].quantity.value
+                  - sum((ctx.by_id[i].quantity.value for i in p["item_max"]), Decimal(0)))
     for key, items_key, name in (("max", "item_max", "分值"), ("score", "item_score", "得分")):
         if p.get(key) is None:
             continue
         stated = ctx.by_id[p[key]]
         items = [ctx.by_id[i] for i in p[items_key]]
-        if not items or total(point_interval(i, p) for i in items).meets(point_interval(stated, p)):
+        parts = total(point_interval(i, p) for i in items)
+        if gap and (parts + Interval(Decimal(0), gap)).meets(point_interval(stated, p)):
+            continue  # short by no more than the unread funding item's points
+        if not items or parts.meets(point_interval(stated, p)):
             continue
         value = sum((i.quantity.value for i in items), Decimal(0))
         problems.append((name, stated, value, items))

@@ -8,16 +8,14 @@ against the rate (SCO001) and its cap (CAP001).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
 from auditor.linking.context import Context
-from auditor.linking.flat_cells import FigureCell, runs
+from auditor.linking.flat_cells import TOKEN, FigureCell, header_runs, runs
 from auditor.model import Claim, Constraint
 
-TOKEN = re.compile(r"[^\s|｜]+")
 NEEDED = {"executed", "max", "score"}  # the columns a funding header names at least
 MAX_LABEL_TOKENS = 4  # words (年度资金总额, (万元)) between the header and the row's figures
 
@@ -35,22 +33,11 @@ class FundingRow:
         return min(c.span.start for c in self.cells.values())
 
 
-def header_runs(ctx: Context) -> Iterator[tuple[list[str], int]]:
-    """Runs of column headers: their roles in order and where the run ends."""
-    roles = sorted(ctx.rules["lexicon"]["header_roles"].items(), key=lambda kv: -len(kv[0]))
-    run: list[str] = []
-    end = 0
-    for m in TOKEN.finditer(ctx.text):
-        role = next((r for word, r in roles if word in m.group()), None)
-        if role is not None and not any(ch.isdigit() for ch in m.group()):
-            run.append(role)
-            end = m.end()
-            continue
-        if len(run) >= 4 and NEEDED <= set(run) and len(set(run)) == len(run):
-            yield run, end
-        run = []
-    if len(run) >= 4 and NEEDED <= set(run) and len(set(run)) == len(run):
-        yield run, end
+def funding_headers(ctx: Context) -> Iterator[tuple[list[str], int]]:
+    """Header runs of a funding row: four or more columns, each once, executed, points and score among them."""
+    for roles, end in header_runs(ctx):
+        if len(roles) >= 4 and NEEDED <= set(roles) and len(set(roles)) == len(roles):
+            yield roles, end
 
 
 def is_rate(cell: FigureCell) -> bool:
@@ -61,7 +48,7 @@ def is_rate(cell: FigureCell) -> bool:
 def funding_rows(ctx: Context) -> list[FundingRow]:
     figure_runs = list(runs(ctx))
     out = []
-    for columns, end in header_runs(ctx):
+    for columns, end in funding_headers(ctx):
         following = next((r for r in figure_runs if r[0].start >= end), None)
         if following is None or len(following) != len(columns):
             continue

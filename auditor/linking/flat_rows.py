@@ -12,8 +12,11 @@ nothing but separators between them is read as rows of
 
 where points and score are bare numbers and points are a plausible point value (at most full
 marks, few decimals). A run that does not split into such rows exactly is left alone, as is any
-run in a text that names no points column before a score column (分值 … 得分). The rows yield the
-score cap (CAP001) and, with a target, the missed-target-with-full-marks check (SCO003).
+run in a text that names no points column before a score column (分值 … 得分) or whose nearest
+header is another table's. The rows yield the score cap (CAP001) and, with a target, the
+missed-target-with-full-marks check (SCO003). A target column flattened ahead of its rows pairs
+with them in order when counts and units make it certain; a closing pair of full marks (or a
+labelled 总分 pair) is the form's total against its rows and funding row (SUM003).
 Rows a loader rebuilt into a table are read again here (a flattened line binds only its first
 row to the header's columns); the constraints they share with the table finder are the same ones.
 """
@@ -27,11 +30,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from auditor.linking.context import Context
-from auditor.linking.flat_cells import FigureCell, runs
+from auditor.linking.flat_cells import TOKEN, FigureCell, header_runs, runs
 from auditor.linking.flat_funding import funding_rows
 from auditor.model import Claim, Constraint
 
 SCALE_WORDS = "十百千万亿"
+SCORE_COLUMNS = {"max", "score"}
+FORM_COLUMNS = {"target", "actual"}  # an indicator form's other columns
 
 
 @dataclass(frozen=True)
@@ -126,6 +131,8 @@ def funding_score(ctx: Context, start: int, end: int, taken: set[int]) -> tuple[
 
 def total(ctx: Context, rows: list[FlatRow], closing: tuple[Claim, Claim], form_start: int) -> Iterator[Constraint]:
     """The closing pair against the form's rows and its funding row (总分 = Σ 分值, 得分 = Σ 得分)."""
+    if closing[0].cell is not None:
+        return  # a total row the loader placed in a table: the table finder's
     taken = {c.id for r in rows for c in (r.target, r.actual, r.points, r.score) if c is not None}
     funding = funding_score(ctx, form_start, rows[0].points.span.start, taken)
     if funding is None:
@@ -163,6 +170,33 @@ def target_headers(ctx: Context) -> list[int]:
     return sorted(m.end() for w in words for m in re.finditer(re.escape(w), ctx.text))
 
 
+ITEM_NUMBER = re.compile(r"^[\u4e00-\u9fff]{0,4}\d+[:：、.．]")  # 指标1: 3、
+
+
+def label_before(ctx: Context, at: int) -> str:
+    """The indicator's name for messages: the word right before its row (指标7:建立预防接种证)."""
+    words = TOKEN.findall(ctx.text[max(0, at - 40):at])
+    word = ITEM_NUMBER.sub("", words[-1]) if words else ""
+    return word if word and not any(ch.isdigit() for ch in word) else ""
+
+
+def labelled_total(ctx: Context, cells: list[FigureCell], full_marks: Decimal) -> bool:
+    """总分 100 98.6: a pair of bare figures, full marks first, after a total row's label."""
+    if len(cells) != 2 or not all(c.bare for c in cells) or cells[0].claim.quantity.value != full_marks:
+        return False
+    words = TOKEN.findall(ctx.text[max(0, cells[0].start - 20):cells[0].start])
+    return bool(words) and words[-1] in ctx.rules["tables"].get("total_labels", ())
+
+
+def under_score_header(columns: list[tuple[list[str], int]], nearest: int) -> bool:
+    """The nearest header run before a row (a second header line of 指标值 完成值 aside) names
+    points or score."""
+    for roles, _ in reversed(columns[:nearest]):
+        if not set(roles) <= FORM_COLUMNS:
+            return bool(SCORE_COLUMNS & set(roles))
+    return False
+
+
 def find(ctx: Context) -> Iterator[Constraint]:
     params = ctx.rules["tables"].get("flat_rows", {})
     full_marks = Decimal(str(params.get("full_marks", 100)))
@@ -171,6 +205,10 @@ def find(ctx: Context) -> Iterator[Constraint]:
     if after is None:
         return
     starts, headers = form_starts(ctx), target_headers(ctx)
+    # the header run nearest before a row must be a score form's (分值, 得分), not a staffing or
+    # an accounts table's that the text goes on with
+    columns = header_runs(ctx)
+    column_ends = [end for _, end in columns]
     form_start, rows, whole = 0, [], True  # the form's rows so far; whole: no run of it left unread
     targets: list[FigureCell] = []  # measures left over since the last target column header
     for cells in runs(ctx):
@@ -191,6 +229,13 @@ def find(ctx: Context) -> Iterator[Constraint]:
             lead = 0
         elif lead:
             targets, cells = targets + cells[:lead], cells[lead:]
+        if split is not None and not under_score_header(columns, bisect_right(column_ends, cells[0].start)):
+            split = None
+        if split is None and rows and labelled_total(ctx, cells, full_marks):
+            if whole:
+                yield from total(ctx, rows, (cells[0].claim, cells[1].claim), form_start)
+            rows, whole, targets = [], False, []
+            continue
         if split is None:
             whole = whole and not (rows and any(c.bare for c in cells))
             targets = [] if any(c.bare for c in cells) else targets + cells
@@ -207,7 +252,7 @@ def find(ctx: Context) -> Iterator[Constraint]:
             yield ctx.constraint("score_cap", "CAP001", [row.score, row.points], "table")
             if row.target is not None and row.actual is not None:
                 yield ctx.constraint("target_full_marks", "SCO003", [row.target, row.actual, row.score, row.points],
-                                     "table", indicator="")
+                                     "table", indicator=label_before(ctx, row.target.span.start))
         rows += split.rows
         if split.closing is not None:
             if whole:

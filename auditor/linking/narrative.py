@@ -281,6 +281,15 @@ def grades(ctx: Context, table_totals: list[Claim]) -> Iterator[Constraint]:
             if scores:
                 yield ctx.constraint("grade", "SCO004", [scores[-1]], "narrative",
                                      spans=(Span(m.start(1), m.end(1)),), grade=m.group(1))
+    for cell in ctx.cells.values():  # 评价分值：88.64分 评价等级：良 in one cell of a cover table
+        m = grade.search(ctx.text, cell.span.start, cell.span.end) if len(cell.span) < 80 else None
+        if m is None:
+            continue
+        scores = [c for c in ctx.claims_in(Span(cell.span.start, m.start()), narrative_only=False)
+                  if c.role == "score" and any(cue in left_text(ctx, c) for cue in words["total_score"])]
+        if scores:
+            yield ctx.constraint("grade", "SCO004", [scores[-1]], "table",
+                                 spans=(Span(m.start(1), m.end(1)),), grade=m.group(1))
 
 
 def find(ctx: Context) -> Iterator[Constraint]:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from auditor.linking.context import POINTS_IN_LABEL, Context, label, squash
+from auditor.linking.flat_funding import FundingRow, funding_rows
 from auditor.model import Cell, Claim, Constraint
 
 
@@ -218,6 +219,10 @@ def total_row(ctx: Context, row: Row, indicators: list[Row], funding: Row | None
     item_score = [r.one("score").id for r in items if r.one("score")]
     if not (stated_max and item_max) and not (stated_score and item_score):
         return
+    flat = text_funding(ctx, sheet) if funding is None else []
+    if len(flat) == 1:  # the form's funding row, flattened into the text above the table
+        item_max.append(flat[0].cells["max"].id)
+        item_score.append(flat[0].cells["score"].id)
     related = [funding.one("score").id] if funding and funding.one("score") else []
     first = ctx.block(sheet[0]).span.start
     previous_table = max((i for i in range(sheet[0]) if ctx.block(i).kind == "table"), default=-1)
@@ -231,7 +236,27 @@ def total_row(ctx: Context, row: Row, indicators: list[Row], funding: Row | None
     claims += [ctx.by_id[i] for i in dict.fromkeys(item_max + item_score)]  # evidence of the relation
     yield ctx.constraint("total_score", "SUM003", claims, "table",
                          max=stated_max.id if stated_max else None, score=stated_score.id if stated_score else None,
-                         item_max=item_max, item_score=item_score, related=related)
+                         item_max=item_max, item_score=item_score, related=related,
+                         funding_unread=funding is None and len(flat) != 1 and funding_in_text(ctx, sheet))
+
+
+def text_before(ctx: Context, sheet: list[int]) -> tuple[int, int]:
+    """The text between the previous table and this one."""
+    previous_table = max((i for i in range(sheet[0]) if ctx.block(i).kind == "table"), default=-1)
+    return ctx.block(previous_table).span.end if previous_table >= 0 else 0, ctx.block(sheet[0]).span.start
+
+
+def text_funding(ctx: Context, sheet: list[int]) -> list[FundingRow]:
+    start, end = text_before(ctx, sheet)
+    return [r for r in funding_rows(ctx) if start <= r.start < end]
+
+
+def funding_in_text(ctx: Context, sheet: list[int]) -> bool:
+    """A funding header (全年执行数 … 得分) in the text of the form before this table: the form's
+    funding item may be there, unread as a row."""
+    start, end = text_before(ctx, sheet)
+    words = [w for w, role in ctx.rules["lexicon"]["header_roles"].items() if role == "executed"]
+    return any(w in ctx.text[start:end] for w in words)
 
 
 def control_rate(ctx: Context, row: Row) -> Iterator[Constraint]:

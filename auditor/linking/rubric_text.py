@@ -1,0 +1,97 @@
+"""A scoring rubric flattened into text (a PDF's 得分表): groups labelled with their points and
+the items under them, read by the types of the pieces, never by their words.
+
+    项目管理(7分) 资金分配 3 3 资金使用 4 4       items as  label points score
+    目标任务(15分) 相关性(5分) 5 明确性(5分) 5      items as  label(points) score
+
+A label with points in brackets and no score after it is a group; the items right after it (a
+label of words, then its figures; nothing else between) are its members. Only what such a run
+makes certain is said: each item's score is at most its points (CAP001), and the group's points
+are at least its items' (SUM002): a group may go on with members after a nested group.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from auditor.linking.context import Context
+from auditor.linking.flat_cells import runs
+from auditor.model import Claim, Constraint
+
+POINTS_LABEL = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
+SEPARATORS = re.compile(r"[\s|｜]*")
+MAX_LABEL = 30  # characters of an item's label between two items
+
+
+@dataclass(frozen=True)
+class Piece:
+    start: int
+    end: int
+    points: Claim | None  # the bracketed points of a label, or an item's points cell
+    score: Claim | None  # an item's score; None for a group
+
+
+def pieces(ctx: Context) -> list[Piece]:
+    """Bracketed points of labels and runs of bare figures, in text order, typed."""
+    claims_at = {c.span.start: c for c in ctx.claims}
+    labelled = []
+    for m in POINTS_LABEL.finditer(ctx.text):
+        claim = claims_at.get(m.start(1))
+        if claim is not None and claim.quantity.value == Decimal(m.group(1)):
+            labelled.append((m.start(), m.end(), claim))
+    bare_runs = [r for r in runs(ctx) if all(c.bare for c in r)]
+    # a pair of bare figures is an item's points and score only in a text that has a score column
+    scored = any(w in ctx.text for w in ctx.rules["tables"].get("score_terms", ()))
+    out: list[Piece] = []
+    i = j = 0
+    while i < len(labelled) or j < len(bare_runs):
+        if j >= len(bare_runs) or (i < len(labelled) and labelled[i][0] < bare_runs[j][0].start):
+            start, end, points = labelled[i]
+            i += 1
+            run = bare_runs[j] if j < len(bare_runs) else None
+            if run is not None and len(run) == 1 and SEPARATORS.fullmatch(ctx.text[end:run[0].start]):
+                out.append(Piece(start, run[0].end, points, run[0].claim))  # label(points) score
+                j += 1
+            else:
+                out.append(Piece(start, end, points, None))  # a group
+        else:
+            run = bare_runs[j]
+            j += 1
+            if len(run) == 2 and plain_points(run[0].claim) and scored:
+                out.append(Piece(run[0].start, run[1].end, run[0].claim, run[1].claim))  # label points score
+            else:
+                out.append(Piece(run[0].start, run[-1].end, None, None))  # a run of another shape: a stop
+    return out
+
+
+def plain_points(claim: Claim) -> bool:
+    return claim.quantity.decimals <= 1 and claim.quantity.comparator == "="
+
+
+def is_label(text: str) -> bool:
+    """Words between two pieces: an item's label, no figure."""
+    return 0 < len(text.strip()) <= MAX_LABEL and not any(ch.isdigit() for ch in text)
+
+
+def find(ctx: Context) -> Iterator[Constraint]:
+    found = pieces(ctx)
+    for k, group in enumerate(found):
+        if group.score is not None or group.points is None:
+            continue
+        items: list[Piece] = []
+        end = group.end
+        for piece in found[k + 1:]:
+            if piece.score is None or piece.points is None or not is_label(ctx.text[end:piece.start]):
+                break
+            items.append(piece)
+            end = piece.end
+        if len(items) < 2 or any(p.points.quantity.value > group.points.quantity.value for p in items):
+            continue
+        for item in items:
+            yield ctx.constraint("score_cap", "CAP001", [item.score, item.points], "table")
+        yield ctx.constraint("group_points", "SUM002", [group.points, *(p.points for p in items)], "table",
+                             tree=[(group.points.id, [p.points.id for p in items])], relation=">=",
+                             whole_exact=True)
