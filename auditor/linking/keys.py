@@ -3,8 +3,10 @@
 The words before a figure in its clause (brackets kept: 因公出国(境)费) are read from the end: a
 stage cue (预算, 决算, 下达, 支付, 结转…) right before the figure, the item before it, a year and a
 scope word anywhere in the clause or the figure's year. A figure whose words compare, change, plan
-or share (较上年, 增加, 计划, 占) states no quantity of its own and gets no key. Vocabulary in
-rules/subjects.yaml.
+or share (较上年, 增加, 计划, 占) states no quantity of its own and gets no key. Under a section
+heading that names one unique item and a stage (一般公共预算支出决算情况说明), a figure whose words
+are only a year and a stage (2017年决算数…) states that item, and the item's own figures there
+without a stage cue take the heading's stage. Vocabulary in rules/subjects.yaml.
 """
 
 from __future__ import annotations

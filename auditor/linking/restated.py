@@ -2,7 +2,9 @@
 quantity; when they carry two values, one of them is wrong.
 
 Only unambiguous keys: a group whose figures name different explicit scopes, or that holds more
-than two different values, says nothing (which pair is the contradiction cannot be told).
+than two different values, says nothing (which pair is the contradiction cannot be told). A unique
+item's figure without a stage cue of its own takes its sentence lead's stage or the account stage
+its paragraph names last outside comparisons (“三公”经费决算数…。其中：公务接待费21.4万元).
 """
 
 from __future__ import annotations
