@@ -25,6 +25,9 @@ YEAR_WORD = re.compile(r"(?:19|20)\d\d\s*年度?")
 NUMBERING = re.compile(r"^(?:\d+[.、．]|[（(][\d一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+[、.．])+")
 BRACKETS = re.compile(r"[()（）“”\"'《》〈〉【】\[\]\s]")
 LEAD_LABEL = re.compile(r"^(?:\d+[.、．]|[(（][\d一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)?([^：:，,。；;]{1,20})[：:]")
+FIGURE = re.compile(r"[\d.,]+\s*(?:万元|亿元|元|%)?")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+MAX_LINES_TO_HEADING = 12
 ACCOUNT_STAGES = ("budget", "adjusted", "final")  # the stages an account of a year states
 SYMBOLS = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]")
 
@@ -105,10 +108,12 @@ class Subjects:
 
     def bare_stage(self, left: str, claim: Claim, item: str) -> Key | None:
         """A figure whose words are only a year and a stage (2017年决算数…) under a heading naming
-        one item: that item's figure of that stage."""
+        one item: that item's figure of that stage. Not when its line names anything else before it
+        (教育（类）支出。年初预算为…) or a numbered line stands between the heading and it (1.教育（类）支出):
+        the figures are then that line's."""
         rest = YEAR_WORD.sub("", self.strip_fillers(left))
         stage = next((name for cue, name in self.stages if rest == cue), "")
-        if not stage:
+        if not stage or self.names_another(claim) or self.numbered_since_heading(claim):
             return None
         years = YEAR.findall(left)
         return Key(item, stage, int(years[-1]) if years else claim.year, "", True, self.period(claim.span.start))
@@ -148,6 +153,32 @@ class Subjects:
             return None
         phrase = item if stage in self.item_stages else item + SYMBOLS.sub("", cue)
         return Key(item, stage, year, scope, any(u in phrase for u in self.unique), self.period(pos))
+
+    def names_another(self, claim: Claim) -> bool:
+        """Whether the figure's line, before it, has words other than years, figures, stage cues and
+        the words around them (2017年预算数…万元，调整数…万元，决算数)."""
+        line = self.ctx.sentence(claim.span.start, "\n")
+        lead = YEAR_WORD.sub("", unicodedata.normalize("NFKC", squash(self.ctx.text[line.start:claim.span.start])))
+        lead = FIGURE.sub("", lead)
+        for word in [cue for cue, _ in self.stages] + self.fillers + list(self.not_a_statement):
+            lead = lead.replace(word, "")
+        return bool(CJK.search(lead))
+
+    def numbered_since_heading(self, claim: Claim) -> bool:
+        """Whether a numbered line (1.教育（类）支出) stands between the figure and its section heading."""
+        heading = squash(claim.section)
+        end = self.ctx.sentence(claim.span.start, "\n").start
+        for _ in range(MAX_LINES_TO_HEADING):
+            if end <= 0:
+                return False
+            line = self.ctx.sentence(end - 1, "\n")
+            text = squash(self.ctx.text[line.start:line.end])
+            if heading and heading in text:
+                return False
+            if NUMBERING.match(text):
+                return True
+            end = line.start
+        return True  # the heading is too far away to tell
 
     def last_stage(self, lead: str) -> str:
         """The account stage named last in ``lead``, the words before a figure in its paragraph
