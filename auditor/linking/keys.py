@@ -27,6 +27,7 @@ BRACKETS = re.compile(r"[()（）“”\"'《》〈〉【】\[\]\s]")
 LEAD_LABEL = re.compile(r"^(?:\d+[.、．]|[(（][\d一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)?([^：:，,。；;]{1,20})[：:]")
 FIGURE = re.compile(r"[\d.,]+\s*(?:万元|亿元|元|%)?")
 CJK = re.compile(r"[\u4e00-\u9fff]")
+RATE_CLAUSE = re.compile(r"%|％|率")
 MAX_LINES_TO_HEADING = 12
 ACCOUNT_STAGES = ("budget", "adjusted", "final")  # the stages an account of a year states
 SYMBOLS = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]")
@@ -188,8 +189,8 @@ class Subjects:
         for name in self.budget_types:
             lead = lead.replace(name, "_" * len(name))
         for clause in reversed(re.split(f"[{CLAUSE_ENDS}]", lead)):
-            if any(cue in clause for cue in self.not_a_statement):
-                continue  # 比2023年决算数减少2万元: a compared stage, not the one stated
+            if any(cue in clause for cue in self.not_a_statement) or RATE_CLAUSE.search(clause):
+                continue  # 比上年决算数减少2万元, 完成年初预算的90%: a compared stage, not the one stated
             found = [(clause.rfind(cue) + len(cue), stage) for cue, stage in self.stages
                      if stage in ACCOUNT_STAGES and cue in clause]
             if found:
