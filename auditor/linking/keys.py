@@ -29,6 +29,7 @@ FIGURE = re.compile(r"[\d.,]+\s*(?:万元|亿元|元|%)?")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 RATE_CLAUSE = re.compile(r"%|％|率")
 MAX_LINES_TO_HEADING = 12
+MAX_BARE_LINE = 200
 ACCOUNT_STAGES = ("budget", "adjusted", "final")  # the stages an account of a year states
 SYMBOLS = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]")
 
@@ -158,8 +159,10 @@ class Subjects:
     def names_another(self, claim: Claim) -> bool:
         """Whether the figure's line, before it, has words other than years, figures, stage cues and
         the words around them (2017年预算数…万元，调整数…万元，决算数)."""
-        line = self.ctx.sentence(claim.span.start, "\n")
-        lead = YEAR_WORD.sub("", unicodedata.normalize("NFKC", squash(self.ctx.text[line.start:claim.span.start])))
+        start = self.ctx.sentence(claim.span.start, "\n").start
+        if claim.span.start - start > MAX_BARE_LINE:
+            return True  # a long line names more than stages
+        lead = YEAR_WORD.sub("", unicodedata.normalize("NFKC", squash(self.ctx.text[start:claim.span.start])))
         lead = FIGURE.sub("", lead)
         for word in [cue for cue, _ in self.stages] + self.fillers + list(self.not_a_statement):
             lead = lead.replace(word, "")
