@@ -30,6 +30,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 RATE_CLAUSE = re.compile(r"%|％|率")
 MAX_LINES_TO_HEADING = 12
 MAX_BARE_LINE = 200
+MAX_SENTENCE_LOOKBACK = 300  # characters of a sentence read back for its period and scope
 ACCOUNT_STAGES = ("budget", "adjusted", "final")  # the stages an account of a year states
 SYMBOLS = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]")
 
@@ -202,10 +203,16 @@ class Subjects:
 
     def period(self, pos: int) -> str:
         """A part of the year named before the figure in its sentence (1-6月, 上半年)."""
-        sentence = self.ctx.sentence(pos, "。！？!?\n")
-        prefix = unicodedata.normalize("NFKC", squash(self.ctx.text[sentence.start:pos]))
+        prefix = self.sentence_prefix(pos)
         found = [m.group() for p in self.periods for m in p.finditer(prefix)]
         return found[-1] if found else ""
+
+    def sentence_prefix(self, pos: int, head: bool = False) -> str:
+        """The figure's sentence before it (squashed), at most its last MAX_SENTENCE_LOOKBACK
+        characters, or with ``head`` its first ones (one endless sentence stays linear)."""
+        start = self.ctx.sentence(pos, "。！？!?\n").start
+        lo, hi = (start, min(pos, start + MAX_SENTENCE_LOOKBACK)) if head else (max(start, pos - MAX_SENTENCE_LOOKBACK), pos)
+        return unicodedata.normalize("NFKC", squash(self.ctx.text[lo:hi]))
 
     def scope(self, pos: int, rest: str) -> str:
         """The scope word of the clause, else the label leading its sentence (甲村：…), else a counted
@@ -213,12 +220,10 @@ class Subjects:
         found = next((s for s in self.scopes if s in rest), "")
         if found:
             return found
-        sentence = self.ctx.sentence(pos, "。！？!?\n")
-        prefix = unicodedata.normalize("NFKC", squash(self.ctx.text[sentence.start:pos]))
-        lead = LEAD_LABEL.match(prefix)
+        lead = LEAD_LABEL.match(self.sentence_prefix(pos, head=True))
         if lead:
             return "：" + lead.group(1)  # 1.甲村：…, 2.乙村：…: parallel items of a list
-        counted = self.counted_scope.findall(prefix)
+        counted = self.counted_scope.findall(self.sentence_prefix(pos))
         return counted[-1] if counted else ""
 
     def strip_fillers(self, text: str) -> str:
