@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
@@ -33,18 +33,26 @@ class CheckContext:
     names: Mapping[int, str]
     money_unit: str
     rules: RuleSet
+    tables: Mapping[int, tuple[int, int | None]] = field(default_factory=dict)  # block -> (表n as in the HTML, page)
 
     @classmethod
     def of(cls, context: Any) -> CheckContext:  # auditor.linking.context.Context
         return cls(text=context.text, claims=tuple(context.claims), by_id=MappingProxyType(dict(context.by_id)),
                    names=MappingProxyType({c.id: context.name_of(c) for c in context.claims}),
-                   money_unit=context.money_unit, rules=context.rules)
+                   money_unit=context.money_unit, rules=context.rules, tables=table_numbers(context.doc.blocks))
 
     def at(self, span: Span) -> str:
         return self.text[span.start:span.end]
 
     def name_of(self, claim: Claim) -> str:
         return self.names.get(claim.id, claim.subject)
+
+
+def table_numbers(blocks: Any) -> Mapping[int, tuple[int, int | None]]:
+    """Each table block's number in reading order (表1, 表2, as the HTML page labels them) and page."""
+    order = sorted((i for i, b in enumerate(blocks) if b.kind == "table" and b.rows),
+                   key=lambda i: (blocks[i].span.start, blocks[i].span.end))
+    return MappingProxyType({i: (n, blocks[i].page) for n, i in enumerate(order, 1)})
 
 
 Check = Callable[[Constraint, CheckContext], "Finding | Iterable[Finding] | None"]

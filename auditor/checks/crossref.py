@@ -18,7 +18,9 @@ def place(claim: Claim, ctx) -> str:  # noqa: ANN001
         column = "/".join(h for h in claim.header_path if h)
         row = claim.subject if claim.subject and claim.subject not in claim.header_path else ""
         named = "×".join(x for x in (row, column) if x)
-        return f"表格（{named}）" if named else "表格"
+        number, page = ctx.tables.get(claim.block, (0, None))
+        where = (f"第{page}页" if page is not None else "") + (f"表{number}第{claim.cell[0] + 1}行" if number else "表格")
+        return f"{where}（{named}）" if named else where
     start = claim.span.start
     while start > max(0, claim.span.start - PLACE_WORDS) and ctx.text[start - 1] not in CLAUSE_ENDS:
         start -= 1

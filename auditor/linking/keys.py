@@ -3,8 +3,10 @@
 The words before a figure in its clause (brackets kept: 因公出国(境)费) are read from the end: a
 stage cue (预算, 决算, 下达, 支付, 结转…) right before the figure, the item before it, a year and a
 scope word anywhere in the clause or the figure's year. A figure whose words compare, change, plan
-or share (较上年, 增加, 计划, 占) states no quantity of its own and gets no key. Vocabulary in
-rules/subjects.yaml.
+or share (较上年, 增加, 计划, 占) states no quantity of its own and gets no key. Under a section
+heading that names one unique item and a stage (一般公共预算支出决算情况说明), a figure whose words
+are only a year and a stage (2017年决算数…) states that item, and the item's own figures there
+without a stage cue take the heading's stage. Vocabulary in rules/subjects.yaml.
 """
 
 from __future__ import annotations
@@ -23,6 +25,12 @@ YEAR_WORD = re.compile(r"(?:19|20)\d\d\s*年度?")
 NUMBERING = re.compile(r"^(?:\d+[.、．]|[（(][\d一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+[、.．])+")
 BRACKETS = re.compile(r"[()（）“”\"'《》〈〉【】\[\]\s]")
 LEAD_LABEL = re.compile(r"^(?:\d+[.、．]|[(（][\d一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)?([^：:，,。；;]{1,20})[：:]")
+FIGURE = re.compile(r"[\d.,]+\s*(?:万元|亿元|元|%)?")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+RATE_CLAUSE = re.compile(r"%|％|率")
+MAX_LINES_TO_HEADING = 12
+MAX_BARE_LINE = 200
+MAX_SENTENCE_LOOKBACK = 300  # characters of a sentence read back for its period and scope
 ACCOUNT_STAGES = ("budget", "adjusted", "final")  # the stages an account of a year states
 SYMBOLS = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]")
 
@@ -103,10 +111,12 @@ class Subjects:
 
     def bare_stage(self, left: str, claim: Claim, item: str) -> Key | None:
         """A figure whose words are only a year and a stage (2017年决算数…) under a heading naming
-        one item: that item's figure of that stage."""
+        one item: that item's figure of that stage. Not when its line names anything else before it
+        (教育（类）支出。年初预算为…) or a numbered line stands between the heading and it (1.教育（类）支出):
+        the figures are then that line's."""
         rest = YEAR_WORD.sub("", self.strip_fillers(left))
         stage = next((name for cue, name in self.stages if rest == cue), "")
-        if not stage:
+        if not stage or self.names_another(claim) or self.numbered_since_heading(claim):
             return None
         years = YEAR.findall(left)
         return Key(item, stage, int(years[-1]) if years else claim.year, "", True, self.period(claim.span.start))
@@ -147,6 +157,34 @@ class Subjects:
         phrase = item if stage in self.item_stages else item + SYMBOLS.sub("", cue)
         return Key(item, stage, year, scope, any(u in phrase for u in self.unique), self.period(pos))
 
+    def names_another(self, claim: Claim) -> bool:
+        """Whether the figure's line, before it, has words other than years, figures, stage cues and
+        the words around them (2017年预算数…万元，调整数…万元，决算数)."""
+        start = self.ctx.sentence(claim.span.start, "\n").start
+        if claim.span.start - start > MAX_BARE_LINE:
+            return True  # a long line names more than stages
+        lead = YEAR_WORD.sub("", unicodedata.normalize("NFKC", squash(self.ctx.text[start:claim.span.start])))
+        lead = FIGURE.sub("", lead)
+        for word in [cue for cue, _ in self.stages] + self.fillers + list(self.not_a_statement):
+            lead = lead.replace(word, "")
+        return bool(CJK.search(lead))
+
+    def numbered_since_heading(self, claim: Claim) -> bool:
+        """Whether a numbered line (1.教育（类）支出) stands between the figure and its section heading."""
+        heading = squash(claim.section)
+        end = self.ctx.sentence(claim.span.start, "\n").start
+        for _ in range(MAX_LINES_TO_HEADING):
+            if end <= 0:
+                return False
+            line = self.ctx.sentence(end - 1, "\n")
+            text = squash(self.ctx.text[line.start:line.end])
+            if heading and heading in text:
+                return False
+            if NUMBERING.match(text):
+                return True
+            end = line.start
+        return True  # the heading is too far away to tell
+
     def last_stage(self, lead: str) -> str:
         """The account stage named last in ``lead``, the words before a figure in its paragraph
         (决算数2364万元，…分项情况是：…), outside comparisons; a budget type's 预算 (一般公共预算)
@@ -155,8 +193,8 @@ class Subjects:
         for name in self.budget_types:
             lead = lead.replace(name, "_" * len(name))
         for clause in reversed(re.split(f"[{CLAUSE_ENDS}]", lead)):
-            if any(cue in clause for cue in self.not_a_statement):
-                continue  # 比2023年决算数减少2万元: a compared stage, not the one stated
+            if any(cue in clause for cue in self.not_a_statement) or RATE_CLAUSE.search(clause):
+                continue  # 比上年决算数减少2万元, 完成年初预算的90%: a compared stage, not the one stated
             found = [(clause.rfind(cue) + len(cue), stage) for cue, stage in self.stages
                      if stage in ACCOUNT_STAGES and cue in clause]
             if found:
@@ -165,10 +203,16 @@ class Subjects:
 
     def period(self, pos: int) -> str:
         """A part of the year named before the figure in its sentence (1-6月, 上半年)."""
-        sentence = self.ctx.sentence(pos, "。！？!?\n")
-        prefix = unicodedata.normalize("NFKC", squash(self.ctx.text[sentence.start:pos]))
+        prefix = self.sentence_prefix(pos)
         found = [m.group() for p in self.periods for m in p.finditer(prefix)]
         return found[-1] if found else ""
+
+    def sentence_prefix(self, pos: int, head: bool = False) -> str:
+        """The figure's sentence before it (squashed), at most its last MAX_SENTENCE_LOOKBACK
+        characters, or with ``head`` its first ones (one endless sentence stays linear)."""
+        start = self.ctx.sentence(pos, "。！？!?\n").start
+        lo, hi = (start, min(pos, start + MAX_SENTENCE_LOOKBACK)) if head else (max(start, pos - MAX_SENTENCE_LOOKBACK), pos)
+        return unicodedata.normalize("NFKC", squash(self.ctx.text[lo:hi]))
 
     def scope(self, pos: int, rest: str) -> str:
         """The scope word of the clause, else the label leading its sentence (甲村：…), else a counted
@@ -176,12 +220,10 @@ class Subjects:
         found = next((s for s in self.scopes if s in rest), "")
         if found:
             return found
-        sentence = self.ctx.sentence(pos, "。！？!?\n")
-        prefix = unicodedata.normalize("NFKC", squash(self.ctx.text[sentence.start:pos]))
-        lead = LEAD_LABEL.match(prefix)
+        lead = LEAD_LABEL.match(self.sentence_prefix(pos, head=True))
         if lead:
             return "：" + lead.group(1)  # 1.甲村：…, 2.乙村：…: parallel items of a list
-        counted = self.counted_scope.findall(prefix)
+        counted = self.counted_scope.findall(self.sentence_prefix(pos))
         return counted[-1] if counted else ""
 
     def strip_fillers(self, text: str) -> str:

@@ -2,7 +2,9 @@
 quantity; when they carry two values, one of them is wrong.
 
 Only unambiguous keys: a group whose figures name different explicit scopes, or that holds more
-than two different values, says nothing (which pair is the contradiction cannot be told).
+than two different values, says nothing (which pair is the contradiction cannot be told). A unique
+item's figure without a stage cue of its own takes its sentence lead's stage or the account stage
+its paragraph names last outside comparisons (“三公”经费决算数…。其中：公务接待费21.4万元).
 """
 
 from __future__ import annotations
@@ -80,6 +82,7 @@ def placeholders(ctx: Context) -> Iterator[Constraint]:
 
 
 ROLE_STAGE = {"executed": "final", "budget": "budget", "adjusted_budget": "adjusted"}
+MAX_STAGE_LOOKBACK = 300  # characters of a paragraph read back for its stage (one endless line stays linear)
 MIN_TABLE_LABEL = 8  # a row label long enough to name one fund line (not 合计, 其他资金), unless a unique item
 
 
@@ -112,8 +115,8 @@ def paragraph_stage(ctx: Context, subjects: Subjects, claim: Claim) -> str:
     """The stage a unique item's figure without a cue of its own takes: its sentence's lead
     (2024年全年支出中，…), else the stage named last before it in its paragraph
     (“三公”经费决算数186万元。分项情况是：公务接待费64万元)."""
-    lead = ctx.text[ctx.sentence(claim.span.start, "\n").start:claim.span.start]
-    return sentence_stage(ctx, subjects, claim) or subjects.last_stage(lead)
+    start = max(ctx.sentence(claim.span.start, "\n").start, claim.span.start - MAX_STAGE_LOOKBACK)
+    return sentence_stage(ctx, subjects, claim) or subjects.last_stage(ctx.text[start:claim.span.start])
 
 
 def narrative_against_tables(ctx: Context) -> Iterator[Constraint]:

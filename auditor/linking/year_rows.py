@@ -5,6 +5,12 @@ Only items a report states once per stage and year (`unique_items`: the 三公 i
 table's title names one stage (2021年决算数与2020年决算数对比情况) and the figure's own words, its
 sentence's lead or, failing both, the stage its paragraph names last before it is the same one, and the figure's year is its words' or the only year
 its paragraph names. Budget-type names (一般公共预算) are no stage cue (`budget_types`).
+
+A column under a whole's header (公车购置及运行维护费 | 合计 | 车辆购置 | 车辆运行) states the whole
+or the part `sub_items` names; the table's own 合计 beside all the parts of one whole states that
+whole. When a whole and all its parts are each stated in the text and in the table, the pairs are
+also checked jointly (`restated_sum`): 612|613, 41|40 and 571|572 each agree within ±0.5, but no
+values allowed by both sides make the parts add up to the whole.
 """
 
 from __future__ import annotations
@@ -114,7 +120,7 @@ def find(ctx: Context) -> Iterator[Constraint]:
 
 def restated_sums(ctx: Context, subjects: Subjects, pairs: dict[tuple, tuple[Claim, Claim]]) -> Iterator[Constraint]:
     """A whole and its parts (``sub_items``) each stated in the text and in the table: the pairs
-    are checked jointly (995 | 996, 38 | 37, 958 | 959 each agree to ±0.5, but not all at once)."""
+    are checked jointly (612 | 613, 41 | 40, 571 | 572 each agree to ±0.5, but not all at once)."""
     for (item, stage, year), whole in pairs.items():
         parts = [pairs.get((part, stage, year)) for part in subjects.sub_items.get(item, {})]
         if parts and all(parts):
