@@ -407,3 +407,15 @@ THREE_LEVELS = (
 @pytest.mark.parametrize("figure", ["40.5", "300", "78.5", "290"])
 def test_header_levels_not_rebuilt_place_nothing(figure: str) -> None:
     assert column_of(THREE_LEVELS, "", figure) in ("", None)
+
+
+def test_traditional_html_table_heads_its_columns(tmp_path: Path) -> None:
+    """A table read from HTML in traditional characters: its header words match as simplified
+    (預算數 as 预算数), and the figures get those columns."""
+    rows = [["項目", "年初預算數", "全年預算數", "全年執行數", "執行率"], ["年度資金總額", "50", "48", "46", "95.8%"]]
+    body = "".join("<tr>" + "".join(f"<td>{t}</td>" for t in row) + "</tr>" for row in rows)
+    report = tmp_path / "report.html"
+    report.write_text(f"<html><body><p>專項資金</p><table>{body}</table></body></html>", encoding="utf-8")
+    cells = [c for b in ingest.load(report).blocks for row in b.rows for c in row]
+    assert next(c.header_path for c in cells if c.text == "46")[-1] == "全年执行数"
+    assert any(c.text == "年度資金總額" for c in cells)

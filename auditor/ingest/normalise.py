@@ -78,6 +78,13 @@ def fold(text: str) -> str:
     return "".join(normalise_text(text).text.split())
 
 
+@lru_cache(maxsize=65536)
+def simplified(text: str) -> str:
+    """``text`` in simplified characters, one for one: a table cell's words as the vocabulary
+    is written (預算數 as 预算数), whatever loader read the table."""
+    return _simplified(text) if any("\u3400" <= c <= "\u9fff" for c in text) else text
+
+
 @lru_cache(maxsize=1)
 def _converter():  # -> opencc.OpenCC, imported lazily
     import opencc

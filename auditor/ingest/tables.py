@@ -54,6 +54,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from auditor.ingest.normalise import simplified
 from auditor.model import Block, Cell, Span
 from auditor.rules import RuleSet
 
@@ -193,7 +194,7 @@ def build_table(
     """A table block from rows of cells, with header paths and row headers (module docstring)."""
     rules = rules or default_rules()
     rows = [[_grid_cell(c, len(grid) - r) for c in row] for r, row in enumerate(grid)]
-    norms = [[normalise(c.text) for c in row] for row in rows]
+    norms = [[simplified(normalise(c.text)) for c in row] for row in rows]
     heads = [(header_rows is not None and r < header_rows) or _is_header_row(n, rules)
              for r, n in enumerate(norms)]
     for r, row in enumerate(rows):  # the rows a header cell spans down to are header rows too
