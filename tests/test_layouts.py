@@ -419,3 +419,18 @@ def test_traditional_html_table_heads_its_columns(tmp_path: Path) -> None:
     cells = [c for b in ingest.load(report).blocks for row in b.rows for c in row]
     assert next(c.header_path for c in cells if c.text == "46")[-1] == "全年执行数"
     assert any(c.text == "年度資金總額" for c in cells)
+
+
+# a header's lower level written as a row of words of its own (城镇 | 农村 under 低保人数), its
+# place unknown: the 合计 row's figures would shift one column each, so they sit under none
+LOWER_LEVEL_ROW = (
+    "地区 | 低保人数(人) | 特困人数(人) | 发放资金合计(万元) | 中央资金(万元) |\n"
+    "城镇 | 农村 | |||\n"
+    "东城区 | 120 | 340 | 35 | 96.5 | 80.2 |\n"
+    "合计 | 120 | 340 | 35 | 96.5 | 80.2 |\n"
+)
+
+
+@pytest.mark.parametrize("figure", ["340", "35", "96.5"])
+def test_lower_header_row_of_unknown_place_places_nothing(figure: str) -> None:
+    assert column_of(LOWER_LEVEL_ROW, "合计", figure) in ("", None)

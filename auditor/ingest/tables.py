@@ -209,6 +209,10 @@ def build_table(
     unsure: set[int] = set()  # sections whose header does not span their rows
     if all(c.rowspan == 1 for row in rows for c in row) and \
             all(c.col is None for r, row in enumerate(rows) if not heads[r] for c in row):
+        for r in range(1, len(rows) - 1):  # words alone between a header and its figures: its lower level
+            if heads[r - 1] and not heads[r] and _lower_header_words(norms[r], norms[r - 1], norms[r + 1], rules):
+                heads[r] = True
+        sections = _sections(heads)
         _align_totals(rows, norms, sections, rules)
         _place_narrow_rows(rows, norms, sections, rules)
         unsure = {k for k, (header, data) in enumerate(sections) if _header_too_narrow(rows, header, data)}
@@ -259,6 +263,15 @@ def _grid_cell(cell: GridCell | tuple[Any, ...], rows_left: int) -> GridCell:
     cell = cell if isinstance(cell, GridCell) else GridCell(*cell)
     # A span below 1 or past the table's last row would claim positions that do not exist.
     return cell._replace(rowspan=min(max(1, cell.rowspan), rows_left), colspan=max(1, cell.colspan))
+
+
+def _lower_header_words(norms: list[str], above: list[str], below: list[str], rules: TableRules) -> bool:
+    """A row of two or more short words, no figure, narrower than the header row above it and
+    followed by a row of figures (机构养育 | 散居 under 孤儿数): the header's lower level."""
+    words = [t for t in norms if t]
+    return len(words) >= 2 and len(words) < len([t for t in above if t]) \
+        and all(len(t) <= rules.header_max_chars and not _is_value_cell(t) for t in words) \
+        and any(_is_value_cell(t) for t in below)
 
 
 def _header_too_narrow(rows: list[list[GridCell]], header: list[int], data: list[int]) -> bool:
