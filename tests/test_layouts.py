@@ -434,3 +434,11 @@ LOWER_LEVEL_ROW = (
 @pytest.mark.parametrize("figure", ["340", "35", "96.5"])
 def test_lower_header_row_of_unknown_place_places_nothing(figure: str) -> None:
     assert column_of(LOWER_LEVEL_ROW, "合计", figure) in ("", None)
+
+
+def test_total_row_is_not_stretched_onto_a_column_of_words() -> None:
+    """合计 | 100 under a header ending in 偏差原因: stretching 合计 to the row's width would put 100
+    under the reasons, so it is not stretched."""
+    text = ("一级指标 | 三级指标 | 指标值 | 完成值 | 分值 | 得分 | 偏差原因分析 |\n"
+            "产出指标 | 受益户数 | 200户 | 205户 | 50 | 50 | 无 |\n合计 | 100 |\n")
+    assert column_of(text, "合计", "100") != "偏差原因分析"

@@ -308,10 +308,16 @@ def _align_totals(rows: list[list[GridCell]], norms: list[list[str]],
         if not header:
             continue
         width = max(sum(c.colspan for c in rows[r]) for r in header)
+        columns = _header_columns(rows, norms, header)
         for r in data:
             gap = width - sum(c.colspan for c in rows[r])
             first = next((i for i, t in enumerate(norms[r]) if t), None)
             if gap > 0 and first is not None and rules.is_total(norms[r][first]):
+                # the cells after the label keep to the right; none of its figures under a column of words
+                after = norms[r][first + 1:]
+                under = columns[len(columns) - len(after):] if len(columns) >= len(after) else []
+                if any(_is_value_cell(t) and rules.is_text_column(h) for t, h in zip(after, under)):
+                    continue
                 rows[r][first] = rows[r][first]._replace(colspan=rows[r][first].colspan + gap)
 
 
