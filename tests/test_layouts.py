@@ -231,8 +231,11 @@ TWO_LEVEL_TOTAL_RUN = (
     "年份\n|\n合计\n|\n公务接待费\n|\n因公出国(境)费\n|\n公务用车购置及运行费\n|\n合计\n|\n车辆购置\n|\n车辆运行\n|\n"
     "2021年\n|\n64\n|\n22\n|\n0\n|\n42\n|\n15\n|\n27\n|\n2022年\n|\n50\n|\n19\n|\n0\n|\n31\n|\n0\n|\n31\n|\n"
 )
-# the same run whose sub-columns do not add up: the spans are not certain, the figures stay unplaced
-TWO_LEVEL_TOTAL_RUN_UNCERTAIN = TWO_LEVEL_TOTAL_RUN.replace("15\n|\n27", "15\n|\n20")
+# the same run whose sub-columns add up in one row of two: its words name the upper word's items
+# (车辆购置, 车辆运行 of 公务用车购置及运行费), so the spans stand and the wrong row is checked later
+TWO_LEVEL_TOTAL_RUN_ONE_WRONG = TWO_LEVEL_TOTAL_RUN.replace("15\n|\n27", "15\n|\n20")
+# ...whose words do not name them (新增, 保有): the spans are not certain, the figures stay unplaced
+TWO_LEVEL_TOTAL_RUN_UNCERTAIN = TWO_LEVEL_TOTAL_RUN_ONE_WRONG.replace("车辆购置", "新增").replace("车辆运行", "保有")
 
 TWO_LEVEL_CASES = [
     ("years over columns, one cell a line", TWO_LEVEL_YEARS_LINES, "卫生健康支出", "388", ("2021年", "预算数")),
@@ -242,6 +245,7 @@ TWO_LEVEL_CASES = [
     ("a total opens the lower run", TWO_LEVEL_TOTAL_RUN, "2021年", "15", ("公务用车购置及运行费", "车辆购置")),
     ("a total opens the lower run", TWO_LEVEL_TOTAL_RUN, "2022年", "31", ("公务用车购置及运行费", "合计")),
     ("a total opens the lower run", TWO_LEVEL_TOTAL_RUN, "2022年", "19", ("公务接待费",)),
+    ("lower run named by its upper word", TWO_LEVEL_TOTAL_RUN_ONE_WRONG, "2021年", "20", ("公务用车购置及运行费", "车辆运行")),
     ("lower run does not add up", TWO_LEVEL_TOTAL_RUN_UNCERTAIN, "2021年", "15", ()),
     ("lower run does not add up", TWO_LEVEL_TOTAL_RUN_UNCERTAIN, "2021年", "64", ()),
 ]
