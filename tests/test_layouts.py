@@ -446,3 +446,32 @@ def test_total_row_is_not_stretched_onto_a_column_of_words() -> None:
     text = ("一级指标 | 三级指标 | 指标值 | 完成值 | 分值 | 得分 | 偏差原因分析 |\n"
             "产出指标 | 受益户数 | 200户 | 205户 | 50 | 50 | 无 |\n合计 | 100 |\n")
     assert column_of(text, "合计", "100") != "偏差原因分析"
+
+
+# the same form with its line numbers running down both halves and two rows that kept every
+# cell: the numbering places the narrow rows (each half's 行次 where its number falls)
+SIDE_BY_SIDE_NUMBERED = (
+    "单位：万元\n收入 | 支出 |\n项目 | 行次 | 金额 | 项目 | 行次 | 金额 |\n栏次 | 1 | 栏次 | 2 |\n"
+    "一、财政拨款收入 | 1 | 812.40 | 一、教育支出 | 7 | |\n"
+    "二、事业收入 | 2 | 二、卫生健康支出 | 8 | 790.10 |\n"
+    "3 | 三、其他支出 | 9 | 5.00 |\n"
+    "本年收入合计 | 4 | 812.40 | 本年支出合计 | 10 | 795.10 |\n"
+    "年初结转和结余 | 5 | 20.00 | 年末结转和结余 | 11 | 37.30 |\n"
+)
+
+
+@pytest.mark.parametrize(("label", "figure", "expected"), [
+    ("一、财政拨款收入", "812.40", "金额"),
+    ("一、财政拨款收入", "7", "行次"),
+    ("二、事业收入", "790.10", "金额"),
+    ("三、其他支出", "5.00", "金额"),
+    ("三、其他支出", "3", "行次"),
+])
+def test_line_numbers_place_the_rows_of_halves_side_by_side(label: str, figure: str, expected: str) -> None:
+    assert column_of(SIDE_BY_SIDE_NUMBERED, label, figure) == expected
+
+
+def test_line_numbers_leave_a_row_whose_placement_is_open() -> None:
+    """A row whose amount equals a half's line number (9 | 9) has two placements: left unplaced."""
+    text = SIDE_BY_SIDE_NUMBERED.replace("3 | 三、其他支出 | 9 | 5.00 |", "3 | 9 | 三、其他支出 | 9 |")
+    assert column_of(text, "三、其他支出", "9") != "金额"

@@ -54,6 +54,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from auditor.ingest import line_numbers
 from auditor.ingest.normalise import simplified
 from auditor.model import Block, Cell, Span
 from auditor.rules import RuleSet
@@ -103,6 +104,7 @@ class TableRules:
     points_terms: tuple[str, ...] = ()
     score_terms: tuple[str, ...] = ()
     two_level_agreement: float = 1.0
+    column_number_terms: tuple[str, ...] = ()
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> TableRules:
@@ -127,6 +129,7 @@ class TableRules:
             points_terms=tuple(data.get("points_terms", ())),
             score_terms=tuple(data.get("score_terms", ())),
             two_level_agreement=float(data.get("two_level_agreement", 1.0)),
+            column_number_terms=tuple(data.get("column_number_terms", ())),
         )
 
     def is_header_term(self, norm: str) -> bool:
@@ -215,7 +218,8 @@ def build_table(
         sections = _sections(heads)
         _align_totals(rows, norms, sections, rules)
         _place_narrow_rows(rows, norms, sections, rules)
-        unsure = {k for k, (header, data) in enumerate(sections) if _header_too_narrow(rows, header, data)}
+        unsure = {k for k, (header, data) in enumerate(sections)
+                  if _header_too_narrow(rows, [r for r in header if not _numbers_columns(norms[r], rules)], data)}
     cols, owner = _layout(rows)
     width = max((cols[r][i] + c.colspan for r, row in enumerate(rows) for i, c in enumerate(row)), default=0)
 
@@ -223,7 +227,8 @@ def build_table(
     row_headers: dict[int, tuple[str, ...]] = {}
     declared = ""  # 单位：万元 in a row before the headers: the unit of every column below
     for k, (header, data) in enumerate(sections):
-        column_paths, _, first_value = _header(header, data, norms, owner, width, rules)
+        words = [r for r in header if not _numbers_columns(norms[r], rules)]  # 栏次 rows name no column
+        column_paths, _, first_value = _header(words, data, norms, owner, width, rules)
         if k in unsure:
             column_paths = []  # figures under no column rather than under the wrong one
         if header and declared:
@@ -286,7 +291,13 @@ def _header_too_narrow(rows: list[list[GridCell]], header: list[int], data: list
     return len(set(widths)) > 1  # rows of words of different counts: which word is over which, unknown
 
 
+def _numbers_columns(norms: list[str], rules: TableRules) -> bool:
+    return bool(norms) and norms[0] in rules.column_number_terms
+
+
 def _is_header_row(norms: list[str], rules: TableRules) -> bool:
+    if _numbers_columns(norms, rules):
+        return True  # 栏次 | 1 | 2 …: the columns' numbers, part of the header
     if any(is_number(t) for t in norms):
         return False
     return sum(rules.is_header_term(t) for t in norms) >= rules.header_min_terms
@@ -309,6 +320,8 @@ def _align_totals(rows: list[list[GridCell]], norms: list[list[str]],
             continue
         width = max(sum(c.colspan for c in rows[r]) for r in header)
         columns = _header_columns(rows, norms, header)
+        if columns and columns[0] in columns[1:]:
+            continue  # halves side by side (项目 … | 项目 …): which half a short total row belongs to is open
         for r in data:
             gap = width - sum(c.colspan for c in rows[r])
             first = next((i for i, t in enumerate(norms[r]) if t), None)
@@ -335,10 +348,20 @@ def _place_narrow_rows(rows: list[list[GridCell]], norms: list[list[str]],
         first_value = next((c for c in range(1, width) if rules.is_value_term(columns[c])), None)
         if first_value is None:
             continue
+        sides = line_numbers.halves(columns, rules.is_serial_column)
+        offsets = line_numbers.numbering({r: norms[r] for r in data}, width, sides) if sides else None
         for r in data:
             row, texts = rows[r], norms[r]
             if len(row) >= width or any(c.col is not None or c.colspan > 1 for c in row):
                 continue
+            if offsets is not None:
+                cols = line_numbers.bind(texts, r, columns, sides, offsets, _is_value_cell)
+                if cols is not None:  # certain: the columns it left out are empty
+                    at = dict(zip(cols, row))
+                    end = row[-1].span.end
+                    rows[r] = [at[c]._replace(col=c) if c in at else GridCell("", Span(end, end), col=c)
+                               for c in range(width)]
+                    continue
             serial = rules.is_serial_column(columns[0]) and texts[0].isdigit()
             cols = _bind_by_type(texts[serial:], columns, first_value, rules, first_label=int(serial))
             if cols is not None and serial:
