@@ -102,8 +102,8 @@ def segments(ctx: Context, block: int, placeholders: tuple[str, ...],
                    labelled=not label or any(squash(ctx.text[c.span.start:c.span.end]) == label for c in cells))
         unplaced = False
         for cell in cells:
-            if squash(cell.text) in {squash(h) for h in cell.row_header}:
-                continue  # a label cell
+            if squash(ctx.text[cell.span.start:cell.span.end]) in {squash(h) for h in cell.row_header}:
+                continue  # a label cell (read on the simplified view, as the row header is)
             if not cell.header_path:
                 unplaced = unplaced or bool(squash(cell.text))  # a figure the loader could not put under a column
                 continue
