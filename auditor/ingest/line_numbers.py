@@ -14,13 +14,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 Placement = list[int]
+MAX_COLUMNS = 12  # such forms have two or three halves of three columns; the placements grow as C(columns, cells)
 
 
 def halves(columns: list[str], is_serial: Callable[[str], bool]) -> list[tuple[int, int, int]] | None:
     """(first column, line-number column, end) of each half: halves open with the first
     column's word repeated (项目 | 行次 | 金额 | 项目 | 行次 | 金额), each with one 行次 column."""
     starts = [c for c, word in enumerate(columns) if word == columns[0]]
-    if len(starts) < 2:
+    if len(starts) < 2 or len(columns) > MAX_COLUMNS:
         return None
     found = []
     for start, end in zip(starts, [*starts[1:], len(columns)]):
