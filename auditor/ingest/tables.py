@@ -65,6 +65,7 @@ _FIGURE = re.compile(r"[≥≤<>＞＜]?=?[+\-−]?\d+(?:[.,]\d+)*(?![\d.,年])"
 # A cell that is one figure with at most a short unit (≥500亩, 96.50%, 2600元/人), not a label
 # that starts with a number (1、水稻…, 2023年12月).
 _VALUE_CELL = re.compile(r"[≥≤≧≦<>＞＜]?=?[+\-−]?\d+(?:[.,]\d+)*(?:[%％]|[^\d、,，.:：;；。]{0,5})")
+_WORD = re.compile(r"[\u3400-\u9fff]{2}")  # a header word, not a column's number (①, ⑧=④*⑦)
 _DECLARED_UNIT = re.compile(r"单位[:：]([^、,，;；]+?)(?:[、,，;；]|$)")
 # Grid positions (rows times columns) one table may have. Laying a table out takes time in its
 # area, not in its text: a few bytes can declare spans of any size, and a ragged text table of a
@@ -275,7 +276,7 @@ def _lower_header_words(norms: list[str], above: list[str], below: list[str], ru
     followed by a row of figures (机构养育 | 散居 under 孤儿数): the header's lower level."""
     words = [t for t in norms if t]
     return len(words) >= 2 and len(words) < len([t for t in above if t]) \
-        and all(len(t) <= rules.header_max_chars and not _is_value_cell(t) for t in words) \
+        and all(len(t) <= rules.header_max_chars and _WORD.search(t) and not _is_value_cell(t) for t in words) \
         and any(_is_value_cell(t) for t in below)
 
 
