@@ -475,3 +475,13 @@ def test_line_numbers_leave_a_row_whose_placement_is_open() -> None:
     """A row whose amount equals a half's line number (9 | 9) has two placements: left unplaced."""
     text = SIDE_BY_SIDE_NUMBERED.replace("3 | 三、其他支出 | 9 | 5.00 |", "3 | 9 | 三、其他支出 | 9 |")
     assert column_of(text, "三、其他支出", "9") != "金额"
+
+
+def test_a_row_of_column_numbers_is_no_lower_header() -> None:
+    """① | ② … under the header numbers its columns: the rows below keep them. A row that lost its
+    empty 备注 has no certain placement and is left unplaced (not shifted right onto 备注)."""
+    text = ("序号 | 培训机构 | 补助标准(元/人) | 培训人数 | 合格人数 | 补助资金 | 备注 |\n"
+            "① | ② | ③ | ④ | ⑤ | ⑥=③*⑤ | |\n"
+            "1 | 县职业培训学校 | 2000 | 300 | 290 | 58 | 无 |\n2 | 市技工学校 | 2000 | 250 | 250 | 50 | |\n")
+    assert column_of(text, "县职业培训学校", "290") == "合格人数"
+    assert column_of(text, "市技工学校", "50") == ""

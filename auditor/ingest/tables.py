@@ -439,6 +439,8 @@ def _types_agree(texts: list[str], columns: list[str], split: int, placed: list[
             return False  # a percentage under a column of amounts or points
         if _is_value_cell(text) and c and header == columns[0]:
             return False  # a figure under the label column of a second half (收入 | 支出 side by side)
+        if _is_value_cell(text) and rules.is_text_column(header):
+            return False  # a figure under the reasons or remarks (备注)
         if text and not text.isdigit() and rules.is_serial_column(header):
             return False  # words or an amount under the line numbers (行次)
     return True
