@@ -231,8 +231,11 @@ TWO_LEVEL_TOTAL_RUN = (
     "年份\n|\n合计\n|\n公务接待费\n|\n因公出国(境)费\n|\n公务用车购置及运行费\n|\n合计\n|\n车辆购置\n|\n车辆运行\n|\n"
     "2021年\n|\n64\n|\n22\n|\n0\n|\n42\n|\n15\n|\n27\n|\n2022年\n|\n50\n|\n19\n|\n0\n|\n31\n|\n0\n|\n31\n|\n"
 )
-# the same run whose sub-columns do not add up: the spans are not certain, the figures stay unplaced
-TWO_LEVEL_TOTAL_RUN_UNCERTAIN = TWO_LEVEL_TOTAL_RUN.replace("15\n|\n27", "15\n|\n20")
+# the same run whose sub-columns add up in one row of two: its words name the upper word's items
+# (车辆购置, 车辆运行 of 公务用车购置及运行费), so the spans stand and the wrong row is checked later
+TWO_LEVEL_TOTAL_RUN_ONE_WRONG = TWO_LEVEL_TOTAL_RUN.replace("15\n|\n27", "15\n|\n20")
+# ...whose words do not name them (新增, 保有): the spans are not certain, the figures stay unplaced
+TWO_LEVEL_TOTAL_RUN_UNCERTAIN = TWO_LEVEL_TOTAL_RUN_ONE_WRONG.replace("车辆购置", "新增").replace("车辆运行", "保有")
 
 TWO_LEVEL_CASES = [
     ("years over columns, one cell a line", TWO_LEVEL_YEARS_LINES, "卫生健康支出", "388", ("2021年", "预算数")),
@@ -242,6 +245,7 @@ TWO_LEVEL_CASES = [
     ("a total opens the lower run", TWO_LEVEL_TOTAL_RUN, "2021年", "15", ("公务用车购置及运行费", "车辆购置")),
     ("a total opens the lower run", TWO_LEVEL_TOTAL_RUN, "2022年", "31", ("公务用车购置及运行费", "合计")),
     ("a total opens the lower run", TWO_LEVEL_TOTAL_RUN, "2022年", "19", ("公务接待费",)),
+    ("lower run named by its upper word", TWO_LEVEL_TOTAL_RUN_ONE_WRONG, "2021年", "20", ("公务用车购置及运行费", "车辆运行")),
     ("lower run does not add up", TWO_LEVEL_TOTAL_RUN_UNCERTAIN, "2021年", "15", ()),
     ("lower run does not add up", TWO_LEVEL_TOTAL_RUN_UNCERTAIN, "2021年", "64", ()),
 ]
@@ -407,3 +411,77 @@ THREE_LEVELS = (
 @pytest.mark.parametrize("figure", ["40.5", "300", "78.5", "290"])
 def test_header_levels_not_rebuilt_place_nothing(figure: str) -> None:
     assert column_of(THREE_LEVELS, "", figure) in ("", None)
+
+
+def test_traditional_html_table_heads_its_columns(tmp_path: Path) -> None:
+    """A table read from HTML in traditional characters: its header words match as simplified
+    (預算數 as 预算数), and the figures get those columns."""
+    rows = [["項目", "年初預算數", "全年預算數", "全年執行數", "執行率"], ["年度資金總額", "50", "48", "46", "95.8%"]]
+    body = "".join("<tr>" + "".join(f"<td>{t}</td>" for t in row) + "</tr>" for row in rows)
+    report = tmp_path / "report.html"
+    report.write_text(f"<html><body><p>專項資金</p><table>{body}</table></body></html>", encoding="utf-8")
+    cells = [c for b in ingest.load(report).blocks for row in b.rows for c in row]
+    assert next(c.header_path for c in cells if c.text == "46")[-1] == "全年执行数"
+    assert any(c.text == "年度資金總額" for c in cells)
+
+
+# a header's lower level written as a row of words of its own (城镇 | 农村 under 低保人数), its
+# place unknown: the 合计 row's figures would shift one column each, so they sit under none
+LOWER_LEVEL_ROW = (
+    "地区 | 低保人数(人) | 特困人数(人) | 发放资金合计(万元) | 中央资金(万元) |\n"
+    "城镇 | 农村 | |||\n"
+    "东城区 | 120 | 340 | 35 | 96.5 | 80.2 |\n"
+    "合计 | 120 | 340 | 35 | 96.5 | 80.2 |\n"
+)
+
+
+@pytest.mark.parametrize("figure", ["340", "35", "96.5"])
+def test_lower_header_row_of_unknown_place_places_nothing(figure: str) -> None:
+    assert column_of(LOWER_LEVEL_ROW, "合计", figure) in ("", None)
+
+
+def test_total_row_is_not_stretched_onto_a_column_of_words() -> None:
+    """合计 | 100 under a header ending in 偏差原因: stretching 合计 to the row's width would put 100
+    under the reasons, so it is not stretched."""
+    text = ("一级指标 | 三级指标 | 指标值 | 完成值 | 分值 | 得分 | 偏差原因分析 |\n"
+            "产出指标 | 受益户数 | 200户 | 205户 | 50 | 50 | 无 |\n合计 | 100 |\n")
+    assert column_of(text, "合计", "100") != "偏差原因分析"
+
+
+# the same form with its line numbers running down both halves and two rows that kept every
+# cell: the numbering places the narrow rows (each half's 行次 where its number falls)
+SIDE_BY_SIDE_NUMBERED = (
+    "单位：万元\n收入 | 支出 |\n项目 | 行次 | 金额 | 项目 | 行次 | 金额 |\n栏次 | 1 | 栏次 | 2 |\n"
+    "一、财政拨款收入 | 1 | 812.40 | 一、教育支出 | 7 | |\n"
+    "二、事业收入 | 2 | 二、卫生健康支出 | 8 | 790.10 |\n"
+    "3 | 三、其他支出 | 9 | 5.00 |\n"
+    "本年收入合计 | 4 | 812.40 | 本年支出合计 | 10 | 795.10 |\n"
+    "年初结转和结余 | 5 | 20.00 | 年末结转和结余 | 11 | 37.30 |\n"
+)
+
+
+@pytest.mark.parametrize(("label", "figure", "expected"), [
+    ("一、财政拨款收入", "812.40", "金额"),
+    ("一、财政拨款收入", "7", "行次"),
+    ("二、事业收入", "790.10", "金额"),
+    ("三、其他支出", "5.00", "金额"),
+    ("三、其他支出", "3", "行次"),
+])
+def test_line_numbers_place_the_rows_of_halves_side_by_side(label: str, figure: str, expected: str) -> None:
+    assert column_of(SIDE_BY_SIDE_NUMBERED, label, figure) == expected
+
+
+def test_line_numbers_leave_a_row_whose_placement_is_open() -> None:
+    """A row whose amount equals a half's line number (9 | 9) has two placements: left unplaced."""
+    text = SIDE_BY_SIDE_NUMBERED.replace("3 | 三、其他支出 | 9 | 5.00 |", "3 | 9 | 三、其他支出 | 9 |")
+    assert column_of(text, "三、其他支出", "9") != "金额"
+
+
+def test_a_row_of_column_numbers_is_no_lower_header() -> None:
+    """① | ② … under the header numbers its columns: the rows below keep them. A row that lost its
+    empty 备注 has no certain placement and is left unplaced (not shifted right onto 备注)."""
+    text = ("序号 | 培训机构 | 补助标准(元/人) | 培训人数 | 合格人数 | 补助资金 | 备注 |\n"
+            "① | ② | ③ | ④ | ⑤ | ⑥=③*⑤ | |\n"
+            "1 | 县职业培训学校 | 2000 | 300 | 290 | 58 | 无 |\n2 | 市技工学校 | 2000 | 250 | 250 | 50 | |\n")
+    assert column_of(text, "县职业培训学校", "290") == "合格人数"
+    assert column_of(text, "市技工学校", "50") == ""

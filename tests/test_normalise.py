@@ -130,3 +130,13 @@ def test_the_linking_stage_reads_simplified_cues_at_the_original_offsets(origina
     document = Document(path="x.txt", text=original, blocks=(), format="txt", sha256="")
     view = aligned(document)
     assert view == cue_view and len(view) == len(original)
+
+
+def test_simplified_characters_keeps_every_offset() -> None:
+    from auditor.ingest.normalise import simplified_characters
+
+    text = "項目\t年初預算數\n（萬元）abc 12.5"
+    view = simplified_characters(text)
+    assert len(view) == len(text)
+    assert view == "项目\t年初预算数\n（万元）abc 12.5"
+    assert simplified_characters("abc 12") == "abc 12"

@@ -79,6 +79,24 @@ def fold(text: str) -> str:
     return "".join(normalise_text(text).text.split())
 
 
+@lru_cache(maxsize=65536)
+def simplified(text: str) -> str:
+    """``text`` in simplified characters, one for one: a table cell's words as the vocabulary
+    is written (預算數 as 预算数), whatever loader read the table."""
+    return _simplified(text) if any("\u3400" <= c <= "\u9fff" for c in text) else text
+
+
+def simplified_characters(text: str) -> str:
+    """``text`` with each Chinese character simplified on its own (one for one, phrases not
+    looked at): a same-length view for finding words, converted in one call however long."""
+    chinese = sorted(c for c in set(text) if "\u3400" <= c <= "\u9fff")
+    converted = _converter().convert("\n".join(chinese)).split("\n") if chinese else []
+    if len(converted) != len(chinese):
+        return text
+    table = {ord(c): s for c, s in zip(chinese, converted) if len(s) == 1 and s != c}
+    return text.translate(table) if table else text
+
+
 @lru_cache(maxsize=1)
 def _converter():  # -> opencc.OpenCC, imported lazily
     import opencc

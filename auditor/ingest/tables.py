@@ -54,6 +54,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from auditor.ingest import line_numbers
+from auditor.ingest.normalise import simplified
 from auditor.model import Block, Cell, Span
 from auditor.rules import RuleSet
 
@@ -63,6 +65,7 @@ _FIGURE = re.compile(r"[≥≤<>＞＜]?=?[+\-−]?\d+(?:[.,]\d+)*(?![\d.,年])"
 # A cell that is one figure with at most a short unit (≥500亩, 96.50%, 2600元/人), not a label
 # that starts with a number (1、水稻…, 2023年12月).
 _VALUE_CELL = re.compile(r"[≥≤≧≦<>＞＜]?=?[+\-−]?\d+(?:[.,]\d+)*(?:[%％]|[^\d、,，.:：;；。]{0,5})")
+_WORD = re.compile(r"[\u3400-\u9fff]{2}")  # a header word, not a column's number (①, ⑧=④*⑦)
 _DECLARED_UNIT = re.compile(r"单位[:：]([^、,，;；]+?)(?:[、,，;；]|$)")
 # Grid positions (rows times columns) one table may have. Laying a table out takes time in its
 # area, not in its text: a few bytes can declare spans of any size, and a ragged text table of a
@@ -102,6 +105,7 @@ class TableRules:
     points_terms: tuple[str, ...] = ()
     score_terms: tuple[str, ...] = ()
     two_level_agreement: float = 1.0
+    column_number_terms: tuple[str, ...] = ()
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> TableRules:
@@ -126,6 +130,7 @@ class TableRules:
             points_terms=tuple(data.get("points_terms", ())),
             score_terms=tuple(data.get("score_terms", ())),
             two_level_agreement=float(data.get("two_level_agreement", 1.0)),
+            column_number_terms=tuple(data.get("column_number_terms", ())),
         )
 
     def is_header_term(self, norm: str) -> bool:
@@ -193,7 +198,7 @@ def build_table(
     """A table block from rows of cells, with header paths and row headers (module docstring)."""
     rules = rules or default_rules()
     rows = [[_grid_cell(c, len(grid) - r) for c in row] for r, row in enumerate(grid)]
-    norms = [[normalise(c.text) for c in row] for row in rows]
+    norms = [[simplified(normalise(c.text)) for c in row] for row in rows]
     heads = [(header_rows is not None and r < header_rows) or _is_header_row(n, rules)
              for r, n in enumerate(norms)]
     for r, row in enumerate(rows):  # the rows a header cell spans down to are header rows too
@@ -208,9 +213,14 @@ def build_table(
     unsure: set[int] = set()  # sections whose header does not span their rows
     if all(c.rowspan == 1 for row in rows for c in row) and \
             all(c.col is None for r, row in enumerate(rows) if not heads[r] for c in row):
+        for r in range(1, len(rows) - 1):  # words alone between a header and its figures: its lower level
+            if heads[r - 1] and not heads[r] and _lower_header_words(norms[r], norms[r - 1], norms[r + 1], rules):
+                heads[r] = True
+        sections = _sections(heads)
         _align_totals(rows, norms, sections, rules)
         _place_narrow_rows(rows, norms, sections, rules)
-        unsure = {k for k, (header, data) in enumerate(sections) if _header_too_narrow(rows, header, data)}
+        unsure = {k for k, (header, data) in enumerate(sections)
+                  if _header_too_narrow(rows, [r for r in header if not _numbers_columns(norms[r], rules)], data)}
     cols, owner = _layout(rows)
     width = max((cols[r][i] + c.colspan for r, row in enumerate(rows) for i, c in enumerate(row)), default=0)
 
@@ -218,7 +228,8 @@ def build_table(
     row_headers: dict[int, tuple[str, ...]] = {}
     declared = ""  # 单位：万元 in a row before the headers: the unit of every column below
     for k, (header, data) in enumerate(sections):
-        column_paths, _, first_value = _header(header, data, norms, owner, width, rules)
+        words = [r for r in header if not _numbers_columns(norms[r], rules)]  # 栏次 rows name no column
+        column_paths, _, first_value = _header(words, data, norms, owner, width, rules)
         if k in unsure:
             column_paths = []  # figures under no column rather than under the wrong one
         if header and declared:
@@ -260,6 +271,15 @@ def _grid_cell(cell: GridCell | tuple[Any, ...], rows_left: int) -> GridCell:
     return cell._replace(rowspan=min(max(1, cell.rowspan), rows_left), colspan=max(1, cell.colspan))
 
 
+def _lower_header_words(norms: list[str], above: list[str], below: list[str], rules: TableRules) -> bool:
+    """A row of two or more short words, no figure, narrower than the header row above it and
+    followed by a row of figures (机构养育 | 散居 under 孤儿数): the header's lower level."""
+    words = [t for t in norms if t]
+    return len(words) >= 2 and len(words) < len([t for t in above if t]) \
+        and all(len(t) <= rules.header_max_chars and _WORD.search(t) and not _is_value_cell(t) for t in words) \
+        and any(_is_value_cell(t) for t in below)
+
+
 def _header_too_narrow(rows: list[list[GridCell]], header: list[int], data: list[int]) -> bool:
     """A header of several rows whose levels (学段 › 2021年春 › 其中:1类 › 人数) were not rebuilt:
     rows of different counts of words without spans, or narrower than rows below it. No column
@@ -272,7 +292,13 @@ def _header_too_narrow(rows: list[list[GridCell]], header: list[int], data: list
     return len(set(widths)) > 1  # rows of words of different counts: which word is over which, unknown
 
 
+def _numbers_columns(norms: list[str], rules: TableRules) -> bool:
+    return bool(norms) and norms[0] in rules.column_number_terms
+
+
 def _is_header_row(norms: list[str], rules: TableRules) -> bool:
+    if _numbers_columns(norms, rules):
+        return True  # 栏次 | 1 | 2 …: the columns' numbers, part of the header
     if any(is_number(t) for t in norms):
         return False
     return sum(rules.is_header_term(t) for t in norms) >= rules.header_min_terms
@@ -294,10 +320,18 @@ def _align_totals(rows: list[list[GridCell]], norms: list[list[str]],
         if not header:
             continue
         width = max(sum(c.colspan for c in rows[r]) for r in header)
+        columns = _header_columns(rows, norms, header)
+        if columns and columns[0] in columns[1:]:
+            continue  # halves side by side (项目 … | 项目 …): which half a short total row belongs to is open
         for r in data:
             gap = width - sum(c.colspan for c in rows[r])
             first = next((i for i, t in enumerate(norms[r]) if t), None)
             if gap > 0 and first is not None and rules.is_total(norms[r][first]):
+                # the cells after the label keep to the right; none of its figures under a column of words
+                after = norms[r][first + 1:]
+                under = columns[len(columns) - len(after):] if len(columns) >= len(after) else []
+                if any(_is_value_cell(t) and rules.is_text_column(h) for t, h in zip(after, under)):
+                    continue
                 rows[r][first] = rows[r][first]._replace(colspan=rows[r][first].colspan + gap)
 
 
@@ -315,10 +349,20 @@ def _place_narrow_rows(rows: list[list[GridCell]], norms: list[list[str]],
         first_value = next((c for c in range(1, width) if rules.is_value_term(columns[c])), None)
         if first_value is None:
             continue
+        sides = line_numbers.halves(columns, rules.is_serial_column)
+        offsets = line_numbers.numbering({r: norms[r] for r in data}, width, sides) if sides else None
         for r in data:
             row, texts = rows[r], norms[r]
             if len(row) >= width or any(c.col is not None or c.colspan > 1 for c in row):
                 continue
+            if offsets is not None:
+                cols = line_numbers.bind(texts, r, columns, sides, offsets, _is_value_cell)
+                if cols is not None:  # certain: the columns it left out are empty
+                    at = dict(zip(cols, row))
+                    end = row[-1].span.end
+                    rows[r] = [at[c]._replace(col=c) if c in at else GridCell("", Span(end, end), col=c)
+                               for c in range(width)]
+                    continue
             serial = rules.is_serial_column(columns[0]) and texts[0].isdigit()
             cols = _bind_by_type(texts[serial:], columns, first_value, rules, first_label=int(serial))
             if cols is not None and serial:
@@ -395,6 +439,8 @@ def _types_agree(texts: list[str], columns: list[str], split: int, placed: list[
             return False  # a percentage under a column of amounts or points
         if _is_value_cell(text) and c and header == columns[0]:
             return False  # a figure under the label column of a second half (收入 | 支出 side by side)
+        if _is_value_cell(text) and rules.is_text_column(header):
+            return False  # a figure under the reasons or remarks (备注)
         if text and not text.isdigit() and rules.is_serial_column(header):
             return False  # words or an amount under the line numbers (行次)
     return True

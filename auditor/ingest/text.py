@@ -17,7 +17,7 @@ from dataclasses import replace
 from charset_normalizer import from_bytes
 
 from auditor.errors import InputError
-from auditor.ingest.normalise import aligned, with_normalised
+from auditor.ingest.normalise import simplified_characters
 from auditor.ingest.tables import TableRules
 from auditor.ingest.text_layouts import rebuild
 from auditor.model import Block, Document
@@ -42,9 +42,9 @@ _ENCODING_HINT = "save it as UTF-8 (or GB18030) text and try again"
 def load(path: str, data: bytes, rules: RuleSet | None = None) -> Document:
     text, encoding = decode(path, data)
     table_rules = TableRules.from_mapping(rules["tables"]) if rules is not None else None
-    document = with_normalised(Document(path=path, text=text, blocks=(), format="txt", sha256=Document.digest(data),
-                                        encoding=encoding))
-    return replace(document, blocks=tuple(_rebuild_simplified(text, aligned(document), table_rules)))
+    blocks = _rebuild_simplified(text, simplified_characters(text), table_rules)
+    return Document(path=path, text=text, blocks=tuple(blocks), format="txt", sha256=Document.digest(data),
+                    encoding=encoding)
 
 
 def _rebuild_simplified(text: str, view: str, rules: TableRules | None) -> list[Block]:

@@ -761,7 +761,16 @@ def _total_run(texts: list[str], norms: list[list[str]], data: list[int], width:
             failed += 1
         else:
             checked += 1
-    return (start, (outer, 1, size)) if _borne_out(checked, failed, 1, rules) else None
+    if _borne_out(checked, failed, 1, rules) or (checked and _named_by(texts[at - 1], texts[at + 1:])):
+        return start, (outer, 1, size)
+    return None
+
+
+def _named_by(upper: str, lower: list[str]) -> bool:
+    """Whether every lower word shares two characters in a row with the upper word, as the items
+    of 公车购置及运行维护费 do (车辆购置, 车辆运行): the words alone say the run is its columns."""
+    pairs = {upper[i:i + 2] for i in range(len(upper) - 1)}
+    return bool(lower) and all(any(w[i:i + 2] in pairs for i in range(len(w) - 1)) for w in lower)
 
 
 def _borne_out(held: int, failed: int, least: int, rules: TableRules) -> bool:

@@ -89,7 +89,7 @@ FINDERS = (
     finder(bounds.find, LOGIC003="bound"),
     finder(products.find, RAT006="product"),
     finder(table_sums.find, SUM001="sum", RAT002="ratio", RAT005="growth"),
-    finder(pair_rows.find, RAT002="ratio", SUM001="sum"),
+    finder(pair_rows.find, RAT002="ratio", SUM001="sum", LOGIC003="bound"),
 )
 
 

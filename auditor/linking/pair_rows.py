@@ -4,6 +4,10 @@ is the amount of one pair over the amount of the other: the part is the pair who
 more of the share's own words (抽查 of 资金抽查占比), the whole the other. Only a row of exactly
 two amounts of one kind and one share is read, and only when the labels decide which is the part.
 
+A part and its whole in one row (`发放调查问卷 | 36 | 有效调查问卷 | 36`, the pairs of rules/bounds.yaml)
+are bounded: the part's figure is no larger than the whole's (LOGIC003), when one pair of the row
+is labelled the part and one the whole, of one dimension and unit.
+
 Pairs side by side (`计划安排资金 | 1088.00 | 实际到位资金 | 1020.02`) over rows of as many pairs
 opening with 其中 (`其中：市财政 | 49.34 | 市财政 | 49.34`, a row of labels alone where no figure
 was given) are totals over the parts below them, pair by pair."""
@@ -82,6 +86,31 @@ def shares(ctx: Context, found: list[tuple[str, Claim]], share_words: list[str])
     yield ctx.constraint("ratio", "RAT002", [rate, part, whole], "table", denominators=1, word=name)
 
 
+def last_cue(label: str, cues: list[str]) -> int:
+    return max((label.rfind(c) + len(c) for c in cues if c in label), default=-1)
+
+
+def bounds(ctx: Context, found: list[tuple[str, Claim]]) -> Iterator[Constraint]:
+    labels = "".join(label for label, _ in found)
+    for pair in ctx.rules["bounds"].get("pairs", ()):
+        if any(w in labels for w in pair.get("unless", ())):
+            continue
+        roles: dict[str, list[tuple[str, Claim]]] = {"part": [], "whole": []}
+        for label, claim in found:
+            part, whole = last_cue(label, pair["part"]), last_cue(label, pair["whole"])
+            if max(part, whole) >= 0:
+                roles["part" if part > whole else "whole"].append((label, claim))
+        if len(roles["part"]) != 1 or len(roles["whole"]) != 1:
+            continue
+        (part_name, part), (whole_name, whole) = roles["part"][0], roles["whole"][0]
+        p, w = part.quantity, whole.quantity
+        bare = not part.unit_text and not whole.unit_text  # a unit inherited from the table's heading
+        if p.dimension != w.dimension or p.unit != w.unit or not (p.dimension in pair["dimensions"] or bare):
+            continue
+        yield ctx.constraint("bound", "LOGIC003", [part, whole], "table", pair=pair["name"],
+                             part_name=part_name, whole_name=whole_name)
+
+
 def find(ctx: Context) -> Iterator[Constraint]:
     words = vocabulary(ctx)
     if not words:
@@ -91,7 +120,10 @@ def find(ctx: Context) -> Iterator[Constraint]:
         if block.kind != "table":
             continue
         for row in range(len(block.rows)):
-            found = pairs(ctx, index, row, placeholders)
+            found = pairs(ctx, index, row, placeholders, least=2)
             if found:
-                yield from shares(ctx, [(label, v) for label, v in found if v is not BLANK], words["share_words"])
+                figures = [(label, v) for label, v in found if isinstance(v, Claim)]
+                if len(found) >= 3:
+                    yield from shares(ctx, figures, words["share_words"])
+                yield from bounds(ctx, figures)
         yield from side_by_side_parts(ctx, index, placeholders)

@@ -38,6 +38,7 @@ class Line:
     cells: dict[int, object] = field(default_factory=dict)
     empty: bool = False  # a row of a label alone: every amount blank
     group: tuple[str, ...] = ()  # a row's outer labels (产出指标 › 数量指标): its group in the form
+    labelled: bool = True  # a row with a label cell of its own (not only one carried down from above)
 
     def at(self, index: int) -> object:
         return self.cells.get(index, BLANK if self.empty else None)
@@ -97,11 +98,12 @@ def segments(ctx: Context, block: int, placeholders: tuple[str, ...],
         claims = ctx.rows.get((block, r), [])
         words_of = [squash(h) for h in cells[0].row_header if not re.fullmatch(r"[\d.%\s]*", h)]
         label = words_of[-1] if words_of else ""  # the last label in words (a 栏次 number is none)
-        row = Line(r, (label,), group=tuple(squash(h) for h in cells[0].row_header[:-1]))
+        row = Line(r, (label,), group=tuple(words_of[:-1]),
+                   labelled=not label or any(squash(ctx.text[c.span.start:c.span.end]) == label for c in cells))
         unplaced = False
         for cell in cells:
-            if squash(cell.text) in {squash(h) for h in cell.row_header}:
-                continue  # a label cell
+            if squash(ctx.text[cell.span.start:cell.span.end]) in {squash(h) for h in cell.row_header}:
+                continue  # a label cell (read on the simplified view, as the row header is)
             if not cell.header_path:
                 unplaced = unplaced or bool(squash(cell.text))  # a figure the loader could not put under a column
                 continue
@@ -163,8 +165,8 @@ def sum_constraint(ctx: Context, total: Line, parts: list[Line], at: int, key: s
         if value is None or value is WORDS:
             return None
         if isinstance(value, Claim):
-            if negative(ctx, value):
-                return None
+            if negative(ctx, value) or not part.labelled:
+                return None  # a figure in a row without a label of its own: a part of which item?
             figures.append(value)
     if len(figures) < least or not one_kind([whole, *figures]) or whole.quantity.dimension in NOT_ADDED:
         return None
