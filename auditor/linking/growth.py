@@ -337,6 +337,9 @@ def sentence_groups(ctx: Context, vocabulary: Vocabulary, sentence: Span,
         change_sign = parts[change].sign if change is not None else 0
         readings = possible_currents(ctx, vocabulary, parts, start, group_end_before, operands, sentence) \
             if current is None and previous is None and change_claim is not None else []
+        if rate is not None and current is not None and len(known) == 1:
+            # 三公经费2771万元，比上年下降1.8%: nothing to recompute, but change_identities reads it
+            ctx.__dict__.setdefault("_growth_rates", []).append((current.id, rate.claim.id, rate.sign))
         if rate is not None and (len(known) >= 2 or readings):
             yield ctx.constraint("growth", "RAT005", [rate.claim, *known, *readings], "narrative",
                                  current=current.id if current else None, previous=previous.id if previous else None,
@@ -360,6 +363,12 @@ def constraints_of(ctx: Context) -> list[Constraint]:
     if found is None:
         found = ctx.__dict__["_growth"] = list(_find(ctx))
     return found
+
+
+def rates_alone(ctx: Context) -> list[tuple[int, int, int]]:
+    """(this year's amount, its rate, +1 / −1) of the rates stated with no other operand."""
+    constraints_of(ctx)
+    return ctx.__dict__.get("_growth_rates", [])
 
 
 def _find(ctx: Context) -> Iterator[Constraint]:
