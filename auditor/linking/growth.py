@@ -294,6 +294,8 @@ def possible_currents(ctx: Context, vocabulary: Vocabulary, parts: list[Part], s
                     if named in without_brackets(p.lead) and all(compatible(p.claim, o) for o in operands)]
         return named_so[:1] if len({c.quantity.base_value for c in named_so}) == 1 else []
     values = {p.claim.quantity.base_value for p in candidates}
+    if named and len(values) == 1:
+        return [candidates[-1].claim]  # the one amount named so
     return [p.claim for p in candidates] if 2 <= len(values) <= MAX_READINGS else []
 
 
