@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from auditor.checks import check, finding
 from auditor.checks.values import in_unit, interval, is_slipped_yuan, percent
-from auditor.intervals import Interval, total
+from auditor.intervals import Interval, fmt, total
 from auditor.model import Constraint
 
 HUNDRED = Decimal(100)
@@ -252,3 +252,19 @@ def previous_sum(constraint: Constraint, ctx) -> object:  # noqa: ANN001
                    stated=f"{in_unit(whole_value, amount)}（{amount.text}÷(1{'+' if signs[0] > 0 else '−'}{rate.text})）",
                    expected=in_unit(parts_value, amount), formula=formula,
                    difference=in_unit(abs(whole_value - parts_value), amount), subject="上年数")
+
+
+@check("point_difference")
+def point_difference(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    """X% 比 Y% 高 Z 个百分点: X − Y = Z (or −Z below), on the stated precisions."""
+    difference, rate, other = (ctx.by_id[i] for i in constraint.claims)
+    sign = constraint.params["sign"]
+    gap = Interval(rate.quantity.low, rate.quantity.high) - Interval(other.quantity.low, other.quantity.high)
+    stated = _signed(difference.quantity.low, difference.quantity.high, sign)
+    if gap.meets(stated):
+        return None
+    value = rate.quantity.value - other.quantity.value
+    shown = max(places(rate), places(other), places(difference))
+    return finding(ctx, constraint, [difference, rate, other], stated=f"{'高' if sign > 0 else '低'}{difference.text}",
+                   expected=f"{fmt(value, shown)}个百分点", formula=f"{rate.text} − {other.text}",
+                   difference=f"{fmt(abs(value - sign * difference.quantity.value), shown)}个百分点", subject="百分点差")
