@@ -350,6 +350,9 @@ def sentence_groups(ctx: Context, vocabulary: Vocabulary, sentence: Span,
         change_sign = parts[change].sign if change is not None else 0
         readings = possible_currents(ctx, vocabulary, parts, start, group_end_before, operands, sentence) \
             if current is None and previous is None and change_claim is not None else []
+        if len(readings) == 1:  # the one amount named so: this year's, no reading among others
+            current, readings = readings[0], []
+            known = [current, *known]
         if rate is not None and current is not None and len(known) == 1:
             # 三公经费2771万元，比上年下降1.8%: nothing to recompute, but change_identities reads it
             ctx.__dict__.setdefault("_growth_rates", []).append((current.id, rate.claim.id, rate.sign))
