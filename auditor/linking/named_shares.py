@@ -1,0 +1,49 @@
+"""A share whose part and whole are named, not written beside it (RAT002): 地方财政收入完成100223万元
+…税收收入完成66342万元…，税收收入占地方财政收入66.19%. The part is the one amount of the sentences
+above whose own words name the part (税收收入), the whole the one naming the whole; two values of
+either name, or an amount (no change on last year) right before the share in its sentence (the
+shares finder's case), and nothing is said."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from auditor.linking.context import Context, squash
+from auditor.linking.growth import Vocabulary
+from auditor.model import Claim, Constraint, Span
+
+SHARE = re.compile(r"([^，,。；;：:（()）\s\d]{2,16}?)占(?:全部|全)?([^，,。；;：:（()）\s\d]{2,16}?)的?(?:比重|比例)?(?:为|达)?$")
+WINDOW_BLOCKS = 2
+SUMMABLE = ("money", "people", "count")
+
+
+def own_words(ctx: Context, claim: Claim) -> str:
+    return squash(ctx.text[claim.context.start:claim.span.start]) if claim.context else ""
+
+
+def find(ctx: Context) -> Iterator[Constraint]:
+    growth_words = Vocabulary.of(ctx)
+    for claim in ctx.narrative:
+        if claim.quantity.dimension != "percent" or claim.quantity.comparator != "=":
+            continue
+        clause = ctx.sentence(claim.span.start, "。；;！？!?\n，,")
+        named = SHARE.search(squash(ctx.text[clause.start:claim.span.start]))
+        if not named:
+            continue
+        part_name, whole_name = named.group(1), named.group(2)
+        sentence = ctx.sentence(claim.span.start, "。！？!?\n")
+        before = [c for c in ctx.claims_in(Span(sentence.start, claim.span.start)) if c.quantity.dimension in SUMMABLE]
+        if part_name in whole_name or whole_name in part_name or \
+                (before and not growth_words.ending(own_words(ctx, before[-1]), growth_words.changes)):
+            continue  # an amount right before the share is its part: the shares finder's case
+        earlier = [c for c in ctx.narrative if c.span.end <= claim.span.start and claim.block - WINDOW_BLOCKS <= c.block
+                   and c.quantity.dimension in SUMMABLE and c.quantity.comparator == "="
+                   and not growth_words.ending(own_words(ctx, c), growth_words.changes)]
+        parts = [c for c in earlier if part_name in own_words(ctx, c) and whole_name not in own_words(ctx, c)]
+        wholes = [c for c in earlier if whole_name in own_words(ctx, c) and part_name not in own_words(ctx, c)]
+        if len({c.quantity.base_value for c in parts}) != 1 or len({c.quantity.base_value for c in wholes}) != 1:
+            continue
+        part, whole = parts[-1], wholes[-1]
+        if part.quantity.dimension == whole.quantity.dimension:
+            yield ctx.constraint("ratio", "RAT002", [claim, part, whole], "narrative", denominators=1)
