@@ -300,7 +300,15 @@ def possible_currents(ctx: Context, vocabulary: Vocabulary, parts: list[Part], s
 
 
 def named_in_paragraph(ctx: Context, vocabulary: Vocabulary, block: int) -> list[Part]:
-    """The plain amounts of a paragraph, each with the words of its own clause before it."""
+    """The plain amounts of a paragraph, each with the words of its own clause before it (read once
+    per paragraph)."""
+    cache = ctx.__dict__.setdefault("_plain_amounts", {})
+    if block not in cache:
+        cache[block] = _plain_amounts(ctx, vocabulary, block)
+    return cache[block]
+
+
+def _plain_amounts(ctx: Context, vocabulary: Vocabulary, block: int) -> list[Part]:
     out: list[Part] = []
     claims = [c for c in ctx.in_block[block] if c.cell is None]
     done = -1

@@ -62,7 +62,8 @@ def find(ctx: Context) -> Iterator[Constraint]:
         if part_name in whole_name or whole_name in part_name or \
                 (before and not growth_words.ending(own_words(ctx, before[-1]), growth_words.changes)):
             continue  # an amount right before the share is its part: the shares finder's case
-        earlier = [c for c in ctx.narrative if c.span.end <= claim.span.start and claim.block - WINDOW_BLOCKS <= c.block
+        nearby = [c for block in range(max(0, claim.block - WINDOW_BLOCKS), claim.block + 1) for c in ctx.in_block[block]]
+        earlier = [c for c in nearby if c.cell is None and c.span.end <= claim.span.start
                    and c.quantity.dimension in SUMMABLE and c.quantity.comparator == "="
                    and not growth_words.ending(own_words(ctx, c), growth_words.changes)]
         parts = [c for c in earlier if part_name in own_words(ctx, c) and whole_name not in own_words(ctx, c)]
