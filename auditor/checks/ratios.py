@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from auditor.checks import check, finding
 from auditor.checks.values import in_unit, interval, is_slipped_yuan, percent
-from auditor.intervals import Interval, total
+from auditor.intervals import Interval, fmt, total
 from auditor.model import Constraint
 
 HUNDRED = Decimal(100)
@@ -226,3 +226,50 @@ def shares_total(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     return finding(ctx, constraint, rates, stated=f"合计{percent(value, shown)}",
                    expected="至多100%", formula=" + ".join(r.text for r in rates),
                    difference=f"{percent(value - HUNDRED, shown)[:-1]}个百分点")
+
+
+def implied_previous(amount, rate, sign: int) -> Interval | None:  # noqa: ANN001
+    """Last year's amount implied by this year's and its growth rate, 本年 ÷ (1 ± 增幅), in base units."""
+    r = Interval(rate.quantity.low, rate.quantity.high).scale(Decimal("0.01"))
+    factor = Interval(1 + r.lo, 1 + r.hi) if sign > 0 else Interval(1 - r.hi, 1 - r.lo)
+    if factor.lo <= 0:
+        return None  # 下降100%: nothing is implied of last year
+    return interval(amount) / factor
+
+
+@check("previous_sum")
+def previous_sum(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    """Last year's amounts implied by the rates of a whole and its parts must add up as this year's do."""
+    claims = [ctx.by_id[i] for i in constraint.claims]
+    pairs = list(zip(claims[0::2], claims[1::2]))
+    signs = constraint.params["signs"]
+    implied = [implied_previous(a, r, s) for (a, r), s in zip(pairs, signs)]
+    if any(i is None for i in implied):
+        return None
+    whole, parts = implied[0], total(implied[1:])
+    if whole.meets(parts):
+        return None
+    (amount, rate), *rest = pairs
+    whole_value = whole.mid
+    parts_value = parts.mid
+    formula = " + ".join(f"{a.text}÷(1{'+' if s > 0 else '−'}{r.text})" for (a, r), s in zip(rest, signs[1:]))
+    return finding(ctx, constraint, [rate, amount, *(c for pair in rest for c in pair)],
+                   stated=f"{in_unit(whole_value, amount)}（{amount.text}÷(1{'+' if signs[0] > 0 else '−'}{rate.text})）",
+                   expected=in_unit(parts_value, amount), formula=formula,
+                   difference=in_unit(abs(whole_value - parts_value), amount), subject="上年数")
+
+
+@check("point_difference")
+def point_difference(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    """X% 比 Y% 高 Z 个百分点: X − Y = Z (or −Z below), on the stated precisions."""
+    difference, rate, other = (ctx.by_id[i] for i in constraint.claims)
+    sign = constraint.params["sign"]
+    gap = Interval(rate.quantity.low, rate.quantity.high) - Interval(other.quantity.low, other.quantity.high)
+    stated = _signed(difference.quantity.low, difference.quantity.high, sign)
+    if gap.meets(stated):
+        return None
+    value = rate.quantity.value - other.quantity.value
+    shown = max(places(rate), places(other), places(difference))
+    return finding(ctx, constraint, [difference, rate, other], stated=f"{'高' if sign > 0 else '低'}{difference.text}",
+                   expected=f"{fmt(value, shown)}个百分点", formula=f"{rate.text} − {other.text}",
+                   difference=f"{fmt(abs(value - sign * difference.quantity.value), shown)}个百分点", subject="百分点差")

@@ -3,10 +3,15 @@
 增加228.89万元, 减少1.33万元), the changes add up the same way: Δ总计 = Δ合计 + Δ结余, here 228.89 ≠
 228.89 − 1.33. The identities are the narrative's lists (其中…) and named sums (rules/identities.yaml)
 that hold this year; each change is the one growth.py pairs with its amount. A term with no change
-stated, or a change stated for two of them at once, leaves the identity unchecked."""
+stated, or a change stated for two of them at once, leaves the identity unchecked.
+
+With growth rates instead of changes (三公经费2771万元，比上年下降1.8%；其中出国120万元，比上年增长
+79.1%…), last year's amounts are implied (本年 ÷ (1 ± 增幅)) and must add up the same way (kind
+``previous_sum``). Rates against different bases (比上年预算 / 比上年决算) are kept apart."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from auditor.intervals import Interval, total
@@ -33,6 +38,32 @@ def changes_of(ctx: Context) -> dict[int, tuple[Claim, int]]:
     return {k: v for k, v in out.items() if len(owners[v[0].id]) == 1}
 
 
+BASES = ("预算", "决算")  # 比上年预算数下降…, 比上年决算数下降…: two comparisons of one amount
+DIGITS = re.compile(r"[\d.,，%]")
+
+
+def base_of(lead: str) -> str:
+    """Which of last year's figures a rate compares with: the base word its lead names, if any."""
+    found = [w for w in BASES if w in lead]
+    return found[-1] if len(found) == 1 else ("" if not found else "?")
+
+
+def rates_of(ctx: Context) -> dict[tuple[int, str], tuple[Claim, int]]:
+    """(this year's amount, base) -> (its growth rate, +1 / −1), when one rate is stated for it so."""
+    out: dict[tuple[int, str], tuple[Claim, int]] = {}
+    twice: set[tuple[int, str]] = set()
+    stated = [(c.params["current"], c.claims[0], c.params.get("rate_sign") or 1) for c in growth.constraints_of(ctx)
+              if c.kind == "growth" and c.params.get("current") is not None]
+    for current, rate_id, sign in stated + growth.rates_alone(ctx):
+        rate = ctx.by_id[rate_id]
+        start = ctx.sentence(rate.span.start, "。；;！？!?\n，,").start
+        key = (current, base_of(DIGITS.sub("", ctx.text[start:rate.span.start])))
+        if key in out and out[key][0].id != rate.id:
+            twice.add(key)
+        out[key] = (rate, sign)
+    return {k: v for k, v in out.items() if k not in twice and k[1] != "?"}
+
+
 def identities_of(ctx: Context) -> Iterator[tuple[Claim, list[Claim]]]:
     lists = PartLists.of(ctx)
     for group in lists.found:
@@ -43,19 +74,31 @@ def identities_of(ctx: Context) -> Iterator[tuple[Claim, list[Claim]]]:
         yield whole, parts
 
 
+def previous_sums(ctx: Context, whole: Claim, parts: list[Claim],
+                  rates: dict[tuple[int, str], tuple[Claim, int]]) -> Iterator[Constraint]:
+    """Last year's amounts implied by each term's rate against one base add up as this year's do."""
+    for base in BASES + ("",):
+        terms = [rates.get((t.id, base)) for t in (whole, *parts)]
+        if any(t is None for t in terms) or len({r.id for r, _ in terms}) < len(terms):
+            continue
+        claims = [c for pair in zip((whole, *parts), (r for r, _ in terms)) for c in pair]
+        yield ctx.constraint("previous_sum", "RAT005", claims, "narrative", signs=[sign for _, sign in terms])
+
+
 def find(ctx: Context) -> Iterator[Constraint]:
     changes = changes_of(ctx)
-    if not changes:
+    rates = rates_of(ctx)
+    if not changes and not rates:
         return
     seen: set[tuple[int, ...]] = set()
     for whole, parts in identities_of(ctx):
         terms = [whole, *parts]
-        if len(parts) < 2 or any(t.id not in changes for t in terms) \
-                or len({changes[t.id][0].id for t in terms}) < len(terms):
-            continue
         this_year = total(_interval(p) for p in parts)
-        if this_year is None or not _interval(whole).meets(this_year):
+        if len(parts) < 2 or this_year is None or not _interval(whole).meets(this_year):
             continue  # the identity does not hold this year: its changes say nothing more
+        if any(t.id not in changes for t in terms) or len({changes[t.id][0].id for t in terms}) < len(terms):
+            yield from previous_sums(ctx, whole, parts, rates)
+            continue
         whole_change, whole_sign = changes[whole.id]
         part_changes = [changes[p.id] for p in parts]
         key = tuple(c.id for c in (whole_change, *(c for c, _ in part_changes)))

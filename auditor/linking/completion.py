@@ -19,6 +19,7 @@ from auditor.model import Claim, Constraint, Span
 
 NOT_COUNTED = ("money", "percent", "points", "")
 LEAD_CHARS = 12  # the words before a figure its name is read from
+NEGATION_CHARS = 8  # 确保年底前全部完成: a plan, not a claim; 基本完成: not all
 CJK_PAIR = re.compile(r"(?=([\u4e00-\u9fff]{2}))")
 
 
@@ -52,7 +53,7 @@ def find(ctx: Context) -> Iterator[Constraint]:
     cues = tuple(ctx.rules.param("LOGIC004", "target_cues"))
     seen: set[int] = set()
     for match in completed.finditer(ctx.text):
-        before = ctx.text[max(0, match.start() - 4):match.start()]
+        before = ctx.text[max(0, match.start() - NEGATION_CHARS):match.start()]
         block = next((i for i in ctx.paragraphs if ctx.block(i).span.start <= match.start() < ctx.block(i).span.end), None)
         if block is None or block in seen or any(n in before + match.group() for n in negations):
             continue

@@ -1,7 +1,8 @@
 """The budget a rate of a spent figure may be of when its sentence states none: the budget amounts
 (下达/安排/预算…) stated before it in the paragraphs above (2023年下达资金280万元。…已拨付资金
-269.30万元，资金拨付率96%). Each distinct one is a reading; the rate holds when it fits one, so
-more of them never raise an alarm, and too many say nothing."""
+269.30万元，资金拨付率96%); likewise the task a completion rate names (下达培训任务1850人。…已完成
+培训人数1850人，完成全年任务数的100%). Each distinct one is a reading; the rate holds when it fits
+one, so more of them never raise an alarm, and too many say nothing."""
 
 from __future__ import annotations
 
@@ -14,9 +15,11 @@ MAX_READINGS = 3
 PART_OPENINGS = ("其中", "包括")
 
 
-def readings(ctx: Context, rate: Claim, numerator: Claim, changes: object) -> list[Claim]:
-    """The earlier budgets of the numerator's dimension, one per value, none a year-on-year change
-    (``changes(claim)`` tells), or [] when there are none or too many."""
+def readings(ctx: Context, rate: Claim, numerator: Claim, changes: object,
+             roles: tuple[str, ...] = BUDGET_ROLES) -> list[Claim]:
+    """The earlier budgets (or, with ``roles``, targets) of the numerator's dimension and unit, one
+    per value, none a year-on-year change (``changes(claim)`` tells), or [] when there are none or
+    too many."""
     sentence = ctx.sentence(numerator.span.start, "。！？!?\n")
     clause = ctx.sentence(numerator.span.start, "。！？!?\n；;，,")
     if squash(ctx.text[clause.start:numerator.span.start]).startswith(PART_OPENINGS):
@@ -25,8 +28,9 @@ def readings(ctx: Context, rate: Claim, numerator: Claim, changes: object) -> li
     for claim in ctx.narrative:
         if claim.span.start >= sentence.start:
             break  # a budget of the rate's own sentence belongs to another clause of it
-        if claim.block < rate.block - WINDOW_BLOCKS or claim.role not in BUDGET_ROLES \
+        if claim.block < rate.block - WINDOW_BLOCKS or claim.role not in roles \
                 or claim.quantity.dimension != numerator.quantity.dimension or claim.quantity.comparator != "=" \
+                or (claim.quantity.dimension != "money" and claim.quantity.unit != numerator.quantity.unit) \
                 or claim.quantity.base_value <= 0 or changes(claim) \
                 or (claim.year is not None and rate.year is not None and claim.year != rate.year):
             continue

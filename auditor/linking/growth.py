@@ -34,6 +34,7 @@ COMPARISON_OPENERS = ("与", "與", "同", "和", "跟")  # 与2021年初预算�
 OPENER_OF_PERIOD = re.compile(r"[与與同和跟](?=\d{4}|上年|去年|上一年|年初|同期)")
 SUBJECT_SEPARATORS = re.compile(r"[，,：:（(）)]")
 NOT_SUBJECT = re.compile(r"^(?:其中|包括|另|\d+[.、．]|[（(]?\d+[）)]|[①-⑩])*|(?:\d{4}年度?|本年度?|当年|今年|全年|年度|经比较)")
+SHORT_BRACKETS = re.compile(r"(?<=[\u4e00-\u9fff])[（(][^（()）\d一二三四五六七八九十]{1,3}[）)](?=[\u4e00-\u9fff])")
 HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+(?:[、．]|\.(?!\d))|第[一二三四五六七八九十\d]+)")
 
 
@@ -46,6 +47,7 @@ class Vocabulary:
     rates: tuple[tuple[str, int], ...]
     fillers: tuple[str, ...]
     not_rate: tuple[str, ...]
+    qualifiers: tuple[str, ...] = ()  # 同口径比…: words of the comparison, not of its subject
 
     @classmethod
     def of(cls, ctx: Context) -> Vocabulary:
@@ -58,7 +60,8 @@ class Vocabulary:
         return cls(tuple(words.get("compare_cues", ())), tuple(words.get("not_compare", ())),
                    tuple(words.get("previous_period", ())),
                    signed("increase_change", "decrease_change"), signed("increase_rate", "decrease_rate"),
-                   tuple(sorted(words.get("fillers", ()), key=len, reverse=True)), tuple(words.get("not_rate", ())))
+                   tuple(sorted(words.get("fillers", ()), key=len, reverse=True)), tuple(words.get("not_rate", ())),
+                   tuple(words.get("comparison_qualifiers", ())))
 
     def ending(self, lead: str, words: tuple[tuple[str, int], ...]) -> tuple[str, int] | None:
         """The signed word ``lead`` ends with, fillers (了, 为…) after it allowed."""
@@ -207,8 +210,14 @@ def sentence_around(ctx: Context, pos: int) -> Span:
     return Span(start, min(len(text), end + 1))
 
 
+def without_brackets(text: str) -> str:
+    """因公出国(境)费 as 因公出国费: a short bracketed word inside a name dropped (not a number: (1))."""
+    return SHORT_BRACKETS.sub("", text)
+
+
 def subject_named(vocabulary: Vocabulary, lead: str) -> str:
     """The subject a comparison names before its cue (其中税收收入较上年增加…: 税收收入)."""
+    lead = without_brackets(lead)
     cues = [vocabulary.masked(lead).find(c) for c in vocabulary.compare if c in vocabulary.masked(lead)]
     if cues:
         lead = lead[:min(cues)]
@@ -223,6 +232,8 @@ def subject_named(vocabulary: Vocabulary, lead: str) -> str:
     lead = SUBJECT_SEPARATORS.split(lead)[-1].replace("、", "")  # 收、支: both subjects
     if lead.startswith(COMPARISON_OPENERS) or vocabulary.strip_fillers(lead) in vocabulary.previous:
         return ""  # 与2021年初预算比较, 上年同期: the other side of the comparison, no subject
+    for word in vocabulary.qualifiers:
+        lead = lead.removesuffix(word)
     return NOT_SUBJECT.sub("", lead)
 
 
@@ -280,14 +291,24 @@ def possible_currents(ctx: Context, vocabulary: Vocabulary, parts: list[Part], s
     if not candidates and len(named) >= MIN_NAME:
         # （1）财政拨款收入较上年减少…: the one amount its paragraph names so, wherever in it
         named_so = [p.claim for p in named_in_paragraph(ctx, vocabulary, parts[start].claim.block)
-                    if named in p.lead and all(compatible(p.claim, o) for o in operands)]
+                    if named in without_brackets(p.lead) and all(compatible(p.claim, o) for o in operands)]
         return named_so[:1] if len({c.quantity.base_value for c in named_so}) == 1 else []
     values = {p.claim.quantity.base_value for p in candidates}
+    if named and len(values) == 1:
+        return [candidates[-1].claim]  # the one amount named so
     return [p.claim for p in candidates] if 2 <= len(values) <= MAX_READINGS else []
 
 
 def named_in_paragraph(ctx: Context, vocabulary: Vocabulary, block: int) -> list[Part]:
-    """The plain amounts of a paragraph, each with the words of its own clause before it."""
+    """The plain amounts of a paragraph, each with the words of its own clause before it (read once
+    per paragraph)."""
+    cache = ctx.__dict__.setdefault("_plain_amounts", {})
+    if block not in cache:
+        cache[block] = _plain_amounts(ctx, vocabulary, block)
+    return cache[block]
+
+
+def _plain_amounts(ctx: Context, vocabulary: Vocabulary, block: int) -> list[Part]:
     out: list[Part] = []
     claims = [c for c in ctx.in_block[block] if c.cell is None]
     done = -1
@@ -337,6 +358,12 @@ def sentence_groups(ctx: Context, vocabulary: Vocabulary, sentence: Span,
         change_sign = parts[change].sign if change is not None else 0
         readings = possible_currents(ctx, vocabulary, parts, start, group_end_before, operands, sentence) \
             if current is None and previous is None and change_claim is not None else []
+        if len(readings) == 1:  # the one amount named so: this year's, no reading among others
+            current, readings = readings[0], []
+            known = [current, *known]
+        if rate is not None and current is not None and len(known) == 1:
+            # 三公经费2771万元，比上年下降1.8%: nothing to recompute, but change_identities reads it
+            ctx.__dict__.setdefault("_growth_rates", []).append((current.id, rate.claim.id, rate.sign))
         if rate is not None and (len(known) >= 2 or readings):
             yield ctx.constraint("growth", "RAT005", [rate.claim, *known, *readings], "narrative",
                                  current=current.id if current else None, previous=previous.id if previous else None,
@@ -360,6 +387,12 @@ def constraints_of(ctx: Context) -> list[Constraint]:
     if found is None:
         found = ctx.__dict__["_growth"] = list(_find(ctx))
     return found
+
+
+def rates_alone(ctx: Context) -> list[tuple[int, int, int]]:
+    """(this year's amount, its rate, +1 / −1) of the rates stated with no other operand."""
+    constraints_of(ctx)
+    return ctx.__dict__.get("_growth_rates", [])
 
 
 def _find(ctx: Context) -> Iterator[Constraint]:

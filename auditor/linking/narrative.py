@@ -181,6 +181,17 @@ def rates(ctx: Context) -> Iterator[Constraint]:
                 yield ctx.constraint("ratio", "RAT001", [claim, numerators[-1], *budgets], "narrative", denominators=1,
                                      denominator_readings=[c.id for c in budgets], **({"word": name} if name else {}))
             continue
+        task = re.search(r"完成(.+?)的?$", left)
+        if not denominators and numerators and dimension != "money" and task \
+                and any(w in task.group(1) for w in words.get("task_words", ())):
+            # 完成全年任务数的100%, the task stated in a paragraph above: each one there is a reading
+            tasks = earlier_budgets.readings(ctx, claim, numerators[-1],
+                                             lambda c: growth_words.ending(squash(left_text(ctx, c)), growth_words.changes),
+                                             roles=("target",))
+            if tasks:
+                yield ctx.constraint("ratio", "RAT003", [claim, numerators[-1], *tasks], "narrative", denominators=1,
+                                     denominator_readings=[c.id for c in tasks])
+            continue
         if not denominators or not numerators or not named_as(ctx, claim, denominators, words):
             continue
         code = "RAT001" if dimension == "money" and any(c.role != "target" for c in denominators) else "RAT003"
