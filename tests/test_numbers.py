@@ -34,6 +34,10 @@ def figures(text):
     ("共5亿元", "5", "亿元", "="),
     ("地质灾害隐患点共 571 处", "571", "处", "="),  # places
     ("维修水毁道路12处", "12", "处", "="),
+    ("购置农机具5台套", "5", "台套", "="),                  # compound count units
+    ("开展督查3批次", "3", "批次", "="),
+    ("送戏下乡十二场次", "12", "场次", "="),
+    ("同比增加 41800\n元，主要原因", "41800", "元", "="),  # a sentence wrapped between figure and unit
 ])
 def test_figure(text, value, unit, comparator):
     (fig,) = figures(text)
@@ -81,3 +85,12 @@ def test_offsets_point_into_the_original_text():
     text = "预算１２３．５万元，执行１２０万元。"
     for fig in figures(text):
         assert text[fig.start:fig.end].endswith("万元")
+
+
+@pytest.mark.parametrize("text", [
+    "本年在职职工3\n人员经费12万元",   # the next line's word, not the figure's unit
+    "\t合计\t12\n元，",                  # table cells: no wrapped sentence
+    "12\n万元，",                          # a number alone on its line
+])
+def test_a_unit_on_the_next_line_only_ends_a_wrapped_sentence(text):
+    assert [f.unit for f in figures(text) if f.value == 12 or f.value == 3][0] is None

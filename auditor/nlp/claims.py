@@ -54,6 +54,7 @@ class Lexicon:
     declared_unit: re.Pattern[str]
     declared_skip: tuple[str, ...]
     section: re.Pattern[str]
+    money_cues: tuple[str, ...]  # words naming money: a bare 万 after them is 万元
 
     @classmethod
     def from_rules(cls, rules: RuleSet) -> Lexicon:
@@ -75,6 +76,7 @@ class Lexicon:
             declared_unit=declared_unit_pattern(lex.get("declared_unit_labels", ()), rules["units"]),
             declared_skip=tuple(lex.get("declared_unit_skip_headers", ())),
             section=re.compile("|".join(f"(?:{p})" for p in lex.get("section_numbering", ())) or "(?!)"),
+            money_cues=tuple(rules["units"].get("bare_magnitude_money", {}).get("cues", ())),
         )
 
 
@@ -296,7 +298,7 @@ class Reader:
             subject_start = self.clause_start(subject_end, max(0, subject_end - MAX_LEFT))
         left = squash(self.text[subject_start:fig.start])
         right = squash(self.text[fig.end:self.clause_end(fig.end)])
-        unit_text = fig.unit.text if fig.unit else ""
+        unit_text = self._money_magnitude(fig, left) or (fig.unit.text if fig.unit else "")
         q = quantity(fig, unit_text, self.lex.units)
         roles = self.narrative_roles(left, right, q.dimension, in_parens)
         span = self.original_span(Span(fig.start, fig.end))
@@ -309,6 +311,18 @@ class Reader:
             key=subject_key(self.lex.keys, left, right, (), year, subject), roles=roles,
             section=self.section_at(fig.start),
         )
+
+    def _money_magnitude(self, fig: Figure, left: str) -> str:
+        """资金19204.096万。: a bare 万 or 亿 read as 万元/亿元 where its clause names money and
+        no noun follows it; "" otherwise."""
+        if fig.unit is None or fig.unit.dimension or not any(cue in left for cue in self.lex.money_cues):
+            return ""
+        follow = self.text[fig.end:fig.end + 1]
+        if "\u4e00" <= follow <= "\u9fff":
+            return ""  # 2万群众: the noun's 万
+        written = fig.unit.text + "元"
+        unit = self.lex.units.units.get(written)
+        return written if unit is not None and unit.dimension == "money" else ""
 
     def table_key(self, labels: tuple[str, ...], year: int | None, subject: str) -> SubjectKey:
         """The key of a table figure: the same for every figure of a row under one header."""

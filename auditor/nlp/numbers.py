@@ -50,6 +50,7 @@ AREA_CODE_PHONE = regex.compile(r"(?<![0-9])0[0-9]{2,3}-[0-9]{7,8}(?![0-9])")
 DOCNO_CLOSE = "〕]】﹞"
 NUMBERING_AFTER = ".、)）"
 LIST_JOINS = ("、", ",", "，", "和", "及")
+WRAPPED_UNIT_ENDS = "，,。；;、)）"  # a unit wrapped onto the next line ends its clause there
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,9 +201,29 @@ def _in_code(text: str, start: int, end: int) -> bool:
         m.start() <= start - left and end - left <= m.end() for m in AREA_CODE_PHONE.finditer(run))
 
 
-def _unit_after(text: str, lexicon: UnitLexicon, pos: int) -> tuple[Unit | None, int, str]:
-    """The unit starting at ``pos`` (after up to two spaces), its end, and its written form."""
+def _wrapped_unit_at(text: str, lexicon: UnitLexicon, pos: int) -> int:
+    """Where a unit starts on the next line after a sentence broken between figure and unit
+    (同比增加 2092210\n元，增长…), else ``pos``. Only in running text (the line holds words before
+    the figure, the next line does not start with a tab) and only for a unit that ends a word:
+    followed by a clause mark, not by more characters (3\n人员 is a new line's word)."""
     at = skip_spaces(text, pos)
+    if text[at:at + 1] != "\n":
+        return pos
+    line_start = text.rfind("\n", 0, pos) + 1
+    line = text[line_start:pos]
+    if "\t" in line or not any("\u4e00" <= c <= "\u9fff" for c in line):
+        return pos
+    unit = lexicon.match(text, at + 1)
+    if unit is None or not unit.dimension:
+        return pos
+    after = text[at + 1 + len(unit.text):at + 2 + len(unit.text)]
+    return at + 1 if after and after in WRAPPED_UNIT_ENDS else pos
+
+
+def _unit_after(text: str, lexicon: UnitLexicon, pos: int) -> tuple[Unit | None, int, str]:
+    """The unit starting at ``pos`` (after up to two spaces, or on the next line when a sentence
+    wraps between figure and unit), its end, and its written form."""
+    at = skip_spaces(text, _wrapped_unit_at(text, lexicon, pos))
     comparator_gap = ""
     if text[at:at + 1] in ("余", "多"):  # 30余次: more than 30
         comparator_gap = text[at]
@@ -278,7 +299,7 @@ def _complete(text: str, lexicon: UnitLexicon, start: int, end: int, value: Deci
     if gap:
         comparator = ">"
     figure_end = unit_end if unit else end
-    unit_text = text[skip_spaces(text, end):unit_end].lstrip("余多") if unit else ""
+    unit_text = text[end:unit_end].lstrip(SPACES + "\n余多") if unit else ""
     high = None
     # Range: 10%-20%, 10-20%, 10～20万元
     dash_at = skip_spaces(text, figure_end)
