@@ -214,3 +214,21 @@ def test_the_title_is_the_report_line_not_a_catalogue_field(text, title):
 def test_a_bare_magnitude_is_money_where_its_clause_names_money(snippet, figure, unit):
     (claim,) = [c for c in read_snippet(snippet + "\n").claims if c.text == figure]
     assert claim.quantity.unit == unit
+
+
+@pytest.mark.parametrize(("snippet", "figure", "subject"), [
+    # a clause that began at a bracket takes the words before it
+    ("因公出国(境)费支出决算12万元。", "12万元", "因公出国(境)费支出决算"),
+    ("完成人工造林(含补植)350亩。", "350亩", "完成人工造林(含补植)"),
+    # a bracket's tail (a note, a point budget) is left out
+    ("（单位：万元，下同）一般公共预算收入完成320万元。", "320万元", "一般公共预算收入完成"),
+    ("二、产出指标(30分)培训覆盖率95%", "95%", "培训覆盖率"),
+    # the per-head standard of the figure before is not the next figure's subject
+    ("初中按1250元/生标准补助学生46.5万元。", "46.5万元", "标准补助学生"),
+    # numbering and dashes left over from a clause break
+    ("2.上级补助收入8.38万元。", "8.38万元", "上级补助收入"),
+    ("——节能环保支出15万元", "15万元", "节能环保支出"),
+])
+def test_subjects_are_cut_clean(snippet, figure, subject):
+    (claim,) = [c for c in read_snippet(snippet + "\n").claims if c.text == figure]
+    assert claim.subject == subject

@@ -35,6 +35,8 @@ CHANGE_FREE_DIMENSIONS = ("percent", "points_pct", "points")  # 增长3.5%: a ra
 # A declaration of the money unit (单位：万元) reaches a table starting this many characters below.
 DECLARED_UNIT_REACH = 200
 TRAILING_PARTICLES = re.compile(r"[为是达的了约共计有]+$")
+OPEN_BRACKETS, CLOSE_BRACKETS = "(（[【", ")）]】"
+PER_UNIT_MARKS = ("/", "／")
 LEADING_NUMBERING = re.compile(r"^(?:\d+[.、．]|[（(][\d一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)+")
 
 KIND_BY_DIMENSION = {"money": "money", "percent": "rate", "points_pct": "rate", "people": "people",
@@ -173,18 +175,45 @@ class Reader:
             i -= 1
         return i
 
-    def subject(self, start: int, end: int) -> str:
+    def subject(self, start: int, end: int, floor: int = 0) -> str:
         line_start = self.text.rfind("\n", 0, max(start, end - 1)) + 1  # a hard-wrapped sentence is one line
-        words = self.words.between(max(start, line_start), end)
+        start = self._outside_brackets(max(start, line_start), end, max(floor, line_start))
+        words = self.words.between(start, end)
+        if words and words[0][2] in PER_UNIT_MARKS:
+            del words[:2]  # 1600元/生标准投入: the tail of the figure before (元/生), not a subject
         while words and (words[0][2] in self.lex.lead_stop or YEAR_IN_HEADER.match(words[0][2] + "年")
-                         and words[0][2].isdigit()):
-            words.pop(0)
+                         and words[0][2].isdigit() or not any(map(is_word_char, words[0][2]))):
+            words.pop(0)  # stop words, years, and punctuation or numbering left over from the clause break
         while words and words[-1][2] in self.lex.trail_stop:
             words.pop()
         if not words:
             return ""
         subject = squash(self.text[words[0][0]:words[-1][1]]).strip("“”\"'《》")
         return LEADING_NUMBERING.sub("", TRAILING_PARTICLES.sub("", subject))
+
+    def _outside_brackets(self, start: int, end: int, floor: int) -> int:
+        """Where a subject starts when the clause before the figure opens inside brackets and closes
+        them: 因公出国(境)费 takes its words before the bracket when the clause began at the bracket
+        (the bracket was a clause break); （单位：万元，下同）一般公共预算收入 starts after it."""
+        depth, close = 0, -1
+        for i in range(start, end):
+            char = self.text[i]
+            if char in OPEN_BRACKETS:
+                depth += 1
+            elif char in CLOSE_BRACKETS:
+                if depth:
+                    depth -= 1
+                else:
+                    close = i  # the last bracket closed that the clause did not open
+        if close < 0:
+            return start
+        opened = start - 1
+        if opened >= floor and self.text[opened] in OPEN_BRACKETS \
+                and not any(c in CLAUSE_BREAKS for c in self.text[start:close]):
+            before = self.clause_start(opened, floor)
+            if before < opened:
+                return before
+        return close + 1
 
     def narrative_roles(self, left: str, right: str, unit_dim: str, in_parens: bool) -> tuple[str, ...]:
         """The roles the words allow: the nearest cue on the left, then a cue on the right
@@ -302,7 +331,7 @@ class Reader:
         q = quantity(fig, unit_text, self.lex.units)
         roles = self.narrative_roles(left, right, q.dimension, in_parens)
         span = self.original_span(Span(fig.start, fig.end))
-        subject, year = self.subject(subject_start, subject_end), self._year_before(fig.start)
+        subject, year = self.subject(subject_start, subject_end, previous_end), self._year_before(fig.start)
         return Claim(
             id=cid, quantity=q, span=span, text=self.original[span.start:span.end],
             kind=kind_of(q.dimension, roles[0]), role=roles[0], subject=subject,
@@ -429,6 +458,12 @@ class Reader:
             roles=(role,) if header_role in ("", role) else (role, header_role),
             header_path=headers, section=self.section_at(fig.start),
         )
+
+
+def is_word_char(char: str) -> bool:
+    """A character a subject may start with: a Chinese character, a letter or a digit, or an
+    opening quote or bracket (“三公”经费, 《…》); not a dash, a dot or a list mark."""
+    return char.isalnum() or char in "“\"《(（"
 
 
 def kind_of(dimension: str, role: str) -> str:
