@@ -46,6 +46,8 @@ PHONE_CUES = ("电话", "手机", "传真", "热线", "联系方式")
 CODE_CUES = ("索引号", "文号", "编号", "备案号", "登记号", "邮编", "邮政编码", "代码", "证号", "账号", "序列号")
 # A web address or a file name: ASCII letters with URL punctuation, or an index number (01525707-9/2023…).
 CODE_RUN = regex.compile(r"(?=.*[A-Za-z])(?=.*[/_=?&#@]|.*\.(?:s?html?|aspx?|php|jsp|pdf|docx?|xlsx?))|(?=.*/)(?=.*-)")
+# three bytes of a URL-encoded character (%E8%B5%84), or encoded twice (%25E8%25B5%2584)
+PERCENT_ENCODED = regex.compile(r"(?:%(?:25)?[0-9A-F]{2}){3}")
 AREA_CODE_PHONE = regex.compile(r"(?<![0-9])0[0-9]{2,3}-[0-9]{7,8}(?![0-9])")
 DOCNO_CLOSE = "〕]】﹞"
 NUMBERING_AFTER = ".、)）"
@@ -149,7 +151,8 @@ def classify(text: str, start: int, end: int, value: Decimal, decimals: int, uni
     before = text[max(0, start - 6):start]
     integer = decimals == 0 and "," not in text[start:end]
     digits = end - start
-    if unit is None and _in_code(text, start, end):
+    if unit is None and _in_code(text, start, end) or "%" in text[max(0, start - 3):end + 3] \
+            and _url_encoded(text, start, end):
         return "code"
     if integer and digits == 4 and 1900 <= value <= 2100:
         if after[:1] in ("年", "-", "/") or (after[:1] == "." and text[end + 1:end + 2].isdigit()):
@@ -186,14 +189,26 @@ def classify(text: str, start: int, end: int, value: Decimal, decimals: int, uni
     return "figure"
 
 
-def _in_code(text: str, start: int, end: int) -> bool:
-    """Whether [start, end) lies in a web address, a file name, an index number or a phone
-    number with its area code (023-45855004)."""
+def _ascii_run(text: str, start: int, end: int) -> tuple[int, int]:
+    """The run of printable ASCII (brackets excepted) around [start, end)."""
     left, right = start, end
     while left > 0 and start - left < 200 and "!" <= text[left - 1] <= "~" and text[left - 1] not in "()":
         left -= 1
     while right < len(text) and right - end < 200 and "!" <= text[right] <= "~" and text[right] not in "()":
         right += 1
+    return left, right
+
+
+def _url_encoded(text: str, start: int, end: int) -> bool:
+    """Whether [start, end) lies in percent-encoded text (%25E8%25B5%2584: a copied link's name)."""
+    left, right = _ascii_run(text, start, end)
+    return PERCENT_ENCODED.search(text, left, right) is not None
+
+
+def _in_code(text: str, start: int, end: int) -> bool:
+    """Whether [start, end) lies in a web address, a file name, an index number or a phone
+    number with its area code (023-45855004)."""
+    left, right = _ascii_run(text, start, end)
     run = text[left:right]
     if run == text[start:end]:
         return False
