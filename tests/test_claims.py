@@ -209,7 +209,7 @@ def test_the_title_is_the_report_line_not_a_catalogue_field(text, title):
     ("下达乡村建设资金3520.6万。其中，省级2000万元。", "3520.6万", "万元"),   # money named before: 万元
     ("全年一般公共预算支出约1.2亿，", "约1.2亿", "亿元"),
     ("带动周边农户增收，惠及2万群众。", "2万", "万"),                      # no money word: left bare
-    ("项目资金覆盖5万亩耕地。", "5万", "万"),                             # a noun follows: its 万
+    ("项目资金惠及5万群众。", "5万", "万"),                               # a noun follows: its 万
 ])
 def test_a_bare_magnitude_is_money_where_its_clause_names_money(snippet, figure, unit):
     (claim,) = [c for c in read_snippet(snippet + "\n").claims if c.text == figure]

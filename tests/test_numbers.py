@@ -38,6 +38,10 @@ def figures(text):
     ("开展督查3批次", "3", "批次", "="),
     ("送戏下乡十二场次", "12", "场次", "="),
     ("同比增加 41800\n元，主要原因", "41800", "元", "="),  # a sentence wrapped between figure and unit
+    ("完成造林1.2万亩", "1.2", "万亩", "="),               # a magnitude before a unit the lexicon lacks
+    ("发放良种38万粒", "38", "万粒", "="),
+    ("绿化苗木≧500株", "500", "株", ">="),
+    ("投诉率≦2%", "2", "%", "<="),
 ])
 def test_figure(text, value, unit, comparator):
     (fig,) = figures(text)

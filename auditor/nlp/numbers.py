@@ -31,7 +31,7 @@ PREFIX_COMPARATORS = (
     ("不低于", ">="), ("不少于", ">="), ("不小于", ">="), ("大于等于", ">="), ("不超过", "<="),
     ("不高于", "<="), ("不大于", "<="), ("小于等于", "<="), ("大于", ">"), ("高于", ">"),
     ("超过", ">"), ("小于", "<"), ("低于", "<"), ("≥", ">="), ("≤", "<="), (">=", ">="),
-    ("<=", "<="), (">", ">"), ("<", "<"), ("约", "~"),
+    ("<=", "<="), ("≧", ">="), ("≦", "<="), (">", ">"), ("<", "<"), ("约", "~"),
 )
 PREFIX_BY_LAST_CHAR: dict[str, tuple[tuple[str, str], ...]] = {
     last: tuple(p for p in PREFIX_COMPARATORS if p[0][-1] == last) for last in {w[-1] for w, _ in PREFIX_COMPARATORS}
@@ -84,6 +84,11 @@ class UnitLexicon:
             text: Unit(text, spec.get("dimension", ""), Decimal(str(spec.get("factor", 1))), bool(spec.get("exact")))
             for text, spec in table.get("units", {}).items()
         }
+        for magnitude, times in table.get("magnitudes", {}).items():
+            for text, unit in list(self.units.items()):
+                if unit.dimension in table.get("magnitude_dimensions", ()) and magnitude + text not in self.units:
+                    self.units[magnitude + text] = Unit(magnitude + text, unit.dimension,
+                                                        unit.factor * Decimal(str(times)), False)
         self.by_length = sorted(self.units, key=len, reverse=True)
         self.by_first_char: dict[str, list[str]] = {}  # longest first, as by_length
         for unit in self.by_length:
