@@ -232,3 +232,17 @@ def test_a_bare_magnitude_is_money_where_its_clause_names_money(snippet, figure,
 def test_subjects_are_cut_clean(snippet, figure, subject):
     (claim,) = [c for c in read_snippet(snippet + "\n").claims if c.text == figure]
     assert claim.subject == subject
+
+
+PASSAGE_ROW = ("年度总体目标\t预期目标\n"
+               "通过实施本项目改善农村人居环境，提升群众生活质量，助力乡村振兴全面推进和城乡融合发展\t"
+               "新建村级活动室1间120平方米，硬化道路3.5公里\n")
+
+
+@pytest.mark.parametrize(("figure", "subject"), [
+    ("120平方米", "新建村级活动室"),  # right after another figure: that one's words
+    ("3.5公里", "硬化道路"),
+])
+def test_a_figure_in_a_cell_of_text_under_a_passage_is_named_by_its_own_words(figure, subject):
+    (claim,) = [c for c in read_snippet(PASSAGE_ROW).claims if c.text == figure]
+    assert claim.cell is not None and claim.subject == subject

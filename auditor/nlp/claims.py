@@ -31,6 +31,7 @@ INFINITY = Decimal("Infinity")
 YEAR_IN_HEADER = re.compile(r"((?:19|20)\d\d)\s*年")
 MAX_LEFT = 40
 MAX_HEADING = 40
+MAX_LABEL = 30  # a longer row label is a passage (a goal, a scoring rule), not a name
 CHANGE_FREE_DIMENSIONS = ("percent", "points_pct", "points")  # 增长3.5%: a rate, not a change
 # A declaration of the money unit (单位：万元) reaches a table starting this many characters below.
 DECLARED_UNIT_REACH = 200
@@ -131,6 +132,7 @@ class Reader:
         self.block_starts = [s.start for s in self.block_spans]
         self._cell_index: dict[int, tuple[list[int], list[int], list[Cell]]] = {}
         self._next_start = len(self.text)  # where the figure after the one being read starts
+        self._previous_start, self._previous_end = 0, 0  # the figure before the one being read
         self._table_keys: dict[tuple[tuple[str, ...], int | None, str], SubjectKey] = {}
 
     def normalised(self, span: Span) -> Span:
@@ -294,6 +296,8 @@ class Reader:
                 previous_end = fig.end
                 continue
             cell = self.cell_of(block, fig.number_start, fig.number_end)
+            self._previous_end = previous_end
+            self._previous_start = figures[n - 1].start if n else 0
             claim = (self._table_claim(fig, block, block_index, cell, len(claims)) if cell
                      else self._narrative_claim(fig, block_index, previous_end, len(claims)))
             claims.append(claim)
@@ -340,6 +344,15 @@ class Reader:
             key=subject_key(self.lex.keys, left, right, (), year, subject), roles=roles,
             section=self.section_at(fig.start),
         )
+
+    def _subject_in_cell(self, pos: int, cell_start: int) -> str:
+        """The words before ``pos`` in its clause inside a cell of text; for a figure right after
+        another (收容所1间200平方米), the words before that one."""
+        floor = max(cell_start, self._previous_end)
+        subject = self.subject(self.clause_start(pos, floor), pos, floor)
+        if not subject and cell_start <= self._previous_start and not squash(self.text[self._previous_end:pos]):
+            subject = self.subject(self.clause_start(self._previous_start, cell_start), self._previous_start, cell_start)
+        return subject
 
     def _money_magnitude(self, fig: Figure, left: str) -> str:
         """资金19204.096万。: a bare 万 or 亿 read as 万元/亿元 where its clause names money and
@@ -428,6 +441,10 @@ class Reader:
             if not unit_text and not any(word in h for h in headers for word in self.lex.declared_skip):
                 unit_text = self.declared_unit(self.block_spans[block_index].start, fig.start)
         subject = self.table_subject(cell, block)
+        if not whole_cell and subject and (squash(subject) == squash(fold(cell.text)) or len(subject) > MAX_LABEL):
+            # a figure inside a cell of text labelling its own row, or whose row label is a passage
+            # (年度总体目标: 新建收容所200平方米): named by the words before it in the cell, as in the narrative
+            subject = self._subject_in_cell(fig.start, cell_span.start) or subject
         if not whole_cell:
             left = squash(self.text[self.normalised(cell.span).start:fig.start])
             if left.endswith(("(", "（")) and fig.unit is not None and fig.unit.dimension == "points":
