@@ -74,6 +74,8 @@ def test_doubled_unit_is_kept_as_written():
     ("2022年度整体支出", "year"),
     ("截至2022年12月底", "year"),
     ("在6、9、11月的预算执行情况", "date"),
+    ("发布日期：2023-05-29", "date"),                          # a date with dashes
+    ("更新于2022/7/1", "date"),
     ("附件：%E8%B5%84%E9%87%91%E8%A1%A8.xls", "code"),        # a URL-encoded file name
     ("原文%25E9%2587%2591%25E9%25A2%259D", "code"),            # encoded twice
 ])

@@ -48,6 +48,7 @@ CODE_CUES = ("索引号", "文号", "编号", "备案号", "登记号", "邮编"
 CODE_RUN = regex.compile(r"(?=.*[A-Za-z])(?=.*[/_=?&#@]|.*\.(?:s?html?|aspx?|php|jsp|pdf|docx?|xlsx?))|(?=.*/)(?=.*-)")
 # three bytes of a URL-encoded character (%E8%B5%84), or encoded twice (%25E8%25B5%2584)
 PERCENT_ENCODED = regex.compile(r"(?:%(?:25)?[0-9A-F]{2}){3}")
+DATE_BEFORE = regex.compile(r"(?<![0-9])(?:19|20)[0-9]{2}([-/])(?:[0-9]{1,2}\1)?$")  # 2023-, 2023-05-
 AREA_CODE_PHONE = regex.compile(r"(?<![0-9])0[0-9]{2,3}-[0-9]{7,8}(?![0-9])")
 DOCNO_CLOSE = "〕]】﹞"
 NUMBERING_AFTER = ".、)）"
@@ -164,6 +165,8 @@ def classify(text: str, start: int, end: int, value: Decimal, decimals: int, uni
             return "year"
         if before[-1:] in "〔[（(【" and after[:1] in "〕]）)】":
             return "docno"
+    if integer and unit is None and value <= 31 and DATE_BEFORE.search(text, max(0, start - 8), start):
+        return "date"  # 2023-05-29, 2023/5/29: the month and the day of a date written with dashes
     if integer and after[:1] in ("月", "日", "号") and unit is None:
         if after[:1] == "号" and "〕" not in before and "]" not in before and value > 31:
             return "docno"
