@@ -38,6 +38,7 @@ DECLARED_UNIT_REACH = 200
 TRAILING_PARTICLES = re.compile(r"[为是达的了约共计有]+$")
 OPEN_BRACKETS, CLOSE_BRACKETS = "(（[【", ")）]】"
 PER_UNIT_MARKS = ("/", "／")
+LEADING_YEAR = re.compile(r"^(?:19|20)[\dXx]{2}年度?")  # 20xx年: a year left as a placeholder
 LEADING_NUMBERING = re.compile(r"^(?:\d+[.、．]|[（(][\d一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)+")
 
 KIND_BY_DIMENSION = {"money": "money", "percent": "rate", "points_pct": "rate", "people": "people",
@@ -191,7 +192,7 @@ class Reader:
         if not words:
             return ""
         subject = squash(self.text[words[0][0]:words[-1][1]]).strip("“”\"'《》")
-        return LEADING_NUMBERING.sub("", TRAILING_PARTICLES.sub("", subject))
+        return LEADING_YEAR.sub("", LEADING_NUMBERING.sub("", TRAILING_PARTICLES.sub("", subject)))
 
     def _outside_brackets(self, start: int, end: int, floor: int) -> int:
         """Where a subject starts when the clause before the figure opens inside brackets and closes
