@@ -42,6 +42,9 @@ def figures(text):
     ("发放良种38万粒", "38", "万粒", "="),
     ("绿化苗木≧500株", "500", "株", ">="),
     ("投诉率≦2%", "2", "%", "<="),
+    ("安装太阳能路灯1510盏", "1510", "盏", "="),
+    ("受益群众31500口人", "31500", "口人", "="),
+    ("办公面积约1400平米", "1400", "平米", "~"),
 ])
 def test_figure(text, value, unit, comparator):
     (fig,) = figures(text)
@@ -76,6 +79,7 @@ def test_doubled_unit_is_kept_as_written():
     ("在6、9、11月的预算执行情况", "date"),
     ("发布日期：2023-05-29", "date"),                          # a date with dashes
     ("更新于2022/7/1", "date"),
+    ("某县2023高素质农民培育项目", "year"),                    # a year without 年 inside a name
     ("附件：%E8%B5%84%E9%87%91%E8%A1%A8.xls", "code"),        # a URL-encoded file name
     ("原文%25E9%2587%2591%25E9%25A2%259D", "code"),            # encoded twice
 ])
