@@ -208,6 +208,7 @@ def test_the_title_is_the_report_line_not_a_catalogue_field(text, title):
 @pytest.mark.parametrize(("snippet", "figure", "unit"), [
     ("下达乡村建设资金3520.6万。其中，省级2000万元。", "3520.6万", "万元"),   # money named before: 万元
     ("全年一般公共预算支出约1.2亿，", "约1.2亿", "亿元"),
+    ("全年增收375万，", "375万", "万元"),
     ("带动周边农户增收，惠及2万群众。", "2万", "万"),                      # no money word: left bare
     ("项目资金惠及5万群众。", "5万", "万"),                               # a noun follows: its 万
 ])

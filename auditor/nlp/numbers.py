@@ -262,6 +262,10 @@ def _unit_after(text: str, lexicon: UnitLexicon, pos: int) -> tuple[Unit | None,
     if unit.text in ("万", "亿") and text.startswith(unit.text, end):
         doubled_magnitude = len(unit.text)  # 46.8万万元: a doubled 万 before the unit
     if unit.text in ("万", "亿"):
+        if not doubled_magnitude and text[end:end + 1] in ("余", "多") and not comparator_gap:
+            more = lexicon.match(text, end + 1)  # 7万余户: more than 70,000 households
+            if more is not None and unit.text + more.text in lexicon.units:
+                return lexicon.units[unit.text + more.text], end + 1 + len(more.text), text[end]
         follow = lexicon.match(text, end + doubled_magnitude)
         if follow is not None and follow.text not in ("万", "亿"):
             combined = lexicon.units.get(unit.text + follow.text)
@@ -325,6 +329,8 @@ def _complete(text: str, lexicon: UnitLexicon, start: int, end: int, value: Deci
         comparator = ">"
     figure_end = unit_end if unit else end
     unit_text = text[end:unit_end].lstrip(SPACES + "\n余多") if unit else ""
+    if gap and unit_text[1:2] == gap:
+        unit_text = unit_text[:1] + unit_text[2:]  # 7万余户: the unit is 万户
     high = None
     # Range: 10%-20%, 10-20%, 10～20万元
     dash_at = skip_spaces(text, figure_end)
