@@ -203,3 +203,49 @@ def test_the_title_is_the_report_line_not_a_catalogue_field(text, title):
 
     reading = read(text_loader.load("t.txt", text.encode("utf-8")), RuleSet.load())
     assert reading.title == title
+
+
+@pytest.mark.parametrize(("snippet", "figure", "unit"), [
+    ("下达乡村建设资金3520.6万。其中，省级2000万元。", "3520.6万", "万元"),   # money named before: 万元
+    ("全年一般公共预算支出约1.2亿，", "约1.2亿", "亿元"),
+    ("全年增收375万，", "375万", "万元"),
+    ("带动周边农户增收，惠及2万群众。", "2万", "万"),                      # no money word: left bare
+    ("项目资金惠及5万群众。", "5万", "万"),                               # a noun follows: its 万
+])
+def test_a_bare_magnitude_is_money_where_its_clause_names_money(snippet, figure, unit):
+    (claim,) = [c for c in read_snippet(snippet + "\n").claims if c.text == figure]
+    assert claim.quantity.unit == unit
+
+
+@pytest.mark.parametrize(("snippet", "figure", "subject"), [
+    # a clause that began at a bracket takes the words before it
+    ("因公出国(境)费支出决算12万元。", "12万元", "因公出国(境)费支出决算"),
+    ("完成人工造林(含补植)350亩。", "350亩", "完成人工造林(含补植)"),
+    # a bracket's tail (a note, a point budget) is left out
+    ("（单位：万元，下同）一般公共预算收入完成320万元。", "320万元", "一般公共预算收入完成"),
+    ("二、产出指标(30分)培训覆盖率95%", "95%", "培训覆盖率"),
+    # the per-head standard of the figure before is not the next figure's subject
+    ("初中按1250元/生标准补助学生46.5万元。", "46.5万元", "标准补助学生"),
+    # numbering and dashes left over from a clause break
+    ("2.上级补助收入8.38万元。", "8.38万元", "上级补助收入"),
+    ("——节能环保支出15万元", "15万元", "节能环保支出"),
+    ("20xx年我镇获得衔接资金500万元。", "500万元", "我镇获得衔接资金"),  # a year placeholder
+    ("新建公厕(二)期工程投资30万元。", "30万元", "新建公厕(二)期工程投资"),
+])
+def test_subjects_are_cut_clean(snippet, figure, subject):
+    (claim,) = [c for c in read_snippet(snippet + "\n").claims if c.text == figure]
+    assert claim.subject == subject
+
+
+PASSAGE_ROW = ("年度总体目标\t预期目标\n"
+               "通过实施本项目改善农村人居环境，提升群众生活质量，助力乡村振兴全面推进和城乡融合发展\t"
+               "新建村级活动室1间120平方米，硬化道路3.5公里\n")
+
+
+@pytest.mark.parametrize(("figure", "subject"), [
+    ("120平方米", "新建村级活动室"),  # right after another figure: that one's words
+    ("3.5公里", "硬化道路"),
+])
+def test_a_figure_in_a_cell_of_text_under_a_passage_is_named_by_its_own_words(figure, subject):
+    (claim,) = [c for c in read_snippet(PASSAGE_ROW).claims if c.text == figure]
+    assert claim.cell is not None and claim.subject == subject

@@ -34,6 +34,23 @@ def figures(text):
     ("共5亿元", "5", "亿元", "="),
     ("地质灾害隐患点共 571 处", "571", "处", "="),  # places
     ("维修水毁道路12处", "12", "处", "="),
+    ("购置农机具5台套", "5", "台套", "="),                  # compound count units
+    ("开展督查3批次", "3", "批次", "="),
+    ("送戏下乡十二场次", "12", "场次", "="),
+    ("同比增加 41800\n元，主要原因", "41800", "元", "="),  # a sentence wrapped between figure and unit
+    ("完成造林1.2万亩", "1.2", "万亩", "="),               # a magnitude before a unit the lexicon lacks
+    ("发放良种38万粒", "38", "万粒", "="),
+    ("绿化苗木≧500株", "500", "株", ">="),
+    ("投诉率≦2%", "2", "%", "<="),
+    ("安装太阳能路灯1510盏", "1510", "盏", "="),
+    ("受益群众31500口人", "31500", "口人", "="),
+    ("办公面积约1400平米", "1400", "平米", "~"),
+    ("建设沉淀池800平方", "800", "平方", "="),
+    ("治理面积12.5平方公里", "12.5", "平方公里", "="),
+    ("规范管理患者8例", "8", "例", "="),
+    ("间接受益农户7万余户", "7", "万户", ">"),              # 余 between magnitude and unit
+    ("年产鲜薯10万斤", "10", "万斤", "="),
+    ("经费投入3.33万亿元", "3.33", "万亿元", "="),
 ])
 def test_figure(text, value, unit, comparator):
     (fig,) = figures(text)
@@ -66,6 +83,11 @@ def test_doubled_unit_is_kept_as_written():
     ("2022年度整体支出", "year"),
     ("截至2022年12月底", "year"),
     ("在6、9、11月的预算执行情况", "date"),
+    ("发布日期：2023-05-29", "date"),                          # a date with dashes
+    ("更新于2022/7/1", "date"),
+    ("某县2023高素质农民培育项目", "year"),                    # a year without 年 inside a name
+    ("附件：%E8%B5%84%E9%87%91%E8%A1%A8.xls", "code"),        # a URL-encoded file name
+    ("原文%25E9%2587%2591%25E9%25A2%259D", "code"),            # encoded twice
 ])
 def test_non_claims(text, tag):
     found = find_figures(text, LEX)
@@ -81,3 +103,12 @@ def test_offsets_point_into_the_original_text():
     text = "预算１２３．５万元，执行１２０万元。"
     for fig in figures(text):
         assert text[fig.start:fig.end].endswith("万元")
+
+
+@pytest.mark.parametrize("text", [
+    "本年在职职工3\n人员经费12万元",   # the next line's word, not the figure's unit
+    "\t合计\t12\n元，",                  # table cells: no wrapped sentence
+    "12\n万元，",                          # a number alone on its line
+])
+def test_a_unit_on_the_next_line_only_ends_a_wrapped_sentence(text):
+    assert [f.unit for f in figures(text) if f.value == 12 or f.value == 3][0] is None

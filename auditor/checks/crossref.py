@@ -24,7 +24,9 @@ def place(claim: Claim, ctx) -> str:  # noqa: ANN001
     start = claim.span.start
     while start > max(0, claim.span.start - PLACE_WORDS) and ctx.text[start - 1] not in CLAUSE_ENDS:
         start -= 1
-    lead = " ".join(ctx.text[start:claim.span.start].split())
+    # the claim's subject, cut clean by the reader (brackets, numbering, the figure before left
+    # out); the raw lead of its clause when it has none
+    lead = claim.subject or " ".join(ctx.text[start:claim.span.start].split())
     section = f"“{claim.section}”一节" if claim.section else ""
     return f"正文{section}“{lead}”处" if lead else f"正文{section}"
 

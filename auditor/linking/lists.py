@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from auditor.linking.context import Context, squash
+from auditor.linking.list_referents import NamedTotals
 from auditor.model import Claim, Constraint, Span
 
 SUMMABLE = ("money", "people", "count", "area", "length", "mass")
@@ -38,7 +39,6 @@ INLINE_ENDS = "。；;！？!?\n"
 FULL_STOP = "。！？!?\n"
 FINAL_PUNCTUATION = "。！？!?；;）)."
 MAX_SPAN = 1500  # no list, sentence or bracket looked at is longer: bounds the work on any text
-NAMED_PART = 4  # a part named like its total shares this many characters of the name at least
 MAX_PARTS = 40  # a run of more figures before a 共计 is a table flattened into text, not a list
 AMOUNT, CHANGE, BUDGET, COMPARED, PROGRESS = "amount", "change", "budget", "compared", "progress"
 
@@ -59,13 +59,6 @@ def common_run(a: str, b: str) -> int:
                 best = max(best, current[j])
         previous = current
     return best
-
-
-def _common_ending(a: str, b: str) -> str:
-    n = 0
-    while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
-        n += 1
-    return a[len(a) - n:]
 
 
 def _alternation(words: list[str]) -> re.Pattern[str]:
@@ -253,7 +246,7 @@ def _covers(merged: tuple[list[int], list[int]], pos: int) -> bool:
     return i >= 0 and pos < ends[i]
 
 
-class PartLists:
+class PartLists(NamedTotals):
     """Every list of the narrative: ``groups`` as (total, parts), ``total_of`` a part's total."""
 
     def __init__(self, ctx: Context) -> None:
@@ -403,71 +396,6 @@ class PartLists:
                 stops = [sentence(ctx.text, p.span.start, FULL_STOP).end for p in group.parts]
                 group.sentences = tuple(n for n in range(1, len(stops)) if stops[n] != stops[n - 1])
             yield group
-
-    def _referred(self, para: _Paragraph) -> Iterator[Group]:
-        """…下达资金1300万元。我市将该笔资金下拨至…，用于“甲项目”（723万元）和“乙项目”（577万元）。: a
-        sentence that refers back to a sum (该笔资金) and lists figures, none of its own before the word, no
-        cue and no total of its own: its figures are the parts of the last figure of their kind before it."""
-        ctx = self.ctx
-        if self.vocab.anaphors is None:
-            return
-        for m in self.vocab.anaphors.finditer(ctx.text, para.span.start, para.span.end):
-            here = sentence(ctx.text, m.start(), FULL_STOP, para.span.start, para.span.end)
-            if para.between(here.start, m.start()) or self.vocab.part_cues.search(ctx.text, m.end(), here.end):
-                continue
-            parts = [c for c in para.between(m.end(), here.end) if c.id not in para.inner]
-            if len(parts) < 2 or any(self.vocab.closing.search(clause(ctx, c)) for c in parts):
-                continue
-            referent = next((c for c in reversed(para.between(max(para.span.start, here.start - MAX_SPAN), here.start))
-                             if c.id not in para.inner and self._class(c, True) == self._class(parts[0], True)), None)
-            if referent is None:
-                continue
-            complete = not self.vocab.open_ending.search(squash(ctx.text[parts[-1].span.end:here.end]))
-            for group in self._assign([referent], parts, complete, False):
-                group.bounded = True  # the sentence is the list: it cannot run on
-                yield group
-
-    def _parallel(self, para: _Paragraph, cue: re.Match[str], last: tuple[str, int, list[Claim]] | None
-                  ) -> list[Claim] | None:
-        """从征收部门来看：A…；B…。从收入分类来看，C…；D…: a sentence opening with the cue of the list
-        that ends right before it, with no figure before the cue, breaks down the same totals."""
-        if last is None or cue.group() != last[0]:
-            return None
-        here = sentence(self.ctx.text, cue.start(), FULL_STOP, para.span.start, para.span.end)
-        if here.start != last[1] or para.between(here.start, cue.start()):
-            return None
-        return last[2]
-
-    def _within(self, para: _Paragraph) -> Iterator[tuple[re.Match[str], list[Claim] | None]]:
-        """A sentence opening with a count or a name and 中 (119个县中，…; 基本支出中，…): a list of its
-        parts. A count is the total in its own sentence; a name, the one figure before so named."""
-        ctx = self.ctx
-        for m in self.vocab.within.finditer(ctx.text, para.span.start, para.span.end):
-            if self._in_bracket(para, m.start("cue")):
-                continue
-            cue = re.compile(re.escape(m.group("cue"))).match(ctx.text, m.start("cue"))
-            if para.between(m.start("name"), m.start("cue")):
-                yield cue, None
-                continue
-            named = self._named(para, squash(m.group("name")), m.start())
-            if named:
-                yield cue, named
-
-    def _named(self, para: _Paragraph, name: str, before: int) -> list[Claim] | None:
-        """The one figure of the paragraph before ``before`` whose name ends with ``name``."""
-        named = [c for c in para.between(before - MAX_SPAN, before) if c.id not in para.inner
-                 and squash(name_words(self.ctx, c)).endswith(name)]
-        return named if len(named) == 1 else None
-
-    def _named_in_sentence(self, para: _Paragraph, cue: re.Match[str]) -> list[Claim] | None:
-        """支出分项目具体如下： a cue after a name and no figure: the one figure before so named."""
-        here = sentence(self.ctx.text, cue.start(), FULL_STOP, para.span.start, para.span.end)
-        if here.start <= para.span.start or para.between(here.start, cue.start()):
-            return None
-        name = squash(self.ctx.text[here.start:cue.start()])
-        for word in self.vocab.name_endings:
-            name = name.removesuffix(word)
-        return self._named(para, name, here.start) if len(name) >= 2 and name.isalpha() else None
 
     def _totals(self, para: _Paragraph, pos: int) -> tuple[list[Claim], bool]:
         """The total(s) a cue at ``pos`` lists parts of, and whether several totals share the list."""
@@ -645,28 +573,6 @@ class PartLists:
                 return parts, True
             parts.append(part)
         return parts, False
-
-    def _named_part(self, total: Claim, figures: list[Claim], key: str) -> tuple[str, Claim | None]:
-        """A paragraph stating its part anywhere, named like the total (…防治资金共1737万元。具体情况如下：
-        / …向我市下达2023年中央土壤污染防治资金1300万元…): the one figure of the total's kind whose name
-        ends with ``key``, the longest ending (of NAMED_PART characters at least) the first part's name
-        shares with the total's. A figure closing a list of its own (…资金共24047万元) is no part."""
-        own = squash(name_words(self.ctx, total)).rstrip("为达是：:")
-        for word in self._closing_words():
-            own = own.removesuffix(word)
-        found = []
-        for claim in figures:
-            name = squash(name_words(self.ctx, claim)).rstrip("为达是：:")
-            if self._class(claim, True) != self._class(total, True) or self.vocab.closing.search(clause(self.ctx, claim)):
-                continue
-            ending = key or _common_ending(own, name)
-            if len(ending) >= NAMED_PART and name.endswith(ending):
-                found.append((ending, claim))
-        return found[0] if len(found) == 1 else (key, None)
-
-    def _closing_words(self) -> list[str]:
-        data = self.ctx.rules["lists"]
-        return sorted([*data.get("closing_cues", ()), *data.get("closing_starts", ())], key=len, reverse=True)
 
     # --- parts to totals ------------------------------------------------------------------------
     def _class(self, claim: Claim, merged: bool) -> tuple[str, str, str]:

@@ -12,7 +12,8 @@ from auditor.model import Constraint
 
 def doubled(ctx: Context) -> Iterator[Constraint]:
     for claim in ctx.claims:
-        if claim.unit_text and claim.unit_text != claim.quantity.unit:
+        # written longer than the unit read (万元元); a bare 万 read as 万元 is shorter, not doubled
+        if claim.unit_text and len(claim.unit_text) > len(claim.quantity.unit):
             yield ctx.constraint("unit_written", "UNIT001", [claim], "narrative")
 
 

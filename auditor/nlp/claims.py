@@ -31,10 +31,14 @@ INFINITY = Decimal("Infinity")
 YEAR_IN_HEADER = re.compile(r"((?:19|20)\d\d)\s*年")
 MAX_LEFT = 40
 MAX_HEADING = 40
+MAX_LABEL = 30  # a longer row label is a passage (a goal, a scoring rule), not a name
 CHANGE_FREE_DIMENSIONS = ("percent", "points_pct", "points")  # 增长3.5%: a rate, not a change
 # A declaration of the money unit (单位：万元) reaches a table starting this many characters below.
 DECLARED_UNIT_REACH = 200
 TRAILING_PARTICLES = re.compile(r"[为是达的了约共计有]+$")
+OPEN_BRACKETS, CLOSE_BRACKETS = "(（[【", ")）]】"
+PER_UNIT_MARKS = ("/", "／")
+LEADING_YEAR = re.compile(r"^(?:19|20)[\dXx]{2}年度?")  # 20xx年: a year left as a placeholder
 LEADING_NUMBERING = re.compile(r"^(?:\d+[.、．]|[（(][\d一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)+")
 
 KIND_BY_DIMENSION = {"money": "money", "percent": "rate", "points_pct": "rate", "people": "people",
@@ -54,6 +58,7 @@ class Lexicon:
     declared_unit: re.Pattern[str]
     declared_skip: tuple[str, ...]
     section: re.Pattern[str]
+    money_cues: tuple[str, ...]  # words naming money: a bare 万 after them is 万元
 
     @classmethod
     def from_rules(cls, rules: RuleSet) -> Lexicon:
@@ -75,6 +80,7 @@ class Lexicon:
             declared_unit=declared_unit_pattern(lex.get("declared_unit_labels", ()), rules["units"]),
             declared_skip=tuple(lex.get("declared_unit_skip_headers", ())),
             section=re.compile("|".join(f"(?:{p})" for p in lex.get("section_numbering", ())) or "(?!)"),
+            money_cues=tuple(rules["units"].get("bare_magnitude_money", {}).get("cues", ())),
         )
 
 
@@ -127,6 +133,7 @@ class Reader:
         self.block_starts = [s.start for s in self.block_spans]
         self._cell_index: dict[int, tuple[list[int], list[int], list[Cell]]] = {}
         self._next_start = len(self.text)  # where the figure after the one being read starts
+        self._previous_start, self._previous_end = 0, 0  # the figure before the one being read
         self._table_keys: dict[tuple[tuple[str, ...], int | None, str], SubjectKey] = {}
 
     def normalised(self, span: Span) -> Span:
@@ -171,18 +178,45 @@ class Reader:
             i -= 1
         return i
 
-    def subject(self, start: int, end: int) -> str:
+    def subject(self, start: int, end: int, floor: int = 0) -> str:
         line_start = self.text.rfind("\n", 0, max(start, end - 1)) + 1  # a hard-wrapped sentence is one line
-        words = self.words.between(max(start, line_start), end)
+        start = self._outside_brackets(max(start, line_start), end, max(floor, line_start))
+        words = self.words.between(start, end)
+        if words and words[0][2] in PER_UNIT_MARKS:
+            del words[:2]  # 1600元/生标准投入: the tail of the figure before (元/生), not a subject
         while words and (words[0][2] in self.lex.lead_stop or YEAR_IN_HEADER.match(words[0][2] + "年")
-                         and words[0][2].isdigit()):
-            words.pop(0)
+                         and words[0][2].isdigit() or not any(map(is_word_char, words[0][2]))):
+            words.pop(0)  # stop words, years, and punctuation or numbering left over from the clause break
         while words and words[-1][2] in self.lex.trail_stop:
             words.pop()
         if not words:
             return ""
         subject = squash(self.text[words[0][0]:words[-1][1]]).strip("“”\"'《》")
-        return LEADING_NUMBERING.sub("", TRAILING_PARTICLES.sub("", subject))
+        return LEADING_YEAR.sub("", LEADING_NUMBERING.sub("", TRAILING_PARTICLES.sub("", subject)))
+
+    def _outside_brackets(self, start: int, end: int, floor: int) -> int:
+        """Where a subject starts when the clause before the figure opens inside brackets and closes
+        them: 因公出国(境)费 takes its words before the bracket when the clause began at the bracket
+        (the bracket was a clause break); （单位：万元，下同）一般公共预算收入 starts after it."""
+        depth, close = 0, -1
+        for i in range(start, end):
+            char = self.text[i]
+            if char in OPEN_BRACKETS:
+                depth += 1
+            elif char in CLOSE_BRACKETS:
+                if depth:
+                    depth -= 1
+                else:
+                    close = i  # the last bracket closed that the clause did not open
+        if close < 0:
+            return start
+        opened = start - 1
+        if opened >= floor and self.text[opened] in OPEN_BRACKETS \
+                and not any(c in CLAUSE_BREAKS for c in self.text[start:close]):
+            before = self.clause_start(opened, floor)
+            if before < opened:
+                return before
+        return close + 1
 
     def narrative_roles(self, left: str, right: str, unit_dim: str, in_parens: bool) -> tuple[str, ...]:
         """The roles the words allow: the nearest cue on the left, then a cue on the right
@@ -263,6 +297,8 @@ class Reader:
                 previous_end = fig.end
                 continue
             cell = self.cell_of(block, fig.number_start, fig.number_end)
+            self._previous_end = previous_end
+            self._previous_start = figures[n - 1].start if n else 0
             claim = (self._table_claim(fig, block, block_index, cell, len(claims)) if cell
                      else self._narrative_claim(fig, block_index, previous_end, len(claims)))
             claims.append(claim)
@@ -296,11 +332,11 @@ class Reader:
             subject_start = self.clause_start(subject_end, max(0, subject_end - MAX_LEFT))
         left = squash(self.text[subject_start:fig.start])
         right = squash(self.text[fig.end:self.clause_end(fig.end)])
-        unit_text = fig.unit.text if fig.unit else ""
+        unit_text = self._money_magnitude(fig, left) or (fig.unit.text if fig.unit else "")
         q = quantity(fig, unit_text, self.lex.units)
         roles = self.narrative_roles(left, right, q.dimension, in_parens)
         span = self.original_span(Span(fig.start, fig.end))
-        subject, year = self.subject(subject_start, subject_end), self._year_before(fig.start)
+        subject, year = self.subject(subject_start, subject_end, previous_end), self._year_before(fig.start)
         return Claim(
             id=cid, quantity=q, span=span, text=self.original[span.start:span.end],
             kind=kind_of(q.dimension, roles[0]), role=roles[0], subject=subject,
@@ -309,6 +345,27 @@ class Reader:
             key=subject_key(self.lex.keys, left, right, (), year, subject), roles=roles,
             section=self.section_at(fig.start),
         )
+
+    def _subject_in_cell(self, pos: int, cell_start: int) -> str:
+        """The words before ``pos`` in its clause inside a cell of text; for a figure right after
+        another (收容所1间200平方米), the words before that one."""
+        floor = max(cell_start, self._previous_end)
+        subject = self.subject(self.clause_start(pos, floor), pos, floor)
+        if not subject and cell_start <= self._previous_start and not squash(self.text[self._previous_end:pos]):
+            subject = self.subject(self.clause_start(self._previous_start, cell_start), self._previous_start, cell_start)
+        return subject
+
+    def _money_magnitude(self, fig: Figure, left: str) -> str:
+        """资金19204.096万。: a bare 万 or 亿 read as 万元/亿元 where its clause names money and
+        no noun follows it; "" otherwise."""
+        if fig.unit is None or fig.unit.dimension or not any(cue in left for cue in self.lex.money_cues):
+            return ""
+        follow = self.text[fig.end:fig.end + 1]
+        if "\u4e00" <= follow <= "\u9fff":
+            return ""  # 2万群众: the noun's 万
+        written = fig.unit.text + "元"
+        unit = self.lex.units.units.get(written)
+        return written if unit is not None and unit.dimension == "money" else ""
 
     def table_key(self, labels: tuple[str, ...], year: int | None, subject: str) -> SubjectKey:
         """The key of a table figure: the same for every figure of a row under one header."""
@@ -385,6 +442,10 @@ class Reader:
             if not unit_text and not any(word in h for h in headers for word in self.lex.declared_skip):
                 unit_text = self.declared_unit(self.block_spans[block_index].start, fig.start)
         subject = self.table_subject(cell, block)
+        if not whole_cell and subject and (squash(subject) == squash(fold(cell.text)) or len(subject) > MAX_LABEL):
+            # a figure inside a cell of text labelling its own row, or whose row label is a passage
+            # (年度总体目标: 新建收容所200平方米): named by the words before it in the cell, as in the narrative
+            subject = self._subject_in_cell(fig.start, cell_span.start) or subject
         if not whole_cell:
             left = squash(self.text[self.normalised(cell.span).start:fig.start])
             if left.endswith(("(", "（")) and fig.unit is not None and fig.unit.dimension == "points":
@@ -415,6 +476,12 @@ class Reader:
             roles=(role,) if header_role in ("", role) else (role, header_role),
             header_path=headers, section=self.section_at(fig.start),
         )
+
+
+def is_word_char(char: str) -> bool:
+    """A character a subject may start with: a Chinese character, a letter or a digit, or an
+    opening quote or bracket (“三公”经费, 《…》); not a dash, a dot or a list mark."""
+    return char.isalnum() or char in "“\"《(（"
 
 
 def kind_of(dimension: str, role: str) -> str:

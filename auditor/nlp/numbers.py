@@ -31,7 +31,7 @@ PREFIX_COMPARATORS = (
     ("不低于", ">="), ("不少于", ">="), ("不小于", ">="), ("大于等于", ">="), ("不超过", "<="),
     ("不高于", "<="), ("不大于", "<="), ("小于等于", "<="), ("大于", ">"), ("高于", ">"),
     ("超过", ">"), ("小于", "<"), ("低于", "<"), ("≥", ">="), ("≤", "<="), (">=", ">="),
-    ("<=", "<="), (">", ">"), ("<", "<"), ("约", "~"),
+    ("<=", "<="), ("≧", ">="), ("≦", "<="), (">", ">"), ("<", "<"), ("约", "~"),
 )
 PREFIX_BY_LAST_CHAR: dict[str, tuple[tuple[str, str], ...]] = {
     last: tuple(p for p in PREFIX_COMPARATORS if p[0][-1] == last) for last in {w[-1] for w, _ in PREFIX_COMPARATORS}
@@ -46,10 +46,14 @@ PHONE_CUES = ("电话", "手机", "传真", "热线", "联系方式")
 CODE_CUES = ("索引号", "文号", "编号", "备案号", "登记号", "邮编", "邮政编码", "代码", "证号", "账号", "序列号")
 # A web address or a file name: ASCII letters with URL punctuation, or an index number (01525707-9/2023…).
 CODE_RUN = regex.compile(r"(?=.*[A-Za-z])(?=.*[/_=?&#@]|.*\.(?:s?html?|aspx?|php|jsp|pdf|docx?|xlsx?))|(?=.*/)(?=.*-)")
+# three bytes of a URL-encoded character (%E8%B5%84), or encoded twice (%25E8%25B5%2584)
+PERCENT_ENCODED = regex.compile(r"(?:%(?:25)?[0-9A-F]{2}){3}")
+DATE_BEFORE = regex.compile(r"(?<![0-9])(?:19|20)[0-9]{2}([-/])(?:[0-9]{1,2}\1)?$")  # 2023-, 2023-05-
 AREA_CODE_PHONE = regex.compile(r"(?<![0-9])0[0-9]{2,3}-[0-9]{7,8}(?![0-9])")
 DOCNO_CLOSE = "〕]】﹞"
 NUMBERING_AFTER = ".、)）"
 LIST_JOINS = ("、", ",", "，", "和", "及")
+WRAPPED_UNIT_ENDS = "，,。；;、)）"  # a unit wrapped onto the next line ends its clause there
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +85,11 @@ class UnitLexicon:
             text: Unit(text, spec.get("dimension", ""), Decimal(str(spec.get("factor", 1))), bool(spec.get("exact")))
             for text, spec in table.get("units", {}).items()
         }
+        for magnitude, times in table.get("magnitudes", {}).items():
+            for text, unit in list(self.units.items()):
+                if unit.dimension in table.get("magnitude_dimensions", ()) and magnitude + text not in self.units:
+                    self.units[magnitude + text] = Unit(magnitude + text, unit.dimension,
+                                                        unit.factor * Decimal(str(times)), False)
         self.by_length = sorted(self.units, key=len, reverse=True)
         self.by_first_char: dict[str, list[str]] = {}  # longest first, as by_length
         for unit in self.by_length:
@@ -148,13 +157,18 @@ def classify(text: str, start: int, end: int, value: Decimal, decimals: int, uni
     before = text[max(0, start - 6):start]
     integer = decimals == 0 and "," not in text[start:end]
     digits = end - start
-    if unit is None and _in_code(text, start, end):
+    if unit is None and _in_code(text, start, end) or "%" in text[max(0, start - 3):end + 3] \
+            and _url_encoded(text, start, end):
         return "code"
     if integer and digits == 4 and 1900 <= value <= 2100:
         if after[:1] in ("年", "-", "/") or (after[:1] == "." and text[end + 1:end + 2].isdigit()):
             return "year"
         if before[-1:] in "〔[（(【" and after[:1] in "〕]）)】":
             return "docno"
+        if unit is None and "\u4e00" <= after[:1] <= "\u9fff" and "\u4e00" <= before[-1:] <= "\u9fff":
+            return "year"  # 柘城县2023高素质农民培育项目: a year written without 年 inside a name
+    if integer and unit is None and value <= 31 and DATE_BEFORE.search(text, max(0, start - 8), start):
+        return "date"  # 2023-05-29, 2023/5/29: the month and the day of a date written with dashes
     if integer and after[:1] in ("月", "日", "号") and unit is None:
         if after[:1] == "号" and "〕" not in before and "]" not in before and value > 31:
             return "docno"
@@ -185,14 +199,26 @@ def classify(text: str, start: int, end: int, value: Decimal, decimals: int, uni
     return "figure"
 
 
-def _in_code(text: str, start: int, end: int) -> bool:
-    """Whether [start, end) lies in a web address, a file name, an index number or a phone
-    number with its area code (023-45855004)."""
+def _ascii_run(text: str, start: int, end: int) -> tuple[int, int]:
+    """The run of printable ASCII (brackets excepted) around [start, end)."""
     left, right = start, end
     while left > 0 and start - left < 200 and "!" <= text[left - 1] <= "~" and text[left - 1] not in "()":
         left -= 1
     while right < len(text) and right - end < 200 and "!" <= text[right] <= "~" and text[right] not in "()":
         right += 1
+    return left, right
+
+
+def _url_encoded(text: str, start: int, end: int) -> bool:
+    """Whether [start, end) lies in percent-encoded text (%25E8%25B5%2584: a copied link's name)."""
+    left, right = _ascii_run(text, start, end)
+    return PERCENT_ENCODED.search(text, left, right) is not None
+
+
+def _in_code(text: str, start: int, end: int) -> bool:
+    """Whether [start, end) lies in a web address, a file name, an index number or a phone
+    number with its area code (023-45855004)."""
+    left, right = _ascii_run(text, start, end)
     run = text[left:right]
     if run == text[start:end]:
         return False
@@ -200,9 +226,29 @@ def _in_code(text: str, start: int, end: int) -> bool:
         m.start() <= start - left and end - left <= m.end() for m in AREA_CODE_PHONE.finditer(run))
 
 
-def _unit_after(text: str, lexicon: UnitLexicon, pos: int) -> tuple[Unit | None, int, str]:
-    """The unit starting at ``pos`` (after up to two spaces), its end, and its written form."""
+def _wrapped_unit_at(text: str, lexicon: UnitLexicon, pos: int) -> int:
+    """Where a unit starts on the next line after a sentence broken between figure and unit
+    (同比增加 2092210\n元，增长…), else ``pos``. Only in running text (the line holds words before
+    the figure, the next line does not start with a tab) and only for a unit that ends a word:
+    followed by a clause mark, not by more characters (3\n人员 is a new line's word)."""
     at = skip_spaces(text, pos)
+    if text[at:at + 1] != "\n":
+        return pos
+    line_start = text.rfind("\n", 0, pos) + 1
+    line = text[line_start:pos]
+    if "\t" in line or not any("\u4e00" <= c <= "\u9fff" for c in line):
+        return pos
+    unit = lexicon.match(text, at + 1)
+    if unit is None or not unit.dimension:
+        return pos
+    after = text[at + 1 + len(unit.text):at + 2 + len(unit.text)]
+    return at + 1 if after and after in WRAPPED_UNIT_ENDS else pos
+
+
+def _unit_after(text: str, lexicon: UnitLexicon, pos: int) -> tuple[Unit | None, int, str]:
+    """The unit starting at ``pos`` (after up to two spaces, or on the next line when a sentence
+    wraps between figure and unit), its end, and its written form."""
+    at = skip_spaces(text, _wrapped_unit_at(text, lexicon, pos))
     comparator_gap = ""
     if text[at:at + 1] in ("余", "多"):  # 30余次: more than 30
         comparator_gap = text[at]
@@ -216,6 +262,10 @@ def _unit_after(text: str, lexicon: UnitLexicon, pos: int) -> tuple[Unit | None,
     if unit.text in ("万", "亿") and text.startswith(unit.text, end):
         doubled_magnitude = len(unit.text)  # 46.8万万元: a doubled 万 before the unit
     if unit.text in ("万", "亿"):
+        if not doubled_magnitude and text[end:end + 1] in ("余", "多") and not comparator_gap:
+            more = lexicon.match(text, end + 1)  # 7万余户: more than 70,000 households
+            if more is not None and unit.text + more.text in lexicon.units:
+                return lexicon.units[unit.text + more.text], end + 1 + len(more.text), text[end]
         follow = lexicon.match(text, end + doubled_magnitude)
         if follow is not None and follow.text not in ("万", "亿"):
             combined = lexicon.units.get(unit.text + follow.text)
@@ -278,7 +328,9 @@ def _complete(text: str, lexicon: UnitLexicon, start: int, end: int, value: Deci
     if gap:
         comparator = ">"
     figure_end = unit_end if unit else end
-    unit_text = text[skip_spaces(text, end):unit_end].lstrip("余多") if unit else ""
+    unit_text = text[end:unit_end].lstrip(SPACES + "\n余多") if unit else ""
+    if gap and unit_text[1:2] == gap:
+        unit_text = unit_text[:1] + unit_text[2:]  # 7万余户: the unit is 万户
     high = None
     # Range: 10%-20%, 10-20%, 10～20万元
     dash_at = skip_spaces(text, figure_end)
