@@ -1,7 +1,7 @@
 """Totals a list of parts names or refers to, rather than follows: the lookups of PartLists that
 find which earlier figure a list breaks down when no figure stands right before its cue.
 
-- by reference: ``…下达资金1300万元。我市将该笔资金下拨至…（723万元）和…（577万元）`` (``_referred``);
+- by reference: ``…下达资金860万元。我县将该笔资金拨付至…（510万元）和…（350万元）`` (``_referred``);
 - by repetition: a sentence opening with the cue of the list just ended (从…来看) breaks down the
   same totals (``_parallel``);
 - by name: ``基本支出中，…`` or ``119个县中，…`` (``_within``), ``支出分项目具体如下：`` (``_named_in_sentence``),
@@ -18,8 +18,8 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from auditor.linking import lists  # a cycle: lists imports this mixin; its helpers are looked up at call time
 from auditor.linking.context import squash
+from auditor.linking.list_text import FULL_STOP, MAX_SPAN, clause, name_words, sentence
 from auditor.model import Claim
 
 if TYPE_CHECKING:
@@ -48,13 +48,13 @@ class NamedTotals:
         if self.vocab.anaphors is None:
             return
         for m in self.vocab.anaphors.finditer(ctx.text, para.span.start, para.span.end):
-            here = lists.sentence(ctx.text, m.start(), lists.FULL_STOP, para.span.start, para.span.end)
+            here = sentence(ctx.text, m.start(), FULL_STOP, para.span.start, para.span.end)
             if para.between(here.start, m.start()) or self.vocab.part_cues.search(ctx.text, m.end(), here.end):
                 continue
             parts = [c for c in para.between(m.end(), here.end) if c.id not in para.inner]
-            if len(parts) < 2 or any(self.vocab.closing.search(lists.clause(ctx, c)) for c in parts):
+            if len(parts) < 2 or any(self.vocab.closing.search(clause(ctx, c)) for c in parts):
                 continue
-            referent = next((c for c in reversed(para.between(max(para.span.start, here.start - lists.MAX_SPAN), here.start))
+            referent = next((c for c in reversed(para.between(max(para.span.start, here.start - MAX_SPAN), here.start))
                              if c.id not in para.inner and self._class(c, True) == self._class(parts[0], True)), None)
             if referent is None:
                 continue
@@ -69,7 +69,7 @@ class NamedTotals:
         that ends right before it, with no figure before the cue, breaks down the same totals."""
         if last is None or cue.group() != last[0]:
             return None
-        here = lists.sentence(self.ctx.text, cue.start(), lists.FULL_STOP, para.span.start, para.span.end)
+        here = sentence(self.ctx.text, cue.start(), FULL_STOP, para.span.start, para.span.end)
         if here.start != last[1] or para.between(here.start, cue.start()):
             return None
         return last[2]
@@ -91,13 +91,13 @@ class NamedTotals:
 
     def _named(self, para: _Paragraph, name: str, before: int) -> list[Claim] | None:
         """The one figure of the paragraph before ``before`` whose name ends with ``name``."""
-        named = [c for c in para.between(before - lists.MAX_SPAN, before) if c.id not in para.inner
-                 and squash(lists.name_words(self.ctx, c)).endswith(name)]
+        named = [c for c in para.between(before - MAX_SPAN, before) if c.id not in para.inner
+                 and squash(name_words(self.ctx, c)).endswith(name)]
         return named if len(named) == 1 else None
 
     def _named_in_sentence(self, para: _Paragraph, cue: re.Match[str]) -> list[Claim] | None:
         """支出分项目具体如下： a cue after a name and no figure: the one figure before so named."""
-        here = lists.sentence(self.ctx.text, cue.start(), lists.FULL_STOP, para.span.start, para.span.end)
+        here = sentence(self.ctx.text, cue.start(), FULL_STOP, para.span.start, para.span.end)
         if here.start <= para.span.start or para.between(here.start, cue.start()):
             return None
         name = squash(self.ctx.text[here.start:cue.start()])
@@ -110,13 +110,13 @@ class NamedTotals:
         / …向我市下达2023年中央土壤污染防治资金1300万元…): the one figure of the total's kind whose name
         ends with ``key``, the longest ending (of NAMED_PART characters at least) the first part's name
         shares with the total's. A figure closing a list of its own (…资金共24047万元) is no part."""
-        own = squash(lists.name_words(self.ctx, total)).rstrip("为达是：:")
+        own = squash(name_words(self.ctx, total)).rstrip("为达是：:")
         for word in self._closing_words():
             own = own.removesuffix(word)
         found = []
         for claim in figures:
-            name = squash(lists.name_words(self.ctx, claim)).rstrip("为达是：:")
-            if self._class(claim, True) != self._class(total, True) or self.vocab.closing.search(lists.clause(self.ctx, claim)):
+            name = squash(name_words(self.ctx, claim)).rstrip("为达是：:")
+            if self._class(claim, True) != self._class(total, True) or self.vocab.closing.search(clause(self.ctx, claim)):
                 continue
             ending = key or common_ending(own, name)
             if len(ending) >= NAMED_PART and name.endswith(ending):

@@ -31,14 +31,20 @@ from itertools import pairwise
 
 from auditor.linking.context import Context, squash
 from auditor.linking.list_referents import NamedTotals
+from auditor.linking.list_text import (  # noqa: F401 (sentence, clause, name_words: used by other finders)
+    FULL_STOP,
+    MAX_SPAN,
+    clause,
+    name_words,
+    sentence,
+    stage_words,
+)
 from auditor.model import Claim, Constraint, Span
 
 SUMMABLE = ("money", "people", "count", "area", "length", "mass")
 OPEN_PARENS, CLOSE_PARENS = "（(", "）)"
 INLINE_ENDS = "。；;！？!?\n"
-FULL_STOP = "。！？!?\n"
 FINAL_PUNCTUATION = "。！？!?；;）)."
-MAX_SPAN = 1500  # no list, sentence or bracket looked at is longer: bounds the work on any text
 MAX_PARTS = 40  # a run of more figures before a 共计 is a table flattened into text, not a list
 AMOUNT, CHANGE, BUDGET, COMPARED, PROGRESS = "amount", "change", "budget", "compared", "progress"
 
@@ -129,42 +135,6 @@ def vocabulary(ctx: Context) -> Vocabulary:
         _VOCABULARIES.clear()
         _VOCABULARIES[id(data)] = _vocabulary(data)
     return _VOCABULARIES[id(data)]
-
-
-def sentence(text: str, pos: int, ends: str, floor: int = 0, ceiling: int | None = None) -> Span:
-    """The sentence around ``pos`` within [floor, ceiling), at most MAX_SPAN characters each way."""
-    ceiling = len(text) if ceiling is None else ceiling
-    pos = max(floor, min(pos, ceiling))
-    low, high = max(floor, pos - MAX_SPAN), min(ceiling, pos + MAX_SPAN)
-    start = max((text.rfind(ch, low, pos) for ch in ends), default=-1) + 1  # after the last end mark
-    start = max(start, low)
-    found = [i for i in (text.find(ch, pos, high) for ch in ends) if i >= 0]
-    end = min(found) if found else high
-    return Span(start, min(ceiling, end + 1))
-
-
-def clause(ctx: Context, claim: Claim) -> str:
-    """The words before a figure in its clause."""
-    return squash(ctx.text[claim.context.start:claim.span.start]) if claim.context else ""
-
-
-CLAUSE_BREAKS = "，,。；;：:（(\n"
-NAME_BREAKS = "，,。；;：:\n"
-
-
-def stage_words(ctx: Context, claim: Claim, breaks: str = CLAUSE_BREAKS) -> str:
-    """The words of a figure's clause before it, years included (较2023年的1875万元: 较2023年的)."""
-    start = claim.context.start if claim.context else claim.span.start
-    previous = ctx.claims[claim.id - 1].span.end if claim.id > 0 and ctx.claims[claim.id - 1].id == claim.id - 1 else 0
-    floor = max(previous, start - 40)
-    while start > floor and ctx.text[start - 1] not in breaks:
-        start -= 1
-    return squash(ctx.text[start:claim.span.start])
-
-
-def name_words(ctx: Context, claim: Claim) -> str:
-    """The words naming a figure: its clause, brackets inside the name kept (因公出国（境）费4.79万元)."""
-    return stage_words(ctx, claim, NAME_BREAKS)
 
 
 def stage(ctx: Context, claim: Claim, vocab: Vocabulary) -> tuple[str, int]:
