@@ -249,3 +249,16 @@ PASSAGE_ROW = ("年度总体目标\t预期目标\n"
 def test_a_figure_in_a_cell_of_text_under_a_passage_is_named_by_its_own_words(figure, subject):
     (claim,) = [c for c in read_snippet(PASSAGE_ROW).claims if c.text == figure]
     assert claim.cell is not None and claim.subject == subject
+
+
+@pytest.mark.parametrize(("text", "title"), [
+    ("某县卫生健康局2024年度部门整体支出绩效自评报告\n一、基本情况\n", "某县卫生健康局2024年度部门整体支出绩效自评报告"),
+    ("某镇中心小学2023年部门决算公开表\n单位：万元\n", "某镇中心小学2023年部门决算公开表"),
+    ("某区水务局2022年度部门決算\n一、部門基本情況\n", "某区水务局2022年度部门决算"),  # traditional: read on the simplified view
+    ("一、基本情况\n本年度共完成培训120人次。\n", ""),  # a heading is no title
+])
+def test_title_of_a_report(text: str, title: str) -> None:
+    from auditor.ingest import text as text_loader
+    from auditor.nlp.claims import title_of
+
+    assert title_of(text_loader.load("report.txt", text.encode("utf-8"))) == title

@@ -515,7 +515,7 @@ def report_year_of(text: str, times: list[TimeMention]) -> int | None:
     return max(counts, key=lambda y: (counts[y], y)) if counts else None
 
 
-TITLE_WORDS = re.compile(r"报告|说明|自评表|评价表|绩效自评$|绩效评价$")
+TITLE_WORDS = re.compile(r"报告|说明|自评表|评价表|公开表|绩效自评$|绩效评价$|部门(?:决算|预算)$")
 LIST_ITEM = ("-", "*", "•", "·", "#")  # a web page's list of catalogue fields (- 公开目录 - 绩效自评报告)
 UNIT_LABEL = re.compile(r"(?:单位名称|部门名称|预算部门名称|实施单位)[:：]?\s*([^\s（(：:]{3,40})")
 UNIT_IN_TITLE = re.compile(r"^(?:关于)?([^\d，。；：:]{2,30}?)(?:\d{4}年度?)?(?:部门|单位)?(?:整体|项目)?(?:支出)?(?:预算)?绩效(?:自评|评价)报告$")
