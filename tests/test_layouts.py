@@ -485,3 +485,15 @@ def test_a_row_of_column_numbers_is_no_lower_header() -> None:
             "1 | 县职业培训学校 | 2000 | 300 | 290 | 58 | 无 |\n2 | 市技工学校 | 2000 | 250 | 250 | 50 | |\n")
     assert column_of(text, "县职业培训学校", "290") == "合格人数"
     assert column_of(text, "市技工学校", "50") == ""
+
+
+def test_a_heading_run_into_a_tables_last_row_stays_a_paragraph() -> None:
+    """One cell a line between bars: the section heading after the table is no row of it."""
+    from auditor.ingest import text as text_loader
+
+    text = BROKEN_HEADER_BARS + "|\n二、公用经费安排情况说明：\n|\n2025年安排公用经费57.6万元。\n"
+    document = text_loader.load("report.txt", text.encode("utf-8"))
+    tables = [b for b in document.blocks if b.kind == "table"]
+    assert len(tables) == 1 and any(c.text == "45.60" for c in tables[0].cells)
+    assert all("说明" not in c.text for c in tables[0].cells)
+    assert any(document.text[b.span.start:b.span.end] == "二、公用经费安排情况说明：" for b in document.blocks)

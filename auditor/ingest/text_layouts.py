@@ -106,6 +106,7 @@ def rebuild(text: str, rules: TableRules | None = None) -> list[Block]:
                 blocks.append(_paragraph_or_flat(text, *lines[i], rules, glued_rows))
             i += 1
             continue
+        grid, last = _without_trailing_heading(grid, lines, i, last)
         if sum(len(row) >= 2 for row in grid) >= 2 and len(grid) * max(map(len, grid)) <= MAX_TABLE_CELLS:
             span = Span(lines[i][0], lines[last][1])
             blocks.append(build_table(grid, span=span, header_rows=header_rows, rules=rules))
@@ -114,6 +115,30 @@ def rebuild(text: str, rules: TableRules | None = None) -> list[Block]:
                           if kinds[j] not in (BLANK, SPACE))
         i = last + 1
     return blocks
+
+
+# the heading of the text after a table (一、财政拨款安排的经费情况说明：), when the export ran it into
+# the table's last row: long words, numbered or ending in a colon, no figure
+_NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．])")
+_HEADING_CHARS = 6
+
+
+def _without_trailing_heading(grid: list[list[GridCell]], lines: list[tuple[int, int]], first: int,
+                              last: int) -> tuple[list[list[GridCell]], int]:
+    """A table's last row that is only such a heading is no row: the table ends on the line before
+    it, and the heading stays a paragraph."""
+    while len(grid) > 2:
+        cells = [c for c in grid[-1] if c.text.strip()]
+        words = cells[0].text.strip() if len(cells) == 1 else ""
+        bare = _NUMBERED.sub("", words)
+        if len(bare) <= _HEADING_CHARS or any(ch.isdigit() for ch in bare) \
+                or not (bare != words or (words.endswith(("：", ":")) and len(bare) > 2 * _HEADING_CHARS)):
+            break
+        before = max((j for j in range(first, last + 1) if lines[j][1] < cells[0].span.start), default=None)
+        if before is None:
+            break
+        grid, last = grid[:-1], before
+    return grid, last
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
