@@ -166,7 +166,7 @@ def classify(text: str, start: int, end: int, value: Decimal, decimals: int, uni
         if before[-1:] in "〔[（(【" and after[:1] in "〕]）)】":
             return "docno"
         if unit is None and "\u4e00" <= after[:1] <= "\u9fff" and "\u4e00" <= before[-1:] <= "\u9fff":
-            return "year"  # 某县2024家庭农场主培训项目: a year written without 年 inside a name
+            return "year"  # 某县2024新型经营主体培训项目: a year written without 年 inside a name
     if integer and unit is None and value <= 31 and DATE_BEFORE.search(text, max(0, start - 8), start):
         return "date"  # 2023-05-29, 2023/5/29: the month and the day of a date written with dashes
     if integer and after[:1] in ("月", "日", "号") and unit is None:
