@@ -1,5 +1,5 @@
 """Indicator rows of a score form that reach us flattened into text (a PDF's or a web page's
-line of space- or ``|``-separated cells, or one cell per line): ``221人 221人 2 2``,
+line of space- or ``|``-separated cells, or one cell per line): ``186人 186人 2 2``,
 ``≥90% 97% 5 5``, ``4380人 3066人 2 1.4``.
 
 A row is recognised by the types of its cells, never by its wording: a run of figure cells with

@@ -106,8 +106,8 @@ class NamedTotals:
         return self._named(para, name, here.start) if len(name) >= 2 and name.isalpha() else None
 
     def _named_part(self, total: Claim, figures: list[Claim], key: str) -> tuple[str, Claim | None]:
-        """A paragraph stating its part anywhere, named like the total (…整治资金共945万元。分项如下：
-        / …向本区安排2022年中央农村环境整治资金860万元…): the one figure of the total's kind whose name
+        """A paragraph stating its part anywhere, named like the total (…奖补资金共945万元。分项如下：
+        / …向本区安排2022年农村厕所改造奖补资金860万元…): the one figure of the total's kind whose name
         ends with ``key``, the longest ending (of NAMED_PART characters at least) the first part's name
         shares with the total's. A figure closing a list of its own (…资金共8315万元) is no part."""
         own = squash(name_words(self.ctx, total)).rstrip("为达是：:")

@@ -184,7 +184,7 @@ def rates(ctx: Context) -> Iterator[Constraint]:
         task = re.search(r"完成(.+?)的?$", left)
         if not denominators and numerators and dimension != "money" and task \
                 and any(w in task.group(1) for w in words.get("task_words", ())):
-            # 完成全年任务数的100%, the task stated in a paragraph above: each one there is a reading
+            # 完成年度任务的100%, the task stated in a paragraph above: each one there is a reading
             tasks = earlier_budgets.readings(ctx, claim, numerators[-1],
                                              lambda c: growth_words.ending(squash(left_text(ctx, c)), growth_words.changes),
                                              roles=("target",))

@@ -91,7 +91,7 @@ def find(ctx: Context) -> Iterator[Constraint]:
 
 
 def _changes(ctx: Context, lists: PartLists, whole: Claim, parts: list[Claim]) -> Iterator[Constraint]:
-    """The change stated right after each (比上年增加85.8亿元 / 同比增加21亿元): they add up as well."""
+    """The change stated right after each (比上年增加37.4亿元 / 同比增加12.1亿元): they add up as well."""
     changes = [_next_in_sentence(ctx, c) for c in (whole, *parts)]
     if any(c is None for c in changes):
         return
