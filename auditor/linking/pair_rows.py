@@ -9,7 +9,7 @@ are bounded: the part's figure is no larger than the whole's (LOGIC003), when on
 is labelled the part and one the whole, of one dimension and unit.
 
 Pairs side by side (`计划安排资金 | 760.00 | 实际到位资金 | 742.15`) over rows of as many pairs
-opening with 其中 (`其中：省级财政 | 27.80 | 省级财政 | 27.80`, a row of labels alone where no figure
+opening with 其中 (`其中：省级财政 | 27.65 | 省级财政 | 27.65`, a row of labels alone where no figure
 was given) are totals over the parts below them, pair by pair."""
 
 from __future__ import annotations
