@@ -227,7 +227,7 @@ def test_a_bare_magnitude_is_money_where_its_clause_names_money(snippet, figure,
     # the per-head standard of the figure before is not the next figure's subject
     ("初中按1250元/生标准补助学生46.5万元。", "46.5万元", "标准补助学生"),
     # numbering and dashes left over from a clause break
-    ("2.上级补助收入8.38万元。", "8.38万元", "上级补助收入"),
+    ("2.上级补助收入6.47万元。", "6.47万元", "上级补助收入"),
     ("——节能环保支出15万元", "15万元", "节能环保支出"),
     ("20xx年我镇获得衔接资金500万元。", "500万元", "我镇获得衔接资金"),  # a year placeholder
     ("新建公厕(二)期工程投资30万元。", "30万元", "新建公厕(二)期工程投资"),

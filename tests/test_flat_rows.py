@@ -45,9 +45,9 @@ def test_actual_points_score_after_a_words_target(tmp_path: Path) -> None:
 
 
 def test_words_row_only_before_a_full_row(tmp_path: Path) -> None:
-    found = rows(HEADER + "及时性 及时 及时 20 20 =100% 100% 10 10\n", tmp_path)
+    found = rows(HEADER + "及时性 按期 按期 20 20 =98% 98% 10 10\n", tmp_path)
     assert ("CAP001", "20", "20") in found
-    assert ("SCO003", "100%", "100%", "10", "10") in found  # the = stays outside the figure
+    assert ("SCO003", "98%", "98%", "10", "10") in found  # the = stays outside the figure
 
 
 @pytest.mark.parametrize("line", [
@@ -108,8 +108,8 @@ def test_funding_row_by_column_count_and_rate_place(tmp_path: Path) -> None:
 
 
 def test_funding_rate_as_a_fraction(tmp_path: Path) -> None:
-    [row] = funding(FUNDING_HEADER + "29 29 27.8 9 0.958 8\n", tmp_path)
-    assert row["rate"] == "0.958"
+    [row] = funding(FUNDING_HEADER + "36 36 33.7 10 0.936 9\n", tmp_path)
+    assert row["rate"] == "0.936"
 
 
 @pytest.mark.parametrize("figures", [

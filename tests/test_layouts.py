@@ -480,10 +480,10 @@ def test_line_numbers_leave_a_row_whose_placement_is_open() -> None:
 def test_a_row_of_column_numbers_is_no_lower_header() -> None:
     """① | ② … under the header numbers its columns: the rows below keep them. A row that lost its
     empty 备注 has no certain placement and is left unplaced (not shifted right onto 备注)."""
-    text = ("序号 | 培训机构 | 补助标准(元/人) | 培训人数 | 合格人数 | 补助资金 | 备注 |\n"
+    text = ("序号 | 承训机构 | 补贴标准(元/人) | 参训人数 | 结业人数 | 补贴资金 | 说明 |\n"
             "① | ② | ③ | ④ | ⑤ | ⑥=③*⑤ | |\n"
             "1 | 县职业培训学校 | 2000 | 300 | 290 | 58 | 无 |\n2 | 市技工学校 | 2000 | 250 | 250 | 50 | |\n")
-    assert column_of(text, "县职业培训学校", "290") == "合格人数"
+    assert column_of(text, "县职业培训学校", "290") == "结业人数"
     assert column_of(text, "市技工学校", "50") == ""
 
 

@@ -22,25 +22,25 @@ def found(text: str, tmp_path: Path) -> list[tuple[str, ...]]:
 
 
 def test_items_as_label_points_score(tmp_path: Path) -> None:
-    out = found("绩效评价得分表\n项目管理(7分)资金分配\n3 3 资金使用\n4 3.5 (\n", tmp_path)
-    assert ("SUM002", "7分", "3", "4") in out
+    out = found("绩效评价得分表\n过程管理(9分)资金拨付\n5 5 财务合规\n4 3.5 (\n", tmp_path)
+    assert ("SUM002", "9分", "5", "4") in out
     assert ("CAP001", "3.5", "4") in out
 
 
 def test_items_as_bracketed_points_then_score(tmp_path: Path) -> None:
-    out = found("得分表\n目标任务(15 分) 相关性(5 分)\n5 明确性(5 分)\n4 合理性(5 分)\n5 预算编制(10 分)\n", tmp_path)
-    assert ("SUM002", "15 分", "5 分", "5 分", "5 分") in out
-    assert ("CAP001", "4", "5 分") in out
+    out = found("得分表\n绩效目标(18 分) 合理性(6 分)\n6 清晰性(6 分)\n5 可衡量性(6 分)\n6 资金安排(8 分)\n", tmp_path)
+    assert ("SUM002", "18 分", "6 分", "6 分", "6 分") in out
+    assert ("CAP001", "5", "6 分") in out
 
 
 def test_a_group_of_groups_is_left_alone(tmp_path: Path) -> None:
-    out = found("得分表\n部门决策(25 分) 目标任务(15 分) 相关性(5 分)\n5 明确性(5 分)\n5\n", tmp_path)
-    assert not [r for r in out if r[1] == "25 分"]
+    out = found("得分表\n决策环节(20 分) 绩效目标(12 分) 合理性(6 分)\n6 清晰性(6 分)\n6\n", tmp_path)
+    assert not [r for r in out if r[1] == "20 分"]
 
 
 def test_a_figure_between_items_ends_the_group(tmp_path: Path) -> None:
-    out = found("得分表\n项目决策(10 分)必要性\n5 5 可行性\n5 5 (10 ) 明确性\n5 5\n", tmp_path)
-    assert ("SUM002", "10 分", "5", "5") in out
+    out = found("得分表\n前期论证(8 分)充分性\n4 4 规范性\n4 4 (12 ) 清晰度\n6 6\n", tmp_path)
+    assert ("SUM002", "8 分", "4", "4") in out
     assert not [r for r in out if r[0] == "SUM002" and len(r) > 4]
 
 

@@ -1,5 +1,5 @@
 """Rows of a form with line numbers (行次), halves side by side (收入 | 支出 of a 收入支出决算总表),
-that lost their empty cells in the export: `一、财政拨款收入 | 1 | 625.58 | 一、教育支出 | 28`.
+that lost their empty cells in the export: `一、财政拨款收入 | 1 | 417.36 | 一、卫生健康支出 | 31`.
 
 The line numbers run down each half one a row. The rows that kept every cell give each half's
 numbering (line number − row index, the same in all of them); a narrow row is then bound when

@@ -1,12 +1,12 @@
 """The changes on last year obey the identities the amounts do (RAT005, kind ``sum``): when 支出总计 =
-支出合计 + 年末结转结余 holds this year and each of the three states its change (较上年增加228.89万元,
-增加228.89万元, 减少1.33万元), the changes add up the same way: Δ总计 = Δ合计 + Δ结余, here 228.89 ≠
-228.89 − 1.33. The identities are the narrative's lists (其中…) and named sums (rules/identities.yaml)
+支出合计 + 年末结转结余 holds this year and each of the three states its change (较上年增加64.52万元,
+增加64.52万元, 减少0.87万元), the changes add up the same way: Δ总计 = Δ合计 + Δ结余, here 64.52 ≠
+64.52 − 0.87. The identities are the narrative's lists (其中…) and named sums (rules/identities.yaml)
 that hold this year; each change is the one growth.py pairs with its amount. A term with no change
 stated, or a change stated for two of them at once, leaves the identity unchecked.
 
-With growth rates instead of changes (三公经费2771万元，比上年下降1.8%；其中出国120万元，比上年增长
-79.1%…), last year's amounts are implied (本年 ÷ (1 ± 增幅)) and must add up the same way (kind
+With growth rates instead of changes (三公经费486万元，比上年下降2.6%；其中出国35万元，比上年增长
+40.0%…), last year's amounts are implied (本年 ÷ (1 ± 增幅)) and must add up the same way (kind
 ``previous_sum``). Rates against different bases (比上年预算 / 比上年决算) are kept apart."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """A report that says every target was met (产出指标…均能按时按量完成) while a figure it gives as
-achieved in that paragraph falls short of the same quantity's target stated elsewhere (目标…28000亩
-against 26930亩): LOGIC004.
+achieved in that paragraph falls short of the same quantity's target stated elsewhere (目标…6500亩
+against 6180亩): LOGIC004.
 
 A target is a figure whose sentence names a goal (绩效目标, 计划…) before it; an achieved figure is
 one in the paragraph of the completion statement. They pair only on the same unit (亩 with 亩, 户

@@ -137,7 +137,7 @@ class Context:
         lexicon = self.rules["lexicon"]
         start = claim.context.start if claim.context else claim.span.start
         if claim.id > 0 and self.claims[claim.id - 1].id == claim.id - 1:
-            # the words after the figure before it: 1000元/生投入434.4万元 names that figure's standard
+            # the words after the figure before it: 800元/生投入57.6万元 names that figure's standard
             previous = self.claims[claim.id - 1].span.end
             if start <= previous <= claim.span.start:
                 start = previous + (2 if self.text[previous:previous + 1] in ("/", "／") else 0)
@@ -145,7 +145,7 @@ class Context:
         for word in lexicon.get("per_head_not_cues", ()):
             before = before.replace(word, "")  # 高标准农田 is no standard per head
         last = max((before.rfind(cue) for cue in lexicon["per_head_cues"]), default=-1)
-        # …标准投入183.82万元: a total reckoned at a standard, not the standard itself
+        # …标准投入71.25万元: a total reckoned at a standard, not the standard itself
         return last >= 0 and not any(w in before[last:] for w in lexicon.get("per_head_total_words", ()))
 
     def constraint(self, kind: str, code: str, claims: list[Claim] | tuple[Claim, ...], origin: str,

@@ -1,7 +1,7 @@
 """The budget a rate of a spent figure may be of when its sentence states none: the budget amounts
-(下达/安排/预算…) stated before it in the paragraphs above (2023年下达资金280万元。…已拨付资金
-269.30万元，资金拨付率96%); likewise the task a completion rate names (下达培训任务1850人。…已完成
-培训人数1850人，完成全年任务数的100%). Each distinct one is a reading; the rate holds when it fits
+(下达/安排/预算…) stated before it in the paragraphs above (2022年安排资金150万元。…已拨付资金
+141.60万元，资金拨付率94.4%); likewise the task a completion rate names (年度计划培训640人。…实际
+培训640人，培训计划完成100%). Each distinct one is a reading; the rate holds when it fits
 one, so more of them never raise an alarm, and too many say nothing."""
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def readings(ctx: Context, rate: Claim, numerator: Claim, changes: object,
 
 
 def several_rates(ctx: Context, rate: Claim, sentence: Span, stems: list[str]) -> bool:
-    """资金使用率100%；乙项目资金使用334896元，资金使用率83.72%: rates of several items in one
+    """资金使用率100%；乙项目资金使用81250元，资金使用率65%: rates of several items in one
     sentence, each of its own budget, which the budgets above need not state apart."""
     return any(c.id != rate.id and c.quantity.dimension == "percent"
                and any(stem in ctx.text[max(sentence.start, c.span.start - 8):c.span.start] for stem in stems)

@@ -1,7 +1,7 @@
 """The funding row of a score form flattened into text: a run of column headers (年初预算数
 全年预算数 全年执行数 分值 执行率 得分, roles from rules/lexicon.yaml header_roles) and, after the
 row's label, a run of exactly as many figure cells. A cell goes to the column at its place only
-when the count matches and the rate column holds the only rate (95.5%, or a fraction 0.958);
+when the count matches and the rate column holds the only rate (93.5%, or a fraction 0.935);
 otherwise the row is left alone. The row yields 执行率 = 执行数 / 预算数 (RAT001), its score
 against the rate (SCO001) and its cap (CAP001).
 """

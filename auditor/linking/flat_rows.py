@@ -1,6 +1,6 @@
 """Indicator rows of a score form that reach us flattened into text (a PDF's or a web page's
-line of space- or ``|``-separated cells, or one cell per line): ``221人 221人 2 2``,
-``≥95% 98% 6 6``, ``5662人 4044人 2 1.4``.
+line of space- or ``|``-separated cells, or one cell per line): ``186人 186人 2 2``,
+``≥90% 97% 5 5``, ``4380人 3066人 2 1.4``.
 
 A row is recognised by the types of its cells, never by its wording: a run of figure cells with
 nothing but separators between them is read as rows of
@@ -174,7 +174,7 @@ ITEM_NUMBER = re.compile(r"^[\u4e00-\u9fff]{0,4}\d+[:：、.．]")  # 指标1: 3
 
 
 def label_before(ctx: Context, at: int) -> str:
-    """The indicator's name for messages: the word right before its row (指标7:建立预防接种证)."""
+    """The indicator's name for messages: the word right before its row (指标5:新建村级公厕)."""
     words = TOKEN.findall(ctx.text[max(0, at - 40):at])
     word = ITEM_NUMBER.sub("", words[-1]) if words else ""
     return word if word and not any(ch.isdigit() for ch in word) else ""

@@ -271,7 +271,7 @@ def possible_currents(ctx: Context, vocabulary: Vocabulary, parts: list[Part], s
                       operands: list[Claim], sentence: Span) -> list[Claim]:
     """The amounts this year's could be when no one of them is it: the plain amounts before the
     comparison in its sentence, or, when the sentence opens with it, those of the sentence before
-    (收入总计3328万元。其中…。同比减少830万元). Those the named subject is written in, if any are.
+    (收入总计1475万元。其中…。同比减少212万元). Those the named subject is written in, if any are.
     The rate holds when it agrees with one of them, so more of them never raise an alarm."""
     if not operands:
         return []
@@ -362,7 +362,7 @@ def sentence_groups(ctx: Context, vocabulary: Vocabulary, sentence: Span,
             current, readings = readings[0], []
             known = [current, *known]
         if rate is not None and current is not None and len(known) == 1:
-            # 三公经费2771万元，比上年下降1.8%: nothing to recompute, but change_identities reads it
+            # 三公经费486万元，比上年下降2.6%: nothing to recompute, but change_identities reads it
             ctx.__dict__.setdefault("_growth_rates", []).append((current.id, rate.claim.id, rate.sign))
         if rate is not None and (len(known) >= 2 or readings):
             yield ctx.constraint("growth", "RAT005", [rate.claim, *known, *readings], "narrative",

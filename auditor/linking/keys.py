@@ -187,14 +187,14 @@ class Subjects:
 
     def last_stage(self, lead: str) -> str:
         """The account stage named last in ``lead``, the words before a figure in its paragraph
-        (决算数2364万元，…分项情况是：…), outside comparisons; a budget type's 预算 (一般公共预算)
+        (决算数918万元，…其中：…), outside comparisons; a budget type's 预算 (一般公共预算)
         is none."""
         lead = unicodedata.normalize("NFKC", squash(lead))
         for name in self.budget_types:
             lead = lead.replace(name, "_" * len(name))
         for clause in reversed(re.split(f"[{CLAUSE_ENDS}]", lead)):
             if any(cue in clause for cue in self.not_a_statement) or RATE_CLAUSE.search(clause):
-                continue  # 比上年决算数减少2万元, 完成年初预算的90%: a compared stage, not the one stated
+                continue  # 较上年决算数减少5万元, 为年初预算的88%: a compared stage, not the one stated
             found = [(clause.rfind(cue) + len(cue), stage) for cue, stage in self.stages
                      if stage in ACCOUNT_STAGES and cue in clause]
             if found:

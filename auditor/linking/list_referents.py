@@ -4,7 +4,7 @@ find which earlier figure a list breaks down when no figure stands right before 
 - by reference: ``…下达资金860万元。我县将该笔资金拨付至…（510万元）和…（350万元）`` (``_referred``);
 - by repetition: a sentence opening with the cue of the list just ended (从…来看) breaks down the
   same totals (``_parallel``);
-- by name: ``基本支出中，…`` or ``119个县中，…`` (``_within``), ``支出分项目具体如下：`` (``_named_in_sentence``),
+- by name: ``基本支出中，…`` or ``86个乡镇中，…`` (``_within``), ``支出分项目具体如下：`` (``_named_in_sentence``),
   both through ``_named``: the one figure before so named;
 - by a shared name: parts stated anywhere in the following paragraphs, named like their total
   (``_named_part``).
@@ -41,7 +41,7 @@ class NamedTotals:
     vocab: Vocabulary
 
     def _referred(self, para: _Paragraph) -> Iterator[Group]:
-        """…下达资金1300万元。我市将该笔资金下拨至…，用于“甲项目”（723万元）和“乙项目”（577万元）。: a
+        """…安排资金860万元。本区将这笔资金分配给…，用于“甲项目”（510万元）和“乙项目”（350万元）。: a
         sentence that refers back to a sum (该笔资金) and lists figures, none of its own before the word, no
         cue and no total of its own: its figures are the parts of the last figure of their kind before it."""
         ctx = self.ctx
@@ -75,7 +75,7 @@ class NamedTotals:
         return last[2]
 
     def _within(self, para: _Paragraph) -> Iterator[tuple[re.Match[str], list[Claim] | None]]:
-        """A sentence opening with a count or a name and 中 (119个县中，…; 基本支出中，…): a list of its
+        """A sentence opening with a count or a name and 中 (86个乡镇中，…; 基本支出中，…): a list of its
         parts. A count is the total in its own sentence; a name, the one figure before so named."""
         ctx = self.ctx
         for m in self.vocab.within.finditer(ctx.text, para.span.start, para.span.end):
@@ -106,10 +106,10 @@ class NamedTotals:
         return self._named(para, name, here.start) if len(name) >= 2 and name.isalpha() else None
 
     def _named_part(self, total: Claim, figures: list[Claim], key: str) -> tuple[str, Claim | None]:
-        """A paragraph stating its part anywhere, named like the total (…防治资金共1737万元。具体情况如下：
-        / …向我市下达2023年中央土壤污染防治资金1300万元…): the one figure of the total's kind whose name
+        """A paragraph stating its part anywhere, named like the total (…奖补资金共945万元。分项如下：
+        / …向本区安排2022年农村厕所改造奖补资金860万元…): the one figure of the total's kind whose name
         ends with ``key``, the longest ending (of NAMED_PART characters at least) the first part's name
-        shares with the total's. A figure closing a list of its own (…资金共24047万元) is no part."""
+        shares with the total's. A figure closing a list of its own (…资金共8315万元) is no part."""
         own = squash(name_words(self.ctx, total)).rstrip("为达是：:")
         for word in self._closing_words():
             own = own.removesuffix(word)

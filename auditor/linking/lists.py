@@ -139,7 +139,7 @@ def vocabulary(ctx: Context) -> Vocabulary:
 
 def stage(ctx: Context, claim: Claim, vocab: Vocabulary) -> tuple[str, int]:
     """(stage, sign): 比上年减少17万元 is (change, −1), 差值0.9万元 (change, 0: no direction),
-    较上年的1875万元 (compared, 0), 目前已拨付395万元 (progress, 0), 全年预算50万元 (budget, 0),
+    较上年的1875万元 (compared, 0), 目前已拨付260万元 (progress, 0), 全年预算50万元 (budget, 0),
     anything else this year's amount."""
     words = stage_words(ctx, claim)
     down = max((words.rfind(w) for w in vocab.decrease), default=-1)
@@ -271,7 +271,7 @@ class PartLists(NamedTotals):
             if group.total.id not in seen:
                 seen.add(group.total.id)
                 self.found.append(group)
-        bracketed: dict[int, Group] = {}  # a figure's bracket (一批3374.3万元（其中建筑工程3292万元）)
+        bracketed: dict[int, Group] = {}  # a figure's bracket (一批1586.4万元（其中安装工程1490万元）)
         for cue, named in self._within(para):
             following = next((c.start() for c in cues if c.start() > cue.start()), None)
             for group in self._after(index, para, cue, following, named):
@@ -284,7 +284,7 @@ class PartLists(NamedTotals):
                 seen.add(group.total.id)
                 self.found.append(group)
         for group in self._before(para):
-            # a total with its bracket may still close the parts before it (…，合计6222.4万元（其中…）)
+            # a total with its bracket may still close the parts before it (…，合计2741.8万元（其中…）)
             if group.total.id not in seen or bracketed.get(group.total.id) in self.found:
                 seen.add(group.total.id)
                 self.found.append(group)
@@ -407,7 +407,7 @@ class PartLists(NamedTotals):
         return totals, len(totals) > 1
 
     def _broken_sentence(self, para: _Paragraph) -> list[Claim]:
-        """收入合计2417.13万元，较上年决算⏎⏎数增加136.12万元: a sentence broken over two paragraphs (the one
+        """收入合计1083.56万元，较上年决算⏎⏎数增加47.25万元: a sentence broken over two paragraphs (the one
         before ends with no punctuation): the figures of its first half."""
         ctx = self.ctx
         if para.index <= 0 or ctx.block(para.index - 1).kind != "paragraph":
@@ -659,7 +659,7 @@ class PartLists(NamedTotals):
             start = sentence(ctx.text, total.span.start, FULL_STOP, para.span.start, para.span.end).start
             summary = self._summary(para, start, total)
             if summary:
-                start = max(para.span.start, start - MAX_SPAN)  # 两批共计545万元。 closes the sentences before it
+                start = max(para.span.start, start - MAX_SPAN)  # 两批共计318万元。 closes the sentences before it
             start, previous_total = max(start, previous_total), total.span.end  # after the last 共计 the next list begins
             before = para.between(start, (total.context or total.span).start)
             parts = [c for c in before if c.id not in para.inner and c.quantity.dimension == total.quantity.dimension]
@@ -678,7 +678,7 @@ class PartLists(NamedTotals):
 
 
     def _summary(self, para: _Paragraph, start: int, total: Claim) -> bool:
-        """A sentence that only sums up (共计545万元。 两批共计下达545万元。): the closing word opens it,
+        """A sentence that only sums up (共计318万元。 两批共计下达318万元。): the closing word opens it,
         after one of ``summary_leads`` at most, and no figure stands before the total."""
         text = self.ctx.text[start:total.span.start]
         opening = len(text) - len(text.lstrip())

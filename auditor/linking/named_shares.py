@@ -1,5 +1,5 @@
-"""A share whose part and whole are named, not written beside it (RAT002): 地方财政收入完成100223万元
-…税收收入完成66342万元…，税收收入占地方财政收入66.19%. The part is the one amount of the sentences
+"""A share whose part and whole are named, not written beside it (RAT002): 地方财政收入完成48600万元
+…税收收入完成31590万元…，税收收入占地方财政收入65%. The part is the one amount of the sentences
 above whose own words name the part (税收收入), the whole the one naming the whole; two values of
 either name, or an amount (no change on last year) right before the share in its sentence (the
 shares finder's case), and nothing is said."""

@@ -154,7 +154,7 @@ def rates(ctx: Context) -> Iterator[Constraint]:
         # 支付率 is of the figure paid (支付12360万元): the figure its own words name comes first
         stems = [cue[:-1] for cue in cues if cue.endswith("率") and cue in left]
         left_over = [c for c in window if any(squash(left_text(ctx, c)).endswith(w) for w in words.get("remainder", ()))]
-        suffixes = ("", *words.get("numerator_suffixes", ()))  # 已拨付资金269.30万元: of 拨付率
+        suffixes = ("", *words.get("numerator_suffixes", ()))  # 已拨付资金141.60万元: of 拨付率
         named = [c for c in window if c not in left_over
                  and any(squash(left_text(ctx, c)).endswith(stem + s) for stem in stems for s in suffixes)]
         named = named if len(named) == 1 else []
@@ -184,7 +184,7 @@ def rates(ctx: Context) -> Iterator[Constraint]:
         task = re.search(r"完成(.+?)的?$", left)
         if not denominators and numerators and dimension != "money" and task \
                 and any(w in task.group(1) for w in words.get("task_words", ())):
-            # 完成全年任务数的100%, the task stated in a paragraph above: each one there is a reading
+            # 完成年度任务的100%, the task stated in a paragraph above: each one there is a reading
             tasks = earlier_budgets.readings(ctx, claim, numerators[-1],
                                              lambda c: growth_words.ending(squash(left_text(ctx, c)), growth_words.changes),
                                              roles=("target",))
@@ -292,7 +292,7 @@ def grades(ctx: Context, table_totals: list[Claim]) -> Iterator[Constraint]:
             if scores:
                 yield ctx.constraint("grade", "SCO004", [scores[-1]], "narrative",
                                      spans=(Span(m.start(1), m.end(1)),), grade=m.group(1))
-    for cell in ctx.cells.values():  # 评价分值：88.64分 评价等级：良 in one cell of a cover table
+    for cell in ctx.cells.values():  # 评价分值：86.25分 评价等级：良 in one cell of a cover table
         m = grade.search(ctx.text, cell.span.start, cell.span.end) if len(cell.span) < 80 else None
         if m is None:
             continue

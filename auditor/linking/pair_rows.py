@@ -1,15 +1,15 @@
-"""Rows of label | figure pairs: a form laid out as `投入总数 | 246.37 | 抽查资金总数 | 246.37 |
-资金抽查占比 | 100%`. A pair whose label names a share (rules/tables.yaml relations.share_words)
+"""Rows of label | figure pairs: a form laid out as `到位资金 | 318.40 | 已核查资金 | 318.40 |
+核查资金占比 | 100%`. A pair whose label names a share (rules/tables.yaml relations.share_words)
 is the amount of one pair over the amount of the other: the part is the pair whose label holds
-more of the share's own words (抽查 of 资金抽查占比), the whole the other. Only a row of exactly
+more of the share's own words (核查 of 核查资金占比), the whole the other. Only a row of exactly
 two amounts of one kind and one share is read, and only when the labels decide which is the part.
 
-A part and its whole in one row (`发放调查问卷 | 36 | 有效调查问卷 | 36`, the pairs of rules/bounds.yaml)
+A part and its whole in one row (`发出问卷 | 52 | 收回有效问卷 | 50`, the pairs of rules/bounds.yaml)
 are bounded: the part's figure is no larger than the whole's (LOGIC003), when one pair of the row
 is labelled the part and one the whole, of one dimension and unit.
 
-Pairs side by side (`计划安排资金 | 1088.00 | 实际到位资金 | 1020.02`) over rows of as many pairs
-opening with 其中 (`其中：市财政 | 49.34 | 市财政 | 49.34`, a row of labels alone where no figure
+Pairs side by side (`计划安排资金 | 760.00 | 实际到位资金 | 742.15`) over rows of as many pairs
+opening with 其中 (`其中：省级财政 | 27.65 | 省级财政 | 27.65`, a row of labels alone where no figure
 was given) are totals over the parts below them, pair by pair."""
 
 from __future__ import annotations

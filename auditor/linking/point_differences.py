@@ -1,5 +1,5 @@
-"""Differences of two rates in percentage points (RAT005, kind ``point_difference``): 增长20.6%，比全省
-平均水平（17.9%）高2.7个百分点, 参保率95.6%，比上年94.4%提高1.2个百分点: the rate, the one it is
+"""Differences of two rates in percentage points (RAT005, kind ``point_difference``): 增长14.2%，比全市
+平均水平（11.8%）高2.4个百分点, 参保率95.6%，比上年94.4%提高1.2个百分点: the rate, the one it is
 compared with (written between the comparison and the difference) and the difference, X − Y = ±Z.
 A difference in points is no growth rate: 94.4% → 95.6% is 1.2 points, not 1.27%. Without the
 other rate written (比上年提高1.2个百分点) nothing is recomputed."""

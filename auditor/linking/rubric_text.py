@@ -1,8 +1,8 @@
 """A scoring rubric flattened into text (a PDF's 得分表): groups labelled with their points and
 the items under them, read by the types of the pieces, never by their words.
 
-    项目管理(7分) 资金分配 3 3 资金使用 4 4       items as  label points score
-    目标任务(15分) 相关性(5分) 5 明确性(5分) 5      items as  label(points) score
+    项目管理(9分) 资金分配 5 5 资金使用 4 4       items as  label points score
+    目标任务(12分) 相关性(6分) 6 明确性(6分) 6      items as  label(points) score
 
 A label with points in brackets and no score after it is a group; the items right after it (a
 label of words, then its figures; nothing else between) are its members. Only what such a run

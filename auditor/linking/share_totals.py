@@ -1,5 +1,5 @@
-"""Shares of one whole stated side by side (其中：财政拨款收入…，占97.6%；事业收入…，占2.4%; 税收收入
-…占一般公共预算收入的38.96%，非税收入…占一般公共预算收入的61.04%) cannot add up to more than the
+"""Shares of one whole stated side by side (其中：财政拨款收入…，占91.3%；事业收入…，占8.7%; 税收收入
+…占全部收入的42.5%，非税收入…占全部收入的57.5%) cannot add up to more than the
 whole: their sum is at most 100% (RAT002, kind ``shares_total``). Only a flat list: a share written
 after 其中 or 包括 may be of a part listed before it (税收收入占85%，其中增值税占40%).
 

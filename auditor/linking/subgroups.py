@@ -1,8 +1,8 @@
 """SUM001 over parallel sections: a whole counted by its subgroups, then the same measure stated for
 the whole and, in the section each subgroup opens, for each subgroup.
 
-``全省100个县区（含41个县、59个区）收入完成503.7亿元，比上年增加85.8亿元…`` then ``在41个县…，收入完成151亿元，
-同比增加21亿元…`` and ``在59个区…，收入完成352.7亿元，同比增加64.8亿元…``: 503.7 = 151 + 352.7, and the
+``全省86个县市区（含52个县、34个区）收入完成412.6亿元，比上年增加37.4亿元…`` then ``在52个县…，收入完成138.9亿元，
+同比增加12.1亿元…`` and ``在34个区…，收入完成273.7亿元，同比增加25.3亿元…``: 412.6 = 138.9 + 273.7, and the
 changes after them add up too. A subgroup opens its section where it is named again (its count and the
 first character of its name, ``41个县``), once, after the whole's sentence, subgroups in their listed
 order. A measure is matched by the words naming it (``收入完成``), unique in the whole's section and the
@@ -91,7 +91,7 @@ def find(ctx: Context) -> Iterator[Constraint]:
 
 
 def _changes(ctx: Context, lists: PartLists, whole: Claim, parts: list[Claim]) -> Iterator[Constraint]:
-    """The change stated right after each (比上年增加85.8亿元 / 同比增加21亿元): they add up as well."""
+    """The change stated right after each (比上年增加37.4亿元 / 同比增加12.1亿元): they add up as well."""
     changes = [_next_in_sentence(ctx, c) for c in (whole, *parts)]
     if any(c is None for c in changes):
         return

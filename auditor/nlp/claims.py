@@ -183,7 +183,7 @@ class Reader:
         start = self._outside_brackets(max(start, line_start), end, max(floor, line_start))
         words = self.words.between(start, end)
         if words and words[0][2] in PER_UNIT_MARKS:
-            del words[:2]  # 1600元/生标准投入: the tail of the figure before (元/生), not a subject
+            del words[:2]  # 1200元/生标准投入: the tail of the figure before (元/生), not a subject
         while words and (words[0][2] in self.lex.lead_stop or YEAR_IN_HEADER.match(words[0][2] + "年")
                          and words[0][2].isdigit() or not any(map(is_word_char, words[0][2]))):
             words.pop(0)  # stop words, years, and punctuation or numbering left over from the clause break
@@ -348,7 +348,7 @@ class Reader:
 
     def _subject_in_cell(self, pos: int, cell_start: int) -> str:
         """The words before ``pos`` in its clause inside a cell of text; for a figure right after
-        another (收容所1间200平方米), the words before that one."""
+        another (候车亭1座45平方米), the words before that one."""
         floor = max(cell_start, self._previous_end)
         subject = self.subject(self.clause_start(pos, floor), pos, floor)
         if not subject and cell_start <= self._previous_start and not squash(self.text[self._previous_end:pos]):
@@ -356,7 +356,7 @@ class Reader:
         return subject
 
     def _money_magnitude(self, fig: Figure, left: str) -> str:
-        """资金19204.096万。: a bare 万 or 亿 read as 万元/亿元 where its clause names money and
+        """资金8516.375万。: a bare 万 or 亿 read as 万元/亿元 where its clause names money and
         no noun follows it; "" otherwise."""
         if fig.unit is None or fig.unit.dimension or not any(cue in left for cue in self.lex.money_cues):
             return ""
@@ -444,7 +444,7 @@ class Reader:
         subject = self.table_subject(cell, block)
         if not whole_cell and subject and (squash(subject) == squash(fold(cell.text)) or len(subject) > MAX_LABEL):
             # a figure inside a cell of text labelling its own row, or whose row label is a passage
-            # (年度总体目标: 新建收容所200平方米): named by the words before it in the cell, as in the narrative
+            # (年度总体目标: 新建候车亭45平方米): named by the words before it in the cell, as in the narrative
             subject = self._subject_in_cell(fig.start, cell_span.start) or subject
         if not whole_cell:
             left = squash(self.text[self.normalised(cell.span).start:fig.start])

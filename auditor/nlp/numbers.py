@@ -166,7 +166,7 @@ def classify(text: str, start: int, end: int, value: Decimal, decimals: int, uni
         if before[-1:] in "〔[（(【" and after[:1] in "〕]）)】":
             return "docno"
         if unit is None and "\u4e00" <= after[:1] <= "\u9fff" and "\u4e00" <= before[-1:] <= "\u9fff":
-            return "year"  # 柘城县2023高素质农民培育项目: a year written without 年 inside a name
+            return "year"  # 某县2024新型经营主体培训项目: a year written without 年 inside a name
     if integer and unit is None and value <= 31 and DATE_BEFORE.search(text, max(0, start - 8), start):
         return "date"  # 2023-05-29, 2023/5/29: the month and the day of a date written with dashes
     if integer and after[:1] in ("月", "日", "号") and unit is None:
@@ -217,7 +217,7 @@ def _url_encoded(text: str, start: int, end: int) -> bool:
 
 def _in_code(text: str, start: int, end: int) -> bool:
     """Whether [start, end) lies in a web address, a file name, an index number or a phone
-    number with its area code (023-45855004)."""
+    number with its area code (023-67418852)."""
     left, right = _ascii_run(text, start, end)
     run = text[left:right]
     if run == text[start:end]:
@@ -228,7 +228,7 @@ def _in_code(text: str, start: int, end: int) -> bool:
 
 def _wrapped_unit_at(text: str, lexicon: UnitLexicon, pos: int) -> int:
     """Where a unit starts on the next line after a sentence broken between figure and unit
-    (同比增加 2092210\n元，增长…), else ``pos``. Only in running text (the line holds words before
+    (同比增加 1365480\n元，增长…), else ``pos``. Only in running text (the line holds words before
     the figure, the next line does not start with a tab) and only for a unit that ends a word:
     followed by a clause mark, not by more characters (3\n人员 is a new line's word)."""
     at = skip_spaces(text, pos)
