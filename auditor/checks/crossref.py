@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from auditor.checks import check, finding
 from auditor.checks.values import in_unit, interval, written
 from auditor.intervals import Interval, total
@@ -9,6 +11,9 @@ from auditor.model import Claim, Constraint
 
 CLAUSE_ENDS = "，,。；;！？!?\n\t：:|（("
 PLACE_WORDS = 24  # characters of a clause quoted to say where a narrative figure is
+
+
+LEAD_YEAR = re.compile(r"(?:19|20)\d\d\s*年度?")
 
 
 def place(claim: Claim, ctx) -> str:  # noqa: ANN001
@@ -26,7 +31,10 @@ def place(claim: Claim, ctx) -> str:  # noqa: ANN001
         start -= 1
     # the claim's subject, cut clean by the reader (brackets, numbering, the figure before left
     # out); the raw lead of its clause when it has none
-    lead = claim.subject or " ".join(ctx.text[start:claim.span.start].split())
+    raw = " ".join(ctx.text[start:claim.span.start].split())
+    lead = claim.subject or raw
+    if claim.subject and raw.endswith(claim.subject) and LEAD_YEAR.fullmatch(raw[: -len(claim.subject)]):
+        lead = raw  # the year the subject leaves out, so that the words quoted are found as written
     section = f"“{claim.section}”一节" if claim.section else ""
     return f"正文{section}“{lead}”处" if lead else f"正文{section}"
 
