@@ -1,7 +1,7 @@
 """An amount against its count times its per-unit standard (RAT006): with "=" broken when no
 values within the three figures' stated precision make amount = count × standard × months; with
 "<=" (a count of payments, a periodic or ceiling standard) only when the amount is above the
-largest product."""
+largest product, or, for payments of a standard paid in full, below its floor share of it."""
 
 from __future__ import annotations
 
@@ -23,12 +23,15 @@ def amount_is_count_times_standard(constraint: Constraint, ctx) -> object:  # no
     factor = Decimal(p["amount_factor"])
     paid = interval(amount, factor)
     product = (interval(count) * interval(standard)).scale(months)
+    floor_share = Decimal(p.get("floor_share") or 0)
+    low = paid.hi < product.lo * floor_share  # far below the payments counted (人次 × full standard)
     if p["comparator"] == "<=":
-        broken = paid.lo > product.hi
+        broken = paid.lo > product.hi or low
     else:
         broken = paid.lo > product.hi or paid.hi < product.lo
     if not broken:
         return None
+    floor = low and p["comparator"] == "<="
     q_count, q_std = count.quantity, standard.quantity
     expected = q_count.value * q_std.value * q_std.factor * months
     unit = amount.quantity.unit or ("万元" if factor == 10000 else "元")
@@ -38,11 +41,14 @@ def amount_is_count_times_standard(constraint: Constraint, ctx) -> object:  # no
               f" × {fmt(q_std.value, q_std.decimals)}{q_std.unit}{per}"
     if months != 1:
         formula += f" × {months}月"
+    if floor:
+        formula += f" × {fmt(floor_share * 100, 0)}%"
+        expected *= floor_share
     formula += f" = {fmt(expected / factor, 2)}{unit}"
     stated = f"{fmt(amount.quantity.value, amount.quantity.decimals)}{unit}"
-    relation = "不应超过" if p["comparator"] == "<=" else "应为"
+    relation = "不应低于" if floor else "不应超过" if p["comparator"] == "<=" else "应为"
     gap = amount.quantity.value * factor - expected
     return finding(ctx, constraint, [amount, count, standard], stated=stated,
-                   expected=("≤" if p["comparator"] == "<=" else "") + f"{fmt(expected / factor, 2)}{unit}",
+                   expected=("≥" if floor else "≤" if p["comparator"] == "<=" else "") + f"{fmt(expected / factor, 2)}{unit}",
                    subject=p.get("subject") or ctx.name_of(amount) or "发放金额", formula=formula, relation=relation,
                    difference=f"{fmt(gap / factor, 2)}{unit}")

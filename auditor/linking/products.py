@@ -5,14 +5,16 @@ A standard is a money figure with its head (每人, /亩, 每户) and period (�
 (rules/products.yaml), and the categories it names before it. A row is paired with a standard only
 when its label names exactly one category of exactly one standard value; its count column must be
 in the standard's head unit and its amount column beside it must not be a total of several items.
-A count of payments (人次) or a periodic standard gives only "amount ≤ count × standard × months".
+A count of payments (人次) or a periodic standard gives only "amount ≤ count × standard × months";
+a count of payments against a standard paid in full (no ceiling, no 差额) also gives a floor: the
+average payment is at least a share of the standard (a part month is paid less, not a fraction).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from difflib import SequenceMatcher
 from functools import cached_property
@@ -62,6 +64,7 @@ class Products:
         self.money = {u: Decimal(str(f)) for u, f in self.data.get("money_units", {}).items()}
         self.excludes = tuple(self.data.get("amount_excludes", ()))
         self.max_label = int(self.data.get("max_label_chars", 20))
+        self.floor_share = str(self.data.get("per_payment_floor_share", 0))
 
     # --- standards ----------------------------------------------------------------------------
     @cached_property
@@ -278,15 +281,19 @@ class Products:
             yield Row(name, counts[0], money[0], counts[0].quantity.unit, money[0].quantity.factor)
 
     # --- constraints --------------------------------------------------------------------------
-    def constraint(self, row: Row, standard: Standard, origin: str) -> Constraint:
+    def constraint(self, row: Row, standard: Standard, origin: str, stated_apart: bool = False) -> Constraint:
         per_payment = row.count_unit in self.per_payment
+        floor = "0"
         if standard.months and not per_payment:
             months, comparator = 12 // standard.months, "<="  # the amount covers at most a year
         else:
             months = 1
-            comparator = "<=" if per_payment or standard.maximum else "="
+            comparator = "<=" if per_payment or standard.maximum or stated_apart else "="
+            if per_payment and not standard.maximum:
+                floor = self.floor_share
         return self.ctx.constraint("product", CODE, [row.amount, row.count, standard.claim], origin,
-                                   months=months, comparator=comparator, amount_factor=str(row.amount_factor),
+                                   months=months, comparator=comparator, floor_share=floor,
+                                   amount_factor=str(row.amount_factor),
                                    count_unit=row.count_unit,
                                    head=next(h for h in standard.heads if row.count_unit in self.head_units.get(h, ())),
                                    period_months=standard.months, subject=row.name)
@@ -303,7 +310,7 @@ class Products:
             standard = self.standard_for(row)
             if standard is not None and (row.amount.id, row.count.id) not in seen:
                 seen.add((row.amount.id, row.count.id))
-                yield self.constraint(row, replace(standard, maximum=True), "narrative")
+                yield self.constraint(row, standard, "narrative", stated_apart=True)
         for row, standard in self.sentence_rows():
             if (row.amount.id, row.count.id) not in seen:
                 seen.add((row.amount.id, row.count.id))
