@@ -5,10 +5,11 @@ largest product, or, for payments of a standard paid in full, below its floor sh
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from auditor.checks import check, finding
-from auditor.checks.values import interval
+from auditor.checks.values import interval, written
 from auditor.intervals import fmt
 from auditor.model import Constraint
 
@@ -52,3 +53,45 @@ def amount_is_count_times_standard(constraint: Constraint, ctx) -> object:  # no
                    expected=("≥" if floor else "≤" if p["comparator"] == "<=" else "") + f"{fmt(expected / factor, 2)}{unit}",
                    subject=p.get("subject") or ctx.name_of(amount) or "发放金额", formula=formula, relation=relation,
                    difference=f"{fmt(gap / factor, 2)}{unit}")
+
+
+SCALES = (Decimal(10000), Decimal(1) / Decimal(10000))  # a column read in 元 for 万元, or the reverse
+
+
+@check("column_product")
+def column_is_product_of_columns(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    """Each row's result column against its two factor columns (⑧=④*⑦). Rows that fit only with the
+    result read 10⁴ times larger or smaller say the column's unit is wrong (one UNIT007 finding);
+    rows that fit in no reading break the formula (one RAT006 finding)."""
+    claims = [ctx.by_id[i] for i in constraint.claims]
+    rows = [claims[i:i + 3] for i in range(0, len(claims), 3)]
+    scaled, wrong = [], []
+    for result, a, b in rows:
+        product = interval(a) * interval(b)
+        paid = interval(result)
+        if paid.lo <= product.hi and product.lo <= paid.hi:
+            continue
+        fits = [k for k in SCALES if paid.scale(k).lo <= product.hi and product.lo <= paid.scale(k).hi]
+        (scaled if fits else wrong).append((result, a, b, fits[0] if fits else None))
+    formula = constraint.params["formula"]
+    spans = [(span, formula) for span in constraint.spans]
+    scales = {row[3] for row in scaled}
+    scale = scales.pop() if len(scaled) + len(wrong) == len(rows) and len(scales) == 1 else Decimal(1)
+    if wrong:  # judged in the reading the other rows fit (the column's unit, wrong or not, is another matter)
+        result, a, b, _ = wrong[0]
+        expected = a.quantity.base_value * b.quantity.base_value / scale
+        return finding(ctx, constraint, [*spans, *(c for row in wrong for c in row[:3])],
+                       stated=written(result), expected=fmt(expected, 2), subject=ctx.name_of(result) or formula,
+                       formula=f"{formula}：{a.text} × {b.text}" + (f" ÷ {fmt(scale)}" if scale != 1 else "")
+                       + f" = {fmt(expected, 2)}", relation="按表头公式应为",
+                       difference=fmt(result.quantity.base_value - expected, 2))
+    if scaled and len(scaled) == len(rows):
+        result, a, b, k = scaled[0]
+        expected = a.quantity.base_value * b.quantity.base_value
+        unit = next((c.quantity.unit for c in (a, b) if c.quantity.dimension == "money" and c.quantity.unit), "")
+        reread = "万元" if k > 1 else "元"
+        unit_constraint = replace(constraint, params={**constraint.params, "code": constraint.params["unit_code"]})
+        return finding(ctx, unit_constraint, [*spans, *(row[0] for row in scaled)], stated=written(result),
+                       expected=f"{fmt(expected, 2)}{unit}", formula=f"{formula}：{a.text} × {b.text}",
+                       reread=reread, rows=str(len(scaled)))
+    return None

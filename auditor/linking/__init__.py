@@ -15,6 +15,7 @@ from auditor.linking import (
     achievements,
     bounds,
     change_identities,
+    column_formulas,
     completion,
     counts,
     differences,
@@ -94,6 +95,7 @@ FINDERS = (
     finder(named_shares.find, RAT002="ratio"),
     finder(bounds.find, LOGIC003="bound"),
     finder(products.find, RAT006="product"),
+    finder(column_formulas.find, RAT006="column_product", UNIT007="column_product"),
     finder(table_sums.find, SUM001="sum", RAT002="ratio", RAT005="growth"),
     finder(pair_rows.find, RAT002="ratio", SUM001="sum", LOGIC003="bound"),
 )
