@@ -280,6 +280,35 @@ class Products:
             name = squash(ctx.text[span.start:counts[0].span.start])
             yield Row(name, counts[0], money[0], counts[0].quantity.unit, money[0].quantity.factor)
 
+    def income_rows(self) -> Iterator[tuple[Row, Standard]]:
+        """兑现管护劳务补助资金424万元，带动883个贫困户户均增收4800元: an amount paid to the people
+        it names, then the households it 带动 and the increase per household. The increase is the
+        payment shared out, so amount ≈ count × increase (on the figures' intervals); the amount must
+        say it was paid (兑现, 发放…), else it may be an investment that only raised their income."""
+        ctx = self.ctx
+        data = self.data.get("income_increase", {})
+        outcomes = sorted(data.get("per_head", {}).items(), key=lambda kv: -len(kv[0]))
+        leads, paid = tuple(data.get("leads", ())), tuple(data.get("paid_words", ()))
+        for claim in ctx.narrative:
+            if claim.quantity.dimension != "money" or claim.quantity.comparator != "=" or not outcomes:
+                continue
+            clause = ctx.sentence(claim.span.start, CLAUSE_ENDS)
+            before = squash(ctx.text[clause.start:claim.span.start])
+            head = next((h for word, h in outcomes if before.endswith(word)), None)
+            lead = max((before.find(w) for w in leads), default=-1)
+            if head is None or lead < 0:
+                continue
+            inner = [c for c in ctx.claims_in(Span(clause.start, claim.span.start))]
+            if len(inner) != 1 or not (inner[0].quantity.unit in self.head_units.get(head, ())
+                                       or head in ctx.text[inner[0].span.end:claim.span.start]):
+                continue
+            sentence = ctx.sentence(claim.span.start, SENTENCE_ENDS)
+            money = [c for c in ctx.claims_in(Span(sentence.start, clause.start)) if c.quantity.dimension == "money"]
+            if len(money) != 1 or not any(w in own_clause(ctx, money[0]) for w in paid):
+                continue
+            yield Row(squash(own_clause(ctx, money[0])), inner[0], money[0], head, money[0].quantity.factor), \
+                Standard(claim, (), (head,), 0, False)
+
     # --- constraints --------------------------------------------------------------------------
     def constraint(self, row: Row, standard: Standard, origin: str, stated_apart: bool = False) -> Constraint:
         per_payment = row.count_unit in self.per_payment
@@ -311,10 +340,18 @@ class Products:
             if standard is not None and (row.amount.id, row.count.id) not in seen:
                 seen.add((row.amount.id, row.count.id))
                 yield self.constraint(row, standard, "narrative", stated_apart=True)
-        for row, standard in self.sentence_rows():
+        for row, standard in (*self.sentence_rows(), *self.income_rows()):
             if (row.amount.id, row.count.id) not in seen:
                 seen.add((row.amount.id, row.count.id))
                 yield self.constraint(row, standard, "narrative")
+
+
+def own_clause(ctx: Context, claim: Claim) -> str:
+    """The words before a figure in its clause."""
+    start = claim.span.start
+    while start > 0 and ctx.text[start - 1] not in CLAUSE_ENDS:
+        start -= 1
+    return ctx.text[start:claim.span.start]
 
 
 def find(ctx: Context) -> Iterator[Constraint]:
