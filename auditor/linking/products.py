@@ -318,8 +318,8 @@ class Products:
         else:
             months = 1
             comparator = "<=" if per_payment or standard.maximum or stated_apart else "="
-            if per_payment and not standard.maximum:
-                floor = self.floor_share
+            if per_payment and not standard.maximum and standard.months <= 1:
+                floor = self.floor_share  # (人次 against a yearly standard may count monthly payments)
         return self.ctx.constraint("product", CODE, [row.amount, row.count, standard.claim], origin,
                                    months=months, comparator=comparator, floor_share=floor,
                                    amount_factor=str(row.amount_factor),
