@@ -56,6 +56,18 @@ def amount_is_count_times_standard(constraint: Constraint, ctx) -> object:  # no
 
 
 SCALES = (Decimal(10000), Decimal(1) / Decimal(10000))  # a column read in 元 for 万元, or the reverse
+HUNDREDTH = Decimal("0.01")
+
+
+def factor(claim) -> object:  # noqa: ANN001
+    """A factor's interval, a percentage as the fraction it is (80% -> 0.8)."""
+    i = interval(claim)
+    return i.scale(HUNDREDTH) if claim.quantity.dimension == "percent" else i
+
+
+def exact(claim) -> Decimal:  # noqa: ANN001
+    value = claim.quantity.base_value
+    return value * HUNDREDTH if claim.quantity.dimension == "percent" else value
 
 
 @check("column_product")
@@ -67,7 +79,7 @@ def column_is_product_of_columns(constraint: Constraint, ctx) -> object:  # noqa
     rows = [claims[i:i + 3] for i in range(0, len(claims), 3)]
     scaled, wrong = [], []
     for result, a, b in rows:
-        product = interval(a) * interval(b)
+        product = factor(a) * factor(b)
         paid = interval(result)
         if paid.lo <= product.hi and product.lo <= paid.hi:
             continue
@@ -79,15 +91,17 @@ def column_is_product_of_columns(constraint: Constraint, ctx) -> object:  # noqa
     scale = scales.pop() if len(scaled) + len(wrong) == len(rows) and len(scales) == 1 else Decimal(1)
     if wrong:  # judged in the reading the other rows fit (the column's unit, wrong or not, is another matter)
         result, a, b, _ = wrong[0]
-        expected = a.quantity.base_value * b.quantity.base_value / scale
+        unit = result.quantity.factor or Decimal(1)
+        expected = exact(a) * exact(b) / scale / unit  # in the result's own unit
+        shown = f"{fmt(expected, 2)}{result.quantity.unit}"
         return finding(ctx, constraint, [*spans, *(c for row in wrong for c in row[:3])],
-                       stated=written(result), expected=fmt(expected, 2), subject=ctx.name_of(result) or formula,
+                       stated=written(result), expected=shown, subject=ctx.name_of(result) or formula,
                        formula=f"{formula}：{a.text} × {b.text}" + (f" ÷ {fmt(scale)}" if scale != 1 else "")
-                       + f" = {fmt(expected, 2)}", relation="按表头公式应为",
-                       difference=fmt(result.quantity.base_value - expected, 2))
+                       + f" = {shown}", relation="按表头公式应为",
+                       difference=f"{fmt(result.quantity.value - expected, 2)}{result.quantity.unit}")
     if scaled and len(scaled) == len(rows):
         result, a, b, k = scaled[0]
-        expected = a.quantity.base_value * b.quantity.base_value
+        expected = exact(a) * exact(b)
         unit = next((c.quantity.unit for c in (a, b) if c.quantity.dimension == "money" and c.quantity.unit), "")
         reread = "万元" if k > 1 else "元"
         unit_constraint = replace(constraint, params={**constraint.params, "code": constraint.params["unit_code"]})

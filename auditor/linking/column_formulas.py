@@ -26,6 +26,8 @@ def find(ctx: Context) -> Iterator[Constraint]:
                 continue
             # columns by their place in the row (a rebuilt row may be numbered from another origin)
             columns = {squash(cell.text)[0]: i for i, cell in enumerate(cells) if squash(cell.text)[:1] in NUMERALS}
+            if len({i - NUMERALS.index(n) for n, i in columns.items()}) != 1:
+                continue  # not a clean row of column numbers in order: which column is which is unclear
             for cell, match in formulas:
                 places = [columns.get(n) for n in match.groups()]
                 if None in places or len(set(places)) != 3:
@@ -37,7 +39,9 @@ def find(ctx: Context) -> Iterator[Constraint]:
                         continue
                     by_col = {c.cell[1]: c for c in ctx.rows.get((index, below), [])}
                     row = [by_col.get(row_cells[p].col) for p in places]
-                    if all(c is not None for c in row):
+                    # money times money, or a result that is no amount or count, is no product read here
+                    if all(c is not None for c in row) and row[0].quantity.dimension != "percent" \
+                            and sum(c.quantity.dimension == "money" for c in row[1:]) < 2:
                         claims += row
                 if claims:
                     yield ctx.constraint("column_product", "RAT006", claims, "table",
