@@ -1,5 +1,6 @@
 """A part that exceeds its whole (LOGIC003): violated only when the part's lowest possible value
-is above the whole's highest, both taken from their stated precision."""
+is above the whole's highest, both taken from their stated precision. A change written as two
+states going the other way than its word (LOGIC005): 由A增加到B with B below A."""
 
 from __future__ import annotations
 
@@ -19,3 +20,16 @@ def part_within_whole(constraint: Constraint, ctx) -> object:  # noqa: ANN001
                    part_name=p.get("part_name") or "分项", whole_name=p.get("whole_name") or "总数",
                    part=written(part), whole=written(whole), difference=in_unit(gap, whole),
                    formula=f"{written(part)} > {written(whole)}")
+
+
+@check("direction")
+def change_goes_its_way(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    first, second = (ctx.by_id[i] for i in constraint.claims)
+    up = constraint.params["direction"] == "up"
+    low, high = (first, second) if up else (second, first)
+    if interval(high).hi >= interval(low).lo:
+        return None
+    gap = abs(second.quantity.base_value - first.quantity.base_value)
+    return finding(ctx, constraint, [first, second], stated=written(second), expected=("≥" if up else "≤") + written(first),
+                   first=written(first), second=written(second), cue=constraint.params["cue"],
+                   way="增加" if up else "减少", other="减少" if up else "增加", difference=in_unit(gap, first))

@@ -81,6 +81,7 @@ class Vocabulary:
     partial_cues: re.Pattern[str]
     terminator: re.Pattern[str]
     open_ending: re.Pattern[str]
+    nil_rest: re.Pattern[str] | None
     closing: re.Pattern[str]
     increase: tuple[str, ...]
     decrease: tuple[str, ...]
@@ -110,6 +111,7 @@ def _vocabulary(lists: dict) -> Vocabulary:
         partial_cues=_alternation(partial),
         terminator=re.compile(r"[，,；;]\s*(?:" + "|".join(re.escape(w) for w in lists.get("terminators", ())) + ")"),
         open_ending=re.compile(rf"(?:{endings})[。；;，,）)]?\s*$|(?:{endings})(?:方面|项目|支出|内容|费用|单位)"),
+        nil_rest=_alternation(lists["nil_rest"]) if lists.get("nil_rest") else None,
         closing=re.compile("|".join([*(re.escape(w) for w in lists.get("closing_cues", ())),
                                       *("^" + re.escape(w) for w in lists.get("closing_starts", ()))])),
         increase=tuple(stages.get("increase", ())),
@@ -359,7 +361,10 @@ class PartLists(NamedTotals):
             complete = complete and complete_levels and not partial
         if parts and self.vocab.open_ending.search(squash(ctx.text[parts[-1].span.end:end + 1])):
             complete = False  # …等: the list says it is not exhaustive
-        for group in self._assign(totals, parts, complete, multi):
+        # 其中中央资金8500万元，省市县未安排配套资金: one part, the rest said to be nil, is all of it
+        nil_rest = len(parts) == 1 and self.vocab.nil_rest is not None \
+            and bool(self.vocab.nil_rest.search(ctx.text, parts[0].span.end, end))
+        for group in self._assign(totals, parts, complete, multi, nil_rest):
             group.bounded = following_paragraphs
             if multi:
                 # a list over several sentences may stop at any of them: the next may start another
@@ -577,7 +582,8 @@ class PartLists(NamedTotals):
             return "institution"
         return unit
 
-    def _assign(self, totals: list[Claim], parts: list[Claim], complete: bool, multi: bool) -> Iterator[Group]:
+    def _assign(self, totals: list[Claim], parts: list[Claim], complete: bool, multi: bool,
+                nil_rest: bool = False) -> Iterator[Group]:
         parts = self._after_use(parts)
         if not parts:
             return
@@ -604,7 +610,7 @@ class PartLists(NamedTotals):
             minus = self._signs(total, mine)
             if minus is None or (mixed and self.stage(total)[0] == CHANGE):
                 continue  # a change without its direction, or among parts of other stages: no single reading
-            yield Group(total, mine, complete and len(mine) > 1, minus, total.id in uncertain)
+            yield Group(total, mine, complete and (len(mine) > 1 or nil_rest), minus, total.id in uncertain)
 
     def _signs(self, total: Claim, parts: list[Claim]) -> frozenset[int] | None:
         """Changes add up with their signs: the parts whose direction is not the total's are subtracted."""

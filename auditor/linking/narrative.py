@@ -59,7 +59,7 @@ def shares(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
         if name:
             # 占总支出的46.1%: the total it names. The list's total when it is that one; else a figure
             # named so that is no listed part; else nothing (an unknown total is not guessed)
-            core = name.lstrip("总全").replace("总数", "").replace("总额", "")
+            core = name.removeprefix("全部").lstrip("总全").replace("总数", "").replace("总额", "")
             if total is not None and not (core and core in total.subject):
                 total = None
             if total is None:

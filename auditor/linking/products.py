@@ -5,14 +5,16 @@ A standard is a money figure with its head (每人, /亩, 每户) and period (�
 (rules/products.yaml), and the categories it names before it. A row is paired with a standard only
 when its label names exactly one category of exactly one standard value; its count column must be
 in the standard's head unit and its amount column beside it must not be a total of several items.
-A count of payments (人次) or a periodic standard gives only "amount ≤ count × standard × months".
+A count of payments (人次) or a periodic standard gives only "amount ≤ count × standard × months";
+a count of payments against a standard paid in full (no ceiling, no 差额) also gives a floor: the
+average payment is at least a share of the standard (a part month is paid less, not a fraction).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from difflib import SequenceMatcher
 from functools import cached_property
@@ -62,6 +64,7 @@ class Products:
         self.money = {u: Decimal(str(f)) for u, f in self.data.get("money_units", {}).items()}
         self.excludes = tuple(self.data.get("amount_excludes", ()))
         self.max_label = int(self.data.get("max_label_chars", 20))
+        self.floor_share = str(self.data.get("per_payment_floor_share", 0))
 
     # --- standards ----------------------------------------------------------------------------
     @cached_property
@@ -277,16 +280,49 @@ class Products:
             name = squash(ctx.text[span.start:counts[0].span.start])
             yield Row(name, counts[0], money[0], counts[0].quantity.unit, money[0].quantity.factor)
 
+    def income_rows(self) -> Iterator[tuple[Row, Standard]]:
+        """兑现管护劳务补助资金424万元，带动883个贫困户户均增收4800元: an amount paid to the people
+        it names, then the households it 带动 and the increase per household. The increase is the
+        payment shared out, so amount ≈ count × increase (on the figures' intervals); the amount must
+        say it was paid (兑现, 发放…), else it may be an investment that only raised their income."""
+        ctx = self.ctx
+        data = self.data.get("income_increase", {})
+        outcomes = sorted(data.get("per_head", {}).items(), key=lambda kv: -len(kv[0]))
+        leads, paid = tuple(data.get("leads", ())), tuple(data.get("paid_words", ()))
+        for claim in ctx.narrative:
+            if claim.quantity.dimension != "money" or claim.quantity.comparator != "=" or not outcomes:
+                continue
+            clause = ctx.sentence(claim.span.start, CLAUSE_ENDS)
+            before = squash(ctx.text[clause.start:claim.span.start])
+            head = next((h for word, h in outcomes if before.endswith(word)), None)
+            lead = max((before.find(w) for w in leads), default=-1)
+            if head is None or lead < 0:
+                continue
+            inner = [c for c in ctx.claims_in(Span(clause.start, claim.span.start))]
+            if len(inner) != 1 or not (inner[0].quantity.unit in self.head_units.get(head, ())
+                                       or head in ctx.text[inner[0].span.end:claim.span.start]):
+                continue
+            sentence = ctx.sentence(claim.span.start, SENTENCE_ENDS)
+            money = [c for c in ctx.claims_in(Span(sentence.start, clause.start)) if c.quantity.dimension == "money"]
+            if len(money) != 1 or not any(w in own_clause(ctx, money[0]) for w in paid):
+                continue
+            yield Row(squash(own_clause(ctx, money[0])), inner[0], money[0], head, money[0].quantity.factor), \
+                Standard(claim, (), (head,), 0, False)
+
     # --- constraints --------------------------------------------------------------------------
-    def constraint(self, row: Row, standard: Standard, origin: str) -> Constraint:
+    def constraint(self, row: Row, standard: Standard, origin: str, stated_apart: bool = False) -> Constraint:
         per_payment = row.count_unit in self.per_payment
+        floor = "0"
         if standard.months and not per_payment:
             months, comparator = 12 // standard.months, "<="  # the amount covers at most a year
         else:
             months = 1
-            comparator = "<=" if per_payment or standard.maximum else "="
+            comparator = "<=" if per_payment or standard.maximum or stated_apart else "="
+            if per_payment and not standard.maximum and standard.months <= 1:
+                floor = self.floor_share  # (人次 against a yearly standard may count monthly payments)
         return self.ctx.constraint("product", CODE, [row.amount, row.count, standard.claim], origin,
-                                   months=months, comparator=comparator, amount_factor=str(row.amount_factor),
+                                   months=months, comparator=comparator, floor_share=floor,
+                                   amount_factor=str(row.amount_factor),
                                    count_unit=row.count_unit,
                                    head=next(h for h in standard.heads if row.count_unit in self.head_units.get(h, ())),
                                    period_months=standard.months, subject=row.name)
@@ -303,11 +339,19 @@ class Products:
             standard = self.standard_for(row)
             if standard is not None and (row.amount.id, row.count.id) not in seen:
                 seen.add((row.amount.id, row.count.id))
-                yield self.constraint(row, replace(standard, maximum=True), "narrative")
-        for row, standard in self.sentence_rows():
+                yield self.constraint(row, standard, "narrative", stated_apart=True)
+        for row, standard in (*self.sentence_rows(), *self.income_rows()):
             if (row.amount.id, row.count.id) not in seen:
                 seen.add((row.amount.id, row.count.id))
                 yield self.constraint(row, standard, "narrative")
+
+
+def own_clause(ctx: Context, claim: Claim) -> str:
+    """The words before a figure in its clause."""
+    start = claim.span.start
+    while start > 0 and ctx.text[start - 1] not in CLAUSE_ENDS:
+        start -= 1
+    return ctx.text[start:claim.span.start]
 
 
 def find(ctx: Context) -> Iterator[Constraint]:
