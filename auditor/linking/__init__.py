@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from auditor.linking import (
     achievements,
     bounds,
+    chains,
     change_identities,
     completion,
     counts,
@@ -67,6 +68,8 @@ FINDERS = (
     finder(lists.find, SUM001="sum"),
     finder(subgroups.find, SUM001="sum"),
     finder(counts.find, SUM006="count_items"),
+    # before identities: a balance after two chains (收支相抵) is exact, not the bound identities sets
+    finder(chains.find, SUM004="balance", SUM007="sum"),
     finder(identities.find, SUM001="sum", SUM004="balance", SUM005="sum", SUM007="sum"),
     finder(tables.find, RAT001="ratio", RAT004="ratio", CAP001="score_cap", SCO001="score_formula",
            SCO002="qualitative", SCO003="target_full_marks", SUM001="sum", SUM002="group_points", SUM003="total_score"),

@@ -1,0 +1,182 @@
+"""Balance chains of budget execution and final-account narratives (rules/identities.yaml ``chains``).
+
+A revenue side: 地方一般公共预算收入A，加上级补助收入B，上年结余C，调入资金D，收入合计T (SUM007: T =
+A + B + C + D); an expenditure side the same with 支出/上解/还本/安排稳定调节基金; then 收支相抵，年终结余J
+(SUM004: J = T收 − T支). A chain is read only when it has one reading: the figures before the total in
+its sentence, leaving out brackets and the 其中 parts of an item, are all named by the side's items
+and none by a total, of one year, amounts (no change on last year), and nothing cuts it short (等).
+With 加 the chain starts at the figure just before the marker; if the marker opens its sentence
+(加上上年结余B，全年可用资金T), at the one earlier figure of the paragraph named like the total."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from auditor.linking.context import Context
+from auditor.linking.lists import AMOUNT, BUDGET, PartLists, name_words
+from auditor.model import Claim, Constraint
+
+ENDS = "。！？!?\n"
+BREAKS = "，,；;：:。\n"
+OPEN, CLOSE = "（(【[", "）)】]"
+
+
+@dataclass(frozen=True)
+class Side:
+    name: str
+    total: re.Pattern[str]
+    items: tuple[re.Pattern[str], ...]
+
+
+@dataclass(frozen=True)
+class Chain:
+    side: Side
+    total: Claim
+    items: list[Claim]
+    alternatives: list[list[int]]  # other readings of where a 其中 list inside the chain ends
+
+
+def _bracketed(text: str, start: int, pos: int) -> bool:
+    depth = 0
+    for ch in text[start:pos]:
+        if ch in OPEN:
+            depth += 1
+        elif ch in CLOSE and depth:
+            depth -= 1
+    return depth > 0
+
+
+def _outside_brackets(text: str) -> str:
+    out, depth = [], 0
+    for ch in text:
+        if ch in OPEN:
+            depth += 1
+        elif ch in CLOSE and depth:
+            depth -= 1
+        elif not depth:
+            out.append(ch)
+    return "".join(out)
+
+
+def _clause_start(text: str, floor: int, pos: int, breaks: str = BREAKS) -> int:
+    return max((text.rfind(ch, floor, pos) for ch in breaks), default=floor - 1) + 1
+
+
+class ChainReader:
+    def __init__(self, ctx: Context, lists: PartLists) -> None:
+        spec = ctx.rules["identities"].get("chains", {})
+        self.ctx, self.lists = ctx, lists
+        self.marker = re.compile(spec.get("marker", "$^"))
+        self.parts_of_item = re.compile(spec.get("parts_of_item", "$^"))
+        self.cut_short = spec.get("cut_short", "等")
+        self.sides = [Side(s["name"], re.compile(s["total"]), tuple(re.compile(p) for p in s["items"]))
+                      for s in spec.get("sides", ())]
+        self.balance_cue = spec.get("balance", "收支相抵")
+        self.balance_name = re.compile(spec.get("balance_name", "结余"))
+        self.money = [c for c in ctx.narrative if c.quantity.dimension == "money"]
+
+    def _amount(self, claim: Claim) -> bool:
+        return self.lists.stage(claim)[0] in (AMOUNT, BUDGET)
+
+    def _side_of_total(self, claim: Claim) -> Side | None:
+        words = name_words(self.ctx, claim)
+        found = [s for s in self.sides if s.total.search(words)]
+        return found[0] if len(found) == 1 else None
+
+    def _named(self, side: Side, claim: Claim) -> bool:
+        words = self.marker.sub("", name_words(self.ctx, claim))
+        return any(p.search(words) for p in side.items) and not any(s.total.search(words) for s in self.sides)
+
+    def _loose(self, start: int, end: int) -> list[Claim]:
+        """Money figures in [start, end) outside brackets."""
+        return [c for c in self.money if start <= c.span.start < end and c.span.end <= end
+                and not _bracketed(self.ctx.text, start, c.span.start)]
+
+    def _readings(self, figures: list[Claim], start: int) -> list[list[Claim]]:
+        """The chain's items, read every way its 其中 parts allow: a part (其中…) belongs to the item
+        before it, and the figures after it may be more of its parts or the chain's next items; each
+        extent of that list is one reading, the shortest first."""
+        text = self.ctx.text
+        for i, c in enumerate(figures):
+            lead = text[_clause_start(text, start, c.span.start, "，,；;。\n"):c.span.start].strip()
+            if i and self.parts_of_item.search(lead):
+                return [figures[:i] + rest for j in range(i + 1, len(figures) + 1)
+                        for rest in self._readings(figures[j:], start) if figures[j:] or j == len(figures)][:8]
+        return [figures]
+
+    def _base_above(self, side: Side, total: Claim, before: int, lead: str) -> Claim | None:
+        """加 opening its sentence: the one earlier figure of the paragraph named like the total (or
+        like the 上述X the lead refers to)."""
+        referred = re.search(r"上述(\S+)", lead)
+        name = re.compile(re.escape(referred.group(1))) if referred else side.total
+        found = [c for c in self.money if c.block == total.block and c.span.end <= before
+                 and name.search(name_words(self.ctx, c)) and self._amount(c)]
+        return found[-1] if len({c.quantity.base_value for c in found}) == 1 else None
+
+    def chains(self) -> Iterator[Chain]:
+        text = self.ctx.text
+        for total in self.money:
+            side = self._side_of_total(total)
+            if side is None or not self._amount(total):
+                continue
+            here = self.ctx.sentence(total.span.start, ENDS)
+            if _bracketed(text, here.start, total.span.start):
+                continue
+            markers = [(here.start + m.start(), here.start + m.end())
+                       for m in self.marker.finditer(text[here.start:total.span.start])]
+            if markers:
+                mark_start, mark_end = markers[-1]
+                before = self._loose(here.start, mark_start)
+                base = before[-1] if before else \
+                    self._base_above(side, total, here.start, text[here.start:mark_start])
+                above = None if before else base  # named like the total: this year's part of it
+                if base is None:
+                    continue
+                readings = self._readings([base, *self._loose(mark_end, total.span.start)], here.start)
+            else:
+                above = None
+                readings = self._readings(self._loose(here.start, total.span.start), here.start)
+            first = readings[0]
+            every = {c.id: c for r in readings for c in r}.values()
+            if len(first) < 2 or self.cut_short in _outside_brackets(text[first[0].span.start:total.span.start]):
+                continue
+            if not all((c is above or self._named(side, c)) and self._amount(c) for c in every):
+                continue
+            if len({c.year for c in (total, *every)} - {None}) > 1:
+                continue
+            yield Chain(side, total, first, [[c.id for c in r] for r in readings[1:]])
+
+    def balances(self, chains: list[Chain]) -> Iterator[tuple[Claim, Chain, Chain]]:
+        """收支相抵，年终结余J: the revenue and the expenditure chain just above, nothing between."""
+        revenue, expenditure = (self.sides[0].name, self.sides[1].name) if len(self.sides) >= 2 else ("", "")
+        for claim in self.money:
+            if not self.balance_name.search(name_words(self.ctx, claim)):
+                continue
+            above = [ch for ch in chains if ch.total.span.end <= claim.span.start and claim.block - 2 <= ch.total.block]
+            if len(above) < 2:
+                continue
+            first, last = above[-2], above[-1]
+            if (first.side.name, last.side.name) != (revenue, expenditure):
+                continue
+            lead = self.ctx.text[last.total.span.end:claim.span.start]
+            between = [c for c in self.money if last.total.span.end <= c.span.start < claim.span.start]
+            if between or lead.count(self.balance_cue) != 1:
+                continue
+            if not self._amount(claim):
+                continue
+            yield claim, first, last
+
+
+def find(ctx: Context) -> Iterator[Constraint]:
+    reader = ChainReader(ctx, PartLists.of(ctx))
+    if not reader.sides:
+        return
+    chains = list(reader.chains())
+    for chain in chains:
+        yield ctx.constraint("sum", "SUM007", [chain.total, *chain.items], "narrative", relation="=",
+                             identity=chain.side.name, alternatives=chain.alternatives)
+    for balance, revenue, expenditure in reader.balances(chains):
+        yield ctx.constraint("balance", "SUM004", [balance, revenue.total, expenditure.total], "narrative",
+                             relation="=")
