@@ -68,3 +68,13 @@ def test_no_single_reading_no_chain(chains, text: str) -> None:  # noqa: ANN001
 
 def test_outside_brackets() -> None:
     assert _outside_brackets("支出（含结转等）合计") == "支出合计"
+
+
+def test_open_balance_reads_both_sides(tmp_path: Path) -> None:
+    path = tmp_path / "report.txt"
+    path.write_text("基金收入60万元，上年结余4万元，基金支出50万元。\n上述收支相抵，年终结余14万元。\n", encoding="utf-8")
+    document = load(path, rules=RULES)
+    ctx = Context(document, read(document, RULES), RULES)
+    found = [(b.text, [c.text for c in i], [c.text for c in e])
+             for b, i, e in ChainReader(ctx, PartLists.of(ctx)).open_balances()]
+    assert found == [("14万元", ["60万元", "4万元"], ["50万元"])]

@@ -168,6 +168,39 @@ class ChainReader:
                 continue
             yield claim, first, last
 
+    def open_balances(self) -> Iterator[tuple[Claim, list[Claim], list[Claim]]]:
+        """收入A，上级补助B，上年结余C，支出D。收支相抵，年终结余J: no totals, J = A + B + C − D. The
+        sentence before the balance holds the revenue items, then the expenditure items, each named
+        by its side alone, and nothing else."""
+        if len(self.sides) < 2:
+            return
+        revenue, expenditure = self.sides[0], self.sides[1]
+        text = self.ctx.text
+        for claim in self.money:
+            here = self.ctx.sentence(claim.span.start, ENDS)
+            lead = text[here.start:claim.span.start]
+            if lead.count(self.balance_cue) != 1 or self._loose(here.start, claim.span.start) \
+                    or not self.balance_name.search(name_words(self.ctx, claim)) or not self._amount(claim):
+                continue
+            back = here.start - 1
+            while back > 0 and (text[back] in ENDS or text[back].isspace()):
+                back -= 1  # the sentence before: over 。 and the line break
+            if back <= 0:
+                continue
+            before = self.ctx.sentence(back, ENDS)
+            figures = [c for c in self.money if before.start <= c.span.start < before.end]
+            if not figures or figures != self._loose(before.start, before.end) \
+                    or any(c.block < claim.block - 1 or not self._amount(c) for c in figures):
+                continue
+            named = [(self._named(revenue, c), self._named(expenditure, c)) for c in figures]
+            if any(a == b for a, b in named):
+                continue  # an item of neither side, or of both
+            incomes = [c for c, (a, _) in zip(figures, named) if a]
+            expenses = [c for c, (a, _) in zip(figures, named) if not a]
+            if incomes and expenses and figures == incomes + expenses \
+                    and len({c.year for c in (claim, *figures)} - {None}) <= 1:
+                yield claim, incomes, expenses
+
 
 def find(ctx: Context) -> Iterator[Constraint]:
     reader = ChainReader(ctx, PartLists.of(ctx))
@@ -180,3 +213,6 @@ def find(ctx: Context) -> Iterator[Constraint]:
     for balance, revenue, expenditure in reader.balances(chains):
         yield ctx.constraint("balance", "SUM004", [balance, revenue.total, expenditure.total], "narrative",
                              relation="=")
+    for balance, incomes, expenses in reader.open_balances():
+        yield ctx.constraint("sum", "SUM007", [balance, *incomes, *expenses], "narrative", relation="=",
+                             minus=[c.id for c in expenses], identity=reader.balance_cue)
