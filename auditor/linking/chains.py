@@ -60,6 +60,11 @@ def _outside_brackets(text: str) -> str:
     return "".join(out)
 
 
+def _says(ctx: Context, claim: Claim, word: str) -> bool:
+    here = ctx.sentence(claim.span.start, ENDS)
+    return word in ctx.text[here.start:here.end]
+
+
 def _clause_start(text: str, floor: int, pos: int, breaks: str = BREAKS) -> int:
     return max((text.rfind(ch, floor, pos) for ch in breaks), default=floor - 1) + 1
 
@@ -201,6 +206,25 @@ class ChainReader:
                     and len({c.year for c in (claim, *figures)} - {None}) <= 1:
                 yield claim, incomes, expenses
 
+    def transfers(self) -> tuple[Claim, Claim] | None:
+        """The one transfer into the general budget and the one out of the fund (调入资金 = 调出资金)."""
+        spec = self.ctx.rules["identities"].get("transfers")
+        if not spec:
+            return None
+        named = [(c, name_words(self.ctx, c)) for c in self.money]
+        moves = [(c, w) for c, w in named if not re.search(spec["not_transfers"], w)]
+        ins = [(c, w) for c, w in moves if re.search(spec["into"], w)]
+        outs = [(c, w) for c, w in moves if re.search(spec["out"], w)]
+        if any(re.search(spec["other_sources"], w) for _, w in ins + outs):
+            return None
+        if len({c.quantity.base_value for c, _ in ins}) != 1 or len({c.quantity.base_value for c, _ in outs}) != 1:
+            return None
+        into, out = ins[0][0], outs[0][0]
+        if not _says(self.ctx, out, spec["out_context"]) or not _says(self.ctx, into, spec["into_context"]) \
+                or not self._amount(into) or not self._amount(out) or len({into.year, out.year} - {None}) > 1:
+            return None
+        return into, out
+
 
 def find(ctx: Context) -> Iterator[Constraint]:
     reader = ChainReader(ctx, PartLists.of(ctx))
@@ -216,3 +240,6 @@ def find(ctx: Context) -> Iterator[Constraint]:
     for balance, incomes, expenses in reader.open_balances():
         yield ctx.constraint("sum", "SUM007", [balance, *incomes, *expenses], "narrative", relation="=",
                              minus=[c.id for c in expenses], identity=reader.balance_cue)
+    transfer = reader.transfers()
+    if transfer:
+        yield ctx.constraint("same_quantity", "XREF001", list(transfer), "narrative", what="调入资金与调出资金")
