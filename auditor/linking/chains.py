@@ -173,6 +173,21 @@ class ChainReader:
                 continue
             yield claim, first, last
 
+    def balanced(self, chains: list[Chain]) -> Iterator[tuple[Chain, Chain]]:
+        """…支出合计T支。收支相抵，收支平衡。: no figure follows, the two totals are one."""
+        word = self.ctx.rules["identities"].get("chains", {}).get("balanced")
+        if not word or len(self.sides) < 2:
+            return
+        for first, last in zip(chains, chains[1:]):
+            if (first.side.name, last.side.name) != (self.sides[0].name, self.sides[1].name) \
+                    or last.total.block - first.total.block > 1:
+                continue
+            here = self.ctx.sentence(last.total.span.start, ENDS)
+            after = self.ctx.sentence(here.end, ENDS) if here.end < len(self.ctx.text) else here
+            rest = self.ctx.text[last.total.span.end:after.end]
+            if word in rest and not [c for c in self.ctx.narrative if last.total.span.end <= c.span.start < after.end]:
+                yield first, last
+
     def open_balances(self) -> Iterator[tuple[Claim, list[Claim], list[Claim]]]:
         """收入A，上级补助B，上年结余C，支出D。收支相抵，年终结余J: no totals, J = A + B + C − D. The
         sentence before the balance holds the revenue items, then the expenditure items, each named
@@ -240,6 +255,9 @@ def find(ctx: Context) -> Iterator[Constraint]:
     for balance, incomes, expenses in reader.open_balances():
         yield ctx.constraint("sum", "SUM007", [balance, *incomes, *expenses], "narrative", relation="=",
                              minus=[c.id for c in expenses], identity=reader.balance_cue)
+    for revenue, expenditure in reader.balanced(chains):
+        yield ctx.constraint("same_quantity", "XREF001", [revenue.total, expenditure.total], "narrative",
+                             what="收支平衡时的收入合计与支出合计")
     transfer = reader.transfers()
     if transfer:
         yield ctx.constraint("same_quantity", "XREF001", list(transfer), "narrative", what="调入资金与调出资金")
