@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from auditor.linking.context import Context
 from auditor.linking.lists import AMOUNT, BUDGET, PartLists, name_words
-from auditor.model import Claim, Constraint
+from auditor.model import Claim, Constraint, Span
 
 ENDS = "。！？!?\n"
 BREAKS = "，,；;：:。\n"
@@ -188,6 +188,55 @@ class ChainReader:
             if word in rest and not [c for c in self.ctx.narrative if last.total.span.end <= c.span.start < after.end]:
                 yield first, last
 
+    def _next(self, pos: int) -> Span | None:
+        """The sentence after the one ending at ``pos`` (over end marks and line breaks)."""
+        text = self.ctx.text
+        while pos < len(text) and (text[pos] in ENDS or text[pos].isspace()):
+            pos += 1
+        return self.ctx.sentence(pos, ENDS) if pos < len(text) else None
+
+    def _expenditure(self, claim: Claim) -> bool:
+        return self._named(self.sides[1], claim) and not self._named(self.sides[0], claim) and self._amount(claim)
+
+    def uses(self, chains: list[Chain]) -> Iterator[tuple[Chain, list[Claim]]]:
+        """收入总计T。支出S，上解U，还本R，年终结余J。: the sentence after a revenue chain lists the
+        uses, the last the balance carried on and no total: they are the whole revenue."""
+        spec = self.ctx.rules["identities"].get("chains", {})
+        if "year_end" not in spec or len(self.sides) < 2:
+            return
+        for chain in chains:
+            if chain.side is not self.sides[0]:
+                continue
+            after = self._next(self.ctx.sentence(chain.total.span.start, ENDS).end)
+            if after is None:
+                continue
+            items = self._loose(after.start, after.end)
+            if len(items) >= 3 and items == [c for c in self.money if after.start <= c.span.start < after.end] \
+                    and all(self._named(self.sides[1], c) and self._amount(c) for c in items) \
+                    and re.search(spec["year_end"], name_words(self.ctx, items[-1])) \
+                    and len({c.year for c in (chain.total, *items)} - {None}) <= 1:
+                yield chain, items
+
+    def closings(self, chains: list[Chain]) -> Iterator[tuple[Claim, Chain, Claim]]:
+        """可用资金T。支出S，为预算的x%。结余J。: J = T − S, each sentence holding its one sum of money."""
+        spec = self.ctx.rules["identities"].get("chains", {})
+        if "closing" not in spec or len(self.sides) < 2:
+            return
+        for chain in chains:
+            if chain.side is not self.sides[0]:
+                continue
+            spend = self._next(self.ctx.sentence(chain.total.span.start, ENDS).end)
+            rest = self._next(spend.end) if spend else None
+            if rest is None:
+                continue
+            spent = [c for c in self.money if spend.start <= c.span.start < spend.end]
+            left = [c for c in self.money if rest.start <= c.span.start < rest.end]
+            if len(spent) == 1 == len(left) and self._expenditure(spent[0]) and self._amount(left[0]) \
+                    and re.search(spec["closing"], name_words(self.ctx, left[0])) \
+                    and not _bracketed(self.ctx.text, spend.start, spent[0].span.start) \
+                    and len({c.year for c in (chain.total, spent[0], left[0])} - {None}) <= 1:
+                yield left[0], chain, spent[0]
+
     def open_balances(self) -> Iterator[tuple[Claim, list[Claim], list[Claim]]]:
         """收入A，上级补助B，上年结余C，支出D。收支相抵，年终结余J: no totals, J = A + B + C − D. The
         sentence before the balance holds the revenue items, then the expenditure items, each named
@@ -258,6 +307,11 @@ def find(ctx: Context) -> Iterator[Constraint]:
     for revenue, expenditure in reader.balanced(chains):
         yield ctx.constraint("same_quantity", "XREF001", [revenue.total, expenditure.total], "narrative",
                              what="收支平衡时的收入合计与支出合计")
+    for revenue, items in reader.uses(chains):
+        yield ctx.constraint("sum", "SUM007", [revenue.total, *items], "narrative", relation="=",
+                             identity=reader.sides[1].name)
+    for balance, revenue, spent in reader.closings(chains):
+        yield ctx.constraint("balance", "SUM004", [balance, revenue.total, spent], "narrative", relation="=")
     transfer = reader.transfers()
     if transfer:
         yield ctx.constraint("same_quantity", "XREF001", list(transfer), "narrative", what="调入资金与调出资金")
