@@ -118,7 +118,15 @@ class ChainReader:
         name = re.compile(re.escape(referred.group(1))) if referred else side.total
         found = [c for c in self.money if c.block == total.block and c.span.end <= before
                  and name.search(name_words(self.ctx, c)) and self._amount(c)]
-        return found[-1] if len({c.quantity.base_value for c in found}) == 1 else None
+        if found or referred:
+            return found[-1] if len({c.quantity.base_value for c in found}) == 1 else None
+        # else the one sum of money of the sentence before (收入A，为预算的x%。加上调入B，收入总量T)
+        back = self.ctx.text.rfind("。", 0, before)
+        previous = self._loose(self.ctx.sentence(back, ENDS).start, back) if back >= 0 else []
+        if len(previous) == 1 and previous[0].block == total.block and self._named(side, previous[0]) \
+                and self._amount(previous[0]):
+            return previous[0]
+        return None
 
     def chains(self) -> Iterator[Chain]:
         text = self.ctx.text
