@@ -96,8 +96,12 @@ class ChainReader:
 
     def _loose(self, start: int, end: int) -> list[Claim]:
         """Money figures in [start, end) outside brackets."""
-        return [c for c in self.money if start <= c.span.start < end and c.span.end <= end
-                and not _bracketed(self.ctx.text, start, c.span.start)]
+        return [c for c in self._money_in(start, end) if not _bracketed(self.ctx.text, start, c.span.start)]
+
+    def _money_in(self, start: int, end: int) -> list[Claim]:
+        if end <= start:
+            return []
+        return [c for c in self.ctx.claims_in(Span(start, end)) if c.quantity.dimension == "money"]
 
     def _readings(self, figures: list[Claim], start: int) -> list[list[Claim]]:
         """The chain's items, read every way its 其中 parts allow: a part (其中…) belongs to the item
@@ -174,7 +178,7 @@ class ChainReader:
             if (first.side.name, last.side.name) != (revenue, expenditure):
                 continue
             lead = self.ctx.text[last.total.span.end:claim.span.start]
-            between = [c for c in self.money if last.total.span.end <= c.span.start < claim.span.start]
+            between = self._money_in(last.total.span.end, claim.span.start)
             if between or lead.count(self.balance_cue) != 1:
                 continue
             if not self._amount(claim):
@@ -193,7 +197,7 @@ class ChainReader:
             here = self.ctx.sentence(last.total.span.start, ENDS)
             after = self.ctx.sentence(here.end, ENDS) if here.end < len(self.ctx.text) else here
             rest = self.ctx.text[last.total.span.end:after.end]
-            if word in rest and not [c for c in self.ctx.narrative if last.total.span.end <= c.span.start < after.end]:
+            if word in rest and not self.ctx.claims_in(Span(last.total.span.end, max(after.end, last.total.span.end))):
                 yield first, last
 
     def _next(self, pos: int) -> Span | None:
@@ -219,7 +223,7 @@ class ChainReader:
             if after is None:
                 continue
             items = self._loose(after.start, after.end)
-            if len(items) >= 3 and items == [c for c in self.money if after.start <= c.span.start < after.end] \
+            if len(items) >= 3 and items == self._money_in(after.start, after.end) \
                     and all(self._named(self.sides[1], c) and self._amount(c) for c in items) \
                     and re.search(spec["year_end"], name_words(self.ctx, items[-1])) \
                     and len({c.year for c in (chain.total, *items)} - {None}) <= 1:
@@ -237,8 +241,7 @@ class ChainReader:
             rest = self._next(spend.end) if spend else None
             if rest is None:
                 continue
-            spent = [c for c in self.money if spend.start <= c.span.start < spend.end]
-            left = [c for c in self.money if rest.start <= c.span.start < rest.end]
+            spent, left = self._money_in(spend.start, spend.end), self._money_in(rest.start, rest.end)
             if len(spent) == 1 == len(left) and self._expenditure(spent[0]) and self._amount(left[0]) \
                     and re.search(spec["closing"], name_words(self.ctx, left[0])) \
                     and not _bracketed(self.ctx.text, spend.start, spent[0].span.start) \
@@ -258,14 +261,14 @@ class ChainReader:
             lead = text[here.start:claim.span.start]
             if lead.count(self.balance_cue) != 1 or self._loose(here.start, claim.span.start) \
                     or not self.balance_name.search(name_words(self.ctx, claim)) or not self._amount(claim):
-                continue
+                continue  # (the cue first: the other tests run for the few figures after 收支相抵)
             back = here.start - 1
             while back > 0 and (text[back] in ENDS or text[back].isspace()):
                 back -= 1  # the sentence before: over 。 and the line break
             if back <= 0:
                 continue
             before = self.ctx.sentence(back, ENDS)
-            figures = [c for c in self.money if before.start <= c.span.start < before.end]
+            figures = self._money_in(before.start, before.end)
             if not figures or figures != self._loose(before.start, before.end) \
                     or any(c.block < claim.block - 1 or not self._amount(c) for c in figures):
                 continue

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from auditor.linking.chains import ENDS, _bracketed
 from auditor.linking.context import Context
 from auditor.linking.lists import CHANGE, PartLists, name_words
-from auditor.model import Claim, Constraint
+from auditor.model import Claim, Constraint, Span
 
 
 def _identities(ctx: Context) -> list[tuple[str, re.Pattern[str], list[re.Pattern[str]]]]:
@@ -28,11 +28,14 @@ def find(ctx: Context) -> Iterator[Constraint]:
     listed = {(g.total.id, frozenset(p.id for p in g.parts)) for g in lists.found if g.complete and not g.uncertain}
     changes = [c for c in ctx.narrative if c.quantity.dimension == "money" and lists.stage(c)[0] == CHANGE
                and lists.stage(c)[1] != 0]
+    change_ids = {c.id for c in changes}
     for whole in changes:
         here = ctx.sentence(whole.span.start, ENDS)
-        after = [c for c in ctx.narrative if whole.span.end <= c.span.start < here.end
-                 and not _bracketed(ctx.text, here.start, c.span.start)]
-        if len(after) < 2 or any(c not in changes for c in after):
+        if here.end <= whole.span.end:
+            continue  # a figure broken over a line: its sentence is not read
+        after = [c for c in ctx.claims_in(Span(whole.span.end, here.end))
+                 if not _bracketed(ctx.text, here.start, c.span.start)]
+        if len(after) < 2 or any(c.id not in change_ids for c in after):
             continue  # a figure that is no change of a part: the list is not only changes
         words = name_words(ctx, whole)
         for name, total, parts in identities:
