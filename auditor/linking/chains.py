@@ -76,6 +76,7 @@ class ChainReader:
         self.marker = re.compile(spec.get("marker", "$^"))
         self.parts_of_item = re.compile(spec.get("parts_of_item", "$^"))
         self.cut_short = spec.get("cut_short", "等")
+        self.partial = re.compile(spec.get("partial", "$^"))
         self.sides = [Side(s["name"], re.compile(s["total"]), tuple(re.compile(p) for p in s["items"]))
                       for s in spec.get("sides", ())]
         self.balance_cue = spec.get("balance", "收支相抵")
@@ -159,8 +160,10 @@ class ChainReader:
             every = {c.id: c for r in readings for c in r}.values()
             if len(first) < 2 or self.cut_short in _outside_brackets(text[first[0].span.start:total.span.start]):
                 continue
-            if not all((c is above or self._named(side, c)) and self._amount(c) for c in every):
-                continue
+            if not all((c is above or self._named(side, c)) and self._amount(c) for c in every) \
+                    or self.partial.search(text[here.start:first[0].span.start]) \
+                    or len({self.lists.stage(c)[0] for c in (total, *every)}) > 1:
+                continue  # an item of no name, a few items of many (主要…), budgets added to actuals
             if len({c.year for c in (total, *every)} - {None}) > 1:
                 continue
             yield Chain(side, total, first, [[c.id for c in r] for r in readings[1:]])
@@ -278,7 +281,8 @@ class ChainReader:
             incomes = [c for c, (a, _) in zip(figures, named) if a]
             expenses = [c for c, (a, _) in zip(figures, named) if not a]
             if incomes and expenses and figures == incomes + expenses \
-                    and len({c.year for c in (claim, *figures)} - {None}) <= 1:
+                    and len({c.year for c in (claim, *figures)} - {None}) <= 1 \
+                    and len({self.lists.stage(c)[0] for c in (claim, *figures)}) == 1:
                 yield claim, incomes, expenses
 
     def transfers(self) -> tuple[Claim, Claim] | None:
