@@ -36,6 +36,7 @@ class Chain:
     total: Claim
     items: list[Claim]
     alternatives: list[list[int]]  # other readings of where a 其中 list inside the chain ends
+    listed: bool = False  # the parts before their 合计 are a list SUM001 checks already
 
 
 def _bracketed(text: str, start: int, pos: int) -> bool:
@@ -82,6 +83,9 @@ class ChainReader:
         self.balance_cue = spec.get("balance", "收支相抵")
         self.balance_name = re.compile(spec.get("balance_name", "结余"))
         self.money = [c for c in ctx.narrative if c.quantity.dimension == "money"]
+        self.listed: dict[int, set[frozenset[int]]] = {}
+        for group in lists.found:
+            self.listed.setdefault(group.total.id, set()).add(frozenset(p.id for p in group.parts))
 
     def _amount(self, claim: Claim) -> bool:
         return self.lists.stage(claim)[0] in (AMOUNT, BUDGET)
@@ -166,7 +170,8 @@ class ChainReader:
                 continue  # an item of no name, a few items of many (主要…), budgets added to actuals
             if len({c.year for c in (total, *every)} - {None}) > 1:
                 continue
-            yield Chain(side, total, first, [[c.id for c in r] for r in readings[1:]])
+            listed = any(frozenset(c.id for c in r) in self.listed.get(total.id, ()) for r in readings)
+            yield Chain(side, total, first, [[c.id for c in r] for r in readings[1:]], listed)
 
     def balances(self, chains: list[Chain]) -> Iterator[tuple[Claim, Chain, Chain]]:
         """收支相抵，年终结余J: the revenue and the expenditure chain just above, nothing between."""
@@ -310,7 +315,7 @@ def find(ctx: Context) -> Iterator[Constraint]:
     if not reader.sides:
         return
     chains = list(reader.chains())
-    for chain in chains:
+    for chain in (c for c in chains if not c.listed):
         yield ctx.constraint("sum", "SUM007", [chain.total, *chain.items], "narrative", relation="=",
                              identity=chain.side.name, alternatives=chain.alternatives)
     for balance, revenue, expenditure in reader.balances(chains):
