@@ -108,18 +108,29 @@ class ChainReader:
             return []
         return [c for c in self.ctx.claims_in(Span(start, end)) if c.quantity.dimension == "money"]
 
+    MAX_SUBLISTS = 2  # 其中 lists of open extent inside one chain: more and the readings multiply
+
     def _readings(self, figures: list[Claim], start: int) -> list[list[Claim]]:
         """The chain's items, read every way its 其中 parts allow: a part (其中…) belongs to the item
         before it, and the figures after it may be more of its parts or the chain's next items; each
-        extent of that list is one reading, the shortest first."""
+        extent of that list is one reading, the shortest first. None past MAX_SUBLISTS such lists."""
         text = self.ctx.text
-        for i, c in enumerate(figures):
-            lead = text[_clause_start(text, start, c.span.start, "，,；;。\n"):c.span.start].strip()
-            if i and self.parts_of_item.search(lead):
-                return [figures[:i] + rest for j in range(i + 1, len(figures) + 1)
-                        for rest in self._readings(figures[j:], start) if figures[j:] or j == len(figures)][:8]
-        return [figures]
+        heads = [i for i, c in enumerate(figures) if i and self.parts_of_item.search(
+            text[_clause_start(text, start, c.span.start, "，,；;。\n"):c.span.start].strip())]
+        if len(heads) > self.MAX_SUBLISTS:
+            return []
+        return self._extents(figures, heads)
 
+    def _extents(self, figures: list[Claim], heads: list[int]) -> list[list[Claim]]:
+        if not heads:
+            return [figures]
+        i, rest = heads[0], heads[1:]
+        out = []
+        for j in range(i + 1, len(figures) + 1):  # the list headed at i runs to j (excluded)
+            later = [h - j for h in rest if h >= j]
+            if len(later) == len([h for h in rest if h > i]):  # no later head swallowed into this list
+                out += [figures[:i] + tail for tail in self._extents(figures[j:], later)]
+        return out
     def _base_above(self, side: Side, total: Claim, before: int, lead: str) -> Claim | None:
         """加 opening its sentence: the one earlier figure of the paragraph named like the total (or
         like the 上述X the lead refers to)."""
@@ -160,6 +171,8 @@ class ChainReader:
             else:
                 above = None
                 readings = self._readings(self._loose(here.start, total.span.start), here.start)
+            if not readings:
+                continue
             first = readings[0]
             every = {c.id: c for r in readings for c in r}.values()
             if len(first) < 2 or self.cut_short in _outside_brackets(text[first[0].span.start:total.span.start]):
