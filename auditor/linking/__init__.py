@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from auditor.linking import (
     achievements,
     bounds,
+    chains,
     change_identities,
+    change_lists,
     column_formulas,
     completion,
     counts,
@@ -71,6 +73,8 @@ FINDERS = (
     finder(subgroups.find, SUM001="sum"),
     finder(counts.find, SUM006="count_items"),
     finder(differences.find, SUM001="sum"),
+    # before identities: a balance after two chains (收支相抵) is exact, not the bound identities sets
+    finder(chains.find, SUM004="balance", SUM007="sum", XREF001="same_quantity"),
     finder(identities.find, SUM001="sum", SUM004="balance", SUM005="sum", SUM007="sum"),
     finder(tables.find, RAT001="ratio", RAT004="ratio", CAP001="score_cap", SCO001="score_formula",
            SCO002="qualitative", SCO003="target_full_marks", SUM001="sum", SUM002="group_points", SUM003="total_score"),
@@ -91,6 +95,7 @@ FINDERS = (
     finder(completion.find, LOGIC004="completed_despite_shortfall"),
     finder(growth.find, RAT005=("growth", "sum")),
     finder(change_identities.find, RAT005=("sum", "previous_sum")),
+    finder(change_lists.find, RAT005="sum"),
     finder(point_differences.find, RAT005="point_difference"),
     finder(named_totals.find, RAT001="ratio", RAT002="ratio", RAT003="ratio"),
     finder(named_shares.find, RAT002="ratio"),
