@@ -1,5 +1,5 @@
-"""A difference written right after the two figures it is of (SUM001): 支出2.05万元，年初预算为2.95万元，
-差值为0.9万元. The cue (rules/lists.yaml ``differences``) must open the difference's clause with no
+"""A difference written right after the two figures it is of (SUM001): 支出3.16万元，年初预算为4.20万元，
+差值为1.04万元. The cue (rules/lists.yaml ``differences``) must open the difference's clause with no
 name of its own (收支差额为… names what it is of, and is left alone), and exactly two amounts of its
 dimension stand before it in its segment (up to the last ；。). The difference is checked as the
 larger of the two minus the smaller: the text does not say which comes first."""

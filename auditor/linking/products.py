@@ -281,7 +281,7 @@ class Products:
             yield Row(name, counts[0], money[0], counts[0].quantity.unit, money[0].quantity.factor)
 
     def income_rows(self) -> Iterator[tuple[Row, Standard]]:
-        """兑现管护劳务补助资金424万元，带动883个贫困户户均增收4800元: an amount paid to the people
+        """兑现护林劳务补助资金320万元，带动640户脱贫户户均增收5000元: an amount paid to the people
         it names, then the households it 带动 and the increase per household. The increase is the
         payment shared out, so amount ≈ count × increase (on the figures' intervals); the amount must
         say it was paid (兑现, 发放…), else it may be an investment that only raised their income."""

@@ -1,4 +1,4 @@
-"""A change written as two states (LOGIC005): 由38800亿元增加到48800亿元 says the second is the larger,
+"""A change written as two states (LOGIC005): 由2140亿元增加到2530亿元 says the second is the larger,
 由…减少到… the smaller. The words are data (rules/bounds.yaml ``transition_directions``); the first
 figure must follow 由/从 right before it, the second the cue right before it, in one clause."""
 
