@@ -75,12 +75,14 @@ def header_runs(ctx: Context) -> list[tuple[list[str], int]]:
     """Runs of two or more column headers (words of rules/lexicon.yaml header_roles, no figure in
     them) with only separators between: their roles in order and where the run ends."""
     roles = sorted(ctx.rules["lexicon"]["header_roles"].items(), key=lambda kv: -len(kv[0]))
+    any_header = re.compile("|".join(re.escape(key) for key, _ in roles) or "(?!)")  # most words hold none
     out: list[tuple[list[str], int]] = []
     run: list[str] = []
     end = 0
     for m in TOKEN.finditer(ctx.text):
         word = m.group()
-        role = None if any(ch.isdigit() for ch in word) else next((r for key, r in roles if key in word), None)
+        role = None if any(ch.isdigit() for ch in word) or not any_header.search(word) \
+            else next((r for key, r in roles if key in word), None)
         if role is not None:
             run.append(role)
             end = m.end()
