@@ -4,6 +4,7 @@ against the names listed (SUM006)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from auditor.checks import check, finding
@@ -58,6 +59,18 @@ def sibling_interval(claim: Claim, places: dict[str, int]) -> Interval:
         return interval(claim)
     half = Decimal(5).scaleb(-(digits + 1))
     return Interval((q.value - half) * q.factor, (q.value + half) * q.factor)
+
+
+@check("change_sum")
+def change_sum(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    """Δ总 = Σ Δ分项 (claims: the changes, then the total and its parts), checked when the amounts
+    add up this year; when they do not, the sum of the amounts (SUM001) is the finding, not this."""
+    n = constraint.params["changes"]
+    whole, *parts = (ctx.by_id[i] for i in constraint.claims[n:])
+    this_year = total(interval(p) for p in parts)
+    if this_year is None or not interval(whole).meets(this_year):
+        return None
+    return parts_vs_total(replace(constraint, claims=constraint.claims[:n]), ctx)
 
 
 @check("sum")

@@ -94,7 +94,7 @@ FINDERS = (
     finder(logic.find, LOGIC001="no_projects_scored", LOGIC002="approval_timing"),
     finder(completion.find, LOGIC004="completed_despite_shortfall"),
     finder(growth.find, RAT005=("growth", "sum")),
-    finder(change_identities.find, RAT005=("sum", "previous_sum")),
+    finder(change_identities.find, RAT005=("change_sum", "previous_sum")),
     finder(change_lists.find, RAT005="sum"),
     finder(point_differences.find, RAT005="point_difference"),
     finder(named_totals.find, RAT001="ratio", RAT002="ratio", RAT003="ratio"),
