@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from auditor.intervals import Interval, total
 from auditor.linking import growth, identities
 from auditor.linking.context import Context
-from auditor.linking.lists import PartLists
+from auditor.linking.lists import Group, PartLists, _run_on_stops
 from auditor.model import Claim, Constraint
 
 
@@ -69,10 +69,26 @@ def identities_of(ctx: Context) -> Iterator[tuple[Claim, list[Claim]]]:
     lists = PartLists.of(ctx)
     for group in lists.found:
         if not group.minus and not group.uncertain:  # incomplete ones too: this year must add up below
-            yield group.total, list(group.parts)
+            yield group.total, _reading(ctx, group)
     for constraint in identities.named_sums(ctx, lists):
         whole, *parts = (ctx.by_id[i] for i in constraint.claims)
         yield whole, parts
+
+
+def _reading(ctx: Context, group: Group) -> list[Claim]:
+    """The parts the total is the sum of: all of them, or the one leading run that adds up when the
+    list runs on past its parts (…其中A、B、C；分征收系统来看，D、E: SUM001 accepts such a stop)."""
+    parts = list(group.parts)
+
+    def adds_up(n: int) -> bool:
+        run = total(_interval(p) for p in parts[:n])
+        return run is not None and _interval(group.total).meets(run)
+
+    if adds_up(len(parts)):
+        return parts
+    stops = set(group.sentences) | set([] if group.suffix or group.bounded else _run_on_stops(ctx.text, parts))
+    holding = [n for n in sorted(stops) if 2 <= n < len(parts) and adds_up(n)]
+    return parts[:holding[0]] if len(holding) == 1 else parts
 
 
 def previous_sums(ctx: Context, whole: Claim, parts: list[Claim],
