@@ -129,7 +129,8 @@ def points_total(constraint: Constraint, ctx) -> object:  # noqa: ANN001
 
 @check("balance")
 def balance(constraint: Constraint, ctx) -> object:  # noqa: ANN001
-    stated, income, expense, *opening = (ctx.by_id[i] for i in constraint.claims)
+    carried = constraint.params.get("items", 0)  # the sides' items, after the figures the balance uses
+    stated, income, expense, *opening = (ctx.by_id[i] for i in constraint.claims[:len(constraint.claims) - carried])
     expected = interval(income) - interval(expense)
     value = income.quantity.base_value - expense.quantity.base_value
     if opening:  # a balance brought forward adds to this year's
