@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
-from auditor.checks import check, finding
+from auditor.checks import check, evidence, finding
 from auditor.checks.values import in_unit, interval, is_slipped_yuan, written
 from auditor.intervals import Interval, fmt, total
 from auditor.model import Claim, Constraint
@@ -70,7 +70,13 @@ def change_sum(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     this_year = total(interval(p) for p in parts)
     if this_year is None or not interval(whole).meets(this_year):
         return None
-    return parts_vs_total(replace(constraint, claims=constraint.claims[:n]), ctx)
+    found = parts_vs_total(replace(constraint, claims=constraint.claims[:n]), ctx)
+    if found is None:
+        return None
+    # the amounts the identity rests on are quoted after the changes
+    quoted = {(e.span.start, e.span.end) for e in found.evidence}
+    amounts = tuple(evidence(c) for c in (whole, *parts) if (c.span.start, c.span.end) not in quoted)
+    return replace(found, evidence=found.evidence + amounts)
 
 
 @check("sum")
