@@ -4,9 +4,10 @@ against the names listed (SUM006)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
-from auditor.checks import check, finding
+from auditor.checks import check, evidence, finding
 from auditor.checks.values import in_unit, interval, is_slipped_yuan, written
 from auditor.intervals import Interval, fmt, total
 from auditor.model import Claim, Constraint
@@ -58,6 +59,35 @@ def sibling_interval(claim: Claim, places: dict[str, int]) -> Interval:
         return interval(claim)
     half = Decimal(5).scaleb(-(digits + 1))
     return Interval((q.value - half) * q.factor, (q.value + half) * q.factor)
+
+
+@check("change_sum")
+def change_sum(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    """Δ总 = Σ Δ分项 (claims: the changes, then the total and its parts), checked when the amounts
+    add up this year; when they do not, the sum of the amounts (SUM001) is the finding, not this."""
+    n = constraint.params["changes"]
+    whole, *parts = (ctx.by_id[i] for i in constraint.claims[n:])
+    this_year = total(interval(p) for p in parts)
+    if this_year is None or not interval(whole).meets(this_year):
+        return None
+    found = parts_vs_total(replace(constraint, claims=constraint.claims[:n]), ctx)
+    if found is None:
+        return None
+    # the amounts the identity rests on are quoted after the changes
+    quoted = {(e.span.start, e.span.end) for e in found.evidence}
+    amounts = tuple(evidence(c) for c in (whole, *parts) if (c.span.start, c.span.end) not in quoted)
+    return replace(found, evidence=found.evidence + amounts)
+
+
+@check("parallel_sums")
+def parallel_sums(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    """One breakdown in several columns (完成, 预算, 上年): each column adds up as its own list."""
+    for claims, params in constraint.params["columns"]:
+        column = Constraint(id=constraint.id, kind="sum", claims=tuple(claims), params=params, origin=constraint.origin)
+        found = parts_vs_total(column, ctx)
+        if found is not None:
+            return found
+    return None
 
 
 @check("sum")
@@ -116,7 +146,8 @@ def points_total(constraint: Constraint, ctx) -> object:  # noqa: ANN001
 
 @check("balance")
 def balance(constraint: Constraint, ctx) -> object:  # noqa: ANN001
-    stated, income, expense, *opening = (ctx.by_id[i] for i in constraint.claims)
+    carried = constraint.params.get("items", 0)  # the sides' items, after the figures the balance uses
+    stated, income, expense, *opening = (ctx.by_id[i] for i in constraint.claims[:len(constraint.claims) - carried])
     expected = interval(income) - interval(expense)
     value = income.quantity.base_value - expense.quantity.base_value
     if opening:  # a balance brought forward adds to this year's

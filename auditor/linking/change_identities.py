@@ -1,8 +1,9 @@
 """The changes on last year obey the identities the amounts do (RAT005, kind ``sum``): when 支出总计 =
 支出合计 + 年末结转结余 holds this year and each of the three states its change (较上年增加64.52万元,
 增加64.52万元, 减少0.87万元), the changes add up the same way: Δ总计 = Δ合计 + Δ结余, here 64.52 ≠
-64.52 − 0.87. The identities are the narrative's lists (其中…) and named sums (rules/identities.yaml)
-that hold this year; each change is the one growth.py pairs with its amount. A term with no change
+64.52 − 0.87. The identities are the narrative's lists (其中…) and named sums (rules/identities.yaml);
+the constraint (kind ``change_sum``) holds the amounts with their changes, and is checked only when
+the amounts add up this year (SUM001 reports them when not); each change is the one growth.py pairs with its amount. A term with no change
 stated, or a change stated for two of them at once, leaves the identity unchecked.
 
 With growth rates instead of changes (三公经费486万元，比上年下降2.6%；其中出国35万元，比上年增长
@@ -17,7 +18,7 @@ from collections.abc import Iterator
 from auditor.intervals import Interval, total
 from auditor.linking import growth, identities
 from auditor.linking.context import Context
-from auditor.linking.lists import PartLists
+from auditor.linking.lists import Group, PartLists, _run_on_stops
 from auditor.model import Claim, Constraint
 
 
@@ -68,10 +69,26 @@ def identities_of(ctx: Context) -> Iterator[tuple[Claim, list[Claim]]]:
     lists = PartLists.of(ctx)
     for group in lists.found:
         if not group.minus and not group.uncertain:  # incomplete ones too: this year must add up below
-            yield group.total, list(group.parts)
+            yield group.total, _reading(ctx, group)
     for constraint in identities.named_sums(ctx, lists):
         whole, *parts = (ctx.by_id[i] for i in constraint.claims)
         yield whole, parts
+
+
+def _reading(ctx: Context, group: Group) -> list[Claim]:
+    """The parts the total is the sum of: all of them, or the one leading run that adds up when the
+    list runs on past its parts (…其中A、B、C；分征收系统来看，D、E: SUM001 accepts such a stop)."""
+    parts = list(group.parts)
+
+    def adds_up(n: int) -> bool:
+        run = total(_interval(p) for p in parts[:n])
+        return run is not None and _interval(group.total).meets(run)
+
+    if adds_up(len(parts)):
+        return parts
+    stops = set(group.sentences) | set([] if group.suffix or group.bounded else _run_on_stops(ctx.text, parts))
+    holding = [n for n in sorted(stops) if 2 <= n < len(parts) and adds_up(n)]
+    return parts[:holding[0]] if len(holding) == 1 else parts
 
 
 def previous_sums(ctx: Context, whole: Claim, parts: list[Claim],
@@ -90,22 +107,19 @@ def find(ctx: Context) -> Iterator[Constraint]:
     rates = rates_of(ctx)
     if not changes and not rates:
         return
-    seen: set[tuple[int, ...]] = set()
     for whole, parts in identities_of(ctx):
         terms = [whole, *parts]
-        this_year = total(_interval(p) for p in parts)
-        if len(parts) < 2 or this_year is None or not _interval(whole).meets(this_year):
-            continue  # the identity does not hold this year: its changes say nothing more
+        if len(parts) < 2:
+            continue
         if any(t.id not in changes for t in terms) or len({changes[t.id][0].id for t in terms}) < len(terms):
-            yield from previous_sums(ctx, whole, parts, rates)
+            this_year = total(_interval(p) for p in parts)
+            if this_year is not None and _interval(whole).meets(this_year):  # else the rates say nothing more
+                yield from previous_sums(ctx, whole, parts, rates)
             continue
         whole_change, whole_sign = changes[whole.id]
         part_changes = [changes[p.id] for p in parts]
-        key = tuple(c.id for c in (whole_change, *(c for c, _ in part_changes)))
-        if key in seen:
-            continue
-        seen.add(key)
-        # Δwhole = Σ Δpart, each signed; written with the whole's change positive
+        # Δwhole = Σ Δpart, each signed; written with the whole's change positive. The amounts the
+        # identity rests on are claims too (checked first: the changes say nothing if they do not add up)
         minus = [c.id for c, sign in part_changes if sign != whole_sign]
-        yield ctx.constraint("sum", "RAT005", [whole_change, *(c for c, _ in part_changes)], "narrative",
-                             relation="=", minus=minus)
+        yield ctx.constraint("change_sum", "RAT005", [whole_change, *(c for c, _ in part_changes), *terms],
+                             "narrative", relation="=", minus=minus, changes=len(terms))
