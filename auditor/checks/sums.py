@@ -79,17 +79,6 @@ def change_sum(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     return replace(found, evidence=found.evidence + amounts)
 
 
-@check("parallel_sums")
-def parallel_sums(constraint: Constraint, ctx) -> object:  # noqa: ANN001
-    """One breakdown in several columns (完成, 预算, 上年): each column adds up as its own list."""
-    for claims, params in constraint.params["columns"]:
-        column = Constraint(id=constraint.id, kind="sum", claims=tuple(claims), params=params, origin=constraint.origin)
-        found = parts_vs_total(column, ctx)
-        if found is not None:
-            return found
-    return None
-
-
 @check("sum")
 def parts_vs_total(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     claims = [ctx.by_id[i] for i in constraint.claims]
