@@ -78,17 +78,3 @@ def test_open_balance_reads_both_sides(tmp_path: Path) -> None:
     found = [(b.text, [c.text for c in i], [c.text for c in e])
              for b, i, e in ChainReader(ctx, PartLists.of(ctx)).open_balances()]
     assert found == [("14万元", ["60万元", "4万元"], ["50万元"])]
-
-
-def test_balance_carries_the_items_of_both_sides(tmp_path: Path) -> None:
-    from auditor.linking import chains as chain_finder
-    path = tmp_path / "report.txt"
-    path.write_text("县本级收入52360万元，加上级补助收入88410万元，上年结余收入3120万元，收入合计143890万元。\n"
-                    "一般公共预算支出128600万元，加上解支出2100万元，债务还本支出9000万元，支出合计139700万元。\n"
-                    "上述收支相抵，年终结余4190万元。\n", encoding="utf-8")
-    document = load(path, rules=RULES)
-    ctx = Context(document, read(document, RULES), RULES)
-    found = [([ctx.by_id[i].text for i in c.claims], c.params["items"])
-             for c in chain_finder.find(ctx) if c.kind == "balance"]
-    assert found == [(["4190万元", "143890万元", "139700万元", "52360万元", "88410万元", "3120万元",
-                       "128600万元", "2100万元", "9000万元"], 6)]

@@ -135,8 +135,7 @@ def points_total(constraint: Constraint, ctx) -> object:  # noqa: ANN001
 
 @check("balance")
 def balance(constraint: Constraint, ctx) -> object:  # noqa: ANN001
-    carried = constraint.params.get("items", 0)  # the sides' items, after the figures the balance uses
-    stated, income, expense, *opening = (ctx.by_id[i] for i in constraint.claims[:len(constraint.claims) - carried])
+    stated, income, expense, *opening = (ctx.by_id[i] for i in constraint.claims)
     expected = interval(income) - interval(expense)
     value = income.quantity.base_value - expense.quantity.base_value
     if opening:  # a balance brought forward adds to this year's

@@ -332,11 +332,8 @@ def find(ctx: Context) -> Iterator[Constraint]:
         yield ctx.constraint("sum", "SUM007", [chain.total, *chain.items], "narrative", relation="=",
                              identity=chain.side.name, alternatives=chain.alternatives)
     for balance, revenue, expenditure in reader.balances(chains):
-        # the items each side's total adds up are carried along: the balance rests on both sides
-        # (checked on the totals; each side's sum is its own SUM007/SUM001 constraint)
-        items = [*revenue.items, *expenditure.items]
-        yield ctx.constraint("balance", "SUM004", [balance, revenue.total, expenditure.total, *items], "narrative",
-                             relation="=", items=len(items))
+        yield ctx.constraint("balance", "SUM004", [balance, revenue.total, expenditure.total], "narrative",
+                             relation="=")
     for balance, incomes, expenses in reader.open_balances():
         yield ctx.constraint("sum", "SUM007", [balance, *incomes, *expenses], "narrative", relation="=",
                              minus=[c.id for c in expenses], identity=reader.balance_cue)
