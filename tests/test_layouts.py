@@ -497,3 +497,37 @@ def test_a_heading_run_into_a_tables_last_row_stays_a_paragraph() -> None:
     assert len(tables) == 1 and any(c.text == "45.60" for c in tables[0].cells)
     assert all("说明" not in c.text for c in tables[0].cells)
     assert any(document.text[b.span.start:b.span.end] == "二、公用经费安排情况说明：" for b in document.blocks)
+
+
+# Shape 8: label lines under a heading that declares the unit (each snippet written for this test)
+LABEL_LINES_COLON = "（单位：万元）\n年初预算数：80.00\n全年预算数：92.40\n全年执行数：90.10\n执行率：97.5%\n"
+LABEL_LINES_SPACES = "一、污水处理补助资金（万元）\n年初预算数 35\n全年预算数 38.5\n全年执行数 37\n"
+LABEL_LINES_TWO_ITEMS = ("金额单位：元\n全年预算数：6,000\n全年执行数：5,400\n"
+                         "全年预算数：9,000\n全年执行数：8,100\n")
+
+
+@pytest.mark.parametrize(("text", "label", "figure", "column"), [
+    (LABEL_LINES_COLON, "全年执行数", "90.10", "全年执行数"),
+    (LABEL_LINES_COLON, "执行率", "97.5%", "执行率"),
+    (LABEL_LINES_SPACES, "全年预算数", "38.5", "全年预算数"),
+    (LABEL_LINES_TWO_ITEMS, "全年执行数", "8,100", "全年执行数"),
+])
+def test_label_lines_become_a_table(text: str, label: str, figure: str, column: str) -> None:
+    assert column_of(text, label, figure) == column
+
+
+def test_label_lines_keep_the_heading_and_split_records() -> None:
+    blocks = rebuild(LABEL_LINES_TWO_ITEMS)
+    assert [b.kind for b in blocks] == ["paragraph", "table"]
+    assert [len(row) for row in blocks[1].rows] == [4, 4]  # a label again opens the second record
+    assert blocks[1].rows[0][1].header_path == ("金额单位：元", "全年预算数")
+
+
+@pytest.mark.parametrize("text", [
+    "二、项目资金情况\n年初预算数：80.00\n全年预算数：92.40\n全年执行数：90.10\n",  # no unit declared
+    "（单位：万元）\n年初预算数：80.00\n全年执行数：90.10\n",  # two lines only
+    "（单位：万元）\n年初预算数：80.00\n受益农户：1200\n全年执行数：90.10\n",  # a label not in the vocabulary
+    "（单位：万元）\n年初预算数：80.00，较上年增加5.00\n全年预算数：92.40\n全年执行数：90.10\n",  # two figures
+])
+def test_label_lines_stay_paragraphs_unless_clearly_a_form(text: str) -> None:
+    assert all(b.kind == "paragraph" for b in rebuild(text))

@@ -27,6 +27,13 @@ Public function
     7. a form flattened into one long line: a run of column headers followed by figures, bound
        when exactly one order-keeping binding agrees with the figures' types
        (``_header_value_runs``); other figures stay in the text.
+    8. ``label：value`` or ``label value`` lines (年初预算数：120.00 / 执行率 94.6%) right under a
+       heading that declares the unit (单位：万元, （万元）, 金额单位：元): when several such
+       lines in a row each name a known label (``label_lines`` in ``rules/tables.yaml``) and hold
+       one figure, they are a table: one row per record (a label seen again opens the next), a
+       label cell and a value cell per line, as a form's funding row lays them side by side; the
+       value's header path is the heading and its label, so a bare figure takes the declared unit
+       and its role from the label (``_label_lines``). The heading stays a paragraph.
 
     A header of two levels that the export flattened (upper words over a repeated block of
     column words, or one upper word over a run opening with a repeated total) gets both levels
@@ -45,6 +52,7 @@ import re
 from decimal import Decimal
 
 from auditor.ingest.glued import bind_glued, is_glued
+from auditor.ingest.normalise import simplified
 from auditor.ingest.tables import (
     _NUMBER,
     _PLACEHOLDERS,
@@ -58,7 +66,7 @@ from auditor.ingest.tables import (
     is_number,
     normalise,
 )
-from auditor.model import Block, Span
+from auditor.model import Block, Cell, Span
 
 _GAP = re.compile(r"[ \u3000\xa0]{2,}")
 BLANK, SPACE, CELL, GRID, PIPE, TEXT = range(6)  # line kinds
@@ -96,6 +104,10 @@ def rebuild(text: str, rules: TableRules | None = None) -> list[Block]:
             grid, header_rows = _pipe_rows(text, lines[i : last + 1])
             if header_rows is None:
                 grid = _two_level_sections(grid, rules)
+        elif kind == TEXT and (labelled := _label_lines(text, lines, kinds, i, rules)) is not None:
+            blocks.append(labelled[0])
+            i = labelled[1] + 1
+            continue
         elif kind == TEXT and (found := _space_rows(text, lines, kinds, i, rules)) is not None:
             grid, header_rows, last = found
         elif kind in (TEXT, PIPE) and _HEADER_CELLS <= header_lines[min(i + _HEADER_LINES, len(lines))] - header_lines[i] \
@@ -514,6 +526,58 @@ def _is_cell_line(norm: str, rules: TableRules) -> bool:
 
 _CELL_LINE_CHARS = 30  # a line longer than this is a sentence, not a cell
 _BARS_SEPARATE = 2  # bar lines seen before a table's cells are taken to be apart by them
+
+
+# shape 8: a label, a colon or spaces, one figure with at most a short unit of its own
+_LABEL_VALUE = re.compile(r"[ \t\u3000]*(?P<label>[^\s:：][^:：]*?)[ \t\u3000]*(?:[:：]|[ \t\u3000])[ \t\u3000]*"
+                          r"(?P<value>[+\-−]?\d+(?:[.,]\d+)*(?:[%％]|[^\d\s,，.:：;；。、]{0,4}))[ \t\u3000]*")
+_UNIT_HEADING_CHARS = 40  # a heading longer than this is a sentence
+
+
+def _label_lines(text: str, lines: list[tuple[int, int]], kinds: list[int], first: int,
+                 rules: TableRules) -> tuple[Block, int] | None:
+    """Shape 8 (module docstring): the table of the label lines from line ``first`` and its last
+    line, or None when line ``first`` opens no such run under a unit heading."""
+    if not rules.label_lines or (row := _label_value(text, *lines[first], rules)) is None:
+        return None
+    above = first - 1
+    while above >= 0 and kinds[above] in (BLANK, SPACE) and first - above <= 2:
+        above -= 1
+    heading = simplified(normalise(text[slice(*lines[above])])) if above >= 0 else ""
+    if not heading or len(heading) > _UNIT_HEADING_CHARS or _label_value(text, *lines[above], rules) \
+            or not rules.heads_unit(heading):
+        return None
+    rows = [row]
+    last = first
+    while last + 1 < len(lines) and kinds[last + 1] == TEXT \
+            and (row := _label_value(text, *lines[last + 1], rules)) is not None:
+        rows.append(row)
+        last += 1
+    if len(rows) < rules.label_lines_min:
+        return None
+    records: list[list[Cell]] = [[]]
+    for label, value in rows:
+        name = simplified(normalise(label.text))
+        if any(c.row_header == (name,) for c in records[-1]):
+            records.append([])  # a label again: the next record (a second item's figures)
+        r, col = len(records) - 1, len(records[-1])
+        records[-1] += [Cell(r, col, label.span, label.text, header_path=(heading,), row_header=(name,)),
+                        Cell(r, col + 1, value.span, value.text, header_path=(heading, name), row_header=(name,))]
+    return Block("table", Span(lines[first][0], lines[last][1]), tuple(map(tuple, records))), last
+
+
+def _label_value(text: str, start: int, end: int, rules: TableRules) -> tuple[GridCell, GridCell] | None:
+    """The label and value cells of a line ``年初预算数：120.00`` naming a known label, else None."""
+    if end - start > _UNIT_HEADING_CHARS:
+        return None
+    match = _LABEL_VALUE.fullmatch(text, start, end)
+    if match is None or len(_NUMBER.findall(match["value"])) != 1:
+        return None
+    name = simplified(normalise(match["label"]))
+    if len(name) > rules.header_max_chars or not any(t in name for t in rules.label_lines):
+        return None
+    return (GridCell(match["label"], Span(match.start("label"), match.end("label"))),
+            GridCell(match["value"], Span(match.start("value"), match.end("value"))))
 
 
 def _paragraph_or_flat(text: str, start: int, end: int, rules: TableRules, glued_rows: list[int]) -> Block:
