@@ -478,13 +478,14 @@ def test_line_numbers_leave_a_row_whose_placement_is_open() -> None:
 
 
 def test_a_row_of_column_numbers_is_no_lower_header() -> None:
-    """① | ② … under the header numbers its columns: the rows below keep them. A row that lost its
-    empty 备注 has no certain placement and is left unplaced (not shifted right onto 备注)."""
+    """① | ② … under the header numbers its columns: the rows below keep them. A row whose 说明 is
+    empty keeps that cell (one empty cell after the last bar but one), so its figures keep their
+    columns."""
     text = ("序号 | 承训机构 | 补贴标准(元/人) | 参训人数 | 结业人数 | 补贴资金 | 说明 |\n"
             "① | ② | ③ | ④ | ⑤ | ⑥=③*⑤ | |\n"
             "1 | 县职业培训学校 | 2000 | 300 | 290 | 58 | 无 |\n2 | 市技工学校 | 2000 | 250 | 250 | 50 | |\n")
     assert column_of(text, "县职业培训学校", "290") == "结业人数"
-    assert column_of(text, "市技工学校", "50") == ""
+    assert column_of(text, "市技工学校", "50") == "补贴资金"
 
 
 def test_a_heading_run_into_a_tables_last_row_stays_a_paragraph() -> None:
@@ -531,3 +532,22 @@ def test_label_lines_keep_the_heading_and_split_records() -> None:
 ])
 def test_label_lines_stay_paragraphs_unless_clearly_a_form(text: str) -> None:
     assert all(b.kind == "paragraph" for b in rebuild(text))
+
+
+# A pipe table whose last column (备注) is filled in its first row only: the later rows' empty
+# last cells are cells, not padding, so their figures keep their columns (written for this test)
+PIPES_EMPTY_REMARKS = (
+    "序号 | 培训机构 | 补助标准(元/人) | 培训人数 | 合格人数 | 补助资金(万元) | 备注 |\n"
+    "1 | 城东技工学校 | 2000 | 310 | 300 | 60 | 含上年第四期补发 |\n"
+    "2 | 河西职业培训中心 | 2000 | 255 | 250 | 50 | |\n"
+    "3 | 南山家政培训学校 | 2000 | 180 | 175 | 35 | |\n"
+)
+
+
+@pytest.mark.parametrize(("label", "figure", "column"), [
+    ("城东技工学校", "300", "合格人数"),
+    ("河西职业培训中心", "250", "合格人数"),
+    ("南山家政培训学校", "35", "补助资金(万元)"),
+])
+def test_pipe_rows_keep_an_empty_last_cell(label: str, figure: str, column: str) -> None:
+    assert column_of(PIPES_EMPTY_REMARKS, label, figure) == column

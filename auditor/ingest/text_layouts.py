@@ -15,7 +15,8 @@ Public function
     2. one row per line, cells separated by TABs; consecutive such lines form a table.
     3. rows with ``|`` separators. When every row line opens with a bar they are Markdown or
        antiword rows (rows above a ``|---|`` line are header rows); otherwise each bar ends a
-       cell, padding bars at a row's end are dropped, and a row's lines are found by their bar
+       cell, padding bars at a row's end are dropped (not one empty cell that makes the row as wide
+       as a header ending in 备注 or 说明 above: an empty remark), and a row's lines are found by their bar
        count (``_pipe_rows``): a cell with line breaks spreads a row over lines, a line opening
        with a bar may continue the row above.
     4. one line of cells separated by runs of two or more spaces, when it clearly is a table
@@ -101,7 +102,7 @@ def rebuild(text: str, rules: TableRules | None = None) -> list[Block]:
             grid = _two_level_sections(grid, rules)
         elif kind == PIPE and not _is_bar_line(text[lines[i][0]:lines[i][1]]):
             last = _pipe_run_end(text, lines, kinds, i)
-            grid, header_rows = _pipe_rows(text, lines[i : last + 1])
+            grid, header_rows = _pipe_rows(text, lines[i : last + 1], rules)
             if header_rows is None:
                 grid = _two_level_sections(grid, rules)
         elif kind == TEXT and (labelled := _label_lines(text, lines, kinds, i, rules)) is not None:
@@ -257,7 +258,8 @@ def _is_rule_line(line: str) -> bool:
     return set(line.strip()) <= set("|-:+ ") and "-" in line
 
 
-def _pipe_rows(text: str, lines: list[tuple[int, int]]) -> tuple[list[list[GridCell]], int | None]:
+def _pipe_rows(text: str, lines: list[tuple[int, int]],
+               rules: TableRules | None = None) -> tuple[list[list[GridCell]], int | None]:
     """Rows of a ``|`` table. When every row line starts with a bar, the rows are Markdown (outer
     bars, rows above ``|---|`` are headers). Otherwise each bar ends a cell (web pages and
     converters), padding bars at the row's end are dropped, and a row's lines are found by
@@ -289,13 +291,21 @@ def _pipe_rows(text: str, lines: list[tuple[int, int]]) -> tuple[list[list[GridC
                 region[1], region[2] = e, region[2] + bars
                 continue
         regions.append([s, e, bars])
+    rules = rules or default_rules()
     grid = []
+    remarks = 0  # the cells of the last row ending in a column of words (备注, 说明)
     for s, e, _ in regions:
         cells = _split_at(text, s, e, "|")
         if text[s:e].rstrip().endswith("|"):
             cells.pop()  # the last bar ends the last cell
-        while cells and not cells[-1].text:
-            cells.pop()
+        if cells and rules.is_text_column(normalise(cells[-1].text)) and len(normalise(cells[-1].text)) <= 4:
+            remarks = len(cells)
+        # empty cells at the end are padding, unless one alone makes the row as wide as a header
+        # ending in 备注 above (an empty remark): dropped, it would leave the row narrow
+        empty_last = len(cells) - next((i + 1 for i in range(len(cells) - 1, -1, -1) if cells[i].text), 0)
+        if not (empty_last == 1 and len(cells) == remarks):
+            while cells and not cells[-1].text:
+                cells.pop()
         if cells:
             grid.append(cells)
     return grid, None
