@@ -478,13 +478,14 @@ def test_line_numbers_leave_a_row_whose_placement_is_open() -> None:
 
 
 def test_a_row_of_column_numbers_is_no_lower_header() -> None:
-    """① | ② … under the header numbers its columns: the rows below keep them. A row that lost its
-    empty 备注 has no certain placement and is left unplaced (not shifted right onto 备注)."""
+    """① | ② … under the header numbers its columns: the rows below keep them. A row whose 说明 is
+    empty keeps that cell (one empty cell after the last bar but one), so its figures keep their
+    columns."""
     text = ("序号 | 承训机构 | 补贴标准(元/人) | 参训人数 | 结业人数 | 补贴资金 | 说明 |\n"
             "① | ② | ③ | ④ | ⑤ | ⑥=③*⑤ | |\n"
             "1 | 县职业培训学校 | 2000 | 300 | 290 | 58 | 无 |\n2 | 市技工学校 | 2000 | 250 | 250 | 50 | |\n")
     assert column_of(text, "县职业培训学校", "290") == "结业人数"
-    assert column_of(text, "市技工学校", "50") == ""
+    assert column_of(text, "市技工学校", "50") == "补贴资金"
 
 
 def test_a_heading_run_into_a_tables_last_row_stays_a_paragraph() -> None:
@@ -497,3 +498,56 @@ def test_a_heading_run_into_a_tables_last_row_stays_a_paragraph() -> None:
     assert len(tables) == 1 and any(c.text == "45.60" for c in tables[0].cells)
     assert all("说明" not in c.text for c in tables[0].cells)
     assert any(document.text[b.span.start:b.span.end] == "二、公用经费安排情况说明：" for b in document.blocks)
+
+
+# Shape 8: label lines under a heading that declares the unit (each snippet written for this test)
+LABEL_LINES_COLON = "（单位：万元）\n年初预算数：80.00\n全年预算数：92.40\n全年执行数：90.10\n执行率：97.5%\n"
+LABEL_LINES_SPACES = "一、污水处理补助资金（万元）\n年初预算数 35\n全年预算数 38.5\n全年执行数 37\n"
+LABEL_LINES_TWO_ITEMS = ("金额单位：元\n全年预算数：6,000\n全年执行数：5,400\n"
+                         "全年预算数：9,000\n全年执行数：8,100\n")
+
+
+@pytest.mark.parametrize(("text", "label", "figure", "column"), [
+    (LABEL_LINES_COLON, "全年执行数", "90.10", "全年执行数"),
+    (LABEL_LINES_COLON, "执行率", "97.5%", "执行率"),
+    (LABEL_LINES_SPACES, "全年预算数", "38.5", "全年预算数"),
+    (LABEL_LINES_TWO_ITEMS, "全年执行数", "8,100", "全年执行数"),
+])
+def test_label_lines_become_a_table(text: str, label: str, figure: str, column: str) -> None:
+    assert column_of(text, label, figure) == column
+
+
+def test_label_lines_keep_the_heading_and_split_records() -> None:
+    blocks = rebuild(LABEL_LINES_TWO_ITEMS)
+    assert [b.kind for b in blocks] == ["paragraph", "table"]
+    assert [len(row) for row in blocks[1].rows] == [4, 4]  # a label again opens the second record
+    assert blocks[1].rows[0][1].header_path == ("金额单位：元", "全年预算数")
+
+
+@pytest.mark.parametrize("text", [
+    "二、项目资金情况\n年初预算数：80.00\n全年预算数：92.40\n全年执行数：90.10\n",  # no unit declared
+    "（单位：万元）\n年初预算数：80.00\n全年执行数：90.10\n",  # two lines only
+    "（单位：万元）\n年初预算数：80.00\n受益农户：1200\n全年执行数：90.10\n",  # a label not in the vocabulary
+    "（单位：万元）\n年初预算数：80.00，较上年增加5.00\n全年预算数：92.40\n全年执行数：90.10\n",  # two figures
+])
+def test_label_lines_stay_paragraphs_unless_clearly_a_form(text: str) -> None:
+    assert all(b.kind == "paragraph" for b in rebuild(text))
+
+
+# A pipe table whose last column (备注) is filled in its first row only: the later rows' empty
+# last cells are cells, not padding, so their figures keep their columns (written for this test)
+PIPES_EMPTY_REMARKS = (
+    "序号 | 培训机构 | 补助标准(元/人) | 培训人数 | 合格人数 | 补助资金(万元) | 备注 |\n"
+    "1 | 城东技工学校 | 2000 | 310 | 300 | 60 | 含上年第四期补发 |\n"
+    "2 | 河西职业培训中心 | 2000 | 255 | 250 | 50 | |\n"
+    "3 | 南山家政培训学校 | 2000 | 180 | 175 | 35 | |\n"
+)
+
+
+@pytest.mark.parametrize(("label", "figure", "column"), [
+    ("城东技工学校", "300", "合格人数"),
+    ("河西职业培训中心", "250", "合格人数"),
+    ("南山家政培训学校", "35", "补助资金(万元)"),
+])
+def test_pipe_rows_keep_an_empty_last_cell(label: str, figure: str, column: str) -> None:
+    assert column_of(PIPES_EMPTY_REMARKS, label, figure) == column

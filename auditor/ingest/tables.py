@@ -106,6 +106,8 @@ class TableRules:
     score_terms: tuple[str, ...] = ()
     two_level_agreement: float = 1.0
     column_number_terms: tuple[str, ...] = ()
+    label_lines: tuple[str, ...] = ()
+    label_lines_min: int = 3
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> TableRules:
@@ -131,6 +133,8 @@ class TableRules:
             score_terms=tuple(data.get("score_terms", ())),
             two_level_agreement=float(data.get("two_level_agreement", 1.0)),
             column_number_terms=tuple(data.get("column_number_terms", ())),
+            label_lines=tuple(data.get("label_lines", {}).get("labels", ())),
+            label_lines_min=int(data.get("label_lines", {}).get("min_lines", 3)),
         )
 
     def is_header_term(self, norm: str) -> bool:
@@ -143,6 +147,10 @@ class TableRules:
         """``单位：万元`` (金额单位：元): a cell stating the unit of the table's figures."""
         match = _DECLARED_UNIT.search(norm)
         return match is not None and match.group(1) in self.label_units
+
+    def heads_unit(self, norm: str) -> bool:
+        """A heading declaring its figures' unit: 单位：万元 anywhere, or a bracketed unit (（万元）)."""
+        return any(re.search(rf"(?:单位[:：]|[(（]){re.escape(u)}(?![\u4e00-\u9fff])", norm) for u in self.label_units)
 
     def is_rate_column(self, norm: str) -> bool:
         return any(t in norm for t in self.rate_terms)

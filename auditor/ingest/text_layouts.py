@@ -15,7 +15,8 @@ Public function
     2. one row per line, cells separated by TABs; consecutive such lines form a table.
     3. rows with ``|`` separators. When every row line opens with a bar they are Markdown or
        antiword rows (rows above a ``|---|`` line are header rows); otherwise each bar ends a
-       cell, padding bars at a row's end are dropped, and a row's lines are found by their bar
+       cell, padding bars at a row's end are dropped (not one empty cell that makes the row as wide
+       as a header ending in 备注 or 说明 above: an empty remark), and a row's lines are found by their bar
        count (``_pipe_rows``): a cell with line breaks spreads a row over lines, a line opening
        with a bar may continue the row above.
     4. one line of cells separated by runs of two or more spaces, when it clearly is a table
@@ -27,6 +28,13 @@ Public function
     7. a form flattened into one long line: a run of column headers followed by figures, bound
        when exactly one order-keeping binding agrees with the figures' types
        (``_header_value_runs``); other figures stay in the text.
+    8. ``label：value`` or ``label value`` lines (年初预算数：120.00 / 执行率 94.6%) right under a
+       heading that declares the unit (单位：万元, （万元）, 金额单位：元): when several such
+       lines in a row each name a known label (``label_lines`` in ``rules/tables.yaml``) and hold
+       one figure, they are a table: one row per record (a label seen again opens the next), a
+       label cell and a value cell per line, as a form's funding row lays them side by side; the
+       value's header path is the heading and its label, so a bare figure takes the declared unit
+       and its role from the label (``_label_lines``). The heading stays a paragraph.
 
     A header of two levels that the export flattened (upper words over a repeated block of
     column words, or one upper word over a run opening with a repeated total) gets both levels
@@ -45,6 +53,7 @@ import re
 from decimal import Decimal
 
 from auditor.ingest.glued import bind_glued, is_glued
+from auditor.ingest.normalise import simplified
 from auditor.ingest.tables import (
     _NUMBER,
     _PLACEHOLDERS,
@@ -58,7 +67,7 @@ from auditor.ingest.tables import (
     is_number,
     normalise,
 )
-from auditor.model import Block, Span
+from auditor.model import Block, Cell, Span
 
 _GAP = re.compile(r"[ \u3000\xa0]{2,}")
 BLANK, SPACE, CELL, GRID, PIPE, TEXT = range(6)  # line kinds
@@ -93,9 +102,13 @@ def rebuild(text: str, rules: TableRules | None = None) -> list[Block]:
             grid = _two_level_sections(grid, rules)
         elif kind == PIPE and not _is_bar_line(text[lines[i][0]:lines[i][1]]):
             last = _pipe_run_end(text, lines, kinds, i)
-            grid, header_rows = _pipe_rows(text, lines[i : last + 1])
+            grid, header_rows = _pipe_rows(text, lines[i : last + 1], rules)
             if header_rows is None:
                 grid = _two_level_sections(grid, rules)
+        elif kind == TEXT and (labelled := _label_lines(text, lines, kinds, i, rules)) is not None:
+            blocks.append(labelled[0])
+            i = labelled[1] + 1
+            continue
         elif kind == TEXT and (found := _space_rows(text, lines, kinds, i, rules)) is not None:
             grid, header_rows, last = found
         elif kind in (TEXT, PIPE) and _HEADER_CELLS <= header_lines[min(i + _HEADER_LINES, len(lines))] - header_lines[i] \
@@ -245,7 +258,8 @@ def _is_rule_line(line: str) -> bool:
     return set(line.strip()) <= set("|-:+ ") and "-" in line
 
 
-def _pipe_rows(text: str, lines: list[tuple[int, int]]) -> tuple[list[list[GridCell]], int | None]:
+def _pipe_rows(text: str, lines: list[tuple[int, int]],
+               rules: TableRules | None = None) -> tuple[list[list[GridCell]], int | None]:
     """Rows of a ``|`` table. When every row line starts with a bar, the rows are Markdown (outer
     bars, rows above ``|---|`` are headers). Otherwise each bar ends a cell (web pages and
     converters), padding bars at the row's end are dropped, and a row's lines are found by
@@ -277,13 +291,21 @@ def _pipe_rows(text: str, lines: list[tuple[int, int]]) -> tuple[list[list[GridC
                 region[1], region[2] = e, region[2] + bars
                 continue
         regions.append([s, e, bars])
+    rules = rules or default_rules()
     grid = []
+    remarks = 0  # the cells of the last row ending in a column of words (备注, 说明)
     for s, e, _ in regions:
         cells = _split_at(text, s, e, "|")
         if text[s:e].rstrip().endswith("|"):
             cells.pop()  # the last bar ends the last cell
-        while cells and not cells[-1].text:
-            cells.pop()
+        if cells and rules.is_text_column(normalise(cells[-1].text)) and len(normalise(cells[-1].text)) <= 4:
+            remarks = len(cells)
+        # empty cells at the end are padding, unless one alone makes the row as wide as a header
+        # ending in 备注 above (an empty remark): dropped, it would leave the row narrow
+        empty_last = len(cells) - next((i + 1 for i in range(len(cells) - 1, -1, -1) if cells[i].text), 0)
+        if not (empty_last == 1 and len(cells) == remarks):
+            while cells and not cells[-1].text:
+                cells.pop()
         if cells:
             grid.append(cells)
     return grid, None
@@ -514,6 +536,58 @@ def _is_cell_line(norm: str, rules: TableRules) -> bool:
 
 _CELL_LINE_CHARS = 30  # a line longer than this is a sentence, not a cell
 _BARS_SEPARATE = 2  # bar lines seen before a table's cells are taken to be apart by them
+
+
+# shape 8: a label, a colon or spaces, one figure with at most a short unit of its own
+_LABEL_VALUE = re.compile(r"[ \t\u3000]*(?P<label>[^\s:：][^:：]*?)[ \t\u3000]*(?:[:：]|[ \t\u3000])[ \t\u3000]*"
+                          r"(?P<value>[+\-−]?\d+(?:[.,]\d+)*(?:[%％]|[^\d\s,，.:：;；。、]{0,4}))[ \t\u3000]*")
+_UNIT_HEADING_CHARS = 40  # a heading longer than this is a sentence
+
+
+def _label_lines(text: str, lines: list[tuple[int, int]], kinds: list[int], first: int,
+                 rules: TableRules) -> tuple[Block, int] | None:
+    """Shape 8 (module docstring): the table of the label lines from line ``first`` and its last
+    line, or None when line ``first`` opens no such run under a unit heading."""
+    if not rules.label_lines or (row := _label_value(text, *lines[first], rules)) is None:
+        return None
+    above = first - 1
+    while above >= 0 and kinds[above] in (BLANK, SPACE) and first - above <= 2:
+        above -= 1
+    heading = simplified(normalise(text[slice(*lines[above])])) if above >= 0 else ""
+    if not heading or len(heading) > _UNIT_HEADING_CHARS or _label_value(text, *lines[above], rules) \
+            or not rules.heads_unit(heading):
+        return None
+    rows = [row]
+    last = first
+    while last + 1 < len(lines) and kinds[last + 1] == TEXT \
+            and (row := _label_value(text, *lines[last + 1], rules)) is not None:
+        rows.append(row)
+        last += 1
+    if len(rows) < rules.label_lines_min:
+        return None
+    records: list[list[Cell]] = [[]]
+    for label, value in rows:
+        name = simplified(normalise(label.text))
+        if any(c.row_header == (name,) for c in records[-1]):
+            records.append([])  # a label again: the next record (a second item's figures)
+        r, col = len(records) - 1, len(records[-1])
+        records[-1] += [Cell(r, col, label.span, label.text, header_path=(heading,), row_header=(name,)),
+                        Cell(r, col + 1, value.span, value.text, header_path=(heading, name), row_header=(name,))]
+    return Block("table", Span(lines[first][0], lines[last][1]), tuple(map(tuple, records))), last
+
+
+def _label_value(text: str, start: int, end: int, rules: TableRules) -> tuple[GridCell, GridCell] | None:
+    """The label and value cells of a line ``年初预算数：120.00`` naming a known label, else None."""
+    if end - start > _UNIT_HEADING_CHARS:
+        return None
+    match = _LABEL_VALUE.fullmatch(text, start, end)
+    if match is None or len(_NUMBER.findall(match["value"])) != 1:
+        return None
+    name = simplified(normalise(match["label"]))
+    if len(name) > rules.header_max_chars or not any(t in name for t in rules.label_lines):
+        return None
+    return (GridCell(match["label"], Span(match.start("label"), match.end("label"))),
+            GridCell(match["value"], Span(match.start("value"), match.end("value"))))
 
 
 def _paragraph_or_flat(text: str, start: int, end: int, rules: TableRules, glued_rows: list[int]) -> Block:

@@ -25,7 +25,8 @@ def find(ctx: Context) -> Iterator[Constraint]:
             if not formulas:
                 continue
             # columns by their place in the row (a rebuilt row may be numbered from another origin)
-            columns = {squash(cell.text)[0]: i for i, cell in enumerate(cells) if squash(cell.text)[:1] in NUMERALS}
+            columns = {squash(cell.text)[0]: i for i, cell in enumerate(cells)
+                       if squash(cell.text)[:1] in frozenset(NUMERALS)}  # not "" (an empty cell)
             if len({i - NUMERALS.index(n) for n, i in columns.items()}) != 1:
                 continue  # not a clean row of column numbers in order: which column is which is unclear
             for cell, match in formulas:

@@ -155,10 +155,12 @@ class Context:
         return Constraint(id=f"{code}:{key}", kind=kind, claims=ids, params={"code": code, **params},
                           origin=origin, spans=spans)
 
-    def name_of(self, claim: Claim) -> str:
-        """What a figure belongs to, for messages: the label it sits in, else its subject."""
+    def name_of(self, claim: Claim, simplified: bool = False) -> str:
+        """What a figure belongs to, for messages: the label it sits in, else its subject;
+        ``simplified`` reads the label in simplified characters, to match vocabulary."""
         if claim.cell is not None:
             cell = self.cells.get((claim.block, *claim.cell))
-            if cell is not None and squash(cell.text) != squash(claim.text) and label(cell.text):
-                return label(cell.text)
+            text = (self.at(cell.span) if simplified else cell.text) if cell is not None else ""
+            if cell is not None and squash(cell.text) != squash(claim.text) and label(text):
+                return label(text)
         return claim.subject

@@ -237,7 +237,7 @@ def section_scores(ctx: Context) -> Iterator[Constraint]:
         if current_max is not None and scores:
             sections.append((scores[0], current_max))
             yield ctx.constraint("score_cap", "CAP001", [scores[0], current_max], "narrative")
-            if "执行" in ctx.name_of(current_max):
+            if "执行" in ctx.name_of(current_max, simplified=True):
                 # 预算执行情况（10分）…执行率90%…得分10分: the score is the rate times the points
                 rate = next((c for c in claims if c.quantity.dimension == "percent" and c.span.end <= scores[0].span.start
                              and "执行率" in left_text(ctx, c)), None)

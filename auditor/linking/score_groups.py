@@ -32,7 +32,7 @@ def section_points(ctx: Context) -> Iterator[Constraint]:
             continue
         gap = 0
         for index, cells in enumerate(item.rows):
-            first = squash(cells[0].text) if cells else ""
+            first = squash(ctx.at(cells[0].span)) if cells else ""
             if not (cells and all(c.is_header for c in cells if squash(c.text))):
                 if any(s in first for s in starts):
                     yield from _form(ctx, form)

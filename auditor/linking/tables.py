@@ -31,6 +31,7 @@ class Row:
     cells: list[Cell]
     claims: list[Claim]
     by_role: dict[str, list[Claim]] = field(default_factory=dict)
+    views: list[str] = field(default_factory=list)  # each cell's text in simplified characters (ctx.text)
 
     def __post_init__(self) -> None:
         for claim in self.claims:
@@ -55,9 +56,13 @@ class Row:
                 return cell
         return None
 
+    def view(self, i: int) -> str:
+        """Cell ``i``'s text in simplified characters, to match vocabulary (a traditional table)."""
+        return self.views[i] if i < len(self.views) else self.cells[i].text
+
     @property
     def first_label(self) -> str:
-        return next((label(c.text) for c in self.cells if squash(c.text)), "")
+        return next((label(self.view(i)) for i, c in enumerate(self.cells) if squash(c.text)), "")
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -69,7 +74,8 @@ def rows_of(ctx: Context, sheet: list[int]) -> list[Row]:
     for block in sheet:
         for index, cells in enumerate(ctx.block(block).rows):
             if cells and not all(c.is_header for c in cells if squash(c.text)):
-                rows.append(Row(block, index, list(cells), ctx.rows.get((block, index), [])))
+                rows.append(Row(block, index, list(cells), ctx.rows.get((block, index), []),
+                                views=[ctx.at(c.span) for c in cells]))
     return rows
 
 
@@ -87,7 +93,7 @@ def group_claims(row: Row) -> list[tuple[int, str, Claim | None]]:
     for level, text in enumerate(row.labels):
         text = squash(text)
         if POINTS_IN_LABEL.search(text):
-            cols = {c.col for c in row.cells if squash(c.text) == text}
+            cols = {c.col for i, c in enumerate(row.cells) if squash(row.view(i)) == text}
             holder = next((c for c in row.claims if c.quantity.dimension == "points" and c.cell[1] in cols), None)
             out.append((level, text, holder))
     return out
