@@ -117,6 +117,15 @@ def budget_adjustment(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
 
 
 def named_sums(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
+    """The named sums of ``ctx`` (see ``find_named_sums``), found once: identities and change
+    identities both read them."""
+    found = lists.__dict__.get("_named_sums")
+    if found is None:
+        found = lists.__dict__["_named_sums"] = list(find_named_sums(ctx, lists))
+    return iter(found)
+
+
+def find_named_sums(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
     """SUM007: 三公 = 出国 + 公车 + 接待 and the other sums of ``rules/identities.yaml``, between the one
     figure of each name near the total. The total's name may open its sentence (“三公”经费支出预算为
     6.2万元，决算为7.46万元); each part names itself in its clause and has the total's stage."""

@@ -72,8 +72,25 @@ class Subjects:
         self.budget_types = tuple(spec.get("budget_types", ()))
         self._sections: dict[str, tuple[str, str] | None] = {}
         self.counted_scope = re.compile(spec.get("counted_scope", r"\d+个[省市州县区乡镇村]"))
+        self._keys: dict[int, Key | None] = {}  # a claim's key, stage or not: read once per report
+
+    @classmethod
+    def of(cls, ctx: Context) -> Subjects:
+        """The subjects of ``ctx``, built once for every finder that keys figures."""
+        found = ctx.__dict__.get("_subjects")
+        if found is None:
+            found = ctx.__dict__["_subjects"] = cls(ctx)
+        return found
 
     def key(self, claim: Claim, need_stage: bool = True) -> Key | None:
+        if claim.id not in self._keys:
+            self._keys[claim.id] = self._key(claim)
+        key = self._keys[claim.id]
+        if key is None or (need_stage and not key.stage):
+            return None
+        return key
+
+    def _key(self, claim: Claim) -> Key | None:
         q = claim.quantity
         if claim.cell is not None or q.comparator != "=" or not q.unit or q.dimension in ("percent", "points_pct", ""):
             return None
@@ -86,8 +103,6 @@ class Subjects:
                 key = self.bare_stage(left, claim, item)
             elif key.item == item and not key.stage:
                 key = replace(key, stage=stage)  # the heading's item in its own section: the heading's stage
-        if key is None or (need_stage and not key.stage):
-            return None
         return key
 
     def section_subject(self, section: str) -> tuple[str, str] | None:
