@@ -135,13 +135,15 @@ def find_named_sums(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
     money = [c for c in ctx.narrative if c.quantity.dimension == "money" and lists.stage(c)[0] in (AMOUNT, BUDGET)]
     above: list[re.Pattern[str]] = []  # totals of the identities listed before: a part never carries their name
     totals = [re.compile(identity["total"]) for identity in spec.get("sums", ())]
+    # the same for every identity: each figure's sentence opening and its name words, read once
+    openings = {c.id: squash(ctx.text[sentence(ctx.text, c.span.start, "。；;\n").start:c.span.start]) for c in money}
+    names = {c.id: name_words(ctx, c) for c in money}
     for identity in spec.get("sums", ()):
         total_name = re.compile(identity["total"])
         part_names = [re.compile(p) for p in identity["parts"]]
         parents, above = list(above), [*above, total_name]
         for total in money:
-            opening = squash(ctx.text[sentence(ctx.text, total.span.start, "。；;\n").start:total.span.start])
-            own = name_words(ctx, total)
+            opening, own = openings[total.id], names[total.id]
             if total.id in lists.total_of or not total_name.search(opening) \
                     or any(name.search(own) for name in part_names):
                 continue  # a part named in a sentence about the total (三公经费决算中，因公出国费0.94万元)
@@ -152,7 +154,7 @@ def find_named_sums(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
                       and lists.stage(c)[0] == kind and (c.year is None or total.year is None or c.year == total.year)]
             parts = []
             for name in part_names:
-                named = [c for c in nearby if name.search(words := name_words(ctx, c))
+                named = [c for c in nearby if name.search(words := names[c.id])
                          and not any(t.search(words) for t in (total_name, *parents))]
                 if len({c.quantity.base_value for c in named}) != 1:
                     break  # the part is not stated, or stated with two values (two years, budget and actual)

@@ -60,6 +60,10 @@ class Subjects:
         self.scopes = sorted(spec.get("scopes", ()), key=len, reverse=True)
         self.synonyms = sorted(((form, canonical) for canonical, forms in spec.get("synonyms", {}).items()
                                 for form in forms), key=lambda p: len(p[0]), reverse=True)
+        self.synonym_of: dict[str, str] = {}
+        for form, canonical in self.synonyms:
+            self.synonym_of.setdefault(form, canonical)  # the first listed of one form
+        self.synonym_sizes = sorted({len(form) for form in self.synonym_of}, reverse=True)
         self.too_general = frozenset(spec.get("too_general", ()))
         self.min_item = int(spec.get("min_item_chars", 4))
         self.sentence_stages = tuple((cue, stage) for stage, cues in spec.get("sentence_stages", {}).items()
@@ -257,8 +261,9 @@ class Subjects:
         if scope:
             text = text.replace(scope, "")
         text = SYMBOLS.sub("", self.strip_fillers(text))
-        for form, canonical in self.synonyms:
-            if text.endswith(form):
+        for size in self.synonym_sizes:  # the longest form the text ends with
+            canonical = self.synonym_of.get(text[len(text) - size:]) if len(text) >= size else None
+            if canonical is not None:
                 return canonical
         for word in self.fillers:
             if text.startswith(word) and len(text) > len(word) + self.min_item:
