@@ -39,6 +39,7 @@ class Context:
         self.in_block: dict[int, list[Claim]] = defaultdict(list)
         self.rows: dict[tuple[int, int], list[Claim]] = defaultdict(list)
         self._marks: dict[str, list[int]] = {}  # positions of each set of sentence ends (sentence)
+        self._sentences: dict[tuple[int, str], Span] = {}  # (pos, ends): the same figures' sentences are asked for often
         for claim in self.claims:
             self.in_block[claim.block].append(claim)
             if claim.cell is not None:
@@ -55,6 +56,12 @@ class Context:
         """The sentence around ``pos`` (within its line): from after the last end mark before it to
         its next end mark, included. The marks are found once per set of ends and bisected, so that
         a text of one endless sentence with many figures stays linear."""
+        found = self._sentences.get((pos, ends))
+        if found is None:
+            found = self._sentences[(pos, ends)] = self._sentence(pos, ends)
+        return found
+
+    def _sentence(self, pos: int, ends: str) -> Span:
         pos = max(0, min(pos, len(self.text)))
         marks = self._marks.get(ends)
         if marks is None:

@@ -6,6 +6,7 @@ part of a list (a sub-fund's balance is not the unit's)."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 
 from auditor.linking.context import Context, squash
@@ -78,7 +79,8 @@ def allocation_split(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
             continue
         here = sentence(ctx.text, claim.span.start, "。；;\n")
         done = here.end
-        money = [c for c in ctx.narrative if here.start <= c.span.start < here.end and c.quantity.dimension == "money"]
+        starting = ctx.claims[bisect_left(ctx.starts, here.start):bisect_left(ctx.starts, here.end)]
+        money = [c for c in starting if c.cell is None and c.quantity.dimension == "money"]
         if len(money) != 3:
             continue
         amount, used, left = money

@@ -30,6 +30,8 @@ class Programmes:
         found: dict[str, str] = {}
         taken: list[tuple[int, int]] = []
         for keyword, name, family in self.keywords:
+            if keyword not in text:
+                continue  # most keywords are absent: no pattern to look up for them
             for m in re.finditer(re.escape(keyword), text):
                 if not any(a < m.end() and m.start() < b for a, b in taken):
                     taken.append((m.start(), m.end()))

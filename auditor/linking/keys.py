@@ -32,6 +32,7 @@ MAX_LINES_TO_HEADING = 12
 MAX_BARE_LINE = 200
 MAX_SENTENCE_LOOKBACK = 300  # characters of a sentence read back for its period and scope
 ACCOUNT_STAGES = ("budget", "adjusted", "final")  # the stages an account of a year states
+LEAD_JOINS = re.compile(r"^(?:其中|包括|另外|另|以及|及|和)")
 SYMBOLS = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]")
 
 
@@ -56,6 +57,7 @@ class Subjects:
         self.stages = sorted(((cue, stage) for stage, cues in spec.get("stages", {}).items() for cue in cues),
                              key=lambda p: len(p[0]), reverse=True)
         self.fillers = sorted(spec.get("fillers", ()), key=len, reverse=True)
+        self.filler_tuple = tuple(self.fillers)
         self.not_a_statement = tuple(spec.get("not_a_statement", ()))
         self.scopes = sorted(spec.get("scopes", ()), key=len, reverse=True)
         self.synonyms = sorted(((form, canonical) for canonical, forms in spec.get("synonyms", {}).items()
@@ -246,6 +248,8 @@ class Subjects:
         return counted[-1] if counted else ""
 
     def strip_fillers(self, text: str) -> str:
+        if not text.endswith(self.filler_tuple):
+            return text  # most words end with no filler
         changed = True
         while changed and text:
             changed = False
@@ -257,7 +261,7 @@ class Subjects:
 
     def item(self, text: str, scope: str) -> str:
         text = NUMBERING.sub("", BRACKETS.sub("", text))
-        text = re.sub(r"^(?:其中|包括|另外|另|以及|及|和)", "", text)
+        text = LEAD_JOINS.sub("", text)
         if scope:
             text = text.replace(scope, "")
         text = SYMBOLS.sub("", self.strip_fillers(text))
@@ -265,7 +269,7 @@ class Subjects:
             canonical = self.synonym_of.get(text[len(text) - size:]) if len(text) >= size else None
             if canonical is not None:
                 return canonical
-        for word in self.fillers:
+        for word in self.fillers if text.startswith(self.filler_tuple) else ():
             if text.startswith(word) and len(text) > len(word) + self.min_item:
                 text = text[len(word):]
         return text
