@@ -55,7 +55,7 @@ def find(ctx: Context) -> Iterator[Constraint]:
     achieved, planned = tuple(spec.get("achievement_cues", ())), tuple(spec.get("plan_cues", ()))
     cumulative = tuple(spec.get("cumulative_cues", ()))
     part = re.compile(spec.get("part_scope", "其中"))
-    subjects = Subjects(ctx)
+    subjects = Subjects.of(ctx)
     statements: dict[str, list[Claim]] = defaultdict(list)
     for claim in ctx.claims:
         q = claim.quantity

@@ -84,6 +84,7 @@ class Bounds:
         self.label_line_chars = int(data["label_line_chars"])
         self.subject_overlap = int(data["subject_overlap"])
         self.labels: dict[int, Label] = {}
+        self.roles: dict[tuple[str, int], str] = {}  # (label words, id of a pair): role_of
 
     # --- what names a figure ------------------------------------------------------------------
     def previous_in_clause(self, claim: Claim) -> Claim | None:
@@ -194,8 +195,17 @@ class Bounds:
         return self.label(part).state == self.label(whole).state
 
     def role_in(self, claim: Claim, pair: Pair) -> str:
+        if claim.role == "target":
+            return ""
         words = self.label(claim).text
-        if claim.role == "target" or any(w in words for w in self.targets):
+        found = self.roles.get((words, id(pair)))
+        if found is None:
+            found = self.roles[(words, id(pair))] = self.role_of(words, pair)
+        return found
+
+    def role_of(self, words: str, pair: Pair) -> str:
+        """The role a label's words give its figure in ``pair`` (a table's column labels recur)."""
+        if any(w in words for w in self.targets):
             return ""
         part, whole = last_cue(words, pair.part), last_cue(words, pair.whole)
         if part < 0 and whole < 0:

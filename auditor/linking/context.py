@@ -6,6 +6,7 @@ import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from functools import cached_property
+from itertools import accumulate
 
 from auditor.ingest.normalise import aligned
 from auditor.model import Block, Cell, Claim, Constraint, Document, Reading, Span
@@ -38,6 +39,7 @@ class Context:
         self.in_block: dict[int, list[Claim]] = defaultdict(list)
         self.rows: dict[tuple[int, int], list[Claim]] = defaultdict(list)
         self._marks: dict[str, list[int]] = {}  # positions of each set of sentence ends (sentence)
+        self._sentences: dict[tuple[int, str], Span] = {}  # (pos, ends): the same figures' sentences are asked for often
         for claim in self.claims:
             self.in_block[claim.block].append(claim)
             if claim.cell is not None:
@@ -54,10 +56,18 @@ class Context:
         """The sentence around ``pos`` (within its line): from after the last end mark before it to
         its next end mark, included. The marks are found once per set of ends and bisected, so that
         a text of one endless sentence with many figures stays linear."""
+        found = self._sentences.get((pos, ends))
+        if found is None:
+            found = self._sentences[(pos, ends)] = self._sentence(pos, ends)
+        return found
+
+    def _sentence(self, pos: int, ends: str) -> Span:
         pos = max(0, min(pos, len(self.text)))
         marks = self._marks.get(ends)
         if marks is None:
-            marks = self._marks[ends] = [m.start() for m in re.finditer(f"[{re.escape(ends)}]", self.text)]
+            # after the text before each mark and the mark itself: its position (all in C, a report has thousands)
+            pieces = re.split(f"[{re.escape(ends)}]", self.text)[:-1]
+            marks = self._marks[ends] = list(accumulate(map((1).__add__, map(len, pieces)), initial=-1))[1:]
         k = bisect_left(marks, pos)  # the first mark at or after pos
         start = marks[k - 1] + 1 if k else 0
         end = marks[k] + 1 if k < len(marks) else len(self.text)

@@ -81,7 +81,7 @@ def header_runs(ctx: Context) -> list[tuple[list[str], int]]:
     end = 0
     for m in TOKEN.finditer(ctx.text):
         word = m.group()
-        role = None if any(ch.isdigit() for ch in word) or not any_header.search(word) \
+        role = None if not any_header.search(word) or any(ch.isdigit() for ch in word) \
             else next((r for key, r in roles if key in word), None)
         if role is not None:
             run.append(role)

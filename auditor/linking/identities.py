@@ -6,6 +6,7 @@ part of a list (a sub-fund's balance is not the unit's)."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 
 from auditor.linking.context import Context, squash
@@ -78,7 +79,8 @@ def allocation_split(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
             continue
         here = sentence(ctx.text, claim.span.start, "。；;\n")
         done = here.end
-        money = [c for c in ctx.narrative if here.start <= c.span.start < here.end and c.quantity.dimension == "money"]
+        starting = ctx.claims[bisect_left(ctx.starts, here.start):bisect_left(ctx.starts, here.end)]
+        money = [c for c in starting if c.cell is None and c.quantity.dimension == "money"]
         if len(money) != 3:
             continue
         amount, used, left = money
@@ -117,6 +119,15 @@ def budget_adjustment(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
 
 
 def named_sums(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
+    """The named sums of ``ctx`` (see ``find_named_sums``), found once: identities and change
+    identities both read them."""
+    found = lists.__dict__.get("_named_sums")
+    if found is None:
+        found = lists.__dict__["_named_sums"] = list(find_named_sums(ctx, lists))
+    return iter(found)
+
+
+def find_named_sums(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
     """SUM007: 三公 = 出国 + 公车 + 接待 and the other sums of ``rules/identities.yaml``, between the one
     figure of each name near the total. The total's name may open its sentence (“三公”经费支出预算为
     6.2万元，决算为7.46万元); each part names itself in its clause and has the total's stage."""
@@ -126,13 +137,15 @@ def named_sums(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
     money = [c for c in ctx.narrative if c.quantity.dimension == "money" and lists.stage(c)[0] in (AMOUNT, BUDGET)]
     above: list[re.Pattern[str]] = []  # totals of the identities listed before: a part never carries their name
     totals = [re.compile(identity["total"]) for identity in spec.get("sums", ())]
+    # the same for every identity: each figure's sentence opening and its name words, read once
+    openings = {c.id: squash(ctx.text[sentence(ctx.text, c.span.start, "。；;\n").start:c.span.start]) for c in money}
+    names = {c.id: name_words(ctx, c) for c in money}
     for identity in spec.get("sums", ()):
         total_name = re.compile(identity["total"])
         part_names = [re.compile(p) for p in identity["parts"]]
         parents, above = list(above), [*above, total_name]
         for total in money:
-            opening = squash(ctx.text[sentence(ctx.text, total.span.start, "。；;\n").start:total.span.start])
-            own = name_words(ctx, total)
+            opening, own = openings[total.id], names[total.id]
             if total.id in lists.total_of or not total_name.search(opening) \
                     or any(name.search(own) for name in part_names):
                 continue  # a part named in a sentence about the total (三公经费决算中，因公出国费0.94万元)
@@ -143,7 +156,7 @@ def named_sums(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
                       and lists.stage(c)[0] == kind and (c.year is None or total.year is None or c.year == total.year)]
             parts = []
             for name in part_names:
-                named = [c for c in nearby if name.search(words := name_words(ctx, c))
+                named = [c for c in nearby if name.search(words := names[c.id])
                          and not any(t.search(words) for t in (total_name, *parents))]
                 if len({c.quantity.base_value for c in named}) != 1:
                     break  # the part is not stated, or stated with two values (two years, budget and actual)

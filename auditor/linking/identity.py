@@ -30,6 +30,8 @@ class Programmes:
         found: dict[str, str] = {}
         taken: list[tuple[int, int]] = []
         for keyword, name, family in self.keywords:
+            if keyword not in text:
+                continue  # most keywords are absent: no pattern to look up for them
             for m in re.finditer(re.escape(keyword), text):
                 if not any(a < m.end() and m.start() < b for a, b in taken):
                     taken.append((m.start(), m.end()))
@@ -181,8 +183,8 @@ def own_unit(ctx: Context) -> Iterator[Constraint]:
     data = ctx.rules["programmes"]
     suffixes = tuple(data.get("organisation_suffixes", ()))
     title = ctx.reading.title
-    if not suffixes or not title:
-        return
+    if not suffixes or not title or "本级" not in ctx.text:
+        return  # the pattern needs 本级: no scan of the whole text for it
     for m in re.finditer(ctx.rules.param("ENT003", "own_level"), ctx.text):
         name = squash(m.group(1))
         suffix = next((x for x in suffixes if name.endswith(x)), "")

@@ -32,6 +32,7 @@ MAX_LINES_TO_HEADING = 12
 MAX_BARE_LINE = 200
 MAX_SENTENCE_LOOKBACK = 300  # characters of a sentence read back for its period and scope
 ACCOUNT_STAGES = ("budget", "adjusted", "final")  # the stages an account of a year states
+LEAD_JOINS = re.compile(r"^(?:其中|包括|另外|另|以及|及|和)")
 SYMBOLS = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]")
 
 
@@ -56,10 +57,15 @@ class Subjects:
         self.stages = sorted(((cue, stage) for stage, cues in spec.get("stages", {}).items() for cue in cues),
                              key=lambda p: len(p[0]), reverse=True)
         self.fillers = sorted(spec.get("fillers", ()), key=len, reverse=True)
+        self.filler_tuple = tuple(self.fillers)
         self.not_a_statement = tuple(spec.get("not_a_statement", ()))
         self.scopes = sorted(spec.get("scopes", ()), key=len, reverse=True)
         self.synonyms = sorted(((form, canonical) for canonical, forms in spec.get("synonyms", {}).items()
                                 for form in forms), key=lambda p: len(p[0]), reverse=True)
+        self.synonym_of: dict[str, str] = {}
+        for form, canonical in self.synonyms:
+            self.synonym_of.setdefault(form, canonical)  # the first listed of one form
+        self.synonym_sizes = sorted({len(form) for form in self.synonym_of}, reverse=True)
         self.too_general = frozenset(spec.get("too_general", ()))
         self.min_item = int(spec.get("min_item_chars", 4))
         self.sentence_stages = tuple((cue, stage) for stage, cues in spec.get("sentence_stages", {}).items()
@@ -72,8 +78,25 @@ class Subjects:
         self.budget_types = tuple(spec.get("budget_types", ()))
         self._sections: dict[str, tuple[str, str] | None] = {}
         self.counted_scope = re.compile(spec.get("counted_scope", r"\d+个[省市州县区乡镇村]"))
+        self._keys: dict[int, Key | None] = {}  # a claim's key, stage or not: read once per report
+
+    @classmethod
+    def of(cls, ctx: Context) -> Subjects:
+        """The subjects of ``ctx``, built once for every finder that keys figures."""
+        found = ctx.__dict__.get("_subjects")
+        if found is None:
+            found = ctx.__dict__["_subjects"] = cls(ctx)
+        return found
 
     def key(self, claim: Claim, need_stage: bool = True) -> Key | None:
+        if claim.id not in self._keys:
+            self._keys[claim.id] = self._key(claim)
+        key = self._keys[claim.id]
+        if key is None or (need_stage and not key.stage):
+            return None
+        return key
+
+    def _key(self, claim: Claim) -> Key | None:
         q = claim.quantity
         if claim.cell is not None or q.comparator != "=" or not q.unit or q.dimension in ("percent", "points_pct", ""):
             return None
@@ -86,8 +109,6 @@ class Subjects:
                 key = self.bare_stage(left, claim, item)
             elif key.item == item and not key.stage:
                 key = replace(key, stage=stage)  # the heading's item in its own section: the heading's stage
-        if key is None or (need_stage and not key.stage):
-            return None
         return key
 
     def section_subject(self, section: str) -> tuple[str, str] | None:
@@ -227,6 +248,8 @@ class Subjects:
         return counted[-1] if counted else ""
 
     def strip_fillers(self, text: str) -> str:
+        if not text.endswith(self.filler_tuple):
+            return text  # most words end with no filler
         changed = True
         while changed and text:
             changed = False
@@ -238,14 +261,15 @@ class Subjects:
 
     def item(self, text: str, scope: str) -> str:
         text = NUMBERING.sub("", BRACKETS.sub("", text))
-        text = re.sub(r"^(?:其中|包括|另外|另|以及|及|和)", "", text)
+        text = LEAD_JOINS.sub("", text)
         if scope:
             text = text.replace(scope, "")
         text = SYMBOLS.sub("", self.strip_fillers(text))
-        for form, canonical in self.synonyms:
-            if text.endswith(form):
+        for size in self.synonym_sizes:  # the longest form the text ends with
+            canonical = self.synonym_of.get(text[len(text) - size:]) if len(text) >= size else None
+            if canonical is not None:
                 return canonical
-        for word in self.fillers:
+        for word in self.fillers if text.startswith(self.filler_tuple) else ():
             if text.startswith(word) and len(text) > len(word) + self.min_item:
                 text = text[len(word):]
         return text

@@ -42,7 +42,7 @@ def clusters(claims: list[Claim]) -> list[list[Claim]]:
 def find(ctx: Context) -> Iterator[Constraint]:
     yield from placeholders(ctx)
     yield from narrative_against_tables(ctx)
-    subjects = Subjects(ctx)
+    subjects = Subjects.of(ctx)
     groups: dict[tuple, list[tuple[Claim, str]]] = defaultdict(list)
     for claim in ctx.narrative:
         key = subjects.key(claim, need_stage=False)
@@ -64,7 +64,7 @@ def find(ctx: Context) -> Iterator[Constraint]:
 
 def placeholders(ctx: Context) -> Iterator[Constraint]:
     """A figure left as XX where the same item is stated with a value elsewhere."""
-    subjects = Subjects(ctx)
+    subjects = Subjects.of(ctx)
     keyed = None
     for m in PLACEHOLDER.finditer(ctx.text):
         sentence = ctx.sentence(m.start())
@@ -121,7 +121,7 @@ def paragraph_stage(ctx: Context, subjects: Subjects, claim: Claim) -> str:
 
 def narrative_against_tables(ctx: Context) -> Iterator[Constraint]:
     """A narrative figure and the table cell of the same fund line, stage and year."""
-    subjects = Subjects(ctx)
+    subjects = Subjects.of(ctx)
     lines = table_lines(ctx, subjects)
     if not lines:
         return

@@ -95,7 +95,7 @@ def column_item(subjects: Subjects, path: tuple[str, ...]) -> str:
 
 
 def find(ctx: Context) -> Iterator[Constraint]:
-    subjects = Subjects(ctx)
+    subjects = Subjects.of(ctx)
     budget_types = tuple(ctx.rules["subjects"].get("budget_types", ()))
     cells = year_cells(ctx, subjects, budget_types)
     if not cells:
