@@ -183,8 +183,8 @@ def own_unit(ctx: Context) -> Iterator[Constraint]:
     data = ctx.rules["programmes"]
     suffixes = tuple(data.get("organisation_suffixes", ()))
     title = ctx.reading.title
-    if not suffixes or not title or "本级" not in ctx.text:
-        return  # the pattern needs 本级: no scan of the whole text for it
+    if not suffixes or not title:
+        return
     for m in re.finditer(ctx.rules.param("ENT003", "own_level"), ctx.text):
         name = squash(m.group(1))
         suffix = next((x for x in suffixes if name.endswith(x)), "")
