@@ -5,13 +5,17 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from functools import cached_property
 from itertools import accumulate
+from typing import Any, TypeVar
 
 from auditor.ingest.normalise import aligned
 from auditor.model import Block, Cell, Claim, Constraint, Document, Reading, Span
 from auditor.rules import RuleSet
 from auditor.strings import squash
+
+T = TypeVar("T")
 
 SENTENCE_ENDS = "。；;！？!?\n"
 FULL_STOP = "。!?！？\n"
@@ -33,6 +37,7 @@ class Context:
         self.text = aligned(document)  # simplified characters at the original offsets: cue words match
         self.reading = reading
         self.rules = rules
+        self._once: dict[str, Any] = {}
         self.claims = reading.claims
         self.by_id = {c.id: c for c in reading.claims}
         self.starts = [c.span.start for c in reading.claims]  # claims come in text order
@@ -164,6 +169,14 @@ class Context:
         key = ",".join(map(str, ids)) or ",".join(f"{s.start}-{s.end}" for s in spans)
         return Constraint(id=f"{code}:{key}", kind=kind, claims=ids, params={"code": code, **params},
                           origin=origin, spans=spans)
+
+    def once(self, name: str, make: Callable[[Context], T]) -> T:
+        """What ``make(self)`` builds, built once per document for every finder that asks for it by
+        ``name`` (the lists, the subject keys)."""
+        found = self._once.get(name)
+        if found is None:
+            found = self._once[name] = make(self)
+        return found
 
     def name_of(self, claim: Claim, simplified: bool = False) -> str:
         """What a figure belongs to, for messages: the label it sits in, else its subject;

@@ -302,7 +302,7 @@ def possible_currents(ctx: Context, vocabulary: Vocabulary, parts: list[Part], s
 def named_in_paragraph(ctx: Context, vocabulary: Vocabulary, block: int) -> list[Part]:
     """The plain amounts of a paragraph, each with the words of its own clause before it (read once
     per paragraph)."""
-    cache = ctx.__dict__.setdefault("_plain_amounts", {})
+    cache = ctx.once("plain_amounts", lambda _: {})
     if block not in cache:
         cache[block] = _plain_amounts(ctx, vocabulary, block)
     return cache[block]
@@ -363,7 +363,7 @@ def sentence_groups(ctx: Context, vocabulary: Vocabulary, sentence: Span,
             known = [current, *known]
         if rate is not None and current is not None and len(known) == 1:
             # 三公经费486万元，比上年下降2.6%: nothing to recompute, but change_identities reads it
-            ctx.__dict__.setdefault("_growth_rates", []).append((current.id, rate.claim.id, rate.sign))
+            ctx.once("growth_rates", lambda _: []).append((current.id, rate.claim.id, rate.sign))
         if rate is not None and (len(known) >= 2 or readings):
             yield ctx.constraint("growth", "RAT005", [rate.claim, *known, *readings], "narrative",
                                  current=current.id if current else None, previous=previous.id if previous else None,
@@ -383,16 +383,13 @@ def find(ctx: Context) -> Iterator[Constraint]:
 
 def constraints_of(ctx: Context) -> list[Constraint]:
     """The growth constraints of ``ctx``, found once (change_identities reads which change is whose)."""
-    found = ctx.__dict__.get("_growth")
-    if found is None:
-        found = ctx.__dict__["_growth"] = list(_find(ctx))
-    return found
+    return ctx.once("growth", lambda c: list(_find(c)))
 
 
 def rates_alone(ctx: Context) -> list[tuple[int, int, int]]:
     """(this year's amount, its rate, +1 / −1) of the rates stated with no other operand."""
     constraints_of(ctx)
-    return ctx.__dict__.get("_growth_rates", [])
+    return ctx.once("growth_rates", lambda _: [])
 
 
 def _find(ctx: Context) -> Iterator[Constraint]:

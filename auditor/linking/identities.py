@@ -121,10 +121,7 @@ def budget_adjustment(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
 def named_sums(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
     """The named sums of ``ctx`` (see ``find_named_sums``), found once: identities and change
     identities both read them."""
-    found = lists.__dict__.get("_named_sums")
-    if found is None:
-        found = lists.__dict__["_named_sums"] = list(find_named_sums(ctx, lists))
-    return iter(found)
+    return iter(ctx.once("named_sums", lambda c: list(find_named_sums(c, lists))))
 
 
 def find_named_sums(ctx: Context, lists: PartLists) -> Iterator[Constraint]:

@@ -83,10 +83,7 @@ class Subjects:
     @classmethod
     def of(cls, ctx: Context) -> Subjects:
         """The subjects of ``ctx``, built once for every finder that keys figures."""
-        found = ctx.__dict__.get("_subjects")
-        if found is None:
-            found = ctx.__dict__["_subjects"] = cls(ctx)
-        return found
+        return ctx.once("subjects", cls)
 
     def key(self, claim: Claim, need_stage: bool = True) -> Key | None:
         if claim.id not in self._keys:

@@ -235,10 +235,7 @@ class PartLists(NamedTotals):
     @classmethod
     def of(cls, ctx: Context) -> PartLists:
         """The lists of ``ctx``, found once for every finder that needs them."""
-        found = ctx.__dict__.get("_part_lists")
-        if found is None:
-            found = ctx.__dict__["_part_lists"] = cls(ctx)
-        return found
+        return ctx.once("part_lists", cls)
 
     def stage(self, claim: Claim) -> tuple[str, int]:
         if claim.id not in self._stages:
