@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from auditor.linking.context import Context, squash
-from auditor.linking.table_sums import BLANK, NOT_ADDED, QIZHONG, WORDS, cell_value, negative, one_kind, vocabulary
+from auditor.linking.table_sums import BLANK, NOT_ADDED, QIZHONG, WORDS, cell_value, negative, one_kind, tables
 from auditor.model import Claim, Constraint
 
 
@@ -112,13 +112,7 @@ def bounds(ctx: Context, found: list[tuple[str, Claim]]) -> Iterator[Constraint]
 
 
 def find(ctx: Context) -> Iterator[Constraint]:
-    words = vocabulary(ctx)
-    if not words:
-        return
-    placeholders = tuple(words.get("placeholders", ()))
-    for index, block in enumerate(ctx.doc.blocks):
-        if block.kind != "table":
-            continue
+    for index, block, words, placeholders in tables(ctx):
         for row in range(len(block.rows)):
             found = pairs(ctx, index, row, placeholders, least=2)
             if found:

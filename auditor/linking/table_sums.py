@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from auditor.linking.context import Context, squash
-from auditor.model import Claim, Constraint
+from auditor.model import Block, Claim, Constraint
 
 BLANK = object()  # an empty cell (or a placeholder such as —): nothing, counted as no part
 WORDS = object()  # a cell of words, or one whose figure is not its whole content: unplaced
@@ -489,14 +489,20 @@ def shares_of_total(ctx: Context, columns: list[Line], rows: list[Line], words: 
                                      word=rate.key[-1])
 
 
-def find(ctx: Context) -> Iterator[Constraint]:
+def tables(ctx: Context) -> Iterator[tuple[int, Block, dict, tuple[str, ...]]]:
+    """(block index, table, the relations vocabulary, its placeholders) of each table, when the
+    rules have a relations vocabulary."""
     words = vocabulary(ctx)
     if not words:
         return
     placeholders = tuple(words.get("placeholders", ()))
     for index, block in enumerate(ctx.doc.blocks):
-        if block.kind != "table":
-            continue
+        if block.kind == "table":
+            yield index, block, words, placeholders
+
+
+def find(ctx: Context) -> Iterator[Constraint]:
+    for index, _, words, placeholders in tables(ctx):
         for columns, rows in segments(ctx, index, placeholders, tuple(words.get("serial_headers", ()))):
             yield from column_totals(ctx, columns, rows, words)
             yield from row_totals(ctx, columns, rows, words)
