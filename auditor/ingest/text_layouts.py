@@ -538,9 +538,10 @@ _CELL_LINE_CHARS = 30  # a line longer than this is a sentence, not a cell
 _BARS_SEPARATE = 2  # bar lines seen before a table's cells are taken to be apart by them
 
 
-# shape 8: a label, a colon or spaces, one figure with at most a short unit of its own
-_LABEL_VALUE = re.compile(r"[ \t\u3000]*(?P<label>[^\s:：][^:：]*?)[ \t\u3000]*(?:[:：]|[ \t\u3000])[ \t\u3000]*"
-                          r"(?P<value>[+\-−]?\d+(?:[.,]\d+)*(?:[%％]|[^\d\s,，.:：;；。、]{0,4}))[ \t\u3000]*")
+# shape 8: a label, a colon or spaces, one figure with at most a short unit of its own (the line is
+# cut at its last colon or space by hand: a pattern over label, separator and value backtracks)
+_LINE_VALUE = re.compile(r"[+\-−]?\d+(?:[.,]\d+)*(?:[%％]|[^\d\s,，.:：;；。、]{0,4})")
+_BLANKS = " \t\u3000"
 _UNIT_HEADING_CHARS = 40  # a heading longer than this is a sentence
 
 
@@ -580,14 +581,22 @@ def _label_value(text: str, start: int, end: int, rules: TableRules) -> tuple[Gr
     """The label and value cells of a line ``年初预算数：120.00`` naming a known label, else None."""
     if end - start > _UNIT_HEADING_CHARS:
         return None
-    match = _LABEL_VALUE.fullmatch(text, start, end)
-    if match is None or len(_NUMBER.findall(match["value"])) != 1:
+    line = text[start:end]
+    first, last = len(line) - len(line.lstrip(_BLANKS)), len(line.rstrip(_BLANKS))
+    cut = max(line.rfind(ch, first, last) for ch in _BLANKS + ":：")
+    if cut <= first:
         return None
-    name = simplified(normalise(match["label"]))
+    head = line[first:cut].rstrip(_BLANKS)
+    if line[cut] not in ":：" and head.endswith((":", "：")):
+        head = head[:-1].rstrip(_BLANKS)  # 年初预算数： 120.00
+    value = line[cut + 1:last].lstrip(_BLANKS)
+    if not head or ":" in head or "：" in head or not _LINE_VALUE.fullmatch(value) or len(_NUMBER.findall(value)) != 1:
+        return None
+    name = simplified(normalise(head))
     if len(name) > rules.header_max_chars or not any(t in name for t in rules.label_lines):
         return None
-    return (GridCell(match["label"], Span(match.start("label"), match.end("label"))),
-            GridCell(match["value"], Span(match.start("value"), match.end("value"))))
+    at, value_at = start + first, start + last - len(value)
+    return GridCell(head, Span(at, at + len(head))), GridCell(value, Span(value_at, start + last))
 
 
 def _paragraph_or_flat(text: str, start: int, end: int, rules: TableRules, glued_rows: list[int]) -> Block:
