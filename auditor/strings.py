@@ -3,8 +3,10 @@ another stage's internals for them."""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
+CJK = re.compile(r"[\u4e00-\u9fff]")  # one Chinese character (a word, not a figure or a mark)
 SHORT = 64  # labels, cells and clauses: the same few thousand recur through every finder of a report
 
 

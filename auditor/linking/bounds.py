@@ -18,9 +18,9 @@ from functools import cached_property
 
 from auditor.linking.context import NUMBERING, Context, squash
 from auditor.model import Claim, Constraint, Span
+from auditor.strings import CJK
 
 SENTENCE_ENDS = "。！？!?\n"
-CJK = re.compile(r"[\u4e00-\u9fff]")
 LABEL_EDGES = "，,、；;：:（）()|｜ \t"
 
 

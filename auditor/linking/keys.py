@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 
 from auditor.linking.context import Context, squash
 from auditor.model import Claim
+from auditor.strings import CJK
 
 CLAUSE_ENDS = "，,。；;！？!?\n\t、：:"
 MAX_LEFT = 40
@@ -26,7 +27,6 @@ NUMBERING = re.compile(r"^(?:\d+[.、．]|[（(][\d一二三四五六七八九�
 BRACKETS = re.compile(r"[()（）“”\"'《》〈〉【】\[\]\s]")
 LEAD_LABEL = re.compile(r"^(?:\d+[.、．]|[(（][\d一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)?([^：:，,。；;]{1,20})[：:]")
 FIGURE = re.compile(r"[\d.,]+\s*(?:万元|亿元|元|%)?")
-CJK = re.compile(r"[\u4e00-\u9fff]")
 RATE_CLAUSE = re.compile(r"%|％|率")
 MAX_LINES_TO_HEADING = 12
 MAX_BARE_LINE = 200

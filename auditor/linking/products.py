@@ -21,13 +21,13 @@ from functools import cached_property
 
 from auditor.linking.context import Context, label, squash
 from auditor.model import Claim, Constraint, Span
+from auditor.strings import CJK
 
 CODE = "RAT006"
 CLAUSE_ENDS = "。；;，,：:）)\n"
 SENTENCE_ENDS = "。；;！？!?\n"
 AFTER = re.compile(r"^\s*[/／][^\s，,。；;、（(]{0,6}")
 NUMBER_LINE = re.compile(r"^\s*-?\d[\d,，.]*\s*$")
-CJK = re.compile(r"[\u4e00-\u9fff]")
 YEAR = re.compile(r"^\d{4}年度?")
 
 

@@ -18,11 +18,11 @@ from collections.abc import Iterator
 from auditor.linking.context import Context
 from auditor.model import Claim, Constraint, Span
 from auditor.nlp.numbers import normalise
+from auditor.strings import CJK
 
 SENTENCE = "。！？!?\n"
 LABEL_START = "，,、；;：:。！？!?\n\t（("
 LIST_END = "，,、；;）)(（。"
-CJK = re.compile(r"[\u4e00-\u9fff]")
 PERCENT_IN_BRACKETS = re.compile(r"[（(]\s*%\s*[）)]")
 LETTERS_AFTER_NUMBER = re.compile(r"(?<![0-9.A-Za-z])([0-9]+(?:\.[0-9]+)?)([A-Za-z]+)(?![A-Za-z])")
 
