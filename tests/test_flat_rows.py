@@ -18,12 +18,22 @@ HEADER = "三级指标 年度指标值 实际完成值 分值 得分 偏差原�
 
 
 def rows(text: str, tmp_path: Path) -> list[tuple[str, ...]]:
-    """Each constraint the reader forms, as the texts of its claims."""
+    """Each relation the reader forms, as the texts of its claims: the rows of an indicator table
+    one by one (their cap, CAP001, and with a target SCO003), other constraints whole."""
     path = tmp_path / "report.txt"
     path.write_bytes(text.encode("utf-8"))
     document = load(path, rules=RULES)
     ctx = Context(document, read(document, RULES), RULES)
-    return [(c.params["code"], *(ctx.by_id[i].text for i in c.claims)) for c in flat_rows.find(ctx)]
+    found: list[tuple[str, ...]] = []
+    for c in flat_rows.find(ctx):
+        if c.kind != "indicator_rows":
+            found.append((c.params["code"], *(ctx.by_id[i].text for i in c.claims)))
+            continue
+        for target, actual, points, score, _ in c.params["rows"]:
+            found.append(("CAP001", ctx.by_id[score].text, ctx.by_id[points].text))
+            if target is not None:
+                found.append(("SCO003", *(ctx.by_id[i].text for i in (target, actual, score, points))))
+    return found
 
 
 def test_target_actual_points_score(tmp_path: Path) -> None:

@@ -91,6 +91,21 @@ def target_full_marks(constraint: Constraint, ctx) -> object:  # noqa: ANN001
                    target=target.text, actual=actual.text)
 
 
+@check("indicator_rows")
+def indicator_rows(constraint: Constraint, ctx) -> list:  # noqa: ANN001
+    """Every row of an indicator table: its score within its points (CAP001) and a missed target
+    not scored in full (SCO003)."""
+    found = []
+    for target, actual, points, score, indicator in constraint.params["rows"]:
+        if ctx.rules.enabled("CAP001"):
+            found.append(score_cap(Constraint(constraint.id, "score_cap", (score, points), {"code": "CAP001"}), ctx))
+        if target is not None:
+            found.append(target_full_marks(Constraint(constraint.id, "target_full_marks",
+                                                      (target, actual, score, points),
+                                                      {"code": "SCO003", "indicator": indicator}), ctx))
+    return [f for f in found if f is not None]
+
+
 @check("full_score")
 def full_score(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     score, rate = (ctx.by_id[i] for i in constraint.claims)

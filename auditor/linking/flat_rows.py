@@ -32,6 +32,8 @@ from decimal import Decimal
 from auditor.linking.context import Context
 from auditor.linking.flat_cells import TOKEN, FigureCell, header_runs, runs
 from auditor.linking.flat_funding import funding_rows
+from auditor.linking.indicator_rows import IndicatorRow
+from auditor.linking.indicator_rows import constraint as indicator_table
 from auditor.model import Claim, Constraint
 
 SCALE_WORDS = "十百千万亿"
@@ -210,13 +212,15 @@ def find(ctx: Context) -> Iterator[Constraint]:
     columns = header_runs(ctx)
     column_ends = [end for _, end in columns]
     form_start, rows, whole = 0, [], True  # the form's rows so far; whole: no run of it left unread
+    checked: list[IndicatorRow] = []  # the form's rows as its indicator table checks them
     targets: list[FigureCell] = []  # measures left over since the last target column header
     for cells in runs(ctx):
         if cells[0].start < after:
             continue
         begun = bisect_right(starts, cells[0].start)
         if begun and starts[begun - 1] > form_start:  # a new form (项目名称, …自评表) begins
-            form_start, rows, whole = starts[begun - 1], [], True
+            yield from indicator_table(ctx, checked)
+            form_start, rows, whole, checked = starts[begun - 1], [], True, []
         header = bisect_right(headers, cells[0].start)
         if header and targets and headers[header - 1] > targets[-1].start:
             targets = []  # a target column header after them: they were no targets of these rows
@@ -249,12 +253,12 @@ def find(ctx: Context) -> Iterator[Constraint]:
             split.rows[0] = FlatRow(None, first.actual, first.points, first.score)
         targets = []
         for row in paired or split.rows:
-            yield ctx.constraint("score_cap", "CAP001", [row.score, row.points], "table")
-            if row.target is not None and row.actual is not None:
-                yield ctx.constraint("target_full_marks", "SCO003", [row.target, row.actual, row.score, row.points],
-                                     "table", indicator=label_before(ctx, row.target.span.start))
+            both = row.target is not None and row.actual is not None
+            checked.append(IndicatorRow(row.target if both else None, row.actual if both else None, row.points,
+                                        row.score, label_before(ctx, row.target.span.start) if both else ""))
         rows += split.rows
         if split.closing is not None:
             if whole:
                 yield from total(ctx, rows, split.closing, form_start)
             rows, whole = [], False  # whatever follows the total belongs to no row of this form
+    yield from indicator_table(ctx, checked)

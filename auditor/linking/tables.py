@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 from auditor.linking.context import POINTS_IN_LABEL, Context, label, squash
 from auditor.linking.flat_funding import FundingRow, funding_rows
+from auditor.linking.indicator_rows import IndicatorRow
+from auditor.linking.indicator_rows import constraint as indicator_table
 from auditor.model import Cell, Claim, Constraint
 
 
@@ -149,9 +151,18 @@ def funding_parts(ctx: Context, total: Row, parts: list[Row]) -> Iterator[Constr
             yield ctx.constraint("sum", "SUM001", [whole, *values], "table", relation="=" if len(values) > 1 else ">=")
 
 
+def indicator_row(row: Row) -> IndicatorRow:
+    """The row's score against its points and, where both measure alike, its target and actual
+    value (checked for the whole table at once: indicator_rows)."""
+    target, achieved = row.one("target"), row.one("actual")
+    alike = target and achieved and target.quantity.dimension == achieved.quantity.dimension and \
+        target.quantity.dimension
+    return IndicatorRow(target if alike else None, achieved if alike else None, row.one("max"), row.one("score"),
+                        squash(row.labels[-1]) if row.labels else "")
+
+
 def indicator_constraints(ctx: Context, row: Row) -> Iterator[Constraint]:
     points, score = row.one("max"), row.one("score")
-    yield ctx.constraint("score_cap", "CAP001", [score, points], "table")
     actual = row.cell_under("实际完成")
     reason = row.cell_under("偏差原因")
     done = ctx.rules.param("SCO002", "done_words", ["完成", "达成"])
@@ -161,10 +172,6 @@ def indicator_constraints(ctx: Context, row: Row) -> Iterator[Constraint]:
     achieved = any(w in status for w in done) and not any(w in status for w in ("未", "没有", "部分", "基本", "尚"))
     if achieved and (reason is None or squash(reason.text) in ("", *blank)):
         yield ctx.constraint("qualitative", "SCO002", [score, points], "table", spans=(actual.span,),
-                             indicator=squash(indicator))
-    target, achieved = row.one("target"), row.one("actual")
-    if target and achieved and target.quantity.dimension == achieved.quantity.dimension and target.quantity.dimension:
-        yield ctx.constraint("target_full_marks", "SCO003", [target, achieved, score, points], "table",
                              indicator=squash(indicator))
 
 
@@ -287,6 +294,7 @@ def find(ctx: Context) -> Iterator[Constraint]:
             if is_total_row(ctx, row.first_label) and not is_funding(row) and row.one("establishment") is None:
                 yield from total_row(ctx, row, indicators, funding, sheet)
                 yield from group_tree(ctx, indicators)
+                yield from indicator_table(ctx, (indicator_row(r) for r in indicators if is_indicator(r)))
                 funding, indicators = None, []
             elif is_funding(row) or part_of_funding:
                 if not funding_rows and is_funding(row):
@@ -305,5 +313,6 @@ def find(ctx: Context) -> Iterator[Constraint]:
             yield from funding_parts(ctx, funding_rows[0], funding_rows[1:])
         if indicators:
             yield from group_tree(ctx, indicators)
+            yield from indicator_table(ctx, (indicator_row(r) for r in indicators if is_indicator(r)))
         # carried to the next table only when it is a score table's funding block (with its points)
         carried = funding if not indicators and funding is not None and funding.one("max") else None
