@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from auditor.linking.context import POINTS_IN_LABEL, Context, label, squash
+from auditor.linking.criteria import criteria_points
 from auditor.linking.flat_funding import FundingRow, funding_rows
 from auditor.linking.indicator_rows import IndicatorRow
 from auditor.linking.indicator_rows import constraint as indicator_table
@@ -195,6 +196,7 @@ def group_tree(ctx: Context, indicators: list[Row]) -> Iterator[Constraint]:
             if other[0] < key[0] and set(map(id, members[key])) <= set(map(id, members[other])):
                 if key not in parent_of or other[0] > parent_of[key][0]:
                     parent_of[key] = other
+    covered: set[int] = set()  # rows whose criteria a group's tree takes in
     for top in (k for k in order if k not in parent_of and k in holders):
         tree = []
         for key in [top, *(k for k in order if parent_of.get(k) == top)]:
@@ -206,15 +208,34 @@ def group_tree(ctx: Context, indicators: list[Row]) -> Iterator[Constraint]:
             else:
                 child_ids = [r.one("max").id for r in members[key] if r.one("max") is not None]
             tree.append((holders[key].id, child_ids))
+        tree += criteria_nodes(ctx, members[top])
+        covered.update(map(id, members[top]))
         ids = [i for node, kids in tree for i in (node, *kids)]
         yield ctx.constraint("group_points", "SUM002", [ctx.by_id[i] for i in dict.fromkeys(ids)], "table",
                              tree=tree)
+    for row in indicators:  # a row in no labelled group: its criteria against its points alone
+        tree = criteria_nodes(ctx, [row]) if id(row) not in covered else []
+        if tree:
+            yield ctx.constraint("group_points", "SUM002", [ctx.by_id[i] for i in (tree[0][0], *tree[0][1])], "table",
+                                 tree=tree)
     # an item scored above the point budget of the group it sits in
     for key, rows in members.items():
         if key in holders and len(rows) == 1 and key[0] > 0:
             score = rows[0].one("score")
             if score is not None:
                 yield ctx.constraint("score_cap", "CAP001", [score, holders[key]], "table")
+
+
+def criteria_nodes(ctx: Context, rows: list[Row]) -> list[tuple[int, list[int]]]:
+    """Each row's points against the points its scoring criteria hand out (评分标准 …(1分)), as
+    nodes of a point tree."""
+    nodes = []
+    for row in rows:
+        points = row.one("max")
+        criteria = criteria_points(ctx, row.cells, row.claims, points) if points is not None else []
+        if criteria:
+            nodes.append((points.id, [c.id for c in criteria]))
+    return nodes
 
 
 def total_row(ctx: Context, row: Row, indicators: list[Row], funding: Row | None, sheet: list[int]) -> Iterator[Constraint]:
