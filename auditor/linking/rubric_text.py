@@ -8,6 +8,12 @@ A label with points in brackets and no score after it is a group; the items righ
 label of words, then its figures; nothing else between) are its members. Only what such a run
 makes certain is said: each item's score is at most its points (CAP001), and the group's points
 are at least its items' (SUM002): a group may go on with members after a nested group.
+
+A group right after another (``部门决策(25分) 目标任务(15分) 相关性(5分) 5``) opens a row of the
+rubric's three levels: the first is a top group, and the groups with items after it, up to the
+next top group, are its members. Its points equal theirs when that next top group closes it, and
+are at least theirs when the run ends (a page may go on). A rubric whose rows show more levels than
+two groups is left alone: which level a group sits at is not certain.
 """
 
 from __future__ import annotations
@@ -76,8 +82,43 @@ def is_label(text: str) -> bool:
     return 0 < len(text.strip()) <= MAX_LABEL and not any(ch.isdigit() for ch in text)
 
 
+def is_group(piece: Piece) -> bool:
+    return piece.score is None and piece.points is not None
+
+
+def top_groups(ctx: Context, found: list[Piece]) -> Iterator[Constraint]:
+    """Top groups (a group right before another) against the groups under them."""
+    def follows(k: int) -> bool:  # piece k sits right after piece k - 1, only words between
+        return 0 < k < len(found) and is_label(ctx.text[found[k - 1].end:found[k].start])
+
+    def opens_row(k: int) -> bool:
+        return is_group(found[k]) and follows(k + 1) and is_group(found[k + 1])
+
+    if any(opens_row(k) and opens_row(k + 1) for k in range(len(found))):
+        return  # three groups in a row: more levels than the top and its members
+    for k in (k for k in range(len(found)) if opens_row(k)):
+        top, members, closed = found[k], [], False
+        j = k + 1
+        while j < len(found) and follows(j) and is_group(found[j]):
+            if members and opens_row(j):
+                closed = True  # the next top group
+                break
+            if not (follows(j + 1) and found[j + 1].score is not None):
+                break  # a group without items: the row's shape is lost
+            members.append(found[j])
+            j += 1
+            while j < len(found) and follows(j) and found[j].score is not None:
+                j += 1
+        if len(members) < 2 or any(m.points.quantity.value > top.points.quantity.value for m in members):
+            continue
+        yield ctx.constraint("group_points", "SUM002", [top.points, *(m.points for m in members)], "table",
+                             tree=[(top.points.id, [m.points.id for m in members])],
+                             relation="=" if closed else ">=", whole_exact=True)
+
+
 def find(ctx: Context) -> Iterator[Constraint]:
     found = pieces(ctx)
+    yield from top_groups(ctx, found)
     for k, group in enumerate(found):
         if group.score is not None or group.points is None:
             continue
