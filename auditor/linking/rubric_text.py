@@ -88,8 +88,11 @@ def is_group(piece: Piece) -> bool:
 
 def top_groups(ctx: Context, found: list[Piece]) -> Iterator[Constraint]:
     """Top groups (a group right before another) against the groups under them."""
-    def follows(k: int) -> bool:  # piece k sits right after piece k - 1, only words between
-        return 0 < k < len(found) and is_label(ctx.text[found[k - 1].end:found[k].start])
+    def follows(k: int) -> bool:  # piece k sits right after piece k - 1, only words between (or none)
+        if not 0 < k < len(found):
+            return False
+        between = ctx.text[found[k - 1].end:found[k].start]
+        return not between.strip() or is_label(between)
 
     def opens_row(k: int) -> bool:
         return is_group(found[k]) and follows(k + 1) and is_group(found[k + 1])
