@@ -15,6 +15,7 @@ from auditor.model import Claim
 
 OPENERS = "(（"
 CLOSERS = ")）"
+AFTER_POINTS = CLOSERS + ",，;；"  # (1分) or (2分，其中…)
 
 
 def criteria_points(ctx: Context, cells, claims: list[Claim], points: Claim) -> list[Claim]:  # noqa: ANN001
@@ -26,8 +27,8 @@ def criteria_points(ctx: Context, cells, claims: list[Claim], points: Claim) -> 
         return []
     inside = [c for c in claims if cell.span.start <= c.span.start < cell.span.end]
     opened = [c for c in inside if c.quantity.unit == "分" and ctx.text[c.span.start - 1] in OPENERS]
-    if not opened:
-        return []
+    if not opened or any(ctx.text[c.span.end:c.span.end + 1] not in AFTER_POINTS for c in opened):
+        return []  # (1分/项): a rate per item, not a criterion's share
     brackets = []
     for c in opened:
         close = min((k for k in (ctx.text.find(ch, c.span.end, cell.span.end) for ch in CLOSERS) if k >= 0),
