@@ -216,6 +216,7 @@ def control_rates(ctx: Context) -> Iterator[Constraint]:
 def section_scores(ctx: Context) -> Iterator[Constraint]:
     """Headings ‘N、指标（10分）’ with the score given below them; inline ‘(分值20分，自评得分19.84分)’."""
     sections: list[tuple[Claim, Claim]] = []
+    inline_sections: list[tuple[Claim, Claim]] = []  # headings that state both: (分值20分，自评得分19.84分)
     current_max: Claim | None = None
     for index in ctx.paragraphs:
         span = ctx.block(index).span
@@ -228,6 +229,8 @@ def section_scores(ctx: Context) -> Iterator[Constraint]:
                       and ")" not in ctx.text[m.span.end:s.span.start] and "）" not in ctx.text[m.span.end:s.span.start]]
             if inline:
                 yield ctx.constraint("score_cap", "CAP001", [inline[0], m], "narrative")
+                if len(line) <= 40 and len(maxes) == 1:
+                    inline_sections.append((inline[0], m))
         if maxes and len(line) <= 40 and not scores:
             current_max = maxes[-1]
             continue
@@ -252,6 +255,21 @@ def section_scores(ctx: Context) -> Iterator[Constraint]:
             yield ctx.constraint("sum", "SUM003", [totals[0], *(s for s, _ in sections)], "narrative", relation="=")
             if all(m.quantity.value for _, m in sections):
                 yield ctx.constraint("points_total", "SUM002", [m for _, m in sections], "narrative", expected=100)
+    elif len(inline_sections) >= 3:
+        yield from inline_total(ctx, inline_sections)
+
+
+def inline_total(ctx: Context, sections: list[tuple[Claim, Claim]]) -> Iterator[Constraint]:
+    """Headings that each state their points and score, against the one total score the text states
+    for them (before or after: 总体得分为99.84分): the scores add up to it, the points to full marks.
+    Two different totals in the text: which one is theirs is not certain."""
+    own = {c.id for pair in sections for c in pair}
+    cues = ctx.rules["lexicon"]["score_cues"]["section_total"]
+    totals = [c for c in ctx.narrative if c.role == "score" and c.id not in own and any(cue in c.subject for cue in cues)]
+    if len({c.quantity.value for c in totals}) != 1:
+        return
+    yield ctx.constraint("sum", "SUM003", [totals[0], *(s for s, _ in sections)], "narrative", relation="=")
+    yield ctx.constraint("points_total", "SUM002", [m for _, m in sections], "narrative", expected=100)
 
 
 def full_marks(ctx: Context) -> Iterator[Constraint]:
