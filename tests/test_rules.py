@@ -201,3 +201,21 @@ def test_json_findings_carry_their_rule_anchor() -> None:
     for f in findings:
         assert f["doc"] == f"docs/rules.md#{f['code'].lower()}"
         assert f"\n## {f['code']}\n" in doc
+
+
+def test_a_check_disabled_leaves_the_others_of_a_shared_constraint(tmp_path: Path) -> None:
+    """An indicator table is one constraint checking two relations (CAP001, SCO003): turning one off
+    keeps the other."""
+    from auditor.pipeline import audit
+
+    report = tmp_path / "表.txt"
+    report.write_text("2024年度农村道路养护项目绩效自评表\n"
+                      "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\n"
+                      "产出指标\t数量指标\t养护里程\t≥120公里\t96公里\t20\t20\n"
+                      "\t质量指标\t路况优良率\t≥85%\t90%\t10\t12\n", encoding="utf-8")
+    both = {f.code for f in audit(report).findings}
+    assert {"CAP001", "SCO003"} <= both
+    for off, kept in (("SCO003", "CAP001"), ("CAP001", "SCO003")):
+        rules = RuleSet.load(overlay(tmp_path, f"catalogue:\n  checks:\n    {off}: {{enabled: false}}\n"))
+        codes = {f.code for f in audit(report, rules).findings}
+        assert kept in codes and off not in codes

@@ -145,9 +145,10 @@ def run(graph: Any, document: Document, reading: Reading, rules: RuleSet) -> tup
     view = CheckContext.of(graph.context)
     found: list[Finding] = []
     for constraint in graph.constraints:
-        code = constraint.params.get("code", "")
+        # a constraint checking several relations at once (an indicator table's rows) names them all
+        codes = constraint.params.get("codes") or (constraint.params.get("code", ""),)
         fn = checks.get(constraint.kind)
-        if fn is None or not rules.enabled(code):
+        if fn is None or not any(rules.enabled(c) for c in codes):
             continue
         result = fn(constraint, view)
         if isinstance(result, Finding):

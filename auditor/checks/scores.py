@@ -99,7 +99,7 @@ def indicator_rows(constraint: Constraint, ctx) -> list:  # noqa: ANN001
     for target, actual, points, score, indicator in constraint.params["rows"]:
         if ctx.rules.enabled("CAP001"):
             found.append(score_cap(Constraint(constraint.id, "score_cap", (score, points), {"code": "CAP001"}), ctx))
-        if target is not None:
+        if target is not None and ctx.rules.enabled("SCO003"):
             found.append(target_full_marks(Constraint(constraint.id, "target_full_marks",
                                                       (target, actual, score, points),
                                                       {"code": "SCO003", "indicator": indicator}), ctx))

@@ -24,6 +24,6 @@ def constraint(ctx: Context, rows: Iterable[IndicatorRow]) -> Iterator[Constrain
     if not rows:
         return
     claims = list({c.id: c for r in rows for c in (r.score, r.points, r.target, r.actual) if c is not None}.values())
-    yield ctx.constraint("indicator_rows", "SCO003", claims, "table",
+    yield ctx.constraint("indicator_rows", "SCO003", claims, "table", codes=("CAP001", "SCO003"),
                          rows=[(r.target.id if r.target else None, r.actual.id if r.actual else None,
                                 r.points.id, r.score.id, r.indicator) for r in rows])
