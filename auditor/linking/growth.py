@@ -191,17 +191,18 @@ def lone_amount(ctx: Context, sentence: Span, named: str) -> Claim | None:
 def joint_amounts(ctx: Context, sentence: Span, named: str) -> list[Claim]:
     """The amounts a comparison of a joint subject compares, each on its own: 收入总计A万元，支出总计B万元。
     收支较上年增加…: the sentence before's amounts when each one's words name a part of the subject
-    (收, 支) and none names it whole. Paired by their names, not by A and B being equal, so that an
-    A unlike B breaks the rate for one of them instead of leaving both unread."""
+    (收, 支), one amount a part, and none names it whole. Paired by their names, not by A and B being
+    equal, so that an A unlike B breaks the rate for one of them instead of leaving both unread."""
     if not 2 <= len(named) <= MAX_JOINT_NAME or sentence.start < 2 or ctx.text[sentence.start - 1] not in FULL_STOPS:
         return []
     before = sentence_around(ctx, sentence.start - 2)
     claims = ctx.claims_in(before)
-    if len(claims) < 2 or not all(dimension(c) for c in claims):
-        return []
+    if len(claims) != len(named) or not all(dimension(c) for c in claims):
+        return []  # one amount per part of the subject (收入总计A，其中本年收入B，支出总计C: no telling)
     leads = [squash(ctx.text[(claims[n - 1].span.end if n else before.start):c.span.start]) for n, c in enumerate(claims)]
     named_by = [{ch for ch in named if ch in lead} for lead in leads]
-    if any(not chars or chars == set(named) for chars in named_by) or set().union(*named_by) != set(named):
+    if any(not chars or chars == set(named) for chars in named_by) or set().union(*named_by) != set(named) \
+            or sum(len(chars) for chars in named_by) != len(named):  # each part named by one amount only
         return []
     return claims
 
