@@ -22,8 +22,9 @@ SEED = 11
 PER_DOCUMENT = 3
 
 NUMBER = re.compile(r"(?<![0-9.,])[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?")
-# Dates and index numbers: 2022-08-14, 2022.8.14, 2022年9月6日, 00874412-3/20220814-00027.
-DATE = re.compile(r"[0-9]{4}\s*[-/.年]\s*[0-9]{1,2}(?:\s*[-/.月]\s*[0-9]{1,2}\s*日?)?|[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*日")
+# Dates and index numbers: 2022-08-14, 2022.8.14, 2022年9月6日, 00874412-3/20220814-00027; not the
+# amount 36341.62 (its last four digits and decimals are no year and month).
+DATE = re.compile(r"(?<![0-9.])(?:19|20)[0-9]{2}\s*[-/.年]\s*[0-9]{1,2}(?:\s*[-/.月]\s*[0-9]{1,2}\s*日?)?|[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*日")
 # List numbering: "1、", "(2)", "3." or "4．" before a word, a bare serial number opening a table row.
 LIST_NUMBER = re.compile(r"(?m)(?:^[ \t\u3000\-|*#]*|[（(])[0-9]{1,3}(?=[、.．)）]\D|[、)）]|\s*[|\t])"
                          r"|(?<=[\s，,；;：:。])[0-9]{1,2}(?=[.．][^0-9\s])|(?<=[^0-9])[0-9]{1,2}(?=、)")
@@ -33,6 +34,13 @@ YEAR_LIKE = range(1980, 2040)
 NOT_AFTER = "第〔〕[]【】-#№"  # 第3条, 〔2023〕, 〔2018〕220号, index numbers
 NOT_BEFORE = "年月日号號届屆条條款版期-#"  # 3年 (a year or a duration), 5月, 12号, 3条
 LABEL_LETTER = re.compile(r"[A-Za-z]")
+# Row numbers of a statement with a 行次 column (决算总表): a whole number of up to three digits
+# alone in the cell after a row's label (一、财政拨款收入 | 1 | 625.58; 八、其他收入 8 11,122.04), not a
+# count with its unit (新增设备 15 台). The 行次 header is looked for this far before the number.
+ROW_NUMBER_HEADER = "行次"
+ROW_NUMBER_REACH = 3000
+AFTER_ROW_LABEL = re.compile(r"[\u4e00-\u9fff）)][ \t\u3000|\n]{1,8}$")
+CELL_END = re.compile(r"[ \u3000]*(?:[0-9|\t\n]|$)")  # a number, a cell's or the row's end follows
 
 
 @dataclass(frozen=True)
@@ -68,6 +76,8 @@ def _is_label_or_year(text: str, span: Span) -> bool:
     number = text[span.start:span.end]
     before = text[span.start - 1] if span.start else ""
     after = text[span.end] if span.end < len(text) else ""
+    if _is_row_number(text, span):
+        return True
     if number.isdigit() and int(number[:4]) in YEAR_LIKE and (len(number) == 4 or len(number) >= 6):
         return True  # a year, or a document or index number that starts with one (2021455, 20230529)
     if len(number) > 1 and number[0] == "0" and number[1] != ".":  # index and phone numbers: 01525707
@@ -75,6 +85,15 @@ def _is_label_or_year(text: str, span: Span) -> bool:
     if before and (before in NOT_AFTER or LABEL_LETTER.match(before)):
         return True
     return bool(after) and (after in NOT_BEFORE or bool(re.match(r"[A-Z]", after)))
+
+
+def _is_row_number(text: str, span: Span) -> bool:
+    number = text[span.start:span.end]
+    if not number.isdigit() or len(number) > 3:
+        return False
+    return (bool(AFTER_ROW_LABEL.search(text, max(0, span.start - 9), span.start))
+            and bool(CELL_END.match(text, span.end))
+            and ROW_NUMBER_HEADER in text[max(0, span.start - ROW_NUMBER_REACH):span.start])
 
 
 def mutants(name: str, text: str, holds: Sequence[Iterable[Span]], per_document: int = PER_DOCUMENT,

@@ -59,6 +59,16 @@ def test_figures_skip_years_without_a_year_mark_and_numbers_that_start_with_one(
     assert [text[s.start:s.end] for s in figures(text, Span(0, len(text)))] == ["120"]
 
 
+def test_figures_leave_out_the_row_numbers_of_a_statement_with_a_row_number_column():
+    text = ("项目 | 行次 | 金额 |\n一、财政拨款收入 | 1 | 520.30 |\n二、事业收入 | 2 | 18 |\n"
+            "本年收入合计 | 12 | 538.30 |\n说明：本年新增设备 15 台")
+    found = [text[s.start:s.end] for s in figures(text, Span(0, len(text)))]
+    assert found == ["520.30", "18", "538.30", "15"]
+    # without a 行次 header a whole number after a label is a figure (得分 | 8)
+    text = "指标得分 | 8 | 分值 | 10"
+    assert [text[s.start:s.end] for s in figures(text, Span(0, len(text)))] == ["8", "10"]
+
+
 def test_mutants_change_the_leading_digit_of_one_figure_per_hold_and_are_deterministic():
     holds = [[at("预算120万元"), at("执行率80%")], [at("实际支出96万元")], [at("图书2000册")]]
     made = mutants("a.txt", TEXT, holds, per_document=3)

@@ -123,7 +123,9 @@ def growth_readings(constraint: Constraint, ctx, current_id: int | None = None) 
             low_den, high_den = a.base_high - c.base_low, a.base_low - c.base_high
         else:
             low_den, high_den = a.base_high + c.base_low, a.base_low + c.base_high
-        if low_den > 0 and high_den > 0:
+        # both negative: an increase larger than this year's amount (last year below nothing),
+        # which no rising rate fits; a denominator that may be zero says nothing
+        if (low_den > 0 and high_den > 0) or low_den < 0:
             add(*(sign * v for v in sorted((c.base_low / low_den, c.base_high / high_den))),
                 sign * c.base_value / (a.base_value - sign * c.base_value),
                 f"{change.text}/({current.text} {'−' if sign > 0 else '+'} {change.text})")

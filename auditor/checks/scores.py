@@ -6,17 +6,20 @@ import re
 from decimal import Decimal
 
 from auditor.checks import check, finding
+from auditor.checks.sums import point_interval
 from auditor.checks.values import interval, percent
 from auditor.intervals import Interval, fmt, total
 from auditor.model import Constraint
 
 HUNDRED = Decimal(100)
+WHOLE_EXACT = {"whole_exact": True}
 
 
 @check("score_cap")
 def score_cap(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     score, cap = (ctx.by_id[i] for i in constraint.claims[:2])
-    if interval(score).lo <= interval(cap).hi:
+    # both are points by the constraint's making: whole numbers are exact even with no unit of points
+    if point_interval(score, WHOLE_EXACT).lo <= point_interval(cap, WHOLE_EXACT).hi:
         return None
     return finding(ctx, constraint, [score, cap], stated=f"{fmt(score.quantity.value)}分",
                    expected=f"{fmt(cap.quantity.value)}分",

@@ -35,8 +35,9 @@ def changes_of(ctx: Context) -> dict[int, tuple[Claim, int]]:
         p = constraint.params
         if constraint.kind == "growth" and p.get("current") is not None and p.get("change") is not None:
             out[p["current"]] = (ctx.by_id[p["change"]], p.get("change_sign") or 1)
-            owners.setdefault(p["change"], set()).add(p["current"])
-    return {k: v for k, v in out.items() if len(owners[v[0].id]) == 1}
+            if not p.get("joint"):  # 收支较上年增加…: the change of each of the two, not one shared
+                owners.setdefault(p["change"], set()).add(p["current"])
+    return {k: v for k, v in out.items() if len(owners.get(v[0].id, ())) <= 1}
 
 
 BASES = ("预算", "决算")  # 比上年预算数下降…, 比上年决算数下降…: two comparisons of one amount

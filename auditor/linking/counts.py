@@ -25,7 +25,7 @@ def counted_items(ctx: Context) -> Iterator[Constraint]:
     leads = tuple(spec.get("lead_words", ()))
     for claim in ctx.narrative:
         q = claim.quantity
-        if q.dimension != "count" or q.unit not in units or q.decimals or not 2 <= q.value <= 60:
+        if q.dimension != "count" or q.unit not in units or q.decimals or not 1 <= q.value <= 60:
             continue
         here = sentence(ctx.text, claim.span.start, NAME_ENDS)
         after = ctx.text[claim.span.end:here.end].rstrip(NAME_ENDS)

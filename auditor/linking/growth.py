@@ -28,6 +28,7 @@ FULL_STOPS = "。；;！？!?"
 CLOSING = FULL_STOPS + "：:"
 LIST_OPENING = re.compile(r"^(?:其中|包括)")
 MAX_READINGS = 4
+MAX_JOINT_NAME = 4  # 收支: a subject joined of this many characters at most, one per amount
 MIN_NAME = 3  # a subject this long or longer is looked for across its paragraph  # more amounts than this before a comparison: no telling which it compares
 WRAPPED_LINE = 10  # a line this long that ends mid-sentence was wrapped, not ended
 COMPARISON_OPENERS = ("与", "與", "同", "和", "跟")  # 与2021年初预算比较: no subject, the other side
@@ -185,6 +186,25 @@ def lone_amount(ctx: Context, sentence: Span, named: str) -> Claim | None:
     leads = [squash(ctx.text[(claims[n - 1].span.end if n else before.start):c.span.start]) for n, c in enumerate(claims)]
     named_so = [c for c, lead in zip(claims, leads) if dimension(c) and len(named) >= 2 and named in lead]
     return named_so[0] if len(named_so) == 1 else None
+
+
+def joint_amounts(ctx: Context, sentence: Span, named: str) -> list[Claim]:
+    """The amounts a comparison of a joint subject compares, each on its own: 收入总计A万元，支出总计B万元。
+    收支较上年增加…: the sentence before's amounts when each one's words name a part of the subject
+    (收, 支), one amount a part, and none names it whole. Paired by their names, not by A and B being
+    equal, so that an A unlike B breaks the rate for one of them instead of leaving both unread."""
+    if not 2 <= len(named) <= MAX_JOINT_NAME or sentence.start < 2 or ctx.text[sentence.start - 1] not in FULL_STOPS:
+        return []
+    before = sentence_around(ctx, sentence.start - 2)
+    claims = ctx.claims_in(before)
+    if len(claims) != len(named) or not all(dimension(c) for c in claims):
+        return []  # one amount per part of the subject (收入总计A，其中本年收入B，支出总计C: no telling)
+    leads = [squash(ctx.text[(claims[n - 1].span.end if n else before.start):c.span.start]) for n, c in enumerate(claims)]
+    named_by = [{ch for ch in named if ch in lead} for lead in leads]
+    if any(not chars or chars == set(named) for chars in named_by) or set().union(*named_by) != set(named) \
+            or sum(len(chars) for chars in named_by) != len(named):  # each part named by one amount only
+        return []
+    return claims
 
 
 def wrapped(ctx: Context, newline: int) -> bool:
@@ -347,6 +367,18 @@ def sentence_groups(ctx: Context, vocabulary: Vocabulary, sentence: Span,
         operands = [parts[j].claim for j in (change, base) if j is not None]
         current, previous = this_years(ctx, vocabulary, parts, start, group_end, operands, shared, sentence,
                                        carried[0])
+        joint = joint_amounts(ctx, sentence, subject_named(vocabulary, parts[start].lead)) \
+            if rate is not None and start == 0 and base is None and group_end < 0 else []
+        if len(joint) >= 2 and all(compatible(c, o) for c in joint for o in operands):
+            for amount in joint:  # the same change and rate for each amount of the joint subject
+                yield ctx.constraint("growth", "RAT005", [rate.claim, amount, *operands], "narrative",
+                                     current=amount.id, previous=None,
+                                     change=parts[change].claim.id if change is not None else None,
+                                     current_readings=[], rate_sign=rate.sign,
+                                     change_sign=parts[change].sign if change is not None else 0, word=rate.word,
+                                     joint=True)
+            group_end, shared = max(j for j in (i, change) if j is not None), joint[-1]
+            continue
         group_end_before = group_end
         if current is not None and not all(compatible(current, o) for o in operands):
             current = None

@@ -39,6 +39,7 @@ from auditor.linking.list_text import (  # noqa: F401 (sentence, clause, name_wo
     sentence,
     stage_words,
 )
+from auditor.linking.named_parts import complete_by_names
 from auditor.model import Claim, Constraint, Span
 
 SUMMABLE = ("money", "people", "count", "area", "length", "mass")
@@ -696,7 +697,10 @@ def part_sums(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
     for group in lists.found:
         if group.uncertain:
             continue  # which total the parts belong to is a guess: no finding
-        relation = "=" if group.complete else ">="
+        # a change list complete by its names is change_lists' (RAT005): not said twice
+        complete = group.complete or (not group.minus and lists.stage(group.total)[0] != CHANGE
+                                      and complete_by_names(ctx, group.total, group.parts))
+        relation = "=" if complete else ">="
         if relation == ">=" and (group.suffix or lists.stage(group.total)[0] == CHANGE):
             continue  # a partial list of changes bounds nothing: the parts not listed may go either way
         stops = [] if group.suffix or group.bounded else _run_on_stops(lists.ctx.text, group.parts)

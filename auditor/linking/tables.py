@@ -131,6 +131,11 @@ def funding_constraints(ctx: Context, row: Row) -> Iterator[Constraint]:
     also: list[Claim] = []
     if points is None and score is not None:
         stated = header_points(ctx, row, score.cell[1])
+        said = ctx.once("header_points_compared", lambda _: set())
+        if len(stated) >= 2 and not said & {c.id for c in stated}:
+            # 预算执行情况（20分） and 得分（20分×执行率）: one budget stated twice, compared whatever the values
+            said.update(c.id for c in stated)
+            yield ctx.constraint("same_quantity", "XREF001", stated, "table", what="预算执行分值", every=True)
         if stated and len({c.quantity.value for c in stated}) == 1:
             points, also = stated[0], stated[1:]  # several statements of one budget: all are evidence
     if points is not None and score is not None:
