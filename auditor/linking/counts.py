@@ -19,6 +19,9 @@ NAME_ENDS = "。；;！？!?\n"
 COLON_LEAD = re.compile(r"\s*[^\d、，,（(。；：:]{0,12}[：:]\s*")
 NAME = re.compile(r"[\u4e00-\u9fff·]{1,16}")  # a plain name: Chinese characters only, no table debris
 OPEN_END = re.compile(r"等[^、]{0,8}$")
+# an outer name with the names in its bracket, then the separator: 东镇（上村、下村）、
+NESTED_ITEM = re.compile(r"(?P<name>[^、（()）]{1,16})(?:[（(](?P<inner>[^（()）]{1,200})[）)])?(?:、|$)")
+NOUN = re.compile(r"[\u4e00-\u9fff]{1,6}")  # the noun of a count: 5个乡镇
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,7 @@ class Listing:
     amounts: tuple[Claim, ...]  # empty for plain names
     open_ended: bool  # …等: the items named are some of them
     region: Span
+    inner: Listing | None = None  # the names in brackets after the names (东镇（上村、下村）): a count of their own
 
 
 def counted_items(ctx: Context) -> Iterator[Constraint]:
@@ -46,10 +50,30 @@ def counted_items(ctx: Context) -> Iterator[Constraint]:
             continue
         if not listing.amounts and q.value > spec.get("max_names", 60):
             continue  # a count of names so large is no list written out in full
-        members = list(listing.amounts) or [ctx.listed_item(s, q.unit, claim.block) for s in listing.items]
-        yield ctx.constraint("count_items", "SUM006", [claim, *members], "narrative", spans=(listing.region,),
-                             items=len(listing.items), relation=">=" if listing.open_ended else "=",
-                             names="、".join(squash(ctx.doc.text[s.start:s.end]) for s in listing.items))
+        yield _constraint(ctx, claim, listing)
+        if listing.inner is not None:  # 东镇（上村、下村）、西镇（前村）2个乡镇3个村: the 3 counts the names inside
+            inner_count = _count_right_after(ctx, claim, units)
+            if inner_count is not None:
+                yield _constraint(ctx, inner_count, listing.inner)
+
+
+def _constraint(ctx: Context, claim: Claim, listing: Listing) -> Constraint:
+    members = list(listing.amounts) or [ctx.listed_item(s, claim.quantity.unit, claim.block) for s in listing.items]
+    return ctx.constraint("count_items", "SUM006", [claim, *members], "narrative", spans=(listing.region,),
+                          items=len(listing.items), relation=">=" if listing.open_ended else "=",
+                          names="、".join(squash(ctx.doc.text[s.start:s.end]) for s in listing.items))
+
+
+def _count_right_after(ctx: Context, claim: Claim, units: tuple[str, ...]) -> Claim | None:
+    """The count that follows ``claim`` and its noun at once (5个乡镇11个村: 11个), if any."""
+    following = ctx.claims_in(Span(claim.span.end, min(len(ctx.text), claim.span.end + 12)))
+    if not following:
+        return None
+    q = following[0].quantity
+    between = squash(ctx.text[claim.span.end:following[0].span.start])
+    if q.dimension != "count" or q.unit not in units or q.decimals or not NOUN.fullmatch(between):
+        return None
+    return following[0]
 
 
 def _listing(ctx: Context, claim: Claim, spec: dict) -> Listing | None:
@@ -76,7 +100,43 @@ def _listing(ctx: Context, claim: Claim, spec: dict) -> Listing | None:
     clause_start = max(before.rfind(ch) for ch in "，,：:") + 1
     if ITEM_SEPARATOR not in before[clause_start:]:
         return None
-    return _items(ctx, Span(here.start + clause_start, claim.span.start), leads=tuple(spec.get("lead_words", ())))
+    region, leads = Span(here.start + clause_start, claim.span.start), tuple(spec.get("lead_words", ()))
+    return _items(ctx, region, leads=leads) or _nested(ctx, region, leads)
+
+
+def _nested(ctx: Context, region: Span, leads: tuple[str, ...]) -> Listing | None:
+    """东镇（上村、下村）、西镇（前村）: the outer names, with the names in their brackets as ``inner``;
+    None unless every bracket holds a plain 、 list and every outer name is plain."""
+    start = region.start + _lead_cut(ctx.text[region.start:region.end], leads)
+    text = ctx.text[start:region.end].rstrip()
+    open_end = OPEN_END.search(text)
+    if open_end:
+        text = text[:open_end.start()]
+    outer, inner, at = [], [], start
+    for m in NESTED_ITEM.finditer(text):
+        if m.start() != at - start:
+            return None  # something between the items that is neither a name nor a bracket
+        outer.append(Span(start + m.start("name"), start + m.end("name")))
+        if m.group("inner") is not None:
+            base = start + m.start("inner")
+            for piece in m.group("inner").split(ITEM_SEPARATOR):
+                inner.append(Span(base, base + len(piece)))
+                base += len(piece) + len(ITEM_SEPARATOR)
+        at = start + m.end()
+    if at != start + len(text) or not inner or len(outer) < 2:
+        return None
+    outer_names, inner_names = ([squash(ctx.text[s.start:s.end]) for s in spans] for spans in (outer, inner))
+    if any(not NAME.fullmatch(n) or OPEN_END.search(n) for n in (*outer_names, *inner_names)):
+        return None  # not plain names, or a bracket that names only some (东镇（上村等）)
+    if _glued(outer_names) or (len(inner_names) > 1 and _glued(inner_names)):
+        return None
+    inside = Listing(tuple(inner), (), bool(open_end), Span(outer[0].start, start + len(text)))
+    return Listing(tuple(outer), (), bool(open_end), Span(start, start + len(text)), inner=inside)
+
+
+def _lead_cut(first: str, leads: tuple[str, ...]) -> int:
+    """Where the first name begins after the words that open its clause (设内科: 1)."""
+    return max((first.rfind(w) + len(w) for w in leads if w in first[:-1]), default=0)
 
 
 def _total_then_parts(ctx: Context, claim: Claim, after: str, spec: dict) -> Listing | None:
@@ -122,9 +182,7 @@ def _items(ctx: Context, region: Span, leads: tuple[str, ...] = (), single: bool
         at += len(piece) + len(ITEM_SEPARATOR)
     if len(spans) < 2 and not (single and not open_end):
         return None
-    raw = ctx.text[spans[0].start:spans[0].end]
-    cut = max((raw.rfind(w) + len(w) for w in leads if w in raw[:-1]), default=0)
-    spans[0] = Span(spans[0].start + cut, spans[0].end)
+    spans[0] = Span(spans[0].start + _lead_cut(ctx.text[spans[0].start:spans[0].end], leads), spans[0].end)
     if any(ch in ctx.text[spans[0].start:spans[-1].end] for ch in "（()）[]【】"):
         return None  # names that nest
     amounts = _amounts(ctx, spans) if re.search(r"\d", ctx.text[spans[0].start:spans[-1].end]) else []
@@ -134,10 +192,15 @@ def _items(ctx: Context, region: Span, leads: tuple[str, ...] = (), single: bool
              zip(spans, amounts or spans, strict=True)]
     if any(not NAME.fullmatch(n) for n in names) or (len(names) > 1 and re.search(r"[和及与]", names[-1])):
         return None  # not plain names; or …、B和C, whose last name may be two
-    lengths = sorted(len(n) for n in names)
-    if not amounts and lengths[-1] > 1.5 * lengths[(len(lengths) - 1) // 2] + 1:
-        return None  # one name far longer than the rest: a separator is missing somewhere
+    if not amounts and _glued(names):
+        return None
     return Listing(tuple(spans), tuple(amounts), bool(open_end), Span(region.start, region.start + len(text.rstrip())))
+
+
+def _glued(names: list[str]) -> bool:
+    """One name far longer than the rest: a separator is missing somewhere."""
+    lengths = sorted(len(n) for n in names)
+    return lengths[-1] > 1.5 * lengths[(len(lengths) - 1) // 2] + 1
 
 
 def _amounts(ctx: Context, spans: list[Span]) -> list[Claim] | None:
