@@ -50,11 +50,25 @@ def counted_items(ctx: Context) -> Iterator[Constraint]:
             continue
         if not listing.amounts and q.value > spec.get("max_names", 60):
             continue  # a count of names so large is no list written out in full
-        yield _constraint(ctx, claim, listing)
-        if listing.inner is not None:  # 东镇（上村、下村）、西镇（前村）2个乡镇3个村: the 3 counts the names inside
-            inner_count = _count_right_after(ctx, claim, units)
-            if inner_count is not None:
-                yield _constraint(ctx, inner_count, listing.inner)
+        if listing.inner is None:
+            yield _constraint(ctx, claim, listing)
+        else:
+            yield from _nested_counts(ctx, claim, listing, units)
+
+
+def _nested_counts(ctx: Context, claim: Claim, listing: Listing, units: tuple[str, ...]) -> list[Constraint]:
+    """东镇（上村、下村）、西镇（前村）2个乡镇3个村: the outer names against the first count, the names
+    inside against the count right after it; only when each count's noun names what its names are
+    (every name ends in a character of the noun: 镇 and 乡 in 乡镇, 村 in 村)."""
+    inner_count = _count_right_after(ctx, claim, units)
+    if inner_count is None or listing.inner is None:
+        return []
+    inner_noun = NOUN.match(ctx.text, inner_count.span.end)
+    nouns = (squash(ctx.text[claim.span.end:inner_count.span.start]), inner_noun.group() if inner_noun else "")
+    for noun, items in zip(nouns, (listing.items, listing.inner.items), strict=True):
+        if not noun or any(squash(ctx.text[s.start:s.end])[-1:] not in noun for s in items):
+            return []
+    return [_constraint(ctx, claim, listing), _constraint(ctx, inner_count, listing.inner)]
 
 
 def _constraint(ctx: Context, claim: Claim, listing: Listing) -> Constraint:
@@ -190,7 +204,7 @@ def _items(ctx: Context, region: Span, leads: tuple[str, ...] = (), single: bool
         return None
     names = [squash(ctx.text[s.start:(a.span.start if amounts else s.end)]) for s, a in
              zip(spans, amounts or spans, strict=True)]
-    if any(not NAME.fullmatch(n) for n in names) or (len(names) > 1 and re.search(r"[和及与]", names[-1])):
+    if any(not NAME.fullmatch(n) for n in names) or re.search(r"[和及与]", names[-1]):
         return None  # not plain names; or …、B和C, whose last name may be two
     if not amounts and _glued(names):
         return None
