@@ -6,6 +6,7 @@ A、B、C5个临床科室, or 共13项，合计X万元，其中A a万元、B b�
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -115,7 +116,21 @@ def _listing(ctx: Context, claim: Claim, spec: dict) -> Listing | None:
     if ITEM_SEPARATOR not in before[clause_start:]:
         return None
     region, leads = Span(here.start + clause_start, claim.span.start), tuple(spec.get("lead_words", ()))
-    return _items(ctx, region, leads=leads) or _nested(ctx, region, leads)
+    listing = _items(ctx, region, leads=leads)
+    if listing is not None and not listing.amounts and _counts_something_else(ctx, claim, listing):
+        return None
+    return listing or _nested(ctx, region, leads)
+
+
+def _counts_something_else(ctx: Context, claim: Claim, listing: Listing) -> bool:
+    """东镇、西镇、南镇12个村: most names end in a character (镇) that the count's noun (村) lacks,
+    so the count counts what lies inside the things named, not the things named."""
+    noun = NOUN.match(ctx.text, claim.span.end)
+    if noun is None:
+        return False
+    ends = Counter(squash(ctx.text[s.start:s.end])[-1:] for s in listing.items)
+    end, times = ends.most_common(1)[0]
+    return 2 * times >= len(listing.items) and end not in noun.group()
 
 
 def _nested(ctx: Context, region: Span, leads: tuple[str, ...]) -> Listing | None:
