@@ -27,6 +27,8 @@ class ConsistencyGraph:
             return
         self.graph.add_node(node, constraint=constraint)
         for position, claim_id in enumerate(constraint.claims):
+            if ("claim", claim_id) not in self.graph:  # a listed name the constraint counts (Context.listed_item)
+                self.graph.add_node(("claim", claim_id), claim=self.context.by_id[claim_id])
             self.graph.add_edge(node, ("claim", claim_id), position=position)
 
     def extend(self, constraints: Iterable[Constraint]) -> None:

@@ -6,12 +6,13 @@ import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable
+from decimal import Decimal
 from functools import cached_property
 from itertools import accumulate
 from typing import Any, TypeVar
 
 from auditor.ingest.normalise import aligned
-from auditor.model import Block, Cell, Claim, Constraint, Document, Reading, Span
+from auditor.model import Block, Cell, Claim, Constraint, Document, Quantity, Reading, Span
 from auditor.rules import RuleSet
 from auditor.strings import squash
 
@@ -177,6 +178,17 @@ class Context:
         if found is None:
             found = self._once[name] = make(self)
         return found
+
+    def listed_item(self, span: Span, unit: str, block: int) -> Claim:
+        """A name of a list as a claim of one ``unit`` (办公室 in 设5个科室：办公室、…): what a stated
+        count counts, so that the count's constraint relates it. Known by id to the graph and the
+        checks, never among ``claims``: no finder reads a name as a figure."""
+        one = Decimal(1)
+        item = Claim(id=max(self.by_id, default=-1) + 1, quantity=Quantity(one, unit, one, one, "count"), span=span,
+                     text=self.doc.text[span.start:span.end], kind="item", role="item", subject=self.at(span),
+                     block=block)
+        self.by_id[item.id] = item
+        return item
 
     def name_of(self, claim: Claim, simplified: bool = False) -> str:
         """What a figure belongs to, for messages: the label it sits in, else its subject;
