@@ -1,0 +1,141 @@
+"""Column sums of a table whose rows lost cells (SUM001): a 合计 row under rows of fewer figures
+(州(市) | 县 | 实发人数 | … with a county's empty cells dropped by the export), where the loader could
+not put the figures under their columns. The total row's figures fix the columns; each row above
+keeps its figures in order and may skip columns. A placement of every row is accepted only when it
+is the one placement (figures of 0 may sit anywhere) under which the fewest columns fail to add up
+to the total row, at most one fails, and enough columns add up with two or more figures to make the
+placement no coincidence; then each column is one sum. A row with a word or a blank between its
+figures, a 其中 row, a second total or a search too large leaves the table alone."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from auditor.linking.context import Context, squash
+from auditor.linking.table_sums import WORDS, cell_value, is_total, negative, one_kind, tables
+from auditor.model import Claim, Constraint
+
+MAX_COLUMNS = 16
+MAX_ROWS = 24
+MAX_STEPS = 40_000  # choices tried by the placement search per table; past it nothing is formed
+EVIDENCE = {0: 2, 1: 3}  # columns adding up with two or more nonzero figures, by failing columns
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _figures(ctx: Context, block: int, r: int, placeholders: tuple[str, ...]) -> tuple[str, list[Claim]] | None:
+    """(label, figures) of a row: labels, then figures side by side, then words at most (a
+    standard written out); None when a blank or a word sits between two figures."""
+    cells = ctx.row_cells(block, r)
+    claims = ctx.rows.get((block, r), [])
+    values = [cell_value(ctx, cell, claims, placeholders) for cell in cells]
+    first = next((k for k, v in enumerate(values) if isinstance(v, Claim)), None)
+    if first is None:
+        return "", []
+    last = max(k for k, v in enumerate(values) if isinstance(v, Claim))
+    figures = values[first:last + 1]
+    if any(not isinstance(v, Claim) for v in figures) or any(c.header_path for c in cells[first:last + 1]):
+        return None
+    labels = [squash(ctx.at(c.span)) for c, v in zip(cells[:first], values[:first]) if v is WORDS]
+    return (labels[-1] if labels else ""), figures
+
+
+def _zero(claim: Claim) -> bool:
+    return claim.quantity.value == 0
+
+
+def _meets(total: Claim, parts: list[Claim]) -> bool:
+    low = sum((p.quantity.base_low for p in parts), Decimal(0))
+    high = sum((p.quantity.base_high for p in parts), Decimal(0))
+    return low <= total.quantity.base_high and total.quantity.base_low <= high
+
+
+def _placements(totals: list[Claim], rows: list[list[Claim]]) -> dict[frozenset, int]:
+    """Each placement's nonzero figures ((row, figure, column) triples) with the fewest columns
+    it leaves not adding up (at most one)."""
+    width = len(totals)
+    found: dict[frozenset, int] = {}
+    steps = 0
+
+    def search(column: int, at: tuple[int, ...], failed: int, placed: tuple) -> None:  # noqa: ANN001
+        nonlocal steps
+        if column == width:
+            key = frozenset(placed)
+            found[key] = min(found.get(key, failed), failed)
+            return
+        left = width - column
+        must = [i for i, row in enumerate(rows) if len(row) - at[i] == left]
+        may = [i for i, row in enumerate(rows) if 0 < len(row) - at[i] < left]
+        for mask in range(1 << len(may)):
+            steps += 1
+            if steps > MAX_STEPS:
+                raise _TooLarge
+            chosen = must + [i for k, i in enumerate(may) if mask >> k & 1]
+            parts = [rows[i][at[i]] for i in chosen]
+            adds_up = _meets(totals[column], parts)
+            if not adds_up and failed:
+                continue
+            moved = tuple(at[i] + (i in chosen) for i in range(len(rows)))
+            here = tuple((i, at[i], column) for i in chosen if not _zero(rows[i][at[i]]))
+            search(column + 1, moved, failed + (not adds_up), placed + here)
+
+    search(0, tuple(0 for _ in rows), 0, ())
+    return found
+
+
+def _columns(totals: list[Claim], rows: list[list[Claim]], placement: frozenset) -> list[list[Claim]]:
+    out: list[list[Claim]] = [[] for _ in totals]
+    for i, k, column in sorted(placement):
+        out[column].append(rows[i][k])
+    return out
+
+
+def _sums(ctx: Context, totals: list[Claim], rows: list[list[Claim]]) -> Iterator[Constraint]:
+    if len(totals) > MAX_COLUMNS or len(rows) > MAX_ROWS or any(negative(ctx, c) for row in rows for c in row):
+        return
+    try:
+        found = _placements(totals, rows)
+    except _TooLarge:
+        return
+    if not found:
+        return
+    fewest = min(found.values())
+    best = [p for p, failed in found.items() if failed == fewest]
+    if len(best) != 1:
+        return  # two placements fit as well: which figure is under which column is not certain
+    columns = _columns(totals, rows, best[0])
+    adding = sum(1 for total, parts in zip(totals, columns) if len(parts) >= 2 and _meets(total, parts))
+    if adding < EVIDENCE[fewest]:
+        return
+    for total, parts in zip(totals, columns):
+        if parts and one_kind([total, *parts]) and not negative(ctx, total):
+            yield ctx.constraint("sum", "SUM001", [total, *parts], "table", table="placed")
+
+
+def find(ctx: Context) -> Iterator[Constraint]:
+    for index, block, words, placeholders in tables(ctx):
+        parts: list[list[Claim]] | None = []
+        for r, cells in enumerate(block.rows):
+            if cells and all(c.is_header for c in cells if squash(c.text)):
+                parts = []
+                continue
+            row = _figures(ctx, index, r, placeholders)
+            if row is None or parts is None:
+                parts = None
+                continue
+            label, figures = row
+            if not figures:
+                continue
+            if is_total(label, words["total_words"]):
+                if len(parts) >= 2 and all(len(p) <= len(figures) for p in parts) \
+                        and any(len(p) < len(figures) for p in parts):
+                    yield from _sums(ctx, figures, parts)
+                parts = None  # rows after a total: which total they add to is not certain
+                continue
+            if label.startswith("其中"):
+                parts = None
+                continue
+            parts.append(figures)
