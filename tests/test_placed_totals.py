@@ -78,3 +78,10 @@ def test_each_classification_adds_up_to_the_amount(context) -> None:  # noqa: AN
 def test_a_classification_list_running_on_past_its_full_stop_is_left_alone(context) -> None:  # noqa: ANN001
     text = "本年财政拨款支出90.00万元。按经济分类科目，工资福利支出50.00万元。商品和服务支出40.00万元。\n"
     assert sums(context(text), classified_lists) == []
+
+
+def test_a_distribution_bracket_after_words_lists_the_amount(context) -> None:  # noqa: ANN001
+    from auditor.linking.lists import PartLists
+    ctx = context("专项资助52.00万元，惠及学生830人，均为省级资金（分配城区学校30.50万元，乡镇学校21.50万元）。\n")
+    found = [(g.total.text, [p.text for p in g.parts]) for g in PartLists(ctx).found]
+    assert ("52.00万元", ["30.50万元", "21.50万元"]) in found
