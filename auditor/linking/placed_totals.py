@@ -4,7 +4,9 @@ not put the figures under their columns. The total row's figures fix the columns
 keeps its figures in order and may skip columns. A placement of every row is accepted only when it
 is the one placement (figures of 0 may sit anywhere) under which the fewest columns fail to add up
 to the total row, at most one fails, and enough columns add up with two or more figures to make the
-placement no coincidence; then each column is one sum. A row with a word or a blank between its
+placement no coincidence; then each column is one sum, but for a column of rates or points, and a
+failing column whose total is no larger than one of its figures (a standard, an average, not a sum),
+and for a column mixing figures of a unit with bare ones (the check adds in base units). A row with a word or a blank between its
 figures, a 其中 row, a second total or a search too large leaves the table alone."""
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from auditor.linking.context import Context, squash
-from auditor.linking.table_sums import WORDS, cell_value, is_total, negative, one_kind, tables
+from auditor.linking.table_sums import NOT_ADDED, WORDS, cell_value, is_total, negative, one_kind, tables
 from auditor.model import Claim, Constraint
 
 MAX_COLUMNS = 16
@@ -26,21 +28,22 @@ class _TooLarge(Exception):
     pass
 
 
-def _figures(ctx: Context, block: int, r: int, placeholders: tuple[str, ...]) -> tuple[str, list[Claim]] | None:
-    """(label, figures) of a row: labels, then figures side by side, then words at most (a
-    standard written out); None when a blank or a word sits between two figures."""
+def _figures(ctx: Context, block: int, r: int, placeholders: tuple[str, ...]) -> tuple[str, list[Claim], bool] | None:
+    """(label, figures, whether one of them is under no column) of a row: labels, then figures side
+    by side, then words at most (a standard written out); None when a blank or a word sits between
+    two figures."""
     cells = ctx.row_cells(block, r)
     claims = ctx.rows.get((block, r), [])
     values = [cell_value(ctx, cell, claims, placeholders) for cell in cells]
     first = next((k for k, v in enumerate(values) if isinstance(v, Claim)), None)
     if first is None:
-        return "", []
+        return "", [], False
     last = max(k for k, v in enumerate(values) if isinstance(v, Claim))
     figures = values[first:last + 1]
-    if any(not isinstance(v, Claim) for v in figures) or any(c.header_path for c in cells[first:last + 1]):
+    if any(not isinstance(v, Claim) for v in figures):
         return None
     labels = [squash(ctx.at(c.span)) for c, v in zip(cells[:first], values[:first]) if v is WORDS]
-    return (labels[-1] if labels else ""), figures
+    return (labels[-1] if labels else ""), figures, any(not c.header_path for c in cells[first:last + 1])
 
 
 def _zero(claim: Claim) -> bool:
@@ -48,15 +51,18 @@ def _zero(claim: Claim) -> bool:
 
 
 def _meets(total: Claim, parts: list[Claim]) -> bool:
-    low = sum((p.quantity.base_low for p in parts), Decimal(0))
-    high = sum((p.quantity.base_high for p in parts), Decimal(0))
-    return low <= total.quantity.base_high and total.quantity.base_low <= high
+    """Whether the parts can add up to the total, as written: a figure of a row the loader could
+    not place has no unit from its column's header, and takes the column's."""
+    low = sum((p.quantity.low for p in parts), Decimal(0))
+    high = sum((p.quantity.high for p in parts), Decimal(0))
+    return low <= total.quantity.high and total.quantity.low <= high
 
 
 def _placements(totals: list[Claim], rows: list[list[Claim]]) -> dict[frozenset, int]:
     """Each placement's nonzero figures ((row, figure, column) triples) with the fewest columns
     it leaves not adding up (at most one)."""
     width = len(totals)
+    free = [t.quantity.dimension in NOT_ADDED for t in totals]  # a column of rates or points adds nothing
     found: dict[frozenset, int] = {}
     steps = 0
 
@@ -75,7 +81,7 @@ def _placements(totals: list[Claim], rows: list[list[Claim]]) -> dict[frozenset,
                 raise _TooLarge
             chosen = must + [i for k, i in enumerate(may) if mask >> k & 1]
             parts = [rows[i][at[i]] for i in chosen]
-            adds_up = _meets(totals[column], parts)
+            adds_up = free[column] or _meets(totals[column], parts)
             if not adds_up and failed:
                 continue
             moved = tuple(at[i] + (i in chosen) for i in range(len(rows)))
@@ -111,27 +117,31 @@ def _sums(ctx: Context, totals: list[Claim], rows: list[list[Claim]]) -> Iterato
     if adding < EVIDENCE[fewest]:
         return
     for total, parts in zip(totals, columns):
-        if parts and one_kind([total, *parts]) and not negative(ctx, total):
-            yield ctx.constraint("sum", "SUM001", [total, *parts], "table", table="placed")
+        if not parts or total.quantity.dimension in NOT_ADDED or not one_kind([total, *parts]) or negative(ctx, total):
+            continue
+        if not _meets(total, parts) and any(p.quantity.high >= total.quantity.low for p in parts):
+            continue  # a column whose total is no more than a row's (a standard, an average): no sum
+        yield ctx.constraint("sum", "SUM001", [total, *parts], "table", table="placed")
 
 
 def find(ctx: Context) -> Iterator[Constraint]:
     for index, block, words, placeholders in tables(ctx):
         parts: list[list[Claim]] | None = []
+        unplaced = False  # a figure the loader put under no column: the table-sum finders skip it
         for r, cells in enumerate(block.rows):
             if cells and all(c.is_header for c in cells if squash(c.text)):
-                parts = []
+                parts, unplaced = [], False
                 continue
             row = _figures(ctx, index, r, placeholders)
             if row is None or parts is None:
                 parts = None
                 continue
-            label, figures = row
+            label, figures, lost = row
+            unplaced = unplaced or lost
             if not figures:
                 continue
             if is_total(label, words["total_words"]):
-                if len(parts) >= 2 and all(len(p) <= len(figures) for p in parts) \
-                        and any(len(p) < len(figures) for p in parts):
+                if unplaced and len(parts) >= 2 and all(len(p) <= len(figures) for p in parts):
                     yield from _sums(ctx, figures, parts)
                 parts = None  # rows after a total: which total they add to is not certain
                 continue
