@@ -85,3 +85,15 @@ def test_a_distribution_bracket_after_words_lists_the_amount(context) -> None:  
     ctx = context("专项资助52.00万元，惠及学生830人，均为省级资金（分配城区学校30.50万元，乡镇学校21.50万元）。\n")
     found = [(g.total.text, [p.text for p in g.parts]) for g in PartLists(ctx).found]
     assert ("52.00万元", ["30.50万元", "21.50万元"]) in found
+
+
+def test_a_total_row_under_the_header_sums_the_rows_below(context) -> None:  # noqa: ANN001
+    lines = WATER_TABLE.splitlines()
+    text = "\n".join([lines[0], lines[1], lines[-1], *lines[2:-1]]) + "\n"
+    assert ["8", "3", "4", "1"] in sums(context(text), placed_totals)
+
+
+def test_a_total_among_its_rows_forms_nothing(context) -> None:  # noqa: ANN001
+    lines = WATER_TABLE.splitlines()
+    text = "\n".join([lines[0], lines[1], lines[2], lines[-1], *lines[3:-1]]) + "\n"
+    assert sums(context(text), placed_totals) == []

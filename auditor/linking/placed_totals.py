@@ -1,13 +1,14 @@
 """Column sums of a table whose rows lost cells (SUM001): a 合计 row under rows of fewer figures
 (州(市) | 县 | 实发人数 | … with a county's empty cells dropped by the export), where the loader could
-not put the figures under their columns. The total row's figures fix the columns; each row above
-keeps its figures in order and may skip columns. A placement of every row is accepted only when it
-is the one placement (figures of 0 may sit anywhere) under which the fewest columns fail to add up
-to the total row, at most one fails, and enough columns add up with two or more figures to make the
-placement no coincidence; then each column is one sum, but for a column of rates or points, and a
-failing column whose total is no larger than one of its figures (a standard, an average, not a sum),
-and for a column mixing figures of a unit with bare ones (the check adds in base units). A row with a word or a blank between its
-figures, a 其中 row, a second total or a search too large leaves the table alone."""
+not put the figures under their columns. The total row, closing its rows or opening them (合计 right
+under the header), fixes the columns; each other row keeps its figures in order and may skip
+columns. A placement of every row is accepted only when it is the one placement (figures of 0 may
+sit anywhere) under which the fewest columns fail to add up to the total row, at most one fails,
+and enough columns add up with two or more figures to make the placement no coincidence. Then each
+column is one sum, but for a column of rates or points, a failing column whose total is no larger
+than one of its figures (a standard, an average: no sum), and a column mixing figures of a unit with
+bare ones (the check adds in base units). A row with a word or a blank between its figures, a 其中
+row, a second total or a search too large leaves the table alone."""
 
 from __future__ import annotations
 
@@ -124,28 +125,32 @@ def _sums(ctx: Context, totals: list[Claim], rows: list[list[Claim]]) -> Iterato
         yield ctx.constraint("sum", "SUM001", [total, *parts], "table", table="placed")
 
 
+def _sections(ctx: Context, index: int, placeholders: tuple[str, ...]) -> Iterator[list[tuple | None]]:
+    """The rows (label, figures, lost) of each run of rows under one header, rows without figures
+    left out; None for a row whose figures are not side by side."""
+    rows: list[tuple | None] = []
+    for r, cells in enumerate(ctx.block(index).rows):
+        if cells and all(c.is_header for c in cells if squash(c.text)):
+            if rows:
+                yield rows
+            rows = []
+            continue
+        row = _figures(ctx, index, r, placeholders)
+        if row is None or row[1]:
+            rows.append(row)
+    if rows:
+        yield rows
+
+
 def find(ctx: Context) -> Iterator[Constraint]:
-    for index, block, words, placeholders in tables(ctx):
-        parts: list[list[Claim]] | None = []
-        unplaced = False  # a figure the loader put under no column: the table-sum finders skip it
-        for r, cells in enumerate(block.rows):
-            if cells and all(c.is_header for c in cells if squash(c.text)):
-                parts, unplaced = [], False
-                continue
-            row = _figures(ctx, index, r, placeholders)
-            if row is None or parts is None:
-                parts = None
-                continue
-            label, figures, lost = row
-            unplaced = unplaced or lost
-            if not figures:
-                continue
-            if is_total(label, words["total_words"]):
-                if unplaced and len(parts) >= 2 and all(len(p) <= len(figures) for p in parts):
-                    yield from _sums(ctx, figures, parts)
-                parts = None  # rows after a total: which total they add to is not certain
-                continue
-            if label.startswith("其中"):
-                parts = None
-                continue
-            parts.append(figures)
+    for index, _, words, placeholders in tables(ctx):
+        for rows in _sections(ctx, index, placeholders):
+            if any(row is None or row[0].startswith("其中") for row in rows) or not any(row[2] for row in rows):
+                continue  # a broken row or a 其中 row; or every figure under its column (table_sums.py)
+            totals = [n for n, row in enumerate(rows) if is_total(row[0], words["total_words"])]
+            if len(totals) != 1 or totals[0] not in (0, len(rows) - 1):
+                continue  # a total among its rows, or two: which rows each adds up is not certain
+            figures = rows[totals[0]][1]
+            parts = [row[1] for n, row in enumerate(rows) if n != totals[0]]
+            if len(parts) >= 2 and all(len(p) <= len(figures) for p in parts):
+                yield from _sums(ctx, figures, parts)
