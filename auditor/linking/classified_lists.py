@@ -4,7 +4,7 @@ breakdown that runs to the next cue or the end of its sentence, the last one onl
 follows in its paragraph (a list may run on past a full stop); every breakdown adds up to the same
 amount. That amount is the paragraph's only figure of this year's amount before the first cue of the
 run (a change 比上年增加…, a rate or a compared figure is none): with two candidates, nothing is formed.
-A breakdown ending in 等, with a figure of another stage or of another dimension among its parts, is
+A breakdown ending in 等 or naming its main parts only (主要用于), with a figure of another stage or of another dimension among its parts, is
 left alone; figures in brackets are items of a part, not parts."""
 
 from __future__ import annotations
@@ -77,8 +77,8 @@ def _total(ctx: Context, span: Span, opening: int, vocab) -> Claim | None:  # no
 
 
 def _parts(ctx: Context, start: int, end: int, total: Claim, vocab) -> list[Claim] | None:  # noqa: ANN001
-    if vocab.open_ending.search(ctx.text[start:end]):
-        return None  # …等: not the whole breakdown
+    if vocab.open_ending.search(ctx.text[start:end]) or vocab.partial_cues.search(ctx.text[start:end]):
+        return None  # …等, 主要用于…: not the whole breakdown  # …等: not the whole breakdown
     parts = [c for c in ctx.claims_in(Span(start, end)) if not _bracketed(ctx.text, start, c.span.start)]
     if len(parts) < 2:
         return None
