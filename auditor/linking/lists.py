@@ -95,6 +95,7 @@ class Vocabulary:
     institution_units: tuple[str, ...] = ()
     generic_units: tuple[str, ...] = ()
     institution_nouns: tuple[str, ...] = ()
+    bracket_cues: re.Pattern[str] | None = None
 
 
 def _vocabulary(lists: dict) -> Vocabulary:
@@ -126,6 +127,7 @@ def _vocabulary(lists: dict) -> Vocabulary:
         institution_units=tuple(lists.get("institution_counters", {}).get("units", ())),
         generic_units=tuple(lists.get("institution_counters", {}).get("generic", ())),
         institution_nouns=tuple(lists.get("institution_counters", {}).get("nouns", ())),
+        bracket_cues=_alternation(lists["bracket_cues"]) if lists.get("bracket_cues") else None,
     )
 
 
@@ -309,7 +311,9 @@ class PartLists(NamedTotals):
             head = para.last_before(open_)
             head = head if head is not None and not squash(text[head.span.end:open_]) else None
             heads = self._item(para, head) if head is not None else []
-            if not heads and self.vocab.part_cues.match(squash(text[open_ + 1:end])):
+            content = squash(text[open_ + 1:end])
+            if not heads and (self.vocab.part_cues.match(content)
+                              or (self.vocab.bracket_cues is not None and self.vocab.bracket_cues.match(content))):
                 heads = self._totals(para, open_)[0]
             if not heads and close < 0:
                 continue  # a stray bracket never closed, no list's: noise, not structure
