@@ -346,6 +346,10 @@ class PartLists(NamedTotals):
         totals, multi = (named, False) if named else self._totals(para, pos)
         if not totals:
             return
+        if not multi and self._opens_sentence(para, cue):
+            # its parts run on into the sentences after the cue's own: a list over sentences
+            first = sentence(ctx.text, cue.start(), FULL_STOP, para.span.start, para.span.end).end
+            multi = self._sentences_with_parts(para, cue.end(), totals) > first
         end, complete = self._parts_end(para, cue.end(), following, multi, partial, pos, totals)
         top = [c for c in para.between(cue.end(), end) if c.id not in para.inner]
         following_paragraphs = not top and para.span.end - cue.end() < MAX_SPAN \
@@ -407,6 +411,14 @@ class PartLists(NamedTotals):
         if totals and lead.start <= para.span.start:
             totals = self._broken_sentence(para) + totals
         return totals, len(totals) > 1
+
+    def _opens_sentence(self, para: _Paragraph, cue: re.Match[str]) -> bool:
+        """``…减少830万元。其中：出国减少9万元。接待减少38万元。…``: a cue with a colon opening a sentence
+        after its total's lists the parts over the sentences that follow, as a list of several totals does."""
+        text = self.ctx.text
+        here = sentence(text, cue.start(), FULL_STOP, para.span.start, para.span.end)
+        return here.start > para.span.start and not squash(text[here.start:cue.start()]) \
+            and text[cue.end():cue.end() + 1] in ("：", ":") and not self.vocab.partial_cues.fullmatch(cue.group())
 
     def _broken_sentence(self, para: _Paragraph) -> list[Claim]:
         """收入合计1083.56万元，较上年决算⏎⏎数增加47.25万元: a sentence broken over two paragraphs (the one
