@@ -143,8 +143,8 @@ def find_named_sums(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
         parents, above = list(above), [*above, total_name]
         for total in money:
             opening, own = openings[total.id], names[total.id]
-            if total.id in lists.total_of or not total_name.search(opening) \
-                    or any(name.search(own) for name in part_names):
+            if not total_name.search(opening) or any(name.search(own) for name in part_names) \
+                    or (total.id in lists.total_of and not total_name.search(own)):
                 continue  # a part named in a sentence about the total (三公经费决算中，因公出国费0.94万元)
             if not total_name.search(own) and any(other.search(own) for other in totals):
                 continue  # 收入总计A万元，支出总计B万元: the second is another identity's total
