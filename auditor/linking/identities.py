@@ -10,7 +10,7 @@ from bisect import bisect_left
 from collections.abc import Iterator
 
 from auditor.linking.context import Context, squash
-from auditor.linking.lists import AMOUNT, BUDGET, CHANGE, PROGRESS, PartLists, clause, name_words, sentence
+from auditor.linking.lists import AMOUNT, BUDGET, CHANGE, PROGRESS, PartLists, clause, common_run, name_words, sentence
 from auditor.model import Claim, Constraint
 
 WINDOW_BLOCKS = 8
@@ -67,7 +67,9 @@ def balance(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
         yield ctx.constraint("balance", "SUM004", [claim, income, expense, *opening], "narrative", relation=relation)
 
 
-REMAINDER_WORDS = ("结余", "剩余", "未使用", "未支付", "未拨付")
+REMAINDER_WORDS = ("结余", "剩余", "未使用", "未支", "未拨付")
+USE_WORDS = ("支付", "拨付", "使用", "支出")  # what was done with an allocation, named in a figure's clause
+SHARED_NAME = 6  # an allocation named in full by the use of it shares this many characters of its name
 
 
 def allocation_split(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
@@ -90,6 +92,40 @@ def allocation_split(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
                 or any(c.id in lists.total_of for c in money) or len({c.year for c in money} - {None}) > 1:
             continue
         yield ctx.constraint("sum", "SUM001", [amount, used, left], "narrative", relation="=")
+
+
+def _used(ctx: Context, lists: PartLists, claim: Claim) -> bool:
+    return claim.role == "executed" or lists.stage(claim)[0] == PROGRESS or any(w in name_words(ctx, claim) for w in USE_WORDS)
+
+
+def split_of_earlier(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
+    """SUM001: …安排资金19204.10万元。…（a paragraph later）…任务资金支付18501.10万元，未支703万元: a
+    sentence of what was used of an allocation and what is left, and no other sum of money; the
+    allocation is the one earlier figure whose name the used one repeats (SHARED_NAME characters)."""
+    done = -1
+    for claim in ctx.narrative:
+        if claim.span.start < done:
+            continue
+        here = sentence(ctx.text, claim.span.start, "。；;\n")
+        done = here.end
+        starting = ctx.claims[bisect_left(ctx.starts, here.start):bisect_left(ctx.starts, here.end)]
+        money = [c for c in starting if c.cell is None and c.quantity.dimension == "money"]
+        if len(money) != 2:
+            continue
+        used, left = money
+        if not _used(ctx, lists, used) or _opening(ctx, left) or not any(w in clause(ctx, left) for w in REMAINDER_WORDS) \
+                or any(c.id in lists.total_of or c.id in lists.uncertain or lists.stage(c)[0] == CHANGE for c in money) \
+                or len({c.year for c in money} - {None}) > 1:
+            continue
+        name = squash(name_words(ctx, used))
+        earlier = [c for c in ctx.narrative if c.span.end <= here.start and c.block >= used.block - WINDOW_BLOCKS
+                   and c.quantity.dimension == "money" and lists.stage(c)[0] in (AMOUNT, BUDGET)
+                   and c.id not in lists.total_of and not _used(ctx, lists, c)
+                   and (c.year is None or used.year is None or c.year == used.year)
+                   and common_run(squash(name_words(ctx, c)), name) >= SHARED_NAME]
+        if len({c.quantity.base_value for c in earlier}) != 1:
+            continue  # no allocation so named, or two of them: which one was used is a guess
+        yield ctx.constraint("sum", "SUM001", [earlier[-1], used, left], "narrative", relation="=")
 
 
 def budget_adjustment(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
@@ -168,5 +204,6 @@ def find(ctx: Context) -> Iterator[Constraint]:
     lists = PartLists.of(ctx)
     yield from balance(ctx, lists)
     yield from allocation_split(ctx, lists)
+    yield from split_of_earlier(ctx, lists)
     yield from budget_adjustment(ctx, lists)
     yield from named_sums(ctx, lists)
