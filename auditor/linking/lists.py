@@ -618,10 +618,12 @@ class PartLists(NamedTotals):
                     uncertain.add(best.id)  # the part could belong to another total
         dimensions = {t.quantity.dimension for t in totals}
         mixed = sum(len(v) for v in assigned.values()) < sum(p.quantity.dimension in dimensions for p in parts)
+        classes = [self._class(t, merged) for t in totals]
+        distinct = len(set(classes)) == len(classes)  # each total of its own kind (16项，金额合计333,001万元)
         for total in totals:
             mine = assigned[total.id]
-            if not mine or (multi and len(totals) > 1 and len(mine) < 2):
-                continue
+            if not mine or (multi and len(totals) > 1 and len(mine) < 2 and not distinct):
+                continue  # one part of one of several totals: unless told by its kind, whose it is is a guess
             minus = self._signs(total, mine)
             if minus is None or (mixed and self.stage(total)[0] == CHANGE):
                 continue  # a change without its direction, or among parts of other stages: no single reading
