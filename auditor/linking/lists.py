@@ -97,6 +97,7 @@ class Vocabulary:
     closed_marker: re.Pattern[str] | None = None
     fund_sources: tuple[str, ...] = ()
     use_verbs: tuple[str, ...] = ()
+    bracket_cues: tuple[str, ...] = ()
 
 
 def _vocabulary(lists: dict) -> Vocabulary:
@@ -131,6 +132,7 @@ def _vocabulary(lists: dict) -> Vocabulary:
         closed_marker=re.compile(closed["marker"]) if (closed := lists.get("closed_totals", {})).get("marker") else None,
         fund_sources=tuple(closed.get("sources", ())),
         use_verbs=tuple(closed.get("use_verbs", ())),
+        bracket_cues=tuple(lists.get("bracket_cues", ())),
     )
 
 
@@ -314,7 +316,8 @@ class PartLists(NamedTotals):
             head = para.last_before(open_)
             head = head if head is not None and not squash(text[head.span.end:open_]) else None
             heads = self._item(para, head) if head is not None else []
-            if not heads and self.vocab.part_cues.match(squash(text[open_ + 1:end])):
+            content = squash(text[open_ + 1:end])
+            if not heads and (self.vocab.part_cues.match(content) or content.startswith(self.vocab.bracket_cues)):
                 heads = self._totals(para, open_)[0]
             if not heads and close < 0:
                 continue  # a stray bracket never closed, no list's: noise, not structure
