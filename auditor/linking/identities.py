@@ -10,7 +10,18 @@ from bisect import bisect_left
 from collections.abc import Iterator
 
 from auditor.linking.context import Context, squash
-from auditor.linking.lists import AMOUNT, BUDGET, CHANGE, PROGRESS, PartLists, clause, common_run, name_words, sentence
+from auditor.linking.lists import (
+    AMOUNT,
+    BUDGET,
+    CHANGE,
+    FULL_STOP,
+    PROGRESS,
+    PartLists,
+    clause,
+    common_run,
+    name_words,
+    sentence,
+)
 from auditor.model import Claim, Constraint
 
 WINDOW_BLOCKS = 8
@@ -128,6 +139,40 @@ def split_of_earlier(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
         yield ctx.constraint("sum", "SUM001", [earlier[-1], used, left], "narrative", relation="=")
 
 
+def _clause_before(ctx: Context, claim: Claim) -> str:
+    """The words of a figure's clause before it, other figures of the clause included (减少4户10人)."""
+    return squash(ctx.text[sentence(ctx.text, claim.span.start, "，,；;。！？!?\n").start:claim.span.start])
+
+
+def adjusted(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
+    """SUM001: 审核上报26940人。…减少10人，实际享受26930人: the figure before a change (one comparing
+    with nothing) and the actual one after it differ by the change (rules/identities.yaml adjustments)."""
+    actual = ctx.rules["identities"].get("adjustments", {}).get("actual")
+    if not actual:
+        return
+    vocab = lists.vocab
+    narrative = [c for c in ctx.narrative if c.quantity.unit and c.quantity.comparator == "="]
+    by_unit: dict[str, list[Claim]] = {}
+    for claim in narrative:
+        by_unit.setdefault(claim.quantity.unit, []).append(claim)
+    for same in by_unit.values():
+        for before, change, after in zip(same, same[1:], same[2:]):
+            words = _clause_before(ctx, change)
+            down = max((words.rfind(w) for w in vocab.decrease), default=-1)
+            up = max((words.rfind(w) for w in vocab.increase), default=-1)
+            if down == up or any(w in words for w in vocab.compared):
+                continue  # no change, or one against another year or figure
+            near = sentence(ctx.text, change.span.start, FULL_STOP)
+            if before.span.start < sentence(ctx.text, near.start - 2, FULL_STOP).start \
+                    or after.span.start >= sentence(ctx.text, near.end, FULL_STOP).end \
+                    or actual not in _clause_before(ctx, after) or actual in _clause_before(ctx, before) \
+                    or any(lists.stage(c)[0] not in (AMOUNT, BUDGET) for c in (before, after)) \
+                    or len({c.year for c in (before, change, after)} - {None}) > 1:
+                continue
+            whole, rest = (before, after) if down > up else (after, before)
+            yield ctx.constraint("sum", "SUM001", [whole, rest, change], "narrative", relation="=")
+
+
 def budget_adjustment(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
     """年初预算 + 追加 = 调整后预算 (narrative figures of the same year, none of them a listed part)."""
     for claim in ctx.narrative:
@@ -205,5 +250,6 @@ def find(ctx: Context) -> Iterator[Constraint]:
     yield from balance(ctx, lists)
     yield from allocation_split(ctx, lists)
     yield from split_of_earlier(ctx, lists)
+    yield from adjusted(ctx, lists)
     yield from budget_adjustment(ctx, lists)
     yield from named_sums(ctx, lists)
