@@ -10,7 +10,18 @@ from bisect import bisect_left
 from collections.abc import Iterator
 
 from auditor.linking.context import Context, squash
-from auditor.linking.lists import AMOUNT, BUDGET, CHANGE, PROGRESS, PartLists, clause, name_words, sentence
+from auditor.linking.lists import (
+    AMOUNT,
+    BUDGET,
+    CHANGE,
+    FULL_STOP,
+    PROGRESS,
+    PartLists,
+    clause,
+    common_run,
+    name_words,
+    sentence,
+)
 from auditor.model import Claim, Constraint
 
 WINDOW_BLOCKS = 8
@@ -67,7 +78,9 @@ def balance(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
         yield ctx.constraint("balance", "SUM004", [claim, income, expense, *opening], "narrative", relation=relation)
 
 
-REMAINDER_WORDS = ("结余", "剩余", "未使用", "未支付", "未拨付")
+REMAINDER_WORDS = ("结余", "剩余", "未使用", "未支", "未拨付")
+USE_WORDS = ("支付", "拨付", "使用", "支出")  # what was done with an allocation, named in a figure's clause
+SHARED_NAME = 6  # an allocation named in full by the use of it shares this many characters of its name
 
 
 def allocation_split(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
@@ -90,6 +103,74 @@ def allocation_split(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
                 or any(c.id in lists.total_of for c in money) or len({c.year for c in money} - {None}) > 1:
             continue
         yield ctx.constraint("sum", "SUM001", [amount, used, left], "narrative", relation="=")
+
+
+def _used(ctx: Context, lists: PartLists, claim: Claim) -> bool:
+    return claim.role == "executed" or lists.stage(claim)[0] == PROGRESS or any(w in name_words(ctx, claim) for w in USE_WORDS)
+
+
+def split_of_earlier(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
+    """SUM001: …安排资金19204.10万元。…（a paragraph later）…任务资金支付18501.10万元，未支703万元: a
+    sentence of what was used of an allocation and what is left, and no other sum of money; the
+    allocation is the one earlier figure whose name the used one repeats (SHARED_NAME characters)."""
+    done = -1
+    for claim in ctx.narrative:
+        if claim.span.start < done:
+            continue
+        here = sentence(ctx.text, claim.span.start, "。；;\n")
+        done = here.end
+        starting = ctx.claims[bisect_left(ctx.starts, here.start):bisect_left(ctx.starts, here.end)]
+        money = [c for c in starting if c.cell is None and c.quantity.dimension == "money"]
+        if len(money) != 2:
+            continue
+        used, left = money
+        if not _used(ctx, lists, used) or _opening(ctx, left) or not any(w in clause(ctx, left) for w in REMAINDER_WORDS) \
+                or any(c.id in lists.total_of or c.id in lists.uncertain or lists.stage(c)[0] == CHANGE for c in money) \
+                or len({c.year for c in money} - {None}) > 1:
+            continue
+        name = squash(name_words(ctx, used))
+        earlier = [c for c in ctx.narrative if c.span.end <= here.start and c.block >= used.block - WINDOW_BLOCKS
+                   and c.quantity.dimension == "money" and lists.stage(c)[0] in (AMOUNT, BUDGET)
+                   and c.id not in lists.total_of and not _used(ctx, lists, c)
+                   and (c.year is None or used.year is None or c.year == used.year)
+                   and common_run(squash(name_words(ctx, c)), name) >= SHARED_NAME]
+        if len({c.quantity.base_value for c in earlier}) != 1:
+            continue  # no allocation so named, or two of them: which one was used is a guess
+        yield ctx.constraint("sum", "SUM001", [earlier[-1], used, left], "narrative", relation="=")
+
+
+def _clause_before(ctx: Context, claim: Claim) -> str:
+    """The words of a figure's clause before it, other figures of the clause included (减少4户10人)."""
+    return squash(ctx.text[sentence(ctx.text, claim.span.start, "，,；;。！？!?\n").start:claim.span.start])
+
+
+def adjusted(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
+    """SUM001: 审核上报26940人。…减少10人，实际享受26930人: the figure before a change (one comparing
+    with nothing) and the actual one after it differ by the change (rules/identities.yaml adjustments)."""
+    actual = ctx.rules["identities"].get("adjustments", {}).get("actual")
+    if not actual:
+        return
+    vocab = lists.vocab
+    narrative = [c for c in ctx.narrative if c.quantity.unit and c.quantity.comparator == "="]
+    by_unit: dict[str, list[Claim]] = {}
+    for claim in narrative:
+        by_unit.setdefault(claim.quantity.unit, []).append(claim)
+    for same in by_unit.values():
+        for before, change, after in zip(same, same[1:], same[2:]):
+            words = _clause_before(ctx, change)
+            down = max((words.rfind(w) for w in vocab.decrease), default=-1)
+            up = max((words.rfind(w) for w in vocab.increase), default=-1)
+            if down == up or any(w in words for w in vocab.compared):
+                continue  # no change, or one against another year or figure
+            near = sentence(ctx.text, change.span.start, FULL_STOP)
+            if before.span.start < sentence(ctx.text, near.start - 2, FULL_STOP).start \
+                    or after.span.start >= sentence(ctx.text, near.end, FULL_STOP).end \
+                    or actual not in _clause_before(ctx, after) or actual in _clause_before(ctx, before) \
+                    or any(lists.stage(c)[0] not in (AMOUNT, BUDGET) for c in (before, after)) \
+                    or len({c.year for c in (before, change, after)} - {None}) > 1:
+                continue
+            whole, rest = (before, after) if down > up else (after, before)
+            yield ctx.constraint("sum", "SUM001", [whole, rest, change], "narrative", relation="=")
 
 
 def budget_adjustment(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
@@ -143,8 +224,8 @@ def find_named_sums(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
         parents, above = list(above), [*above, total_name]
         for total in money:
             opening, own = openings[total.id], names[total.id]
-            if total.id in lists.total_of or not total_name.search(opening) \
-                    or any(name.search(own) for name in part_names):
+            if not total_name.search(opening) or any(name.search(own) for name in part_names) \
+                    or (total.id in lists.total_of and not total_name.search(own)):
                 continue  # a part named in a sentence about the total (三公经费决算中，因公出国费0.94万元)
             if not total_name.search(own) and any(other.search(own) for other in totals):
                 continue  # 收入总计A万元，支出总计B万元: the second is another identity's total
@@ -168,5 +249,7 @@ def find(ctx: Context) -> Iterator[Constraint]:
     lists = PartLists.of(ctx)
     yield from balance(ctx, lists)
     yield from allocation_split(ctx, lists)
+    yield from split_of_earlier(ctx, lists)
+    yield from adjusted(ctx, lists)
     yield from budget_adjustment(ctx, lists)
     yield from named_sums(ctx, lists)

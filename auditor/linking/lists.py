@@ -95,7 +95,10 @@ class Vocabulary:
     institution_units: tuple[str, ...] = ()
     generic_units: tuple[str, ...] = ()
     institution_nouns: tuple[str, ...] = ()
-    bracket_cues: re.Pattern[str] | None = None
+    closed_marker: re.Pattern[str] | None = None
+    fund_sources: tuple[str, ...] = ()
+    use_verbs: tuple[str, ...] = ()
+    bracket_cues: tuple[str, ...] = ()
 
 
 def _vocabulary(lists: dict) -> Vocabulary:
@@ -127,7 +130,10 @@ def _vocabulary(lists: dict) -> Vocabulary:
         institution_units=tuple(lists.get("institution_counters", {}).get("units", ())),
         generic_units=tuple(lists.get("institution_counters", {}).get("generic", ())),
         institution_nouns=tuple(lists.get("institution_counters", {}).get("nouns", ())),
-        bracket_cues=_alternation(lists["bracket_cues"]) if lists.get("bracket_cues") else None,
+        closed_marker=re.compile(closed["marker"]) if (closed := lists.get("closed_totals", {})).get("marker") else None,
+        fund_sources=tuple(closed.get("sources", ())),
+        use_verbs=tuple(closed.get("use_verbs", ())),
+        bracket_cues=tuple(lists.get("bracket_cues", ())),
     )
 
 
@@ -269,7 +275,7 @@ class PartLists(NamedTotals):
             if groups:
                 end = sentence(ctx.text, max(p.span.end for g in groups for p in g.parts), FULL_STOP).end
                 last = (cue.group(), end, again or self._totals(para, cue.start())[0])  # all it could list: one reading or none
-        for group in self._referred(para):
+        for group in [*self._referred(para), *self._closed(para, cues)]:
             if group.total.id not in seen:
                 seen.add(group.total.id)
                 self.found.append(group)
@@ -312,8 +318,7 @@ class PartLists(NamedTotals):
             head = head if head is not None and not squash(text[head.span.end:open_]) else None
             heads = self._item(para, head) if head is not None else []
             content = squash(text[open_ + 1:end])
-            if not heads and (self.vocab.part_cues.match(content)
-                              or (self.vocab.bracket_cues is not None and self.vocab.bracket_cues.match(content))):
+            if not heads and (self.vocab.part_cues.match(content) or content.startswith(self.vocab.bracket_cues)):
                 heads = self._totals(para, open_)[0]
             if not heads and close < 0:
                 continue  # a stray bracket never closed, no list's: noise, not structure
@@ -351,6 +356,10 @@ class PartLists(NamedTotals):
         totals, multi = (named, False) if named else self._totals(para, pos)
         if not totals:
             return
+        if not multi and self._opens_sentence(para, cue):
+            # its parts run on into the sentences after the cue's own: a list over sentences
+            first = sentence(ctx.text, cue.start(), FULL_STOP, para.span.start, para.span.end).end
+            multi = self._sentences_with_parts(para, cue.end(), totals) > first
         end, complete = self._parts_end(para, cue.end(), following, multi, partial, pos, totals)
         top = [c for c in para.between(cue.end(), end) if c.id not in para.inner]
         following_paragraphs = not top and para.span.end - cue.end() < MAX_SPAN \
@@ -412,6 +421,14 @@ class PartLists(NamedTotals):
         if totals and lead.start <= para.span.start:
             totals = self._broken_sentence(para) + totals
         return totals, len(totals) > 1
+
+    def _opens_sentence(self, para: _Paragraph, cue: re.Match[str]) -> bool:
+        """``…减少830万元。其中：出国减少9万元。接待减少38万元。…``: a cue with a colon opening a sentence
+        after its total's lists the parts over the sentences that follow, as a list of several totals does."""
+        text = self.ctx.text
+        here = sentence(text, cue.start(), FULL_STOP, para.span.start, para.span.end)
+        return here.start > para.span.start and not squash(text[here.start:cue.start()]) \
+            and text[cue.end():cue.end() + 1] in ("：", ":") and not self.vocab.partial_cues.fullmatch(cue.group())
 
     def _broken_sentence(self, para: _Paragraph) -> list[Claim]:
         """收入合计1083.56万元，较上年决算⏎⏎数增加47.25万元: a sentence broken over two paragraphs (the one
@@ -605,10 +622,12 @@ class PartLists(NamedTotals):
                     uncertain.add(best.id)  # the part could belong to another total
         dimensions = {t.quantity.dimension for t in totals}
         mixed = sum(len(v) for v in assigned.values()) < sum(p.quantity.dimension in dimensions for p in parts)
+        classes = [self._class(t, merged) for t in totals]
+        distinct = len(set(classes)) == len(classes)  # each total of its own kind (16项，金额合计333,001万元)
         for total in totals:
             mine = assigned[total.id]
-            if not mine or (multi and len(totals) > 1 and len(mine) < 2):
-                continue
+            if not mine or (multi and len(totals) > 1 and len(mine) < 2 and not distinct):
+                continue  # one part of one of several totals: unless told by its kind, whose it is is a guess
             minus = self._signs(total, mine)
             if minus is None or (mixed and self.stage(total)[0] == CHANGE):
                 continue  # a change without its direction, or among parts of other stages: no single reading
@@ -622,6 +641,60 @@ class PartLists(NamedTotals):
         if any(self.stage(p)[1] == 0 for p in parts):
             return None
         return frozenset(p.id for p in parts if self.stage(p)[1] != sign)
+
+    # --- lists after a total closed by 共, with no cue -------------------------------------------
+    def _closed(self, para: _Paragraph, cues: list[re.Match[str]]) -> Iterator[Group]:
+        """…资金共33832.24万元，中央资金27853万元，自治区资金5643万元 / …共支182.56万元。支付A…，B…: a
+        total with 共 right before it, the first figure of its sentence, and no cue after it; its parts
+        the figures after it in its sentence (each naming a fund source), or else in the next sentence
+        (opening on a use of the money). Any figure of its kind of another stage: no single reading."""
+        ctx, vocab = self.ctx, self.vocab
+        if vocab.closed_marker is None:
+            return
+        text = ctx.text
+        for total in para.claims:
+            if total.id in para.inner or self.stage(total)[0] != AMOUNT \
+                    or not vocab.closed_marker.search(squash(text[max(para.span.start, total.span.start - 8):total.span.start])):
+                continue
+            here = sentence(text, total.span.start, FULL_STOP, para.span.start, para.span.end)
+            if any(c.quantity.dimension == total.quantity.dimension for c in para.between(here.start, total.span.start)):
+                continue  # a figure before it: it closes those (…，共计X), the list before it reads it
+            parts = self._kind_after(para, total, total.span.end, here.end)
+            if parts is None:
+                continue
+            if parts:
+                if not all(any(w in name_words(ctx, p) for w in vocab.fund_sources) for p in parts):
+                    continue
+                end = here.end
+            else:
+                if here.end >= para.span.end:
+                    continue
+                following = sentence(text, here.end, FULL_STOP, para.span.start, para.span.end)
+                parts = self._kind_after(para, total, following.start, following.end)
+                if not parts:
+                    continue
+                first = parts[0]
+                words = stage_words(ctx, first) + text[first.span.end:sentence(text, first.span.end, "，,；;。").end]
+                if not any(w in words for w in vocab.use_verbs):
+                    continue
+                end = following.end
+            if len(parts) < 2 or any(total.span.end <= c.start() < parts[-1].span.start for c in cues) \
+                    or any(vocab.closing.search(clause(ctx, p)) for p in parts):
+                continue
+            complete = text[end - 1] in FINAL_PUNCTUATION \
+                and not vocab.open_ending.search(squash(text[parts[-1].span.end:end]))
+            for group in self._assign([total], parts, complete, False):
+                group.bounded = True
+                yield group
+
+    def _kind_after(self, para: _Paragraph, total: Claim, start: int, end: int) -> list[Claim] | None:
+        """The figures of ``total``'s kind in [start, end), outside brackets; None when one of them is
+        of another stage (a change, a budget, progress so far)."""
+        figures = [c for c in para.between(start, end)
+                   if c.id not in para.inner and c.quantity.dimension == total.quantity.dimension]
+        if any(self.stage(c)[0] != AMOUNT for c in figures):
+            return None
+        return figures
 
     # --- lists in a bracket after their total ---------------------------------------------------
     def _in_brackets(self, para: _Paragraph) -> Iterator[Group]:
