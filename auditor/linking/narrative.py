@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from auditor.linking import earlier_budgets, share_totals
 from auditor.linking.context import Context, squash
-from auditor.linking.growth import Vocabulary
+from auditor.linking.growth import Vocabulary, classify
 from auditor.linking.lists import PartLists, common_run  # noqa: F401 (common_run: used by identity.py)
 from auditor.model import Claim, Constraint, Span
 
@@ -35,6 +35,7 @@ def shares(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
     def change(c: Claim) -> bool:  # 较上年减少87.3万元: a year-on-year change is no total
         return growth_words.ending(squash(left_text(ctx, c)), growth_words.changes) is not None
 
+    verbs = tuple(words.get("total_verbs", ()))
     unnamed: dict[tuple[int, str], list[tuple[Claim, Claim]]] = {}  # shares of one total, not found
     of_one_whole: dict[tuple[int, str], list[tuple[Claim, Claim, Claim | None]]] = {}  # and the total found
     for claim in ctx.narrative:
@@ -45,6 +46,10 @@ def shares(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
         if not before:
             continue
         part = before[-1]
+        if change(part):  # 增收10304万元，税收收入占…66.19%: the share is of the amount, not its change
+            kinds = {p.claim.id: p.kind for p in classify(ctx, growth_words, before, sentence.start)}
+            amounts = [c for c in before if kinds.get(c.id) == "plain"]
+            part = amounts[-1] if amounts else part
         total = lists.total_of.get(part.id)
         if total is not None and change(total):
             total = None
@@ -65,7 +70,7 @@ def shares(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
             if total is None:
                 candidates = [c for c in ctx.narrative if c.span.end <= part.span.start and summable(c) and not change(c)
                               and c.quantity.dimension == part.quantity.dimension and c.id not in lists.total_of
-                              and (c.subject.endswith(name) or (core and c.subject.endswith(core)))]
+                              and any(s.endswith(name) or (core and s.endswith(core)) for s in subjects(c, verbs))]
                 total = candidates[-1] if candidates else None
         if total is not None and total.id != part.id:
             if of_one_whole.get(key) and of_one_whole[key][-1][0] is claim:
@@ -74,6 +79,11 @@ def shares(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
             unnamed.pop(key, None)
     yield from complete_shares(ctx, list(unnamed.values()))
     yield from share_totals.find(ctx, list(of_one_whole.values()))
+
+
+def subjects(claim: Claim, verbs: tuple[str, ...]) -> tuple[str, ...]:
+    """A figure's subject, and without the verb that reports it (一般公共预算支出完成306.5亿元)."""
+    return (claim.subject, *(claim.subject.removesuffix(v) for v in verbs if claim.subject.endswith(v)))
 
 
 def names_a_whole(name: str, words: dict, own_references: tuple[str, ...]) -> bool:
