@@ -85,7 +85,7 @@ FINDERS = (
     finder(links.find, XREF001="same_quantity"),
     finder(restated.find, XREF001=("same_quantity", "placeholder")),
     finder(achievements.find, XREF001="same_quantity"),
-    finder(year_rows.find, XREF001=("same_quantity", "restated_sum")),
+    finder(year_rows.find, XREF001=("same_quantity", "restated_sum"), RAT005="growth"),
     finder(identity.find, ENT001="programme_name", ENT002="cited_report", ENT003="own_unit"),
     finder(timeline.find, YEAR001="year", YEAR002="year_reference"),
     finder(units.find, UNIT001="unit_written", UNIT003="cost_unit", UNIT004="cost_percent"),
