@@ -168,6 +168,7 @@ def rates(ctx: Context) -> Iterator[Constraint]:
         named = [c for c in window if c not in left_over
                  and any(squash(left_text(ctx, c)).endswith(stem + s) for stem in stems for s in suffixes)]
         named = named if len(named) == 1 else []
+        spent = tuple(stem + s for stem in stems for s in suffixes if s)
         if not named and any(cue in left for cue in words.get("named_numerator", ())):
             continue  # 到位率 is of what arrived, not of what was paid out: no figure named so, no rate
         denominators = [c for c in window if c.role == "adjusted_budget" and c not in named][-1:]
@@ -182,7 +183,17 @@ def rates(ctx: Context) -> Iterator[Constraint]:
         if not denominators and len(numerators) == 1 and len(remainders) == 1:
             denominators = [numerators[0], remainders[0]]  # paid + unpaid is what was to be paid
         if not denominators and named and dimension == "money" and not remainders \
-                and not earlier_budgets.several_rates(ctx, claim, sentence, stems):
+                and earlier_budgets.several_rates(ctx, claim, sentence, stems):
+            # rates of several items in one sentence: each of the budget above that names its item
+            budget = earlier_budgets.of_item(ctx, claim, numerators[-1], (*stems, *spent), tuple(words.get("item_words", ())),
+                                             lambda c: growth_words.ending(squash(left_text(ctx, c)), growth_words.changes),
+                                             int(words.get("min_item_chars", 4)))
+            name = next((cue for cue in cues if cue.endswith("率") and cue in left), "")
+            if budget is not None:
+                yield ctx.constraint("ratio", "RAT001", [claim, numerators[-1], budget], "narrative", denominators=1,
+                                     **({"word": name} if name else {}))
+            continue
+        if not denominators and named and dimension == "money" and not remainders:
             # 拨付率 of a figure named 拨付 whose budget is stated in a sentence above: each one there is a reading
             budgets = earlier_budgets.readings(ctx, claim, numerators[-1],
                                                lambda c: growth_words.ending(squash(left_text(ctx, c)), growth_words.changes))
