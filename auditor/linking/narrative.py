@@ -68,9 +68,10 @@ def shares(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
             if total is not None and not (core and core in total.subject):
                 total = None
             if total is None:
+                names = [n for n in (name, core, *spellings(name, words)) if n]
                 candidates = [c for c in ctx.narrative if c.span.end <= part.span.start and summable(c) and not change(c)
                               and c.quantity.dimension == part.quantity.dimension and c.id not in lists.total_of
-                              and any(s.endswith(name) or (core and s.endswith(core)) for s in subjects(c, verbs))]
+                              and any(s.endswith(n) for s in subjects(c, verbs) for n in names)]
                 total = candidates[-1] if candidates else None
         if total is not None and total.id != part.id:
             if of_one_whole.get(key) and of_one_whole[key][-1][0] is claim:
@@ -79,6 +80,12 @@ def shares(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
             unnamed.pop(key, None)
     yield from complete_shares(ctx, list(unnamed.values()))
     yield from share_totals.find(ctx, list(of_one_whole.values()))
+
+
+def spellings(name: str, words: dict) -> list[str]:
+    """占本年支出合计的: the whole's other spellings (总支出); 占…财政拨款总支出的: …财政拨款支出."""
+    return [name.replace(word, other) for word, others in words.get("whole_spellings", {}).items() if word in name
+            for other in others]
 
 
 def subjects(claim: Claim, verbs: tuple[str, ...]) -> tuple[str, ...]:
