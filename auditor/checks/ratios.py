@@ -84,6 +84,41 @@ def ratio(constraint: Constraint, ctx) -> object:  # noqa: ANN001
                    rate_name=constraint.params.get("word") or "执行率", uncertain=len(readings) > 1)
 
 
+@check("implied_budgets")
+def implied_budgets(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    """A total's rate of its own budget against its parts' (each figure over its rate is its budget,
+    the parts' budgets add up to the total's): the total's rate recomputed as the total over the
+    budgets its parts imply, in each list of parts."""
+    claims = [ctx.by_id[i] for i in constraint.claims]
+    whole, rate, rest = claims[0], claims[1], claims[2:]
+
+    def budget(amount, share) -> Interval | None:  # noqa: ANN001
+        return interval(amount) / interval(share).scale(Decimal("0.01"))
+
+    start = 0
+    for size in constraint.params.get("groups", ()):
+        pairs = [(rest[start + 2 * k], rest[start + 2 * k + 1]) for k in range(size)]
+        start += 2 * size
+        if not total(interval(a) for a, _ in pairs).meets(interval(whole)):
+            continue  # the parts do not add up to the total: the sum's finding, not this one
+        budgets = [budget(a, r) for a, r in pairs]
+        mine = budget(whole, rate)
+        if mine is None or any(b is None for b in budgets):
+            continue
+        implied = total(budgets)
+        if mine.meets(implied):
+            continue
+        value = whole.quantity.base_value / sum(a.quantity.base_value * HUNDRED / r.quantity.value for a, r in pairs) \
+            * HUNDRED
+        parts = " + ".join(f"{a.text}/{r.text}" for a, r in pairs)
+        return finding(ctx, constraint, [rate, whole, *(c for pair in pairs for c in pair)],
+                       stated=stated_rate(rate), expected=percent(value, places(rate)),
+                       formula=f"{whole.text}/({parts})",
+                       difference=f"{percent(abs(value - rate.quantity.value), places(rate))[:-1]}个百分点",
+                       subject=rate.subject, rate_name=constraint.params.get("word") or "执行率")
+    return None
+
+
 def _signed(low: Decimal, high: Decimal, sign: int) -> Interval:
     return Interval(low, high) if sign >= 0 else Interval(-high, -low)
 
