@@ -294,6 +294,23 @@ def previous_sum(constraint: Constraint, ctx) -> object:  # noqa: ANN001
                    difference=in_unit(abs(whole_value - parts_value), amount), subject="上年数")
 
 
+@check("time_progress")
+def time_progress(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    """R% 快于序时进度 Z 个百分点 after N months: R − N/12 × 100 = Z (or −Z when 慢于)."""
+    difference, rate = (ctx.by_id[i] for i in constraint.claims)
+    sign, months = constraint.params["sign"], constraint.params["months"]
+    elapsed = Decimal(months) / 12 * HUNDRED
+    gap = Interval(rate.quantity.low - elapsed, rate.quantity.high - elapsed)
+    if gap.meets(_signed(difference.quantity.low, difference.quantity.high, sign)):
+        return None
+    value = rate.quantity.value - elapsed
+    shown = max(places(rate), places(difference))
+    word = constraint.params.get("word") or "序时进度"
+    return finding(ctx, constraint, [difference, rate], stated=f"{'快于' if sign > 0 else '慢于'}{difference.text}",
+                   expected=f"{fmt(value, shown)}个百分点", formula=f"{rate.text} − {months}/12",
+                   difference=f"{fmt(abs(value - sign * difference.quantity.value), shown)}个百分点", subject=word)
+
+
 @check("point_difference")
 def point_difference(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     """X% 比 Y% 高 Z 个百分点: X − Y = Z (or −Z below), on the stated precisions."""
