@@ -17,15 +17,21 @@ SENTENCE_ENDS = "。；;！？!?\n"
 POINTS = "points_pct"  # 3.4个百分点 (rules/units.yaml)
 
 
-def months_elapsed(ctx: Context, end: int, periods: list[tuple[re.Pattern[str], str]]) -> int | None:
-    """The one length (in months) of the periods named before ``end``, or None."""
-    found: set[int] = set()
+def period_lengths(ctx: Context, periods: list[tuple[re.Pattern[str], str]]) -> list[tuple[int, int]]:
+    """(where, months) of every period the text names, read once per document."""
+    found = []
     for pattern, months in periods:
-        for m in pattern.finditer(ctx.text, 0, end):
+        for m in pattern.finditer(ctx.text):
             value = int(m.expand(months))
             if 1 <= value <= 12:
-                found.add(value)
-    return found.pop() if len(found) == 1 else None
+                found.append((m.start(), value))
+    return found
+
+
+def months_elapsed(named: list[tuple[int, int]], end: int) -> int | None:
+    """The one length (in months) of the periods named before ``end``, or None."""
+    lengths = {months for at, months in named if at < end}
+    return lengths.pop() if len(lengths) == 1 else None
 
 
 def find(ctx: Context) -> Iterator[Constraint]:
@@ -51,7 +57,9 @@ def find(ctx: Context) -> Iterator[Constraint]:
         if cue is None:
             continue
         sign = next((s for w, s in signs if lead == w + cue), 0)  # 快于序时进度, nothing else between
-        months = months_elapsed(ctx, rate.span.start, periods) if sign else None
+        if not sign:
+            continue
+        months = months_elapsed(ctx.once("period_lengths", lambda c: period_lengths(c, periods)), rate.span.start)
         if months is not None:
             yield ctx.constraint("time_progress", "RAT005", [claim, rate], "narrative", sign=sign, months=months,
                                  word=cue)
