@@ -84,6 +84,41 @@ def ratio(constraint: Constraint, ctx) -> object:  # noqa: ANN001
                    rate_name=constraint.params.get("word") or "执行率", uncertain=len(readings) > 1)
 
 
+@check("implied_budgets")
+def implied_budgets(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    """A total's rate of its own budget against its parts' (each figure over its rate is its budget,
+    the parts' budgets add up to the total's): the total's rate recomputed as the total over the
+    budgets its parts imply, in each list of parts."""
+    claims = [ctx.by_id[i] for i in constraint.claims]
+    whole, rate, rest = claims[0], claims[1], claims[2:]
+
+    def budget(amount, share) -> Interval | None:  # noqa: ANN001
+        return interval(amount) / interval(share).scale(Decimal("0.01"))
+
+    start = 0
+    for size in constraint.params.get("groups", ()):
+        pairs = [(rest[start + 2 * k], rest[start + 2 * k + 1]) for k in range(size)]
+        start += 2 * size
+        if not total(interval(a) for a, _ in pairs).meets(interval(whole)):
+            continue  # the parts do not add up to the total: the sum's finding, not this one
+        budgets = [budget(a, r) for a, r in pairs]
+        mine = budget(whole, rate)
+        if mine is None or any(b is None for b in budgets):
+            continue
+        implied = total(budgets)
+        if mine.meets(implied):
+            continue
+        value = whole.quantity.base_value / sum(a.quantity.base_value * HUNDRED / r.quantity.value for a, r in pairs) \
+            * HUNDRED
+        parts = " + ".join(f"{a.text}/{r.text}" for a, r in pairs)
+        return finding(ctx, constraint, [rate, whole, *(c for pair in pairs for c in pair)],
+                       stated=stated_rate(rate), expected=percent(value, places(rate)),
+                       formula=f"{whole.text}/({parts})",
+                       difference=f"{percent(abs(value - rate.quantity.value), places(rate))[:-1]}个百分点",
+                       subject=rate.subject, rate_name=constraint.params.get("word") or "执行率")
+    return None
+
+
 def _signed(low: Decimal, high: Decimal, sign: int) -> Interval:
     return Interval(low, high) if sign >= 0 else Interval(-high, -low)
 
@@ -259,6 +294,23 @@ def previous_sum(constraint: Constraint, ctx) -> object:  # noqa: ANN001
                    stated=f"{in_unit(whole_value, amount)}（{amount.text}÷(1{'+' if signs[0] > 0 else '−'}{rate.text})）",
                    expected=in_unit(parts_value, amount), formula=formula,
                    difference=in_unit(abs(whole_value - parts_value), amount), subject="上年数")
+
+
+@check("time_progress")
+def time_progress(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    """R% 快于序时进度 Z 个百分点 after N months: R − N/12 × 100 = Z (or −Z when 慢于)."""
+    difference, rate = (ctx.by_id[i] for i in constraint.claims)
+    sign, months = constraint.params["sign"], constraint.params["months"]
+    elapsed = Decimal(months) / 12 * HUNDRED
+    gap = Interval(rate.quantity.low - elapsed, rate.quantity.high - elapsed)
+    if gap.meets(_signed(difference.quantity.low, difference.quantity.high, sign)):
+        return None
+    value = rate.quantity.value - elapsed
+    shown = max(places(rate), places(difference))
+    word = constraint.params.get("word") or "序时进度"
+    return finding(ctx, constraint, [difference, rate], stated=f"{'快于' if sign > 0 else '慢于'}{difference.text}",
+                   expected=f"{fmt(value, shown)}个百分点", formula=f"{rate.text} − {months}/12",
+                   difference=f"{fmt(abs(value - sign * difference.quantity.value), shown)}个百分点", subject=word)
 
 
 @check("point_difference")

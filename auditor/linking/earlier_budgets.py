@@ -7,6 +7,7 @@ one, so more of them never raise an alarm, and too many say nothing."""
 from __future__ import annotations
 
 from auditor.linking.context import Context, squash
+from auditor.linking.lists import common_run
 from auditor.model import Claim, Span
 
 BUDGET_ROLES = ("budget", "adjusted_budget")
@@ -44,3 +45,29 @@ def several_rates(ctx: Context, rate: Claim, sentence: Span, stems: list[str]) -
     return any(c.id != rate.id and c.quantity.dimension == "percent"
                and any(stem in ctx.text[max(sentence.start, c.span.start - 8):c.span.start] for stem in stems)
                for c in ctx.claims_in(sentence))
+
+
+def of_item(ctx: Context, rate: Claim, numerator: Claim, spent_words: tuple[str, ...], generic: tuple[str, ...],
+            changes: object, min_chars: int) -> Claim | None:
+    """资金使用率100%；乙项目资金使用81250元，资金使用率65%: the budget of the item the spent figure's
+    clause names (乙), the one figure above whose own words name it too (下达乙项目补助12.5万元), or
+    None when none or several values are named so."""
+    clause = ctx.sentence(numerator.span.start, "。！？!?；;，,")
+    item = squash(ctx.text[clause.start:numerator.span.start])
+    for _ in range(3):  # 乙项目资金使用: the item's name before the words of spending
+        item = next((item.removesuffix(w) for w in (*spent_words, *generic) if item.endswith(w)), item)
+    if len(item) < min_chars:
+        return None
+    sentence = ctx.sentence(rate.span.start, "。！？!?\n")
+    values: dict[object, Claim] = {}
+    for claim in ctx.narrative:
+        if claim.span.start >= sentence.start:
+            break
+        if claim.block < rate.block - WINDOW_BLOCKS or claim.role not in (*BUDGET_ROLES, "value") \
+                or claim.quantity.dimension != "money" or claim.quantity.comparator != "=" \
+                or claim.quantity.base_value <= 0 or changes(claim):
+            continue
+        own = squash(ctx.text[claim.context.start:claim.span.start]) if claim.context else claim.subject
+        if common_run(item, own) >= min_chars:
+            values.setdefault(claim.quantity.base_value, claim)
+    return next(iter(values.values())) if len(values) == 1 else None

@@ -14,11 +14,19 @@ from auditor.linking.context import Context, squash
 from auditor.linking.growth import Vocabulary, classify, compatible, sentence_around
 from auditor.model import Claim, Constraint
 
+OPENS, CLOSES = "（(", "）)"
 TOTAL_LEAD = re.compile(r"(占|完成)([^，,；;：:（(）)]{1,16}?)(?:数|总额|总数)?$")
 
 
 def lead_of(ctx: Context, claims: list[Claim], index: int, start: int) -> str:
     return squash(ctx.text[claims[index - 1].span.end if index else start:claims[index].span.start])
+
+
+def aside(ctx: Context, claim: Claim, start: int, end: int) -> bool:
+    """增长1.28%（增幅在全市16县区中排名第五）: a figure in a bracket closed before ``end`` is a remark."""
+    opened = sum(ctx.text.count(o, start, claim.span.start) for o in OPENS) \
+        - sum(ctx.text.count(c, start, claim.span.start) for c in CLOSES)
+    return opened > 0 and any(c in ctx.text[claim.span.end:end] for c in CLOSES)
 
 
 def code_for(name: str, words: dict) -> str:
@@ -76,7 +84,8 @@ def find(ctx: Context) -> Iterator[Constraint]:
             # the figure right before the total, or the amount a growth statement between compares
             # (完成93620万元，比上年同期88450万元增收5170万元，增长5.85%，完成年初预算156000万元的60.01%)
             j = i - 2
-            while j >= 0 and kinds[j] in ("base", "change", "rate"):
+            while j >= 0 and (kinds[j] in ("base", "change", "rate")
+                              or aside(ctx, claims[j], sentence.start, total.span.start)):
                 j -= 1
             if j < 0 or (j < i - 2 and kinds[j] != "plain"):
                 continue

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from auditor.linking import earlier_budgets, share_totals
 from auditor.linking.context import Context, squash
-from auditor.linking.growth import Vocabulary
+from auditor.linking.growth import Vocabulary, classify
 from auditor.linking.lists import PartLists, common_run  # noqa: F401 (common_run: used by identity.py)
 from auditor.model import Claim, Constraint, Span
 
@@ -35,6 +35,7 @@ def shares(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
     def change(c: Claim) -> bool:  # 较上年减少87.3万元: a year-on-year change is no total
         return growth_words.ending(squash(left_text(ctx, c)), growth_words.changes) is not None
 
+    verbs = tuple(words.get("total_verbs", ()))
     unnamed: dict[tuple[int, str], list[tuple[Claim, Claim]]] = {}  # shares of one total, not found
     of_one_whole: dict[tuple[int, str], list[tuple[Claim, Claim, Claim | None]]] = {}  # and the total found
     for claim in ctx.narrative:
@@ -45,6 +46,10 @@ def shares(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
         if not before:
             continue
         part = before[-1]
+        if change(part):  # 增收10304万元，税收收入占…66.19%: the share is of the amount, not its change
+            kinds = {p.claim.id: p.kind for p in classify(ctx, growth_words, before, sentence.start)}
+            amounts = [c for c in before if kinds.get(c.id) == "plain"]
+            part = amounts[-1] if amounts else part
         total = lists.total_of.get(part.id)
         if total is not None and change(total):
             total = None
@@ -63,9 +68,10 @@ def shares(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
             if total is not None and not (core and core in total.subject):
                 total = None
             if total is None:
+                names = [n for n in (name, core, *spellings(name, words)) if n]
                 candidates = [c for c in ctx.narrative if c.span.end <= part.span.start and summable(c) and not change(c)
                               and c.quantity.dimension == part.quantity.dimension and c.id not in lists.total_of
-                              and (c.subject.endswith(name) or (core and c.subject.endswith(core)))]
+                              and any(s.endswith(n) for s in subjects(c, verbs) for n in names)]
                 total = candidates[-1] if candidates else None
         if total is not None and total.id != part.id:
             if of_one_whole.get(key) and of_one_whole[key][-1][0] is claim:
@@ -74,6 +80,17 @@ def shares(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
             unnamed.pop(key, None)
     yield from complete_shares(ctx, list(unnamed.values()))
     yield from share_totals.find(ctx, list(of_one_whole.values()))
+
+
+def spellings(name: str, words: dict) -> list[str]:
+    """占本年支出合计的: the whole's other spellings (总支出); 占…财政拨款总支出的: …财政拨款支出."""
+    return [name.replace(word, other) for word, others in words.get("whole_spellings", {}).items() if word in name
+            for other in others]
+
+
+def subjects(claim: Claim, verbs: tuple[str, ...]) -> tuple[str, ...]:
+    """A figure's subject, and without the verb that reports it (一般公共预算支出完成306.5亿元)."""
+    return (claim.subject, *(claim.subject.removesuffix(v) for v in verbs if claim.subject.endswith(v)))
 
 
 def names_a_whole(name: str, words: dict, own_references: tuple[str, ...]) -> bool:
@@ -158,6 +175,7 @@ def rates(ctx: Context) -> Iterator[Constraint]:
         named = [c for c in window if c not in left_over
                  and any(squash(left_text(ctx, c)).endswith(stem + s) for stem in stems for s in suffixes)]
         named = named if len(named) == 1 else []
+        spent = tuple(stem + s for stem in stems for s in suffixes if s)
         if not named and any(cue in left for cue in words.get("named_numerator", ())):
             continue  # 到位率 is of what arrived, not of what was paid out: no figure named so, no rate
         denominators = [c for c in window if c.role == "adjusted_budget" and c not in named][-1:]
@@ -172,7 +190,17 @@ def rates(ctx: Context) -> Iterator[Constraint]:
         if not denominators and len(numerators) == 1 and len(remainders) == 1:
             denominators = [numerators[0], remainders[0]]  # paid + unpaid is what was to be paid
         if not denominators and named and dimension == "money" and not remainders \
-                and not earlier_budgets.several_rates(ctx, claim, sentence, stems):
+                and earlier_budgets.several_rates(ctx, claim, sentence, stems):
+            # rates of several items in one sentence: each of the budget above that names its item
+            budget = earlier_budgets.of_item(ctx, claim, numerators[-1], (*stems, *spent), tuple(words.get("item_words", ())),
+                                             lambda c: growth_words.ending(squash(left_text(ctx, c)), growth_words.changes),
+                                             int(words.get("min_item_chars", 4)))
+            name = next((cue for cue in cues if cue.endswith("率") and cue in left), "")
+            if budget is not None:
+                yield ctx.constraint("ratio", "RAT001", [claim, numerators[-1], budget], "narrative", denominators=1,
+                                     **({"word": name} if name else {}))
+            continue
+        if not denominators and named and dimension == "money" and not remainders:
             # 拨付率 of a figure named 拨付 whose budget is stated in a sentence above: each one there is a reading
             budgets = earlier_budgets.readings(ctx, claim, numerators[-1],
                                                lambda c: growth_words.ending(squash(left_text(ctx, c)), growth_words.changes))

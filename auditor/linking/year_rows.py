@@ -20,6 +20,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 
+from auditor.linking import year_growth
 from auditor.linking.context import Context, label, squash
 from auditor.linking.keys import ACCOUNT_STAGES, YEAR, Subjects
 from auditor.linking.restated import clusters, sentence_stage
@@ -27,6 +28,7 @@ from auditor.linking.tables import rows_of
 from auditor.model import Claim, Constraint
 
 YEAR_ROW = re.compile(r"^((?:19|20)\d\d)年度?$")
+SIGNS = "-−－"  # −16.77 in a growth row: a fall
 MAX_TITLE = 40  # the line right above a table, as its title
 TABLE_STAGES = ACCOUNT_STAGES  # the stages a table of yearly figures compares
 
@@ -38,9 +40,12 @@ def stages_named(subjects: Subjects, text: str, budget_types: tuple[str, ...]) -
     return {stage for cue, stage in subjects.stages if cue in text and stage in TABLE_STAGES}
 
 
-def year_cells(ctx: Context, subjects: Subjects, budget_types: tuple[str, ...]) -> dict[tuple, list[Claim]]:
-    """Cells of year rows under a unique item's column, by (item, stage, year)."""
+def year_cells(ctx: Context, subjects: Subjects, budget_types: tuple[str, ...],
+               rates: dict[tuple, list[Claim]] | None = None) -> dict[tuple, list[Claim]]:
+    """Cells of year rows under a unique item's column, by (item, stage, year); into ``rates``
+    those of its growth row (2016年比2015年增减%), by the later year."""
     out: dict[tuple, list[Claim]] = defaultdict(list)
+    growth_words = tuple(ctx.rules["tables"].get("relations", {}).get("growth_words", ()))
     for sheet in ctx.sheets:
         rows = rows_of(ctx, sheet)
         title = ctx.at(ctx.block(sheet[0] - 1).span).strip().split("\n")[-1][-MAX_TITLE:] if sheet[0] > 0 else ""
@@ -52,15 +57,20 @@ def year_cells(ctx: Context, subjects: Subjects, budget_types: tuple[str, ...]) 
         whole = table_whole(subjects, rows)
         for row in rows:
             year = YEAR_ROW.match(squash(row.first_label))
-            if not year:
+            later = year_growth.growth_row(row.first_label, growth_words) if rates is not None and not year else None
+            if not year and later is None:
                 continue
             for claim in row.claims:
                 cell = next((c for c in row.cells if c.col == claim.cell[1]), None)
-                if cell is None or not row.whole(claim) or claim.quantity.unit:
+                if cell is None or claim.quantity.unit or not (
+                        row.whole(claim) or (not year and squash(cell.text).lstrip(SIGNS) == squash(claim.text))):
                     continue
                 item = whole(cell.header_path) or column_item(subjects, cell.header_path)
                 if any(u == item for u in subjects.unique):
-                    out[(item, stage, int(year.group(1)))].append(claim)
+                    if year:
+                        out[(item, stage, int(year.group(1)))].append(claim)
+                    elif rates is not None:
+                        rates.setdefault((item, stage, later), []).append(claim)
     return out
 
 
@@ -97,7 +107,8 @@ def column_item(subjects: Subjects, path: tuple[str, ...]) -> str:
 def find(ctx: Context) -> Iterator[Constraint]:
     subjects = Subjects.of(ctx)
     budget_types = tuple(ctx.rules["subjects"].get("budget_types", ()))
-    cells = year_cells(ctx, subjects, budget_types)
+    rates: dict[tuple, list[Claim]] = {}
+    cells = year_cells(ctx, subjects, budget_types, rates)
     if not cells:
         return
     pairs: dict[tuple, tuple[Claim, Claim]] = {}
@@ -116,6 +127,7 @@ def find(ctx: Context) -> Iterator[Constraint]:
             yield ctx.constraint("same_quantity", "XREF001", [values[0][0], claim], "link", what=key.item,
                                  adopt_unit=True)
     yield from restated_sums(ctx, subjects, pairs)
+    yield from year_growth.constraints(ctx, cells, rates, pairs)
 
 
 def restated_sums(ctx: Context, subjects: Subjects, pairs: dict[tuple, tuple[Claim, Claim]]) -> Iterator[Constraint]:
