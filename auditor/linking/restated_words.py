@@ -1,0 +1,128 @@
+"""A fund restated in the same words (XREF001): narrative figures whose clauses end in the same
+name (…国家基本公共卫生服务项目州级补助资金2.00万元 … 州级补助资金2.00万元), of one stage class
+(下达/到位/预算, 支出/使用/发放), scope, year and unit, state one quantity.
+
+A long name alone does not make one quantity: the projects of a list are named alike
+(1.甲项目…统筹整合使用财政涉农资金303万元；2.乙项目…107.13万元). So the figures must also stand in
+one paragraph, or the name be the report title's, or their two passages restate some other figure
+alike, one too precise to agree by chance (536.82): they then restate one account. Never from a
+clause that compares, changes or plans (较上年, 追减, 提前下达, 计划), nor a part (其中) whose whole
+is its sentence's, nor two figures of one sentence, nor a name with two stage classes or three
+values. Vocabulary in rules/subjects.yaml (restated_words).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterator
+
+from auditor.linking.context import Context, squash
+from auditor.linking.keys import BRACKETS, LEAD_JOINS, NUMBERING, SYMBOLS, YEAR, YEAR_WORD, Subjects
+from auditor.linking.restated import clusters
+from auditor.model import Claim, Constraint
+from auditor.strings import CJK
+
+SENTENCE_ENDS = "。！？!?\n"
+MEASURED = ("money", "count", "people", "area", "length", "mass", "volume")  # not rates, points, durations
+
+
+class Words:
+    """The words and the sentence stage of each narrative figure, read once per document."""
+
+    def __init__(self, ctx: Context) -> None:
+        spec = ctx.rules["subjects"].get("restated_words", {})
+        self.ctx = ctx
+        self.subjects = Subjects.of(ctx)
+        self.not_words = tuple(spec.get("not_a_statement", ())) + self.subjects.not_a_statement
+        self.stage_of = {cue: stage for stage, cues in spec.get("stages", {}).items() for cue in cues}
+        self.stage_cues = sorted(self.stage_of, key=len, reverse=True)
+        self.name_chars = int(spec.get("name_chars", 8))
+        self.fillers = sorted(spec.get("fillers", ()), key=len, reverse=True)
+        self.parts = tuple(spec.get("part_cues", ()))
+
+    def words(self, left: str) -> str:
+        """The words naming a figure: its clause without years, brackets, numbering and fillers
+        (共计, 实际, 已); 合计 and 总计 stay (收入合计 is not 收入总计)."""
+        text = NUMBERING.sub("", BRACKETS.sub("", YEAR_WORD.sub("", left)))
+        text = SYMBOLS.sub("", LEAD_JOINS.sub("", text))
+        changed = True
+        while changed:
+            changed = False
+            for word in self.fillers:
+                if text.endswith(word) and len(text) > len(word):
+                    text, changed = text[: -len(word)], True
+                elif text.startswith(word) and len(text) > len(word):
+                    text, changed = text[len(word):], True
+        return text
+
+    def key(self, claim: Claim) -> tuple | None:
+        """(words, name, stage class, year, scope, period, dimension, unit) of a figure the words before it
+        name: the name is the last ``name_chars`` characters of its words, trailing stage cues
+        stripped (公共文化服务体系建设专项资金预算 → …专项资金, stage 预算)."""
+        q = claim.quantity
+        if q.comparator != "=" or not q.unit or q.dimension not in MEASURED:
+            return None
+        left = self.subjects.left_of(claim.span.start)
+        if not left or any(cue in left for cue in self.not_words):
+            return None
+        sentence = self.subjects.sentence_prefix(claim.span.start)
+        lead = sentence[: len(sentence) - len(left)]
+        if any(cue in lead for cue in self.not_words) or any(cue in lead or cue in left for cue in self.parts):
+            return None  # 计划…，其中: a part of a planned or compared whole; 其中: a part of some whole
+        words = self.words(left)
+        stage = ""
+        while True:
+            cue = next((c for c in self.stage_cues if words.endswith(c)), "")
+            if not cue:
+                break
+            stage, words = stage or self.stage_of[cue], self.words(words[: -len(cue)])
+        if len(CJK.findall(words)) < self.name_chars:
+            return None
+        found = [(words.rfind(cue), cue) for cue in self.stage_cues if cue in words]
+        found += [(lead.rfind(cue) - len(lead), cue) for cue in self.stage_cues if cue in lead]
+        stage = stage or (self.stage_of[max(found)[1]] if found else "")
+        years = YEAR.findall(sentence)
+        scope = self.subjects.scope(claim.span.start, words)
+        return (words, words[-self.name_chars:], stage, int(years[-1]) if years else None, scope,
+                self.subjects.period(claim.span.start), q.dimension, q.unit if q.dimension != "money" else "")
+
+
+def significant_digits(claim: Claim) -> int:
+    return len(claim.quantity.value.normalize().as_tuple().digits)
+
+
+def find(ctx: Context) -> Iterator[Constraint]:
+    words = Words(ctx)
+    min_digits = int(ctx.rules["subjects"].get("restated_words", {}).get("corroborating_digits", 3))
+    groups: dict[tuple, list[tuple[Claim, str]]] = defaultdict(list)
+    named: dict[int, str] = {}  # a figure's words in full, to name it in messages
+    for claim in ctx.narrative:
+        key = words.key(claim)
+        if key is not None:
+            named[claim.id] = key[0]
+            groups[key[1:2] + key[3:]].append((claim, key[2]))
+    stated: dict[tuple, list[list[Claim]]] = {}
+    for key, staged in groups.items():
+        stages = {stage for _, stage in staged if stage}
+        if len(stages) > 1:
+            continue  # 下达… and 使用… of one fund: two quantities, and which the bare one is cannot be told
+        members = [c for c, _ in staged]
+        if len(members) > 1 and len({ctx.sentence(c.span.start, SENTENCE_ENDS).start for c in members}) == len(members):
+            values = clusters(members)
+            if len(values) <= 2:
+                stated[key] = values
+    # blocks between which some quantity is restated alike, in a figure too precise to agree by chance
+    title = unicodedata.normalize("NFKC", squash(ctx.reading.title))
+    agreed = [(key, {c.block for c in values[0]}) for key, values in stated.items()
+              if len(values) == 1 and significant_digits(values[0][0]) >= min_digits]
+    for key, values in stated.items():
+        members = [c for group in values for c in group]
+        blocks = {c.block for c in members}
+        if len(blocks) > 1 and key[0] not in title and not any(blocks <= other for other_key, other in agreed if other_key != key):
+            continue  # alike in words only, in two passages: parallel items (1.甲项目…资金303万元；2.乙项目…资金107万元)
+        what = named[members[0].id]
+        if len(values) == 1:
+            yield ctx.constraint("same_quantity", "XREF001", members, "link", what=what, every=True)
+        else:
+            yield ctx.constraint("same_quantity", "XREF001", [values[0][0], values[1][0]], "link", what=what)
