@@ -4,8 +4,9 @@ name (…国家基本公共卫生服务项目州级补助资金2.00万元 … �
 
 A long name alone does not make one quantity: the projects of a list are named alike
 (1.甲项目…统筹整合使用财政涉农资金303万元；2.乙项目…107.13万元). So the figures must also stand in
-one paragraph, or the name be the report title's, or their two passages restate some other figure
-alike, one too precise to agree by chance (536.82): they then restate one account. Never from a
+one paragraph, or share a name of ``long_name_chars`` (中央补助地方公共文化服务体系建设专项资金), or
+the name be the report title's, or their two passages restate some other figure alike, one too
+precise to agree by chance (536.82): they then restate one account. Never from a
 clause that compares, changes or plans (较上年, 追减, 提前下达, 计划), nor a part (其中) whose whole
 is its sentence's, nor two figures of one sentence, nor a name with two stage classes or three
 values. Vocabulary in rules/subjects.yaml (restated_words).
@@ -13,16 +14,19 @@ values. Vocabulary in rules/subjects.yaml (restated_words).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
 
 from auditor.linking.context import Context, squash
-from auditor.linking.keys import BRACKETS, LEAD_JOINS, NUMBERING, SYMBOLS, YEAR, YEAR_WORD, Subjects
+from auditor.linking.keys import BRACKETS, LEAD_JOINS, LEAD_LABEL, NUMBERING, SYMBOLS, YEAR, YEAR_WORD, Subjects
 from auditor.linking.restated import clusters
 from auditor.model import Claim, Constraint
 from auditor.strings import CJK
 
+DATE = re.compile(r"(?:19|20)\d\d\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?")
+CITED = re.compile(r"《[^《》]{0,80}》")
 SENTENCE_ENDS = "。！？!?\n"
 MEASURED = ("money", "count", "people", "area", "length", "mass", "volume")  # not rates, points, durations
 
@@ -40,6 +44,13 @@ class Words:
         self.name_chars = int(spec.get("name_chars", 8))
         self.fillers = sorted(spec.get("fillers", ()), key=len, reverse=True)
         self.parts = tuple(spec.get("part_cues", ()))
+        self.item_marks = [re.compile(p) for p in spec.get("item_marks", ())]
+
+    def item_mark(self, claim: Claim) -> int | None:
+        """Which kind of list numbering (1. （1） 一是) opens the figure's line, if any."""
+        line = self.ctx.sentence(claim.span.start, "\n")
+        head = self.ctx.text[line.start:min(line.end, line.start + 12)].lstrip()
+        return next((n for n, mark in enumerate(self.item_marks) if mark.match(head)), None)
 
     def words(self, left: str) -> str:
         """The words naming a figure: its clause without years, brackets, numbering and fillers
@@ -67,7 +78,7 @@ class Words:
         if not left or any(cue in left for cue in self.not_words):
             return None
         sentence = self.subjects.sentence_prefix(claim.span.start)
-        lead = sentence[: len(sentence) - len(left)]
+        lead = CITED.sub("", sentence[: len(sentence) - len(left)])  # 《关于下达…绩效目标的通知》 plans nothing
         if any(cue in lead for cue in self.not_words) or any(cue in lead or cue in left for cue in self.parts):
             return None  # 计划…，其中: a part of a planned or compared whole; 其中: a part of some whole
         words = self.words(left)
@@ -84,8 +95,25 @@ class Words:
         stage = stage or (self.stage_of[max(found)[1]] if found else "")
         years = YEAR.findall(sentence)
         scope = self.subjects.scope(claim.span.start, words)
+        label = LEAD_LABEL.match(self.subjects.sentence_prefix(claim.span.start, head=True))
+        scope += "：" + label.group(1) if label else ""  # 甲镇：…区级补助资金, 乙镇：…: two towns' funds
         return (words, words[-self.name_chars:], stage, int(years[-1]) if years else None, scope,
-                self.subjects.period(claim.span.start), q.dimension, q.unit if q.dimension != "money" else "")
+                self.period(sentence), q.dimension, q.unit if q.dimension != "money" else "")
+
+
+    def period(self, sentence: str) -> str:
+        """A part of the year named in the sentence before the figure (1-6月, 上半年); a date
+        (2020年12月省财政厅下达…) says when, not which part of the year."""
+        sentence = DATE.sub("", sentence)
+        found = [m.group() for p in self.subjects.periods for m in p.finditer(sentence)]
+        return found[-1] if found else ""
+
+
+def common_suffix(texts: list[str]) -> str:
+    size = 0
+    while all(len(t) > size for t in texts) and len({t[len(t) - size - 1] for t in texts}) == 1:
+        size += 1
+    return texts[0][len(texts[0]) - size:]
 
 
 def significant_digits(claim: Claim) -> int:
@@ -94,7 +122,8 @@ def significant_digits(claim: Claim) -> int:
 
 def find(ctx: Context) -> Iterator[Constraint]:
     words = Words(ctx)
-    min_digits = int(ctx.rules["subjects"].get("restated_words", {}).get("corroborating_digits", 3))
+    spec = ctx.rules["subjects"].get("restated_words", {})
+    min_digits, long_name = int(spec.get("corroborating_digits", 3)), int(spec.get("long_name_chars", 14))
     groups: dict[tuple, list[tuple[Claim, str]]] = defaultdict(list)
     named: dict[int, str] = {}  # a figure's words in full, to name it in messages
     for claim in ctx.narrative:
@@ -119,10 +148,15 @@ def find(ctx: Context) -> Iterator[Constraint]:
     for key, values in stated.items():
         members = [c for group in values for c in group]
         blocks = {c.block for c in members}
-        if len(blocks) > 1 and key[0] not in title and not any(blocks <= other for other_key, other in agreed if other_key != key):
-            continue  # alike in words only, in two passages: parallel items (1.甲项目…资金303万元；2.乙项目…资金107万元)
-        what = named[members[0].id]
+        name = common_suffix([named[c.id] for c in members])
+        corroborated = any(blocks <= other for other_key, other in agreed if other_key != key)
+        if len(blocks) > 1 and not corroborated:
+            if len(name) < long_name and name not in title:
+                continue  # alike in words only, in two passages: parallel items (1.甲项目…资金303万元；2.乙项目…资金107万元)
+            marks = {words.item_mark(c) for c in members}
+            if len(marks) == 1 and None not in marks:
+                continue  # 1.甲镇下达…补助资金，2.乙镇下达…补助资金: items of one list, however long the name
         if len(values) == 1:
-            yield ctx.constraint("same_quantity", "XREF001", members, "link", what=what, every=True)
+            yield ctx.constraint("same_quantity", "XREF001", members, "link", what=name, every=True)
         else:
-            yield ctx.constraint("same_quantity", "XREF001", [values[0][0], values[1][0]], "link", what=what)
+            yield ctx.constraint("same_quantity", "XREF001", [values[0][0], values[1][0]], "link", what=name)
