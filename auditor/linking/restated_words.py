@@ -1,0 +1,218 @@
+"""A fund restated in the same words (XREF001): narrative figures whose clauses end in the same
+name (…国家基本公共卫生服务项目州级补助资金2.00万元 … 州级补助资金2.00万元), of one stage class
+(下达/到位/预算, 支出/使用/发放), scope, year and unit, state one quantity.
+
+A long name alone does not make one quantity: the projects of a list are named alike
+(1.甲项目…统筹整合使用财政涉农资金303万元；2.乙项目…107.13万元). So the figures must also stand in
+one paragraph, or share a name of ``long_name_chars`` (中央补助地方公共文化服务体系建设专项资金), or
+the name be the report title's, or their two passages restate some other figure alike, one too
+precise to agree by chance (536.82): they then restate one account. Never from a
+clause that compares, changes or plans (较上年, 追减, 提前下达, 计划), nor a part (其中) whose whole
+is its sentence's, nor two figures of one sentence, nor a name with two stage classes or three
+values. Vocabulary in rules/subjects.yaml (restated_words).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterator
+
+from auditor.linking.context import Context, squash
+from auditor.linking.keys import (
+    BRACKETS,
+    CLAUSE_ENDS,
+    LEAD_JOINS,
+    LEAD_LABEL,
+    NUMBERING,
+    SYMBOLS,
+    YEAR,
+    YEAR_WORD,
+    Subjects,
+)
+from auditor.linking.restated import clusters
+from auditor.model import Claim, Constraint
+from auditor.strings import CJK
+
+DATE = re.compile(r"(?:19|20)\d\d\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?")
+CITED = re.compile(r"《[^《》]{0,80}》")
+DOCUMENT_NUMBER = re.compile(r"[〔\[［(（]\s*(?:19|20)\d\d\s*[〕\]］)）]\s*\d{1,4}\s*号")
+OWN_FIGURE = re.compile(r"\d\s*(?:万|亿|元|%)")
+MAX_RIGHT = 30  # characters after a figure read for its name
+SENTENCE_ENDS = "。！？!?\n"
+MEASURED = ("money", "count", "people", "area", "length", "mass", "volume")  # not rates, points, durations
+
+
+class Words:
+    """The words and the sentence stage of each narrative figure, read once per document."""
+
+    def __init__(self, ctx: Context) -> None:
+        spec = ctx.rules["subjects"].get("restated_words", {})
+        self.ctx = ctx
+        self.subjects = Subjects.of(ctx)
+        self.not_words = (tuple(spec.get("not_a_statement", ())) + self.subjects.not_a_statement
+                          + tuple(ctx.rules["subjects"].get("cumulative_cues", ())))
+        self.lead_not_words = tuple(spec.get("lead_not_a_statement", ()))
+        self.stage_of = {cue: stage for stage, cues in spec.get("stages", {}).items() for cue in cues}
+        self.stage_cues = sorted(self.stage_of, key=len, reverse=True)
+        self.name_chars = int(spec.get("name_chars", 8))
+        self.fillers = sorted(spec.get("fillers", ()), key=len, reverse=True)
+        self.parts = tuple(spec.get("part_cues", ()))
+        self.name_ends = tuple(spec.get("name_ends", ()))
+        self.item_marks = [re.compile(p) for p in spec.get("item_marks", ())]
+
+    def item_mark(self, claim: Claim) -> int | None:
+        """Which kind of list numbering (1. （1） 一是) opens the figure's line, if any."""
+        line = self.ctx.sentence(claim.span.start, "\n")
+        head = self.ctx.text[line.start:min(line.end, line.start + 12)].lstrip()
+        return next((n for n, mark in enumerate(self.item_marks) if mark.match(head)), None)
+
+    def words(self, left: str) -> str:
+        """The words naming a figure: its clause without years, brackets, numbering and fillers
+        (共计, 实际, 已); 合计 and 总计 stay (收入合计 is not 收入总计)."""
+        text = NUMBERING.sub("", BRACKETS.sub("", YEAR_WORD.sub("", left)))
+        text = SYMBOLS.sub("", LEAD_JOINS.sub("", text))
+        changed = True
+        while changed:
+            changed = False
+            for word in self.fillers:
+                if text.endswith(word):
+                    text, changed = text[: -len(word)], True
+                elif text.startswith(word):
+                    text, changed = text[len(word):], True
+        return text
+
+    def key(self, claim: Claim) -> tuple | None:
+        """(words, name, stage class, year, scope, period, dimension, unit) of a figure the words before it
+        name: the name is the last ``name_chars`` characters of its words, trailing stage cues
+        stripped (公共文化服务体系建设专项资金预算 → …专项资金, stage 预算)."""
+        q = claim.quantity
+        if q.comparator != "=" or not q.unit or q.dimension not in MEASURED:
+            return None
+        # a notice's title (《关于提前下达…绩效目标的通知》) plans, changes and compares nothing
+        sentence = CITED.sub(lambda m: "_" * len(m.group()), self.subjects.sentence_prefix(claim.span.start))
+        size = len(self.subjects.left_of(claim.span.start))
+        lead, left = sentence[: len(sentence) - size], sentence[len(sentence) - size:].replace("_", "")
+        if any(cue in left for cue in self.not_words):
+            return None
+        if any(cue in self.previous_clause(lead, True) for cue in self.lead_not_words):
+            return None  # 计划投入…，资金100万元; 追加…，共计20万元: what the clause before says of it
+        if any(cue in lead or cue in left for cue in self.parts):
+            return None  # 其中: a part of some whole, the sentence's
+        words, stage = self.staged(self.words(left))
+        if not CJK.search(words):
+            # 资金（水利部分），共计6800万元 / 共下达5404万元中央资金: the name in the clause before, or after the figure
+            words = self.staged(self.words(self.previous_clause(lead)))[0] if left.strip("_") else self.named_after(claim)
+        if len(CJK.findall(words)) < self.name_chars:
+            return None
+        found = [(words.rfind(cue), cue) for cue in self.stage_cues if cue in words]
+        before = self.previous_clause(lead, True)  # 收到…，资金100万元: the stage of the clause before
+        found += [(before.rfind(cue) - len(before), cue) for cue in self.stage_cues if cue in before]
+        stage = stage or (self.stage_of[max(found)[1]] if found else "")
+        years = YEAR.findall(sentence)
+        scope = self.subjects.scope(claim.span.start, words)
+        label = LEAD_LABEL.match(self.subjects.sentence_prefix(claim.span.start, head=True))
+        scope += "：" + label.group(1) if label else ""  # 甲镇：…区级补助资金, 乙镇：…: two towns' funds
+        return (words, words[-self.name_chars:], stage, int(years[-1]) if years else None, scope,
+                self.period(sentence), q.dimension, q.unit if q.dimension != "money" else "")
+
+
+    def cited(self, claim: Claim) -> str:
+        """The last document number (川财农〔2024〕167号) the figure's sentence cites before it."""
+        found = DOCUMENT_NUMBER.findall(self.subjects.sentence_prefix(claim.span.start))
+        return re.sub(r"\s", "", found[-1]) if found else ""
+
+    def staged(self, words: str) -> tuple[str, str]:
+        """The words without the stage cues they end with, and the stage of the last of those."""
+        stage = ""
+        while True:
+            cue = next((c for c in self.stage_cues if words.endswith(c)), "")
+            if not cue:
+                return words, stage
+            stage, words = stage or self.stage_of[cue], self.words(words[: -len(cue)])
+
+    @staticmethod
+    def previous_clause(lead: str, any_figure: bool = False) -> str:
+        """The clause before the figure's in its sentence; none when it holds a figure of its own
+        (unless ``any_figure``)."""
+        clauses = re.split(f"[{re.escape(CLAUSE_ENDS)}]", lead)
+        previous = clauses[-2] if len(clauses) > 1 and not clauses[-1] else ""
+        return "" if OWN_FIGURE.search(previous) and not any_figure else previous
+
+    def named_after(self, claim: Claim) -> str:
+        """The name right after a figure that leads its clause (10万元农村环境综合整治项目经费主要用于…)."""
+        text = self.ctx.text[claim.span.end:claim.span.end + MAX_RIGHT]
+        end = next((i for i, ch in enumerate(text) if ch in CLAUSE_ENDS), len(text))
+        text = unicodedata.normalize("NFKC", squash(text[:end]))
+        cut = min((text.find(w) for w in self.name_ends if w in text), default=len(text))
+        return self.words(text[:cut]) if cut < len(text) else ""
+
+    def period(self, sentence: str) -> str:
+        """A part of the year named in the sentence before the figure (1-6月, 上半年); a date
+        (2020年12月省财政厅下达…) says when, not which part of the year."""
+        sentence = DATE.sub("", sentence)
+        found = [m.group() for p in self.subjects.periods for m in p.finditer(sentence)]
+        return found[-1] if found else ""
+
+
+def common_suffix(texts: list[str]) -> str:
+    size = 0
+    while all(len(t) > size for t in texts) and len({t[len(t) - size - 1] for t in texts}) == 1:
+        size += 1
+    return texts[0][len(texts[0]) - size:]
+
+
+def significant_digits(claim: Claim) -> int:
+    return len(claim.quantity.value.normalize().as_tuple().digits)
+
+
+def find(ctx: Context) -> Iterator[Constraint]:
+    words = Words(ctx)
+    spec = ctx.rules["subjects"].get("restated_words", {})
+    min_digits, long_name = int(spec.get("corroborating_digits", 3)), int(spec.get("long_name_chars", 14))
+    groups: dict[tuple, list[tuple[Claim, str, int | None]]] = defaultdict(list)
+    named: dict[int, str] = {}  # a figure's words in full
+    cited: dict[int, str] = {}  # the notice a figure's sentence cites before it
+    for claim in ctx.narrative:
+        key = words.key(claim)
+        if key is not None:
+            named[claim.id] = key[0]
+            cited[claim.id] = words.cited(claim)
+            groups[key[1:2] + key[4:]].append((claim, key[2], key[3]))
+    stated: dict[tuple, list[list[Claim]]] = {}
+    for key, staged in groups.items():
+        stages, years = {stage for _, stage, _ in staged if stage}, {year for _, _, year in staged if year}
+        if len(stages) > 1 or len(years) > 1:
+            continue  # 下达… and 使用… of one fund, or two years of it: two quantities, and which the bare one is cannot be told
+        if years and any(year is None for _, _, year in staged) and years != {ctx.reading.report_year}:
+            continue  # 2022年完成… beside an undated figure of a 2023 report: the undated one is the report year's
+        members = [c for c, _, _ in staged]
+        if len(members) > 1 and len({ctx.sentence(c.span.start, SENTENCE_ENDS).start for c in members}) == len(members):
+            values = clusters(members)
+            if len(values) <= 2:
+                stated[key] = values
+    # blocks between which some quantity is restated alike, in a figure too precise to agree by chance
+    title = unicodedata.normalize("NFKC", squash(ctx.reading.title))
+    agreed = [(key, {c.block for c in values[0]}) for key, values in stated.items()
+              if len(values) == 1 and significant_digits(values[0][0]) >= min_digits]
+    for key, values in stated.items():
+        members = [c for group in values for c in group]
+        blocks = {c.block for c in members}
+        name = common_suffix([named[c.id] for c in members])
+        if len({cited[c.id] for c in members} - {""}) > 1:
+            continue  # 〔2022〕1706号下达…资金1300万元，〔2023〕974号下达…资金437万元: two notices, two allocations
+        corroborated = any(blocks <= other for other_key, other in agreed if other_key != key)
+        long = len(name) >= long_name or any(named[c.id] == name for c in members)  # 动用…基金, 安排…基金: two acts
+        if not long and not corroborated:
+            continue
+        if len(blocks) > 1 and not corroborated:
+            if len(name) < long_name and name not in title:
+                continue  # alike in words only, in two passages: parallel items (1.甲项目…资金303万元；2.乙项目…资金107万元)
+            marks = {words.item_mark(c) for c in members}
+            if len(marks) == 1 and None not in marks:
+                continue  # 1.甲镇下达…补助资金，2.乙镇下达…补助资金: items of one list, however long the name
+        if len(values) == 1:
+            yield ctx.constraint("same_quantity", "XREF001", members, "link", what=name, every=True)
+        else:
+            yield ctx.constraint("same_quantity", "XREF001", [values[0][0], values[1][0]], "link", what=name)
