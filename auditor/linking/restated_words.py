@@ -1,6 +1,7 @@
 """A fund restated in the same words (XREF001): narrative figures whose clauses end in the same
 name (…国家基本公共卫生服务项目州级补助资金2.00万元 … 州级补助资金2.00万元), of one stage class
-(下达/到位/预算, 支出/使用/发放), scope, year and unit, state one quantity.
+(下达/到位/预算, 支出/使用/发放), scope, year and unit, state one quantity. The name may stand in
+the clause before (…资金（水利部分），共计6800万元) or right after the figure (10万元…经费主要用于).
 
 A long name alone does not make one quantity: the projects of a list are named alike
 (1.甲项目…统筹整合使用财政涉农资金303万元；2.乙项目…107.13万元). So the figures must also stand in
@@ -9,7 +10,8 @@ the name be the report title's, or their two passages restate some other figure 
 precise to agree by chance (536.82): they then restate one account. Never from a
 clause that compares, changes or plans (较上年, 追减, 提前下达, 计划), nor a part (其中) whose whole
 is its sentence's, nor two figures of one sentence, nor a name with two stage classes or three
-values. Vocabulary in rules/subjects.yaml (restated_words).
+values, nor two figures citing two notices (〔2022〕1706号, 〔2023〕974号: two allocations).
+Vocabulary in rules/subjects.yaml (restated_words).
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ class Words:
         self.parts = tuple(spec.get("part_cues", ()))
         self.name_ends = tuple(spec.get("name_ends", ()))
         self.item_marks = [re.compile(p) for p in spec.get("item_marks", ())]
+        self.named: dict[int, str] = {}  # a keyed figure's words in full
 
     def item_mark(self, claim: Claim) -> int | None:
         """Which kind of list numbering (1. （1） 一是) opens the figure's line, if any."""
@@ -84,9 +87,10 @@ class Words:
         return text
 
     def key(self, claim: Claim) -> tuple | None:
-        """(words, name, stage class, year, scope, period, dimension, unit) of a figure the words before it
-        name: the name is the last ``name_chars`` characters of its words, trailing stage cues
-        stripped (公共文化服务体系建设专项资金预算 → …专项资金, stage 预算)."""
+        """(words, name, stage class, year, scope, period, dimension, unit) of a figure: its words are
+        those before it in its clause (else in the clause before, else right after it), trailing
+        stage cues stripped (公共文化服务体系建设专项资金预算 → …专项资金, stage 预算); its name their
+        last ``name_chars`` characters."""
         q = claim.quantity
         if q.comparator != "=" or not q.unit or q.dimension not in MEASURED:
             return None
@@ -103,7 +107,7 @@ class Words:
         words, stage = self.staged(self.words(left))
         if not CJK.search(words):
             # 资金（水利部分），共计6800万元 / 共下达5404万元中央资金: the name in the clause before, or after the figure
-            words = self.staged(self.words(self.previous_clause(lead)))[0] if left.strip("_") else self.named_after(claim)
+            words = self.staged(self.words(self.previous_clause(lead)))[0] if left else self.named_after(claim)
         if len(CJK.findall(words)) < self.name_chars:
             return None
         found = [(words.rfind(cue), cue) for cue in self.stage_cues if cue in words]
@@ -116,7 +120,6 @@ class Words:
         scope += "：" + label.group(1) if label else ""  # 甲镇：…区级补助资金, 乙镇：…: two towns' funds
         return (words, words[-self.name_chars:], stage, int(years[-1]) if years else None, scope,
                 self.period(sentence), q.dimension, q.unit if q.dimension != "money" else "")
-
 
     def cited(self, claim: Claim) -> str:
         """The last document number (川财农〔2024〕167号) the figure's sentence cites before it."""
@@ -167,24 +170,20 @@ def significant_digits(claim: Claim) -> int:
     return len(claim.quantity.value.normalize().as_tuple().digits)
 
 
-def find(ctx: Context) -> Iterator[Constraint]:
-    words = Words(ctx)
-    spec = ctx.rules["subjects"].get("restated_words", {})
-    min_digits, long_name = int(spec.get("corroborating_digits", 3)), int(spec.get("long_name_chars", 14))
+def restatements(ctx: Context, words: Words) -> dict[tuple, list[list[Claim]]]:
+    """Figures by name, stage, year, scope, period and unit, each group as its values (at most two):
+    none of one sentence, of two stage classes or of two years."""
     groups: dict[tuple, list[tuple[Claim, str, int | None]]] = defaultdict(list)
-    named: dict[int, str] = {}  # a figure's words in full
-    cited: dict[int, str] = {}  # the notice a figure's sentence cites before it
     for claim in ctx.narrative:
         key = words.key(claim)
         if key is not None:
-            named[claim.id] = key[0]
-            cited[claim.id] = words.cited(claim)
+            words.named[claim.id] = key[0]
             groups[key[1:2] + key[4:]].append((claim, key[2], key[3]))
     stated: dict[tuple, list[list[Claim]]] = {}
     for key, staged in groups.items():
         stages, years = {stage for _, stage, _ in staged if stage}, {year for _, _, year in staged if year}
         if len(stages) > 1 or len(years) > 1:
-            continue  # 下达… and 使用… of one fund, or two years of it: two quantities, and which the bare one is cannot be told
+            continue  # 下达… and 使用… of one fund, or two years of it: which the bare one is cannot be told
         if years and any(year is None for _, _, year in staged) and years != {ctx.reading.report_year}:
             continue  # 2022年完成… beside an undated figure of a 2023 report: the undated one is the report year's
         members = [c for c, _, _ in staged]
@@ -192,19 +191,27 @@ def find(ctx: Context) -> Iterator[Constraint]:
             values = clusters(members)
             if len(values) <= 2:
                 stated[key] = values
+    return stated
+
+
+def find(ctx: Context) -> Iterator[Constraint]:
+    words = Words(ctx)
+    spec = ctx.rules["subjects"].get("restated_words", {})
+    min_digits, long_name = int(spec.get("corroborating_digits", 3)), int(spec.get("long_name_chars", 14))
+    stated = restatements(ctx, words)
     # blocks between which some quantity is restated alike, in a figure too precise to agree by chance
-    title = unicodedata.normalize("NFKC", squash(ctx.reading.title))
     agreed = [(key, {c.block for c in values[0]}) for key, values in stated.items()
               if len(values) == 1 and significant_digits(values[0][0]) >= min_digits]
+    title = unicodedata.normalize("NFKC", squash(ctx.reading.title))
     for key, values in stated.items():
         members = [c for group in values for c in group]
         blocks = {c.block for c in members}
-        name = common_suffix([named[c.id] for c in members])
-        if len({cited[c.id] for c in members} - {""}) > 1:
+        name = common_suffix([words.named[c.id] for c in members])
+        if len({words.cited(c) for c in members} - {""}) > 1:
             continue  # 〔2022〕1706号下达…资金1300万元，〔2023〕974号下达…资金437万元: two notices, two allocations
         corroborated = any(blocks <= other for other_key, other in agreed if other_key != key)
-        long = len(name) >= long_name or any(named[c.id] == name for c in members)  # 动用…基金, 安排…基金: two acts
-        if not long and not corroborated:
+        # 动用…基金, 安排…基金: a short name shared by two longer phrases names two acts
+        if not corroborated and len(name) < long_name and all(words.named[c.id] != name for c in members):
             continue
         if len(blocks) > 1 and not corroborated:
             if len(name) < long_name and name not in title:
