@@ -124,8 +124,12 @@ def mutants(name: str, text: str, holds: Sequence[Iterable[Span]], per_document:
 
 
 def killed(mutant: Mutant, before: Sequence[Finding], after: Sequence[Finding]) -> list[str]:
-    """Codes of the new findings on the changed figure (empty: the mutant survived)."""
-    def on_figure(findings: Sequence[Finding]) -> set[str]:
-        return {f.code for f in findings if any(e.span.overlaps(mutant.span) for e in f.evidence)}
+    """Codes of the new findings on the changed figure (empty: the mutant survived). A finding is
+    new when no finding before had its code and its evidence: the same contradiction restated with
+    the changed value is not new, another relation broken by the change (a report's own finding of
+    that code already on the figure) is."""
+    def on_figure(findings: Sequence[Finding]) -> set[tuple[str, frozenset]]:
+        return {(f.code, frozenset((e.span.start, e.span.end) for e in f.evidence)) for f in findings
+                if any(e.span.overlaps(mutant.span) for e in f.evidence)}
 
-    return sorted(on_figure(after) - on_figure(before))
+    return sorted({code for code, _ in on_figure(after) - on_figure(before)})

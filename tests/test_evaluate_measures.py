@@ -93,6 +93,8 @@ def test_a_mutant_is_killed_by_a_new_finding_on_the_changed_figure_only():
     assert killed(mutant, [], [on_figure]) == ["RAT001"]
     assert killed(mutant, [], [elsewhere]) == []
     assert killed(mutant, [on_figure], [on_figure]) == []  # the alarm was there before the change
+    other_relation = finding("RAT001", "96万元", "120万元")
+    assert killed(mutant, [on_figure], [on_figure, other_relation]) == ["RAT001"]  # a second relation broken
 
 
 # --- disputed gold ------------------------------------------------------------------------------
