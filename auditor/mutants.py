@@ -23,7 +23,7 @@ PER_DOCUMENT = 3
 
 NUMBER = re.compile(r"(?<![0-9.,])[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?")
 # Dates and index numbers: 2022-08-14, 2022.8.14, 2022年9月6日, 00874412-3/20220814-00027; not the
-# amount 36341.62 (its last four digits and decimals are no year and month).
+# amount 24817.35 (its last four digits and decimals are no year and month).
 DATE = re.compile(r"(?<![0-9.])(?:19|20)[0-9]{2}\s*[-/.年]\s*[0-9]{1,2}(?:\s*[-/.月]\s*[0-9]{1,2}\s*日?)?|[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*日")
 # List numbering: "1、", "(2)", "3." or "4．" before a word, a bare serial number opening a table row.
 LIST_NUMBER = re.compile(r"(?m)(?:^[ \t\u3000\-|*#]*|[（(])[0-9]{1,3}(?=[、.．)）]\D|[、)）]|\s*[|\t])"
@@ -35,7 +35,7 @@ NOT_AFTER = "第〔〕[]【】-#№"  # 第3条, 〔2023〕, 〔2018〕220号, i
 NOT_BEFORE = "年月日号號届屆条條款版期-#"  # 3年 (a year or a duration), 5月, 12号, 3条
 LABEL_LETTER = re.compile(r"[A-Za-z]")
 # Row numbers of a statement with a 行次 column (决算总表): a whole number of up to three digits
-# alone in the cell after a row's label (一、财政拨款收入 | 1 | 625.58; 八、其他收入 8 11,122.04), not a
+# alone in the cell after a row's label (一、财政拨款收入 | 1 | 731.46; 八、其他收入 8 11,122.04), not a
 # count with its unit (新增设备 15 台). The 行次 header is looked for this far before the number.
 ROW_NUMBER_HEADER = "行次"
 ROW_NUMBER_REACH = 3000

@@ -1,4 +1,4 @@
-"""Breakdowns of one amount by a classification (SUM001): 支出4603.07万元。…其中：按功能分类科目，A…，
+"""Breakdowns of one amount by a classification (SUM001): 支出2718.40万元。…其中：按功能分类科目，A…，
 B…；按经济分类科目，C…，D…。 Each cue (rules/lists.yaml ``classified_breakdowns``) opens a complete
 breakdown that runs to the next cue or the end of its sentence, the last one only when no money figure
 follows in its paragraph (a list may run on past a full stop); every breakdown adds up to the same

@@ -145,7 +145,7 @@ def _clause_before(ctx: Context, claim: Claim) -> str:
 
 
 def adjusted(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
-    """SUM001: 审核上报26940人。…减少10人，实际享受26930人: the figure before a change (one comparing
+    """SUM001: 审核上报15620人。…减少12人，实际享受15608人: the figure before a change (one comparing
     with nothing) and the actual one after it differ by the change (rules/identities.yaml adjustments)."""
     actual = ctx.rules["identities"].get("adjustments", {}).get("actual")
     if not actual:

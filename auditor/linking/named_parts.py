@@ -1,5 +1,5 @@
 """A list whose parts are all the parts its total's name implies (rules/identities.yaml ``sums`` and
-``change_sums``) is complete whatever else says it may not be: 支出468.738万元。其中：基本支出…。项目支出…
+``change_sums``) is complete whatever else says it may not be: 支出352.416万元。其中：基本支出…。项目支出…
 adds up even when the excerpt is cut short after it, because 支出 = 基本支出 + 项目支出 by what the
 names mean. Each part of the identity must name exactly one figure of the list, and no figure be left."""
 

@@ -1,16 +1,16 @@
 """A fund restated in the same words (XREF001): narrative figures whose clauses end in the same
 name (…国家基本公共卫生服务项目州级补助资金2.00万元 … 州级补助资金2.00万元), of one stage class
 (下达/到位/预算, 支出/使用/发放), scope, year and unit, state one quantity. The name may stand in
-the clause before (…资金（水利部分），共计6800万元) or right after the figure (10万元…经费主要用于).
+the clause before (…资金（水利部分），共计4200万元) or right after the figure (10万元…经费主要用于).
 
 A long name alone does not make one quantity: the projects of a list are named alike
-(1.甲项目…统筹整合使用财政涉农资金303万元；2.乙项目…107.13万元). So the figures must also stand in
+(1.甲项目…统筹整合使用财政涉农资金210万元；2.乙项目…86.42万元). So the figures must also stand in
 one paragraph, or share a name of ``long_name_chars`` (中央补助地方公共文化服务体系建设专项资金), or
 the name be the report title's, or their two passages restate some other figure alike, one too
 precise to agree by chance (536.82): they then restate one account. Never from a
 clause that compares, changes or plans (较上年, 追减, 提前下达, 计划), nor a part (其中) whose whole
 is its sentence's, nor two figures of one sentence, nor a name with two stage classes or three
-values, nor two figures citing two notices (〔2022〕1706号, 〔2023〕974号: two allocations).
+values, nor two figures citing two notices (〔2022〕815号, 〔2023〕462号: two allocations).
 Vocabulary in rules/subjects.yaml (restated_words).
 """
 
@@ -106,7 +106,7 @@ class Words:
             return None  # 其中: a part of some whole, the sentence's
         words, stage = self.staged(self.words(left))
         if not CJK.search(words):
-            # 资金（水利部分），共计6800万元 / 共下达5404万元中央资金: the name in the clause before, or after the figure
+            # 资金（水利部分），共计4200万元 / 共下达3150万元中央资金: the name in the clause before, or after the figure
             words = self.staged(self.words(self.previous_clause(lead)))[0] if left else self.named_after(claim)
         if len(CJK.findall(words)) < self.name_chars:
             return None
@@ -208,7 +208,7 @@ def find(ctx: Context) -> Iterator[Constraint]:
         blocks = {c.block for c in members}
         name = common_suffix([words.named[c.id] for c in members])
         if len({words.cited(c) for c in members} - {""}) > 1:
-            continue  # 〔2022〕1706号下达…资金1300万元，〔2023〕974号下达…资金437万元: two notices, two allocations
+            continue  # 〔2022〕815号下达…资金900万元，〔2023〕462号下达…资金260万元: two notices, two allocations
         corroborated = any(blocks <= other for other_key, other in agreed if other_key != key)
         # 动用…基金, 安排…基金: a short name shared by two longer phrases names two acts
         if not corroborated and len(name) < long_name and all(words.named[c.id] != name for c in members):
