@@ -79,6 +79,9 @@ def shares(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
             yield ctx.constraint("ratio", "RAT002", [claim, part, total], "narrative", denominators=1)
             unnamed.pop(key, None)
     yield from complete_shares(ctx, list(unnamed.values()))
+    for pairs in unnamed.values():
+        if len(pairs) == 1:
+            yield from lone_share(ctx, *pairs[0], growth_words, tuple(words.get("lone_part_openings", ())))
     yield from share_totals.find(ctx, list(of_one_whole.values()))
 
 
@@ -91,6 +94,24 @@ def spellings(name: str, words: dict) -> list[str]:
 def subjects(claim: Claim, verbs: tuple[str, ...]) -> tuple[str, ...]:
     """A figure's subject, and without the verb that reports it (一般公共预算支出完成306.5亿元)."""
     return (claim.subject, *(claim.subject.removesuffix(v) for v in verbs if claim.subject.endswith(v)))
+
+
+def lone_share(ctx: Context, rate: Claim, part: Claim, growth_words: Vocabulary,
+               openings: tuple[str, ...]) -> Iterator[Constraint]:
+    """收入合计13,425.08万元，较上年增加…。其中：财政拨款收入13,425.08万元，占100.00%: one part's
+    share in a sentence opening with 其中 is of the one amount the sentence before states (its
+    changes, bases and rates aside); several amounts there, no total."""
+    sentence = ctx.sentence(rate.span.start, "。！？!?\n")
+    opening = squash(ctx.text[sentence.start:part.span.start])
+    if not openings or not opening.startswith(openings) or sentence.start < 2 or ctx.text[sentence.start - 1] not in "。！？!?":
+        return
+    before = ctx.sentence(sentence.start - 2, "。！？!?\n")
+    claims = ctx.claims_in(before)
+    amounts = [p.claim for p in classify(ctx, growth_words, claims, before.start) if p.kind == "plain"
+               and summable(p.claim) and p.claim.quantity.dimension == part.quantity.dimension
+               and p.claim.block == part.block]
+    if len({c.quantity.base_value for c in amounts}) == 1:
+        yield ctx.constraint("ratio", "RAT002", [rate, part, amounts[-1]], "narrative", denominators=1)
 
 
 def names_a_whole(name: str, words: dict, own_references: tuple[str, ...]) -> bool:
