@@ -1,7 +1,8 @@
 """Accounting identities between named narrative figures: 收入 − 支出 = 结转结余 (SUM004), 下达 =
-已使用 + 结余 (SUM001) and 年初预算 + 调整 = 全年预算 (SUM005). Each figure is the nearest of its kind before the one the
-identity closes on, of the same year and stage (an amount, not a change against last year), and no
-part of a list (a sub-fund's balance is not the unit's)."""
+已使用 + 结余 (SUM001, in one sentence or with the allocation stated earlier under the name the use
+repeats), 上报 − 减少 = 实际 (SUM001) and 年初预算 + 调整 = 全年预算 (SUM005). Each figure is the
+nearest of its kind before the one the identity closes on, of the same year and stage (an amount,
+not a change against last year), and no part of a list (a sub-fund's balance is not the unit's)."""
 
 from __future__ import annotations
 
