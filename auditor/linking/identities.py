@@ -19,7 +19,6 @@ from auditor.linking.lists import (
     PROGRESS,
     PartLists,
     clause,
-    common_run,
     name_words,
     sentence,
 )
@@ -81,6 +80,7 @@ def balance(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
 
 REMAINDER_WORDS = ("结余", "剩余", "未使用", "未支", "未拨付")
 SHARED_NAME = 6  # an allocation named in full by the use of it shares this many characters of its name
+MAX_LOOKBACK = 300  # figures looked back at for it: bounds the work on a text of many uses
 
 
 def allocation_split(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
@@ -115,15 +115,26 @@ def _used(ctx: Context, lists: PartLists, claim: Claim) -> bool:
 
 
 def _allocation(ctx: Context, lists: PartLists, used: Claim, before: int) -> Claim | None:
-    """The one figure before ``before`` whose name ``used`` repeats (SHARED_NAME characters): an
-    amount or budget of the year, no listed part, no use itself. None when none or two values."""
+    """The one figure before ``before`` whose name ``used`` repeats (SHARED_NAME characters in a
+    row): an amount or budget of the year, no listed part, no use itself, at most MAX_LOOKBACK
+    figures back. None when none or two values."""
     name = squash(name_words(ctx, used))
-    earlier = [c for c in ctx.narrative if c.span.end <= before and c.block >= used.block - WINDOW_BLOCKS
-               and c.quantity.dimension == "money" and lists.stage(c)[0] in (AMOUNT, BUDGET)
-               and c.id not in lists.total_of and c.role != "executed" and not _used(ctx, lists, c)
-               and (c.year is None or used.year is None or c.year == used.year)
-               and common_run(squash(name_words(ctx, c)), name) >= SHARED_NAME]
-    return earlier[-1] if len({c.quantity.base_value for c in earlier}) == 1 else None
+    runs = {name[i:i + SHARED_NAME] for i in range(len(name) - SHARED_NAME + 1)}
+    if not runs:
+        return None
+    starts = ctx.once("narrative_starts", lambda c: [x.span.start for x in c.narrative])
+    earlier = []
+    for c in reversed(ctx.narrative[max(0, bisect_left(starts, before) - MAX_LOOKBACK):bisect_left(starts, before)]):
+        if c.block < used.block - WINDOW_BLOCKS:
+            break
+        if c.span.end > before or c.quantity.dimension != "money" or lists.stage(c)[0] not in (AMOUNT, BUDGET) \
+                or c.id in lists.total_of or c.role == "executed" or _used(ctx, lists, c) \
+                or (c.year is not None and used.year is not None and c.year != used.year):
+            continue
+        other = squash(name_words(ctx, c))
+        if any(other[i:i + SHARED_NAME] in runs for i in range(len(other) - SHARED_NAME + 1)):
+            earlier.append(c)
+    return earlier[0] if len({c.quantity.base_value for c in earlier}) == 1 else None
 
 
 def uses_of_earlier(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
