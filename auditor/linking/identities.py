@@ -1,7 +1,8 @@
 """Accounting identities between named narrative figures: 收入 − 支出 = 结转结余 (SUM004), 下达 =
-已使用 + 结余 (SUM001) and 年初预算 + 调整 = 全年预算 (SUM005). Each figure is the nearest of its kind before the one the
-identity closes on, of the same year and stage (an amount, not a change against last year), and no
-part of a list (a sub-fund's balance is not the unit's)."""
+已使用 + 结余 (SUM001, in one sentence or with the allocation stated earlier under the name the use
+repeats), 上报 − 减少 = 实际 (SUM001) and 年初预算 + 调整 = 全年预算 (SUM005). Each figure is the
+nearest of its kind before the one the identity closes on, of the same year and stage (an amount,
+not a change against last year), and no part of a list (a sub-fund's balance is not the unit's)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,6 @@ from auditor.linking.lists import (
     PROGRESS,
     PartLists,
     clause,
-    common_run,
     name_words,
     sentence,
 )
@@ -79,8 +79,8 @@ def balance(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
 
 
 REMAINDER_WORDS = ("结余", "剩余", "未使用", "未支", "未拨付")
-USE_WORDS = ("支付", "拨付", "使用", "支出")  # what was done with an allocation, named in a figure's clause
 SHARED_NAME = 6  # an allocation named in full by the use of it shares this many characters of its name
+MAX_LOOKBACK = 300  # figures looked back at for it: bounds the work on a text of many uses
 
 
 def allocation_split(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
@@ -105,14 +105,45 @@ def allocation_split(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
         yield ctx.constraint("sum", "SUM001", [amount, used, left], "narrative", relation="=")
 
 
+def _uses(ctx: Context) -> dict:
+    return ctx.rules["identities"].get("uses", {})
+
+
 def _used(ctx: Context, lists: PartLists, claim: Claim) -> bool:
-    return claim.role == "executed" or lists.stage(claim)[0] == PROGRESS or any(w in name_words(ctx, claim) for w in USE_WORDS)
+    words = _uses(ctx).get("words", ())
+    return lists.stage(claim)[0] == PROGRESS or any(w in name_words(ctx, claim) for w in words)
 
 
-def split_of_earlier(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
-    """SUM001: …安排资金19204.10万元。…（a paragraph later）…任务资金支付18501.10万元，未支703万元: a
-    sentence of what was used of an allocation and what is left, and no other sum of money; the
-    allocation is the one earlier figure whose name the used one repeats (SHARED_NAME characters)."""
+def _allocation(ctx: Context, lists: PartLists, used: Claim, before: int) -> Claim | None:
+    """The one figure before ``before`` whose name ``used`` repeats (SHARED_NAME characters in a
+    row): an amount or budget of the year, no listed part, no use itself, at most MAX_LOOKBACK
+    figures back. None when none or two values."""
+    name = squash(name_words(ctx, used))
+    runs = {name[i:i + SHARED_NAME] for i in range(len(name) - SHARED_NAME + 1)}
+    if not runs:
+        return None
+    starts = ctx.once("narrative_starts", lambda c: [x.span.start for x in c.narrative])
+    earlier = []
+    for c in reversed(ctx.narrative[max(0, bisect_left(starts, before) - MAX_LOOKBACK):bisect_left(starts, before)]):
+        if c.block < used.block - WINDOW_BLOCKS:
+            break
+        if c.span.end > before or c.quantity.dimension != "money" or lists.stage(c)[0] not in (AMOUNT, BUDGET) \
+                or c.id in lists.total_of or c.role == "executed" or _used(ctx, lists, c) \
+                or (c.year is not None and used.year is not None and c.year != used.year):
+            continue
+        other = squash(name_words(ctx, c))
+        if any(other[i:i + SHARED_NAME] in runs for i in range(len(other) - SHARED_NAME + 1)):
+            earlier.append(c)
+    return earlier[0] if len({c.quantity.base_value for c in earlier}) == 1 else None
+
+
+def uses_of_earlier(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
+    """…安排资金19204.10万元。…（a paragraph later）…任务资金支付18501.10万元，未支703万元: a sentence
+    of what was used of an allocation and what is left (SUM001: they add up to it), or of the use
+    alone (LOGIC003: no more than it), and no other sum of money; the allocation is the one earlier
+    figure whose name the used one repeats. Words that let a use exceed an allocation (超支, 结转…)
+    in either sentence leave the bound unchecked."""
+    unless = tuple(_uses(ctx).get("unless", ()))
     done = -1
     for claim in ctx.narrative:
         if claim.span.start < done:
@@ -121,22 +152,22 @@ def split_of_earlier(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
         done = here.end
         starting = ctx.claims[bisect_left(ctx.starts, here.start):bisect_left(ctx.starts, here.end)]
         money = [c for c in starting if c.cell is None and c.quantity.dimension == "money"]
-        if len(money) != 2:
-            continue
-        used, left = money
-        if not _used(ctx, lists, used) or _opening(ctx, left) or not any(w in clause(ctx, left) for w in REMAINDER_WORDS) \
+        if not 1 <= len(money) <= 2 or not _used(ctx, lists, money[0]) \
                 or any(c.id in lists.total_of or c.id in lists.uncertain or lists.stage(c)[0] == CHANGE for c in money) \
                 or len({c.year for c in money} - {None}) > 1:
             continue
-        name = squash(name_words(ctx, used))
-        earlier = [c for c in ctx.narrative if c.span.end <= here.start and c.block >= used.block - WINDOW_BLOCKS
-                   and c.quantity.dimension == "money" and lists.stage(c)[0] in (AMOUNT, BUDGET)
-                   and c.id not in lists.total_of and not _used(ctx, lists, c)
-                   and (c.year is None or used.year is None or c.year == used.year)
-                   and common_run(squash(name_words(ctx, c)), name) >= SHARED_NAME]
-        if len({c.quantity.base_value for c in earlier}) != 1:
+        used, *left = money
+        if left and (_opening(ctx, left[0]) or not any(w in clause(ctx, left[0]) for w in REMAINDER_WORDS)):
+            continue
+        allocation = _allocation(ctx, lists, used, here.start)
+        if allocation is None:
             continue  # no allocation so named, or two of them: which one was used is a guess
-        yield ctx.constraint("sum", "SUM001", [earlier[-1], used, left], "narrative", relation="=")
+        if left:
+            yield ctx.constraint("sum", "SUM001", [allocation, used, *left], "narrative", relation="=")
+        elif unless and not any(w in ctx.at(sentence(ctx.text, c.span.start, FULL_STOP)) for c in (used, allocation)
+                                for w in unless):
+            yield ctx.constraint("bound", "LOGIC003", [used, allocation], "narrative", pair="资金使用与可用资金",
+                                 part_name=squash(name_words(ctx, used)), whole_name=squash(name_words(ctx, allocation)))
 
 
 def _clause_before(ctx: Context, claim: Claim) -> str:
@@ -249,7 +280,7 @@ def find(ctx: Context) -> Iterator[Constraint]:
     lists = PartLists.of(ctx)
     yield from balance(ctx, lists)
     yield from allocation_split(ctx, lists)
-    yield from split_of_earlier(ctx, lists)
+    yield from uses_of_earlier(ctx, lists)
     yield from adjusted(ctx, lists)
     yield from budget_adjustment(ctx, lists)
     yield from named_sums(ctx, lists)

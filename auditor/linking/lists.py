@@ -5,10 +5,13 @@ Its shapes, their words in ``rules/lists.yaml``:
   paragraph with the parts opening the next ones);
 - before it: ``A14.26万元；B9.7万元；共计23.96万元``;
 - in a bracket right after it: ``实有人数41人（行政编制20人，事业编制21人）`` (after an item of several
-  kinds, ``农户5户，机具5台（甲3户、3台，…）``, the parts of each);
+  kinds, ``农户5户，机具5台（甲3户、3台，…）``, the parts of each), or after words when the bracket opens
+  with a cue or a bracket cue (``…，均为上级资金（分配市本级A，某区B）``);
 - after a total named, not stated: ``基本支出中…``, ``支出分项目具体如下：``, ``将该笔资金用于…`` (the one
   figure before so named, or the last of the parts' kind), a second breakdown opened by the same cue
-  (``从收入分类来看，…``), and paragraphs each stating a part named like the total.
+  (``从收入分类来看，…``), and paragraphs each stating a part named like the total;
+- over the sentences after a ``其中：`` opening a sentence of its own (``…减少830万元。其中：出国减少9万元。…``);
+- after a total closed by 共 with no cue (``资金共X，中央资金A，自治区资金B``; ``共支X。支付A…，B…``).
 Sibling brackets of one name under the parts add up to the total's (``（其中建筑工程…）``).
 
 A list is one level: a bracket after a part, or a part followed by its own 其中/分别, holds that
