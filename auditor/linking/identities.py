@@ -25,20 +25,22 @@ from auditor.linking.lists import (
 from auditor.model import Claim, Constraint
 
 WINDOW_BLOCKS = 8
-OPENING = ("年初", "上年结转", "期初", "上年结余", "以前年度")
-CLOSING = ("年末", "年终", "期末", "年底")
 GRAND_TOTAL = "总计"  # 收入总计 counts the balance brought forward, 支出总计 the one carried on
+
+
+def _balance_words(ctx: Context, kind: str) -> tuple[str, ...]:
+    return tuple(ctx.rules["identities"].get("balances", {}).get(kind, ()))
 
 
 def _opening(ctx: Context, claim: Claim) -> bool:
     """年初结转结余, 上年结转: a balance brought forward, not the closing one."""
     before = squash(ctx.text[max(0, (claim.context or claim.span).start - 8):claim.span.start])
-    return any(w in before for w in OPENING)
+    return any(w in before for w in _balance_words(ctx, "opening"))
 
 
 def _closing(ctx: Context, claim: Claim) -> bool:
     before = squash(ctx.text[max(0, (claim.context or claim.span).start - 8):claim.span.start])
-    return any(w in before for w in CLOSING)
+    return any(w in before for w in _balance_words(ctx, "closing"))
 
 
 def _flow(ctx: Context, lists: PartLists, claim: Claim, word: str) -> bool:
@@ -78,7 +80,6 @@ def balance(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
         yield ctx.constraint("balance", "SUM004", [claim, income, expense, *opening], "narrative", relation=relation)
 
 
-REMAINDER_WORDS = ("结余", "剩余", "未使用", "未支", "未拨付")
 SHARED_NAME = 6  # an allocation named in full by the use of it shares this many characters of its name
 MAX_LOOKBACK = 300  # figures looked back at for it: bounds the work on a text of many uses
 
@@ -99,7 +100,7 @@ def allocation_split(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
         amount, used, left = money
         if amount.role not in ("value", "budget") or lists.stage(amount)[0] not in (AMOUNT, BUDGET) \
                 or (used.role != "executed" and lists.stage(used)[0] != PROGRESS) or left.role != "balance" or _opening(ctx, left) \
-                or not any(w in clause(ctx, left) for w in REMAINDER_WORDS) \
+                or not any(w in clause(ctx, left) for w in _balance_words(ctx, "remainder")) \
                 or any(c.id in lists.total_of for c in money) or len({c.year for c in money} - {None}) > 1:
             continue
         yield ctx.constraint("sum", "SUM001", [amount, used, left], "narrative", relation="=")
@@ -157,7 +158,7 @@ def uses_of_earlier(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
                 or len({c.year for c in money} - {None}) > 1:
             continue
         used, *left = money
-        if left and (_opening(ctx, left[0]) or not any(w in clause(ctx, left[0]) for w in REMAINDER_WORDS)):
+        if left and (_opening(ctx, left[0]) or not any(w in clause(ctx, left[0]) for w in _balance_words(ctx, "remainder"))):
             continue
         allocation = _allocation(ctx, lists, used, here.start)
         if allocation is None:
