@@ -1,7 +1,7 @@
-"""RAT001, the budgets a list's rates imply: ``收入45343万元，完成调整预算的99.2%。其中，税收收入35846万元，
-完成调整预算的103.7%；非税收入9497万元，完成调整预算的85.6%``. Each figure over its rate is its own
-budget (45343/99.2% ≈ 45709); the parts' budgets add up to the total's, so the rates cannot all be
-right when 35846/103.7% + 9497/85.6% and 45343/99.2% allow no common value.
+"""RAT001, the budgets a list's rates imply: ``收入30000万元，完成调整预算的98.0%。其中，税收收入22000万元，
+完成调整预算的101.5%；非税收入8000万元，完成调整预算的90.5%``. Each figure over its rate is its own
+budget (30000/98.0% ≈ 30612); the parts' budgets add up to the total's, so the rates cannot all be
+right when 22000/101.5% + 8000/90.5% and 30000/98.0% allow no common value.
 
 Only a complete list (auditor/linking/lists.py) whose total and every part have a rate of their own
 budget of one kind (`own_budget_rates` in rules/ratios.yaml: 完成调整预算的, 占调整预算…, one

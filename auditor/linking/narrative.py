@@ -46,7 +46,7 @@ def shares(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
         if not before:
             continue
         part = before[-1]
-        if change(part):  # 增收10304万元，税收收入占…66.19%: the share is of the amount, not its change
+        if change(part):  # 增收8120万元，税收收入占…58.40%: the share is of the amount, not its change
             kinds = {p.claim.id: p.kind for p in classify(ctx, growth_words, before, sentence.start)}
             amounts = [c for c in before if kinds.get(c.id) == "plain"]
             part = amounts[-1] if amounts else part
@@ -92,7 +92,7 @@ def spellings(name: str, words: dict) -> list[str]:
 
 
 def subjects(claim: Claim, verbs: tuple[str, ...]) -> tuple[str, ...]:
-    """A figure's subject, and without the verb that reports it (一般公共预算支出完成306.5亿元)."""
+    """A figure's subject, and without the verb that reports it (一般公共预算支出完成212.4亿元)."""
     return (claim.subject, *(claim.subject.removesuffix(v) for v in verbs if claim.subject.endswith(v)))
 
 

@@ -1,4 +1,4 @@
-"""RAT005, a rate against the share of the year elapsed (序时进度): ``1-4月，…支出1025.5亿元，完成年初
+"""RAT005, a rate against the share of the year elapsed (序时进度): ``1-4月，…支出736.2亿元，完成年初
 预算36.7%，快于序时进度3.4个百分点``: 36.7 − 4/12 × 100 = 3.37 ≈ 3.4 points.
 
 The months elapsed are those of the period the text reports (1-4月, 截至4月底, 一季度, 上半年:

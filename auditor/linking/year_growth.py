@@ -1,6 +1,6 @@
 """RAT005, a growth rate of the narrative whose base it does not state, against a table whose rows
-are years (auditor/linking/year_rows.py): ``三公经费决算数2364万元，比上年决算数下降16.77%`` with the
-table rows 2015年 | 2840, 2016年 | 2364 and 2016年比2015年增减% | -16.77.
+are years (auditor/linking/year_rows.py): ``三公经费决算数1530万元，比上年决算数下降15.00%`` with the
+table rows 2015年 | 1800, 2016年 | 1530 and 2016年比2015年增减% | -15.00.
 
 The narrative amount is the table's cell of its item, stage and year (year_rows pairs them). When
 the table's growth row (its label names the two years and a word of ``growth_words``) states the

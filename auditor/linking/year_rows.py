@@ -28,7 +28,7 @@ from auditor.linking.tables import rows_of
 from auditor.model import Claim, Constraint
 
 YEAR_ROW = re.compile(r"^((?:19|20)\d\d)年度?$")
-SIGNS = "-−－"  # −16.77 in a growth row: a fall
+SIGNS = "-−－"  # −15.00 in a growth row: a fall
 MAX_TITLE = 40  # the line right above a table, as its title
 TABLE_STAGES = ACCOUNT_STAGES  # the stages a table of yearly figures compares
 
