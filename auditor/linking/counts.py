@@ -22,10 +22,10 @@ COLON_LEAD = re.compile(r"\s*[^\d、，,（(。；：:]{0,12}[：:]\s*")
 NAME = re.compile(r"[\u4e00-\u9fff·]{1,16}")  # a plain name: Chinese characters only, no table debris
 OPEN_END = re.compile(r"等[^、]{0,8}$")
 # an outer name with the names in its bracket, then the separator: 东镇（上村、下村）、
-NESTED_ITEM = re.compile(r"(?P<name>[^、（()）]{1,16})(?:[（(](?P<inner>[^（()）]{1,200})[）)])?(?:、|$)")
+NESTED_ITEM = re.compile(r"(?P<name>[\u4e00-\u9fff·]{1,16})(?:[（(](?P<inner>[^（()）]{1,200})[）)])?(?:、|$)")
 # one numbered name and what closes it: 1.办公室；  （2）财务科，
-NUMBERED_ITEM = re.compile(r"\s*(?:[（(](?P<bracketed>\d{1,2})[）)]|(?P<dotted>\d{1,2})[.．、])\s*"
-                           r"(?P<name>[^；;，,。、（()）\d\s]{1,16})\s*(?:[；;，,]|$)")
+NUMBERED_ITEM = re.compile(r"(?:[（(](?P<bracketed>\d{1,2})[）)]|(?P<dotted>\d{1,2})[.．、])\s*"
+                           r"(?P<name>[^；;，,。、（()）\d\s]{1,16})\s*(?:[；;，,]\s*|$)")
 NOUN = re.compile(r"[\u4e00-\u9fff]{1,6}")  # the noun of a count: 5个乡镇
 
 
@@ -147,8 +147,9 @@ def _nested(ctx: Context, region: Span, leads: tuple[str, ...]) -> Listing | Non
     if open_end:
         text = text[:open_end.start()]
     outer, inner, at = [], [], start
-    for m in NESTED_ITEM.finditer(text):
-        if m.start() != at - start:
+    while at - start < len(text):
+        m = NESTED_ITEM.match(text, at - start)
+        if m is None or m.end() == at - start:
             return None  # something between the items that is neither a name nor a bracket
         outer.append(Span(start + m.start("name"), start + m.end("name")))
         if m.group("inner") is not None:
@@ -172,10 +173,13 @@ def _numbered(ctx: Context, region: Span) -> Listing | None:
     """设3个科室：1.办公室；2.财务科；3.业务科。: names numbered 1, 2, … n in one sentence, each a plain
     name; None when anything else stands between them or the numbers skip."""
     text = ctx.text[region.start:region.end].rstrip().rstrip(FULL_STOP).rstrip()
-    items, at = [], 0
-    for m in NUMBERED_ITEM.finditer(text):
+    items, at = [], len(text) - len(text.lstrip())
+    while at < len(text):
+        m = NUMBERED_ITEM.match(text, at)
+        if m is None:
+            return None
         serial = m.group("bracketed") or m.group("dotted")
-        if m.start() != at or int(serial) != len(items) + 1 or not NAME.fullmatch(squash(m.group("name"))):
+        if int(serial) != len(items) + 1 or not NAME.fullmatch(squash(m.group("name"))):
             return None
         items.append(Span(region.start + m.start("name"), region.start + m.end("name")))
         at = m.end()
