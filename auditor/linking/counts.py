@@ -17,11 +17,15 @@ from auditor.model import Claim, Constraint, Span
 
 ITEM_SEPARATOR = "、"
 NAME_ENDS = "。；;！？!?\n"
+FULL_STOP = "。\n"
 COLON_LEAD = re.compile(r"\s*[^\d、，,（(。；：:]{0,12}[：:]\s*")
 NAME = re.compile(r"[\u4e00-\u9fff·]{1,16}")  # a plain name: Chinese characters only, no table debris
 OPEN_END = re.compile(r"等[^、]{0,8}$")
 # an outer name with the names in its bracket, then the separator: 东镇（上村、下村）、
-NESTED_ITEM = re.compile(r"(?P<name>[^、（()）]{1,16})(?:[（(](?P<inner>[^（()）]{1,200})[）)])?(?:、|$)")
+NESTED_ITEM = re.compile(r"(?P<name>[\u4e00-\u9fff·]{1,16})(?:[（(](?P<inner>[^（()）]{1,200})[）)])?(?:、|$)")
+# one numbered name and what closes it: 1.办公室；  （2）财务科，
+NUMBERED_ITEM = re.compile(r"(?:[（(](?P<bracketed>\d{1,2})[）)]|(?P<dotted>\d{1,2})[.．、])\s*"
+                           r"(?P<name>[^；;，,。、（()）\d\s]{1,16})\s*(?:[；;，,]\s*|$)")
 NOUN = re.compile(r"[\u4e00-\u9fff]{1,6}")  # the noun of a count: 5个乡镇
 
 
@@ -106,6 +110,7 @@ def _listing(ctx: Context, claim: Claim, spec: dict) -> Listing | None:
         enumerating = not colon and re.search("|".join(map(re.escape, spec.get("single_name_cues", ()))) or "$^",
                                               lead.group()) and re.search(r"[：:]\s*$", lead.group())
         listing = _items(ctx, Span(start, claim.span.end + len(after)), single=bool(enumerating))
+        listing = listing or _numbered(ctx, Span(start, sentence(ctx.text, claim.span.start, FULL_STOP).end))
         if listing is not None:
             return listing
     total = _total_then_parts(ctx, claim, after, spec)
@@ -142,8 +147,9 @@ def _nested(ctx: Context, region: Span, leads: tuple[str, ...]) -> Listing | Non
     if open_end:
         text = text[:open_end.start()]
     outer, inner, at = [], [], start
-    for m in NESTED_ITEM.finditer(text):
-        if m.start() != at - start:
+    while at - start < len(text):
+        m = NESTED_ITEM.match(text, at - start)
+        if m is None or m.end() == at - start:
             return None  # something between the items that is neither a name nor a bracket
         outer.append(Span(start + m.start("name"), start + m.end("name")))
         if m.group("inner") is not None:
@@ -161,6 +167,25 @@ def _nested(ctx: Context, region: Span, leads: tuple[str, ...]) -> Listing | Non
         return None
     inside = Listing(tuple(inner), (), bool(open_end), Span(outer[0].start, start + len(text)))
     return Listing(tuple(outer), (), bool(open_end), Span(start, start + len(text)), inner=inside)
+
+
+def _numbered(ctx: Context, region: Span) -> Listing | None:
+    """设3个科室：1.办公室；2.财务科；3.业务科。: names numbered 1, 2, … n in one sentence, each a plain
+    name; None when anything else stands between them or the numbers skip."""
+    text = ctx.text[region.start:region.end].rstrip().rstrip(FULL_STOP).rstrip()
+    items, at = [], len(text) - len(text.lstrip())
+    while at < len(text):
+        m = NUMBERED_ITEM.match(text, at)
+        if m is None:
+            return None
+        serial = m.group("bracketed") or m.group("dotted")
+        if int(serial) != len(items) + 1 or not NAME.fullmatch(squash(m.group("name"))):
+            return None
+        items.append(Span(region.start + m.start("name"), region.start + m.end("name")))
+        at = m.end()
+    if at != len(text) or len(items) < 2 or OPEN_END.search(squash(ctx.text[items[-1].start:items[-1].end])):
+        return None
+    return Listing(tuple(items), (), False, Span(region.start, region.start + len(text)))
 
 
 def _lead_cut(first: str, leads: tuple[str, ...]) -> int:
