@@ -18,3 +18,14 @@ def squash(text: str) -> str:
 @lru_cache(maxsize=1 << 15)
 def _squashed(text: str) -> str:
     return "".join(text.split())
+
+
+def bracketed(text: str, start: int, pos: int, opening: str = "（(【[", closing: str = "）)】]") -> bool:
+    """Whether ``pos`` lies inside a bracket opened after ``start``."""
+    depth = 0
+    for ch in text[start:pos]:
+        if ch in opening:
+            depth += 1
+        elif ch in closing and depth:
+            depth -= 1
+    return depth > 0

@@ -55,3 +55,20 @@ def gold(path: str) -> dict:
 @pytest.fixture(params=SEEDS, ids=lambda p: p.name[:3])
 def seed(request):
     return request.param
+
+
+@pytest.fixture
+def context(tmp_path: Path):  # noqa: ANN201 - a factory of Contexts over a report's text
+    from auditor.ingest import load
+    from auditor.linking.context import Context
+    from auditor.nlp import read
+    from auditor.rules import RuleSet
+
+    rules = RuleSet.load()
+
+    def make(text: str):  # noqa: ANN202
+        path = tmp_path / "report.txt"
+        path.write_text(text, encoding="utf-8")
+        document = load(path, rules=rules)
+        return Context(document, read(document, rules), rules)
+    return make

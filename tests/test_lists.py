@@ -2,28 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
-from auditor.ingest import load
 from auditor.linking import subgroups
 from auditor.linking.context import Context
 from auditor.linking.lists import PartLists
-from auditor.nlp import read
-from auditor.rules import RuleSet
-
-RULES = RuleSet.load()
-
-
-@pytest.fixture
-def context(tmp_path: Path):  # noqa: ANN201 - a factory of Contexts
-    def make(text: str) -> Context:
-        path = tmp_path / "report.txt"
-        path.write_text(text, encoding="utf-8")
-        document = load(path, rules=RULES)
-        return Context(document, read(document, RULES), RULES)
-    return make
 
 
 def groups(ctx: Context) -> list[tuple[str, list[str], bool]]:

@@ -3,17 +3,8 @@ by classification (auditor/linking/classified_lists.py): which figures each sum 
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
-from auditor.ingest import load
 from auditor.linking import classified_lists, placed_totals
 from auditor.linking.context import Context
-from auditor.nlp import read
-from auditor.rules import RuleSet
-
-RULES = RuleSet.load()
 
 WATER_TABLE = """2024年农村饮水工程补助分乡表
 乡名 | 受益人口(人) | 新建(处) | 维修(处) | 补助资金(万元) | 市级资金(万元) | 县级资金(万元)
@@ -24,14 +15,6 @@ WATER_TABLE = """2024年农村饮水工程补助分乡表
 """
 
 
-@pytest.fixture
-def context(tmp_path: Path):  # noqa: ANN201 - a factory of Contexts
-    def make(text: str) -> Context:
-        path = tmp_path / "report.txt"
-        path.write_text(text, encoding="utf-8")
-        document = load(path, rules=RULES)
-        return Context(document, read(document, RULES), RULES)
-    return make
 
 
 def sums(ctx: Context, finder) -> list[list[str]]:  # noqa: ANN001

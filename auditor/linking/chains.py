@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from auditor.linking.context import Context
 from auditor.linking.lists import AMOUNT, BUDGET, PartLists, name_words
 from auditor.model import Claim, Constraint, Span
+from auditor.strings import bracketed
 
 ENDS = "。！？!?\n"
 BREAKS = "，,；;：:。\n"
@@ -37,16 +38,6 @@ class Chain:
     items: list[Claim]
     alternatives: list[list[int]]  # other readings of where a 其中 list inside the chain ends
     listed: bool = False  # the parts before their 合计 are a list SUM001 checks already
-
-
-def _bracketed(text: str, start: int, pos: int) -> bool:
-    depth = 0
-    for ch in text[start:pos]:
-        if ch in OPEN:
-            depth += 1
-        elif ch in CLOSE and depth:
-            depth -= 1
-    return depth > 0
 
 
 def _outside_brackets(text: str) -> str:
@@ -101,7 +92,7 @@ class ChainReader:
 
     def _loose(self, start: int, end: int) -> list[Claim]:
         """Money figures in [start, end) outside brackets."""
-        return [c for c in self._money_in(start, end) if not _bracketed(self.ctx.text, start, c.span.start)]
+        return [c for c in self._money_in(start, end) if not bracketed(self.ctx.text, start, c.span.start)]
 
     def _money_in(self, start: int, end: int) -> list[Claim]:
         if end <= start:
@@ -155,7 +146,7 @@ class ChainReader:
             if side is None or not self._amount(total):
                 continue
             here = self.ctx.sentence(total.span.start, ENDS)
-            if _bracketed(text, here.start, total.span.start):
+            if bracketed(text, here.start, total.span.start):
                 continue
             markers = [(here.start + m.start(), here.start + m.end())
                        for m in self.marker.finditer(text[here.start:total.span.start])]
@@ -265,7 +256,7 @@ class ChainReader:
             spent, left = self._money_in(spend.start, spend.end), self._money_in(rest.start, rest.end)
             if len(spent) == 1 == len(left) and self._expenditure(spent[0]) and self._amount(left[0]) \
                     and re.search(spec["closing"], name_words(self.ctx, left[0])) \
-                    and not _bracketed(self.ctx.text, spend.start, spent[0].span.start) \
+                    and not bracketed(self.ctx.text, spend.start, spent[0].span.start) \
                     and len({c.year for c in (chain.total, spent[0], left[0])} - {None}) <= 1:
                 yield left[0], chain, spent[0]
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from auditor.linking.chains import ENDS, _bracketed
+from auditor.linking.chains import ENDS
 from auditor.linking.context import Context
 from auditor.linking.lists import CHANGE, PartLists, name_words
 from auditor.model import Claim, Constraint, Span
+from auditor.strings import bracketed
 
 
 def _identities(ctx: Context) -> list[tuple[str, re.Pattern[str], list[re.Pattern[str]]]]:
@@ -34,7 +35,7 @@ def find(ctx: Context) -> Iterator[Constraint]:
         if here.end <= whole.span.end:
             continue  # a figure broken over a line: its sentence is not read
         after = [c for c in ctx.claims_in(Span(whole.span.end, here.end))
-                 if not _bracketed(ctx.text, here.start, c.span.start)]
+                 if not bracketed(ctx.text, here.start, c.span.start)]
         if len(after) < 2 or any(c.id not in change_ids for c in after):
             continue  # a figure that is no change of a part: the list is not only changes
         words = name_words(ctx, whole)

@@ -16,6 +16,7 @@ from auditor.linking.context import Context, squash
 from auditor.linking.lists import AMOUNT, summable, vocabulary
 from auditor.linking.lists import stage as stage_of
 from auditor.model import Claim, Constraint, Span
+from auditor.strings import bracketed
 
 SENTENCE_ENDS = "。！？!?\n"
 QIZHONG = "其中"
@@ -28,16 +29,6 @@ def _cues(ctx: Context) -> re.Pattern[str] | None:
         return None
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
-
-def _bracketed(text: str, start: int, pos: int) -> bool:
-    """Whether ``pos`` lies inside a bracket opened after ``start``."""
-    depth = 0
-    for ch in text[start:pos]:
-        if ch in OPEN:
-            depth += 1
-        elif ch in CLOSE and depth:
-            depth -= 1
-    return depth > 0
 
 
 def _sentence_end(text: str, pos: int, limit: int) -> int:
@@ -79,7 +70,7 @@ def _total(ctx: Context, span: Span, opening: int, vocab) -> Claim | None:  # no
 def _parts(ctx: Context, start: int, end: int, total: Claim, vocab) -> list[Claim] | None:  # noqa: ANN001
     if vocab.open_ending.search(ctx.text[start:end]) or vocab.partial_cues.search(ctx.text[start:end]):
         return None  # …等, 主要用于…: not the whole breakdown  # …等: not the whole breakdown
-    parts = [c for c in ctx.claims_in(Span(start, end)) if not _bracketed(ctx.text, start, c.span.start)]
+    parts = [c for c in ctx.claims_in(Span(start, end)) if not bracketed(ctx.text, start, c.span.start, OPEN, CLOSE)]
     if len(parts) < 2:
         return None
     for part in parts:

@@ -22,7 +22,7 @@ from auditor.linking.lists import (
     name_words,
     sentence,
 )
-from auditor.model import Claim, Constraint
+from auditor.model import Claim, Constraint, Span
 
 WINDOW_BLOCKS = 8
 GRAND_TOTAL = "总计"  # 收入总计 counts the balance brought forward, 支出总计 the one carried on
@@ -84,9 +84,8 @@ SHARED_NAME = 6  # an allocation named in full by the use of it shares this many
 MAX_LOOKBACK = 300  # figures looked back at for it: bounds the work on a text of many uses
 
 
-def allocation_split(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
-    """SUM001: 补助经费3.60万元，…已使用3.60万元，结余0万元: one sentence with an amount, what of it
-    was used (executed) and what is left, and no other sum of money: amount = used + left."""
+def _sentence_money(ctx: Context) -> Iterator[tuple[Span, list[Claim]]]:
+    """Each sentence with a figure and its narrative sums of money, in order."""
     done = -1
     for claim in ctx.narrative:
         if claim.span.start < done:
@@ -94,7 +93,13 @@ def allocation_split(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
         here = sentence(ctx.text, claim.span.start, "。；;\n")
         done = here.end
         starting = ctx.claims[bisect_left(ctx.starts, here.start):bisect_left(ctx.starts, here.end)]
-        money = [c for c in starting if c.cell is None and c.quantity.dimension == "money"]
+        yield here, [c for c in starting if c.cell is None and c.quantity.dimension == "money"]
+
+
+def allocation_split(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
+    """SUM001: 补助经费3.60万元，…已使用3.60万元，结余0万元: one sentence with an amount, what of it
+    was used (executed) and what is left, and no other sum of money: amount = used + left."""
+    for _, money in _sentence_money(ctx):
         if len(money) != 3:
             continue
         amount, used, left = money
@@ -145,14 +150,7 @@ def uses_of_earlier(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
     figure whose name the used one repeats. Words that let a use exceed an allocation (超支, 结转…)
     in either sentence leave the bound unchecked."""
     unless = tuple(_uses(ctx).get("unless", ()))
-    done = -1
-    for claim in ctx.narrative:
-        if claim.span.start < done:
-            continue
-        here = sentence(ctx.text, claim.span.start, "。；;\n")
-        done = here.end
-        starting = ctx.claims[bisect_left(ctx.starts, here.start):bisect_left(ctx.starts, here.end)]
-        money = [c for c in starting if c.cell is None and c.quantity.dimension == "money"]
+    for here, money in _sentence_money(ctx):
         if not 1 <= len(money) <= 2 or not _used(ctx, lists, money[0]) \
                 or any(c.id in lists.total_of or c.id in lists.uncertain or lists.stage(c)[0] == CHANGE for c in money) \
                 or len({c.year for c in money} - {None}) > 1:
