@@ -305,6 +305,30 @@ def previous_sum(constraint: Constraint, ctx) -> object:  # noqa: ANN001
                    difference=in_unit(abs(whole_value - parts_value), amount), subject="上年数")
 
 
+@check("implied_currents")
+def implied_currents(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    """A total against its parts stated by change and rate only: Σ (change ÷ rate ± change) = total."""
+    whole, *rest = (ctx.by_id[i] for i in constraint.claims)
+    pairs = list(zip(rest[0::2], rest[1::2]))
+    currents = []
+    for (change, rate), sign in zip(pairs, constraint.params["signs"]):
+        r = Interval(rate.quantity.low, rate.quantity.high).scale(Decimal("0.01"))
+        if r.lo <= 0 or sign == 0:
+            return None
+        moved = interval(change)
+        previous = moved / r
+        currents.append(Interval(previous.lo + moved.lo, previous.hi + moved.hi) if sign > 0
+                        else Interval(previous.lo - moved.hi, previous.hi - moved.lo))
+    parts = total(currents)
+    if parts is None or interval(whole).meets(parts):
+        return None
+    formula = " + ".join(f"{c.text}÷{r.text}{'+' if s > 0 else '−'}{c.text}"
+                         for (c, r), s in zip(pairs, constraint.params["signs"]))
+    return finding(ctx, constraint, [whole, *rest], stated=whole.text, expected=in_unit(parts.mid, whole),
+                   formula=formula, difference=in_unit(abs(interval(whole).mid - parts.mid), whole),
+                   subject=whole.subject or "总数")
+
+
 @check("time_progress")
 def time_progress(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     """R% 快于序时进度 Z 个百分点 after N months: R − N/12 × 100 = Z (or −Z when 慢于)."""
