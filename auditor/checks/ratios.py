@@ -271,7 +271,15 @@ def implied_previous(amount, rate, sign: int) -> Interval | None:  # noqa: ANN00
     factor = Interval(1 + r.lo, 1 + r.hi) if sign > 0 else Interval(1 - r.hi, 1 - r.lo)
     if factor.lo <= 0:
         return None  # 下降100%: nothing is implied of last year
-    return interval(amount) / factor
+    implied = interval(amount) / factor
+    if new_item(rate, sign):
+        return Interval(min(Decimal(0), implied.lo), implied.hi)  # last year 0 or half of this year's
+    return implied
+
+
+def new_item(rate, sign: int) -> bool:  # noqa: ANN001
+    """增长100% is also written for an item new this year (上年为0): either reading holds."""
+    return sign > 0 and rate.quantity.value == HUNDRED
 
 
 @check("previous_sum")
@@ -289,11 +297,36 @@ def previous_sum(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     (amount, rate), *rest = pairs
     whole_value = whole.mid
     parts_value = parts.mid
-    formula = " + ".join(f"{a.text}÷(1{'+' if s > 0 else '−'}{r.text})" for (a, r), s in zip(rest, signs[1:]))
+    formula = " + ".join(f"{'(0或' if new_item(r, s) else ''}{a.text}÷(1{'+' if s > 0 else '−'}{r.text})"
+                         f"{')' if new_item(r, s) else ''}" for (a, r), s in zip(rest, signs[1:]))
     return finding(ctx, constraint, [rate, amount, *(c for pair in rest for c in pair)],
                    stated=f"{in_unit(whole_value, amount)}（{amount.text}÷(1{'+' if signs[0] > 0 else '−'}{rate.text})）",
                    expected=in_unit(parts_value, amount), formula=formula,
                    difference=in_unit(abs(whole_value - parts_value), amount), subject="上年数")
+
+
+@check("implied_currents")
+def implied_currents(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    """A total against its parts stated by change and rate only: Σ (change ÷ rate ± change) = total."""
+    whole, *rest = (ctx.by_id[i] for i in constraint.claims)
+    pairs = list(zip(rest[0::2], rest[1::2]))
+    currents = []
+    for (change, rate), sign in zip(pairs, constraint.params["signs"]):
+        r = Interval(rate.quantity.low, rate.quantity.high).scale(Decimal("0.01"))
+        if r.lo <= 0 or sign == 0:
+            return None
+        moved = interval(change)
+        previous = moved / r
+        currents.append(Interval(previous.lo + moved.lo, previous.hi + moved.hi) if sign > 0
+                        else Interval(previous.lo - moved.hi, previous.hi - moved.lo))
+    parts = total(currents)
+    if parts is None or interval(whole).meets(parts):
+        return None
+    formula = " + ".join(f"{c.text}÷{r.text}{'+' if s > 0 else '−'}{c.text}"
+                         for (c, r), s in zip(pairs, constraint.params["signs"]))
+    return finding(ctx, constraint, [whole, *rest], stated=whole.text, expected=in_unit(parts.mid, whole),
+                   formula=formula, difference=in_unit(abs(interval(whole).mid - parts.mid), whole),
+                   subject=whole.subject or "总数")
 
 
 @check("time_progress")

@@ -396,6 +396,9 @@ def sentence_groups(ctx: Context, vocabulary: Vocabulary, sentence: Span,
         if rate is not None and current is not None and len(known) == 1:
             # 三公经费486万元，比上年下降2.6%: nothing to recompute, but change_identities reads it
             ctx.once("growth_rates", lambda _: []).append((current.id, rate.claim.id, rate.sign))
+        if rate is not None and known == [change_claim] and change_claim is not None and not readings:
+            # 购置费减少334万元，下降90%: this year's amount only implied (implied_currents reads it)
+            ctx.once("growth_changes", lambda _: []).append((change_claim.id, rate.claim.id, change_sign))
         if rate is not None and (len(known) >= 2 or readings):
             yield ctx.constraint("growth", "RAT005", [rate.claim, *known, *readings], "narrative",
                                  current=current.id if current else None, previous=previous.id if previous else None,
@@ -422,6 +425,12 @@ def rates_alone(ctx: Context) -> list[tuple[int, int, int]]:
     """(this year's amount, its rate, +1 / −1) of the rates stated with no other operand."""
     constraints_of(ctx)
     return ctx.once("growth_rates", lambda _: [])
+
+
+def changes_alone(ctx: Context) -> list[tuple[int, int, int]]:
+    """(a change, its rate, +1 / −1) stated with no amount of either year."""
+    constraints_of(ctx)
+    return ctx.once("growth_changes", lambda _: [])
 
 
 def _find(ctx: Context) -> Iterator[Constraint]:

@@ -59,6 +59,7 @@ class Lexicon:
     declared_skip: tuple[str, ...]
     section: re.Pattern[str]
     money_cues: tuple[str, ...]  # words naming money: a bare 万 after them is 万元
+    summing_openers: frozenset[str] = frozenset()  # 共计 opening a clause: it sums up the clause before
 
     @classmethod
     def from_rules(cls, rules: RuleSet) -> Lexicon:
@@ -81,6 +82,7 @@ class Lexicon:
             declared_skip=tuple(lex.get("declared_unit_skip_headers", ())),
             section=re.compile("|".join(f"(?:{p})" for p in lex.get("section_numbering", ())) or "(?!)"),
             money_cues=tuple(rules["units"].get("bare_magnitude_money", {}).get("cues", ())),
+            summing_openers=frozenset(lex.get("summing_openers", ())),
         )
 
 
@@ -335,6 +337,10 @@ class Reader:
         unit_text = self._money_magnitude(fig, left) or (fig.unit.text if fig.unit else "")
         q = quantity(fig, unit_text, self.lex.units)
         roles = self.narrative_roles(left, right, q.dimension, in_parens)
+        if roles == ("value",) and self._sums_up_clause_before(start, left):
+            # past a count in that clause (下达我省3批…资金，共计6800万元): its cue governs the money too
+            before = self._outside_brackets(self.clause_start(start - 1, 0), start - 1, 0)
+            roles = self.narrative_roles(squash(self.text[before:start - 1]) + left, right, q.dimension, in_parens)
         span = self.original_span(Span(fig.start, fig.end))
         subject, year = self.subject(subject_start, subject_end, previous_end), self._year_before(fig.start)
         return Claim(
@@ -345,6 +351,11 @@ class Reader:
             key=subject_key(self.lex.keys, left, right, (), year, subject), roles=roles,
             section=self.section_at(fig.start),
         )
+
+    def _sums_up_clause_before(self, start: int, left: str) -> bool:
+        """下达…资金(水利部分)，共计6800万元: a clause that is only 共计 and its figure, after a comma,
+        sums up what the clause before names; that clause's words give the figure its role."""
+        return start > 0 and self.text[start - 1] in "，," and left.rstrip("为达了") in self.lex.summing_openers
 
     def _subject_in_cell(self, pos: int, cell_start: int) -> str:
         """The words before ``pos`` in its clause inside a cell of text; for a figure right after
