@@ -175,6 +175,8 @@ def lone_amount(ctx: Context, sentence: Span, named: str) -> Claim | None:
     hold the subject named."""
     if sentence.start < 2 or ctx.text[sentence.start - 1] not in FULL_STOPS:
         return None  # a paragraph's first sentence compares nothing before it
+    if LIST_OPENING.match(squash(ctx.text[sentence.start:sentence.end])):
+        return None  # 其中A较上年减少…: a part of the amount before, not that amount
     before = sentence_around(ctx, sentence.start - 2)
     claims = ctx.claims_in(before)
     amounts = [c for c in claims if dimension(c)]
@@ -298,7 +300,10 @@ def possible_currents(ctx: Context, vocabulary: Vocabulary, parts: list[Part], s
     named = subject_named(vocabulary, parts[start].lead)
     candidates = [p for p in parts[:start] if p.kind == "plain"] if group_end < 0 else []
     before = sentence
-    while group_end < 0 and (before is sentence or LIST_OPENING.match(squash(ctx.text[before.start:before.end]))):
+    # a comparison in a sentence opening with 其中 is of a part: the amount before is its whole
+    part_of_before = bool(LIST_OPENING.match(squash(ctx.text[sentence.start:sentence.end])))
+    while group_end < 0 and not part_of_before \
+            and (before is sentence or LIST_OPENING.match(squash(ctx.text[before.start:before.end]))):
         # the sentence before; and the one before it when it lists parts (其中…): their total is one
         if start > 0 or before.start < 2 or ctx.text[before.start - 1] not in FULL_STOPS:
             break
