@@ -189,3 +189,16 @@ def test_a_decimal_percentage_opening_a_line_carries_the_sentence_on():
     view = normalise_text(text).text
     assert "上年下拨29.2%的专项资金" in view
     assert view.endswith("下降了5.6%。\n1.基本支出情况\n")
+
+
+def test_a_hard_wrapped_paragraph_is_one_block_and_its_spans_point_into_the_original():
+    from auditor.ingest.normalise import with_normalised
+
+    document = with_normalised(text_loader.load("snippet.txt", WRAPPED_IN_COLUMNS.encode("utf-8")))
+    texts = [document.text[b.span.start:b.span.end] for b in document.blocks]
+    assert texts[0] == "二、采购预算说明"
+    assert texts[1].startswith("本单位本年度") and texts[1].endswith("增长 13.56%；") and texts[1].count("\n") == 3
+    assert texts[2].startswith("电子资源") and texts[2].endswith("订阅。")
+    claims = read(document, RULES).claims
+    share = next(c for c in claims if c.text == "61.99%")
+    assert document.text[share.span.start:share.span.end] == "61.99%"

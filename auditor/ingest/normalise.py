@@ -27,7 +27,7 @@ from collections import Counter
 from dataclasses import replace
 from functools import lru_cache
 
-from auditor.model import Document, NormalisedText
+from auditor.model import Block, Document, NormalisedText, Span
 
 FULL_WIDTH = str.maketrans({
     **{chr(0xFF10 + i): chr(0x30 + i) for i in range(10)},  # ０-９
@@ -257,10 +257,28 @@ def aligned(document: Document) -> str:
 
 
 def with_normalised(document: Document) -> Document:
-    """``document`` with its normalised view attached (itself when it has one)."""
+    """``document`` with its normalised view attached (itself when it has one), and the paragraph
+    blocks of each hard-wrapped paragraph made one block."""
     if document.normalised is not None:
         return document
-    return replace(document, normalised=normalise_text(document.text))
+    view = normalise_text(document.text)
+    return replace(document, normalised=view, blocks=_wraps_joined(document.blocks, view))
+
+
+def _wraps_joined(blocks: tuple[Block, ...], view: NormalisedText) -> tuple[Block, ...]:
+    """Consecutive paragraphs (one a line) whose line break the view dropped as a wrap, as one."""
+    if view.origin is None:
+        return blocks
+    out: list[Block] = []
+    for block in blocks:
+        last = out[-1] if out else None
+        if last is not None and block.kind == last.kind == "paragraph" and block.page == last.page \
+                and last.span.end < block.span.start \
+                and view.to_normalised(last.span.end) == view.to_normalised(block.span.start):
+            out[-1] = replace(last, span=Span(last.span.start, block.span.end))  # nothing kept between
+        else:
+            out.append(block)
+    return tuple(out) if len(out) < len(blocks) else blocks
 
 
 def view_of(document: Document) -> NormalisedText:
