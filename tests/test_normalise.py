@@ -140,3 +140,65 @@ def test_simplified_characters_keeps_every_offset() -> None:
     assert len(view) == len(text)
     assert view == "项目\t年初预算数\n（万元）abc 12.5"
     assert simplified_characters("abc 12") == "abc 12"
+
+
+# Lines wrapped at one width in display columns (a Chinese character two, a digit one): their
+# character counts differ, as figures and Chinese mix.
+WRAPPED_IN_COLUMNS = (
+    "二、采购预算说明\n"
+    "本单位本年度图书资料采购预算，按照计划全年安排\n"
+    "812450.30 元，比上年增加 102300.50 元，增长 14.41%\n"
+    "。其中：纸质图书采购预算 503600 元，占图书采购\n"
+    "预算的 61.99%，比上年增加 60120 元，增长 13.56%；\n"
+    "电子资源采购预算 308850.30 元，占图书采购预算的\n"
+    "38.01%，主要用于数据库的续订和各类期刊的订阅。\n"
+)
+
+
+def test_lines_wrapped_at_one_width_in_columns_are_rejoined():
+    lines = normalise_text(WRAPPED_IN_COLUMNS).text.split("\n")
+    assert lines[0] == "二、采购预算说明"
+    assert lines[1].endswith("全年安排812450.30 元，比上年增加 102300.50 元，增长 14.41%。其中：纸质图书采购预算 503600 元，"
+                             "占图书采购预算的 61.99%，比上年增加 60120 元，增长 13.56%；")
+    assert lines[2] == "电子资源采购预算 308850.30 元，占图书采购预算的38.01%，主要用于数据库的续订和各类期刊的订阅。"
+
+
+def test_the_linking_view_runs_a_clause_on_over_a_wrap_at_the_original_offsets():
+    document = text_loader.load("snippet.txt", WRAPPED_IN_COLUMNS.encode("utf-8"))
+    view = aligned(document)
+    assert len(view) == len(document.text)
+    at = document.text.index("61.99%")
+    assert view[at - 10:at] == "占图书采购 预算的 " and document.text[at - 10:at] == "占图书采购\n预算的 "
+    assert "13.56%；\n电子资源" in view  # a sentence end: the line break stays
+
+
+def test_items_of_about_one_length_each_on_its_line_are_no_wrapped_run():
+    items = ("（一）资金安排情况\n"
+             "一是道路硬化工程，按计划安排资金共计2770000元\n二是环境整治\n"
+             "三是公共照明设施建设，安排资金56.5万元整\n四是绿化\n"
+             "五是垃圾分类设施购置，安排资金180000元\n六是其他\n"
+             "七是村务公开栏的更新改造，安排资金9.25万元\n八是宣传\n"
+             "九是村级活动场所的维修，安排资金4.6万元\n十是培训\n")
+    assert normalise_text(items).text.split("\n")[1:] == items.split("\n")[1:]
+
+
+def test_a_decimal_percentage_opening_a_line_carries_the_sentence_on():
+    lines = ["本年度一般公共预算支出合计，较上年决算数减少", "157.80万元，下降幅度较大，主要原因是上年下拨", "29.2%的专项资金本年度未再安排，另外的两项",
+             "支出按照规定压减，日常公用经费也同比下降了", "5.6%。", "1.基本支出情况"]
+    text = "\n".join(lines) + "\n"
+    view = normalise_text(text).text
+    assert "上年下拨29.2%的专项资金" in view
+    assert view.endswith("下降了5.6%。\n1.基本支出情况\n")
+
+
+def test_a_hard_wrapped_paragraph_is_one_block_and_its_spans_point_into_the_original():
+    from auditor.ingest.normalise import with_normalised
+
+    document = with_normalised(text_loader.load("snippet.txt", WRAPPED_IN_COLUMNS.encode("utf-8")))
+    texts = [document.text[b.span.start:b.span.end] for b in document.blocks]
+    assert texts[0] == "二、采购预算说明"
+    assert texts[1].startswith("本单位本年度") and texts[1].endswith("增长 13.56%；") and texts[1].count("\n") == 3
+    assert texts[2].startswith("电子资源") and texts[2].endswith("订阅。")
+    claims = read(document, RULES).claims
+    share = next(c for c in claims if c.text == "61.99%")
+    assert document.text[share.span.start:share.span.end] == "61.99%"

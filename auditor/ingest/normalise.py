@@ -21,12 +21,13 @@ text, glosses and line breaks inside it included.
 from __future__ import annotations
 
 import re
+import unicodedata
 from array import array
 from collections import Counter
 from dataclasses import replace
 from functools import lru_cache
 
-from auditor.model import Document, NormalisedText
+from auditor.model import Block, Document, NormalisedText, Span
 
 FULL_WIDTH = str.maketrans({
     **{chr(0xFF10 + i): chr(0x30 + i) for i in range(10)},  # ０-９
@@ -42,7 +43,8 @@ PINYIN_GLOSS = re.compile(rf"(?<=[\u3400-\u9fff])[(（][a-zA-Zɑɡüv]*[{TONE_MA
 # A line may end mid-sentence only if it does not end a sentence, a clause list or a heading...
 SENTENCE_END = tuple("。；;！!？?：:…")
 # ...and the next line carries on the sentence rather than starting an item, a heading or a cell.
-ITEM_START = re.compile(r"[ \t\u3000\xa0]*(?:[（(]?[一二三四五六七八九十\d]{1,3}[、.)）]|[①-⑳]|第[一二三四五六七八九十\d]+[章节条部]"
+# (a decimal percentage opening a line, 29.2%, is no item number 29.)
+ITEM_START = re.compile(r"[ \t\u3000\xa0]*(?:[（(]?[一二三四五六七八九十\d]{1,3}(?:[、)）]|\.(?![\d.]*%))|[①-⑳]|第[一二三四五六七八九十\d]+[章节条部]"
                         r"|[-•·*#>|])")
 CLAUSE_MARK = re.compile(r"[，,、；;。]")
 CHINESE_RUN = re.compile(r"[\u3400-\u9fff]+")
@@ -134,17 +136,62 @@ def _wrap_spans(text: str) -> list[tuple[int, int]]:
         lines.append((start, nl))
         start = nl + 1
     widths = _wrap_widths([_width(text[a:b]) for a, b in lines])
-    if not widths:
+    columns = [_columns(text[a:b]) for a, b in lines]
+    band = _column_band(columns)
+    if not widths and band is None:
         return []
+    full = [_width(text[a:b]) in widths or band is not None and band[0] <= width <= band[1]
+            for (a, b), width in zip(lines, columns)]
+    # a neighbour may run a little wider than the band (spaces a PDF export put between characters)
+    wide = [f or band is not None and band[0] <= width <= band[1] + _wrap_rules()["slack"]
+            for f, width in zip(full, columns)]
     spans = []
-    for a, b in lines:
+    continued = False  # the line before was wrapped into this one at the width in columns
+    for n, (a, b) in enumerate(lines):
         line = text[a:b].rstrip(" \t\r\u3000\xa0")
         after = b + 1
         while after < len(text) and text[after] in " \u3000\xa0":
             after += 1
-        if _width(line) in widths and _wrapped(line, text, after):
+        # a line as wide as the wrap width, in a run of two such lines or more (a list of items
+        # of about one length, each on its line, is no run of wrapped lines)
+        in_run = full[n] and (n > 0 and wide[n - 1] or n + 1 < len(wide) and wide[n + 1])
+        if in_run and _wrapped(line, text, after, continued):
             spans.append((a + len(line), after))
+            continued = True
+        else:
+            continued = False
     return spans
+
+
+def _columns(line: str) -> int:
+    """How wide a line is shown in a fixed-width layout: a Chinese or full-width character takes
+    two columns, any other one."""
+    line = line.strip(" \t\r\u3000\xa0")
+    return len(line) + sum(unicodedata.east_asian_width(c) in "WF" for c in line)
+
+
+@lru_cache(maxsize=1)
+def _wrap_rules() -> dict:
+    from auditor.rules import RuleSet
+
+    return RuleSet.load()["tables"]["wraps"]
+
+
+def _column_band(columns: list[int]) -> tuple[int, int] | None:
+    """The columns (lowest, highest) a wrapped line of this text fills, when a wrap width shows:
+    many long lines end within ``slack`` columns below one width, or one closing mark beyond it
+    (``wraps`` in rules/tables.yaml). None for a text of paragraphs, cells or headings."""
+    rules = _wrap_rules()
+    long = Counter(c for c in columns if c >= rules["min_columns"])
+    total = sum(long.values())
+    best, top = 0, 0
+    for width in long:
+        near = sum(long[w] for w in range(width - rules["slack"], width + 3))
+        if (near, width) > (best, top):
+            best, top = near, width
+    if best < rules["min_lines"] or best * rules["share"] < total:
+        return None
+    return top - rules["slack"], top + 2
 
 
 def _width(line: str) -> int:
@@ -165,12 +212,14 @@ def _wrap_widths(widths: list[int]) -> set[int]:
     return found
 
 
-def _wrapped(line: str, text: str, next_start: int) -> bool:
+def _wrapped(line: str, text: str, next_start: int, continued: bool = False) -> bool:
+    """Whether ``line`` breaks mid-sentence; ``continued`` when the line before was wrapped into it
+    (a line carrying a sentence on needs no clause mark of its own)."""
     stripped = line.lstrip(" \t\u3000\xa0")
     if stripped.endswith(SENTENCE_END) or "\t" in line or "|" in line or stripped.startswith(("#", "-", "•")):
         return False
     numbered = ITEM_START.match(stripped)
-    if not CLAUSE_MARK.search(stripped[numbered.end():] if numbered else stripped):
+    if not continued and not CLAUSE_MARK.search(stripped[numbered.end():] if numbered else stripped):
         return False  # a title or a heading that happens to be as long as the wrapped lines
     nxt = text[next_start:next_start + 1]
     if not nxt or not CARRIES_ON.match(nxt) or ITEM_START.match(text, next_start):
@@ -184,7 +233,7 @@ def aligned(document: Document) -> str:
     """The original text with its Chinese characters simplified, one for one, and its pinyin
     glosses blanked: the same length as the original, so that the linking stage reads cue words in
     one vocabulary (預算 as 预算) at the original offsets every claim and finding carries. Line breaks,
-    full-width forms and punctuation stay as written."""
+    full-width forms and punctuation stay as written; the line breaks of hard wraps are blanked."""
     view = view_of(document)
     original = document.text
     if view.origin is None:
@@ -197,7 +246,9 @@ def aligned(document: Document) -> str:
             at = run.end()
         pieces.append(original[at:])
         return "".join(pieces)
-    chars = [c if c == "\n" else " " for c in original]  # dropped characters (glosses, wraps) blanked
+    # dropped characters blanked: a gloss, and a hard wrap's line break with its indentation, so that
+    # a clause read by the linking stage runs on over the wrap as the reader's does
+    chars = [" "] * len(original)
     for i, n in enumerate(view.text):
         at = view.origin[i]
         o = original[at]
@@ -206,10 +257,28 @@ def aligned(document: Document) -> str:
 
 
 def with_normalised(document: Document) -> Document:
-    """``document`` with its normalised view attached (itself when it has one)."""
+    """``document`` with its normalised view attached (itself when it has one), and the paragraph
+    blocks of each hard-wrapped paragraph made one block."""
     if document.normalised is not None:
         return document
-    return replace(document, normalised=normalise_text(document.text))
+    view = normalise_text(document.text)
+    return replace(document, normalised=view, blocks=_wraps_joined(document.blocks, view))
+
+
+def _wraps_joined(blocks: tuple[Block, ...], view: NormalisedText) -> tuple[Block, ...]:
+    """Consecutive paragraphs (one a line) whose line break the view dropped as a wrap, as one."""
+    if view.origin is None:
+        return blocks
+    out: list[Block] = []
+    for block in blocks:
+        last = out[-1] if out else None
+        if last is not None and block.kind == last.kind == "paragraph" and block.page == last.page \
+                and last.span.end < block.span.start \
+                and view.to_normalised(last.span.end) == view.to_normalised(block.span.start):
+            out[-1] = replace(last, span=Span(last.span.start, block.span.end))  # nothing kept between
+        else:
+            out.append(block)
+    return tuple(out) if len(out) < len(blocks) else blocks
 
 
 def view_of(document: Document) -> NormalisedText:
