@@ -1,7 +1,7 @@
-"""RAT005, this year's amounts implied by changes and rates: ``公务用车购置及运行费2800万元 … 公务用车购置费
-减少334万元，下降90%；公务用车运行费减少449万元，下降14%``. A part stated only by its change and rate
-is, this year, change ÷ rate ∓ change (334 ÷ 90% − 334 ≈ 37); the parts a named sum of
-rules/identities.yaml lists must then add up to its total (37 + 2758 ≈ 2800). Only when each part of
+"""RAT005, this year's amounts implied by changes and rates: ``公务用车购置及运行费1900万元 … 公务用车购置费
+减少180万元，下降80%；公务用车运行费减少300万元，下降15%``. A part stated only by its change and rate
+is, this year, change ÷ rate ∓ change (180 ÷ 80% − 180 = 45); the parts a named sum of
+rules/identities.yaml lists must then add up to its total (45 + 1700 ≠ 1900: 300 ÷ 15% − 300 = 1700). Only when each part of
 the identity is the one change of its name so stated in the window after the total."""
 
 from __future__ import annotations

@@ -647,7 +647,7 @@ class PartLists(NamedTotals):
 
     # --- lists after a total closed by 共, with no cue -------------------------------------------
     def _closed(self, para: _Paragraph, cues: list[re.Match[str]]) -> Iterator[Group]:
-        """…资金共33832.24万元，中央资金27853万元，自治区资金5643万元 / …共支182.56万元。支付A…，B…: a
+        """…资金共21460.50万元，中央资金17320万元，省级资金4140.50万元 / …共支96.40万元。支付A…，B…: a
         total with 共 right before it, the first figure of its sentence, and no cue after it; its parts
         the figures after it in its sentence (each naming a fund source), or else in the next sentence
         (opening on a use of the money). Any figure of its kind of another stage: no single reading."""

@@ -98,7 +98,7 @@ def subjects(claim: Claim, verbs: tuple[str, ...]) -> tuple[str, ...]:
 
 def lone_share(ctx: Context, rate: Claim, part: Claim, growth_words: Vocabulary,
                openings: tuple[str, ...]) -> Iterator[Constraint]:
-    """收入合计13,425.08万元，较上年增加…。其中：财政拨款收入13,425.08万元，占100.00%: one part's
+    """收入合计8,216.30万元，较上年增加…。其中：财政拨款收入8,216.30万元，占100.00%: one part's
     share in a sentence opening with 其中 is of the one amount the sentence before states (its
     changes, bases and rates aside); several amounts there, no total."""
     sentence = ctx.sentence(rate.span.start, "。！？!?\n")

@@ -338,7 +338,7 @@ class Reader:
         q = quantity(fig, unit_text, self.lex.units)
         roles = self.narrative_roles(left, right, q.dimension, in_parens)
         if roles == ("value",) and self._sums_up_clause_before(start, left):
-            # past a count in that clause (下达我省3批…资金，共计6800万元): its cue governs the money too
+            # past a count in that clause (下达我省3批…资金，共计5200万元): its cue governs the money too
             before = self._outside_brackets(self.clause_start(start - 1, 0), start - 1, 0)
             roles = self.narrative_roles(squash(self.text[before:start - 1]) + left, right, q.dimension, in_parens)
         span = self.original_span(Span(fig.start, fig.end))
@@ -353,7 +353,7 @@ class Reader:
         )
 
     def _sums_up_clause_before(self, start: int, left: str) -> bool:
-        """下达…资金(水利部分)，共计6800万元: a clause that is only 共计 and its figure, after a comma,
+        """下达…资金(水利部分)，共计5200万元: a clause that is only 共计 and its figure, after a comma,
         sums up what the clause before names; that clause's words give the figure its role."""
         return start > 0 and self.text[start - 1] in "，," and left.rstrip("为达了") in self.lex.summing_openers
 
