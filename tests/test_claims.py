@@ -256,9 +256,31 @@ def test_a_figure_in_a_cell_of_text_under_a_passage_is_named_by_its_own_words(fi
     ("某镇中心小学2023年部门决算公开表\n单位：万元\n", "某镇中心小学2023年部门决算公开表"),
     ("某区水务局2022年度部门決算\n一、部門基本情況\n", "某区水务局2022年度部门决算"),  # traditional: read on the simplified view
     ("一、基本情况\n本年度共完成培训120人次。\n", ""),  # a heading is no title
+    ("二、部门收支决算情况说明\n本年收入合计85.6万元。\n", ""),  # a numbered heading, though it names a 说明
+    ("".join(f"• 栏目{n}\n  • 内容{n}\n" for n in range(8)) + "某县水利局关于2023年度小型水库维修资金绩效自评报告\n",
+     "某县水利局关于2023年度小型水库维修资金绩效自评报告"),  # a web page's list items before it are skipped
+    ("某区农业农村局2024年度耕地地力保护补贴实施情况\n绩效目标分解下达情况\n",
+     "某区农业农村局2024年度耕地地力保护补贴实施情况"),  # no 报告 word: a dated line ending in 情况
+    ("某街道办事处\n2022年度“三公”经费决算情况公告\n", "2022年度“三公”经费决算情况公告"),
+    ("绩效目标分解下达情况\n2023年拨付资金12万元，执行情况良好。\n", ""),  # undated, then a sentence
 ])
 def test_title_of_a_report(text: str, title: str) -> None:
     from auditor.ingest import text as text_loader
     from auditor.nlp.claims import title_of
 
     assert title_of(text_loader.load("report.txt", text.encode("utf-8"))) == title
+
+
+@pytest.mark.parametrize(("snippet", "figure", "unit"), [
+    ("相比2022年的总支出4312.65增加218.40万元，增幅5.06%。", "4312.65", "万元"),  # the base of a change
+    ("公务接待费1.86减少0.21万元。", "1.86", "万元"),
+    ("新建改造户厕9650（其中，新建户厕9400户，改造户厕250），完成率100%。", "9650", "户"),  # parts in a bracket
+    ("新建改造户厕9650（其中，新建户厕9400户，改造户厕250），完成率100%。", "250", "户"),
+    ("平均得分86增加4%。", "86", ""),  # a rate's change says nothing of the base's unit
+    ("培训1260（其中，农民1200人次，教材60册）。", "1260", ""),  # two units inside: no certain one
+    ("总支出4312.65，比上年增加218.40万元。", "4312.65", ""),  # not right before its change
+])
+def test_a_bare_figure_inherits_the_unit_of_its_certain_partner(snippet: str, figure: str, unit: str) -> None:
+    (claim,) = [c for c in read_snippet(snippet).claims if c.text == figure]
+    assert claim.quantity.unit == unit
+    assert claim.unit_text == ""  # inherited, never written

@@ -63,7 +63,7 @@ def cost_percent(constraint: Constraint, ctx) -> object:  # noqa: ANN001
 @check("unit_missing")
 def unit_missing(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     claim, *peers = (ctx.by_id[i] for i in constraint.claims)
-    if claim.quantity.unit:
+    if claim.unit_text or (claim.quantity.unit and claim.cell is not None):  # written, or the column's
         return None
     unit = constraint.params["unit"]
     return finding(ctx, constraint, [claim, *peers], stated=claim.text, expected=claim.text + unit,

@@ -71,6 +71,7 @@ def shares(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
                 names = [n for n in (name, core, *spellings(name, words)) if n]
                 candidates = [c for c in ctx.narrative if c.span.end <= part.span.start and summable(c) and not change(c)
                               and c.quantity.dimension == part.quantity.dimension and c.id not in lists.total_of
+                              and (c.year is None or part.year is None or c.year == part.year)  # no other year's
                               and any(s.endswith(n) for s in subjects(c, verbs) for n in names)]
                 total = candidates[-1] if candidates else None
         if total is not None and total.id != part.id:

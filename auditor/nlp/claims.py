@@ -19,6 +19,7 @@ from functools import cached_property
 
 from auditor.ingest.normalise import fold, view_of
 from auditor.model import Block, Cell, Claim, Document, NormalisedText, Quantity, Reading, Span, SubjectKey, TimeMention
+from auditor.nlp.inherited_units import inherited_units
 from auditor.nlp.keys import KeyLexicon, is_change, subject_key, without_titles
 from auditor.nlp.numbers import Figure, UnitLexicon, find_figures
 from auditor.nlp.segment import Tokens
@@ -131,10 +132,12 @@ class Reader:
         self.text = self.view.text  # every offset below is a normalised one, until a claim is made
         self.original = document.text
         self.lex = lexicon(rules)
+        self.rules = rules
         self.block_spans = [self.normalised(b.span) for b in document.blocks]
         self.block_starts = [s.start for s in self.block_spans]
         self._cell_index: dict[int, tuple[list[int], list[int], list[Cell]]] = {}
         self._next_start = len(self.text)  # where the figure after the one being read starts
+        self._inherited: dict[int, str] = {}  # figure start -> a unit given by its certain partner
         self._previous_start, self._previous_end = 0, 0  # the figure before the one being read
         self._table_keys: dict[tuple[tuple[str, ...], int | None, str], SubjectKey] = {}
 
@@ -288,6 +291,7 @@ class Reader:
         times: list[TimeMention] = []
         previous_end = 0
         figures = find_figures(self.text, self.lex.units, self.text)  # the view's forms are already half-width
+        self._inherited = inherited_units(self.text, figures, self.rules["lexicon"].get("inherited_units", {}))
         for n, fig in enumerate(figures):
             self._next_start = figures[n + 1].start if n + 1 < len(figures) else len(self.text)
             block_index, block = self.block_of(fig.number_start)
@@ -309,8 +313,8 @@ class Reader:
         times = [replace(t, span=(span := self.original_span(t.span)), text=self.original[span.start:span.end])
                  for t in times]
         declared = {unit for _, unit in self.declared_units}
-        return Reading(tuple(claims), tuple(times), report_year, title_of(self.doc, self.view),
-                       unit_name_of(self.doc, self.view), money_unit=declared.pop() if len(declared) == 1 else "")
+        return Reading(tuple(claims), tuple(times), report_year, title_of(self.doc, self.view, self.rules),
+                       unit_name_of(self.doc, self.view, self.rules), money_unit=declared.pop() if len(declared) == 1 else "")
 
     def _time(self, fig: Figure, block_index: int) -> TimeMention | None:
         if fig.tag == "year" or (fig.tag == "docno" and 1900 <= fig.value <= 2100):
@@ -334,7 +338,8 @@ class Reader:
             subject_start = self.clause_start(subject_end, max(0, subject_end - MAX_LEFT))
         left = squash(self.text[subject_start:fig.start])
         right = squash(self.text[fig.end:self.clause_end(fig.end)])
-        unit_text = self._money_magnitude(fig, left) or (fig.unit.text if fig.unit else "")
+        unit_text = (self._money_magnitude(fig, left) or (fig.unit.text if fig.unit else "")
+                     or self._inherited.get(fig.start, ""))
         q = quantity(fig, unit_text, self.lex.units)
         roles = self.narrative_roles(left, right, q.dimension, in_parens)
         if roles == ("value",) and self._sums_up_clause_before(start, left):
@@ -526,25 +531,55 @@ def report_year_of(text: str, times: list[TimeMention]) -> int | None:
     return max(counts, key=lambda y: (counts[y], y)) if counts else None
 
 
-TITLE_WORDS = re.compile(r"报告|说明|自评表|评价表|公开表|绩效自评$|绩效评价$|部门(?:决算|预算)$")
 LIST_ITEM = ("-", "*", "•", "·", "#")  # a web page's list of catalogue fields (- 公开目录 - 绩效自评报告)
 UNIT_LABEL = re.compile(r"(?:单位名称|部门名称|预算部门名称|实施单位)[:：]?\s*([^\s（(：:]{3,40})")
 UNIT_IN_TITLE = re.compile(r"^(?:关于)?([^\d，。；：:]{2,30}?)(?:\d{4}年度?)?(?:部门|单位)?(?:整体|项目)?(?:支出)?(?:预算)?绩效(?:自评|评价)报告$")
 UNIT_NAME = re.compile(r"^[^\d，。；：:]{2,40}?(?:中心|局|委员会|委|办公室|厅|院|学校|医院|站|所|队|馆|部)$")
 
 
-def title_of(document: Document, view: NormalisedText | None = None) -> str:
-    """The report's title: the first short line near the top that names a report (normalised)."""
+def title_of(document: Document, view: NormalisedText | None = None, rules: RuleSet | None = None) -> str:
+    """The report's title: the first short line near the top that names a report (normalised).
+
+    A web page's list items (- 索引号, • 发布机构) before it are page furniture: they are skipped
+    and not counted among the lines searched."""
     view = view or view_of(document)
-    for block in document.blocks[:12]:
-        if block.kind == "paragraph":
-            line = squash(_normalised_at(view, block.span))
-            if len(line) <= 60 and TITLE_WORDS.search(line) and not line.startswith(("说明", "备注", "注", *LIST_ITEM)):
-                return line
+    rules = rules or RuleSet.load()
+    spec = rules["lexicon"].get("titles", {})
+    is_title, heading = title_pattern(spec), lexicon(rules).section
+    searched = 0
+    for block in document.blocks:
+        if searched >= int(spec.get("blocks", 12)):
+            break
+        if block.kind != "paragraph":
+            searched += 1
+            continue
+        line = squash(_normalised_at(view, block.span))
+        if line.startswith(LIST_ITEM):
+            continue
+        searched += 1
+        if (len(line) <= int(spec.get("max_chars", 60)) and is_title.search(line) and not heading.match(line)
+                and not line.startswith(("说明", "备注", "注"))):
+            return line
     return ""
 
 
-def unit_name_of(document: Document, view: NormalisedText | None = None) -> str:
+_TITLE_PATTERNS: dict[str, re.Pattern[str]] = {}
+
+
+def title_pattern(spec: dict) -> re.Pattern[str]:
+    """A title's words anywhere, its endings at the end, its dated endings after a year in a line
+    that is no sentence (no clause punctuation) and no numbered heading."""
+    key = repr(sorted(spec.items()))
+    if key not in _TITLE_PATTERNS:
+        alternation = lambda words: "|".join(map(re.escape, sorted(words, key=len, reverse=True))) or "(?!)"  # noqa: E731
+        _TITLE_PATTERNS[key] = re.compile(
+            rf"{alternation(spec.get('words', ()))}|(?:{alternation(spec.get('endings', ()))})$"
+            rf"|^(?![一二三四五六七八九十\d]+[、.．]|[(（][一二三四五六七八九十\d]+[)）])[^，。；：,;:]{{0,60}}"
+            rf"(?:19|20)\d\d年[^，。；：,;:]{{0,60}}(?:{alternation(spec.get('dated_endings', ()))})$")
+    return _TITLE_PATTERNS[key]
+
+
+def unit_name_of(document: Document, view: NormalisedText | None = None, rules: RuleSet | None = None) -> str:
     """The budget unit the report is about: a labelled name, else a line that is an organisation's name."""
     view = view or view_of(document)
     head = view.text[:4000]
@@ -560,7 +595,7 @@ def unit_name_of(document: Document, view: NormalisedText | None = None) -> str:
         for cell in block.cells:
             if UNIT_NAME.match(fold(cell.text)):
                 return fold(cell.text)
-    title = UNIT_IN_TITLE.match(title_of(document, view))  # 峨边彝族自治县部门整体绩效自评报告
+    title = UNIT_IN_TITLE.match(title_of(document, view, rules))  # 峨边彝族自治县部门整体绩效自评报告
     return title.group(1) if title else ""
 
 
