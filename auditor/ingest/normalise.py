@@ -219,6 +219,8 @@ def _wrapped(line: str, text: str, next_start: int, continued: bool = False) -> 
     if stripped.endswith(SENTENCE_END) or "\t" in line or "|" in line or stripped.startswith(("#", "-", "•")):
         return False
     numbered = ITEM_START.match(stripped)
+    if numbered and stripped.endswith(("）", ")")):
+        return False  # （二）项目过程情况（分值25分，自评得分23.5分）: a heading closed by its bracket
     if not continued and not CLAUSE_MARK.search(stripped[numbered.end():] if numbered else stripped):
         return False  # a title or a heading that happens to be as long as the wrapped lines
     nxt = text[next_start:next_start + 1]
