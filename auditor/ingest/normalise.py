@@ -21,7 +21,6 @@ text, glosses and line breaks inside it included.
 from __future__ import annotations
 
 import re
-import unicodedata
 from array import array
 from collections import Counter
 from dataclasses import replace
@@ -135,27 +134,31 @@ def _wrap_spans(text: str) -> list[tuple[int, int]]:
     while (nl := text.find("\n", start)) >= 0:
         lines.append((start, nl))
         start = nl + 1
-    widths = _wrap_widths([_width(text[a:b]) for a, b in lines])
-    columns = [_columns(text[a:b]) for a, b in lines]
+    stripped = [text[a:b].strip(" \t\r\u3000\xa0") for a, b in lines]
+    lengths = [len(line) for line in stripped]
+    widths = _wrap_widths(lengths)
+    columns = [n + len(WIDE.findall(line)) for n, line in zip(lengths, stripped)]
     band = _column_band(columns)
     if not widths and band is None:
         return []
-    full = [_width(text[a:b]) in widths or band is not None and band[0] <= width <= band[1]
-            for (a, b), width in zip(lines, columns)]
+    full = [n in widths or band is not None and band[0] <= width <= band[1] for n, width in zip(lengths, columns)]
     # a neighbour may run a little wider than the band (spaces a PDF export put between characters)
     wide = [f or band is not None and band[0] <= width <= band[1] + _wrap_rules()["slack"]
             for f, width in zip(full, columns)]
     spans = []
     continued = False  # the line before was wrapped into this one at the width in columns
     for n, (a, b) in enumerate(lines):
+        # a line as wide as the wrap width, in a run of two such lines or more (a list of items
+        # of about one length, each on its line, is no run of wrapped lines)
+        in_run = full[n] and (n > 0 and wide[n - 1] or n + 1 < len(wide) and wide[n + 1])
+        if not in_run:
+            continued = False
+            continue
         line = text[a:b].rstrip(" \t\r\u3000\xa0")
         after = b + 1
         while after < len(text) and text[after] in " \u3000\xa0":
             after += 1
-        # a line as wide as the wrap width, in a run of two such lines or more (a list of items
-        # of about one length, each on its line, is no run of wrapped lines)
-        in_run = full[n] and (n > 0 and wide[n - 1] or n + 1 < len(wide) and wide[n + 1])
-        if in_run and _wrapped(line, text, after, continued):
+        if _wrapped(line, text, after, continued):
             spans.append((a + len(line), after))
             continued = True
         else:
@@ -163,11 +166,11 @@ def _wrap_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _columns(line: str) -> int:
-    """How wide a line is shown in a fixed-width layout: a Chinese or full-width character takes
-    two columns, any other one."""
-    line = line.strip(" \t\r\u3000\xa0")
-    return len(line) + sum(unicodedata.east_asian_width(c) in "WF" for c in line)
+# The characters shown two columns wide (East Asian Wide and Fullwidth in the Basic Multilingual
+# Plane, as wcwidth tables list them): one pattern, so a line is measured in C, not character by character.
+WIDE = re.compile("[\u1100-\u115f\u231a\u231b\u2329\u232a\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf"
+                  "\u4e00-\u9fff\ua000-\ua4cf\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe19"
+                  "\ufe30-\ufe6f\uff00-\uff60\uffe0-\uffe6]")
 
 
 @lru_cache(maxsize=1)
@@ -193,9 +196,6 @@ def _column_band(columns: list[int]) -> tuple[int, int] | None:
         return None
     return top - rules["slack"], top + 2
 
-
-def _width(line: str) -> int:
-    return len(line.strip(" \t\r\u3000\xa0"))
 
 
 def _wrap_widths(widths: list[int]) -> set[int]:

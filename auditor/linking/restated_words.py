@@ -100,7 +100,8 @@ class Words:
         lead, left = sentence[: len(sentence) - size], sentence[len(sentence) - size:].replace("_", "")
         if any(cue in left for cue in self.not_words):
             return None
-        if any(cue in self.previous_clause(lead, True) for cue in self.lead_not_words):
+        before = self.previous_clause(lead, True)  # 收到…，资金100万元: the clause before says its stage
+        if any(cue in before for cue in self.lead_not_words):
             return None  # 计划投入…，资金100万元; 追加…，共计20万元: what the clause before says of it
         if any(cue in lead or cue in left for cue in self.parts):
             return None  # 其中: a part of some whole, the sentence's
@@ -111,7 +112,6 @@ class Words:
         if len(CJK.findall(words)) < self.name_chars:
             return None
         found = [(words.rfind(cue), cue) for cue in self.stage_cues if cue in words]
-        before = self.previous_clause(lead, True)  # 收到…，资金100万元: the stage of the clause before
         found += [(before.rfind(cue) - len(before), cue) for cue in self.stage_cues if cue in before]
         stage = stage or (self.stage_of[max(found)[1]] if found else "")
         years = YEAR.findall(sentence)
