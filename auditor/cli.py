@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import signal
 import sys
 import webbrowser
@@ -215,6 +216,18 @@ EXIT_INTERRUPTED = 130
 
 def _interrupted(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
+
+
+def run() -> None:
+    """The ``auditor`` command: :func:`main`, then exit with its status. After Ctrl-C (handled,
+    cleanup done, message written) the process leaves at once with 130: CPython was seen to end it
+    by SIGINT instead (exit -2) when the interruption had struck inside a library's code."""
+    code = main()
+    if code == EXIT_INTERRUPTED:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
 
 
 def main(argv: list[str] | None = None) -> int:
