@@ -28,32 +28,28 @@ def chains(tmp_path: Path):  # noqa: ANN201 - text -> [(total, [items], side, al
     return make
 
 
-def test_revenue_chain_starts_before_jia(chains) -> None:  # noqa: ANN001
-    found = chains("全县一般公共预算总收入9000万元，其中地方收入5000万元，增长3%；加上级补助收入2000万元，"
-                   "上年结余收入300万元，调入资金100万元，收入合计7400万元。\n")
-    assert found == [("7400万元", ["5000万元", "2000万元", "300万元", "100万元"], "收入合计", 0)]
-
-
-def test_expenditure_chain_without_jia(chains) -> None:  # noqa: ANN001
-    found = chains("全镇一般公共预算支出800万元，上解支出20万元，债务还本支出30万元，支出总计850万元。\n")
-    assert found == [("850万元", ["800万元", "20万元", "30万元"], "支出合计", 0)]
-
-
-def test_bracketed_parts_are_left_out(chains) -> None:  # noqa: ANN001
-    found = chains("基金收入10万元，加上级补助收入90万元（其中：特别国债40万元），收入合计100万元。\n")
-    assert found == [("100万元", ["10万元", "90万元"], "收入合计", 0)]
-
-
-def test_sublist_of_open_extent_gives_readings(chains) -> None:  # noqa: ANN001
-    found = chains("镇本级收入300万元，加上级转移支付收入150万元，其中：一般转移支付收入110万元，"
-                   "专项转移支付收入40万元，上年结转结余8万元，收入合计为458万元。\n")
+CHAINS = [
+    ("全县一般公共预算总收入9000万元，其中地方收入5000万元，增长3%；加上级补助收入2000万元，"
+     "上年结余收入300万元，调入资金100万元，收入合计7400万元。\n",
+     [("7400万元", ["5000万元", "2000万元", "300万元", "100万元"], "收入合计", 0)]),
+    ("全镇一般公共预算支出800万元，上解支出20万元，债务还本支出30万元，支出总计850万元。\n",
+     [("850万元", ["800万元", "20万元", "30万元"], "支出合计", 0)]),
+    ("基金收入10万元，加上级补助收入90万元（其中：特别国债40万元），收入合计100万元。\n",
+     [("100万元", ["10万元", "90万元"], "收入合计", 0)]),
     # the 其中 list may end after 110, after 40 or run to the end: three readings
-    assert found == [("458万元", ["300万元", "150万元", "40万元", "8万元"], "收入合计", 2)]
+    ("镇本级收入300万元，加上级转移支付收入150万元，其中：一般转移支付收入110万元，"
+     "专项转移支付收入40万元，上年结转结余8万元，收入合计为458万元。\n",
+     [("458万元", ["300万元", "150万元", "40万元", "8万元"], "收入合计", 2)]),
+    ("本年可用资金为120.5万元。加上上年结余10.2万元，全年可用资金为130.7万元。\n",
+     [("130.7万元", ["120.5万元", "10.2万元"], "收入合计", 0)]),
+]
 
 
-def test_jia_opening_its_sentence_takes_the_figure_named_like_the_total(chains) -> None:  # noqa: ANN001
-    found = chains("本年可用资金为120.5万元。加上上年结余10.2万元，全年可用资金为130.7万元。\n")
-    assert found == [("130.7万元", ["120.5万元", "10.2万元"], "收入合计", 0)]
+@pytest.mark.parametrize(("text", "expected"), CHAINS, ids=["revenue_from_before_jia", "expenditure_without_jia",
+                                                            "bracketed_parts_left_out", "open_sublist_readings",
+                                                            "jia_opening_its_sentence"])
+def test_chains_read(chains, text: str, expected: list) -> None:  # noqa: ANN001
+    assert chains(text) == expected
 
 
 @pytest.mark.parametrize("text", [

@@ -364,15 +364,6 @@ SIDE_BY_SIDE_DROPPED = (
 )
 
 
-@pytest.mark.parametrize(("label", "figure", "expected"), [
-    ("一、财政拨款收入", "812.40", ""),
-    ("本年收入合计", "812.40", "金额"),
-    ("本年支出合计", "11", "行次"),
-])
-def test_side_by_side_rows_that_lost_cells_stay_unplaced(label: str, figure: str, expected: str) -> None:
-    assert column_of(SIDE_BY_SIDE_DROPPED, label, figure) == expected
-
-
 def test_repeated_two_level_header_takes_the_spans_decided_above() -> None:
     """表2 repeats 表1's header over a single row of figures (too few to decide the spans by
     themselves): it takes the spans 表1's rows decided."""
@@ -460,15 +451,18 @@ SIDE_BY_SIDE_NUMBERED = (
 )
 
 
-@pytest.mark.parametrize(("label", "figure", "expected"), [
-    ("一、财政拨款收入", "812.40", "金额"),
-    ("一、财政拨款收入", "7", "行次"),
-    ("二、事业收入", "790.10", "金额"),
-    ("三、其他支出", "5.00", "金额"),
-    ("三、其他支出", "3", "行次"),
+@pytest.mark.parametrize(("text", "label", "figure", "expected"), [
+    (SIDE_BY_SIDE_DROPPED, "一、财政拨款收入", "812.40", ""),  # lost cells, no line numbers: unplaced
+    (SIDE_BY_SIDE_DROPPED, "本年收入合计", "812.40", "金额"),
+    (SIDE_BY_SIDE_DROPPED, "本年支出合计", "11", "行次"),
+    (SIDE_BY_SIDE_NUMBERED, "一、财政拨款收入", "812.40", "金额"),  # placed by the halves' numbering
+    (SIDE_BY_SIDE_NUMBERED, "一、财政拨款收入", "7", "行次"),
+    (SIDE_BY_SIDE_NUMBERED, "二、事业收入", "790.10", "金额"),
+    (SIDE_BY_SIDE_NUMBERED, "三、其他支出", "5.00", "金额"),
+    (SIDE_BY_SIDE_NUMBERED, "三、其他支出", "3", "行次"),
 ])
-def test_line_numbers_place_the_rows_of_halves_side_by_side(label: str, figure: str, expected: str) -> None:
-    assert column_of(SIDE_BY_SIDE_NUMBERED, label, figure) == expected
+def test_rows_of_halves_side_by_side(text: str, label: str, figure: str, expected: str) -> None:
+    assert column_of(text, label, figure) == expected
 
 
 def test_line_numbers_leave_a_row_whose_placement_is_open() -> None:

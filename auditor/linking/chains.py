@@ -222,40 +222,39 @@ class ChainReader:
     def _expenditure(self, claim: Claim) -> bool:
         return self._named(self.sides[1], claim) and not self._named(self.sides[0], claim) and self._amount(claim)
 
-    def uses(self, chains: list[Chain]) -> Iterator[tuple[Chain, list[Claim]]]:
-        """收入总计T。支出S，上解U，还本R，年终结余J。: the sentence after a revenue chain lists the
-        uses, the last the balance carried on and no total: they are the whole revenue."""
+    def _after_revenue(self, chains: list[Chain], key: str) -> Iterator[tuple[Chain, str, Span]]:
+        """Each revenue chain with the pattern ``key`` of rules/identities.yaml ``chains`` and the
+        sentence after its total's (nothing when the rules or the sides lack them)."""
         spec = self.ctx.rules["identities"].get("chains", {})
-        if "year_end" not in spec or len(self.sides) < 2:
+        if key not in spec or len(self.sides) < 2:
             return
         for chain in chains:
             if chain.side is not self.sides[0]:
                 continue
             after = self._next(self.ctx.sentence(chain.total.span.start, ENDS).end)
-            if after is None:
-                continue
+            if after is not None:
+                yield chain, spec[key], after
+
+    def uses(self, chains: list[Chain]) -> Iterator[tuple[Chain, list[Claim]]]:
+        """收入总计T。支出S，上解U，还本R，年终结余J。: the sentence after a revenue chain lists the
+        uses, the last the balance carried on and no total: they are the whole revenue."""
+        for chain, year_end, after in self._after_revenue(chains, "year_end"):
             items = self._loose(after.start, after.end)
             if len(items) >= 3 and items == self._money_in(after.start, after.end) \
                     and all(self._named(self.sides[1], c) and self._amount(c) for c in items) \
-                    and re.search(spec["year_end"], name_words(self.ctx, items[-1])) \
+                    and re.search(year_end, name_words(self.ctx, items[-1])) \
                     and len({c.year for c in (chain.total, *items)} - {None}) <= 1:
                 yield chain, items
 
     def closings(self, chains: list[Chain]) -> Iterator[tuple[Claim, Chain, Claim]]:
         """可用资金T。支出S，为预算的x%。结余J。: J = T − S, each sentence holding its one sum of money."""
-        spec = self.ctx.rules["identities"].get("chains", {})
-        if "closing" not in spec or len(self.sides) < 2:
-            return
-        for chain in chains:
-            if chain.side is not self.sides[0]:
-                continue
-            spend = self._next(self.ctx.sentence(chain.total.span.start, ENDS).end)
-            rest = self._next(spend.end) if spend else None
+        for chain, closing, spend in self._after_revenue(chains, "closing"):
+            rest = self._next(spend.end)
             if rest is None:
                 continue
             spent, left = self._money_in(spend.start, spend.end), self._money_in(rest.start, rest.end)
             if len(spent) == 1 == len(left) and self._expenditure(spent[0]) and self._amount(left[0]) \
-                    and re.search(spec["closing"], name_words(self.ctx, left[0])) \
+                    and re.search(closing, name_words(self.ctx, left[0])) \
                     and not bracketed(self.ctx.text, spend.start, spent[0].span.start) \
                     and len({c.year for c in (chain.total, spent[0], left[0])} - {None}) <= 1:
                 yield left[0], chain, spent[0]
