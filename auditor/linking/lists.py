@@ -82,6 +82,8 @@ class Vocabulary:
     summary_leads: tuple[str, ...]
     anaphors: re.Pattern[str] | None
     name_endings: tuple[str, ...]
+    name_fillers: tuple[str, ...]
+    named_only: tuple[str, ...]
     partial_cues: re.Pattern[str]
     terminator: re.Pattern[str]
     open_ending: re.Pattern[str]
@@ -112,6 +114,8 @@ def _vocabulary(lists: dict) -> Vocabulary:
     return Vocabulary(
         part_cues=_alternation(cues + partial),
         name_endings=tuple(lists.get("name_endings", ())),
+        name_fillers=tuple(lists.get("name_fillers", ())),
+        named_only=tuple(lists.get("named_only_cues", ())),
         summary_leads=tuple(sorted(lists.get("summary_leads", ()), key=len, reverse=True)),
         anaphors=_alternation(lists["anaphors"]) if lists.get("anaphors") else None,
         within=re.compile(r"(?:^|(?<=[。；;！？!?\n]))[ \t\u3000]*(?P<name>[^\s，,。；;：:（）()、]{2,16}?)(?P<cue>(?:"
@@ -264,7 +268,8 @@ class PartLists(NamedTotals):
         para = _Paragraph(index, span, claims)
         self._brackets(para)
         cues = [m for m in self.vocab.part_cues.finditer(ctx.text, span.start, span.end)
-                if not self._in_bracket(para, m.start(), headed=True) and m.group() != "含"]
+                if not self._in_bracket(para, m.start(), headed=True) and m.group() != "含"
+                and (m.group() not in self.vocab.named_only or self._named_in_sentence(para, m))]
         seen: set[int] = set()
         last: tuple[str, int, list[Claim]] | None = None  # the previous list: its cue, where it ends, its totals
         for n, cue in enumerate(cues):
