@@ -98,9 +98,7 @@ class NamedTotals:
         return named if len(named) == 1 and name else None
 
     def _bare_name(self, name: str) -> str:
-        for word in self.vocab.name_fillers:
-            name = name.replace(word, "")
-        return name
+        return self.vocab.name_fillers.sub("", name) if self.vocab.name_fillers else name
 
     def _named_in_sentence(self, para: _Paragraph, cue: re.Match[str]) -> list[Claim] | None:
         """支出分项目具体如下： a cue after a name and no figure: the one figure before so named."""

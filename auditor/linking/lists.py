@@ -82,7 +82,7 @@ class Vocabulary:
     summary_leads: tuple[str, ...]
     anaphors: re.Pattern[str] | None
     name_endings: tuple[str, ...]
-    name_fillers: tuple[str, ...]
+    name_fillers: re.Pattern[str] | None
     named_only: tuple[str, ...]
     partial_cues: re.Pattern[str]
     terminator: re.Pattern[str]
@@ -114,7 +114,7 @@ def _vocabulary(lists: dict) -> Vocabulary:
     return Vocabulary(
         part_cues=_alternation(cues + partial),
         name_endings=tuple(lists.get("name_endings", ())),
-        name_fillers=tuple(lists.get("name_fillers", ())),
+        name_fillers=re.compile("|".join(lists["name_fillers"])) if lists.get("name_fillers") else None,
         named_only=tuple(lists.get("named_only_cues", ())),
         summary_leads=tuple(sorted(lists.get("summary_leads", ()), key=len, reverse=True)),
         anaphors=_alternation(lists["anaphors"]) if lists.get("anaphors") else None,
