@@ -252,9 +252,13 @@ def _items(ctx: Context, region: Span, leads: tuple[str, ...] = (), single: bool
 
 
 def _glued(names: list[str]) -> bool:
-    """One name far longer than the rest: a separator is missing somewhere."""
+    """One name far longer than the rest, with a seam: a separator is missing somewhere. The seam is
+    another name's last character inside it (果树栽培蔬菜育苗: 作物栽培 ends in 培); a long name with
+    none (劳动就业和社会保障服务所 beside 农业服务中心, 退役军人服务站) is one name."""
     lengths = sorted(len(n) for n in names)
-    return lengths[-1] > 1.5 * lengths[(len(lengths) - 1) // 2] + 1
+    cut = 1.5 * lengths[(len(lengths) - 1) // 2] + 1
+    ends = {n[-1] for n in names}
+    return any(len(n) > cut and any(ch in ends for ch in n[:-1]) for n in names)
 
 
 def _amounts(ctx: Context, spans: list[Span]) -> list[Claim] | None:

@@ -90,10 +90,15 @@ class NamedTotals:
                 yield cue, named
 
     def _named(self, para: _Paragraph, name: str, before: int) -> list[Claim] | None:
-        """The one figure of the paragraph before ``before`` whose name ends with ``name``."""
+        """The one figure of the paragraph before ``before`` whose name ends with ``name``, both read
+        without the words that name nothing (项目资金共到位 is named by 项目资金具体到位情况如下)."""
+        name = self._bare_name(name)
         named = [c for c in para.between(before - MAX_SPAN, before) if c.id not in para.inner
-                 and squash(name_words(self.ctx, c)).endswith(name)]
-        return named if len(named) == 1 else None
+                 and self._bare_name(squash(name_words(self.ctx, c))).endswith(name)]
+        return named if len(named) == 1 and name else None
+
+    def _bare_name(self, name: str) -> str:
+        return self.vocab.name_fillers.sub("", name) if self.vocab.name_fillers else name
 
     def _named_in_sentence(self, para: _Paragraph, cue: re.Match[str]) -> list[Claim] | None:
         """支出分项目具体如下： a cue after a name and no figure: the one figure before so named."""

@@ -82,6 +82,8 @@ class Vocabulary:
     summary_leads: tuple[str, ...]
     anaphors: re.Pattern[str] | None
     name_endings: tuple[str, ...]
+    name_fillers: re.Pattern[str] | None
+    named_only: tuple[str, ...]
     partial_cues: re.Pattern[str]
     terminator: re.Pattern[str]
     open_ending: re.Pattern[str]
@@ -112,6 +114,8 @@ def _vocabulary(lists: dict) -> Vocabulary:
     return Vocabulary(
         part_cues=_alternation(cues + partial),
         name_endings=tuple(lists.get("name_endings", ())),
+        name_fillers=re.compile("|".join(lists["name_fillers"])) if lists.get("name_fillers") else None,
+        named_only=tuple(lists.get("named_only_cues", ())),
         summary_leads=tuple(sorted(lists.get("summary_leads", ()), key=len, reverse=True)),
         anaphors=_alternation(lists["anaphors"]) if lists.get("anaphors") else None,
         within=re.compile(r"(?:^|(?<=[。；;！？!?\n]))[ \t\u3000]*(?P<name>[^\s，,。；;：:（）()、]{2,16}?)(?P<cue>(?:"
@@ -264,7 +268,8 @@ class PartLists(NamedTotals):
         para = _Paragraph(index, span, claims)
         self._brackets(para)
         cues = [m for m in self.vocab.part_cues.finditer(ctx.text, span.start, span.end)
-                if not self._in_bracket(para, m.start(), headed=True) and m.group() != "含"]
+                if not self._in_bracket(para, m.start(), headed=True) and m.group() != "含"
+                and (m.group() not in self.vocab.named_only or self._named_in_sentence(para, m))]
         seen: set[int] = set()
         last: tuple[str, int, list[Claim]] | None = None  # the previous list: its cue, where it ends, its totals
         for n, cue in enumerate(cues):
@@ -505,10 +510,10 @@ class PartLists(NamedTotals):
         if following is not None and following < end and not self._nested_cue_has_segments(start, end):
             # the next list's total is the figure just before the next cue: our list ends before it
             before_next = [c for c in para.between(start, following) if c.id not in para.inner]
-            if before_next and before_next[-1].context:
+            if before_next and before_next[-1].context and not self._first_of_kind(para, start, before_next[-1], totals):
                 end, complete = before_next[-1].context.start, False
-        closing = next((c for c in para.between(start, end)
-                        if c.id not in para.inner and self.vocab.closing.search(clause(ctx, c))), None)
+        closing = next((c for c in para.between(start, end) if c.id not in para.inner
+                        and self.vocab.closing.search(clause(ctx, c)) and not self._first_of_kind(para, start, c, totals)), None)
         if closing is not None:
             end, complete = (closing.context or closing.span).start, False  # …，收入合计X: a list of its own
         tail = squash(text[end:]) if end >= span.end - 1 else "x"
@@ -517,6 +522,13 @@ class PartLists(NamedTotals):
         if multi and end >= len(text.rstrip()) - 1:
             complete = False  # a list over sentences that runs to the end of the text: more may have been cut
         return end, complete
+
+    def _first_of_kind(self, para: _Paragraph, start: int, figure: Claim, totals: list[Claim]) -> bool:
+        """其中A共13项，合计金额118,156万元，其中…: a total (of the next list, or named 合计) with no figure of
+        its dimension before it in the list closes no parts; it is itself the list's part of a total of its dimension."""
+        dimension = figure.quantity.dimension
+        return any(t.quantity.dimension == dimension for t in totals) and not any(
+            c.quantity.dimension == dimension for c in para.between(start, figure.span.start) if c.id not in para.inner)
 
     def _nested_cue_has_segments(self, start: int, end: int) -> bool:
         return any(ch in "；;" for ch in self.ctx.text[start:end])
