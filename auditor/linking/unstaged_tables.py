@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from auditor.linking.context import Context, label
 from auditor.linking.keys import Subjects
-from auditor.linking.restated import ROLE_STAGE, clusters
+from auditor.linking.restated import ROLE_STAGE, clusters, paragraph_stage
 from auditor.linking.tables import rows_of
 from auditor.model import Claim, Constraint
 
@@ -54,9 +54,10 @@ def find(ctx: Context) -> Iterator[Constraint]:
     for item, members in stated.items():
         if len(rows[item]) != 1 or any(k.period or (k.year and k.year != year) for _, k in members):
             continue  # two tables of the item, or a figure of another year or part of it
-        stages = {k.stage for _, k in members if k.stage}
+        # a figure without a stage cue of its own takes its sentence's or paragraph's (安排“三公”经费…，其中…)
+        stages = {k.stage or paragraph_stage(ctx, subjects, c) for c, k in members}
         cell, caption = rows[item][0]
-        if len(stages) > 1 or (caption and caption not in stages):
+        if len(stages - {""}) > 1 or (caption and stages != {caption}):
             continue
         values = clusters([c for c, _ in members])
         if len(values) == 1:
