@@ -2,7 +2,10 @@
 another. Two figures stated next to each other (consecutive in their sentence, a few characters apart)
 form a pair; two pairs of two sentences with the same kinds of figure in the same order (户 then 人),
 one figure of which agrees in a value too precise to agree by chance (1280户), state one group: the
-other figure is then the same quantity restated, and must agree too.
+other figure is then the same quantity restated, and must agree too. A value of four significant
+digits is too precise; one of three only when the two anchors' words, or the two partners', share a
+two-character word (中央下达 / 中央资金); a smaller one only when both figures of both pairs are
+named alike right after them (7个乡镇58个村庄 … 7个乡镇58个村庄1510盏路灯), then even in one sentence.
 
 Nothing is formed for a figure that compares, changes, plans or sums up (较上年, 减少, 计划, 累计), a
 standard per head, a target beside an achievement, two years, two labelled items (甲村：…, 乙村：…)
@@ -13,6 +16,7 @@ when the anchor's partners carry more than two values. Vocabulary in rules/subje
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 
@@ -22,6 +26,8 @@ from auditor.linking.restated import clusters
 from auditor.linking.restated_words import MEASURED, SENTENCE_ENDS, Words, significant_digits
 from auditor.model import Claim, Constraint
 from auditor.strings import CJK
+
+NAMED_AFTER = re.compile(r"[\u4e00-\u9fff]{2,8}")
 
 
 def kind(claim: Claim) -> tuple[str, str]:
@@ -45,6 +51,11 @@ class Statements:
         self.list_marks = tuple(spec.get("list_marks", ()))
         self.sure_digits = int(spec.get("sure_digits", 4))
         self.general = frozenset(spec.get("general_words", ()))
+
+    def named_after(self, claim: Claim) -> str:
+        """The words right after a figure that name what it counts (58个村庄), if any."""
+        m = NAMED_AFTER.match(self.ctx.text, claim.span.end)
+        return m.group() if m and m.group() not in self.general else ""
 
     def linked(self, a: Claim, b: Claim) -> bool:
         """Whether two figures' words share a two-character word that is not too general
@@ -100,17 +111,24 @@ def find(ctx: Context) -> Iterator[Constraint]:
     for a, b, sentence in found:
         context = statements.context(a)
         for anchor, partner, side in ((a, b, 0), (b, a, 1)):
+            nouns = (statements.named_after(anchor), statements.named_after(partner))
+            value = (side, anchor.quantity.value.normalize(), anchor.quantity.unit, kind(anchor), kind(partner))
             if significant_digits(anchor) >= statements.min_digits:
-                key = (side, anchor.quantity.value.normalize(), anchor.quantity.unit, kind(anchor), kind(partner))
-                anchored[key].append((anchor, partner, sentence, context))
-    for (_, _, _, _, partner_kind), members in anchored.items():
-        if len({sentence for _, _, sentence, _ in members}) < 2 or len({c for *_, c in members}) > 1:
-            continue  # one sentence, or two years, labels, lists, or a target beside an achievement
-        anchors, partners = [a for a, *_ in members], [p for _, p, *_ in members]
-        if significant_digits(anchors[0]) < statements.sure_digits and not (
+                anchored[(*value, ())].append((anchor, partner, sentence, context))
+            if all(nouns):
+                anchored[(*value, nouns)].append((anchor, partner, sentence, context))
+    for (*_, partner_kind, nouns), members in anchored.items():
+        anchors, partners = [a for a, *_ in members], list(dict.fromkeys(p for _, p, *_ in members))
+        if len({sentence for _, _, sentence, _ in members} if not nouns else partners) < 2:
+            continue  # one sentence (计划…，实际…), unless the figures are named alike right after them
+        if len({c for *_, c in members}) > 1:
+            continue  # two years, labels, lists, or a target beside an achievement
+        # 1.23万元 here and there may agree by chance: the words must then say they are one, before
+        # the figures or right after both (7个乡镇58个村庄 … 7个乡镇58个村庄)
+        if not nouns and significant_digits(anchors[0]) < statements.sure_digits and not (
                 all(statements.linked(anchors[0], a) for a in anchors[1:])
                 or all(statements.linked(partners[0], p) for p in partners[1:])):
-            continue  # 1.23万元 here and there may agree by chance: the words must say they are one
+            continue
         values = clusters(partners)
         what = ctx.name_of(partners[0]) or partner_kind[1]
         if len(values) == 1:
