@@ -121,8 +121,9 @@ def find(ctx: Context) -> Iterator[Constraint]:
         anchors, partners = [a for a, *_ in members], list(dict.fromkeys(p for _, p, *_ in members))
         if len({sentence for _, _, sentence, _ in members} if not nouns else partners) < 2:
             continue  # one sentence (计划…，实际…), unless the figures are named alike right after them
-        if len({c for *_, c in members}) > 1:
-            continue  # two years, labels, lists, or a target beside an achievement
+        contexts = {c for *_, c in members}
+        if len(contexts) > 1 or next(iter(contexts))[3] is not None:
+            continue  # two years or labels, a target beside an achievement, or lines of numbered lists
         # 1.23万元 here and there may agree by chance: the words must then say they are one, before
         # the figures or right after both (7个乡镇58个村庄 … 7个乡镇58个村庄)
         if not nouns and significant_digits(anchors[0]) < statements.sure_digits and not (
