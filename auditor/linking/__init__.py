@@ -41,6 +41,7 @@ from auditor.linking import (
     point_differences,
     products,
     restated,
+    restated_pairs,
     restated_words,
     rubric_text,
     score_groups,
@@ -53,6 +54,7 @@ from auditor.linking import (
     unit_gaps,
     unit_slips,
     units,
+    unstaged_tables,
     year_rows,
 )
 from auditor.linking.context import Context
@@ -95,6 +97,8 @@ FINDERS = (
     finder(links.find, XREF001="same_quantity"),
     finder(restated.find, XREF001=("same_quantity", "placeholder")),
     finder(restated_words.find, XREF001="same_quantity"),
+    finder(restated_pairs.find, XREF001="same_quantity"),
+    finder(unstaged_tables.find, XREF001="same_quantity"),
     finder(achievements.find, XREF001="same_quantity"),
     finder(year_rows.find, XREF001=("same_quantity", "restated_sum"), RAT005="growth"),
     finder(identity.find, ENT001="programme_name", ENT002="cited_report", ENT003="own_unit"),
