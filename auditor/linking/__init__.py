@@ -19,6 +19,7 @@ from auditor.linking import (
     change_lists,
     classified_lists,
     column_formulas,
+    column_groups,
     completion,
     counts,
     differences,
@@ -120,6 +121,7 @@ FINDERS = (
     finder(column_formulas.find, RAT006="column_product", UNIT007="column_product"),
     finder(table_sums.find, SUM001="sum", RAT002="ratio", RAT005="growth"),
     finder(pair_rows.find, RAT002="ratio", SUM001="sum", LOGIC003="bound"),
+    finder(column_groups.find, SUM001="column_groups"),
 )
 
 
