@@ -25,6 +25,7 @@ from auditor.linking import (
     differences,
     flat_funding,
     flat_rows,
+    form_halves,
     full_use,
     growth,
     identities,
@@ -122,6 +123,7 @@ FINDERS = (
     finder(table_sums.find, SUM001="sum", RAT002="ratio", RAT005="growth"),
     finder(pair_rows.find, RAT002="ratio", SUM001="sum", LOGIC003="bound"),
     finder(column_groups.find, SUM001="column_groups"),
+    finder(form_halves.find, SUM001="form_halves"),
 )
 
 
