@@ -81,7 +81,8 @@ def relations(cols: list[tuple[int, str, str]], periods: int) -> list[tuple[int,
             if len(totals) == 1 and len(parts) >= 2:
                 found.append((totals[0], parts))
     for i, (q, label, sub) in enumerate(cols):
-        if q == periods:
+        # only columns of a measure add up over periods (资助人数, not 资助标准 or a rate)
+        if q == periods and any(m in label for m in measures):
             parts = [j for j, (p, other, s) in enumerate(cols) if p < periods and other == label and s == sub]
             if len(parts) == periods:
                 found.append((i, parts))
