@@ -3,8 +3,9 @@
 relations.total_ranks): the half's last total of a lower rank (本年收入合计) and the lines after it add
 up to it. The grand total row is shared by the halves; a half whose cells on that row are empty
 (the form cut short) closes on the other half's figure. One constraint (``form_halves``) holds both
-halves: the grand total, then each half's lines. A line without a label (its words lost) may be a
-line of the half or a breakdown of the line above: the half holds when either reading adds up."""
+halves: the grand total, then each half's lines. Lines right under a line that add up to it may be
+its breakdown (其中：基本支出结转 …, or lines whose label was lost): the half holds when the lines
+add up to the total with or without each such run."""
 
 from __future__ import annotations
 
@@ -58,20 +59,18 @@ def lines(ctx: Context, index: int, half: Half, placeholders: tuple[str, ...],
     return out
 
 
-def tail(found: list[tuple[int, str, object]], words: dict) -> tuple[Claim | None, int, list[tuple[int, Claim]],
-                                                                  list[tuple[int, Claim]]]:
-    """(grand total, its row or -1, the labelled and the unlabelled lines from the last lower total
-    (本年收入合计) down to the grand total) of one half."""
+def tail(found: list[tuple[int, str, object]], words: dict) -> tuple[Claim | None, int, list[tuple[int, Claim]]]:
+    """(grand total, its row or -1, the figures of the lines from the last lower total (本年收入合计)
+    down to the grand total) of one half."""
     top = max(words["total_ranks"].values())
     grand = [i for i, (_, label, _) in enumerate(found) if label and total_rank(label, words) == top]
     at = grand[-1] if grand else len(found)
     lower = [i for i, (_, label, _) in enumerate(found[:at]) if label and is_total(label, words["total_words"])]
     if not lower:
-        return None, -1, [], []
-    labelled = [(r, v) for r, label, v in found[lower[-1]:at] if label and isinstance(v, Claim)]
-    unlabelled = [(r, v) for r, label, v in found[lower[-1]:at] if not label and isinstance(v, Claim)]
+        return None, -1, []
+    figures = [(r, v) for r, _, v in found[lower[-1]:at] if isinstance(v, Claim)]
     total = found[at][2] if grand and isinstance(found[at][2], Claim) else None
-    return total, found[at][0] if grand else -1, labelled, unlabelled
+    return total, found[at][0] if grand else -1, figures
 
 
 def find(ctx: Context) -> Iterator[Constraint]:
@@ -83,18 +82,16 @@ def find(ctx: Context) -> Iterator[Constraint]:
         if any(r is None for r in read):
             continue
         ends = [tail(r, words) for r in read]  # type: ignore[arg-type]
-        rows = {row for _, row, _, _ in ends if row >= 0}
-        totals = [t for t, _, _, _ in ends if t is not None]
+        rows = {row for _, row, _ in ends if row >= 0}
+        totals = [t for t, _, _ in ends if t is not None]
         if len(rows) != 1 or not totals:
             continue  # the halves do not close on one shared row
         row = rows.pop()
         # a half without its grand total closes on the shared row: its lines above it
-        parts = [[c for r, c in ps if r < row] for _, _, ps, _ in ends]
-        loose = [[c for r, c in us if r < row] for _, _, _, us in ends]
+        parts = [[c for r, c in figures if r < row] for _, _, figures in ends]
         if not all(parts):
             continue
-        claims = [*totals, *parts[0], *parts[1], *loose[0], *loose[1]]
+        claims = [*totals, *parts[0], *parts[1]]
         if len({c.quantity.unit for c in claims}) != 1 or len({c.id for c in claims}) != len(claims):
             continue
-        yield ctx.constraint("form_halves", "SUM001", claims, "table", totals=len(totals),
-                             sides=[[len(parts[k]), len(loose[k])] for k in (0, 1)])
+        yield ctx.constraint("form_halves", "SUM001", claims, "table", totals=len(totals), sides=len(parts[0]))
