@@ -21,8 +21,9 @@ def _whole(claim: Claim) -> bool:
     return q.decimals == 0 and q.value == q.value.to_integral_value()
 
 
-def _state(relation: list[int], placed: list[Claim | None]) -> bool | None:
-    """Whether the relation holds in a placement; None when its total or all its parts are blank."""
+def _state(relation: list[int], placed: list[Claim | None], bounded: bool = False) -> bool | None:
+    """Whether the relation holds in a placement; None when its total or all its parts are blank.
+    ``bounded``: the total lies between its largest part and the parts' sum."""
     total, *parts = (placed[i] for i in relation)
     written_parts = [p for p in parts if p is not None]
     if total is None or not written_parts:
@@ -30,17 +31,21 @@ def _state(relation: list[int], placed: list[Claim | None]) -> bool | None:
     added = ZERO
     for part in written_parts:
         added = added + interval(part)
-    return interval(total).meets(added)
+    whole = interval(total)
+    if bounded:
+        return whole.lo <= added.hi and all(whole.hi >= interval(p).lo for p in written_parts)
+    return whole.meets(added)
 
 
 def best_placements(sequence: list[Claim | None], width: int, relations: list[list[int]],
-                    counts: set[int]) -> tuple[int, list[list[Claim | None]]]:
+                    counts: set[int], bounded: frozenset[int] = frozenset()) -> tuple[int, list[list[Claim | None]]]:
     """The fewest relations any placement breaks and, among the placements breaking that few, those
     checking the most relations (the fullest readings; 0 breaks: the row can be read consistently,
-    the search stops at the first such placement). (0, []) when the search runs over its budget."""
-    closing: dict[int, list[list[int]]] = {}
-    for relation in relations:
-        closing.setdefault(max(relation), []).append(relation)
+    the search stops at the first such placement). (0, []) when the search runs over its budget.
+    ``bounded``: the relations (by index) whose total lies between its largest part and their sum."""
+    closing: dict[int, list[tuple[list[int], bool]]] = {}
+    for k, relation in enumerate(relations):
+        closing.setdefault(max(relation), []).append((relation, k in bounded))
     best = [len(relations) + 1, -1]  # breaks, relations checked
     found: list[list[Claim | None]] = []
     placed: list[Claim | None] = [None] * width
@@ -65,7 +70,7 @@ def best_placements(sequence: list[Claim | None], width: int, relations: list[li
             options.append((None, i))
         for figure, nxt in options:
             placed[col] = figure
-            states = [_state(r, placed) for r in closing.get(col, ())]
+            states = [_state(r, placed, b) for r, b in closing.get(col, ())]
             here = broken + states.count(False)
             if here <= best[0] and walk(col + 1, nxt, here, checked + len(states) - states.count(None)):
                 return True
@@ -81,13 +86,14 @@ def row_placements(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     p = constraint.params
     sequence = [ctx.by_id[i] if i is not None else None for i in p["sequence"]]
     names = p["names"]
-    cost, placements = best_placements(sequence, len(names), p["relations"], set(p["counts"]))
+    bounded = frozenset(p.get("bounded", ()))
+    cost, placements = best_placements(sequence, len(names), p["relations"], set(p["counts"]), bounded)
     if cost == 0 or not placements or cost > len(p["relations"]):
         return None
-    breaks = {tuple((i, id(placed[i])) for i in r) for placed in placements for r in p["relations"]
-              if _state(r, placed) is False}
-    placed = placements[0]
-    relation = next(r for r in p["relations"] if _state(r, placed) is False)
+    broken = [[r for k, r in enumerate(p["relations"]) if _state(r, placed, k in bounded) is False]
+              for placed in placements]
+    breaks = {tuple((i, id(placed[i])) for i in r) for placed, rs in zip(placements, broken) for r in rs}
+    placed, relation = placements[0], broken[0][0]
     total, parts = placed[relation[0]], [(i, placed[i]) for i in relation[1:] if placed[i] is not None]
     added = sum((c.quantity.base_value for _, c in parts), Decimal(0))
     formula = " + ".join(f"{names[i]} {written(c)}" for i, c in parts) + f" = {in_unit(added, total)}"

@@ -7,7 +7,8 @@
 Each part period runs the same columns, the whole period some of them; a class column (1类)
 splits into the measures of the third row. Two relations follow from the heading alone: in each
 part period the classes of a measure add up to the column naming that measure (资助人数 = 1类人数 +
-2类人数), and the whole period's column adds up the part periods' columns of the same name.
+2类人数), and the whole period's column adds up the part periods' columns of the same name (a
+count of people there lies between the largest period's and their sum: persons or person-times).
 
 A row's empty cells are often lost when such a table is flattened to text, so which column a
 figure sits in is not known. The row is one constraint (``column_groups``): its figures in order
@@ -139,6 +140,9 @@ def find(ctx: Context) -> Iterator[Constraint]:
                 continue
             counts = [i for i, (_, label, m) in enumerate(cols)
                       if any(w in label + m for w in groups["count_measures"])]
+            # the year's count may be of persons (one aided in both terms counted once): at least the
+            # largest term's, at most their sum
+            bounded = [k for k, (t, _) in enumerate(rels) if t in counts and cols[t][0] == periods]
             for row in range(r + 3, len(rows)):
                 figures = row_figures(ctx, index, row, placeholders)
                 if figures is None or len(figures) > len(cols):
@@ -147,5 +151,5 @@ def find(ctx: Context) -> Iterator[Constraint]:
                 if len(claims) < 3 or len({c.quantity.unit for c in claims}) != 1:
                     continue
                 yield ctx.constraint("column_groups", "SUM001", claims, "table", relations=[[t, *ps] for t, ps in rels],
-                                     counts=counts, sequence=[c.id if c else None for c in figures],
+                                     counts=counts, sequence=[c.id if c else None for c in figures], bounded=bounded,
                                      names=[period_names[p] + label + m for p, label, m in cols])
