@@ -57,7 +57,8 @@ def table_numbers(blocks: Any) -> Mapping[int, tuple[int, int | None]]:
 
 Check = Callable[[Constraint, CheckContext], "Finding | Iterable[Finding] | None"]
 CHECKS: dict[str, Check] = {}
-MODULES = ("sums", "ratios", "scores", "crossref", "identity", "years", "units", "logic", "bounds", "products")
+MODULES = ("sums", "ratios", "scores", "crossref", "identity", "years", "units", "logic", "bounds", "products",
+           "placements", "forms")
 
 # A finding of the first category on a figure makes one of the second on the same figure redundant:
 # a score above its points also breaks the score formula, but the cap is the contradiction to report.

@@ -19,11 +19,13 @@ from auditor.linking import (
     change_lists,
     classified_lists,
     column_formulas,
+    column_groups,
     completion,
     counts,
     differences,
     flat_funding,
     flat_rows,
+    form_halves,
     full_use,
     growth,
     identities,
@@ -124,6 +126,8 @@ FINDERS = (
     finder(column_formulas.find, RAT006="column_product", UNIT007="column_product"),
     finder(table_sums.find, SUM001="sum", RAT002="ratio", RAT005="growth"),
     finder(pair_rows.find, RAT002="ratio", SUM001="sum", LOGIC003="bound"),
+    finder(column_groups.find, SUM001="column_groups"),
+    finder(form_halves.find, SUM001="form_halves"),
 )
 
 

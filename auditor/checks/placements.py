@@ -1,0 +1,103 @@
+"""A row of a table whose empty cells were lost (auditor/linking/column_groups.py): its figures are
+placed in the columns in their order, every way they fit (whole numbers under a count column); the
+row is consistent when one placement makes every relation hold whose total and at least one part
+are written. When none does, the placement breaking the fewest relations names the break."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from auditor.checks import check, finding
+from auditor.checks.values import in_unit, interval, written
+from auditor.intervals import Interval
+from auditor.model import Claim, Constraint
+
+ZERO = Interval(Decimal(0), Decimal(0))
+BUDGET = 50_000  # cells tried per row: a wider row with more cells lost is left unread, not searched for long
+
+
+def _whole(claim: Claim) -> bool:
+    q = claim.quantity
+    return q.decimals == 0 and q.value == q.value.to_integral_value()
+
+
+def _state(relation: list[int], placed: list[Claim | None], bounded: bool = False) -> bool | None:
+    """Whether the relation holds in a placement; None when its total or all its parts are blank.
+    ``bounded``: the total lies between its largest part and the parts' sum."""
+    total, *parts = (placed[i] for i in relation)
+    written_parts = [p for p in parts if p is not None]
+    if total is None or not written_parts:
+        return None
+    added = ZERO
+    for part in written_parts:
+        added = added + interval(part)
+    whole = interval(total)
+    if bounded:
+        return whole.lo <= added.hi and all(whole.hi >= interval(p).lo for p in written_parts)
+    return whole.meets(added)
+
+
+def best_placements(sequence: list[Claim | None], width: int, relations: list[list[int]],
+                    counts: set[int], bounded: frozenset[int] = frozenset()) -> tuple[int, list[list[Claim | None]]]:
+    """The fewest relations any placement breaks and, among the placements breaking that few, those
+    checking the most relations (the fullest readings; 0 breaks: the row can be read consistently,
+    the search stops at the first such placement). (0, []) when the search runs over its budget.
+    ``bounded``: the relations (by index) whose total lies between its largest part and their sum."""
+    closing: dict[int, list[tuple[list[int], bool]]] = {}
+    for k, relation in enumerate(relations):
+        closing.setdefault(max(relation), []).append((relation, k in bounded))
+    best = [len(relations) + 1, -1]  # breaks, relations checked
+    found: list[list[Claim | None]] = []
+    placed: list[Claim | None] = [None] * width
+    tried = [0]
+
+    def walk(col: int, i: int, broken: int, checked: int) -> bool:
+        tried[0] += 1
+        if tried[0] > BUDGET:
+            return True  # unwinds the search; the caller sees the budget spent
+        if col == width:
+            if (broken, -checked) < (best[0], -best[1]):
+                best[:], found[:] = [broken, checked], []
+            if len(found) < 64:  # enough to tell whether the fullest readings break the same relations
+                found.append(list(placed))
+            return broken == 0
+        options = []
+        if i < len(sequence):
+            figure = sequence[i]
+            if figure is None or col not in counts or _whole(figure):
+                options.append((figure, i + 1))
+        if width - col > len(sequence) - i:
+            options.append((None, i))
+        for figure, nxt in options:
+            placed[col] = figure
+            states = [_state(r, placed, b) for r, b in closing.get(col, ())]
+            here = broken + states.count(False)
+            if here <= best[0] and walk(col + 1, nxt, here, checked + len(states) - states.count(None)):
+                return True
+        placed[col] = None
+        return False
+
+    walk(0, 0, 0, 0)
+    return (0, []) if tried[0] > BUDGET else (best[0], found)
+
+
+@check("column_groups")
+def row_placements(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    p = constraint.params
+    sequence = [ctx.by_id[i] if i is not None else None for i in p["sequence"]]
+    names = p["names"]
+    bounded = frozenset(p.get("bounded", ()))
+    cost, placements = best_placements(sequence, len(names), p["relations"], set(p["counts"]), bounded)
+    if cost == 0 or not placements or cost > len(p["relations"]):
+        return None
+    broken = [[r for k, r in enumerate(p["relations"]) if _state(r, placed, k in bounded) is False]
+              for placed in placements]
+    breaks = {tuple((i, id(placed[i])) for i in r) for placed, rs in zip(placements, broken) for r in rs}
+    placed, relation = placements[0], broken[0][0]
+    total, parts = placed[relation[0]], [(i, placed[i]) for i in relation[1:] if placed[i] is not None]
+    added = sum((c.quantity.base_value for _, c in parts), Decimal(0))
+    formula = " + ".join(f"{names[i]} {written(c)}" for i, c in parts) + f" = {in_unit(added, total)}"
+    claims = [total, *(c for _, c in parts), *(c for c in sequence if c is not None)]
+    return finding(ctx, constraint, claims, stated=written(total), expected=in_unit(added, total),
+                   subject=names[relation[0]], formula=formula, uncertain=len(breaks) > cost,
+                   difference=in_unit(abs(added - total.quantity.base_value), total))
