@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from auditor.linking.context import Context
 from auditor.model import Constraint, Span
 
-YEAR_IN_TITLE = re.compile(r"((?:19|20)\d\d)\s*年(度?)")
-YEAR_RANGE = re.compile(r"(?:19|20)\d\d\s*年?\s*[-—至~到]")
+YEAR_IN_TITLE = re.compile(r"((?:19|20)\d\d)\s{0,2}年(度?)")
+YEAR_RANGE = re.compile(r"(?:19|20)\d\d\s{0,2}年?\s{0,2}[-—至~到]")
 TITLE_BEFORE = re.compile(r"《([^《》\n]{4,80})》[ \t]{0,3}[（(]?[^《》（）()\n]{0,12}$")  # 《title》（某财〔
 TITLE_AFTER = re.compile(r"^[^《》（）()\n，。；]{0,6}《([^《》\n]{4,80})》")  # 〔2021〕5号《title》
 

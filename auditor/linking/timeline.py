@@ -1,13 +1,13 @@
 """Year constraints: the report's year against the periods its text (or an attached evaluation)
-actually describes: a paragraph opening 'N年度，', 'N年…批复…预算', '截至N年12月底', a heading of
-another year."""
+actually describes: a paragraph or sentence opening 'N年度' or 'N年末', 'N年…批复…预算',
+'截至N年12月底', a heading of another year."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 
-from auditor.linking.context import Context, squash
+from auditor.linking.context import NUMBERING, Context, squash
 from auditor.model import Claim, Constraint, Span, TimeMention
 
 
@@ -21,10 +21,12 @@ class Cues:
     def __init__(self, ctx: Context) -> None:
         periods = ctx.rules["lexicon"].get("periods", {})
         self.period_end = re.compile(alternation(periods["period_end"]) + r"\s*$")
-        self.year_end_after = re.compile(r"^\s*" + periods["year_end"])
+        self.year_end_after = re.compile(r"\s*" + periods["year_end"])
         self.approval_after = re.compile("^" + periods["approval"])
         self.heading = re.compile(alternation(periods["heading_words"]))
         self.heading_chars = int(periods["heading_chars"])
+        self.opening_chars = int(periods["opening_chars"])
+        self.opening_ends = periods["opening_ends"]
         self.own_year_words = tuple(periods["own_year_words"])
         self.title_year = re.compile(r"((?:19|20)\d\d)\s*年度?[^\n]{0,%d}?" % int(periods["title_window"])
                                      + alternation(periods["title_words"]))
@@ -59,16 +61,32 @@ def period_mentions(ctx: Context, year: int) -> list[tuple[TimeMention, Span]]:
             rest = ctx.text[t.span.end:sentence.end]
             if str(year) in rest or any(w in rest for w in cues.own_year_words) or comparing(ctx, t.block, cues):
                 continue  # the report's own year is named too: a comparison or a forward reference
+        year_end = cues.year_end_after.match(ctx.text, t.span.start + 4)  # after the digits: 2021年底, 2021年12月31日
+        opening = opening_sentence(ctx, t, cues)
         if leading and t.text.endswith("年度") and after[:1] in "，,":
             out.append((t, Span(t.span.start, t.span.end + 1)))  # 2022年度，…: the period the text is about
         elif leading and cues.approval_after.match(after):
             out.append((t, t.span))  # 2022年区财政局批复…预算: the budget being evaluated
-        elif cues.period_end.search(before) and cues.year_end_after.match(after):
+        elif year_end and cues.period_end.search(before):
             start = t.span.start - len(cues.period_end.search(before).group(0))
-            out.append((t, Span(start, t.span.end + len(cues.year_end_after.match(after).group(0)))))
+            out.append((t, Span(start, year_end.end())))
         elif leading and len(line) <= cues.heading_chars and cues.heading.search(line) and t.text.endswith("年度") and block.start in block_starts:
             out.append((t, block))
+        elif opening and year_end:
+            out.append((t, Span(t.span.start, year_end.end())))  # 2021年末，…; （一）2021年12月31日项目目标完成情况
+        elif opening and t.text.endswith("年度"):
+            out.append((t, t.span))  # 1.总体情况。2022年度收入总计…: a sentence opening a paragraph dates its facts
     return out
+
+
+def opening_sentence(ctx: Context, t: TimeMention, cues: Cues) -> bool:
+    """The year opens a sentence (after a list number at most) within the first characters of its
+    paragraph: 2022年度收入总计…, 1.总体情况。2022年度…, 一、项目概况：2022年度…"""
+    block = ctx.block(t.block).span
+    if len(squash(ctx.text[block.start:t.span.start])) > cues.opening_chars:
+        return False
+    start = max(block.start, ctx.sentence(t.span.start, cues.opening_ends).start)
+    return not NUMBERING.sub("", squash(ctx.text[start:t.span.start]))
 
 
 def other_year_references(ctx: Context, year: int, own: list[Claim]) -> Iterator[Constraint]:
