@@ -42,13 +42,15 @@ def reference(constraint: Constraint, ctx) -> object:  # noqa: ANN001
 
 
 @check("document_year")
-def document_number(constraint: Constraint, ctx) -> object:  # noqa: ANN001
-    """The number's year against the year the title names: funds sent ahead never by a later
-    document, funds evaluated never by an earlier one."""
-    number, funds = (ctx.by_id[i] for i in constraint.claims)
-    ahead = constraint.params["relation"] == "ahead"
-    if (number.year > funds.year) if ahead else (number.year < funds.year):
-        detail = (f"晚于其提前下达的{funds.year}年资金" if ahead else f"早于其评价的{funds.year}年度")
-        return finding(ctx, constraint, [number, funds], stated=str(number.year), expected=str(funds.year),
-                       content=constraint.params["title"], detail=detail)
-    return None
+def document_number(constraint: Constraint, ctx) -> list:  # noqa: ANN001
+    """Each cited number's year against the funds' year its title names: funds sent ahead never by
+    a later document, funds evaluated never by an earlier one."""
+    out = []
+    for number_id, funds_id, relation, title in constraint.params["cited"]:
+        number, funds = ctx.by_id[number_id], ctx.by_id[funds_id]
+        ahead = relation == "ahead"
+        if (number.year > funds.year) if ahead else (number.year < funds.year):
+            detail = f"晚于其提前下达的{funds.year}年资金" if ahead else f"早于其评价的{funds.year}年度"
+            out.append(finding(ctx, constraint, [number, funds], stated=str(number.year), expected=str(funds.year),
+                               content=title, detail=detail))
+    return out

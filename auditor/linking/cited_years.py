@@ -32,6 +32,21 @@ def title_of(ctx: Context, docno: Span) -> tuple[str, int] | None:
 
 
 def find(ctx: Context) -> Iterator[Constraint]:
+    """One constraint per year of funds: every citation that sends that year's funds ahead or
+    evaluates them, each number against the year (the funds of one year are sent ahead no later and
+    evaluated no earlier than that year: one timeline)."""
+    by_year: dict[int, list[tuple]] = {}
+    for number, funds, relation, title in citations(ctx):
+        by_year.setdefault(funds.year, []).append((number, funds, relation, title))
+    for cited in by_year.values():
+        claims = list({c.id: c for number, funds, _, _ in cited for c in (number, funds)}.values())
+        yield ctx.constraint("document_year", "YEAR003", claims, "link",
+                             cited=tuple((number.id, funds.id, relation, title) for number, funds, relation, title in cited))
+
+
+def citations(ctx: Context) -> Iterator[tuple]:
+    """(number's year, funds' year, relation, title) of each citation whose title names one year of
+    funds sent ahead (``ahead``) or evaluated (``evaluated``)."""
     spec = ctx.rules["lexicon"].get("cited_documents", {})
     ahead, evaluated, funds = tuple(spec.get("ahead", ())), tuple(spec.get("evaluation", ())), tuple(spec.get("funds_words", ()))
     for t in ctx.reading.times:
@@ -55,5 +70,4 @@ def find(ctx: Context) -> Iterator[Constraint]:
             continue  # 开展N年绩效评价工作: N may be the year of the work, not of the funds
         funds_year = ctx.year_claim(Span(start + first.start(1), start + first.end(1)), int(first.group(1)), t.block)
         number_year = ctx.year_claim(t.span, t.year, t.block)
-        yield ctx.constraint("document_year", "YEAR003", [number_year, funds_year], "link", relation=relation,
-                             title=title)
+        yield number_year, funds_year, relation, title
