@@ -16,10 +16,14 @@ YEAR_IN_TITLE = re.compile(r"((?:19|20)\d\d)\s{0,2}年(度?)")
 YEAR_RANGE = re.compile(r"(?:19|20)\d\d\s{0,2}年?\s{0,2}[-—至~到]")
 TITLE_BEFORE = re.compile(r"《([^《》\n]{4,80})》[ \t]{0,3}[（(]?[^《》（）()\n]{0,12}$")  # 《title》（某财〔
 TITLE_AFTER = re.compile(r"^[^《》（）()\n，。；]{0,6}《([^《》\n]{4,80})》")  # 〔2021〕5号《title》
+# A heading line closed by its own number: 某局2016年…资金绩效评价报告（某财〔2017〕94号）
+OWN_NUMBER_BEFORE = re.compile(r"[（(][^（）()\n]{0,12}$")
+OWN_NUMBER_AFTER = re.compile(r"[^（）()\n]{0,8}[）)][ \t\u3000]{0,8}(?:\n|$)")
 
 
-def title_of(ctx: Context, docno: Span) -> tuple[str, int] | None:
-    """The title cited with the document number at ``docno`` and where it starts."""
+def title_of(ctx: Context, docno: Span, own_title_chars: int) -> tuple[str, int] | None:
+    """The title cited with the document number at ``docno`` and where it starts: a 《title》 right
+    before or after it, else the heading line it closes (of at most ``own_title_chars``)."""
     head = ctx.text[max(0, docno.start - 100):docno.start]
     m = TITLE_BEFORE.search(head)
     if m:
@@ -28,6 +32,12 @@ def title_of(ctx: Context, docno: Span) -> tuple[str, int] | None:
     m = TITLE_AFTER.match(tail)
     if m:
         return m.group(1), docno.end + m.start(1)
+    line_start = ctx.text.rfind("\n", max(0, docno.start - own_title_chars - 1), docno.start) + 1
+    if docno.start - line_start > own_title_chars or (line_start == 0 and docno.start > own_title_chars):
+        return None  # not a heading line
+    bracket = OWN_NUMBER_BEFORE.search(ctx.text, line_start, docno.start)
+    if bracket and OWN_NUMBER_AFTER.match(ctx.text, docno.end):
+        return ctx.text[line_start:bracket.start()], line_start  # the heading's own document: its title is the line
     return None
 
 
@@ -52,7 +62,7 @@ def citations(ctx: Context) -> Iterator[tuple]:
     for t in ctx.reading.times:
         if t.kind != "docno":
             continue
-        cited = title_of(ctx, t.span)
+        cited = title_of(ctx, t.span, int(spec["own_title_chars"]))
         if cited is None:
             continue
         title, start = cited
