@@ -92,8 +92,9 @@ def opening_sentence(ctx: Context, t: TimeMention, cues: Cues) -> bool:
 def other_year_references(ctx: Context, year: int, own: list[Claim]) -> Iterator[Constraint]:
     """Years of the work itself that are not the report's: a deadline set before the report's year
     (2021年10月31日前完成 in a 2022 report), an annual plan of another year cited as the basis of
-    the goals (依据《…2020年…防治方案》 in a 2021 report). Documents cited by number, funds
-    提前下达, 上年 comparisons are not: they are not read here."""
+    the goals (依据《…2020年…防治方案》 in a 2021 report). Documents cited by number (and
+    funds 提前下达) are read by cited_years (YEAR003); 上年 comparisons are not years of the work.
+    Every deadline and plan forms a constraint; the check raises only on a year before the report's."""
     spec = ctx.rules["lexicon"].get("year_references", {})
     plans = tuple(spec.get("annual_plans", ()))
     basis = tuple(spec.get("basis_cues", ()))
@@ -220,9 +221,8 @@ def find(ctx: Context) -> Iterator[Constraint]:
     anchor = next((t for t in ctx.reading.times if t.year == year and t.kind == "year"), None)
     if anchor is not None and anchor.block >= 0:
         title = [ctx.block(anchor.block).span]
-    claims = [ctx.year_claim(t.span, t.year, t.block) for t, _ in mentions]
-    claims = list({c.id: c for c in [*own, *claims]}.values())
-    # the mentions' claims and spans in the same order: the check reads which span dates each claim
+    dated = [ctx.year_claim(t.span, t.year, t.block) for t, _ in mentions]
+    claims = list({c.id: c for c in [*own, *dated]}.values())
+    # ``dated`` in the order of the mentions' spans: the check reads which span dates each claim
     yield ctx.constraint("year", "YEAR001", claims, "link", spans=(*(s for _, s in mentions), *title),
-                         report_year=year, mentioned=len(mentions),
-                         dated=tuple(c.id for c in (ctx.year_claim(t.span, t.year, t.block) for t, _ in mentions)))
+                         report_year=year, mentioned=len(mentions), dated=tuple(c.id for c in dated))
