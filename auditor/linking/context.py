@@ -190,6 +190,20 @@ class Context:
         self.by_id[item.id] = item
         return item
 
+    def year_claim(self, span: Span, year: int, block: int = -1) -> Claim:
+        """A year the text names (2023年度, 〔2022〕) as a claim of dimension ``year``: what a year
+        constraint relates, so that the graph shows it. Like a listed name, known by id to the graph
+        and the checks, never among ``claims``: no money, rate or score finder reads a year."""
+        years = self._once.setdefault("year claims", {})
+        found = years.get((span.start, span.end))
+        if found is None:
+            value = Decimal(year)
+            found = Claim(id=max(self.by_id, default=-1) + 1, quantity=Quantity(value, "年", value, value, "year"),
+                          span=span, text=self.doc.text[span.start:span.end], kind="year", role="year",
+                          subject=self.at(span), year=year, block=block)
+            self.by_id[found.id] = years[(span.start, span.end)] = found
+        return found
+
     def name_of(self, claim: Claim, simplified: bool = False) -> str:
         """What a figure belongs to, for messages: the label it sits in, else its subject;
         ``simplified`` reads the label in simplified characters, to match vocabulary."""

@@ -1,0 +1,83 @@
+"""A cited document's number year against the year of the funds or the work its title names
+(YEAR003): 《关于提前下达2024年…资金的通知》（某财〔2023〕12号） sends next year's funds ahead, so its
+number is of the year before or the same year, never later; 《关于开展2023年度…绩效自评工作的通知》
+（某财〔2024〕3号） evaluates a year's funds, so it is of that year or later, never earlier. Other
+citations (a plain 下达, a standing 管理办法) may be of any year: no constraint."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from auditor.linking.context import Context
+from auditor.model import Constraint, Span
+
+YEAR_IN_TITLE = re.compile(r"((?:19|20)\d\d)\s{0,2}年(度?)")
+YEAR_RANGE = re.compile(r"(?:19|20)\d\d\s{0,2}年?\s{0,2}[-—至~到]")
+TITLE_BEFORE = re.compile(r"《([^《》\n]{4,80})》[ \t]{0,3}[（(]?[^《》（）()\n]{0,12}$")  # 《title》（某财〔
+TITLE_AFTER = re.compile(r"^[^《》（）()\n，。；]{0,6}《([^《》\n]{4,80})》")  # 〔2021〕5号《title》
+# A heading line closed by its own number: 某局2016年…资金绩效评价报告（某财〔2017〕94号）
+OWN_NUMBER_BEFORE = re.compile(r"[（(][^（）()\n]{0,12}$")
+OWN_NUMBER_AFTER = re.compile(r"[^（）()\n]{0,8}[）)][ \t\u3000]{0,8}(?:\n|$)")
+
+
+def title_of(ctx: Context, docno: Span, own_title_chars: int) -> tuple[str, int] | None:
+    """The title cited with the document number at ``docno`` and where it starts: a 《title》 right
+    before or after it, else the heading line it closes (of at most ``own_title_chars``)."""
+    head = ctx.text[max(0, docno.start - 100):docno.start]
+    m = TITLE_BEFORE.search(head)
+    if m:
+        return m.group(1), docno.start - len(head) + m.start(1)
+    tail = ctx.text[docno.end:docno.end + 100]
+    m = TITLE_AFTER.match(tail)
+    if m:
+        return m.group(1), docno.end + m.start(1)
+    line_start = ctx.text.rfind("\n", max(0, docno.start - own_title_chars - 1), docno.start) + 1
+    if docno.start - line_start > own_title_chars or (line_start == 0 and docno.start > own_title_chars):
+        return None  # not a heading line
+    bracket = OWN_NUMBER_BEFORE.search(ctx.text, line_start, docno.start)
+    if bracket and OWN_NUMBER_AFTER.match(ctx.text, docno.end):
+        return ctx.text[line_start:bracket.start()], line_start  # the heading's own document: its title is the line
+    return None
+
+
+def find(ctx: Context) -> Iterator[Constraint]:
+    """One constraint per year of funds: every citation that sends that year's funds ahead or
+    evaluates them, each number against the year (the funds of one year are sent ahead no later and
+    evaluated no earlier than that year: one timeline)."""
+    by_year: dict[int, list[tuple]] = {}
+    for number, funds, relation, title in citations(ctx):
+        by_year.setdefault(funds.year, []).append((number, funds, relation, title))
+    for cited in by_year.values():
+        claims = list({c.id: c for number, funds, _, _ in cited for c in (number, funds)}.values())
+        yield ctx.constraint("document_year", "YEAR003", claims, "link",
+                             cited=tuple((number.id, funds.id, relation, title) for number, funds, relation, title in cited))
+
+
+def citations(ctx: Context) -> Iterator[tuple]:
+    """(number's year, funds' year, relation, title) of each citation whose title names one year of
+    funds sent ahead (``ahead``) or evaluated (``evaluated``)."""
+    spec = ctx.rules["lexicon"].get("cited_documents", {})
+    ahead, evaluated, funds = tuple(spec.get("ahead", ())), tuple(spec.get("evaluation", ())), tuple(spec.get("funds_words", ()))
+    for t in ctx.reading.times:
+        if t.kind != "docno":
+            continue
+        cited = title_of(ctx, t.span, int(spec["own_title_chars"]))
+        if cited is None:
+            continue
+        title, start = cited
+        years = list(YEAR_IN_TITLE.finditer(title))
+        if len({m.group(1) for m in years}) != 1 or YEAR_RANGE.search(title):
+            continue  # no year, or several: which one the number should follow is not said
+        first = years[0]
+        after = title[first.end():]
+        cue = min((at for at in (after.find(w) for w in evaluated) if at >= 0), default=-1)
+        if any(w in title for w in ahead):
+            relation = "ahead"  # 提前下达N年…资金: the number is of N or before
+        elif cue >= 0 and (first.group(2) or any(w in after[:cue] for w in funds)):
+            relation = "evaluated"  # 开展N年度…自评, N年…资金绩效评价: the number is of N or after
+        else:
+            continue  # 开展N年绩效评价工作: N may be the year of the work, not of the funds
+        funds_year = ctx.year_claim(Span(start + first.start(1), start + first.end(1)), int(first.group(1)), t.block)
+        number_year = ctx.year_claim(t.span, t.year, t.block)
+        yield number_year, funds_year, relation, title
