@@ -20,6 +20,7 @@ from auditor.linking import (
     classified_lists,
     column_formulas,
     completion,
+    counted_references,
     counts,
     differences,
     flat_funding,
@@ -81,6 +82,7 @@ FINDERS = (
     finder(placed_totals.find, SUM001="sum"),
     finder(subgroups.find, SUM001="sum"),
     finder(counts.find, SUM006="count_items"),
+    finder(counted_references.find, SUM006="count_items"),
     finder(differences.find, SUM001="sum"),
     # before identities: a balance after two chains (收支相抵) is exact, not the bound identities sets
     finder(chains.find, SUM004="balance", SUM007="sum", XREF001="same_quantity"),

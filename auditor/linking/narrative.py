@@ -348,6 +348,7 @@ def grades(ctx: Context, table_totals: list[Claim]) -> Iterator[Constraint]:
     """评价等级为“优”: against the total score stated just before it, in the text or a table's 总分 row."""
     words = ctx.rules["lexicon"]["score_cues"]
     grade = grade_pattern(tuple(words["grade_lead"]), tuple(words["grades"]))
+    graded: set[int] = set()  # a score is graded by the first grade after it (上年度…为优 is another's)
     for index in ctx.paragraphs:
         span = ctx.block(index).span
         for m in grade.finditer(ctx.text, span.start, span.end):
@@ -357,18 +358,25 @@ def grades(ctx: Context, table_totals: list[Claim]) -> Iterator[Constraint]:
                       and any(cue in left_text(ctx, c) for cue in words["total_score"])]
             if not scores:
                 scores = [c for c in table_totals if c.span.end <= span.start and c.block >= index - 3]
-            if scores:
-                yield ctx.constraint("grade", "SCO004", [scores[-1]], "narrative",
+            if scores and scores[-1].id not in graded:
+                graded.add(scores[-1].id)
+                yield ctx.constraint("grade", "SCO004", [scores[-1], _grade_word(ctx, m, index)], "narrative",
                                      spans=(Span(m.start(1), m.end(1)),), grade=m.group(1))
-    for cell in ctx.cells.values():  # 评价分值：86.25分 评价等级：良 in one cell of a cover table
+    for (block, _, _), cell in ctx.cells.items():  # 评价分值：86.25分 评价等级：良 in one cell of a cover table
         m = grade.search(ctx.text, cell.span.start, cell.span.end) if len(cell.span) < 80 else None
         if m is None:
             continue
         scores = [c for c in ctx.claims_in(Span(cell.span.start, m.start()), narrative_only=False)
                   if c.role == "score" and any(cue in left_text(ctx, c) for cue in words["total_score"])]
-        if scores:
-            yield ctx.constraint("grade", "SCO004", [scores[-1]], "table",
+        if scores and scores[-1].id not in graded:
+            graded.add(scores[-1].id)
+            yield ctx.constraint("grade", "SCO004", [scores[-1], _grade_word(ctx, m, block)], "table",
                                  spans=(Span(m.start(1), m.end(1)),), grade=m.group(1))
+
+
+def _grade_word(ctx: Context, m: re.Match[str], block: int) -> Claim:
+    """The grade word as the score's partner in the constraint (what the score is checked against)."""
+    return ctx.listed_item(Span(m.start(1), m.end(1)), "", block)
 
 
 def find(ctx: Context) -> Iterator[Constraint]:
