@@ -132,7 +132,7 @@ def _intro(after: str, spec: dict) -> re.Match[str] | None:
     intros = spec.get("list_intros", ())
     if not intros:
         return None
-    return re.match(r"\s*[^\d、，,（(。；：:]{0,12}[，,]\s*[^\d、，,（(。；：:]{0,8}?(?:"
+    return re.match(r"[^\d、，,（(。；：:]{0,12}[，,][^\d、，,（(。；：:]{0,8}?(?:"
                     + "|".join(map(re.escape, intros)) + r")\s*[：:]\s*", after)
 
 
