@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from auditor.linking.context import Context, squash
 from auditor.linking.counts import Listing, _constraint
 from auditor.linking.lists import sentence
-from auditor.model import Constraint, Span
+from auditor.model import Claim, Constraint, Span
 
 SENTENCE_ENDS = "。；;！？!?\n"
 CLAUSE_ENDS = "，,。；;：:！？!?\n"
@@ -22,7 +23,8 @@ TITLE_CLOSE = "》"
 TITLE_OPEN = "《"
 # after the last title only its document number and a joining word before the count (…》（财建〔2021〕1号）两个文件)
 TITLE_TAIL = re.compile(r"^(?:[（(][^（()）]{0,30}[）)]?)?(?:文件)?[、，,和及与共这此]?$")
-MAX_GAP = 12  # the count stands this close after the dates (…将3批) or before the cue (分3批，分别于)
+MAX_GAP = 12
+SHARED_NOUN = 4  # 3批中央农业…资金 and 将3批中央农业…资金: the same batches  # the count stands this close after the dates (…将3批) or before the cue (分3批，分别于)
 
 
 def dated_counts(ctx: Context, spec: dict) -> Iterator[Constraint]:
@@ -54,7 +56,26 @@ def dated_counts(ctx: Context, spec: dict) -> Iterator[Constraint]:
             at += len(piece) + 1
         if len({squash(ctx.text[s.start:s.end]) for s in items}) != len(items):
             continue  # a date twice is no list of issues
-        yield _constraint(ctx, claim, Listing(tuple(items), (), False, Span(start, end)))
+        constraint = _constraint(ctx, claim, Listing(tuple(items), (), False, Span(start, end)))
+        earlier = _restated(ctx, claim, here, units)
+        if earlier is not None:  # 下达3批资金。分别于A、B、C将3批资金…: the first count is of the same batches
+            constraint = replace(constraint, claims=(*constraint.claims, earlier.id),
+                                 params={**constraint.params, "restated": [earlier.id]})
+        yield constraint
+
+
+def _restated(ctx: Context, claim: Claim, here: Span, units: tuple[str, ...]) -> Claim | None:
+    """The one count of the sentence before (same block) in the same unit whose noun (the words
+    right after it) begins as this count's does, for ``SHARED_NOUN`` characters."""
+    if here.start == 0 or ctx.block(claim.block).span.start >= here.start - 1:
+        return None
+    before = sentence(ctx.text, here.start - 1, SENTENCE_ENDS)
+    noun = squash(ctx.text[claim.span.end:claim.span.end + 20])[:SHARED_NOUN]
+    found = [c for c in ctx.claims_in(before) if c.quantity.unit == claim.quantity.unit]
+    if len(found) != 1 or len(noun) < SHARED_NOUN or \
+            squash(ctx.text[found[0].span.end:found[0].span.end + 20])[:SHARED_NOUN] != noun:
+        return None
+    return found[0]
 
 
 def cited_documents(ctx: Context, spec: dict) -> Iterator[Constraint]:
