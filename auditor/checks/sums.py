@@ -155,11 +155,15 @@ def balance(constraint: Constraint, ctx) -> object:  # noqa: ANN001
 @check("count_items")
 def count_items(constraint: Constraint, ctx) -> object:
     """设9个内设机构，分别为：A、B… : the stated count against the names listed."""
-    stated = ctx.by_id[constraint.claims[0]]
     listed = int(constraint.params["items"])
-    value = stated.quantity.value
-    if value == listed or (constraint.params.get("relation") == ">=" and value >= listed):
+    at_least = constraint.params.get("relation") == ">="
+    # the count, and where the text restates it (下达3批…。分别于A、B、C将3批…)
+    counts = [ctx.by_id[i] for i in (constraint.claims[0], *constraint.params.get("restated", ()))]
+    wrong = [c for c in counts if not (c.quantity.value == listed or (at_least and c.quantity.value >= listed))]
+    if not wrong:
         return None
+    stated = wrong[0]
+    value = stated.quantity.value
     span = constraint.spans[0]
     return finding(ctx, constraint, [stated, (span, ctx.text[span.start:span.end])], stated=stated.text,
                    expected=f"{listed}{stated.quantity.unit}", subject=stated.subject or "所列数目",

@@ -19,7 +19,7 @@ ITEM_SEPARATOR = "、"
 NAME_ENDS = "。；;！？!?\n"
 FULL_STOP = "。\n"
 COLON_LEAD = re.compile(r"\s*[^\d、，,（(。；：:]{0,12}[：:]\s*")
-NAME = re.compile(r"[\u4e00-\u9fff·]{1,16}")  # a plain name: Chinese characters only, no table debris
+NAME = re.compile(r"[\u4e00-\u9fff·]{1,20}")  # a plain name: Chinese characters only, no table debris
 OPEN_END = re.compile(r"等[^、]{0,8}$")
 # an outer name with the names in its bracket, then the separator: 东镇（上村、下村）、
 NESTED_ITEM = re.compile(r"(?P<name>[\u4e00-\u9fff·]{1,16})(?:[（(](?P<inner>[^（()）]{1,200})[）)])?(?:、|$)")
@@ -103,7 +103,7 @@ def _listing(ctx: Context, claim: Claim, spec: dict) -> Listing | None:
     after = ctx.text[claim.span.end:here.end].rstrip(NAME_ENDS)
     lead = re.match(r"\s*[，,：:]?[^\d、，,（(。；]{0,12}?[，,：:]?\s*(?:" + "|".join(map(re.escape, cues)) + r")\s*[：:]?",
                     after)
-    colon = lead is None and COLON_LEAD.match(after)  # 共5个单位：A、B、… (the names after a colon)
+    colon = lead is None and (COLON_LEAD.match(after) or _intro(after, spec))  # 共5个单位：A、B、…
     lead = lead or colon
     if lead:
         start = claim.span.end + lead.end()
@@ -125,6 +125,15 @@ def _listing(ctx: Context, claim: Claim, spec: dict) -> Listing | None:
     if listing is not None and not listing.amounts and _counts_something_else(ctx, claim, listing):
         return None
     return listing or _nested(ctx, region, leads)
+
+
+def _intro(after: str, spec: dict) -> re.Match[str] | None:
+    """5所学校，具体学校如下：A、B、…: the names after a clause that announces them and a colon."""
+    intros = spec.get("list_intros", ())
+    if not intros:
+        return None
+    return re.match(r"[^\d、，,（(。；：:]{0,12}[，,][^\d、，,（(。；：:]{0,8}?(?:"
+                    + "|".join(map(re.escape, intros)) + r")\s*[：:]\s*", after)
 
 
 def _counts_something_else(ctx: Context, claim: Claim, listing: Listing) -> bool:
@@ -246,19 +255,22 @@ def _items(ctx: Context, region: Span, leads: tuple[str, ...] = (), single: bool
              zip(spans, amounts or spans, strict=True)]
     if any(not NAME.fullmatch(n) for n in names) or re.search(r"[和及与]", names[-1]):
         return None  # not plain names; or …、B和C, whose last name may be two
-    if not amounts and _glued(names):
+    if not amounts and _glued(names, ctx.rules["lists"].get("counted_items", {}).get("name_joiners", "")):
         return None
     return Listing(tuple(spans), tuple(amounts), bool(open_end), Span(region.start, region.start + len(text.rstrip())))
 
 
-def _glued(names: list[str]) -> bool:
-    """One name far longer than the rest, with a seam: a separator is missing somewhere. The seam is
-    another name's last character inside it (果树栽培蔬菜育苗: 作物栽培 ends in 培); a long name with
-    none (劳动就业和社会保障服务所 beside 农业服务中心, 退役军人服务站) is one name."""
+def _glued(names: list[str], joiners: str = "") -> bool:
+    """One name far longer than the rest: a separator is missing somewhere. Not so for a long name
+    joined by one of ``joiners`` (劳动就业和社会保障服务所) when no other name's last character
+    stands inside it: a missing separator leaves the end of a name inside (…栽培蔬菜育苗…)."""
     lengths = sorted(len(n) for n in names)
-    cut = 1.5 * lengths[(len(lengths) - 1) // 2] + 1
+    limit = 1.5 * lengths[(len(lengths) - 1) // 2] + 1
     ends = {n[-1] for n in names}
-    return any(len(n) > cut and any(ch in ends for ch in n[:-1]) for n in names)
+    for name in names:
+        if len(name) > limit and not (any(j in name for j in joiners) and not ends & set(name[:-1])):
+            return True
+    return False
 
 
 def _amounts(ctx: Context, spans: list[Span]) -> list[Claim] | None:

@@ -344,10 +344,55 @@ def grade_pattern(leads: tuple[str, ...], grades: tuple[str, ...]) -> re.Pattern
     return re.compile(rf"(?:{'|'.join(map(re.escape, leads))})\s*(?:为|是)?\s*[：:]?\s*[“\"「]?({alternatives})")
 
 
+@lru_cache(maxsize=8)
+def band_pattern(above: tuple[str, ...], verbs: tuple[str, ...], grades: tuple[str, ...]) -> re.Pattern[str]:
+    """90分（含）以上为优, ≥80分为良, 60-80分为中: a band's floor, then its grade."""
+    alternatives = "|".join(re.escape(g) for g in sorted(grades, key=len, reverse=True))
+    # every \s* follows a character it needs, so no two runs of spaces can share one (no backtracking)
+    number = r"\d{1,3}(?:\.\d{1,2})?\s*(?:分\s*)?"
+    inclusive = r"(?:[（(]不?含[^（()）]{0,6}[）)]\s*)?"
+    upper = rf"[-—~～至到]\s*{number}{inclusive}(?:(?:之间|以下)\s*)?"
+    return re.compile(rf"(?:(?P<at_least>[≥≧])\s*)?(?P<floor>\d{{1,3}}(?:\.\d{{1,2}})?)\s*(?:分\s*)?{inclusive}"
+                      rf"(?P<tail>(?:{'|'.join(map(re.escape, above))})\s*|{upper})?(?:的\s*)?(?:{'|'.join(map(re.escape, verbs))})"
+                      rf"\s*(?:[：:]\s*)?[“\"「]?(?P<grade>{alternatives})")
+
+
+def stated_bands(ctx: Context) -> list[list] | None:
+    """The grade bands a report states itself (highest floor first, then 0 for the lowest grade
+    named without a floor), or None unless it states two floors that rise with the grade."""
+    words = ctx.rules["lexicon"]["score_cues"]
+    pattern = band_pattern(tuple(words.get("band_above", ())), tuple(words.get("band_verbs", ())), tuple(words["grades"]))
+    order = ctx.rules.check("SCO004").get("params", {}).get("bands", [[90, "优"], [80, "良"], [60, "中"], [0, "差"]])
+    rank = {str(g): i for i, (_, g) in enumerate(order)}
+    same = words.get("grade_synonyms", {})  # 优秀 is the band of 优
+    floors: dict[str, Decimal] = {}
+    for m in pattern.finditer(ctx.text):
+        if not (m.group("at_least") or m.group("tail")):
+            continue  # 92分为优: a score graded, not a band's floor
+        grade = same.get(m.group("grade"), m.group("grade"))
+        value = Decimal(m.group("floor"))
+        if grade not in rank or floors.get(grade, value) != value or value > 100:
+            return None  # two floors for one grade: bands of different things
+        floors[grade] = value
+    if len(floors) < 2:
+        return None
+    ranked = sorted(floors.items(), key=lambda kv: rank[kv[0]])
+    if any(a[1] <= b[1] for a, b in zip(ranked, ranked[1:])):
+        return None  # a higher grade must have a higher floor
+    lowest = ranked[-1][1]
+    # the grades below the lowest stated floor keep their default floors under it, the last from 0
+    below = [[str(f), str(g)] for f, g in order if rank[str(g)] > rank[ranked[-1][0]] and Decimal(str(f)) < lowest]
+    return [[str(v), g] for g, v in ranked] + below if lowest > 0 else [[str(v), g] for g, v in ranked]
+
+
 def grades(ctx: Context, table_totals: list[Claim]) -> Iterator[Constraint]:
-    """评价等级为“优”: against the total score stated just before it, in the text or a table's 总分 row."""
+    """评价等级为“优”: against the total score stated just before it, in the text or a table's 总分 row;
+    by the report's own bands when it states them."""
     words = ctx.rules["lexicon"]["score_cues"]
     grade = grade_pattern(tuple(words["grade_lead"]), tuple(words["grades"]))
+    own = stated_bands(ctx)
+    bands = {"bands": own} if own else {}
+    graded: set[int] = set()  # a score is graded by the first grade after it (上年度…为优 is another's)
     for index in ctx.paragraphs:
         span = ctx.block(index).span
         for m in grade.finditer(ctx.text, span.start, span.end):
@@ -357,18 +402,25 @@ def grades(ctx: Context, table_totals: list[Claim]) -> Iterator[Constraint]:
                       and any(cue in left_text(ctx, c) for cue in words["total_score"])]
             if not scores:
                 scores = [c for c in table_totals if c.span.end <= span.start and c.block >= index - 3]
-            if scores:
-                yield ctx.constraint("grade", "SCO004", [scores[-1]], "narrative",
-                                     spans=(Span(m.start(1), m.end(1)),), grade=m.group(1))
-    for cell in ctx.cells.values():  # 评价分值：86.25分 评价等级：良 in one cell of a cover table
+            if scores and scores[-1].id not in graded:
+                graded.add(scores[-1].id)
+                yield ctx.constraint("grade", "SCO004", [scores[-1], _grade_word(ctx, m, index)], "narrative",
+                                     spans=(Span(m.start(1), m.end(1)),), grade=m.group(1), **bands)
+    for (block, _, _), cell in ctx.cells.items():  # 评价分值：86.25分 评价等级：良 in one cell of a cover table
         m = grade.search(ctx.text, cell.span.start, cell.span.end) if len(cell.span) < 80 else None
         if m is None:
             continue
         scores = [c for c in ctx.claims_in(Span(cell.span.start, m.start()), narrative_only=False)
                   if c.role == "score" and any(cue in left_text(ctx, c) for cue in words["total_score"])]
-        if scores:
-            yield ctx.constraint("grade", "SCO004", [scores[-1]], "table",
-                                 spans=(Span(m.start(1), m.end(1)),), grade=m.group(1))
+        if scores and scores[-1].id not in graded:
+            graded.add(scores[-1].id)
+            yield ctx.constraint("grade", "SCO004", [scores[-1], _grade_word(ctx, m, block)], "table",
+                                 spans=(Span(m.start(1), m.end(1)),), grade=m.group(1), **bands)
+
+
+def _grade_word(ctx: Context, m: re.Match[str], block: int) -> Claim:
+    """The grade word as the score's partner in the constraint (what the score is checked against)."""
+    return ctx.listed_item(Span(m.start(1), m.end(1)), "", block)
 
 
 def find(ctx: Context) -> Iterator[Constraint]:

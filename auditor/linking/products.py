@@ -132,6 +132,12 @@ class Products:
         blocks = [b for b in SequenceMatcher(None, subject, row_label, autojunk=False).get_matching_blocks() if b.size]
         return sum(b.size for b in blocks) == len(subject) and len(blocks) <= int(self.data.get("max_subject_pieces", 2))
 
+    def heads_in(self, count: Claim) -> Decimal:
+        """How many heads one of the count's unit is (1.5万亩: 10000 亩 each), not its base unit (m²)."""
+        magnitudes = self.ctx.rules["units"].get("magnitudes", {})
+        unit = count.quantity.unit
+        return Decimal(str(magnitudes[unit[0]])) if len(unit) > 1 and unit[0] in magnitudes else Decimal(1)
+
     def counts_in(self, unit: str, standard: Standard) -> bool:
         return any(unit in self.head_units.get(h, ()) for h in standard.heads)
 
@@ -309,20 +315,56 @@ class Products:
             yield Row(squash(own_clause(ctx, money[0])), inner[0], money[0], head, money[0].quantity.factor), \
                 Standard(claim, (), (head,), 0, False)
 
+    def planned_rows(self) -> Iterator[tuple[Row, Standard]]:
+        """下达资金280万元，用于小麦种植补贴项目。对28000亩进行补贴，每亩100元: a sentence with one
+        standard and one count in its head and no other money, after a sentence of the same block whose
+        one amount is a budget (``planned_amount_words``) for what the standard's sentence names too
+        (a run of ``min_shared_chars`` characters). The budget must cover the subsidies planned:
+        amount ≥ count × standard (it may also pay for more)."""
+        ctx = self.ctx
+        data = self.data.get("planned_budget", {})
+        words, shared = tuple(data.get("amount_words", ())), int(data.get("min_shared_chars", 0))
+        if not words or not shared:
+            return
+        for standard in self.standards:
+            claim = standard.claim
+            if claim.cell is None and not standard.months and not standard.maximum:
+                span = ctx.sentence(claim.span.start, SENTENCE_ENDS)
+                block = ctx.block(claim.block).span if claim.block >= 0 else span
+                if span.start - 1 <= block.start:
+                    continue  # the first sentence of its block
+                claims = [c for c in ctx.claims_in(span) if c.id != claim.id]
+                counts = [c for c in claims if self.counts_in(c.quantity.unit, standard)]
+                if len(counts) != 1 or any(c.quantity.dimension == "money" for c in claims):
+                    continue
+                before = ctx.sentence(span.start - 1, SENTENCE_ENDS)
+                money = [c for c in ctx.claims_in(before) if c.quantity.dimension == "money"]
+                if len(money) != 1 or ctx.per_head(money[0]) or money[0].quantity.comparator != "=" \
+                        or not any(w in own_clause(ctx, money[0]) for w in words):
+                    continue
+                budget_words = squash(ctx.text[money[0].span.end:before.end])
+                match = SequenceMatcher(None, budget_words, squash(ctx.text[span.start:span.end]), autojunk=False)
+                longest = match.find_longest_match(0, len(budget_words), 0, len(squash(ctx.text[span.start:span.end])))
+                if longest.size < shared or not CJK.search(budget_words[longest.a:longest.a + longest.size]):
+                    continue
+                yield Row(squash(own_clause(ctx, money[0])), counts[0], money[0], counts[0].quantity.unit,
+                          money[0].quantity.factor), standard
+
     # --- constraints --------------------------------------------------------------------------
-    def constraint(self, row: Row, standard: Standard, origin: str, stated_apart: bool = False) -> Constraint:
+    def constraint(self, row: Row, standard: Standard, origin: str, stated_apart: bool = False,
+                   planned: bool = False) -> Constraint:
         per_payment = row.count_unit in self.per_payment
         floor = "0"
         if standard.months and not per_payment:
             months, comparator = 12 // standard.months, "<="  # the amount covers at most a year
         else:
             months = 1
-            comparator = "<=" if per_payment or standard.maximum or stated_apart else "="
+            comparator = ">=" if planned else "<=" if per_payment or standard.maximum or stated_apart else "="
             if per_payment and not standard.maximum and standard.months <= 1:
                 floor = self.floor_share  # (人次 against a yearly standard may count monthly payments)
         return self.ctx.constraint("product", CODE, [row.amount, row.count, standard.claim], origin,
                                    months=months, comparator=comparator, floor_share=floor,
-                                   amount_factor=str(row.amount_factor),
+                                   amount_factor=str(row.amount_factor), count_scale=str(self.heads_in(row.count)),
                                    count_unit=row.count_unit,
                                    head=next(h for h in standard.heads if row.count_unit in self.head_units.get(h, ())),
                                    period_months=standard.months, subject=row.name)
@@ -344,6 +386,10 @@ class Products:
             if (row.amount.id, row.count.id) not in seen:
                 seen.add((row.amount.id, row.count.id))
                 yield self.constraint(row, standard, "narrative")
+        for row, standard in self.planned_rows():
+            if (row.amount.id, row.count.id) not in seen:
+                seen.add((row.amount.id, row.count.id))
+                yield self.constraint(row, standard, "narrative", planned=True)
 
 
 def own_clause(ctx: Context, claim: Claim) -> str:
