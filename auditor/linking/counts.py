@@ -255,22 +255,19 @@ def _items(ctx: Context, region: Span, leads: tuple[str, ...] = (), single: bool
              zip(spans, amounts or spans, strict=True)]
     if any(not NAME.fullmatch(n) for n in names) or re.search(r"[和及与]", names[-1]):
         return None  # not plain names; or …、B和C, whose last name may be two
-    if not amounts and _glued(names, ctx.rules["lists"].get("counted_items", {}).get("name_joiners", "")):
+    if not amounts and _glued(names):
         return None
     return Listing(tuple(spans), tuple(amounts), bool(open_end), Span(region.start, region.start + len(text.rstrip())))
 
 
-def _glued(names: list[str], joiners: str = "") -> bool:
-    """One name far longer than the rest: a separator is missing somewhere. Not so for a long name
-    joined by one of ``joiners`` (劳动就业和社会保障服务所) when no other name's last character
-    stands inside it: a missing separator leaves the end of a name inside (…栽培蔬菜育苗…)."""
+def _glued(names: list[str]) -> bool:
+    """One name far longer than the rest, with a seam: a separator is missing somewhere. The seam is
+    another name's last character inside it (果树栽培蔬菜育苗: 作物栽培 ends in 培); a long name with
+    none (劳动就业和社会保障服务所 beside 农业服务中心, 退役军人服务站) is one name."""
     lengths = sorted(len(n) for n in names)
-    limit = 1.5 * lengths[(len(lengths) - 1) // 2] + 1
+    cut = 1.5 * lengths[(len(lengths) - 1) // 2] + 1
     ends = {n[-1] for n in names}
-    for name in names:
-        if len(name) > limit and not (any(j in name for j in joiners) and not ends & set(name[:-1])):
-            return True
-    return False
+    return any(len(n) > cut and any(ch in ends for ch in n[:-1]) for n in names)
 
 
 def _amounts(ctx: Context, spans: list[Span]) -> list[Claim] | None:
