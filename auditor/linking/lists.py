@@ -604,11 +604,51 @@ class PartLists(NamedTotals):
             return "institution"
         return unit
 
+    def _shares_of_change(self, totals: list[Claim], parts: list[Claim]) -> dict[int, tuple[str, int]]:
+        """增加支出5.16亿元，其中：债券支出3.9亿元，化债支出增加0.7亿元，调减项目支出2.4亿元: under one
+        change, in a list of changes, a part with no change word of its own is its share of that change
+        (of the total's direction) when no other figure follows it before the next part, and that part
+        names its own item (税收收入500万元，增加80万元 is an amount and its change: the list is not read so)."""
+        if len(totals) != 1 or self.stage(totals[0])[0] != CHANGE or self.stage(totals[0])[1] == 0 \
+                or not any(self.stage(p)[0] == CHANGE for p in parts):
+            return {}
+        total, shares = totals[0], {}
+        for part, after in zip(parts, [*parts[1:], None], strict=True):
+            if self.stage(part)[0] != AMOUNT or part.quantity.dimension != total.quantity.dimension:
+                continue
+            following = self.ctx.by_id.get(part.id + 1)
+            if after is None or following is not after or not self._names_item(after):
+                return {}
+            shares[part.id] = self.stage(total)
+        return shares
+
+    def _names_item(self, claim: Claim) -> bool:
+        """Words of a figure's clause beyond its change words (化债支出增加, not 增加 or 比上年增加)."""
+        vocab = self.vocab
+        words = stage_words(self.ctx, claim)
+        if any(w in words for w in vocab.compared):
+            return False
+        for word in (*vocab.increase, *vocab.decrease):
+            words = words.replace(word, "")
+        return len(words.strip("，,、；;：:（）()")) >= 2
+
     def _assign(self, totals: list[Claim], parts: list[Claim], complete: bool, multi: bool,
                 nil_rest: bool = False) -> Iterator[Group]:
         parts = self._after_use(parts)
         if not parts:
             return
+        shares = self._shares_of_change(totals, parts)
+        if not shares:
+            yield from self._assign_read(totals, parts, complete, multi, nil_rest)
+            return
+        saved = {i: self._stages[i] for i in shares}
+        self._stages.update(shares)  # read as changes of this list only: their stage elsewhere is kept
+        groups = list(self._assign_read(totals, parts, complete, multi, nil_rest))
+        self._stages.update(saved)
+        yield from groups
+
+    def _assign_read(self, totals: list[Claim], parts: list[Claim], complete: bool, multi: bool,
+                     nil_rest: bool) -> Iterator[Group]:
         # amounts and budgets are told apart only when the total gives both (支出27.46万元，完成全年预算41.30万元)
         merged = not {AMOUNT, BUDGET} <= {self.stage(t)[0] for t in totals}
         assigned: dict[int, list[Claim]] = {t.id: [] for t in totals}
