@@ -264,7 +264,8 @@ class PartLists(NamedTotals):
         para = _Paragraph(index, span, claims)
         self._brackets(para)
         cues = [m for m in self.vocab.part_cues.finditer(ctx.text, span.start, span.end)
-                if not self._in_bracket(para, m.start(), headed=True) and m.group() != "含"]
+                if not self._in_bracket(para, m.start(), headed=True) and m.group() != "含"
+                and not self._bare_explanation(para, m)]
         seen: set[int] = set()
         last: tuple[str, int, list[Claim]] | None = None  # the previous list: its cue, where it ends, its totals
         for n, cue in enumerate(cues):
@@ -498,6 +499,10 @@ class PartLists(NamedTotals):
         if not multi and (partial or self._inside_list(para, cue_start)):
             # an explanation (主要是…), or a list inside a bigger one's item: it ends with its item
             semicolon = min((i for i in (text.find(";", start, end), text.find("；", start, end)) if i >= 0), default=-1)
+            if semicolon < 0 and partial and self._inside_list(para, cue_start):
+                # 其中本级支出A，主要用于…，调出资金B，结转C: the explanation's end is not marked, and the
+                # figures after it may be the outer list's: no single reading
+                return start, False
             end = semicolon if semicolon >= 0 else end
         stop = self.vocab.terminator.search(text, start, end)
         if stop and not self._in_bracket(para, stop.start()):
@@ -521,6 +526,17 @@ class PartLists(NamedTotals):
     def _nested_cue_has_segments(self, start: int, end: int) -> bool:
         return any(ch in "；;" for ch in self.ctx.text[start:end])
 
+    def _bare_explanation(self, para: _Paragraph, cue: re.Match[str]) -> bool:
+        """支出A万元，主要用于库区项目建设，调出资金B万元: an explanation whose clause holds no figure
+        lists nothing; the figures after it are no parts of it, and it opens no level of the list."""
+        if not self.vocab.partial_cues.fullmatch(cue.group()):
+            return False
+        text = self.ctx.text
+        breaks = [i for i in (text.find(ch, cue.end(), para.span.end) for ch in "，,；;。") if i >= 0]
+        end = min(breaks) if breaks else para.span.end
+        return end < para.span.end and not para.between(cue.end(), end) \
+            and not squash(text[cue.end():end]).startswith(("：", ":"))
+
     def _one_level(self, para: _Paragraph, top: list[Claim], start: int, end: int, multi: bool
                    ) -> tuple[list[Claim], bool]:
         """The list's own parts: a part followed by its own 其中/分别 keeps its sub-parts out."""
@@ -537,7 +553,7 @@ class PartLists(NamedTotals):
             if not segment:
                 continue
             nested = next((m for m in self.vocab.part_cues.finditer(ctx.text, segment[0].span.end, b)
-                           if not self._in_bracket(para, m.start())), None)
+                           if not self._in_bracket(para, m.start()) and not self._bare_explanation(para, m)), None)
             if nested is None:
                 parts += segment
                 continue
@@ -784,6 +800,7 @@ class PartLists(NamedTotals):
             summary = self._summary(para, start, total)
             if summary:
                 start = max(para.span.start, start - MAX_SPAN)  # 两批共计318万元。 closes the sentences before it
+            after_total = previous_total > start  # the list may only begin after an earlier closing total
             start, previous_total = max(start, previous_total), total.span.end  # after the last 共计 the next list begins
             before = para.between(start, (total.context or total.span).start)
             parts = [c for c in before if c.id not in para.inner and c.quantity.dimension == total.quantity.dimension]
@@ -793,6 +810,9 @@ class PartLists(NamedTotals):
             if any(not self._in_bracket(para, m.start(), headed=True)
                    for m in self.vocab.part_cues.finditer(ctx.text, first, total.span.start)):
                 continue  # a 其中 list runs into it: two levels, no single reading (其中 opening it is fine)
+            opening = self.vocab.part_cues.search(ctx.text, start, first)
+            if opening and after_total and not squash(ctx.text[start:opening.start()]).strip("，,；;：:"):
+                continue  # 收入总计A，其中B，C；支出总计D: the 其中 opens the list of the total before it, not D's
             if not 2 <= len(parts) <= MAX_PARTS or any(self._class(c, True) != self._class(total, True) for c in parts):
                 continue
             minus = self._signs(total, parts)
