@@ -626,7 +626,7 @@ class PartLists(NamedTotals):
         (of the total's direction) when no other figure follows it before the next part, and that part
         names its own item (税收收入500万元，增加80万元 is an amount and its change: the list is not read so)."""
         if len(totals) != 1 or self.stage(totals[0])[0] != CHANGE or self.stage(totals[0])[1] == 0 \
-                or not any(self.stage(p)[0] == CHANGE for p in parts):
+                or not any(self.stage(p)[0] == CHANGE for p in parts) or not self._added_amount(totals[0]):
             return {}
         total, shares = totals[0], {}
         for part, after in zip(parts, [*parts[1:], None], strict=True):
@@ -637,6 +637,16 @@ class PartLists(NamedTotals):
                 return {}
             shares[part.id] = self.stage(total)
         return shares
+
+    def _added_amount(self, claim: Claim) -> bool:
+        """增加支出5.16亿元, 调减项目支出2亿元: the change word before what it changes, compared with
+        nothing, states an amount added or taken off (支出比上年增加50万元 is a change on last year)."""
+        vocab = self.vocab
+        words = stage_words(self.ctx, claim)
+        if any(w in words for w in vocab.compared):
+            return False
+        last = max(((words.rfind(w), w) for w in (*vocab.increase, *vocab.decrease) if w in words), default=None)
+        return last is not None and len(words) - last[0] - len(last[1]) >= 2
 
     def _names_item(self, claim: Claim) -> bool:
         """Words of a figure's clause beyond its change words (化债支出增加, not 增加 or 比上年增加)."""
