@@ -532,7 +532,8 @@ class PartLists(NamedTotals):
         if not self.vocab.partial_cues.fullmatch(cue.group()):
             return False
         text = self.ctx.text
-        breaks = [i for i in (text.find(ch, cue.end(), para.span.end) for ch in "，,；;。") if i >= 0]
+        ceiling = min(para.span.end, cue.end() + MAX_SPAN)
+        breaks = [i for i in (text.find(ch, cue.end(), ceiling) for ch in "，,；;。") if i >= 0]
         end = min(breaks) if breaks else para.span.end
         return end < para.span.end and not para.between(cue.end(), end) \
             and not squash(text[cue.end():end]).startswith(("：", ":"))
@@ -622,9 +623,10 @@ class PartLists(NamedTotals):
 
     def _shares_of_change(self, totals: list[Claim], parts: list[Claim]) -> dict[int, tuple[str, int]]:
         """增加支出5.16亿元，其中：债券支出3.9亿元，化债支出增加0.7亿元，调减项目支出2.4亿元: under one
-        change, in a list of changes, a part with no change word of its own is its share of that change
-        (of the total's direction) when no other figure follows it before the next part, and that part
-        names its own item (税收收入500万元，增加80万元 is an amount and its change: the list is not read so)."""
+        change stating an amount added or taken off, in a list of changes, a part with no change word of
+        its own is its share of that change (of the total's direction) when no other figure follows it
+        before the next part, and that part names its own item (税收收入500万元，增加80万元 is an amount
+        and its change: the list is not read so)."""
         if len(totals) != 1 or self.stage(totals[0])[0] != CHANGE or self.stage(totals[0])[1] == 0 \
                 or not any(self.stage(p)[0] == CHANGE for p in parts) or not self._added_amount(totals[0]):
             return {}

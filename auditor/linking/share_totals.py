@@ -3,8 +3,9 @@
 whole: their sum is at most 100% (RAT002, kind ``shares_total``). Only a flat list: a share written
 after 其中 or 包括 may be of a part listed before it (税收收入占85%，其中增值税占40%).
 
-Shares of one total found, one per numbered item (1.基本支出…，占财政拨款总支出的70.8%。 2.项目支出…，
-占…的29.2%。), whose rates add up to 100% name all of its parts: the parts add up to it (SUM001).
+Shares of one total found and named alike wherever they stand, as one per numbered item (1.基本支出…，
+占财政拨款总支出的70.8%。 2.项目支出…，占…的29.2%。): when their rates add up to 100% they name all of
+its parts, and the parts add up to it (SUM001).
 
 The constraint carries each share's part and, when found, its total, so that the check leaves a
 share that does not recompute from them to that share's own finding."""
