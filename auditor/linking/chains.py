@@ -246,6 +246,34 @@ class ChainReader:
                     and len({c.year for c in (chain.total, *items)} - {None}) <= 1:
                 yield chain, items
 
+    def listed_uses(self) -> Iterator[tuple[Claim, list[Claim]]]:
+        """收入总计R，其中…；支出总计E，其中A…，B…，结转下年C: an expenditure total whose complete 其中
+        list ends on the balance carried on (``year_end``) lists the uses of the whole revenue stated
+        just before it, of the same fund and year: R = A + B + C. Any other total between them, or a
+        part that is no amount, and nothing is read."""
+        spec = self.ctx.rules["identities"].get("chains", {})
+        year_end, funds = spec.get("year_end"), spec.get("funds", ())
+        if not year_end or len(self.sides) < 2:
+            return
+        revenue, expenditure = self.sides[0], self.sides[1]
+        for group in self.lists.found:
+            spent, parts = group.total, group.parts
+            if not group.complete or group.uncertain or group.minus or len(parts) < 2 \
+                    or self._side_of_total(spent) is not expenditure or not self._amount(spent) \
+                    or not re.search(year_end, name_words(self.ctx, parts[-1])) \
+                    or not all(self._amount(p) for p in parts):
+                continue
+            before = [c for c in self.money if c.span.end <= spent.span.start and spent.block - 1 <= c.block
+                      and self._side_of_total(c) is not None and c.id not in self.lists.total_of]
+            if not before or self._side_of_total(before[-1]) is not revenue or not self._amount(before[-1]):
+                continue
+            income = before[-1]
+            words = name_words(self.ctx, income), name_words(self.ctx, spent)
+            if any((fund in words[0]) != (fund in words[1]) for fund in funds) \
+                    or len({c.year for c in (income, spent, *parts)} - {None}) > 1:
+                continue
+            yield income, parts
+
     def closings(self, chains: list[Chain]) -> Iterator[tuple[Claim, Chain, Claim]]:
         """可用资金T。支出S，为预算的x%。结余J。: J = T − S, each sentence holding its one sum of money."""
         for chain, closing, spend in self._after_revenue(chains, "closing"):
@@ -332,6 +360,9 @@ def find(ctx: Context) -> Iterator[Constraint]:
                              what="收支平衡时的收入合计与支出合计")
     for revenue, items in reader.uses(chains):
         yield ctx.constraint("sum", "SUM007", [revenue.total, *items], "narrative", relation="=",
+                             identity=reader.sides[1].name)
+    for income, parts in reader.listed_uses():
+        yield ctx.constraint("sum", "SUM007", [income, *parts], "narrative", relation="=",
                              identity=reader.sides[1].name)
     for balance, revenue, spent in reader.closings(chains):
         yield ctx.constraint("balance", "SUM004", [balance, revenue.total, spent], "narrative", relation="=")

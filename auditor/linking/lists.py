@@ -269,7 +269,8 @@ class PartLists(NamedTotals):
         self._brackets(para)
         cues = [m for m in self.vocab.part_cues.finditer(ctx.text, span.start, span.end)
                 if not self._in_bracket(para, m.start(), headed=True) and m.group() != "含"
-                and (m.group() not in self.vocab.named_only or self._named_in_sentence(para, m))]
+                and (m.group() not in self.vocab.named_only or self._named_in_sentence(para, m))
+                and not self._bare_explanation(para, m)]
         seen: set[int] = set()
         last: tuple[str, int, list[Claim]] | None = None  # the previous list: its cue, where it ends, its totals
         for n, cue in enumerate(cues):
@@ -503,6 +504,10 @@ class PartLists(NamedTotals):
         if not multi and (partial or self._inside_list(para, cue_start)):
             # an explanation (主要是…), or a list inside a bigger one's item: it ends with its item
             semicolon = min((i for i in (text.find(";", start, end), text.find("；", start, end)) if i >= 0), default=-1)
+            if semicolon < 0 and partial and self._inside_list(para, cue_start):
+                # 其中本级支出A，主要用于…，调出资金B，结转C: the explanation's end is not marked, and the
+                # figures after it may be the outer list's: no single reading
+                return start, False
             end = semicolon if semicolon >= 0 else end
         stop = self.vocab.terminator.search(text, start, end)
         if stop and not self._in_bracket(para, stop.start()):
@@ -533,6 +538,18 @@ class PartLists(NamedTotals):
     def _nested_cue_has_segments(self, start: int, end: int) -> bool:
         return any(ch in "；;" for ch in self.ctx.text[start:end])
 
+    def _bare_explanation(self, para: _Paragraph, cue: re.Match[str]) -> bool:
+        """支出A万元，主要用于库区项目建设，调出资金B万元: an explanation whose clause holds no figure
+        lists nothing; the figures after it are no parts of it, and it opens no level of the list."""
+        if not self.vocab.partial_cues.fullmatch(cue.group()):
+            return False
+        text = self.ctx.text
+        ceiling = min(para.span.end, cue.end() + MAX_SPAN)
+        breaks = [i for i in (text.find(ch, cue.end(), ceiling) for ch in "，,；;。") if i >= 0]
+        end = min(breaks) if breaks else para.span.end
+        return end < para.span.end and not para.between(cue.end(), end) \
+            and not squash(text[cue.end():end]).startswith(("：", ":"))
+
     def _one_level(self, para: _Paragraph, top: list[Claim], start: int, end: int, multi: bool
                    ) -> tuple[list[Claim], bool]:
         """The list's own parts: a part followed by its own 其中/分别 keeps its sub-parts out."""
@@ -549,7 +566,7 @@ class PartLists(NamedTotals):
             if not segment:
                 continue
             nested = next((m for m in self.vocab.part_cues.finditer(ctx.text, segment[0].span.end, b)
-                           if not self._in_bracket(para, m.start())), None)
+                           if not self._in_bracket(para, m.start()) and not self._bare_explanation(para, m)), None)
             if nested is None:
                 parts += segment
                 continue
@@ -616,11 +633,62 @@ class PartLists(NamedTotals):
             return "institution"
         return unit
 
+    def _shares_of_change(self, totals: list[Claim], parts: list[Claim]) -> dict[int, tuple[str, int]]:
+        """增加支出5.16亿元，其中：债券支出3.9亿元，化债支出增加0.7亿元，调减项目支出2.4亿元: under one
+        change stating an amount added or taken off, in a list of changes, a part with no change word of
+        its own is its share of that change (of the total's direction) when no other figure follows it
+        before the next part, and that part names its own item (税收收入500万元，增加80万元 is an amount
+        and its change: the list is not read so)."""
+        if len(totals) != 1 or self.stage(totals[0])[0] != CHANGE or self.stage(totals[0])[1] == 0 \
+                or not any(self.stage(p)[0] == CHANGE for p in parts) or not self._added_amount(totals[0]):
+            return {}
+        total, shares = totals[0], {}
+        for part, after in zip(parts, [*parts[1:], None], strict=True):
+            if self.stage(part)[0] != AMOUNT or part.quantity.dimension != total.quantity.dimension:
+                continue
+            following = self.ctx.by_id.get(part.id + 1)
+            if after is None or following is not after or not self._names_item(after):
+                return {}
+            shares[part.id] = self.stage(total)
+        return shares
+
+    def _added_amount(self, claim: Claim) -> bool:
+        """增加支出5.16亿元, 调减项目支出2亿元: the change word before what it changes, compared with
+        nothing, states an amount added or taken off (支出比上年增加50万元 is a change on last year)."""
+        vocab = self.vocab
+        words = stage_words(self.ctx, claim)
+        if any(w in words for w in vocab.compared):
+            return False
+        last = max(((words.rfind(w), w) for w in (*vocab.increase, *vocab.decrease) if w in words), default=None)
+        return last is not None and len(words) - last[0] - len(last[1]) >= 2
+
+    def _names_item(self, claim: Claim) -> bool:
+        """Words of a figure's clause beyond its change words (化债支出增加, not 增加 or 比上年增加)."""
+        vocab = self.vocab
+        words = stage_words(self.ctx, claim)
+        if any(w in words for w in vocab.compared):
+            return False
+        for word in (*vocab.increase, *vocab.decrease):
+            words = words.replace(word, "")
+        return len(words.strip("，,、；;：:（）()")) >= 2
+
     def _assign(self, totals: list[Claim], parts: list[Claim], complete: bool, multi: bool,
                 nil_rest: bool = False) -> Iterator[Group]:
         parts = self._after_use(parts)
         if not parts:
             return
+        shares = self._shares_of_change(totals, parts)
+        if not shares:
+            yield from self._assign_read(totals, parts, complete, multi, nil_rest)
+            return
+        saved = {i: self._stages[i] for i in shares}
+        self._stages.update(shares)  # read as changes of this list only: their stage elsewhere is kept
+        groups = list(self._assign_read(totals, parts, complete, multi, nil_rest))
+        self._stages.update(saved)
+        yield from groups
+
+    def _assign_read(self, totals: list[Claim], parts: list[Claim], complete: bool, multi: bool,
+                     nil_rest: bool) -> Iterator[Group]:
         # amounts and budgets are told apart only when the total gives both (支出27.46万元，完成全年预算41.30万元)
         merged = not {AMOUNT, BUDGET} <= {self.stage(t)[0] for t in totals}
         assigned: dict[int, list[Claim]] = {t.id: [] for t in totals}
@@ -756,6 +824,7 @@ class PartLists(NamedTotals):
             summary = self._summary(para, start, total)
             if summary:
                 start = max(para.span.start, start - MAX_SPAN)  # 两批共计318万元。 closes the sentences before it
+            after_total = previous_total > start  # the list may only begin after an earlier closing total
             start, previous_total = max(start, previous_total), total.span.end  # after the last 共计 the next list begins
             before = para.between(start, (total.context or total.span).start)
             parts = [c for c in before if c.id not in para.inner and c.quantity.dimension == total.quantity.dimension]
@@ -765,6 +834,9 @@ class PartLists(NamedTotals):
             if any(not self._in_bracket(para, m.start(), headed=True)
                    for m in self.vocab.part_cues.finditer(ctx.text, first, total.span.start)):
                 continue  # a 其中 list runs into it: two levels, no single reading (其中 opening it is fine)
+            opening = self.vocab.part_cues.search(ctx.text, start, first)
+            if opening and after_total and not squash(ctx.text[start:opening.start()]).strip("，,；;：:"):
+                continue  # 收入总计A，其中B，C；支出总计D: the 其中 opens the list of the total before it, not D's
             if not 2 <= len(parts) <= MAX_PARTS or any(self._class(c, True) != self._class(total, True) for c in parts):
                 continue
             minus = self._signs(total, parts)

@@ -38,6 +38,7 @@ def shares(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
     verbs = tuple(words.get("total_verbs", ()))
     unnamed: dict[tuple[int, str], list[tuple[Claim, Claim]]] = {}  # shares of one total, not found
     of_one_whole: dict[tuple[int, str], list[tuple[Claim, Claim, Claim | None]]] = {}  # and the total found
+    parts_of: dict[str, set[int]] = {}  # the parts given a share of each named whole so far: none is that whole
     for claim in ctx.narrative:
         if claim.quantity.dimension != "percent" or "占" not in left_text(ctx, claim):
             continue
@@ -71,9 +72,11 @@ def shares(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
                 names = [n for n in (name, core, *spellings(name, words)) if n]
                 candidates = [c for c in ctx.narrative if c.span.end <= part.span.start and summable(c) and not change(c)
                               and c.quantity.dimension == part.quantity.dimension and c.id not in lists.total_of
+                              and c.id not in parts_of.get(name, ())
                               and (c.year is None or part.year is None or c.year == part.year)  # no other year's
                               and any(s.endswith(n) for s in subjects(c, verbs) for n in names)]
                 total = candidates[-1] if candidates else None
+            parts_of.setdefault(name, set()).add(part.id)
         if total is not None and total.id != part.id:
             if of_one_whole.get(key) and of_one_whole[key][-1][0] is claim:
                 of_one_whole[key][-1] = (claim, part, total)
@@ -84,6 +87,8 @@ def shares(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
         if len(pairs) == 1:
             yield from lone_share(ctx, *pairs[0], growth_words, tuple(words.get("lone_part_openings", ())))
     yield from share_totals.find(ctx, list(of_one_whole.values()))
+    listed = {(g.total.id, frozenset(p.id for p in g.parts)) for g in lists.found}
+    yield from share_totals.whole_sums(ctx, of_one_whole, listed)
 
 
 def spellings(name: str, words: dict) -> list[str]:
