@@ -126,15 +126,12 @@ def grade_of(value: Decimal, bands: list) -> str:
     return str(bands[-1][1])
 
 
-NORMALISED_GRADE = {"优秀": "优", "良好": "良", "中等": "中", "合格": "中", "不合格": "差"}
-
-
 @check("grade")
 def grade(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     score = ctx.by_id[constraint.claims[0]]
-    bands = constraint.params.get("bands") or \
-        ctx.rules.check("SCO004").get("params", {}).get("bands", [[90, "优"], [80, "良"], [60, "中"], [0, "差"]])
-    stated = NORMALISED_GRADE.get(constraint.params["grade"], constraint.params["grade"])
+    bands = constraint.params.get("bands") or ctx.rules.param("SCO004", "bands")
+    synonyms = ctx.rules["lexicon"]["score_cues"].get("grade_synonyms", {})  # 优秀 is the band of 优
+    stated = synonyms.get(constraint.params["grade"], constraint.params["grade"])
     lo, hi = grade_of(interval(score).lo, bands), grade_of(interval(score).hi, bands)
     if stated in (lo, hi):
         return None

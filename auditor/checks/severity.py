@@ -23,7 +23,6 @@ from auditor.rules import RuleSet
 from auditor.strings import squash
 
 HUNDRED = Decimal(100)
-DEFAULT_BANDS = [[90, "优"], [80, "良"], [60, "中"], [0, "差"]]
 NUMBER = re.compile(r"([-+−]?\d[\d,]*(?:\.\d+)?)\s*(\S*)")
 
 
@@ -40,7 +39,7 @@ class Policy:
     @classmethod
     def from_rules(cls, rules: RuleSet) -> Policy:
         data = rules["catalogue"].get("severity", {})
-        bands = rules.param("SCO004", "bands", DEFAULT_BANDS)
+        bands = rules.param("SCO004", "bands") or ()
         return cls(
             bands=tuple(sorted(((Decimal(str(f)), str(g)) for f, g in bands), reverse=True)),
             categories=dict(data.get("categories", {})),

@@ -367,7 +367,7 @@ def stated_bands(ctx: Context) -> list[list] | None:
     named without a floor), or None unless it states two floors that rise with the grade."""
     words = ctx.rules["lexicon"]["score_cues"]
     pattern = band_pattern(tuple(words.get("band_above", ())), tuple(words.get("band_verbs", ())), tuple(words["grades"]))
-    order = ctx.rules.check("SCO004").get("params", {}).get("bands", [[90, "优"], [80, "良"], [60, "中"], [0, "差"]])
+    order = ctx.rules.param("SCO004", "bands") or ()
     rank = {str(g): i for i, (_, g) in enumerate(order)}
     same = words.get("grade_synonyms", {})  # 优秀 is the band of 优
     floors: dict[str, Decimal] = {}
