@@ -152,12 +152,11 @@ class Bounds:
     # --- where a whole may be ----------------------------------------------------------------
     @cached_property
     def sentences(self) -> list[Span]:
-        out, pos, text = [], 0, self.ctx.text
-        while pos < len(text):
-            span = self.ctx.sentence(pos, SENTENCE_ENDS)
-            out.append(span)
-            pos = max(span.end, pos + 1)
-        return out
+        text = self.ctx.text  # each sentence runs to its end mark, included: cut after every mark
+        cuts = [0, *(m.end() for m in re.finditer(f"[{re.escape(SENTENCE_ENDS)}]", text))]
+        if cuts[-1] < len(text):
+            cuts.append(len(text))
+        return [Span(start, end) for start, end in zip(cuts, cuts[1:])]
 
     def sentence_index(self, pos: int) -> int:
         lo, hi = 0, len(self.sentences) - 1

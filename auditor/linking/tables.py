@@ -73,12 +73,17 @@ class Row:
 
 
 def rows_of(ctx: Context, sheet: list[int]) -> list[Row]:
+    """The rows of a sheet's tables that hold more than headers (built once per table and report:
+    a dozen finders read them)."""
+    built = ctx.once("table_rows", lambda _: {})
     rows = []
     for block in sheet:
-        for index, cells in enumerate(ctx.block(block).rows):
-            if cells and not all(c.is_header for c in cells if squash(c.text)):
-                rows.append(Row(block, index, list(cells), ctx.rows.get((block, index), []),
-                                views=[ctx.at(c.span) for c in cells]))
+        if block not in built:
+            built[block] = [Row(block, index, list(cells), ctx.rows.get((block, index), []),
+                                views=[ctx.at(c.span) for c in cells])
+                            for index, cells in enumerate(ctx.block(block).rows)
+                            if cells and not all(c.is_header for c in cells if squash(c.text))]
+        rows += built[block]
     return rows
 
 
