@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 from auditor.linking.context import Context, squash
 from auditor.model import Claim
-from auditor.strings import CJK
+from auditor.strings import CJK, any_of
 
 CLAUSE_ENDS = "，,。；;！？!?\n\t、：:"
 MAX_LEFT = 40
@@ -153,7 +153,7 @@ class Subjects:
     def read(self, left: str, pos: int, year: int | None, need_stage: bool = True) -> Key | None:
         """The key of what is stated at ``pos`` after the words ``left``; a key without a stage only
         when ``need_stage`` is false (to pair a placeholder with its filled twin)."""
-        if not left or any(cue in left for cue in self.not_a_statement):
+        if not left or any_of(self.not_a_statement).search(left):
             return None
         stage, cue = "", ""
         rest = self.strip_fillers(left)
