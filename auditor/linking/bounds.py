@@ -18,7 +18,7 @@ from functools import cached_property
 
 from auditor.linking.context import NUMBERING, Context, squash
 from auditor.model import Claim, Constraint, Span
-from auditor.strings import CJK
+from auditor.strings import CJK, any_of
 
 SENTENCE_ENDS = "。！？!?\n"
 LABEL_EDGES = "，,、；;：:（）()|｜ \t"
@@ -85,6 +85,8 @@ class Bounds:
         self.subject_overlap = int(data["subject_overlap"])
         self.labels: dict[int, Label] = {}
         self.roles: dict[tuple[str, int], str] = {}  # (label words, id of a pair): role_of
+        self.any_target = any_of(self.targets)
+        self.any_cue = {id(p): any_of(p.part + p.whole) for p in self.pairs}
 
     # --- what names a figure ------------------------------------------------------------------
     def previous_in_clause(self, claim: Claim) -> Claim | None:
@@ -152,12 +154,11 @@ class Bounds:
     # --- where a whole may be ----------------------------------------------------------------
     @cached_property
     def sentences(self) -> list[Span]:
-        out, pos, text = [], 0, self.ctx.text
-        while pos < len(text):
-            span = self.ctx.sentence(pos, SENTENCE_ENDS)
-            out.append(span)
-            pos = max(span.end, pos + 1)
-        return out
+        text = self.ctx.text  # each sentence runs to its end mark, included: cut after every mark
+        cuts = [0, *(m.end() for m in re.finditer(f"[{re.escape(SENTENCE_ENDS)}]", text))]
+        if cuts[-1] < len(text):
+            cuts.append(len(text))
+        return [Span(start, end) for start, end in zip(cuts, cuts[1:])]
 
     def sentence_index(self, pos: int) -> int:
         lo, hi = 0, len(self.sentences) - 1
@@ -205,9 +206,12 @@ class Bounds:
 
     def role_of(self, words: str, pair: Pair) -> str:
         """The role a label's words give its figure in ``pair`` (a table's column labels recur)."""
-        if any(w in words for w in self.targets):
+        if self.any_target.search(words):
             return ""
-        part, whole = last_cue(words, pair.part), last_cue(words, pair.whole)
+        if self.any_cue[id(pair)].search(words):
+            part, whole = last_cue(words, pair.part), last_cue(words, pair.whole)
+        else:
+            part = whole = -1  # most labels hold no cue of the pair
         if part < 0 and whole < 0:
             generic = self.verb_tail.sub("", words).endswith(pair.generic_whole) if pair.generic_whole else False
             return "generic" if generic and not any(w in words for w in pair.generic_not) else ""

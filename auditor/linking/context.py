@@ -7,7 +7,7 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from decimal import Decimal
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import accumulate
 from typing import Any, TypeVar
 
@@ -24,8 +24,10 @@ NUMBERING = re.compile(r"^(?:其中[:：]?|\d+[.、．]|[（(][\d一二三四五
 POINTS_IN_LABEL = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[）)]")
 
 
+@lru_cache(maxsize=1 << 14)
 def label(text: str) -> str:
-    """A row or item label for comparing names: whitespace, numbering and point budgets removed."""
+    """A row or item label for comparing names: whitespace, numbering and point budgets removed
+    (the same cells' labels are compared by a dozen finders: kept per text)."""
     text = squash(text)
     text = NUMBERING.sub("", text)
     text = POINTS_IN_LABEL.sub("", text)

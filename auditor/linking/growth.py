@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from auditor.linking.context import Context, squash
 from auditor.model import Claim, Constraint, Span
@@ -66,18 +67,26 @@ class Vocabulary:
 
     def ending(self, lead: str, words: tuple[tuple[str, int], ...]) -> tuple[str, int] | None:
         """The signed word ``lead`` ends with, fillers (了, 为…) after it allowed."""
+        suffixes = self._suffixes.get(id(words)) or tuple(word for word, _ in words)
         for _ in range(2):
-            for word, sign in words:
-                if lead.endswith(word):
-                    return word, sign
-            filler = next((f for f in self.fillers if lead.endswith(f)), None)
-            if filler is None:
+            if lead.endswith(suffixes):  # one test for all the words; most leads end with none
+                for word, sign in words:
+                    if lead.endswith(word):
+                        return word, sign
+            if not lead.endswith(self.fillers):
                 return None
+            filler = next(f for f in self.fillers if lead.endswith(f))
             lead = lead[: -len(filler)]
         return None
 
+    @cached_property
+    def _suffixes(self) -> dict[int, tuple[str, ...]]:
+        return {id(words): tuple(word for word, _ in words) for words in (self.changes, self.rates)}
+
     def strip_fillers(self, lead: str) -> str:
-        filler = next((f for f in self.fillers if lead.endswith(f)), "")
+        if not lead.endswith(self.fillers):
+            return lead
+        filler = next(f for f in self.fillers if lead.endswith(f))
         return lead[: len(lead) - len(filler)]
 
     def masked(self, text: str) -> str:
@@ -223,12 +232,22 @@ def wrapped(ctx: Context, newline: int) -> bool:
 def sentence_around(ctx: Context, pos: int) -> Span:
     """The sentence around ``pos``, across the line breaks of a hard-wrapped paragraph."""
     text = ctx.text
-    start = pos
-    while start > 0 and (text[start - 1] not in SENTENCE_ENDS or (text[start - 1] == "\n" and wrapped(ctx, start - 1))):
-        start -= 1
+    start = pos  # from end mark to end mark (bisected in the context's list of them), over wrapped lines
+    while start > 0:
+        mark = ctx.sentence(start, SENTENCE_ENDS).start - 1  # the last end mark before start, -1 if none
+        if mark < 0 or text[mark] != "\n" or not wrapped(ctx, mark):
+            start = mark + 1
+            break
+        start = mark
     end = pos
-    while end < len(text) and (text[end] not in SENTENCE_ENDS or (text[end] == "\n" and wrapped(ctx, end))):
-        end += 1
+    while end < len(text):
+        end = ctx.sentence(end, SENTENCE_ENDS).end - 1  # the first end mark at or after end, if any
+        if text[end] not in SENTENCE_ENDS:
+            end = len(text)
+        elif text[end] != "\n" or not wrapped(ctx, end):
+            break
+        else:
+            end += 1
     return Span(start, min(len(text), end + 1))
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 from auditor.linking.context import Context, squash
 from auditor.model import Claim
-from auditor.strings import CJK
+from auditor.strings import CJK, any_of
 
 CLAUSE_ENDS = "，,。；;！？!?\n\t、：:"
 MAX_LEFT = 40
@@ -79,6 +79,8 @@ class Subjects:
         self._sections: dict[str, tuple[str, str] | None] = {}
         self.counted_scope = re.compile(spec.get("counted_scope", r"\d+个[省市州县区乡镇村]"))
         self._keys: dict[int, Key | None] = {}  # a claim's key, stage or not: read once per report
+        self._lefts: dict[int, str] = {}  # position -> left_of
+        self._prefixes: dict[tuple[int, bool], str] = {}  # (position, head) -> sentence_prefix
 
     @classmethod
     def of(cls, ctx: Context) -> Subjects:
@@ -143,17 +145,20 @@ class Subjects:
         return self.left_of(claim.span.start)
 
     def left_of(self, pos: int) -> str:
-        text = self.ctx.text
-        i = pos
-        floor = max(0, i - MAX_LEFT)
-        while i > floor and text[i - 1] not in CLAUSE_ENDS:
-            i -= 1
-        return unicodedata.normalize("NFKC", squash(text[i:pos]))
+        found = self._lefts.get(pos)
+        if found is None:
+            text = self.ctx.text
+            i = pos
+            floor = max(0, i - MAX_LEFT)
+            while i > floor and text[i - 1] not in CLAUSE_ENDS:
+                i -= 1
+            found = self._lefts[pos] = unicodedata.normalize("NFKC", squash(text[i:pos]))
+        return found
 
     def read(self, left: str, pos: int, year: int | None, need_stage: bool = True) -> Key | None:
         """The key of what is stated at ``pos`` after the words ``left``; a key without a stage only
         when ``need_stage`` is false (to pair a placeholder with its filled twin)."""
-        if not left or any(cue in left for cue in self.not_a_statement):
+        if not left or any_of(self.not_a_statement).search(left):
             return None
         stage, cue = "", ""
         rest = self.strip_fillers(left)
@@ -228,9 +233,12 @@ class Subjects:
     def sentence_prefix(self, pos: int, head: bool = False) -> str:
         """The figure's sentence before it (squashed), at most its last MAX_SENTENCE_LOOKBACK
         characters, or with ``head`` its first ones (one endless sentence stays linear)."""
-        start = self.ctx.sentence(pos, "。！？!?\n").start
-        lo, hi = (start, min(pos, start + MAX_SENTENCE_LOOKBACK)) if head else (max(start, pos - MAX_SENTENCE_LOOKBACK), pos)
-        return unicodedata.normalize("NFKC", squash(self.ctx.text[lo:hi]))
+        found = self._prefixes.get((pos, head))  # asked for each figure by several readers of its key
+        if found is None:
+            start = self.ctx.sentence(pos, "。！？!?\n").start
+            lo, hi = (start, min(pos, start + MAX_SENTENCE_LOOKBACK)) if head else (max(start, pos - MAX_SENTENCE_LOOKBACK), pos)
+            found = self._prefixes[(pos, head)] = unicodedata.normalize("NFKC", squash(self.ctx.text[lo:hi]))
+        return found
 
     def scope(self, pos: int, rest: str) -> str:
         """The scope word of the clause, else the label leading its sentence (甲村：…), else a counted

@@ -44,6 +44,7 @@ from auditor.linking.list_text import (  # noqa: F401 (sentence, clause, name_wo
 )
 from auditor.linking.named_parts import complete_by_names
 from auditor.model import Claim, Constraint, Span
+from auditor.strings import any_of
 
 SUMMABLE = ("money", "people", "count", "area", "length", "mass")
 OPEN_PARENS, CLOSE_PARENS = "（(", "）)"
@@ -160,17 +161,17 @@ def stage(ctx: Context, claim: Claim, vocab: Vocabulary) -> tuple[str, int]:
     较上年的1875万元 (compared, 0), 目前已拨付260万元 (progress, 0), 全年预算50万元 (budget, 0),
     anything else this year's amount."""
     words = stage_words(ctx, claim)
-    down = max((words.rfind(w) for w in vocab.decrease), default=-1)
-    up = max((words.rfind(w) for w in vocab.increase), default=-1)
-    if up >= 0 or down >= 0:
+    if any_of(vocab.decrease).search(words) or any_of(vocab.increase).search(words):
+        down = max((words.rfind(w) for w in vocab.decrease), default=-1)
+        up = max((words.rfind(w) for w in vocab.increase), default=-1)
         return CHANGE, (1 if up > down else -1)
-    if any(w in words for w in vocab.difference):
+    if any_of(vocab.difference).search(words):
         return CHANGE, 0
-    if any(w in words for w in vocab.compared):
+    if any_of(vocab.compared).search(words):
         return COMPARED, 0
-    if any(w in words for w in vocab.progress):
+    if any_of(vocab.progress).search(words):
         return PROGRESS, 0
-    if any(w in words for w in vocab.budget):
+    if any_of(vocab.budget).search(words):
         return BUDGET, 0
     return AMOUNT, 0
 

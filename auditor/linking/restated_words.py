@@ -35,7 +35,7 @@ from auditor.linking.keys import (
 )
 from auditor.linking.restated import clusters
 from auditor.model import Claim, Constraint
-from auditor.strings import CJK
+from auditor.strings import CJK, any_of
 
 DATE = re.compile(r"(?:19|20)\d\d\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?")
 CITED = re.compile(r"《[^《》]{0,80}》")
@@ -98,12 +98,12 @@ class Words:
         sentence = CITED.sub(lambda m: "_" * len(m.group()), self.subjects.sentence_prefix(claim.span.start))
         size = len(self.subjects.left_of(claim.span.start))
         lead, left = sentence[: len(sentence) - size], sentence[len(sentence) - size:].replace("_", "")
-        if any(cue in left for cue in self.not_words):
+        if any_of(self.not_words).search(left):
             return None
         before = self.previous_clause(lead, True)  # 收到…，资金100万元: the clause before says its stage
-        if any(cue in before for cue in self.lead_not_words):
+        if any_of(self.lead_not_words).search(before):
             return None  # 计划投入…，资金100万元; 追加…，共计20万元: what the clause before says of it
-        if any(cue in lead or cue in left for cue in self.parts):
+        if any_of(self.parts).search(lead) or any_of(self.parts).search(left):
             return None  # 其中: a part of some whole, the sentence's
         words, stage = self.staged(self.words(left))
         if not CJK.search(words):

@@ -35,6 +35,7 @@ class Row:
     claims: list[Claim]
     by_role: dict[str, list[Claim]] = field(default_factory=dict)
     views: list[str] = field(default_factory=list)  # each cell's text in simplified characters (ctx.text)
+    _whole: dict[int, bool] = field(default_factory=dict, repr=False, compare=False)  # claim id -> whole
 
     def __post_init__(self) -> None:
         for claim in self.claims:
@@ -49,8 +50,11 @@ class Row:
 
     def whole(self, claim: Claim) -> bool:
         """The figure is its cell's whole content (a value cell, not a figure inside a label)."""
-        cell = next((c for c in self.cells if c.col == claim.cell[1]), None)
-        return cell is not None and squash(cell.text) == squash(claim.text)
+        found = self._whole.get(claim.id)  # asked by every finder reading the row (rows are shared)
+        if found is None:
+            cell = next((c for c in self.cells if c.col == claim.cell[1]), None)
+            found = self._whole[claim.id] = cell is not None and squash(cell.text) == squash(claim.text)
+        return found
 
     def cell_under(self, *headers: str) -> Cell | None:
         for cell in self.cells:
@@ -73,12 +77,17 @@ class Row:
 
 
 def rows_of(ctx: Context, sheet: list[int]) -> list[Row]:
+    """The rows of a sheet's tables that hold more than headers (built once per table and report:
+    a dozen finders read them)."""
+    built = ctx.once("table_rows", lambda _: {})
     rows = []
     for block in sheet:
-        for index, cells in enumerate(ctx.block(block).rows):
-            if cells and not all(c.is_header for c in cells if squash(c.text)):
-                rows.append(Row(block, index, list(cells), ctx.rows.get((block, index), []),
-                                views=[ctx.at(c.span) for c in cells]))
+        if block not in built:
+            built[block] = [Row(block, index, list(cells), ctx.rows.get((block, index), []),
+                                views=[ctx.at(c.span) for c in cells])
+                            for index, cells in enumerate(ctx.block(block).rows)
+                            if cells and not all(c.is_header for c in cells if squash(c.text))]
+        rows += built[block]
     return rows
 
 

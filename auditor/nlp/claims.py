@@ -436,9 +436,8 @@ class Reader:
         return unit
 
     def _year_before(self, pos: int) -> int | None:
-        i = pos
-        while i > 0 and self.text[i - 1] not in SENTENCE_BREAKS and pos - i < 80:
-            i -= 1
+        low = max(0, pos - 80)  # after the last sentence break in the 80 characters before pos
+        i = max(low, max(self.text.rfind(mark, low, pos) for mark in SENTENCE_BREAKS) + 1)
         found = YEAR_IN_HEADER.findall(self.text[i:pos])
         return int(found[-1]) if found else None
 

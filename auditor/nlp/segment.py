@@ -36,7 +36,9 @@ class Tokens:
         import jieba
 
         self.text = text
-        self._tokenizer = pipeline().tokenizer
+        # the segmenter the pipeline's tokenizer wraps, called without building a spaCy Doc per run:
+        # a run has no whitespace, so its words are the tokenizer's words, end to end
+        self._segmenter = pipeline().tokenizer.jieba_seg
         runs = [m.span() for m in jieba.re_han_default.finditer(text)]
         self.run_starts = [s for s, _ in runs]
         self.run_ends = [e for _, e in runs]
@@ -45,9 +47,10 @@ class Tokens:
     def words_of_run(self, index: int) -> list[tuple[int, int, str]]:
         words = self._words.get(index)
         if words is None:
-            start = self.run_starts[index]
-            doc = self._tokenizer(self.text[start:self.run_ends[index]])
-            words = [(start + t.idx, start + t.idx + len(t.text), t.text) for t in doc]
+            words, at = [], self.run_starts[index]
+            for word in self._segmenter.cut(self.text[at:self.run_ends[index]], cut_all=False):
+                words.append((at, at + len(word), word))
+                at += len(word)
             self._words[index] = words
         return words
 
