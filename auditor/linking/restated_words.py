@@ -9,7 +9,8 @@ one paragraph, or share a name of ``long_name_chars`` (中央补助地方公共�
 the name be the report title's, or their two passages restate some other figure alike, one too
 precise to agree by chance (536.82): they then restate one account. A fund named in full by one
 of them (中央甲资金 … 下达乙省中央甲资金) is that fund wherever it stands. Words that tell no fund
-from another (专项, 项目) are left out of names. Never from a clause that compares, changes or plans
+from another (专项, 项目, 转移支付), and stage cues within it once its stage is read (补助地方预算资金
+is 补助地方资金, budgeted), are left out of names. Never from a clause that compares, changes or plans
 (较上年, 追减, 提前下达, 计划), nor a part (其中) whose whole is its sentence's, nor two figures
 of one sentence, nor a name with two stage classes or three values, nor two figures citing two
 notices (〔2022〕815号, 〔2023〕462号: two allocations).
@@ -120,6 +121,10 @@ class Words:
         found = [(words.rfind(cue), cue) for cue in self.stage_cues if cue in words]
         found += [(before.rfind(cue) - len(before), cue) for cue in self.stage_cues if cue in before]
         stage = stage or (self.stage_of[max(found)[1]] if found else "")
+        for cue in self.stage_cues:  # 补助地方预算资金 is 补助地方资金, its stage said
+            words = words.replace(cue, "")
+        if len(CJK.findall(words)) < self.name_chars:
+            return None
         years = YEAR.findall(sentence)
         scope = self.subjects.scope(claim.span.start, self.last_scope(words))
         label = LEAD_LABEL.match(self.subjects.sentence_prefix(claim.span.start, head=True))
