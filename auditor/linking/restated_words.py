@@ -7,8 +7,8 @@ A long name alone does not make one quantity: the projects of a list are named a
 (1.甲项目…统筹整合使用财政涉农资金210万元；2.乙项目…86.42万元). So the figures must also stand in
 one paragraph, or share a name of ``long_name_chars`` (中央补助地方公共文化服务体系建设专项资金), or
 the name be the report title's, or their two passages restate some other figure alike, one too
-precise to agree by chance (536.82): they then restate one account. A fund named in full by one
-of them (中央甲资金 … 下达乙省中央甲资金) is that fund wherever it stands. Words that tell no fund
+precise to agree by chance (536.82): they then restate one account. A fund (money) named
+alike in full by all (甲资金 … 甲资金) is that fund wherever it stands. Words that tell no fund
 from another (专项, 项目, 转移支付), and stage cues within it once its stage is read (补助地方预算资金
 is 补助地方资金, budgeted), are left out of names. Never from a clause that compares, changes or plans
 (较上年, 追减, 提前下达, 计划), nor a part (其中) whose whole is its sentence's, nor two figures
@@ -230,8 +230,9 @@ def find(ctx: Context) -> Iterator[Constraint]:
         if not corroborated and len(name) < long_name and all(words.named[c.id] != name for c in members):
             continue
         if len(blocks) > 1 and not corroborated:
-            # a fund named in full by one of them (中央甲资金 … 下达乙省中央甲资金) is that fund, not a list's item
-            named_in_full = members[0].quantity.dimension == "money" and any(words.named[c.id] == name for c in members)
+            # a fund named alike in full by all (补助地方预算资金 … 补助地方资金) is one fund; not so one named in
+            # full by one only (甲县农村公路资金 … 农村公路资金: a county's share and the whole)
+            named_in_full = members[0].quantity.dimension == "money" and all(words.named[c.id] == name for c in members)
             if len(name) < long_name and name not in title and not named_in_full:
                 continue  # alike in words only, in two passages: parallel items (1.甲项目…资金303万元；2.乙项目…资金107万元)
             marks = {words.item_mark(c) for c in members}
