@@ -7,10 +7,13 @@ A long name alone does not make one quantity: the projects of a list are named a
 (1.甲项目…统筹整合使用财政涉农资金210万元；2.乙项目…86.42万元). So the figures must also stand in
 one paragraph, or share a name of ``long_name_chars`` (中央补助地方公共文化服务体系建设专项资金), or
 the name be the report title's, or their two passages restate some other figure alike, one too
-precise to agree by chance (536.82): they then restate one account. Never from a
-clause that compares, changes or plans (较上年, 追减, 提前下达, 计划), nor a part (其中) whose whole
-is its sentence's, nor two figures of one sentence, nor a name with two stage classes or three
-values, nor two figures citing two notices (〔2022〕815号, 〔2023〕462号: two allocations).
+precise to agree by chance (536.82): they then restate one account. A fund (money) named
+alike in full by all (甲资金 … 甲资金) is that fund wherever it stands. Words that tell no fund
+from another (专项, 项目, 转移支付), and stage cues within it once its stage is read (补助地方预算资金
+is 补助地方资金, budgeted), are left out of names. Never from a clause that compares, changes or plans
+(较上年, 追减, 提前下达, 计划), nor a part (其中) whose whole is its sentence's, nor two figures
+of one sentence, nor a name with two stage classes or three values, nor two figures citing two
+notices (〔2022〕815号, 〔2023〕462号: two allocations).
 Vocabulary in rules/subjects.yaml (restated_words).
 """
 
@@ -60,6 +63,7 @@ class Words:
         self.stage_cues = sorted(self.stage_of, key=len, reverse=True)
         self.name_chars = int(spec.get("name_chars", 8))
         self.fillers = sorted(spec.get("fillers", ()), key=len, reverse=True)
+        self.neutral = sorted(spec.get("neutral_words", ()), key=len, reverse=True)
         self.parts = tuple(spec.get("part_cues", ()))
         self.name_ends = tuple(spec.get("name_ends", ()))
         self.item_marks = [re.compile(p) for p in spec.get("item_marks", ())]
@@ -73,8 +77,11 @@ class Words:
 
     def words(self, left: str) -> str:
         """The words naming a figure: its clause without years, brackets, numbering and fillers
-        (共计, 实际, 已); 合计 and 总计 stay (收入合计 is not 收入总计)."""
+        (共计, 实际, 已), nor words anywhere in it that name no other fund (专项, 项目: 整治专项资金
+        is 整治资金); 合计 and 总计 stay (收入合计 is not 收入总计)."""
         text = NUMBERING.sub("", BRACKETS.sub("", YEAR_WORD.sub("", left)))
+        for word in self.neutral:
+            text = text.replace(word, "")
         text = SYMBOLS.sub("", LEAD_JOINS.sub("", text))
         changed = True
         while changed:
@@ -114,12 +121,21 @@ class Words:
         found = [(words.rfind(cue), cue) for cue in self.stage_cues if cue in words]
         found += [(before.rfind(cue) - len(before), cue) for cue in self.stage_cues if cue in before]
         stage = stage or (self.stage_of[max(found)[1]] if found else "")
+        for cue in self.stage_cues:  # 补助地方预算资金 is 补助地方资金, its stage said
+            words = words.replace(cue, "")
+        if len(CJK.findall(words)) < self.name_chars:
+            return None
         years = YEAR.findall(sentence)
-        scope = self.subjects.scope(claim.span.start, words)
+        scope = self.subjects.scope(claim.span.start, self.last_scope(words))
         label = LEAD_LABEL.match(self.subjects.sentence_prefix(claim.span.start, head=True))
         scope += "：" + label.group(1) if label else ""  # 甲镇：…区级补助资金, 乙镇：…: two towns' funds
         return (words, words[-self.name_chars:], stage, int(years[-1]) if years else None, scope,
                 self.period(sentence), q.dimension, q.unit if q.dimension != "money" else "")
+
+    def last_scope(self, words: str) -> str:
+        """The scope word nearest the fund's name: 下达甲自治区中央…资金 is a 中央 fund, sent to the 自治区."""
+        found = [(words.rfind(s) + len(s), len(s), s) for s in self.subjects.scopes if s in words]
+        return max(found)[2] if found else ""
 
     def cited(self, claim: Claim) -> str:
         """The last document number (川财农〔2024〕167号) the figure's sentence cites before it."""
@@ -202,7 +218,7 @@ def find(ctx: Context) -> Iterator[Constraint]:
     # blocks between which some quantity is restated alike, in a figure too precise to agree by chance
     agreed = [(key, {c.block for c in values[0]}) for key, values in stated.items()
               if len(values) == 1 and significant_digits(values[0][0]) >= min_digits]
-    title = unicodedata.normalize("NFKC", squash(ctx.reading.title))
+    title = words.words(unicodedata.normalize("NFKC", squash(ctx.reading.title)))
     for key, values in stated.items():
         members = [c for group in values for c in group]
         blocks = {c.block for c in members}
@@ -214,7 +230,10 @@ def find(ctx: Context) -> Iterator[Constraint]:
         if not corroborated and len(name) < long_name and all(words.named[c.id] != name for c in members):
             continue
         if len(blocks) > 1 and not corroborated:
-            if len(name) < long_name and name not in title:
+            # a fund named alike in full by all (补助地方预算资金 … 补助地方资金) is one fund; not so one named in
+            # full by one only (甲县农村公路资金 … 农村公路资金: a county's share and the whole)
+            named_in_full = members[0].quantity.dimension == "money" and all(words.named[c.id] == name for c in members)
+            if len(name) < long_name and name not in title and not named_in_full:
                 continue  # alike in words only, in two passages: parallel items (1.甲项目…资金303万元；2.乙项目…资金107万元)
             marks = {words.item_mark(c) for c in members}
             if len(marks) == 1 and None not in marks:
