@@ -38,6 +38,7 @@ def shares(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
     verbs = tuple(words.get("total_verbs", ()))
     unnamed: dict[tuple[int, str], list[tuple[Claim, Claim]]] = {}  # shares of one total, not found
     of_one_whole: dict[tuple[int, str], list[tuple[Claim, Claim, Claim | None]]] = {}  # and the total found
+    of_found_total: list[tuple[Claim, Claim, Claim, str]] = []  # (share, part, total, whole's name), any sentence
     for claim in ctx.narrative:
         if claim.quantity.dimension != "percent" or "占" not in left_text(ctx, claim):
             continue
@@ -79,11 +80,14 @@ def shares(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
                 of_one_whole[key][-1] = (claim, part, total)
             yield ctx.constraint("ratio", "RAT002", [claim, part, total], "narrative", denominators=1)
             unnamed.pop(key, None)
+            if name:
+                of_found_total.append((claim, part, total, name))
     yield from complete_shares(ctx, list(unnamed.values()))
     for pairs in unnamed.values():
         if len(pairs) == 1:
             yield from lone_share(ctx, *pairs[0], growth_words, tuple(words.get("lone_part_openings", ())))
     yield from share_totals.find(ctx, list(of_one_whole.values()))
+    yield from share_totals.find(ctx, share_totals.across_sentences(ctx, of_found_total))
 
 
 def spellings(name: str, words: dict) -> list[str]:
