@@ -39,6 +39,7 @@ def shares(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
     unnamed: dict[tuple[int, str], list[tuple[Claim, Claim]]] = {}  # shares of one total, not found
     of_one_whole: dict[tuple[int, str], list[tuple[Claim, Claim, Claim | None]]] = {}  # and the total found
     parts_of: dict[str, set[int]] = {}  # the parts given a share of each named whole so far: none is that whole
+    of_found_total: list[tuple[Claim, Claim, Claim, str]] = []  # (share, part, total, whole's name), any sentence
     for claim in ctx.narrative:
         if claim.quantity.dimension != "percent" or "占" not in left_text(ctx, claim):
             continue
@@ -82,6 +83,8 @@ def shares(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
                 of_one_whole[key][-1] = (claim, part, total)
             yield ctx.constraint("ratio", "RAT002", [claim, part, total], "narrative", denominators=1)
             unnamed.pop(key, None)
+            if name:
+                of_found_total.append((claim, part, total, name))
     yield from complete_shares(ctx, list(unnamed.values()))
     for pairs in unnamed.values():
         if len(pairs) == 1:
@@ -89,6 +92,7 @@ def shares(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
     yield from share_totals.find(ctx, list(of_one_whole.values()))
     listed = {(g.total.id, frozenset(p.id for p in g.parts)) for g in lists.found}
     yield from share_totals.whole_sums(ctx, of_one_whole, listed)
+    yield from share_totals.find(ctx, share_totals.across_sentences(ctx, of_found_total))
 
 
 def spellings(name: str, words: dict) -> list[str]:

@@ -1,7 +1,10 @@
 """Shares of one whole stated side by side (其中：财政拨款收入…，占91.3%；事业收入…，占8.7%; 税收收入
 …占全部收入的42.5%，非税收入…占全部收入的57.5%) cannot add up to more than the
 whole: their sum is at most 100% (RAT002, kind ``shares_total``). Only a flat list: a share written
-after 其中 or 包括 may be of a part listed before it (税收收入占85%，其中增值税占40%).
+after 其中 or 包括 may be of a part listed before it (税收收入占85%，其中增值税占40%). Shares in
+sentences of their own (1.基本支出…占总支出的70%。2.项目支出…占总支出的30%) are of one whole when
+each names it alike and the same figure was found as its total, one paragraph after another; a run
+ends where its shares make up 100% (税务部门…48.51%；财政部门…51.49%。税收收入…38.96%: two breakdowns).
 
 Shares of one total found and named alike wherever they stand, as one per numbered item (1.基本支出…，
 占财政拨款总支出的70.8%。 2.项目支出…，占…的29.2%。): when their rates add up to 100% they name all of
@@ -19,6 +22,8 @@ from auditor.linking.context import Context, squash
 from auditor.model import Claim, Constraint
 
 NESTING = ("其中", "包括", "含")
+HUNDRED = Decimal(100)
+NEXT_BLOCKS = 1  # a share of the run stands at most this many blocks after the one before
 
 
 def find(ctx: Context, groups: list[list[tuple[Claim, Claim, Claim | None]]]) -> Iterator[Constraint]:
@@ -57,3 +62,29 @@ def whole_sums(ctx: Context, groups: dict[tuple[int, str], list[tuple[Claim, Cla
         high = sum((rate.quantity.high for rate, _ in shares), Decimal(0))
         if low <= 100 <= high:
             yield ctx.constraint("sum", "SUM001", [ctx.by_id[total_id], *parts], "narrative", relation="=")
+
+
+def across_sentences(ctx: Context, found: list[tuple[Claim, Claim, Claim, str]]) -> list[list[tuple[Claim, Claim, Claim | None]]]:
+    """Runs of shares (share, part, total, whole's name) naming one whole and found of one figure,
+    in consecutive blocks, with parts of distinct names and values (a share restated is no other
+    part), not all in one sentence (that one is grouped by its sentence)."""
+    runs: list[list[tuple[Claim, Claim, Claim, str]]] = []
+    open_runs: dict[tuple[int, str], list[tuple[Claim, Claim, Claim, str]]] = {}
+    for share in sorted(found, key=lambda s: s[0].span.start):
+        key = (share[2].id, share[3])
+        run = open_runs.get(key)
+        if run is None or share[0].block - run[-1][0].block > NEXT_BLOCKS:
+            run = open_runs[key] = []
+            runs.append(run)
+        run.append(share)
+        if sum((r.quantity.low for r, *_ in run), Decimal(0)) <= HUNDRED <= sum((r.quantity.high for r, *_ in run), Decimal(0)):
+            del open_runs[key]  # the whole is made up: a share after it begins another breakdown
+    groups = []
+    for run in runs:
+        parts = [part for _, part, _, _ in run]
+        sentences = {ctx.sentence(rate.span.start, "。！？!?\n").start for rate, _, _, _ in run}
+        if len(run) < 2 or len(sentences) < 2 or len({p.subject for p in parts}) < len(parts) \
+                or len({p.quantity.base_value for p in parts}) < len(parts):
+            continue
+        groups.append([(rate, part, total) for rate, part, total, _ in run])
+    return groups
