@@ -5,8 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from auditor.checks import check, finding
-from auditor.intervals import fmt
+from auditor.intervals import Interval, fmt
 from auditor.model import Constraint
+
+WAN = Decimal(10000)
 
 
 @check("unit_written")
@@ -39,6 +41,24 @@ def unit_scale(constraint: Constraint, ctx) -> object:  # noqa: ANN001
         detail = f"，其他收支科目以万元计，口径不一（合{as_wan}万元）"
         expected = f"{as_wan}万元"
     return finding(ctx, constraint, [claim, *related], stated=claim.text, expected=expected, detail=detail)
+
+
+@check("standard_scale")
+def standard_scale(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    """One standard per unit in 元 far below the others of its passage, of their order in 万元."""
+    standards = [ctx.by_id[i] for i in constraint.claims]
+    slip_spread, spread = Decimal(constraint.params["slip_spread"]), Decimal(constraint.params["spread"])
+    low = min(standards, key=lambda c: c.quantity.value)
+    others = [c for c in standards if c.id != low.id]
+    least, most = min(c.quantity.value for c in others), max(c.quantity.value for c in others)
+    as_wan = low.quantity.value * WAN
+    if low.quantity.value * slip_spread > least or most > least * spread \
+            or not least / spread <= as_wan <= most * spread:
+        return None
+    detail = ("，同段其他标准为" + "、".join(f"“{c.text}”" for c in others[:3])
+              + f"，相差约一万倍，疑漏写“万”（{fmt(low.quantity.value)}万元）")
+    return finding(ctx, constraint, [low, *others], stated=low.text, expected=f"{fmt(low.quantity.value)}万元",
+                   detail=detail)
 
 
 @check("cost_unit")
@@ -75,8 +95,16 @@ def unit_garbled(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     span = constraint.spans[0]
     written, usual = constraint.params["written"], constraint.params["usual"]
     text = ctx.at(span)
-    return finding(ctx, constraint, [(span, text)], stated=text, expected=text[: len(text) - len(written)] + usual,
-                   written=written)
+    figures = [ctx.by_id[i] for i in constraint.claims]
+    detail = ""
+    if len(figures) == 3:  # the garbled figure, its whole and its rate (auditor/linking/unit_gaps.py)
+        part, whole, rate = figures
+        share = Interval(part.quantity.low, part.quantity.high) / Interval(whole.quantity.low, whole.quantity.high)
+        if share is not None and share.scale(Decimal(100)).meets(Interval(rate.quantity.low, rate.quantity.high)):
+            shown = fmt(part.quantity.value / whole.quantity.value * 100, 2)
+            detail = f"：按{usual}读，{fmt(part.quantity.value)}÷{whole.text}={shown}%，与“{rate.text}”相符"
+    return finding(ctx, constraint, [(span, text), *figures[1:]] if detail else [(span, text)], stated=text,
+                   expected=text[: len(text) - len(written)] + usual, written=written, detail=detail)
 
 
 @check("amount_percent")

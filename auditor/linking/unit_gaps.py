@@ -14,13 +14,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 
+from auditor.intervals import Interval
 from auditor.linking.context import Context
 from auditor.model import Claim, Constraint, Span
 from auditor.nlp.numbers import normalise
 from auditor.strings import CJK
 
 SENTENCE = "。！？!?\n"
+HUNDRED = Decimal(100)
 LABEL_START = "，,、；;：:。！？!?\n\t（("
 LIST_END = "，,、；;）)(（。"
 PERCENT_IN_BRACKETS = re.compile(r"[（(]\s*%\s*[）)]")
@@ -189,6 +192,21 @@ class Gaps:
             magnitude = claim.unit_text[0] if claim.unit_text[0] in "万亿千" else ""
             yield claim, Span(claim.span.start, end), claim.unit_text + second, magnitude + second
 
+    def repaired_rate(self, claim: Claim, meant: str) -> list[Claim]:
+        """种植57.54万亩，承保面积42.59万元亩，承保率74.02%: the whole before the garbled figure in the
+        unit meant and the rate after it, when the garbled figure read in that unit is that share."""
+        sentence = self.ctx.sentence(claim.span.start, SENTENCE)
+        figures = self.ctx.claims_in(sentence)
+        wholes = [c for c in figures if c.span.end <= claim.span.start and c.quantity.unit == meant]
+        rates = [c for c in figures if c.span.start >= claim.span.end and c.quantity.dimension == "percent"]
+        if not wholes or not rates or any(c.quantity.comparator != "=" for c in (wholes[-1], rates[0])):
+            return []
+        whole, rate = wholes[-1], rates[0]
+        share = Interval(claim.quantity.low, claim.quantity.high) / Interval(whole.quantity.low, whole.quantity.high)
+        if share is None or not share.scale(HUNDRED).meets(Interval(rate.quantity.low, rate.quantity.high)):
+            return []
+        return [whole, rate]
+
     def doubled_letters(self) -> Iterator[tuple[Span, str, str]]:
         """8.75hmm among figures in hm: a known letter unit with its last letter doubled."""
         for m in LETTERS_AFTER_NUMBER.finditer(self.norm):
@@ -212,7 +230,8 @@ def find(ctx: Context) -> Iterator[Constraint]:
     for name, span, figures in gaps.percent_amounts():
         yield ctx.constraint("amount_percent", "UNIT004", figures, "narrative", spans=(span,), indicator=name)
     for claim, span, written, meant in gaps.unit_then_unit():
-        yield ctx.constraint("unit_garbled", "UNIT006", [claim], "narrative", spans=(span,), written=written,
-                             usual=meant)
+        # the figures the unit meant repairs, when there are (checked again in auditor/checks/units.py)
+        yield ctx.constraint("unit_garbled", "UNIT006", [claim, *gaps.repaired_rate(claim, meant)], "narrative",
+                             spans=(span,), written=written, usual=meant)
     for span, written, unit in gaps.doubled_letters():
         yield ctx.constraint("unit_garbled", "UNIT006", [], "narrative", spans=(span,), written=written, usual=unit)
