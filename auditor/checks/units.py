@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from auditor.checks import check, finding
-from auditor.intervals import Interval, fmt
+from auditor.intervals import fmt
 from auditor.model import Constraint
 
 WAN = Decimal(10000)
@@ -95,16 +95,8 @@ def unit_garbled(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     span = constraint.spans[0]
     written, usual = constraint.params["written"], constraint.params["usual"]
     text = ctx.at(span)
-    figures = [ctx.by_id[i] for i in constraint.claims]
-    detail = ""
-    if len(figures) == 3:  # the garbled figure, its whole and its rate (auditor/linking/unit_gaps.py)
-        part, whole, rate = figures
-        share = Interval(part.quantity.low, part.quantity.high) / Interval(whole.quantity.low, whole.quantity.high)
-        if share is not None and share.scale(Decimal(100)).meets(Interval(rate.quantity.low, rate.quantity.high)):
-            shown = fmt(part.quantity.value / whole.quantity.value * 100, 2)
-            detail = f"：按{usual}读，{fmt(part.quantity.value)}÷{whole.text}={shown}%，与“{rate.text}”相符"
-    return finding(ctx, constraint, [(span, text), *figures[1:]] if detail else [(span, text)], stated=text,
-                   expected=text[: len(text) - len(written)] + usual, written=written, detail=detail)
+    return finding(ctx, constraint, [(span, text)], stated=text, expected=text[: len(text) - len(written)] + usual,
+                   written=written)
 
 
 @check("amount_percent")

@@ -14,16 +14,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from decimal import Decimal
+from functools import cached_property
 
-from auditor.intervals import Interval
 from auditor.linking.context import Context
 from auditor.model import Claim, Constraint, Span
 from auditor.nlp.numbers import normalise
 from auditor.strings import CJK
 
 SENTENCE = "。！？!?\n"
-HUNDRED = Decimal(100)
 LABEL_START = "，,、；;：:。！？!?\n\t（("
 LIST_END = "，,、；;）)(（。"
 PERCENT_IN_BRACKETS = re.compile(r"[（(]\s*%\s*[）)]")
@@ -170,6 +168,14 @@ class Gaps:
                 yield name, Span(m.start(), m.end()), figures
 
     # --- garbled ----------------------------------------------------------------------------
+    @cached_property
+    def garbled(self) -> list[tuple[Claim, Span, str, str]]:
+        return list(self.unit_then_unit())
+
+    @cached_property
+    def meant(self) -> dict[int, str]:
+        return {claim.id: unit for claim, _, _, unit in self.garbled}
+
     def unit_then_unit(self) -> Iterator[tuple[Claim, Span, str, str]]:
         """17.36万元亩: a unit of another dimension right after the figure's unit, ending the word;
         the unit meant is the last one with the first's magnitude (万亩)."""
@@ -192,21 +198,6 @@ class Gaps:
             magnitude = claim.unit_text[0] if claim.unit_text[0] in "万亿千" else ""
             yield claim, Span(claim.span.start, end), claim.unit_text + second, magnitude + second
 
-    def repaired_rate(self, claim: Claim, meant: str) -> list[Claim]:
-        """种植57.54万亩，承保面积42.59万元亩，承保率74.02%: the whole before the garbled figure in the
-        unit meant and the rate after it, when the garbled figure read in that unit is that share."""
-        sentence = self.ctx.sentence(claim.span.start, SENTENCE)
-        figures = self.ctx.claims_in(sentence)
-        wholes = [c for c in figures if c.span.end <= claim.span.start and c.quantity.unit == meant]
-        rates = [c for c in figures if c.span.start >= claim.span.end and c.quantity.dimension == "percent"]
-        if not wholes or not rates or any(c.quantity.comparator != "=" for c in (wholes[-1], rates[0])):
-            return []
-        whole, rate = wholes[-1], rates[0]
-        share = Interval(claim.quantity.low, claim.quantity.high) / Interval(whole.quantity.low, whole.quantity.high)
-        if share is None or not share.scale(HUNDRED).meets(Interval(rate.quantity.low, rate.quantity.high)):
-            return []
-        return [whole, rate]
-
     def doubled_letters(self) -> Iterator[tuple[Span, str, str]]:
         """8.75hmm among figures in hm: a known letter unit with its last letter doubled."""
         for m in LETTERS_AFTER_NUMBER.finditer(self.norm):
@@ -223,15 +214,19 @@ class Gaps:
                 yield Span(m.start(), m.end()), letters, unit
 
 
+def meant_units(ctx: Context) -> dict[int, str]:
+    """The unit each figure with a garbled unit means (42.59万元亩 -> 万亩), for the finders that read it."""
+    return ctx.once("unit_gaps", Gaps).meant
+
+
 def find(ctx: Context) -> Iterator[Constraint]:
-    gaps = Gaps(ctx)
+    gaps = ctx.once("unit_gaps", Gaps)
     for claim, peers, unit in gaps.missing():
         yield ctx.constraint("unit_missing", "UNIT005", [claim, *peers[:3]], "narrative", unit=unit)
     for name, span, figures in gaps.percent_amounts():
         yield ctx.constraint("amount_percent", "UNIT004", figures, "narrative", spans=(span,), indicator=name)
-    for claim, span, written, meant in gaps.unit_then_unit():
-        # the figures the unit meant repairs, when there are (checked again in auditor/checks/units.py)
-        yield ctx.constraint("unit_garbled", "UNIT006", [claim, *gaps.repaired_rate(claim, meant)], "narrative",
-                             spans=(span,), written=written, usual=meant)
+    for claim, span, written, meant in gaps.garbled:
+        yield ctx.constraint("unit_garbled", "UNIT006", [claim], "narrative", spans=(span,), written=written,
+                             usual=meant)
     for span, written, unit in gaps.doubled_letters():
         yield ctx.constraint("unit_garbled", "UNIT006", [], "narrative", spans=(span,), written=written, usual=unit)
