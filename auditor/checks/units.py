@@ -48,8 +48,11 @@ def standard_scale(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     """One standard per unit in 元 far below the others of its passage, of their order in 万元."""
     standards = [ctx.by_id[i] for i in constraint.claims]
     slip_spread, spread = Decimal(constraint.params["slip_spread"]), Decimal(constraint.params["spread"])
+    heads = {c.id: set(filter(None, h.split("|"))) for c, h in zip(standards, constraint.params["heads"], strict=True)}
     low = min(standards, key=lambda c: c.quantity.value)
-    others = [c for c in standards if c.id != low.id]
+    others = [c for c in standards if c.id != low.id and heads[c.id] & heads[low.id]]  # per the same head
+    if not others:
+        return None
     least, most = min(c.quantity.value for c in others), max(c.quantity.value for c in others)
     as_wan = low.quantity.value * WAN
     if low.quantity.value * slip_spread > least or most > least * spread \
