@@ -64,6 +64,24 @@ def standard_scale(constraint: Constraint, ctx) -> object:  # noqa: ANN001
                    detail=detail)
 
 
+@check("row_average_scale")
+def row_average_scale(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    """A payment row's amount per head 10⁴ times below every standard per that head, of their order
+    once the amounts are read in 万元 (auditor/linking/row_averages.py)."""
+    amount, count, *standards = (ctx.by_id[i] for i in constraint.claims)
+    if not count.quantity.value or not standards:
+        return None
+    slip_spread, spread = Decimal(constraint.params["slip_spread"]), Decimal(constraint.params["spread"])
+    average = amount.quantity.value / count.quantity.value
+    least, most = min(c.quantity.value for c in standards), max(c.quantity.value for c in standards)
+    if average * slip_spread > least or not least / spread <= average * WAN <= most * spread:
+        return None
+    detail = (f"：{amount.text} ÷ {count.text} = {fmt(average, 4)}元，标准为" + "、".join(f"“{c.text}”" for c in standards)
+              + f"，相差约一万倍，该列金额应以万元计（{fmt(amount.quantity.value)}万元）")
+    return finding(ctx, constraint, [amount, count, *standards], stated=amount.text,
+                   expected=f"{fmt(amount.quantity.value)}万元", detail=detail)
+
+
 @check("cost_unit")
 def cost_unit(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     *values, budget = (ctx.by_id[i] for i in constraint.claims)
