@@ -20,7 +20,7 @@ def find(ctx: Context) -> Iterator[Constraint]:
     spec = ctx.rules["units"].get("yuan_standards", {})
     if not spec:
         return
-    products = Products(ctx)
+    products = ctx.once("products", Products)
     if not products.standards:
         return
     seen: set[int] = set()
