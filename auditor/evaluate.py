@@ -308,7 +308,8 @@ class Scores(Corpus):
 
 
 def _figure_bearing(gold: GoldFinding) -> list[str]:
-    return [q for q in gold.quotes if any(ch.isdigit() for ch in q)]
+    # decimal digits: a column number (④, ⑧=④*⑦) or a superscript (m²) is no figure
+    return [q for q in gold.quotes if any(ch.isdecimal() for ch in q)]
 
 
 def reached(text: str, gold: GoldFinding, groups: Sequence[Sequence[Span]]) -> bool | None:

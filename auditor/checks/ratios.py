@@ -53,9 +53,14 @@ def ratio(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     if readings:  # the budget is one of several stated above: the rate holds if it fits one
         denominators = readings[0]
 
+    # a figure with a garbled unit read in its whole's unit (42.59万元亩 of 57.54万亩): the written values
+    as_written = bool(constraint.params.get("as_written"))
+
     def recomputed(slip: bool, denominators=denominators) -> Interval | None:  # noqa: ANN001
         """The rate from the operands; with ``slip``, a 元 figure of a 万元 report read as 万元."""
         def at(c):  # noqa: ANN001, ANN202
+            if as_written:
+                return Interval(c.quantity.low, c.quantity.high)
             return interval(c, WAN if slip and is_slipped_yuan(c, ctx.money_unit) else None)
         quotient = at(numerator) / total(at(d) for d in denominators)
         return quotient.scale(HUNDRED) if quotient is not None else None
@@ -70,8 +75,10 @@ def ratio(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     repaired = recomputed(True)
     if repaired is not None and repaired.meets(stated):
         return None  # 市级补助27.5%为186.45元: a missing 万, the unit check's finding
-    den_value = sum((d.quantity.base_value for d in denominators), Decimal(0))
-    value = numerator.quantity.base_value / den_value * HUNDRED
+    def base(c):  # noqa: ANN001, ANN202
+        return c.quantity.value if as_written else c.quantity.base_value
+    den_value = sum((base(d) for d in denominators), Decimal(0))
+    value = base(numerator) / den_value * HUNDRED
     den_text = " + ".join(d.text for d in denominators)
     if len(denominators) > 1:
         den_text = f"({den_text})"

@@ -8,6 +8,8 @@ from auditor.checks import check, finding
 from auditor.intervals import fmt
 from auditor.model import Constraint
 
+WAN = Decimal(10000)
+
 
 @check("unit_written")
 def unit_written(constraint: Constraint, ctx) -> object:  # noqa: ANN001
@@ -39,6 +41,45 @@ def unit_scale(constraint: Constraint, ctx) -> object:  # noqa: ANN001
         detail = f"，其他收支科目以万元计，口径不一（合{as_wan}万元）"
         expected = f"{as_wan}万元"
     return finding(ctx, constraint, [claim, *related], stated=claim.text, expected=expected, detail=detail)
+
+
+@check("standard_scale")
+def standard_scale(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    """One standard per unit in 元 far below the others of its passage, of their order in 万元."""
+    standards = [ctx.by_id[i] for i in constraint.claims]
+    slip_spread, spread = Decimal(constraint.params["slip_spread"]), Decimal(constraint.params["spread"])
+    heads = {c.id: set(filter(None, h.split("|"))) for c, h in zip(standards, constraint.params["heads"], strict=True)}
+    low = min(standards, key=lambda c: c.quantity.value)
+    others = [c for c in standards if c.id != low.id and heads[c.id] & heads[low.id]]  # per the same head
+    if not others:
+        return None
+    least, most = min(c.quantity.value for c in others), max(c.quantity.value for c in others)
+    as_wan = low.quantity.value * WAN
+    if low.quantity.value * slip_spread > least or most > least * spread \
+            or not least / spread <= as_wan <= most * spread:
+        return None
+    detail = ("，同段其他标准为" + "、".join(f"“{c.text}”" for c in others[:3])
+              + f"，相差约一万倍，疑漏写“万”（{fmt(low.quantity.value)}万元）")
+    return finding(ctx, constraint, [low, *others], stated=low.text, expected=f"{fmt(low.quantity.value)}万元",
+                   detail=detail)
+
+
+@check("row_average_scale")
+def row_average_scale(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    """A payment row's amount per head 10⁴ times below every standard per that head, of their order
+    once the amounts are read in 万元 (auditor/linking/row_averages.py)."""
+    amount, count, *standards = (ctx.by_id[i] for i in constraint.claims)
+    if not count.quantity.value or not standards:
+        return None
+    slip_spread, spread = Decimal(constraint.params["slip_spread"]), Decimal(constraint.params["spread"])
+    average = amount.quantity.value / count.quantity.value
+    least, most = min(c.quantity.value for c in standards), max(c.quantity.value for c in standards)
+    if average * slip_spread > least or not least / spread <= average * WAN <= most * spread:
+        return None
+    detail = (f"：{amount.text} ÷ {count.text} = {fmt(average, 4)}元，标准为" + "、".join(f"“{c.text}”" for c in standards)
+              + f"，相差约一万倍，该列金额应以万元计（{fmt(amount.quantity.value)}万元）")
+    return finding(ctx, constraint, [amount, count, *standards], stated=amount.text,
+                   expected=f"{fmt(amount.quantity.value)}万元", detail=detail)
 
 
 @check("cost_unit")

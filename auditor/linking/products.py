@@ -401,4 +401,4 @@ def own_clause(ctx: Context, claim: Claim) -> str:
 
 
 def find(ctx: Context) -> Iterator[Constraint]:
-    yield from Products(ctx).find()
+    yield from ctx.once("products", Products).find()  # its standards shared with row_averages

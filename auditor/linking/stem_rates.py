@@ -3,6 +3,7 @@
 words hold the rate's stem (承保); the whole the figure just before it, of the same dimension, whose
 words do not. Only a rate whose clause is the rate alone (no other subject before 承保率) and only
 when no other figure of that dimension stands before them in the sentence (which whole, else?).
+A figure whose unit is garbled (42.59万元亩) is read in the unit it means (万亩).
 Words in ``rules/ratios.yaml`` (stem_rates)."""
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from functools import lru_cache
 
 from auditor.linking.context import Context, squash
 from auditor.linking.narrative import left_text
-from auditor.model import Constraint, Span
+from auditor.linking.unit_gaps import meant_units
+from auditor.model import Claim, Constraint, Span
 
 SENTENCE_ENDS = "。；;！？!?\n"
 
@@ -30,6 +32,19 @@ def find(ctx: Context) -> Iterator[Constraint]:
     if not dimensions:
         return
     pattern = rate_words(tuple(spec.get("leads", ())))
+    # a garbled unit read as the unit it means (承保面积42.59万元亩: 万亩, auditor/linking/unit_gaps.py)
+    meant, lexicon = meant_units(ctx), ctx.rules["units"]["units"]
+
+    def unit_of(claim: Claim) -> str:
+        return meant.get(claim.id, claim.quantity.unit)
+
+    def dimension_of(claim: Claim) -> str:
+        unit = meant.get(claim.id)
+        if unit is None:
+            return claim.quantity.dimension
+        spec = lexicon.get(unit) or lexicon.get(unit.lstrip("万亿"), {})  # 万亩: a magnitude before 亩
+        return spec.get("dimension", "")
+
     taken = tuple(spec.get("not_stems", ()))
     for rate in ctx.narrative:
         if rate.quantity.dimension != "percent" or rate.quantity.comparator != "=":
@@ -43,14 +58,19 @@ def find(ctx: Context) -> Iterator[Constraint]:
         if len(before) < 2:
             continue
         whole, part = before[-2], before[-1]
-        dimension = part.quantity.dimension
-        if dimension not in dimensions or whole.quantity.dimension != dimension \
+        dimension = dimension_of(part)
+        if dimension not in dimensions or dimension_of(whole) != dimension \
                 or any(c.quantity.comparator != "=" for c in (whole, part)):
             continue
-        if part.quantity.unit.lstrip("万亿") != whole.quantity.unit.lstrip("万亿"):
+        if unit_of(part).lstrip("万亿") != unit_of(whole).lstrip("万亿"):
             continue  # 户 over 人: not a part of its whole
-        if any(c.quantity.dimension == dimension for c in before[:-2]):
+        if any(dimension_of(c) == dimension for c in before[:-2]):
             continue  # another whole it may be of
         if stem not in squash(left_text(ctx, part)) or stem in squash(left_text(ctx, whole)):
+            continue
+        if part.id in meant or whole.id in meant:
+            if unit_of(part) != unit_of(whole):
+                continue  # compared as written only in one unit
+            yield ctx.constraint("ratio", "RAT002", [rate, part, whole], "narrative", denominators=1, as_written=True)
             continue
         yield ctx.constraint("ratio", "RAT002", [rate, part, whole], "narrative", denominators=1)

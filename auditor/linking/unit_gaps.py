@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cached_property
 
 from auditor.linking.context import Context
 from auditor.model import Claim, Constraint, Span
@@ -167,6 +168,14 @@ class Gaps:
                 yield name, Span(m.start(), m.end()), figures
 
     # --- garbled ----------------------------------------------------------------------------
+    @cached_property
+    def garbled(self) -> list[tuple[Claim, Span, str, str]]:
+        return list(self.unit_then_unit())
+
+    @cached_property
+    def meant(self) -> dict[int, str]:
+        return {claim.id: unit for claim, _, _, unit in self.garbled}
+
     def unit_then_unit(self) -> Iterator[tuple[Claim, Span, str, str]]:
         """17.36万元亩: a unit of another dimension right after the figure's unit, ending the word;
         the unit meant is the last one with the first's magnitude (万亩)."""
@@ -205,13 +214,18 @@ class Gaps:
                 yield Span(m.start(), m.end()), letters, unit
 
 
+def meant_units(ctx: Context) -> dict[int, str]:
+    """The unit each figure with a garbled unit means (42.59万元亩 -> 万亩), for the finders that read it."""
+    return ctx.once("unit_gaps", Gaps).meant
+
+
 def find(ctx: Context) -> Iterator[Constraint]:
-    gaps = Gaps(ctx)
+    gaps = ctx.once("unit_gaps", Gaps)
     for claim, peers, unit in gaps.missing():
         yield ctx.constraint("unit_missing", "UNIT005", [claim, *peers[:3]], "narrative", unit=unit)
     for name, span, figures in gaps.percent_amounts():
         yield ctx.constraint("amount_percent", "UNIT004", figures, "narrative", spans=(span,), indicator=name)
-    for claim, span, written, meant in gaps.unit_then_unit():
+    for claim, span, written, meant in gaps.garbled:
         yield ctx.constraint("unit_garbled", "UNIT006", [claim], "narrative", spans=(span,), written=written,
                              usual=meant)
     for span, written, unit in gaps.doubled_letters():
