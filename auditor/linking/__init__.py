@@ -98,7 +98,7 @@ FINDERS = (
            XREF001="same_quantity"),
     finder(flat_rows.find, SCO003="indicator_rows", SUM003="total_score"),
     finder(flat_funding.find, RAT001="ratio", CAP001="score_cap", SCO001="score_formula"),
-    finder(rubric_text.find, CAP001="score_cap", SUM002="group_points"),
+    finder(rubric_text.find, SCO003="indicator_rows", SUM002="group_points"),
     finder(score_groups.find, SUM001="sum", SUM002=("section_points", "group_points")),
     finder(links.find, XREF001="same_quantity"),
     finder(restated.find, XREF001=("same_quantity", "placeholder")),
