@@ -3,7 +3,7 @@ the report's year a regular schedule allows at most frequency × periods (4 quar
 LOGIC006.
 
 A row is a clause's period word (rules: LOGIC006 periods), then a frequency in 次 and, after it
-with only a total cue (共) and words between, the count in 次. A floor (至少一次, 不少于) or words of
+with only a joiner between (，共 / ，全年共开展), the count in 次. A floor (至少一次, 不少于) or words of
 more than one year (累计, 三年) in the sentence make the schedule no ceiling: nothing is said. Fewer
 than the schedule allows is no contradiction (a work started in the year's course); the rows of a
 document are one relation, checked row by row.
@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from auditor.linking.context import Context
+from auditor.linking.context import Context, squash
 from auditor.model import Claim, Constraint, Span
 
 SENTENCE_ENDS = "。！？!?；;\n"
 MAX_LEAD = 16  # characters between the period word and its frequency (每季度开展一次技术督导)
-MAX_GAP = 12  # characters between the frequency and its count (，全年共开展)
+GAP_MARKS = "，,、 "
 
 
 def is_times(claim: Claim, unit: str) -> bool:
@@ -28,7 +28,7 @@ def is_times(claim: Claim, unit: str) -> bool:
 
 def find(ctx: Context) -> Iterator[Constraint]:
     params = ctx.rules.check("LOGIC006").get("params", {})
-    unit, totals = params["unit"], tuple(params["total_cues"])
+    unit, joiners = params["unit"], set(params["joiners"])
     periods = {word: int(n) for word, n in params["periods"].items()}
     vetoes = tuple(params["floors"]) + tuple(params["many_years"])
     narrative = [c for c in ctx.narrative if is_times(c, unit)]
@@ -37,9 +37,8 @@ def find(ctx: Context) -> Iterator[Constraint]:
         sentence = ctx.sentence(frequency.span.start, SENTENCE_ENDS)
         if count.span.start >= sentence.end:
             continue
-        gap = ctx.text[frequency.span.end:count.span.start]
-        if len(gap) > MAX_GAP or not any(cue in gap for cue in totals) or any(ch.isdigit() for ch in gap):
-            continue
+        if squash(ctx.text[frequency.span.end:count.span.start]).strip(GAP_MARKS) not in joiners:
+            continue  # words beyond a joiner (共排查隐患) may name another count
         lead_start = max(sentence.start, frequency.span.start - MAX_LEAD)
         lead = ctx.text[lead_start:frequency.span.start]
         found = [(lead.rfind(word) + len(word), n, word) for word, n in periods.items() if word in lead]
