@@ -30,8 +30,12 @@ def find(ctx: Context) -> Iterator[Constraint]:
     section: tuple[Claim, Claim, str] | None = None
     parts: list[Claim] = []
     for block in ctx.paragraphs:
-        line = squash(ctx.at(ctx.block(block).span))
-        if len(line) > longest:
+        span = ctx.block(block).span
+        line = squash(ctx.text[span.start:min(span.end, span.start + 2 * longest)])
+        if len(line) > longest:  # no heading; a numbered section still closes the one before
+            if section_heading.match(line):
+                yield from close(ctx, section, parts)
+                section, parts = None, []
             continue
         figures = points_of(ctx, block)
         roles = sorted(c.role for c in figures)
