@@ -18,7 +18,13 @@ def found(text: str, tmp_path: Path) -> list[tuple[str, ...]]:
     path.write_bytes(text.encode("utf-8"))
     document = load(path, rules=RULES)
     ctx = Context(document, read(document, RULES), RULES)
-    return [(c.params["code"], *(ctx.by_id[i].text for i in c.claims)) for c in rubric_text.find(ctx)]
+    out = []
+    for c in rubric_text.find(ctx):
+        if c.kind == "indicator_rows":  # one relation over the rows: each row's score within its points
+            out += [("CAP001", ctx.by_id[score].text, ctx.by_id[points].text) for *_, points, score, _ in c.params["rows"]]
+        else:
+            out.append((c.params["code"], *(ctx.by_id[i].text for i in c.claims)))
+    return out
 
 
 def test_items_as_label_points_score(tmp_path: Path) -> None:
@@ -46,3 +52,23 @@ def test_a_figure_between_items_ends_the_group(tmp_path: Path) -> None:
 
 def test_item_points_above_the_group_are_no_members(tmp_path: Path) -> None:
     assert not [r for r in found("得分表\n绩效目标(30分) 覆盖率 60 65 满意度 8 9\n", tmp_path) if r[0] == "SUM002"]
+
+
+def test_items_under_groups_of_several_levels_are_one_relation(tmp_path: Path) -> None:
+    # an item right after a group of another level, and items whose group label was lost
+    text = "得分表\n(\n8 分)过程管理(6分)资金拨付\n3 3 资金核算\n3 2 (\n2 分)档案管理归档\n2 1 ( 产出(16 ) 数量达标\n4 4 质量达标\n4 3\n"
+    rows = [c for c in rubric_text_constraints(text, tmp_path) if c.kind == "indicator_rows"]
+    assert len(rows) == 1 and len(rows[0].params["rows"]) == 5
+
+
+def test_pairs_after_a_sentence_are_not_the_rubric(tmp_path: Path) -> None:
+    text = "得分表\n过程管理(6分)资金拨付\n3 3 资金核算\n3 2\n全年共开展检查。甲镇 12 15 乙镇 8 9\n"
+    rows = [c for c in rubric_text_constraints(text, tmp_path) if c.kind == "indicator_rows"]
+    assert [len(c.params["rows"]) for c in rows] == [2]
+
+
+def rubric_text_constraints(text: str, tmp_path: Path) -> list:
+    path = tmp_path / "report.txt"
+    path.write_bytes(text.encode("utf-8"))
+    document = load(path, rules=RULES)
+    return list(rubric_text.find(Context(document, read(document, RULES), RULES)))

@@ -1,4 +1,4 @@
-"""Statements that cannot both be true (LOGIC001, LOGIC002, LOGIC004)."""
+"""Statements that cannot both be true (LOGIC001, LOGIC002, LOGIC004, LOGIC006)."""
 
 from __future__ import annotations
 
@@ -43,3 +43,19 @@ def completed_despite_shortfall(constraint: Constraint, ctx: CheckContext) -> ob
     return finding(ctx, constraint, [(statement, ctx.at(statement)), *(c for pair in short for c in pair)],
                    stated=squash(ctx.at(statement)), expected="未全部完成",
                    target=aim.text, actual=did.text, difference=f"{aim.quantity.value - did.quantity.value:f}{did.quantity.unit}")
+
+
+@check("schedule_count")
+def count_within_schedule(constraint: Constraint, ctx: CheckContext) -> list:
+    """共N次 above frequency × periods of the year its schedule allows."""
+    found = []
+    for frequency_id, count_id, periods, period in constraint.params["rows"]:
+        frequency, count = ctx.by_id[frequency_id], ctx.by_id[count_id]
+        allowed = frequency.quantity.high * periods
+        if count.quantity.low <= allowed:
+            continue
+        most = frequency.quantity.value * periods
+        found.append(finding(ctx, constraint, [count, frequency], stated=count.text, expected=f"≤{most}次",
+                             frequency=frequency.text, period=period,
+                             formula=f"{frequency.quantity.value} × {periods} = {most}"))
+    return found

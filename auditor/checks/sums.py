@@ -238,3 +238,19 @@ def total_score(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     text = "；".join(f"总分{n}填{fmt(s.quantity.value)}，各项{n}合计{fmt(v)}" for n, s, v, _ in problems)
     return finding(ctx, constraint, evidence, stated=f"{fmt(stated.quantity.value)}分", expected=f"{fmt(value)}分",
                    subject=f"总分{name}", formula=text, difference=f"{fmt(abs(value - stated.quantity.value))}分")
+
+
+@check("heading_parts")
+def heading_parts(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    """The sub-headings' figures against their section's points or its score: a sum that is neither."""
+    points, score, *parts = (ctx.by_id[i] for i in constraint.claims)
+    found = total(interval(p) for p in parts)
+    if found.meets(interval(points)) or found.meets(interval(score)):
+        return None
+    value = sum((p.quantity.value for p in parts), Decimal(0))
+    nearest = min((points, score), key=lambda c: abs(c.quantity.value - value))
+    return finding(ctx, constraint, [points, score, *parts],
+                   stated=f"分值{fmt(points.quantity.value)}分、得分{fmt(score.quantity.value)}分",
+                   expected=f"{fmt(value)}分", subject=constraint.params.get("heading") or "该部分",
+                   formula=" + ".join(fmt(p.quantity.value) for p in parts),
+                   difference=f"{fmt(abs(value - nearest.quantity.value))}分")

@@ -6,8 +6,9 @@ the items under them, read by the types of the pieces, never by their words.
 
 A label with points in brackets and no score after it is a group; the items right after it (a
 label of words, then its figures; nothing else between) are its members. Only what such a run
-makes certain is said: each item's score is at most its points (CAP001), and the group's points
-are at least its items' (SUM002): a group may go on with members after a nested group.
+makes certain is said: each item's score is at most its points (CAP001, one relation over the
+items of a run of groups and items that nothing else interrupts), and the group's points are at
+least its items' (SUM002): a group may go on with members after a nested group.
 
 A group right after another (``部门决策(25分) 目标任务(15分) 相关性(5分) 5``) opens a row of the
 rubric's three levels: the first is a top group, and the groups with items after it, up to the
@@ -25,11 +26,14 @@ from decimal import Decimal
 
 from auditor.linking.context import Context
 from auditor.linking.flat_cells import runs
+from auditor.linking.indicator_rows import IndicatorRow
+from auditor.linking.indicator_rows import constraint as indicator_table
 from auditor.model import Claim, Constraint
 
 POINTS_LABEL = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
 SEPARATORS = re.compile(r"[\s|｜]*")
 MAX_LABEL = 30  # characters of an item's label between two items
+SENTENCE_END = re.compile(r"[。！？!?]")
 
 
 @dataclass(frozen=True)
@@ -119,9 +123,37 @@ def top_groups(ctx: Context, found: list[Piece]) -> Iterator[Constraint]:
                              relation="=" if closed else ">=", whole_exact=True)
 
 
+def segments(ctx: Context, found: list[Piece]) -> Iterator[list[Piece]]:
+    """Runs of the rubric's pieces (groups and items) that no piece of another shape, no sentence's
+    end and no more words than two labels' interrupt."""
+    run: list[Piece] = []
+    for piece in found:
+        between = ctx.text[run[-1].end:piece.start] if run else ""
+        if piece.points is None or len(between) > 2 * MAX_LABEL or SENTENCE_END.search(between):
+            yield run
+            run = []
+        if piece.points is not None:
+            run.append(piece)
+    yield run
+
+
+def segment_items(run: list[Piece]) -> list[Piece]:
+    """The items of a run that holds a group and at least two items, each within the largest group's
+    points: the rubric's rows, however its levels nest (an item may follow a group of another level)."""
+    groups = [p.points.quantity.value for p in run if is_group(p)]
+    items = [p for p in run if p.score is not None]
+    if not groups or len(items) < 2 or any(p.points.quantity.value > max(groups) for p in items):
+        return []
+    return items
+
+
 def find(ctx: Context) -> Iterator[Constraint]:
     found = pieces(ctx)
     yield from top_groups(ctx, found)
+    for run in segments(ctx, found):
+        items = segment_items(run)
+        # every item's score within its points (CAP001): one relation over the run's rows
+        yield from indicator_table(ctx, (IndicatorRow(None, None, p.points, p.score) for p in items))
     for k, group in enumerate(found):
         if group.score is not None or group.points is None:
             continue
@@ -134,8 +166,6 @@ def find(ctx: Context) -> Iterator[Constraint]:
             end = piece.end
         if len(items) < 2 or any(p.points.quantity.value > group.points.quantity.value for p in items):
             continue
-        for item in items:
-            yield ctx.constraint("score_cap", "CAP001", [item.score, item.points], "table")
         yield ctx.constraint("group_points", "SUM002", [group.points, *(p.points for p in items)], "table",
                              tree=[(group.points.id, [p.points.id for p in items])], relation=">=",
                              whole_exact=True)

@@ -22,9 +22,19 @@ def is_total_row(ctx: Context, label: str) -> bool:
                                            and len(label) <= len(words["total_row_suffix"]) + 12)
 
 
+LABEL_MARKS = "：:"
+LABEL_CHARS = 12  # a label before its colon (绩效评价得分：98分)
+
+
 def narrative_total(ctx: Context, claim: Claim) -> bool:
-    """A score the text states as a report's total (自评得分92.5分)."""
-    return any(cue in claim.subject for cue in ctx.rules["lexicon"]["score_cues"]["narrative_total"])
+    """A score the text states as a report's total (自评得分92.5分, 自评得分：92.5分)."""
+    cues = ctx.rules["lexicon"]["score_cues"]["narrative_total"]
+    subject = claim.subject
+    if not subject and ctx.text[claim.span.start - 1:claim.span.start] in LABEL_MARKS:
+        # a figure after its label's colon is read without a subject: the label is the words before it
+        subject = ctx.text[max(0, claim.span.start - 1 - LABEL_CHARS):claim.span.start - 1]
+        subject = subject[max(subject.rfind(mark) for mark in "，,。；;\n") + 1:]
+    return any(cue in subject for cue in cues)
 
 
 @dataclass
