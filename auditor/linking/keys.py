@@ -77,6 +77,7 @@ class Subjects:
         self.column_totals = frozenset(spec.get("column_totals", ()))
         self.budget_types = tuple(spec.get("budget_types", ()))
         self._sections: dict[str, tuple[str, str] | None] = {}
+        self.lead_ins = tuple(spec.get("lead_in_ends", ()))
         self.counted_scope = re.compile(spec.get("counted_scope", r"\d+个[省市州县区乡镇村]"))
         self._keys: dict[int, Key | None] = {}  # a claim's key, stage or not: read once per report
         self._lefts: dict[int, str] = {}  # position -> left_of
@@ -246,11 +247,17 @@ class Subjects:
         found = next((s for s in self.scopes if s in rest), "")
         if found:
             return found
-        lead = LEAD_LABEL.match(self.sentence_prefix(pos, head=True))
+        lead = self.label(pos)
         if lead:
-            return "：" + lead.group(1)  # 1.甲村：…, 2.乙村：…: parallel items of a list
+            return "：" + lead  # 1.甲村：…, 2.乙村：…: parallel items of a list
         counted = self.counted_scope.findall(self.sentence_prefix(pos))
         return counted[-1] if counted else ""
+
+    def label(self, pos: int) -> str:
+        """The label leading the figure's sentence (甲村：…), unless it only leads in to what follows
+        (具体情况如下：…): then the figures after it are the sentence's own."""
+        lead = LEAD_LABEL.match(self.sentence_prefix(pos, head=True))
+        return lead.group(1) if lead and not lead.group(1).endswith(self.lead_ins) else ""
 
     def strip_fillers(self, text: str) -> str:
         if not text.endswith(self.filler_tuple):

@@ -5,7 +5,8 @@ one figure of which agrees in a value too precise to agree by chance (1280户), 
 other figure is then the same quantity restated, and must agree too. A value of four significant
 digits is too precise; one of three only when the two anchors' words, or the two partners', share a
 two-character word (中央下达 / 中央资金); a smaller one only when both figures of both pairs are
-named alike right after them (7个乡镇58个村庄 … 7个乡镇58个村庄1510盏路灯), then even in one sentence.
+named alike right after them (7个乡镇58个村庄 … 7个乡镇58个村庄1510盏路灯), then even in one sentence,
+or when it was itself found restated so: a list restated link by link from one precise figure.
 
 Nothing is formed for a figure that compares, changes, plans or sums up (较上年, 减少, 计划, 累计), a
 standard per head, a target beside an achievement, two years, two labelled items (甲村：…, 乙村：…)
@@ -108,6 +109,7 @@ def find(ctx: Context) -> Iterator[Constraint]:
         return
     # each figure of a pair as an anchor: its value and kind, with its place and its partner's kind
     anchored: dict[tuple, list[tuple[Claim, int, tuple]]] = defaultdict(list)
+    chained: dict[tuple, list[tuple[Claim, int, tuple]]] = defaultdict(list)  # anchors of fewer digits
     for a, b, sentence in found:
         context = statements.context(a)
         for anchor, partner, side in ((a, b, 0), (b, a, 1)):
@@ -115,8 +117,11 @@ def find(ctx: Context) -> Iterator[Constraint]:
             value = (side, anchor.quantity.value.normalize(), anchor.quantity.unit, kind(anchor), kind(partner))
             if significant_digits(anchor) >= statements.min_digits:
                 anchored[(*value, ())].append((anchor, partner, sentence, context))
+            else:
+                chained[value].append((anchor, partner, sentence, context))
             if all(nouns):
                 anchored[(*value, nouns)].append((anchor, partner, sentence, context))
+    established: set[int] = set()  # figures found restated, anchors and partners alike
     for (*_, partner_kind, nouns), members in anchored.items():
         anchors, partners = [a for a, *_ in members], list(dict.fromkeys(p for _, p, *_ in members))
         if len({sentence for _, _, sentence, _ in members} if not nouns else partners) < 2:
@@ -131,8 +136,24 @@ def find(ctx: Context) -> Iterator[Constraint]:
                 or all(statements.linked(partners[0], p) for p in partners[1:])):
             continue
         values = clusters(partners)
-        what = ctx.name_of(partners[0]) or partner_kind[1]
         if len(values) == 1:
-            yield ctx.constraint("same_quantity", "XREF001", values[0], "link", what=what, every=True)
-        elif len(values) == 2:
-            yield ctx.constraint("same_quantity", "XREF001", [values[0][0], values[1][0]], "link", what=what)
+            established.update(c.id for c in anchors + partners)
+        yield from restated(ctx, values, partner_kind)
+    # a figure found restated above anchors its other neighbour too, however few its digits (中央30.4万元，
+    # 省级59万元，其他133.51万元 … 中央30.4万元，地方59万元，其他133.51万元: 133.51 makes 59 one, 59 then 30.4)
+    for (*_, partner_kind), members in chained.items():
+        anchors, partners = [a for a, *_ in members], list(dict.fromkeys(p for _, p, *_ in members))
+        if len({sentence for _, _, sentence, _ in members}) < 2 or any(a.id not in established for a in anchors):
+            continue
+        contexts = {c for *_, c in members}
+        if len(contexts) == 1 and next(iter(contexts))[3] is None:
+            yield from restated(ctx, clusters(partners), partner_kind)
+
+
+def restated(ctx: Context, values: list[list[Claim]], partner_kind: tuple) -> Iterator[Constraint]:
+    """The partners of one anchor, one quantity: agreeing in one value, or differing in two."""
+    what = ctx.name_of(values[0][0]) or partner_kind[1]
+    if len(values) == 1:
+        yield ctx.constraint("same_quantity", "XREF001", values[0], "link", what=what, every=True)
+    elif len(values) == 2:
+        yield ctx.constraint("same_quantity", "XREF001", [values[0][0], values[1][0]], "link", what=what)

@@ -29,7 +29,6 @@ from auditor.linking.keys import (
     BRACKETS,
     CLAUSE_ENDS,
     LEAD_JOINS,
-    LEAD_LABEL,
     NUMBERING,
     SYMBOLS,
     YEAR,
@@ -62,12 +61,15 @@ class Words:
         self.stage_of = {cue: stage for stage, cues in spec.get("stages", {}).items() for cue in cues}
         self.stage_cues = sorted(self.stage_of, key=len, reverse=True)
         self.name_chars = int(spec.get("name_chars", 8))
+        self.short_name_chars = int(spec.get("short_name_chars", self.name_chars))
         self.fillers = sorted(spec.get("fillers", ()), key=len, reverse=True)
         self.neutral = sorted(spec.get("neutral_words", ()), key=len, reverse=True)
         self.parts = tuple(spec.get("part_cues", ()))
         self.name_ends = tuple(spec.get("name_ends", ()))
         self.item_marks = [re.compile(p) for p in spec.get("item_marks", ())]
         self.named: dict[int, str] = {}  # a keyed figure's words in full
+        self.loose: set[int] = set()  # keyed figures with a short name or stated as a part (其中)
+        self.acts: dict[int, str] = {}  # a short-named figure's stage, when not a part: 使用补贴资金
 
     def item_mark(self, claim: Claim) -> int | None:
         """Which kind of list numbering (1. （1） 一是) opens the figure's line, if any."""
@@ -110,25 +112,28 @@ class Words:
         before = self.previous_clause(lead, True)  # 收到…，资金100万元: the clause before says its stage
         if any_of(self.lead_not_words).search(before):
             return None  # 计划投入…，资金100万元; 追加…，共计20万元: what the clause before says of it
-        if any_of(self.parts).search(lead) or any_of(self.parts).search(left):
-            return None  # 其中: a part of some whole, the sentence's
+        part = bool(any_of(self.parts).search(lead) or any_of(self.parts).search(left))  # 其中: a part of some whole
         words, stage = self.staged(self.words(left))
         if not CJK.search(words):
             # 资金（水利部分），共计4200万元 / 共下达3150万元中央资金: the name in the clause before, or after the figure
             words = self.staged(self.words(self.previous_clause(lead)))[0] if left else self.named_after(claim)
-        if len(CJK.findall(words)) < self.name_chars:
+        if len(CJK.findall(words)) < self.short_name_chars:
             return None
         found = [(words.rfind(cue), cue) for cue in self.stage_cues if cue in words]
         found += [(before.rfind(cue) - len(before), cue) for cue in self.stage_cues if cue in before]
         stage = stage or (self.stage_of[max(found)[1]] if found else "")
         for cue in self.stage_cues:  # 补助地方预算资金 is 补助地方资金, its stage said
             words = words.replace(cue, "")
-        if len(CJK.findall(words)) < self.name_chars:
+        if len(CJK.findall(words)) < self.short_name_chars:
             return None
+        if part or len(CJK.findall(words)) < self.name_chars:
+            self.loose.add(claim.id)
+            if not part and stage:
+                self.acts[claim.id] = stage
         years = YEAR.findall(sentence)
         scope = self.subjects.scope(claim.span.start, self.last_scope(words))
-        label = LEAD_LABEL.match(self.subjects.sentence_prefix(claim.span.start, head=True))
-        scope += "：" + label.group(1) if label else ""  # 甲镇：…区级补助资金, 乙镇：…: two towns' funds
+        label = self.subjects.label(claim.span.start)
+        scope += "：" + label if label else ""  # 甲镇：…区级补助资金, 乙镇：…: two towns' funds
         return (words, words[-self.name_chars:], stage, int(years[-1]) if years else None, scope,
                 self.period(sentence), q.dimension, q.unit if q.dimension != "money" else "")
 
@@ -214,10 +219,13 @@ def find(ctx: Context) -> Iterator[Constraint]:
     words = Words(ctx)
     spec = ctx.rules["subjects"].get("restated_words", {})
     min_digits, long_name = int(spec.get("corroborating_digits", 3)), int(spec.get("long_name_chars", 14))
+    sure_digits = int(ctx.rules["subjects"].get("restated_pairs", {}).get("sure_digits", 4))
     stated = restatements(ctx, words)
     # blocks between which some quantity is restated alike, in a figure too precise to agree by chance
+    # (a short name or a part's, only in one more digit)
     agreed = [(key, {c.block for c in values[0]}) for key, values in stated.items()
-              if len(values) == 1 and significant_digits(values[0][0]) >= min_digits]
+              if len(values) == 1 and significant_digits(values[0][0]) >= (
+                  sure_digits if any(c.id in words.loose for c in values[0]) else min_digits)]
     title = words.words(unicodedata.normalize("NFKC", squash(ctx.reading.title)))
     for key, values in stated.items():
         members = [c for group in values for c in group]
@@ -226,6 +234,12 @@ def find(ctx: Context) -> Iterator[Constraint]:
         if len({words.cited(c) for c in members} - {""}) > 1:
             continue  # 〔2022〕815号下达…资金900万元，〔2023〕462号下达…资金260万元: two notices, two allocations
         corroborated = any(blocks <= other for other_key, other in agreed if other_key != key)
+        acted = len(blocks) == 1 and len({words.acts.get(c.id, "") for c in members} - {""}) == 1 and all(
+            c.id in words.acts for c in members)
+        if any(c.id in words.loose for c in members) and not (
+                (corroborated or acted) and all(words.named[c.id] == name for c in members)):
+            continue  # a short name (预拨资金) or a part (其中…): one quantity only named alike in full, with its
+            # act in one paragraph (使用补贴资金), or between two passages that restate another figure alike
         # 动用…基金, 安排…基金: a short name shared by two longer phrases names two acts
         if not corroborated and len(name) < long_name and all(words.named[c.id] != name for c in members):
             continue
