@@ -54,3 +54,17 @@ def document_number(constraint: Constraint, ctx) -> list:  # noqa: ANN001
             out.append(finding(ctx, constraint, [number, funds], stated=str(number.year), expected=str(funds.year),
                                content=title, detail=detail))
     return out
+
+
+@check("document_date")
+def cited_after_report(constraint: Constraint, ctx) -> list:  # noqa: ANN001
+    """Each cited number's year against the latest year the report can have been written in: its
+    own stated date, else its year + the usual lag. A later number is a typo or the wrong document."""
+    bound = ctx.by_id[constraint.claims[0]]
+    numbers = [(ctx.by_id[i], name) for i, name in constraint.params["numbers"]]
+    latest = constraint.params["latest"]
+    stated = constraint.params["source"] == "stated"
+    detail = f"晚于报告本身所署日期（{bound.year}年）" if stated else f"晚于{bound.year}年度报告最迟的编写年份（{latest}年）"
+    return [finding(ctx, constraint, [number, bound], stated=str(number.year), expected=f"不晚于{latest}",
+                    content=squash(name), detail=detail)
+            for number, name in numbers if number.year > latest]

@@ -112,7 +112,7 @@ FINDERS = (
     finder(year_rows.find, XREF001=("same_quantity", "restated_sum"), RAT005="growth"),
     finder(identity.find, ENT001="programme_name", ENT002="cited_report", ENT003="own_unit"),
     finder(timeline.find, YEAR001="year", YEAR002="year_reference"),
-    finder(cited_years.find, YEAR003="document_year"),
+    finder(cited_years.find, YEAR003=("document_year", "document_date")),
     finder(units.find, UNIT001="unit_written", UNIT003="cost_unit", UNIT004="cost_percent"),
     finder(unit_slips.find, UNIT002="unit_scale"),
     finder(unit_standards.find, UNIT002="standard_scale"),
