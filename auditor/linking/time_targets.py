@@ -37,6 +37,21 @@ def header_role(ctx: Context, cell: Cell) -> str:
     return next((r for w, r in words if w in path), "")
 
 
+FORM_YEAR = re.compile(r"[（(]?\s{0,2}((?:19|20)\d\d)\s{0,2}年度\s{0,2}[)）]?")
+
+
+def form_year(ctx: Context, sheet: list[int]) -> Claim | None:
+    """The year a form states for itself in a cell of its first rows (项目支出绩效自评表 | (2023年度))."""
+    for cells in ctx.block(sheet[0]).rows[:3]:
+        for cell in cells:
+            view = ctx.at(cell.span)
+            m = FORM_YEAR.fullmatch(view.strip())
+            if m:
+                start = cell.span.start + view.index(view.strip()) + m.start(1)
+                return ctx.year_claim(Span(start, start + 4), int(m.group(1)), sheet[0])
+    return None
+
+
 def dated_rows(ctx: Context) -> Iterator[tuple]:
     for sheet in ctx.sheets:
         for row in rows_of(ctx, sheet):
@@ -48,21 +63,23 @@ def dated_rows(ctx: Context) -> Iterator[tuple]:
                 if role and role not in dates:
                     dates[role] = (cell, cell_date(ctx, cell))
             if all(dates.get(r, (None, None))[1] for r in ("target", "actual")):
-                yield row, dates["target"], dates["actual"]
+                yield sheet, row, dates["target"], dates["actual"]
 
 
 def find(ctx: Context) -> Iterator[Constraint]:
     """One constraint per time indicator row: target and actual dates, points and score, and the
-    report's year."""
+    year of its form (else of the report)."""
     rows = list(dated_rows(ctx))
     if not rows:
         return
     year, where = timeline.report_year(ctx)
-    own: list[Claim] = [ctx.year_claim(where, year)] if year is not None and where is not None else []
-    for row, (target_cell, (t_span, target, _)), (actual_cell, (a_span, actual, _)) in rows:
+    report: list[Claim] = [ctx.year_claim(where, year)] if year is not None and where is not None else []
+    for sheet, row, (target_cell, (t_span, target, _)), (actual_cell, (a_span, actual, _)) in rows:
+        form = form_year(ctx, sheet)  # the form's own year, where it states one, else the report's
+        own = [form] if form is not None else report
         points, score = row.one("max"), row.one("score")
         claims = [ctx.year_claim(t_span, target[0], row.block), ctx.year_claim(a_span, actual[0], row.block),
                   points, score, *own]
         yield ctx.constraint("time_target", "SCO003", claims, "table", spans=(target_cell.span, actual_cell.span),
-                             target=target, actual=actual, report_year=year if own else None,
+                             target=target, actual=actual, report_year=own[0].year if own else None,
                              indicator=row.labels[-1] if row.labels else "")
