@@ -115,17 +115,18 @@ def own_dates(ctx: Context) -> list:
 
 def against_report(ctx: Context) -> Iterator[Constraint]:
     """Every cited number's year against the report's own date (a document cannot be cited before
-    it is written): the latest date the report states for itself, else its year + the usual lag."""
+    it is written): its year + the usual lag, or the latest date it states for itself when later."""
     numbers = [t for t in ctx.reading.times if t.kind == "docno"]
     if not numbers:
         return
     lag = int(ctx.rules["lexicon"].get("cited_documents", {}).get("unstated_lag", 1))
     year, where = timeline.report_year(ctx)
     dated = own_dates(ctx)
-    if dated:
+    if dated and (year is None or max(c.year for c in dated) > year + lag):
+        # a date stated for itself extends the bound (a late evaluation), never narrows it: a closing
+        # date may be an attachment's, a 填报日期 a form's of the year before
         bound = max(dated, key=lambda c: c.year)
-        latest = max(bound.year, year or bound.year)  # a stated date before the report's year is no bound
-        source = "stated"
+        latest, source = bound.year, "stated"
     elif year is not None and where is not None:
         bound = ctx.year_claim(where, year)
         latest, source = year + lag, "report_year"
@@ -133,7 +134,7 @@ def against_report(ctx: Context) -> Iterator[Constraint]:
         return
     own = [ctx.year_claim(where, year)] if source == "stated" and where is not None else []
     claims = [ctx.year_claim(t.span, t.year, t.block) for t in numbers]
-    # the report's year beside its date: the bound is the later of the two
+    # the report's year beside the date that extends its bound
     chars = int(ctx.rules["lexicon"].get("cited_documents", {}).get("own_title_chars", 80))
     named = tuple((c.id, (title_of(ctx, t.span, chars) or (number_text(ctx, t.span),))[0]) for c, t in zip(claims, numbers))
     yield ctx.constraint("document_date", "YEAR003", [bound, *own, *claims], "link", latest=latest, source=source,
