@@ -32,8 +32,9 @@ def cell_date(ctx: Context, cell: Cell) -> tuple[Span, tuple[int, int, int | Non
 def header_role(ctx: Context, cell: Cell) -> str:
     """``target`` or ``actual`` by the column's header (header_roles, longest word first)."""
     path = "".join(cell.header_path)
-    words = sorted(((w, r) for w, r in ctx.rules["lexicon"].get("header_roles", {}).items()
-                    if r in ("target", "actual")), key=lambda wr: -len(wr[0]))
+    words = ctx.once("target and actual headers", lambda c: sorted(
+        ((w, r) for w, r in c.rules["lexicon"].get("header_roles", {}).items() if r in ("target", "actual")),
+        key=lambda wr: -len(wr[0])))
     return next((r for w, r in words if w in path), "")
 
 
