@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from auditor.linking import timeline
 from auditor.linking.context import Context
 from auditor.model import Constraint, Span
+from auditor.strings import squash
 
 YEAR_IN_TITLE = re.compile(r"((?:19|20)\d\d)\s{0,2}年(度?)")
 YEAR_RANGE = re.compile(r"(?:19|20)\d\d\s{0,2}年?\s{0,2}[-—至~到]")
@@ -52,6 +54,7 @@ def find(ctx: Context) -> Iterator[Constraint]:
         claims = list({c.id: c for number, funds, _, _ in cited for c in (number, funds)}.values())
         yield ctx.constraint("document_year", "YEAR003", claims, "link",
                              cited=tuple((number.id, funds.id, relation, title) for number, funds, relation, title in cited))
+    yield from against_report(ctx)
 
 
 def citations(ctx: Context) -> Iterator[tuple]:
@@ -81,3 +84,69 @@ def citations(ctx: Context) -> Iterator[tuple]:
         funds_year = ctx.year_claim(Span(start + first.start(1), start + first.end(1)), int(first.group(1)), t.block)
         number_year = ctx.year_claim(t.span, t.year, t.block)
         yield number_year, funds_year, relation, title
+
+
+# The report's own date: 发布时间：2023-04-23, 填报日期：2023年3月1日, [ 发布日期 ] 2023-10-13
+DATE_AFTER_WORD = r"[\s:：\]】\[•·]{0,8}((?:19|20)\d\d)\s{0,2}(?:年|[-/.])\s{0,2}\d{1,2}"
+CLOSING_DATE = re.compile(r"((?:19|20)\d\d)\s{0,2}年\s{0,2}\d{1,2}\s{0,2}月\s{0,2}\d{1,2}\s{0,2}日|((?:19|20)\d\d)-\d{1,2}-\d{1,2}")
+
+
+def own_dates(ctx: Context) -> list:
+    """The year claims of the dates the report states for itself: after a date word (a web page's
+    发布日期, a table's 填报日期), or a line that is only a date among the last blocks (the 落款)."""
+    spec = ctx.rules["lexicon"].get("cited_documents", {})
+    words = spec.get("own_date_words", ())
+    out = []
+    if words:
+        pattern = re.compile("(?:" + "|".join(map(re.escape, words)) + ")" + DATE_AFTER_WORD)
+        out += [ctx.year_claim(Span(m.start(1), m.end(1)), int(m.group(1))) for m in pattern.finditer(ctx.text)]
+    blocks = ctx.doc.blocks
+    for block in blocks[max(0, len(blocks) - int(spec.get("closing_blocks", 0))):]:
+        if block.kind != "paragraph":
+            continue
+        line = ctx.at(block.span)
+        m = CLOSING_DATE.search(line)
+        if m and m.group().strip() and not squash(line.replace(m.group(), "")):
+            group = 1 if m.group(1) else 2
+            start = block.span.start + m.start(group)
+            out.append(ctx.year_claim(Span(start, start + 4), int(m.group(group))))
+    return out
+
+
+def against_report(ctx: Context) -> Iterator[Constraint]:
+    """Every cited number's year against the report's own date (a document cannot be cited before
+    it is written): its year + the usual lag, or the latest date it states for itself when later."""
+    numbers = [t for t in ctx.reading.times if t.kind == "docno"]
+    if not numbers:
+        return
+    lag = int(ctx.rules["lexicon"].get("cited_documents", {}).get("unstated_lag", 1))
+    year, where = timeline.report_year(ctx)
+    dated = own_dates(ctx)
+    if dated and (year is None or max(c.year for c in dated) > year + lag):
+        # a date stated for itself extends the bound (a late evaluation), never narrows it: a closing
+        # date may be an attachment's, a 填报日期 a form's of the year before
+        bound = max(dated, key=lambda c: c.year)
+        latest, source = bound.year, "stated"
+    elif year is not None and where is not None:
+        bound = ctx.year_claim(where, year)
+        latest, source = year + lag, "report_year"
+    else:
+        return
+    own = [ctx.year_claim(where, year)] if source == "stated" and where is not None else []
+    claims = [ctx.year_claim(t.span, t.year, t.block) for t in numbers]
+    # the report's year beside the date that extends its bound
+    chars = int(ctx.rules["lexicon"].get("cited_documents", {}).get("own_title_chars", 80))
+    named = tuple((c.id, (title_of(ctx, t.span, chars) or (number_text(ctx, t.span),))[0]) for c, t in zip(claims, numbers))
+    yield ctx.constraint("document_date", "YEAR003", [bound, *own, *claims], "link", latest=latest, source=source,
+                         numbers=named)
+
+
+DOCNO_AROUND = re.compile(r"[^\s，,。；;：:、（）()《》]{0,8}$")
+DOCNO_SERIAL = re.compile(r"[^\s，,。；;（）()《》]{0,8}?号")
+
+
+def number_text(ctx: Context, year: Span) -> str:
+    """The document number around its year (某财教〔2024〕21号), for messages."""
+    left = DOCNO_AROUND.search(ctx.text, max(0, year.start - 10), year.start)
+    right = DOCNO_SERIAL.match(ctx.text, year.end)
+    return ctx.doc.text[left.start():right.end() if right else year.end]

@@ -163,7 +163,7 @@ def classify(text: str, start: int, end: int, value: Decimal, decimals: int, uni
     if integer and digits == 4 and 1900 <= value <= 2100:
         if after[:1] in ("年", "-", "/") or (after[:1] == "." and text[end + 1:end + 2].isdigit()):
             return "year"
-        if before[-1:] in "〔[（(【" and after[:1] in "〕]）)】":
+        if before[-1:] in "〔[（(【﹝" and after[:1] in "〕]）)】﹞":
             return "docno"
         if unit is None and "\u4e00" <= after[:1] <= "\u9fff" and "\u4e00" <= before[-1:] <= "\u9fff":
             return "year"  # 某县2024新型经营主体培训项目: a year written without 年 inside a name
