@@ -100,8 +100,8 @@ def _heading(ctx: Context, rows, r: int, words: dict):  # noqa: ANN001, ANN202
         return None
     names = [_label(ctx, c, words) for c in rows[r + 1] if squash(c.text)]
     measures = [_label(ctx, c, words) for c in rows[r + 2] if squash(c.text)]
-    cols = columns(periods, [n.removeprefix("其中:").removeprefix("其中：") if _pattern(words["class_pattern"])
-                             .match(n) else n for n in names], measures, words)
+    lead, tier = _pattern(words["class_lead"]), _pattern(words["class_pattern"])
+    cols = columns(periods, [lead.sub("", n) if tier.match(n) else n for n in names], measures, words)
     return (periods, labels[-periods - 1:], cols) if cols else None
 
 
