@@ -21,21 +21,28 @@ DATE = r"(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日)?"
 DATES = re.compile(rf"{DATE}(?:、{DATE})+")
 TITLE_CLOSE = "》"
 TITLE_OPEN = "《"
-# after the last title only its document number and a joining word before the count (…》（财建〔2021〕1号）两个文件)
-TITLE_TAIL = re.compile(r"^(?:[（(][^（()）]{0,30}[）)]?)?(?:文件)?[、，,和及与共这此]?$")
-MAX_GAP = 12
-SHARED_NOUN = 4  # 3批中央农业…资金 and 将3批中央农业…资金: the same batches  # the count stands this close after the dates (…将3批) or before the cue (分3批，分别于)
+MAX_GAP = 12  # the count stands this close after the dates (…将3批) or before the cue (分3批，分别于)
+SHARED_NOUN = 4  # 3批中央农业…资金 and 将3批中央农业…资金: the same batches
+
+
+def title_tail(spec: dict) -> re.Pattern[str]:
+    """After the last title only its document number, a document noun and a joining word before the
+    count (…》（财建〔2021〕1号）两个文件)."""
+    nouns = "|".join(map(re.escape, spec.get("document_nouns", ())))
+    joiners = "".join(map(re.escape, spec.get("title_joiners", "")))
+    return re.compile(rf"^(?:[（(][^（()）]{{0,30}}[）)]?)?(?:{nouns})?" + (f"[{joiners}]?$" if joiners else "$"))
 
 
 def dated_counts(ctx: Context, spec: dict) -> Iterator[Constraint]:
     """分别于A、B、C将3批资金分解下达: a count of batches (or times) against the dates listed after
     ``cues`` in its sentence; only one such count and one such list in the sentence."""
     cues, units = tuple(spec.get("date_cues", ())), tuple(spec.get("date_units", ()))
+    ordinals = tuple(spec.get("ordinals", ()))  # 第3批 names one batch, not how many
     if not cues or not units:
         return
     for claim in ctx.narrative:
         q = claim.quantity
-        if q.unit not in units or q.decimals or not 1 <= q.value or ctx.text[claim.span.start - 1:claim.span.start] == "第":
+        if q.unit not in units or q.decimals or not 1 <= q.value or ctx.text[:claim.span.start].endswith(ordinals):
             continue
         here = sentence(ctx.text, claim.span.start, SENTENCE_ENDS)
         text = ctx.text[here.start:here.end]
@@ -85,6 +92,7 @@ def cited_documents(ctx: Context, spec: dict) -> Iterator[Constraint]:
     nouns, units = tuple(spec.get("document_nouns", ())), tuple(spec.get("document_units", ()))
     if not nouns or not units:
         return
+    tail = title_tail(spec)
     for claim in ctx.narrative:
         q = claim.quantity
         if q.unit not in units or q.decimals or not 1 <= q.value:
@@ -97,7 +105,7 @@ def cited_documents(ctx: Context, spec: dict) -> Iterator[Constraint]:
         clause = ctx.text[start:claim.span.start]
         closes = [i for i, ch in enumerate(clause) if ch == TITLE_CLOSE]
         opens = clause.count(TITLE_OPEN)
-        if not closes or not TITLE_TAIL.match(squash(clause[closes[-1] + 1:])) or (opens and opens != len(closes)):
+        if not closes or not tail.match(squash(clause[closes[-1] + 1:])) or (opens and opens != len(closes)):
             continue
         if opens and _nested(clause):
             continue
