@@ -138,7 +138,7 @@ def parallel_sums(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     cuts = {id(column): _exact_cuts(claims, column) for column, claims in columns}
     for column, claims in silent:
         whole, parts = claims[0], claims[1:]
-        others = {n for other, other_claims in columns if other is not column
+        others = {n for other, other_claims in columns if other is not column and other.get("run") == column.get("run")
                   for n in cuts[id(other)] if n <= len(parts) and _aligned([parts, other_claims[1:]], n)}
         if len(others) != 1 or cuts[id(column)] & others or len(parts) in cuts[id(column)]:
             continue

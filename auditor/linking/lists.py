@@ -860,17 +860,33 @@ class PartLists(NamedTotals):
 def part_sums(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
     """SUM001: each list's parts against its total; a partial list only as parts ≤ total. The lists
     of one run of totals and parts (a table told in sentences: 完成A，预算B，上年C；其中甲完成a1，预算b1…)
-    are one relation checked column by column (``parallel_sums``)."""
-    families: dict[int, list[Constraint]] = {}
-    for group, constraint in _group_sums(ctx, lists):
-        families.setdefault(group.family, []).append(constraint)
-    for family, constraints in families.items():
-        if family < 0 or len(constraints) == 1:
-            yield from constraints
+    and the lists of its parts (上级资金A（分配甲a1，乙a2），本级资金B（分配甲b1，乙b2）) are one relation,
+    checked list by list (``parallel_sums``)."""
+    units: dict[int, list[tuple[int, Constraint]]] = {}
+    for n, (group, constraint) in enumerate(_group_sums(ctx, lists)):
+        key = group.family if group.family >= 0 else -1 - n
+        units.setdefault(key, []).append((key, constraint))
+    # one level of nesting: a complete unit takes in the units whose every total is one of its parts
+    parts_of = {key: {i for _, c in unit for i in c.claims[1:]} for key, unit in units.items()}
+    absorbed: set[int] = set()
+    absorbers: set[int] = set()
+    for key in list(units):
+        if key in absorbed or any(c.params["relation"] != "=" for _, c in units[key]):
+            continue  # a partial list: which figures are its parts' is not certain
+        for other in list(units):
+            if other == key or other in absorbed or other in absorbers \
+                    or not all(c.claims[0] in parts_of[key] for _, c in units[other]):
+                continue
+            units[key].extend(units.pop(other))
+            absorbed.add(other)
+            absorbers.add(key)
+    for unit in units.values():
+        if len(unit) == 1:
+            yield unit[0][1]
             continue
-        ids = list(dict.fromkeys(i for c in constraints for i in c.claims))
+        ids = list(dict.fromkeys(i for _, c in unit for i in c.claims))
         yield ctx.constraint("parallel_sums", "SUM001", [ctx.by_id[i] for i in ids], "narrative",
-                             columns=[{"claims": list(c.claims), **c.params} for c in constraints])
+                             columns=[{"claims": list(c.claims), "run": key, **c.params} for key, c in unit])
 
 
 def _group_sums(ctx: Context, lists: PartLists) -> Iterator[tuple[Group, Constraint]]:
