@@ -39,7 +39,7 @@ def test_every_declared_code_is_in_the_catalogue() -> None:
 
 def test_page_names_finder_and_check() -> None:
     line = registry_line("SUM001")
-    assert "auditor/linking/lists.py:find（sum）" in line
+    assert "auditor/linking/lists.py:find（sum、parallel_sums）" in line
     assert "检查：auditor/checks/sums.py:parts_vs_total（sum）" in line
 
 

@@ -120,6 +120,62 @@ def parts_vs_total(constraint: Constraint, ctx) -> object:  # noqa: ANN001
                    difference=in_unit(abs(gap), whole))
 
 
+@check("parallel_sums")
+def parallel_sums(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    """One list told for several columns (完成, 预算, 上年: auditor/linking/lists.py): each column's
+    parts against its total, as ``sum``. A list whose end is not certain (it runs on over sentences)
+    ends where another column's parts add up exactly to its total: the columns run clause by clause,
+    so a column that does not add up over the same parts is reported."""
+    columns = [(c, [ctx.by_id[i] for i in c["claims"]]) for c in constraint.params["columns"]]
+    found, silent = [], []
+    for column, claims in columns:
+        params = {k: v for k, v in column.items() if k != "claims"}
+        result = parts_vs_total(replace(constraint, kind="sum", claims=tuple(column["claims"]), params=params), ctx)
+        if result is not None:
+            found.append(result)
+        else:
+            silent.append((column, claims))
+    cuts = {id(column): _exact_cuts(claims, column) for column, claims in columns}
+    for column, claims in silent:
+        whole, parts = claims[0], claims[1:]
+        others = {n for other, other_claims in columns if other is not column and other.get("run") == column.get("run")
+                  for n in cuts[id(other)] if n <= len(parts) and _aligned([parts, other_claims[1:]], n)}
+        if len(others) != 1 or cuts[id(column)] & others or len(parts) in cuts[id(column)]:
+            continue
+        n = others.pop()
+        if n in cuts[id(column)]:
+            continue
+        params = {"code": column["code"], "relation": "=", "minus": column.get("minus", [])}
+        result = parts_vs_total(replace(constraint, kind="sum", claims=tuple(c.id for c in [whole, *parts[:n]]),
+                                        params=params), ctx)
+        if result is not None:
+            found.append(result)
+    return found
+
+
+def _exact_cuts(claims: list[Claim], column: dict) -> set[int]:
+    """After how many parts (two or more) a column's parts add up to its total."""
+    whole, parts = claims[0], claims[1:]
+    minus = set(column.get("minus", ()))
+    places = decimals_of(parts)
+    head, cuts = Interval(Decimal(0), Decimal(0)), set()
+    for n, part in enumerate(parts, 1):
+        i = sibling_interval(part, places)
+        head = head + (Interval(-i.hi, -i.lo) if part.id in minus else i)
+        if n >= 2 and interval(whole).meets(head):
+            cuts.add(n)
+    return cuts
+
+
+def _aligned(columns: list[list[Claim]], n: int) -> bool:
+    """The first ``n`` parts of the columns run clause by clause: every column's i-th part is written
+    before any column's (i+1)-th."""
+    if any(len(parts) < n for parts in columns):
+        return False
+    return all(max(p[i - 1].span.start for p in columns) < min(p[i].span.start for p in columns)
+               for i in range(1, n))
+
+
 @check("points_total")
 def points_total(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     maxes = [ctx.by_id[i] for i in constraint.claims]

@@ -89,7 +89,7 @@ FINDERS = (
     finder(narrative.find, RAT001="ratio", RAT002=("ratio", "one_total", "shares_total"), RAT003="ratio", RAT004="ratio",
            CAP001="score_cap", SCO001="score_formula", SCO004="grade", SCO005="full_score", SUM002="points_total",
            SUM001="sum", SUM003="sum"),
-    finder(lists.find, SUM001="sum"),
+    finder(lists.find, SUM001=("sum", "parallel_sums")),
     finder(classified_lists.find, SUM001="sum"),
     finder(placed_totals.find, SUM001="sum"),
     finder(subgroups.find, SUM001="sum"),

@@ -186,6 +186,7 @@ class Group:
     suffix: bool = False  # parts written before their total: the list may start later than its first part
     sentences: tuple[int, ...] = ()  # a list over several sentences: how many parts each first n sentences hold
     bounded: bool = False  # its extent is explicit (one part opening each paragraph): it cannot run on
+    family: int = -1  # the lists read from one run of totals and parts (完成, 预算 and 上年 columns of one list)
 
 
 @dataclass
@@ -679,13 +680,12 @@ class PartLists(NamedTotals):
         if not parts:
             return
         shares = self._shares_of_change(totals, parts)
-        if not shares:
-            yield from self._assign_read(totals, parts, complete, multi, nil_rest)
-            return
         saved = {i: self._stages[i] for i in shares}
         self._stages.update(shares)  # read as changes of this list only: their stage elsewhere is kept
         groups = list(self._assign_read(totals, parts, complete, multi, nil_rest))
         self._stages.update(saved)
+        for group in groups:
+            group.family = parts[0].id
         yield from groups
 
     def _assign_read(self, totals: list[Claim], parts: list[Claim], complete: bool, multi: bool,
@@ -858,7 +858,38 @@ class PartLists(NamedTotals):
 
 
 def part_sums(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
-    """SUM001: each list's parts against its total; a partial list only as parts ≤ total."""
+    """SUM001: each list's parts against its total; a partial list only as parts ≤ total. The lists
+    of one run of totals and parts (a table told in sentences: 完成A，预算B，上年C；其中甲完成a1，预算b1…)
+    and the lists of its parts (上级资金A（分配甲a1，乙a2），本级资金B（分配甲b1，乙b2）) are one relation,
+    checked list by list (``parallel_sums``)."""
+    units: dict[int, list[tuple[int, Constraint]]] = {}
+    for n, (group, constraint) in enumerate(_group_sums(ctx, lists)):
+        key = group.family if group.family >= 0 else -1 - n
+        units.setdefault(key, []).append((key, constraint))
+    # one level of nesting: a complete unit takes in the units whose every total is one of its parts
+    parts_of = {key: {i for _, c in unit for i in c.claims[1:]} for key, unit in units.items()}
+    absorbed: set[int] = set()
+    absorbers: set[int] = set()
+    for key in list(units):
+        if key in absorbed or any(c.params["relation"] != "=" for _, c in units[key]):
+            continue  # a partial list: which figures are its parts' is not certain
+        for other in list(units):
+            if other == key or other in absorbed or other in absorbers \
+                    or not all(c.claims[0] in parts_of[key] for _, c in units[other]):
+                continue
+            units[key].extend(units.pop(other))
+            absorbed.add(other)
+            absorbers.add(key)
+    for unit in units.values():
+        if len(unit) == 1:
+            yield unit[0][1]
+            continue
+        ids = list(dict.fromkeys(i for _, c in unit for i in c.claims))
+        yield ctx.constraint("parallel_sums", "SUM001", [ctx.by_id[i] for i in ids], "narrative",
+                             columns=[{"claims": list(c.claims), "run": key, **c.params} for key, c in unit])
+
+
+def _group_sums(ctx: Context, lists: PartLists) -> Iterator[tuple[Group, Constraint]]:
     for group in lists.found:
         if group.uncertain:
             continue  # which total the parts belong to is a guess: no finding
@@ -869,9 +900,9 @@ def part_sums(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
         if relation == ">=" and (group.suffix or lists.stage(group.total)[0] == CHANGE):
             continue  # a partial list of changes bounds nothing: the parts not listed may go either way
         stops = [] if group.suffix or group.bounded else _run_on_stops(lists.ctx.text, group.parts)
-        yield ctx.constraint("sum", "SUM001", [group.total, *group.parts], "narrative", relation=relation,
-                             prefix=stops, suffix=group.suffix, minus=sorted(group.minus),
-                             sentences=list(group.sentences))
+        yield group, ctx.constraint("sum", "SUM001", [group.total, *group.parts], "narrative", relation=relation,
+                                    prefix=stops, suffix=group.suffix, minus=sorted(group.minus),
+                                    sentences=list(group.sentences))
 
 
 def _run_on_stops(text: str, parts: list[Claim]) -> list[int]:
