@@ -1,4 +1,4 @@
-"""Statements that cannot both be true (LOGIC001, LOGIC002, LOGIC004, LOGIC006)."""
+"""Statements that cannot both be true (LOGIC001, LOGIC002, LOGIC004, LOGIC006, LOGIC007)."""
 
 from __future__ import annotations
 
@@ -59,3 +59,28 @@ def count_within_schedule(constraint: Constraint, ctx: CheckContext) -> list:
                              frequency=frequency.text, period=period,
                              formula=f"{frequency.quantity.value} × {periods} = {most}"))
     return found
+
+
+@check("step_order")
+def step_order(constraint: Constraint, ctx: CheckContext) -> object:
+    """A later step of one work dated strictly before an earlier one: its latest possible date (the
+    year claim's high end, the month's last day when no day is said) before the earlier step's
+    earliest (the year's low end, the month's first day)."""
+    steps = constraint.params["steps"]
+    for (later_id, later_month, later_day, later_rank, later), later_span in zip(steps, constraint.spans):
+        for (earlier_id, earlier_month, earlier_day, earlier_rank, earlier), earlier_span in zip(steps, constraint.spans):
+            if earlier_rank >= later_rank:
+                continue
+            late, early = ctx.by_id[later_id].quantity, ctx.by_id[earlier_id].quantity
+            if (late.high, later_month, later_day or 31) < (early.low, earlier_month, earlier_day or 1):
+                return finding(ctx, constraint, [ctx.by_id[later_id], (later_span, ctx.at(later_span)),
+                                                 ctx.by_id[earlier_id], (earlier_span, ctx.at(earlier_span))],
+                               stated=f"{when(late.value, later_month, later_day)}{later}",
+                               expected=f"不早于{when(early.value, earlier_month, earlier_day)}",
+                               later=later, earlier=earlier, later_date=when(late.value, later_month, later_day),
+                               earlier_date=when(early.value, earlier_month, earlier_day))
+    return None
+
+
+def when(year: object, month: int, day: int) -> str:
+    return f"{year}年{month}月" + (f"{day}日" if day else "")
