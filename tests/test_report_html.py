@@ -710,3 +710,17 @@ def test_cli_writes_the_page(tmp_path, monkeypatch, sample: AuditResult) -> None
     code = cli.main(["audit", str(report), "-o", str(out)])
     assert code == 1
     assert out.read_text(encoding="utf-8") == render_html(sample)
+
+
+@pytest.mark.parametrize(("rows", "spans"), [
+    ([["某县学生资助统计表"], ["学段", "人数", "金额"], ["初中", "12", "3.6"]], ["3", None, None]),
+    ([["学段", "人数", "金额"], ["一、义务教育"], ["初中", "12", "3.6"]], [None, "3", None]),
+    ([["学段", "金额"], ["初中", "3.6"]], [None, None]),
+])
+def test_a_line_alone_in_a_table_spans_its_width(rows: list[list[str]], spans: list[str | None]) -> None:
+    from auditor.report.html import MarkIndex, RenderState, build_cells
+    b = DocBuilder("t.txt")
+    block = b.table(rows, header_rows=0)
+    cells = build_cells(block, b.text, MarkIndex([]), RenderState())
+    assert [str(r[0].colspan) if len(r) == 1 and r[0].colspan > 1 else None for r in cells] == spans
+    assert all(sum(c.colspan for c in r) == max(len(x) for x in rows) for r in cells)

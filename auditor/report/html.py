@@ -29,7 +29,7 @@ import itertools
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path, PurePath, PureWindowsPath
 from typing import Any
@@ -486,6 +486,12 @@ def build_cells(block: Block, text: str, index: MarkIndex, state: RenderState) -
     covered: set[tuple[int, int]] = set()
     rows: list[list[CellView]] = []
     for r, row in enumerate(block.rows):
+        if len(row) == 1 and row[0].col == 0 and row[0].rowspan <= 1 and width > 1 \
+                and not any(c[0] == r for c in covered):
+            # a line standing alone in the table (its title, 单位：万元, a section label) spans it
+            rows.append([replace(cell_view(row[0], text, index, state), colspan=width)])
+            covered.update((r, col) for col in range(width))
+            continue
         out: list[CellView] = []
         next_col = 0
         for cell in sorted(row, key=lambda c: c.col):
