@@ -284,3 +284,14 @@ def test_a_bare_figure_inherits_the_unit_of_its_certain_partner(snippet: str, fi
     (claim,) = [c for c in read_snippet(snippet).claims if c.text == figure]
     assert claim.quantity.unit == unit
     assert claim.unit_text == ""  # inherited, never written
+
+
+@pytest.mark.parametrize(("table", "figures"), [
+    # a 收入支出决算总表 with its line numbers (行次) and column numbers (栏次)
+    ("单位：万元\n项目\t行次\t金额\n栏次\t1\t2\n一、财政拨款收入\t1\t812.40\n二、事业收入\t2\t96.15\n",
+     ["812.40", "96.15"]),
+    # a numbered list of projects (序号)
+    ("序号\t项目名称\t预算数（万元）\n1\t校舍维修\t45.5\n2\t设备购置\t30\n", ["45.5", "30"]),
+])
+def test_line_and_column_numbers_are_no_figures(table, figures):
+    assert [c.text for c in read_snippet(table).claims] == figures

@@ -133,6 +133,7 @@ class Reader:
         self.original = document.text
         self.lex = lexicon(rules)
         self.rules = rules
+        self._numbered: dict[int, tuple[set[int], set[int]]] = {}
         self.block_spans = [self.normalised(b.span) for b in document.blocks]
         self.block_starts = [s.start for s in self.block_spans]
         self._cell_index: dict[int, tuple[list[int], list[int], list[Cell]]] = {}
@@ -279,6 +280,20 @@ class Reader:
                     return unit
         return ""
 
+    def numbers_a_line(self, cell: Cell, block: Block) -> bool:
+        """A line's or a column's number (行次 | 28, 栏次 | 1 | 2): a label, no figure."""
+        if not cell.text.strip().isdigit():
+            return False
+        numbered = self._numbered.get(id(block))
+        if numbered is None:  # once per table: its columns headed 行次/序号, its rows opening 栏次
+            tables = self.rules["tables"]
+            serial, columns = tables.get("serial_terms", ()), tables.get("column_number_terms", ())
+            numbered = self._numbered[id(block)] = (
+                {c.col for row in block.rows for c in row if fold(c.text).strip() in serial},
+                {row[0].row for row in block.rows if row and fold(row[0].text).strip() in columns})
+        cols, rows = numbered
+        return cell.col in cols or cell.row in rows
+
     def table_subject(self, cell: Cell, block: Block) -> str:
         for label in reversed(cell.row_header):
             label = fold(label)
@@ -303,6 +318,9 @@ class Reader:
                 previous_end = fig.end
                 continue
             cell = self.cell_of(block, fig.number_start, fig.number_end)
+            if cell is not None and self.numbers_a_line(cell, block):
+                previous_end = fig.end
+                continue
             self._previous_end = previous_end
             self._previous_start = figures[n - 1].start if n else 0
             claim = (self._table_claim(fig, block, block_index, cell, len(claims)) if cell
