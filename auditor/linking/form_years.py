@@ -11,6 +11,7 @@ from auditor.model import Span, TimeMention
 
 YEAR_VALUE = re.compile(r"((?:19|20)\d\d)\s{0,2}(?:年度?)?")
 FORM_YEAR = re.compile(r"[（(]?\s{0,2}((?:19|20)\d\d)\s{0,2}年度\s{0,2}[)）]?")
+PART = re.compile(r"((?:19|20)\d\d)年度?[^\d年]{2,30}$")
 OPENING = re.compile(r"((?:19|20)\d\d)年")
 HEADED = re.compile(r"[（(]\s{0,2}((?:19|20)\d\d)\s{0,2}年度\s{0,2}[)）]$")
 
@@ -38,7 +39,7 @@ def key_value(ctx: Context, keys: tuple[str, ...]) -> list[tuple[TimeMention, Sp
     return out
 
 
-def headings(ctx: Context, words: tuple[str, ...], ends: tuple[str, ...], chars: int) -> list[tuple[TimeMention, Span]]:
+def headings(ctx: Context, words: tuple[str, ...], ends: tuple[str, ...], titles: tuple[str, ...], chars: int) -> list[tuple[TimeMention, Span]]:
     """A section heading opening with the year and ending in a word of ``ends`` (（二）2017年重点工作完成情况);
     （2021年度） alone on a line, or ending a short line naming a form (…绩效自评表（2023年度））."""
     out = []
@@ -47,6 +48,11 @@ def headings(ctx: Context, words: tuple[str, ...], ends: tuple[str, ...], chars:
         view = ctx.at(block)
         line = view.rstrip()
         if len(squash(line)) > chars:
+            continue
+        part = PART.search(squash(line))
+        if part and squash(line).endswith(titles):
+            start = block.start + view.index(part.group(1))
+            out.append(mention(ctx, start, int(part.group(1)), index))  # 第三部分 …2019年部门决算情况说明
             continue
         opening = OPENING.match(NUMBERING.sub("", squash(line), count=1))
         if opening and squash(line).rstrip("。").endswith(ends):
@@ -95,7 +101,8 @@ def form_year_mentions(ctx: Context) -> list[tuple[TimeMention, Span]]:
     keys = tuple(periods.get("form_year_keys", ()))
     found = called_own_year(ctx, tuple(periods.get("own_year_words", ())), int(periods.get("own_year_window", 0)),
                             periods.get("own_year_breaks", ""))
-    found += key_value(ctx, keys) + headings(ctx, tuple(periods.get("form_words", ())), tuple(periods.get("section_ends", ())), int(periods["heading_chars"]))
+    found += key_value(ctx, keys) + headings(ctx, tuple(periods.get("form_words", ())), tuple(periods.get("section_ends", ())),
+                       tuple(periods.get("document_ends", ())), int(periods["heading_chars"]))
     for sheet in ctx.sheets:
         found.extend(form_heading(ctx, sheet[0]))
     return list({m.span: (m, s) for m, s in found}.values())
