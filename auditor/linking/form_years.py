@@ -1,6 +1,8 @@
 """The year a self-evaluation form states for itself, read as a period the report describes (YEAR001):
 a key-value cell (评价年度 | 2023), the year heading a form's first rows (项目支出绩效自评表 | (2023年度)),
-a line that is the year alone or a form's heading ending in it (…自评表（2023年度）)."""
+a line that is the year alone or a form's heading ending in it (…自评表（2023年度）), a part or section
+heading naming its year (第二部分 …2019年部门决算表, （二）2017年重点工作完成情况), a paragraph opening with a
+year it calls 本年. Each is a period the report states as its own; the check raises on another year."""
 
 from __future__ import annotations
 
