@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 
 from auditor.linking.context import NUMBERING, Context, squash
+from auditor.linking.form_years import form_year_mentions
 from auditor.model import Claim, Constraint, Span, TimeMention
 
 
@@ -214,7 +215,7 @@ def find(ctx: Context) -> Iterator[Constraint]:
     yield from other_year_references(ctx, year, own)
     yield from same_amount_two_years(ctx, year, own)  # the report's year, beside the amount's two
     yield from reasons_of_another_year(ctx, year, own)
-    mentions = period_mentions(ctx, year)
+    mentions = period_mentions(ctx, year) + form_year_mentions(ctx)
     if not mentions:
         return
     title = []
