@@ -53,7 +53,7 @@ def ratio(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     if readings:  # the budget is one of several stated above: the rate holds if it fits one
         denominators = readings[0]
 
-    # a figure with a garbled unit read in its whole's unit (42.59万元亩 of 57.54万亩): the written values
+    # a figure with a garbled unit read in its whole's unit (31.26万元亩 of 48.75万亩): the written values
     as_written = bool(constraint.params.get("as_written"))
 
     def recomputed(slip: bool, denominators=denominators) -> Interval | None:  # noqa: ANN001

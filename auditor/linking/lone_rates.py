@@ -1,5 +1,5 @@
 """An execution rate stated alone, its figures in other paragraphs (RAT001): 专项资金执行率为96%。 with
-…专项资金预算189.28万元 above and …专项资金共支182.564万元 in a later paragraph. The spent figure is
+…专项资金预算246.30万元 above and …专项资金共支231.875万元 in a later paragraph. The spent figure is
 the one total spent (a figure led by a word of `lone_rates.spent_totals`, rules/ratios.yaml) of the
 same funds in the document: its name and the rate's end alike in at least MIN_SHARED characters
 (专项资金); two such values, or none, and nothing is said. The budget is each one stated above

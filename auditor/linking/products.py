@@ -316,7 +316,7 @@ class Products:
                 Standard(claim, (), (head,), 0, False)
 
     def planned_rows(self) -> Iterator[tuple[Row, Standard]]:
-        """下达资金280万元，用于小麦种植补贴项目。对28000亩进行补贴，每亩100元: a sentence with one
+        """下达资金350万元，用于玉米种植补贴项目。对32000亩进行补贴，每亩100元: a sentence with one
         standard and one count in its head and no other money, after a sentence of the same block whose
         one amount is a budget (``planned_amount_words``) for what the standard's sentence names too
         (a run of ``min_shared_chars`` characters). The budget must cover the subsidies planned:

@@ -1,11 +1,11 @@
-"""Figures restated side by side (XREF001): 受益1280户3517人 in one passage, 1280户低保户和边缘户3517人 in
+"""Figures restated side by side (XREF001): 受益1460户3928人 in one passage, 1460户低保户和边缘户3928人 in
 another. Two figures stated next to each other (consecutive in their sentence, a few characters apart)
 form a pair; two pairs of two sentences with the same kinds of figure in the same order (户 then 人),
-one figure of which agrees in a value too precise to agree by chance (1280户), state one group: the
+one figure of which agrees in a value too precise to agree by chance (1460户), state one group: the
 other figure is then the same quantity restated, and must agree too. A value of four significant
 digits is too precise; one of three only when the two anchors' words, or the two partners', share a
 two-character word (中央下达 / 中央资金); a smaller one only when both figures of both pairs are
-named alike right after them (7个乡镇58个村庄 … 7个乡镇58个村庄1510盏路灯), then even in one sentence,
+named alike right after them (6个乡镇47个村庄 … 6个乡镇47个村庄1320盏路灯), then even in one sentence,
 or when it was itself found restated so: a list restated link by link from one precise figure.
 
 Nothing is formed for a figure that compares, changes, plans or sums up (较上年, 减少, 计划, 累计), a
@@ -54,7 +54,7 @@ class Statements:
         self.general = frozenset(spec.get("general_words", ()))
 
     def named_after(self, claim: Claim) -> str:
-        """The words right after a figure that name what it counts (58个村庄), if any."""
+        """The words right after a figure that name what it counts (47个村庄), if any."""
         m = NAMED_AFTER.match(self.ctx.text, claim.span.end)
         return m.group() if m and m.group() not in self.general else ""
 
@@ -130,7 +130,7 @@ def find(ctx: Context) -> Iterator[Constraint]:
         if len(contexts) > 1 or next(iter(contexts))[3] is not None:
             continue  # two years or labels, a target beside an achievement, or lines of numbered lists
         # 1.23万元 here and there may agree by chance: the words must then say they are one, before
-        # the figures or right after both (7个乡镇58个村庄 … 7个乡镇58个村庄)
+        # the figures or right after both (6个乡镇47个村庄 … 6个乡镇47个村庄)
         if not nouns and significant_digits(anchors[0]) < statements.sure_digits and not (
                 all(statements.linked(anchors[0], a) for a in anchors[1:])
                 or all(statements.linked(partners[0], p) for p in partners[1:])):
@@ -139,8 +139,8 @@ def find(ctx: Context) -> Iterator[Constraint]:
         if len(values) == 1:
             established.update(c.id for c in anchors + partners)
         yield from restated(ctx, values, partner_kind)
-    # a figure found restated above anchors its other neighbour too, however few its digits (中央30.4万元，
-    # 省级59万元，其他133.51万元 … 中央30.4万元，地方59万元，其他133.51万元: 133.51 makes 59 one, 59 then 30.4)
+    # a figure found restated above anchors its other neighbour too, however few its digits (中央28.7万元，
+    # 省级64万元，其他127.36万元 … 中央28.7万元，地方64万元，其他127.36万元: 127.36 makes 64 one, 64 then 28.7)
     for (*_, partner_kind), members in chained.items():
         anchors, partners = [a for a, *_ in members], list(dict.fromkeys(p for _, p, *_ in members))
         if len({sentence for _, _, sentence, _ in members}) < 2 or any(a.id not in established for a in anchors):

@@ -3,7 +3,7 @@
 words hold the rate's stem (承保); the whole the figure just before it, of the same dimension, whose
 words do not. Only a rate whose clause is the rate alone (no other subject before 承保率) and only
 when no other figure of that dimension stands before them in the sentence (which whole, else?).
-A figure whose unit is garbled (42.59万元亩) is read in the unit it means (万亩).
+A figure whose unit is garbled (31.26万元亩) is read in the unit it means (万亩).
 Words in ``rules/ratios.yaml`` (stem_rates)."""
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def find(ctx: Context) -> Iterator[Constraint]:
     if not dimensions:
         return
     pattern = rate_words(tuple(spec.get("leads", ())))
-    # a garbled unit read as the unit it means (承保面积42.59万元亩: 万亩, auditor/linking/unit_gaps.py)
+    # a garbled unit read as the unit it means (承保面积31.26万元亩: 万亩, auditor/linking/unit_gaps.py)
     meant, lexicon = meant_units(ctx), ctx.rules["units"]["units"]
 
     def unit_of(claim: Claim) -> str:

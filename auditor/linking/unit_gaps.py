@@ -215,7 +215,7 @@ class Gaps:
 
 
 def meant_units(ctx: Context) -> dict[int, str]:
-    """The unit each figure with a garbled unit means (42.59万元亩 -> 万亩), for the finders that read it."""
+    """The unit each figure with a garbled unit means (31.26万元亩 -> 万亩), for the finders that read it."""
     return ctx.once("unit_gaps", Gaps).meant
 
 
