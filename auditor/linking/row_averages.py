@@ -1,6 +1,6 @@
 """Payment rows no standard is named for, against the report's standards per head (UNIT002): a row
 “助学工程 | 30 | 75000” under 发放资金(元) pays 2500元 a head, of the order of the standards stated
-(每人每月1290元). Its column in 元 is then right; an average 10⁴ times below every standard per the
+(每人每月1360元). Its column in 元 is then right; an average 10⁴ times below every standard per the
 row's head (24 | 6 under (元): 0.25元 a head) says the amounts are in 万元. Rows a standard names
 are checked against it (auditor/linking/products.py, RAT006). Thresholds: rules/units.yaml
 ``yuan_standards``."""

@@ -4,7 +4,7 @@ whole: their sum is at most 100% (RAT002, kind ``shares_total``). Only a flat li
 after 其中 or 包括 may be of a part listed before it (税收收入占85%，其中增值税占40%). Shares in
 sentences of their own (1.基本支出…占总支出的70%。2.项目支出…占总支出的30%) are of one whole when
 each names it alike and the same figure was found as its total, one paragraph after another; a run
-ends where its shares make up 100% (税务部门…46.32%；财政部门…53.68%。税收收入…41.25%: two breakdowns).
+ends where its shares make up 100% (税务部门…47.15%；财政部门…52.85%。税收收入…41.25%: two breakdowns).
 
 Shares of one total found and named alike wherever they stand, as one per numbered item (1.基本支出…，
 占财政拨款总支出的70.8%。 2.项目支出…，占…的29.2%。): when their rates add up to 100% they name all of
