@@ -85,6 +85,7 @@ class Vocabulary:
     name_endings: tuple[str, ...]
     name_fillers: re.Pattern[str] | None
     named_only: tuple[str, ...]
+    bracket_only: tuple[str, ...]
     partial_cues: re.Pattern[str]
     terminator: re.Pattern[str]
     open_ending: re.Pattern[str]
@@ -117,6 +118,7 @@ def _vocabulary(lists: dict) -> Vocabulary:
         name_endings=tuple(lists.get("name_endings", ())),
         name_fillers=re.compile("|".join(lists["name_fillers"])) if lists.get("name_fillers") else None,
         named_only=tuple(lists.get("named_only_cues", ())),
+        bracket_only=tuple(lists.get("bracket_only_cues", ())),
         summary_leads=tuple(sorted(lists.get("summary_leads", ()), key=len, reverse=True)),
         anaphors=_alternation(lists["anaphors"]) if lists.get("anaphors") else None,
         within=re.compile(r"(?:^|(?<=[。；;！？!?\n]))[ \t\u3000]*(?P<name>[^\s，,。；;：:（）()、]{2,16}?)(?P<cue>(?:"
@@ -270,7 +272,7 @@ class PartLists(NamedTotals):
         para = _Paragraph(index, span, claims)
         self._brackets(para)
         cues = [m for m in self.vocab.part_cues.finditer(ctx.text, span.start, span.end)
-                if not self._in_bracket(para, m.start(), headed=True) and m.group() != "含"
+                if not self._in_bracket(para, m.start(), headed=True) and m.group() not in self.vocab.bracket_only
                 and (m.group() not in self.vocab.named_only or self._named_in_sentence(para, m))
                 and not self._bare_explanation(para, m)]
         seen: set[int] = set()

@@ -21,7 +21,6 @@ from decimal import Decimal
 from auditor.linking.context import Context, squash
 from auditor.model import Claim, Constraint
 
-NESTING = ("其中", "包括", "含")
 HUNDRED = Decimal(100)
 NEXT_BLOCKS = 1  # a share of the run stands at most this many blocks after the one before
 
@@ -33,7 +32,7 @@ def find(ctx: Context, groups: list[list[tuple[Claim, Claim, Claim | None]]]) ->
         if len(shares) < 2 or len({p.id for p in parts}) < len(parts) or len({r.id for r in rates}) < len(rates):
             continue
         between = squash(ctx.text[parts[0].span.end:rates[-1].span.start])
-        if any(word in between for word in NESTING):
+        if any(word in between for word in ctx.rules["lists"].get("nesting_cues", ())):
             continue
         totals = [total.id if total is not None else None for _, _, total in shares]
         found = [ctx.by_id[i] for i in dict.fromkeys(t for t in totals if t is not None)]
@@ -56,7 +55,7 @@ def whole_sums(ctx: Context, groups: dict[tuple[int, str], list[tuple[Claim, Cla
         if len(shares) < 2 or len({p.id for p in parts}) < len(parts) or total_id in {p.id for p in parts} \
                 or len({p.subject for p in parts}) < len(parts) or (total_id, frozenset(p.id for p in parts)) in listed:
             continue
-        if any(word in squash(ctx.text[parts[0].span.end:shares[-1][0].span.start]) for word in NESTING):
+        if any(word in squash(ctx.text[parts[0].span.end:shares[-1][0].span.start]) for word in ctx.rules["lists"].get("nesting_cues", ())):
             continue
         low = sum((rate.quantity.low for rate, _ in shares), Decimal(0))
         high = sum((rate.quantity.high for rate, _ in shares), Decimal(0))
