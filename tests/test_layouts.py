@@ -112,12 +112,6 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("layout", "text", "label", "figure", "expected"), CASES,
-                         ids=[f"{c[0]}:{c[3]}" for c in CASES])
-def test_figure_sits_under_its_column(layout: str, text: str, label: str, figure: str, expected: str) -> None:
-    assert column_of(text, label, figure) == expected
-
-
 @pytest.mark.parametrize("text", [
     "项目负责人 | 王某\n",  # one bar row: no table
     "本项目资金全部用于设备采购 | 详见附件。\n另见说明。\n",
@@ -451,18 +445,16 @@ SIDE_BY_SIDE_NUMBERED = (
 )
 
 
-@pytest.mark.parametrize(("text", "label", "figure", "expected"), [
-    (SIDE_BY_SIDE_DROPPED, "一、财政拨款收入", "812.40", ""),  # lost cells, no line numbers: unplaced
-    (SIDE_BY_SIDE_DROPPED, "本年收入合计", "812.40", "金额"),
-    (SIDE_BY_SIDE_DROPPED, "本年支出合计", "11", "行次"),
-    (SIDE_BY_SIDE_NUMBERED, "一、财政拨款收入", "812.40", "金额"),  # placed by the halves' numbering
-    (SIDE_BY_SIDE_NUMBERED, "一、财政拨款收入", "7", "行次"),
-    (SIDE_BY_SIDE_NUMBERED, "二、事业收入", "790.10", "金额"),
-    (SIDE_BY_SIDE_NUMBERED, "三、其他支出", "5.00", "金额"),
-    (SIDE_BY_SIDE_NUMBERED, "三、其他支出", "3", "行次"),
-])
-def test_rows_of_halves_side_by_side(text: str, label: str, figure: str, expected: str) -> None:
-    assert column_of(text, label, figure) == expected
+HALVES_CASES = [  # rows of two halves side by side, in test_figure_sits_under_its_column
+    ("halves, cells lost", SIDE_BY_SIDE_DROPPED, "一、财政拨款收入", "812.40", ""),  # no line numbers: unplaced
+    ("halves, cells lost", SIDE_BY_SIDE_DROPPED, "本年收入合计", "812.40", "金额"),
+    ("halves, cells lost", SIDE_BY_SIDE_DROPPED, "本年支出合计", "11", "行次"),
+    ("halves, numbered", SIDE_BY_SIDE_NUMBERED, "一、财政拨款收入", "812.40", "金额"),  # placed by the numbering
+    ("halves, numbered", SIDE_BY_SIDE_NUMBERED, "一、财政拨款收入", "7", "行次"),
+    ("halves, numbered", SIDE_BY_SIDE_NUMBERED, "二、事业收入", "790.10", "金额"),
+    ("halves, numbered", SIDE_BY_SIDE_NUMBERED, "三、其他支出", "5.00", "金额"),
+    ("halves, numbered", SIDE_BY_SIDE_NUMBERED, "三、其他支出", "3", "行次"),
+]
 
 
 def test_line_numbers_leave_a_row_whose_placement_is_open() -> None:
@@ -501,14 +493,12 @@ LABEL_LINES_TWO_ITEMS = ("金额单位：元\n全年预算数：6,000\n全年执
                          "全年预算数：9,000\n全年执行数：8,100\n")
 
 
-@pytest.mark.parametrize(("text", "label", "figure", "column"), [
-    (LABEL_LINES_COLON, "全年执行数", "90.10", "全年执行数"),
-    (LABEL_LINES_COLON, "执行率", "97.5%", "执行率"),
-    (LABEL_LINES_SPACES, "全年预算数", "38.5", "全年预算数"),
-    (LABEL_LINES_TWO_ITEMS, "全年执行数", "8,100", "全年执行数"),
-])
-def test_label_lines_become_a_table(text: str, label: str, figure: str, column: str) -> None:
-    assert column_of(text, label, figure) == column
+LABEL_LINE_CASES = [  # label lines become a table, in test_figure_sits_under_its_column
+    ("label lines, colons", LABEL_LINES_COLON, "全年执行数", "90.10", "全年执行数"),
+    ("label lines, colons", LABEL_LINES_COLON, "执行率", "97.5%", "执行率"),
+    ("label lines, spaces", LABEL_LINES_SPACES, "全年预算数", "38.5", "全年预算数"),
+    ("label lines, two records", LABEL_LINES_TWO_ITEMS, "全年执行数", "8,100", "全年执行数"),
+]
 
 
 def test_label_lines_keep_the_heading_and_split_records() -> None:
@@ -545,3 +535,13 @@ PIPES_EMPTY_REMARKS = (
 ])
 def test_pipe_rows_keep_an_empty_last_cell(label: str, figure: str, column: str) -> None:
     assert column_of(PIPES_EMPTY_REMARKS, label, figure) == column
+
+
+# Every layout's cases in one table (the cases of the later layouts are defined with their texts above).
+ALL_CASES = CASES + HALVES_CASES + LABEL_LINE_CASES
+
+
+@pytest.mark.parametrize(("layout", "text", "label", "figure", "expected"), ALL_CASES,
+                         ids=[f"{c[0]}:{c[3]}" for c in ALL_CASES])
+def test_figure_sits_under_its_column(layout: str, text: str, label: str, figure: str, expected: str) -> None:
+    assert column_of(text, label, figure) == expected
