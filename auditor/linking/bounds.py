@@ -16,11 +16,10 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cached_property
 
-from auditor.linking.context import NUMBERING, Context, squash
+from auditor.linking.context import FULL_STOPS, NUMBERING, Context, squash
 from auditor.model import Claim, Constraint, Span
 from auditor.strings import CJK, any_of
 
-SENTENCE_ENDS = "。！？!?\n"
 LABEL_EDGES = "，,、；;：:（）()|｜ \t"
 
 
@@ -90,7 +89,7 @@ class Bounds:
 
     # --- what names a figure ------------------------------------------------------------------
     def previous_in_clause(self, claim: Claim) -> Claim | None:
-        start = claim.context.start if claim.context else self.ctx.sentence(claim.span.start, SENTENCE_ENDS).start
+        start = claim.context.start if claim.context else self.ctx.sentence(claim.span.start, FULL_STOPS).start
         before = [c for c in self.ctx.claims_in(Span(start, claim.span.start)) if c.id != claim.id]
         return before[-1] if before else None
 
@@ -108,7 +107,7 @@ class Bounds:
         start = previous.span.end if previous else (claim.context.start if claim.context else claim.span.start)
         words = squash(ctx.text[start:claim.span.start]).strip(LABEL_EDGES)
         if words in self.transitions:
-            sentence = ctx.sentence(claim.span.start, SENTENCE_ENDS)
+            sentence = ctx.sentence(claim.span.start, FULL_STOPS)
             before = [c for c in ctx.claims_in(Span(sentence.start, claim.span.start)) if c.id != claim.id]
             return Label(self.label(before[-1]).text, 1) if before else Label("")
         if len(CJK.findall(words)) >= 2 or previous is None and words:
@@ -155,7 +154,7 @@ class Bounds:
     @cached_property
     def sentences(self) -> list[Span]:
         text = self.ctx.text  # each sentence runs to its end mark, included: cut after every mark
-        cuts = [0, *(m.end() for m in re.finditer(f"[{re.escape(SENTENCE_ENDS)}]", text))]
+        cuts = [0, *(m.end() for m in re.finditer(f"[{re.escape(FULL_STOPS)}]", text))]
         if cuts[-1] < len(text):
             cuts.append(len(text))
         return [Span(start, end) for start, end in zip(cuts, cuts[1:])]
@@ -223,8 +222,8 @@ class Bounds:
             return False
         ctx = self.ctx
         first, second = sorted((part, whole), key=lambda c: c.span.start)
-        spans = [ctx.sentence(part.span.start, SENTENCE_ENDS), Span(first.span.end, second.span.start),
-                 Span(whole.span.end, ctx.sentence(whole.span.start, SENTENCE_ENDS).end)]
+        spans = [ctx.sentence(part.span.start, FULL_STOPS), Span(first.span.end, second.span.start),
+                 Span(whole.span.end, ctx.sentence(whole.span.start, FULL_STOPS).end)]
         return any(w in ctx.at(s) for s in spans for w in words)
 
     def same_source(self, part: Claim, whole: Claim, cues: tuple[str, ...]) -> bool:
@@ -274,10 +273,10 @@ class Bounds:
 
     def restatements(self, claim: Claim) -> list[Claim]:
         """The figure and its verbatim repeats elsewhere in the text (a summary repeated under a heading)."""
-        sentence = squash(self.ctx.at(self.ctx.sentence(claim.span.start, SENTENCE_ENDS)))
+        sentence = squash(self.ctx.at(self.ctx.sentence(claim.span.start, FULL_STOPS)))
         return [claim] + [c for c in self.ctx.narrative if c.id != claim.id and c.quantity == claim.quantity
                           and self.label(c) == self.label(claim)
-                          and squash(self.ctx.at(self.ctx.sentence(c.span.start, SENTENCE_ENDS))) == sentence]
+                          and squash(self.ctx.at(self.ctx.sentence(c.span.start, FULL_STOPS))) == sentence]
 
     def same_subject(self, part: Claim, whole: Claim, pair: Pair) -> bool:
         """The words before the part's cue name nothing, or what the whole's label names too."""

@@ -12,13 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from auditor.linking.context import Context, squash
+from auditor.linking.context import FULL_STOPS, Context, squash
 from auditor.linking.lists import AMOUNT, summable, vocabulary
 from auditor.linking.lists import stage as stage_of
 from auditor.model import Claim, Constraint, Span
 from auditor.strings import bracketed
 
-SENTENCE_ENDS = "。！？!?\n"
 QIZHONG = "其中"
 OPEN, CLOSE = "（(", "）)"
 
@@ -32,12 +31,12 @@ def _cues(ctx: Context) -> re.Pattern[str] | None:
 
 
 def _sentence_end(text: str, pos: int, limit: int) -> int:
-    return next((i for i in range(pos, limit) if text[i] in SENTENCE_ENDS), limit)
+    return next((i for i in range(pos, limit) if text[i] in FULL_STOPS), limit)
 
 
 def _lead(between: str) -> str:
     """What stands between a breakdown's full stop and the next cue, bar marks and 其中."""
-    return squash(between).lstrip(SENTENCE_ENDS + "；;，,").removeprefix(QIZHONG).lstrip("：:，,")
+    return squash(between).lstrip(FULL_STOPS + "；;，,").removeprefix(QIZHONG).lstrip("：:，,")
 
 
 def _runs(ctx: Context, span: Span, cues: re.Pattern[str]) -> Iterator[tuple[int, list[tuple[int, int]]]]:

@@ -18,7 +18,9 @@ from auditor.strings import squash
 
 T = TypeVar("T")
 
-SENTENCE_ENDS = "。；;！？!?\n"
+SENTENCE_ENDS = "。；;！？!?\n"  # a sentence or one of its ；-segments
+FULL_STOPS = "。！？!?\n"  # a whole sentence
+CLAUSE_ENDS = "，,。；;：:！？!?\n"  # a clause
 FULL_STOP = "。!?！？\n"
 NUMBERING = re.compile(r"^(?:其中[:：]?|\d+[.、．]|[（(][\d一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)+")
 POINTS_IN_LABEL = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[）)]")

@@ -9,13 +9,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 
-from auditor.linking.context import Context, squash
+from auditor.linking.context import CLAUSE_ENDS, SENTENCE_ENDS, Context, squash
 from auditor.linking.counts import Listing, _constraint
 from auditor.linking.lists import sentence
 from auditor.model import Claim, Constraint, Span
 
-SENTENCE_ENDS = "。；;！？!?\n"
-CLAUSE_ENDS = "，,。；;：:！？!?\n"
 # one date of a list: 2022年6月17日, 9月13日, 12月 (a month alone)
 DATE = r"(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日)?"
 DATES = re.compile(rf"{DATE}(?:、{DATE})+")

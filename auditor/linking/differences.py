@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from auditor.linking.context import Context, squash
+from auditor.linking.context import SENTENCE_ENDS, Context, squash
 from auditor.model import Constraint, Span
 
-SEGMENT_ENDS = "。；;！？!?\n"
-CLAUSE_ENDS = SEGMENT_ENDS + "，,：:"
+CLAUSE_ENDS = SENTENCE_ENDS + "，,：:"
 SUMMABLE = ("money", "people", "count")
 
 
@@ -31,7 +30,7 @@ def find(ctx: Context) -> Iterator[Constraint]:
             lead = lead.removesuffix(filler)
         if lead not in cues:
             continue
-        segment = ctx.sentence(claim.span.start, SEGMENT_ENDS)
+        segment = ctx.sentence(claim.span.start, SENTENCE_ENDS)
         before = [c for c in ctx.claims_in(Span(segment.start, clause.start))
                   if c.quantity.dimension in SUMMABLE and c.quantity.comparator == "="]
         if len(before) != 2 or any(c.quantity.dimension != claim.quantity.dimension for c in before):

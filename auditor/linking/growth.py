@@ -18,13 +18,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
-from auditor.linking.context import Context, squash
+from auditor.linking.context import SENTENCE_ENDS, Context, squash
 from auditor.model import Claim, Constraint, Span
 
 AMOUNTS = ("money", "people", "count")
 MAGNITUDES = ("万", "亿")  # 增收3,815万: a bare magnitude, an amount in its partners' unit
 SEPARATORS = re.compile(r"[，,、：:（(）)]")
-SENTENCE_ENDS = "。；;！？!?\n"
 FULL_STOPS = "。；;！？!?"
 CLOSING = FULL_STOPS + "：:"
 LIST_OPENING = re.compile(r"^(?:其中|包括)")

@@ -13,18 +13,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from auditor.linking.context import Context, squash
+from auditor.linking.context import SENTENCE_ENDS, Context, squash
 from auditor.linking.lists import PartLists
 from auditor.model import Claim, Constraint, Span
 
-CLAUSE_ENDS = "。；;！？!?\n"
 REMARK = re.compile(r"[（(][^（()）]{0,12}[）)]")  # 28,583万元（自然口径），占调整预算…: a remark on the figure
 
 
 def own_rates(ctx: Context, claim: Claim, kinds: dict[str, re.Pattern[str]]) -> dict[str, Claim]:
     """The rates after ``claim`` in its sentence, before the next amount, by the kind of budget
     their words name (完成调整预算的99.2% → 调整)."""
-    sentence = ctx.sentence(claim.span.start, CLAUSE_ENDS)
+    sentence = ctx.sentence(claim.span.start, SENTENCE_ENDS)
     out: dict[str, Claim] = {}
     previous = claim.span.end
     for other in ctx.claims_in(Span(claim.span.end, sentence.end)):

@@ -10,12 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from auditor.linking import earlier_budgets
-from auditor.linking.context import Context, squash
+from auditor.linking.context import FULL_STOPS, Context, squash
 from auditor.linking.growth import Vocabulary
 from auditor.linking.narrative import left_text, summable
 from auditor.model import Claim, Constraint
 
-SENTENCE_ENDS = "。！？!?\n"
 MIN_SHARED = 3  # characters the names of the funds share at their end (专项资金; 资金 alone is any funds)
 FILLERS = ("为", "达", "是", "达到")
 
@@ -61,7 +60,7 @@ def find(ctx: Context) -> Iterator[Constraint]:
         funds = funds_of(left_text(ctx, rate), cues)
         if not funds:
             continue
-        sentence = ctx.sentence(rate.span.start, SENTENCE_ENDS)
+        sentence = ctx.sentence(rate.span.start, FULL_STOPS)
         if any(summable(c) for c in ctx.claims_in(sentence)):
             continue  # a figure in its sentence: the named rates' case
         of_funds = [c for c, name in spent if shared_ending(squash(funds), squash(name)) >= MIN_SHARED

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from auditor.linking.context import Context, squash
+from auditor.linking.context import SENTENCE_ENDS, Context, squash
 from auditor.model import Constraint
 
-SENTENCE_ENDS = "。；;！？!?\n"
 POINTS = "points_pct"  # 2.7个百分点 (rules/units.yaml)
 
 

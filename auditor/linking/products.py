@@ -19,13 +19,12 @@ from decimal import Decimal
 from difflib import SequenceMatcher
 from functools import cached_property
 
-from auditor.linking.context import Context, label, squash
+from auditor.linking.context import SENTENCE_ENDS, Context, label, squash
 from auditor.model import Claim, Constraint, Span
 from auditor.strings import CJK
 
 CODE = "RAT006"
 CLAUSE_ENDS = "。；;，,：:）)\n"
-SENTENCE_ENDS = "。；;！？!?\n"
 AFTER = re.compile(r"^\s*[/／][^\s，,。；;、（(]{0,6}")
 NUMBER_LINE = re.compile(r"^\s*-?\d[\d,，.]*\s*$")
 YEAR = re.compile(r"^\d{4}年度?")

@@ -21,10 +21,10 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 
-from auditor.linking.context import Context
+from auditor.linking.context import FULL_STOPS, Context
 from auditor.linking.keys import YEAR
 from auditor.linking.restated import clusters
-from auditor.linking.restated_words import MEASURED, SENTENCE_ENDS, Words, significant_digits
+from auditor.linking.restated_words import MEASURED, Words, significant_digits
 from auditor.model import Claim, Constraint
 from auditor.strings import CJK
 
@@ -93,7 +93,7 @@ def pairs(ctx: Context, statements: Statements) -> list[tuple[Claim, Claim, int]
         gap = ctx.text[a.span.end:b.span.start]
         if any(cue in gap for cue in statements.words.parts) or any(mark in gap for mark in statements.list_marks):
             continue  # 总收入…，其中本年收入…: a whole and its part; 办公费…、印刷费…: items of a list
-        sentence = ctx.sentence(a.span.start, SENTENCE_ENDS)
+        sentence = ctx.sentence(a.span.start, FULL_STOPS)
         if b.span.start >= sentence.end or not statements.stated(a) or not statements.stated(b):
             continue
         if statements.context(a) != statements.context(b):

@@ -24,7 +24,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
 
-from auditor.linking.context import Context, squash
+from auditor.linking.context import FULL_STOPS, Context, squash
 from auditor.linking.keys import (
     BRACKETS,
     CLAUSE_ENDS,
@@ -44,7 +44,6 @@ CITED = re.compile(r"《[^《》]{0,80}》")
 DOCUMENT_NUMBER = re.compile(r"[〔\[［(（]\s*(?:19|20)\d\d\s*[〕\]］)）]\s*\d{1,4}\s*号")
 OWN_FIGURE = re.compile(r"\d\s*(?:万|亿|元|%)")
 MAX_RIGHT = 30  # characters after a figure read for its name
-SENTENCE_ENDS = "。！？!?\n"
 MEASURED = ("money", "count", "people", "area", "length", "mass", "volume")  # not rates, points, durations
 
 
@@ -208,7 +207,7 @@ def restatements(ctx: Context, words: Words) -> dict[tuple, list[list[Claim]]]:
         if years and any(year is None for _, _, year in staged) and years != {ctx.reading.report_year}:
             continue  # 2022年完成… beside an undated figure of a 2023 report: the undated one is the report year's
         members = [c for c, _, _ in staged]
-        if len(members) > 1 and len({ctx.sentence(c.span.start, SENTENCE_ENDS).start for c in members}) == len(members):
+        if len(members) > 1 and len({ctx.sentence(c.span.start, FULL_STOPS).start for c in members}) == len(members):
             values = clusters(members)
             if len(values) <= 2:
                 stated[key] = values

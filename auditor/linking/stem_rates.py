@@ -12,12 +12,10 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from auditor.linking.context import Context, squash
+from auditor.linking.context import SENTENCE_ENDS, Context, squash
 from auditor.linking.narrative import left_text
 from auditor.linking.unit_gaps import meant_units
 from auditor.model import Claim, Constraint, Span
-
-SENTENCE_ENDS = "。；;！？!?\n"
 
 
 @lru_cache(maxsize=8)

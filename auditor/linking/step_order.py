@@ -13,11 +13,10 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 
-from auditor.linking.context import Context
+from auditor.linking.context import CLAUSE_ENDS, Context
 from auditor.model import Claim, Constraint, Span
 
 CLAUSE_CHARS = 60  # at most this far either side of a date
-CLAUSE_ENDS = "，,。；;：:！？!?\n"
 MONTH_DAY = re.compile(r"\s{0,2}(\d{1,2}|元)\s{0,2}月(?:\s{0,2}(\d{1,2})\s{0,2}[日号])?")
 RANGE_AFTER = re.compile(r"\s{0,2}(?:份|底|初|末)?\s{0,2}[至到\-—~－]")
 RANGE_BEFORE = re.compile(r"[至到\-—~－]\s{0,2}$")

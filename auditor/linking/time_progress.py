@@ -10,10 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from auditor.linking.context import Context, squash
+from auditor.linking.context import SENTENCE_ENDS, Context, squash
 from auditor.model import Constraint
 
-SENTENCE_ENDS = "。；;！？!?\n"
 POINTS = "points_pct"  # 3.4个百分点 (rules/units.yaml)
 
 
