@@ -80,7 +80,9 @@ class Words:
         """The words naming a figure: its clause without years, brackets, numbering and fillers
         (共计, 实际, 已), nor words anywhere in it that name no other fund (专项, 项目: 整治专项资金
         is 整治资金); 合计 and 总计 stay (收入合计 is not 收入总计)."""
-        text = NUMBERING.sub("", BRACKETS.sub("", YEAR_WORD.sub("", left)))
+        text = YEAR_WORD.sub("", left).lstrip()
+        mark = next((m for m in self.item_marks if m.match(text)), None)  # （一）, 一是: numbering, before brackets go
+        text = NUMBERING.sub("", BRACKETS.sub("", mark.sub("", text, count=1) if mark else text))
         for word in self.neutral:
             text = text.replace(word, "")
         text = SYMBOLS.sub("", LEAD_JOINS.sub("", text))
