@@ -70,7 +70,7 @@ class Statements:
         q = claim.quantity
         if q.comparator != "=" or not q.unit or q.dimension not in MEASURED or self.ctx.per_head(claim):
             return False
-        left = self.words.subjects.left_of(claim.span.start)
+        left = self.words.not_cue_words.sub("", self.words.subjects.left_of(claim.span.start))
         sentence = self.words.subjects.sentence_prefix(claim.span.start)
         return not any(cue in left for cue in self.not_words) and not any(cue in sentence for cue in self.lead_not_words)
 

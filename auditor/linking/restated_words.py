@@ -57,6 +57,7 @@ class Words:
         self.not_words = (tuple(spec.get("not_a_statement", ())) + self.subjects.not_a_statement
                           + tuple(ctx.rules["subjects"].get("cumulative_cues", ())))
         self.lead_not_words = tuple(spec.get("lead_not_a_statement", ()))
+        self.not_cue_words = any_of(tuple(ctx.rules["subjects"].get("not_a_statement_within", ())))
         self.stage_of = {cue: stage for stage, cues in spec.get("stages", {}).items() for cue in cues}
         self.stage_cues = sorted(self.stage_of, key=len, reverse=True)
         self.name_chars = int(spec.get("name_chars", 8))
@@ -108,7 +109,7 @@ class Words:
         sentence = CITED.sub(lambda m: "_" * len(m.group()), self.subjects.sentence_prefix(claim.span.start))
         size = len(self.subjects.left_of(claim.span.start))
         lead, left = sentence[: len(sentence) - size], sentence[len(sentence) - size:].replace("_", "")
-        if any_of(self.not_words).search(left):
+        if any_of(self.not_words).search(self.not_cue_words.sub("", left)):
             return None
         before = self.previous_clause(lead, True)  # 收到…，资金100万元: the clause before says its stage
         if any_of(self.lead_not_words).search(before):
@@ -201,6 +202,7 @@ def restatements(ctx: Context, words: Words) -> dict[tuple, list[list[Claim]]]:
         if key is not None:
             words.named[claim.id] = key[0]
             groups[key[1:2] + key[4:]].append((claim, key[2], key[3]))
+    named_items(ctx, words, groups)
     stated: dict[tuple, list[list[Claim]]] = {}
     for key, staged in groups.items():
         stages, years = {stage for _, stage, _ in staged if stage}, {year for _, _, year in staged if year}
@@ -214,6 +216,25 @@ def restatements(ctx: Context, words: Words) -> dict[tuple, list[list[Claim]]]:
             if len(values) <= 2:
                 stated[key] = values
     return stated
+
+
+def named_items(ctx: Context, words: Words, groups: dict[tuple, list]) -> None:
+    """Figures without a label joined to those of one labelled item when their sentences name that
+    item in full (甲项目：…烤房70座 … 甲项目在…烤房70座): the label then tells no items apart."""
+    labelled: dict[tuple, list[tuple]] = defaultdict(list)
+    for key in groups:
+        scope = key[1]
+        label = scope.rsplit("：", 1)[-1] if "：" in scope else ""
+        if len(CJK.findall(YEAR_WORD.sub("", label))) < words.name_chars:
+            continue
+        plain = scope[: -len(label) - 1]
+        labelled[(key[0], "" if plain == "：" + label else plain, *key[2:])].append((key, YEAR_WORD.sub("", label)))
+    for plain, items in labelled.items():
+        if len(items) != 1 or plain not in groups:
+            continue  # two labelled items of that name: which one a bare figure is cannot be told
+        key, label = items[0]
+        if all(label in YEAR_WORD.sub("", words.subjects.sentence_prefix(c.span.start)) for c, *_ in groups[plain]):
+            groups[key] += groups.pop(plain)
 
 
 def find(ctx: Context) -> Iterator[Constraint]:
