@@ -13,7 +13,8 @@ from another (专项, 项目, 转移支付), and stage cues within it once its s
 is 补助地方资金, budgeted), are left out of names. Never from a clause that compares, changes or plans
 (较上年, 追减, 提前下达, 计划), nor a part (其中) whose whole is its sentence's, nor two figures
 of one sentence, nor a name with two stage classes or three values, nor two figures citing two
-notices (〔2022〕815号, 〔2023〕462号: two allocations).
+notices (〔2022〕815号, 〔2023〕462号: two allocations). A label (甲项目：…) keeps items apart, unless the
+bare figure's sentence names the one labelled item in full.
 Vocabulary in rules/subjects.yaml (restated_words).
 """
 
