@@ -22,7 +22,7 @@ from auditor.strings import CJK, any_of
 CLAUSE_ENDS = "，,。；;！？!?\n\t、：:"
 MAX_LEFT = 40
 YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
-YEAR_WORD = re.compile(r"(?:19|20)\d\d\s*年度?")
+YEAR_WORD = re.compile(r"(?:19|20)(?:\d\d|[xX×]{2})\s*年度?")  # 20xx年: a template's year left unfilled
 NUMBERING = re.compile(r"^(?:\d+[.、．]|[（(][\d一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+[、.．])+")
 BRACKETS = re.compile(r"[()（）“”\"'《》〈〉【】\[\]\s]")
 LEAD_LABEL = re.compile(r"^(?:\d+[.、．]|[(（][\d一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)?([^：:，,。；;]{1,20})[：:]")

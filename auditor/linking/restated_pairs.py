@@ -50,6 +50,7 @@ class Statements:
         self.not_words = self.words.not_words + tuple(spec.get("not_a_statement", ()))
         self.lead_not_words = self.words.lead_not_words + tuple(spec.get("lead_not_a_statement", ()))
         self.list_marks = tuple(spec.get("list_marks", ()))
+        self.closing = tuple(ctx.rules["lists"].get("closing_cues", ()))
         self.sure_digits = int(spec.get("sure_digits", 4))
         self.general = frozenset(spec.get("general_words", ()))
 
@@ -69,7 +70,7 @@ class Statements:
         q = claim.quantity
         if q.comparator != "=" or not q.unit or q.dimension not in MEASURED or self.ctx.per_head(claim):
             return False
-        left = self.words.subjects.left_of(claim.span.start)
+        left = self.words.not_cue_words.sub("", self.words.subjects.left_of(claim.span.start))
         sentence = self.words.subjects.sentence_prefix(claim.span.start)
         return not any(cue in left for cue in self.not_words) and not any(cue in sentence for cue in self.lead_not_words)
 
@@ -91,8 +92,9 @@ def pairs(ctx: Context, statements: Statements) -> list[tuple[Claim, Claim, int]
         if b.span.start - a.span.end > statements.max_gap or a.block != b.block:
             continue
         gap = ctx.text[a.span.end:b.span.start]
-        if any(cue in gap for cue in statements.words.parts) or any(mark in gap for mark in statements.list_marks):
-            continue  # 总收入…，其中本年收入…: a whole and its part; 办公费…、印刷费…: items of a list
+        if any(cue in gap for cue in statements.words.parts + statements.closing) or any(
+                mark in gap for mark in statements.list_marks):
+            continue  # 总收入…，其中本年收入… / …3万元；共计10万元: a whole and its part; 办公费…、印刷费…: items of a list
         sentence = ctx.sentence(a.span.start, FULL_STOPS)
         if b.span.start >= sentence.end or not statements.stated(a) or not statements.stated(b):
             continue
@@ -126,8 +128,7 @@ def find(ctx: Context) -> Iterator[Constraint]:
         anchors, partners = [a for a, *_ in members], list(dict.fromkeys(p for _, p, *_ in members))
         if len({sentence for _, _, sentence, _ in members} if not nouns else partners) < 2:
             continue  # one sentence (计划…，实际…), unless the figures are named alike right after them
-        contexts = {c for *_, c in members}
-        if len(contexts) > 1 or next(iter(contexts))[3] is not None:
+        if not one_context([c for *_, c in members]):
             continue  # two years or labels, a target beside an achievement, or lines of numbered lists
         # 1.23万元 here and there may agree by chance: the words must then say they are one, before
         # the figures or right after both (6个乡镇47个村庄 … 6个乡镇47个村庄)
@@ -145,9 +146,15 @@ def find(ctx: Context) -> Iterator[Constraint]:
         anchors, partners = [a for a, *_ in members], list(dict.fromkeys(p for _, p, *_ in members))
         if len({sentence for _, _, sentence, _ in members}) < 2 or any(a.id not in established for a in anchors):
             continue
-        contexts = {c for *_, c in members}
-        if len(contexts) == 1 and next(iter(contexts))[3] is None:
+        if one_context([c for *_, c in members]):
             yield from restated(ctx, clusters(partners), partner_kind)
+
+
+def one_context(contexts: list[tuple]) -> bool:
+    """Whether pairs state one group: one year, label and target-or-not, and at most one of them on
+    a numbered line (1.甲项目…，2.乙项目…: parallel items; a summary restated as one item of a list
+    is one)."""
+    return len({c[:3] for c in contexts}) == 1 and sum(c[3] is not None for c in contexts) <= 1
 
 
 def restated(ctx: Context, values: list[list[Claim]], partner_kind: tuple) -> Iterator[Constraint]:

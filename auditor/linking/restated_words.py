@@ -13,7 +13,8 @@ from another (专项, 项目, 转移支付), and stage cues within it once its s
 is 补助地方资金, budgeted), are left out of names. Never from a clause that compares, changes or plans
 (较上年, 追减, 提前下达, 计划), nor a part (其中) whose whole is its sentence's, nor two figures
 of one sentence, nor a name with two stage classes or three values, nor two figures citing two
-notices (〔2022〕815号, 〔2023〕462号: two allocations).
+notices (〔2022〕815号, 〔2023〕462号: two allocations). A label (甲项目：…) keeps items apart, unless the
+bare figure's sentence names the one labelled item in full.
 Vocabulary in rules/subjects.yaml (restated_words).
 """
 
@@ -57,6 +58,7 @@ class Words:
         self.not_words = (tuple(spec.get("not_a_statement", ())) + self.subjects.not_a_statement
                           + tuple(ctx.rules["subjects"].get("cumulative_cues", ())))
         self.lead_not_words = tuple(spec.get("lead_not_a_statement", ()))
+        self.not_cue_words = any_of(tuple(ctx.rules["subjects"].get("not_a_statement_within", ())))
         self.stage_of = {cue: stage for stage, cues in spec.get("stages", {}).items() for cue in cues}
         self.stage_cues = sorted(self.stage_of, key=len, reverse=True)
         self.name_chars = int(spec.get("name_chars", 8))
@@ -80,7 +82,9 @@ class Words:
         """The words naming a figure: its clause without years, brackets, numbering and fillers
         (共计, 实际, 已), nor words anywhere in it that name no other fund (专项, 项目: 整治专项资金
         is 整治资金); 合计 and 总计 stay (收入合计 is not 收入总计)."""
-        text = NUMBERING.sub("", BRACKETS.sub("", YEAR_WORD.sub("", left)))
+        text = YEAR_WORD.sub("", left).lstrip()
+        mark = next((m for m in self.item_marks if m.match(text)), None)  # （一）, 一是: numbering, before brackets go
+        text = NUMBERING.sub("", BRACKETS.sub("", mark.sub("", text, count=1) if mark else text))
         for word in self.neutral:
             text = text.replace(word, "")
         text = SYMBOLS.sub("", LEAD_JOINS.sub("", text))
@@ -106,7 +110,7 @@ class Words:
         sentence = CITED.sub(lambda m: "_" * len(m.group()), self.subjects.sentence_prefix(claim.span.start))
         size = len(self.subjects.left_of(claim.span.start))
         lead, left = sentence[: len(sentence) - size], sentence[len(sentence) - size:].replace("_", "")
-        if any_of(self.not_words).search(left):
+        if any_of(self.not_words).search(self.not_cue_words.sub("", left)):
             return None
         before = self.previous_clause(lead, True)  # 收到…，资金100万元: the clause before says its stage
         if any_of(self.lead_not_words).search(before):
@@ -199,6 +203,7 @@ def restatements(ctx: Context, words: Words) -> dict[tuple, list[list[Claim]]]:
         if key is not None:
             words.named[claim.id] = key[0]
             groups[key[1:2] + key[4:]].append((claim, key[2], key[3]))
+    named_items(ctx, words, groups)
     stated: dict[tuple, list[list[Claim]]] = {}
     for key, staged in groups.items():
         stages, years = {stage for _, stage, _ in staged if stage}, {year for _, _, year in staged if year}
@@ -212,6 +217,25 @@ def restatements(ctx: Context, words: Words) -> dict[tuple, list[list[Claim]]]:
             if len(values) <= 2:
                 stated[key] = values
     return stated
+
+
+def named_items(ctx: Context, words: Words, groups: dict[tuple, list]) -> None:
+    """Figures without a label joined to those of one labelled item when their sentences name that
+    item in full (甲项目：…烤房70座 … 甲项目在…烤房70座): the label then tells no items apart."""
+    labelled: dict[tuple, list[tuple]] = defaultdict(list)
+    for key in groups:
+        scope = key[1]
+        label = scope.rsplit("：", 1)[-1] if "：" in scope else ""
+        if len(CJK.findall(YEAR_WORD.sub("", label))) < words.name_chars:
+            continue
+        plain = scope[: -len(label) - 1]
+        labelled[(key[0], "" if plain == "：" + label else plain, *key[2:])].append((key, YEAR_WORD.sub("", label)))
+    for plain, items in labelled.items():
+        if len(items) != 1 or plain not in groups:
+            continue  # two labelled items of that name: which one a bare figure is cannot be told
+        key, label = items[0]
+        if all(label in YEAR_WORD.sub("", words.subjects.sentence_prefix(c.span.start)) for c, *_ in groups[plain]):
+            groups[key] += groups.pop(plain)
 
 
 def find(ctx: Context) -> Iterator[Constraint]:
