@@ -111,3 +111,37 @@ def row_placements(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     return finding(ctx, constraint, claims, stated=written(total), expected=in_unit(added, total),
                    subject=names[relation[0]], formula=formula, uncertain=len(breaks) > cost,
                    difference=in_unit(abs(added - total.quantity.base_value), total))
+
+
+def _adds_up(total: Claim, parts: list[Claim]) -> bool:
+    """The parts can add up to the total as written (a figure under no column takes the column's
+    unit, so the figures add as they stand)."""
+    low = sum((p.quantity.low for p in parts), Decimal(0))
+    high = sum((p.quantity.high for p in parts), Decimal(0))
+    return low <= total.quantity.high and total.quantity.low <= high
+
+
+@check("placed_readings")
+def placed_readings(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    """A table whose rows lost cells read every way its figures fit the total row's columns
+    (auditor/linking/placed_totals.py): when each reading leaves a column not adding up, the table
+    is wrong though which column is not certain; the first reading's break is named."""
+    readings = constraint.params["readings"]
+    failing = []
+    for reading in readings:
+        bad = [column for column in reading
+               if not _adds_up(ctx.by_id[column[0]], [ctx.by_id[i] for i in column[1:]])]
+        if not bad:
+            return None
+        failing.append(bad)
+    total, *parts = (ctx.by_id[i] for i in failing[0][0])
+    added = sum((p.quantity.value for p in parts), Decimal(0))
+    factor = total.quantity.factor or Decimal(1)
+    formula = " + ".join(written(p) for p in parts) + f" = {in_unit(added * factor, total)}"
+    # the other readings' broken totals, and the figures the readings place differently
+    others = [ctx.by_id[column[0]] for bad in failing for column in bad]
+    others += [ctx.by_id[i] for i in constraint.params["moved"]]
+    subject = f"{total.subject or '合计'}（各行数字有{len(readings)}种列对应方式，每种都有列不符，此为其一）"
+    return finding(ctx, constraint, [total, *parts, *others], stated=written(total), expected=in_unit(added * factor, total),
+                   subject=subject, formula=formula, uncertain=True,
+                   difference=in_unit(abs(added - total.quantity.value) * factor, total))
