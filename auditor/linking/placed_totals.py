@@ -25,6 +25,7 @@ MAX_COLUMNS = 16
 MAX_ROWS = 24
 MAX_STEPS = 40_000  # choices tried by the placement search per table; past it nothing is formed
 EVIDENCE = {0: 2, 1: 3}  # columns adding up with two or more nonzero figures, by failing columns
+MAX_READINGS = 64  # placements fitting as well, each with a column off: more leave the table alone
 
 
 class _TooLarge(Exception):
@@ -114,7 +115,7 @@ def _sums(ctx: Context, totals: list[Claim], rows: list[list[Claim]]) -> Iterato
     fewest = min(found.values())
     best = [p for p, failed in found.items() if failed == fewest]
     if len(best) != 1:
-        if fewest == 1:
+        if fewest == 1 and len(best) <= MAX_READINGS:
             yield from _readings(ctx, totals, rows, best)
         return  # two placements fit as well: which figure is under which column is not certain
     columns = _columns(totals, rows, best[0])
