@@ -104,13 +104,21 @@ def row_placements(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     if not named:
         return None
     placed, relation = named[0]
+    # balanced by a reading with tiers under a blank total: unlikely, but another reading
+    uncertain = len(breaks) > cost or bool(split) and best_placements(
+        sequence, len(names), p["relations"], set(p["counts"]), bounded)[0] == 0
     total, parts = placed[relation[0]], [(i, placed[i]) for i in relation[1:] if placed[i] is not None]
     added = sum((c.quantity.base_value for _, c in parts), Decimal(0))
-    formula = " + ".join(f"{names[i]} {written(c)}" for i, c in parts) + f" = {in_unit(added, total)}"
+    expected, difference = in_unit(added, total), in_unit(abs(added - total.quantity.base_value), total)
+    show = written
+    if relation[0] in p["counts"]:  # persons under the table's 单位：万元: the figures as written
+        plain = sum((c.quantity.value for _, c in parts), Decimal(0))
+        expected, difference = f"{plain:f}", f"{abs(plain - total.quantity.value):f}"
+        show = lambda claim: claim.text  # noqa: E731
+    formula = " + ".join(f"{names[i]} {show(c)}" for i, c in parts) + f" = {expected}"
     claims = [total, *(c for _, c in parts), *(c for c in sequence if c is not None)]
-    return finding(ctx, constraint, claims, stated=written(total), expected=in_unit(added, total),
-                   subject=names[relation[0]], formula=formula, uncertain=len(breaks) > cost,
-                   difference=in_unit(abs(added - total.quantity.base_value), total))
+    return finding(ctx, constraint, claims, stated=show(total), expected=expected,
+                   subject=names[relation[0]], formula=formula, uncertain=uncertain, difference=difference)
 
 
 def _adds_up(total: Claim, parts: list[Claim]) -> bool:
