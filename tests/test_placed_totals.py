@@ -80,3 +80,16 @@ def test_a_total_among_its_rows_forms_nothing(context) -> None:  # noqa: ANN001
     lines = WATER_TABLE.splitlines()
     text = "\n".join([lines[0], lines[1], lines[2], lines[-1], *lines[3:-1]]) + "\n"
     assert sums(context(text), placed_totals) == []
+
+
+def test_placements_each_leaving_a_column_off_form_one_constraint_over_them(context) -> None:  # noqa: ANN001
+    # 乙县's 2.00 may be 市级 or 县级; either way its column no longer adds up (3 + 2 + 1.5 against 4.5)
+    text = ("县 | 人数(人) | 资金(万元) | 中央(万元) | 市级(万元) | 县级(万元)\n甲县 | 120 | 36.00 | 30.00 | 3.00 | 3.00\n"
+            "乙县 | 90 | 27.00 | 27.00 | 2.00\n丙县 | 60 | 18.00 | 15.00 | 1.50 | 1.50\n"
+            "合计 | 270 | 81.00 | 72.00 | 4.50 | 4.50\n")
+    ctx = context(text)
+    found = list(placed_totals.find(ctx))
+    assert [c.kind for c in found] == ["placed_readings"]
+    assert len(found[0].params["readings"]) == 2
+    assert [ctx.by_id[i].text for i in found[0].params["moved"]] == ["2.00"]
+    assert sums(context(text.replace("| 27.00 | 2.00", "| 27.00 | 0")), placed_totals) != []

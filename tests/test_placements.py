@@ -64,3 +64,15 @@ def test_a_figure_with_decimals_never_sits_under_a_count() -> None:
     found, placements = best_placements(sequence, len(COLUMNS), RELATIONS, COUNTS)
     assert found == 0
     assert all(p[c] is None for p in placements for c in COUNTS)
+
+
+SPLIT = frozenset(k for k, (t, *_) in enumerate(RELATIONS) if COLUMNS[t][0] < 2)
+
+
+@pytest.mark.parametrize(("split", "breaks"), [(frozenset(), 0), (SPLIT, 1)])
+def test_tiers_are_not_read_under_a_blank_total(split: frozenset[int], breaks: int) -> None:
+    # 春 1类 830 + 2类 80 = 910 against 资助人数 210: balanced only by leaving 资助人数 blank beside
+    # its tiers (830 and 80 as tiers, 210 as 全年), which a form never does
+    sequence = [figure(text, i) for i, text in enumerate("24.6 24.6 210 830 16.5 80 8.1 0 210 24.6".split())]
+    found, _ = best_placements(sequence, len(COLUMNS), RELATIONS, COUNTS, split=split)
+    assert found == breaks

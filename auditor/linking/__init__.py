@@ -92,7 +92,7 @@ FINDERS = (
            SUM001="sum", SUM003="sum"),
     finder(lists.find, SUM001=("sum", "parallel_sums")),
     finder(classified_lists.find, SUM001="sum"),
-    finder(placed_totals.find, SUM001="sum"),
+    finder(placed_totals.find, SUM001=("sum", "placed_readings")),
     finder(subgroups.find, SUM001="sum"),
     finder(counts.find, SUM006="count_items"),
     finder(counted_references.find, SUM006="count_items"),

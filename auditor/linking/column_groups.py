@@ -143,6 +143,7 @@ def find(ctx: Context) -> Iterator[Constraint]:
             # the year's count may be of persons (one aided in both terms counted once): at least the
             # largest term's, at most their sum
             bounded = [k for k, (t, _) in enumerate(rels) if t in counts and cols[t][0] == periods]
+            split = [k for k, (t, _) in enumerate(rels) if cols[t][0] < periods]  # tiers of a period's column
             for row in range(r + 3, len(rows)):
                 figures = row_figures(ctx, index, row, placeholders)
                 if figures is None or len(figures) > len(cols):
@@ -151,5 +152,5 @@ def find(ctx: Context) -> Iterator[Constraint]:
                 if len(claims) < 3 or len({c.quantity.unit for c in claims}) != 1:
                     continue
                 yield ctx.constraint("column_groups", "SUM001", claims, "table", relations=[[t, *ps] for t, ps in rels],
-                                     counts=counts, sequence=[c.id if c else None for c in figures], bounded=bounded,
+                                     counts=counts, sequence=[c.id if c else None for c in figures], bounded=bounded, split=split,
                                      names=[period_names[p] + label + m for p, label, m in cols])

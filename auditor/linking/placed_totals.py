@@ -7,7 +7,9 @@ sit anywhere) under which the fewest columns fail to add up to the total row, at
 and enough columns add up with two or more figures to make the placement no coincidence. Then each
 column is one sum, but for a column of rates or points, a failing column whose total is no larger
 than one of its figures (a standard, an average: no sum), and a column mixing figures of a unit with
-bare ones (the check adds in base units). A row with a word or a blank between its figures, a 其中
+bare ones (the check adds in base units). When several placements fit as well and each leaves a
+column not adding up, the table is wrong whichever is right: one ``placed_readings`` constraint over
+them all (an uncertain finding: which column is off is not known). A row with a word or a blank between its figures, a 其中
 row, a second total or a search too large leaves the table alone."""
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ MAX_COLUMNS = 16
 MAX_ROWS = 24
 MAX_STEPS = 40_000  # choices tried by the placement search per table; past it nothing is formed
 EVIDENCE = {0: 2, 1: 3}  # columns adding up with two or more nonzero figures, by failing columns
+MAX_READINGS = 64  # placements fitting as well, each with a column off: more leave the table alone
 
 
 class _TooLarge(Exception):
@@ -112,6 +115,8 @@ def _sums(ctx: Context, totals: list[Claim], rows: list[list[Claim]]) -> Iterato
     fewest = min(found.values())
     best = [p for p, failed in found.items() if failed == fewest]
     if len(best) != 1:
+        if fewest == 1 and len(best) <= MAX_READINGS:
+            yield from _readings(ctx, totals, rows, best)
         return  # two placements fit as well: which figure is under which column is not certain
     columns = _columns(totals, rows, best[0])
     adding = sum(1 for total, parts in zip(totals, columns) if len(parts) >= 2 and _meets(total, parts))
@@ -123,6 +128,25 @@ def _sums(ctx: Context, totals: list[Claim], rows: list[list[Claim]]) -> Iterato
         if not _meets(total, parts) and any(p.quantity.high >= total.quantity.low for p in parts):
             continue  # a column whose total is no more than a row's (a standard, an average): no sum
         yield ctx.constraint("sum", "SUM001", [total, *parts], "table", table="placed")
+
+
+def _readings(ctx: Context, totals: list[Claim], rows: list[list[Claim]], best: list[frozenset]) -> Iterator[Constraint]:
+    """Several placements fit as well and each leaves a column not adding up: the table is wrong
+    whichever the reading, though which column is not certain. One constraint over the readings,
+    each checked on its sum columns (a column adding up with two or more figures in some reading)."""
+    readings = [_columns(totals, rows, p) for p in best]
+    if any(sum(1 for t, parts in zip(totals, cols) if len(parts) >= 2 and _meets(t, parts)) < EVIDENCE[1]
+           for cols in readings):
+        return
+    sums = [c for c, t in enumerate(totals) if t.quantity.dimension not in NOT_ADDED and not negative(ctx, t)
+            and any(len(cols[c]) >= 2 and _meets(t, cols[c]) and one_kind([t, *cols[c]]) for cols in readings)]
+    placed = [{(p.id, c) for c in sums for p in cols[c]} for cols in readings]
+    moved = sorted({i for i, _ in set.union(*placed) - set.intersection(*placed)})
+    if not sums or not moved:
+        return
+    claims = [totals[c] for c in sums] + [ctx.by_id[i] for i in moved]
+    yield ctx.constraint("placed_readings", "SUM001", claims, "table", moved=moved,
+                         readings=[[[totals[c].id, *(p.id for p in cols[c])] for c in sums] for cols in readings])
 
 
 def _sections(ctx: Context, index: int, placeholders: tuple[str, ...]) -> Iterator[list[tuple | None]]:
