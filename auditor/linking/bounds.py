@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cached_property
 
+from auditor.linking import bound_chains
 from auditor.linking.context import FULL_STOPS, NUMBERING, Context, squash
 from auditor.model import Claim, Constraint, Span
 from auditor.strings import CJK, any_of
@@ -426,8 +427,10 @@ class Bounds:
 def find(ctx: Context) -> Iterator[Constraint]:
     bounds = Bounds(ctx)
     seen: set[tuple[int, ...]] = set()
+    found = []
     for constraint in (*bounds.cue_pairs(), *bounds.scope_pairs(), *bounds.breakdowns(), *bounds.portions(),
                        *bounds.brackets()):
         if constraint.claims not in seen:
             seen.add(constraint.claims)
-            yield constraint
+            found.append(constraint)
+    yield from bound_chains.joined(ctx, found, bounds.name)

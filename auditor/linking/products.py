@@ -318,36 +318,60 @@ class Products:
         """下达资金350万元，用于玉米种植补贴项目。对32000亩进行补贴，每亩100元: a sentence with one
         standard and one count in its head and no other money, after a sentence of the same block whose
         one amount is a budget (``planned_amount_words``) for what the standard's sentence names too
-        (a run of ``min_shared_chars`` characters). The budget must cover the subsidies planned:
-        amount ≥ count × standard (it may also pay for more)."""
+        (a run of ``min_shared_chars`` characters); or before the next sentence with figures (headings
+        between skipped) whose one amount is a total investment (新建冷库12座，每座造价8.5万元 …
+        项目总投资110万元). The budget must cover what is planned: amount ≥ count × standard (it may
+        also pay for more)."""
         ctx = self.ctx
         data = self.data.get("planned_budget", {})
         words, shared = tuple(data.get("amount_words", ())), int(data.get("min_shared_chars", 0))
+        after_words = tuple(data.get("after_words", ()))
         if not words or not shared:
             return
         for standard in self.standards:
             claim = standard.claim
             if claim.cell is None and not standard.months and not standard.maximum:
                 span = ctx.sentence(claim.span.start, SENTENCE_ENDS)
-                block = ctx.block(claim.block).span if claim.block >= 0 else span
-                if span.start - 1 <= block.start:
-                    continue  # the first sentence of its block
                 claims = [c for c in ctx.claims_in(span) if c.id != claim.id]
                 counts = [c for c in claims if self.counts_in(c.quantity.unit, standard)]
                 if len(counts) != 1 or any(c.quantity.dimension == "money" for c in claims):
                     continue
-                before = ctx.sentence(span.start - 1, SENTENCE_ENDS)
-                money = [c for c in ctx.claims_in(before) if c.quantity.dimension == "money"]
-                if len(money) != 1 or ctx.per_head(money[0]) or money[0].quantity.comparator != "=" \
-                        or not any(w in own_clause(ctx, money[0]) for w in words):
-                    continue
-                budget_words = squash(ctx.text[money[0].span.end:before.end])
-                match = SequenceMatcher(None, budget_words, squash(ctx.text[span.start:span.end]), autojunk=False)
-                longest = match.find_longest_match(0, len(budget_words), 0, len(squash(ctx.text[span.start:span.end])))
-                if longest.size < shared or not CJK.search(budget_words[longest.a:longest.a + longest.size]):
-                    continue
-                yield Row(squash(own_clause(ctx, money[0])), counts[0], money[0], counts[0].quantity.unit,
-                          money[0].quantity.factor), standard
+                block = ctx.block(claim.block).span if claim.block >= 0 else span
+                # the sentence before in its block (not when the standard's opens it), and the next one with figures
+                candidates = [] if span.start - 1 <= block.start else [(ctx.sentence(span.start - 1, SENTENCE_ENDS), words)]
+                following = self.next_with_figures(span.end, int(data.get("after_skipped_sentences", 0)))
+                if following is not None and after_words:
+                    candidates.append((following, after_words))
+                for budget, cues in candidates:
+                    money = [c for c in ctx.claims_in(budget) if c.quantity.dimension == "money"]
+                    if len(money) != 1 or ctx.per_head(money[0]) or money[0].quantity.comparator != "=" \
+                            or not any(w in own_clause(ctx, money[0]) for w in cues):
+                        continue
+                    budget_words = squash(ctx.text[budget.start:budget.end] if budget.start > span.start
+                                          else ctx.text[money[0].span.end:budget.end])
+                    standard_words = squash(ctx.text[span.start:span.end])
+                    match = SequenceMatcher(None, budget_words, standard_words, autojunk=False)
+                    longest = match.find_longest_match(0, len(budget_words), 0, len(standard_words))
+                    if longest.size < shared or not CJK.search(budget_words[longest.a:longest.a + longest.size]):
+                        continue
+                    yield Row(squash(own_clause(ctx, money[0])), counts[0], money[0], counts[0].quantity.unit,
+                              money[0].quantity.factor), standard
+                    break
+
+    def next_with_figures(self, pos: int, skipped: int) -> Span | None:
+        """The next sentence after ``pos`` with a figure in the text, past at most ``skipped`` sentences
+        without one (headings); blank lines are not counted."""
+        ctx = self.ctx
+        while pos < len(ctx.text):
+            span = ctx.sentence(pos, SENTENCE_ENDS)
+            if ctx.claims_in(span):
+                return span
+            if squash(ctx.at(span)):
+                skipped -= 1
+                if skipped < 0:
+                    return None
+            pos = span.end
+        return None
 
     # --- constraints --------------------------------------------------------------------------
     def constraint(self, row: Row, standard: Standard, origin: str, stated_apart: bool = False,
