@@ -285,6 +285,45 @@ class Products:
             name = squash(ctx.text[span.start:counts[0].span.start])
             yield Row(name, counts[0], money[0], counts[0].quantity.unit, money[0].quantity.factor)
 
+    def restated_rows(self) -> Iterator[tuple[Row, Standard]]:
+        """…对2600人按每人80元标准补贴已全部完成 … 实际享受补贴2600人，实际发放补贴资金20.8万元: a
+        standard whose sentence counts its heads (all one value: 2600人 and 2600亩 under 每人每亩) and
+        states no money, and an amount paid (``restated_paid_words`` in its clause) in another sentence
+        right after the same count restated (no other count or money between): checked as at most
+        count × standard (the standard stated apart)."""
+        ctx = self.ctx
+        paid = tuple(self.data.get("restated_paid_words", ()))
+        if not paid:
+            return
+        by_count: dict[tuple, list[Standard]] = {}
+        for standard in self.standards:
+            claim = standard.claim
+            if claim.cell is not None or standard.months or standard.maximum:
+                continue
+            span = ctx.sentence(claim.span.start, SENTENCE_ENDS)
+            claims = [c for c in ctx.claims_in(span) if c.id != claim.id]
+            counts = [c for c in claims if self.counts_in(c.quantity.unit, standard)]
+            if not counts or len({c.quantity.value for c in counts}) != 1 \
+                    or any(c.quantity.dimension == "money" for c in claims):
+                continue
+            for count in counts:
+                by_count.setdefault((count.quantity.value, count.quantity.unit), []).append(standard)
+        if not by_count:
+            return
+        narrative = ctx.narrative
+        for n, money in enumerate(narrative[1:], 1):
+            count = narrative[n - 1]
+            standards = by_count.get((count.quantity.value, count.quantity.unit), [])
+            if money.quantity.dimension != "money" or money.quantity.comparator != "=" or not standards \
+                    or len({s.claim.quantity.base_value for s in standards}) != 1 or ctx.per_head(money):
+                continue
+            standard = standards[0]
+            if ctx.sentence(money.span.start, SENTENCE_ENDS) == ctx.sentence(standard.claim.span.start, SENTENCE_ENDS) \
+                    or not any(w in own_clause(ctx, money) for w in paid) \
+                    or ctx.sentence(count.span.start, SENTENCE_ENDS) != ctx.sentence(money.span.start, SENTENCE_ENDS):
+                continue
+            yield Row(squash(own_clause(ctx, money)), count, money, count.quantity.unit, money.quantity.factor), standard
+
     def income_rows(self) -> Iterator[tuple[Row, Standard]]:
         """兑现护林劳务补助资金320万元，带动640户脱贫户户均增收5000元: an amount paid to the people
         it names, then the households it 带动 and the increase per household. The increase is the
@@ -409,6 +448,10 @@ class Products:
             if (row.amount.id, row.count.id) not in seen:
                 seen.add((row.amount.id, row.count.id))
                 yield self.constraint(row, standard, "narrative")
+        for row, standard in self.restated_rows():
+            if (row.amount.id, row.count.id) not in seen:
+                seen.add((row.amount.id, row.count.id))
+                yield self.constraint(row, standard, "narrative", stated_apart=True)
         for row, standard in self.planned_rows():
             if (row.amount.id, row.count.id) not in seen:
                 seen.add((row.amount.id, row.count.id))
