@@ -28,6 +28,7 @@ CLAUSE_ENDS = "。；;，,：:）)\n"
 AFTER = re.compile(r"^\s*[/／][^\s，,。；;、（(]{0,6}")
 NUMBER_LINE = re.compile(r"^\s*-?\d[\d,，.]*\s*$")
 YEAR = re.compile(r"^\d{4}年度?")
+MAX_BLANK_LINES = 20  # looking for the next sentence with figures: blank lines passed at most
 
 
 @dataclass(frozen=True)
@@ -289,10 +290,11 @@ class Products:
         """…对2600人按每人80元标准补贴已全部完成 … 实际享受补贴2600人，实际发放补贴资金20.8万元: a
         standard whose sentence counts its heads (all one value: 2600人 and 2600亩 under 每人每亩) and
         states no money, and an amount paid (``restated_paid_words`` in its clause) in another sentence
-        right after the same count restated (no other count or money between): checked as at most
-        count × standard (the standard stated apart)."""
+        right after the same count restated (no other count or money between, and no word naming
+        another item paid): checked as at most count × standard (the standard stated apart)."""
         ctx = self.ctx
         paid = tuple(self.data.get("restated_paid_words", ()))
+        others = tuple(self.data.get("sentence_other_items", ()))
         if not paid:
             return
         by_count: dict[tuple, list[Standard]] = {}
@@ -318,6 +320,9 @@ class Products:
                     or len({s.claim.quantity.base_value for s in standards}) != 1 or ctx.per_head(money):
                 continue
             standard = standards[0]
+            between = ctx.text[count.span.end:money.span.start]
+            if any(w in between for w in others) or self.separators.search(between):
+                continue  # 发放慰问金及物资共计…: the amount pays for more than the standard
             if ctx.sentence(money.span.start, SENTENCE_ENDS) == ctx.sentence(standard.claim.span.start, SENTENCE_ENDS) \
                     or not any(w in own_clause(ctx, money) for w in paid) \
                     or ctx.sentence(count.span.start, SENTENCE_ENDS) != ctx.sentence(money.span.start, SENTENCE_ENDS):
@@ -401,14 +406,17 @@ class Products:
         """The next sentence after ``pos`` with a figure in the text, past at most ``skipped`` sentences
         without one (headings); blank lines are not counted."""
         ctx = self.ctx
+        blank = MAX_BLANK_LINES
         while pos < len(ctx.text):
             span = ctx.sentence(pos, SENTENCE_ENDS)
             if ctx.claims_in(span):
                 return span
             if squash(ctx.at(span)):
                 skipped -= 1
-                if skipped < 0:
-                    return None
+            else:
+                blank -= 1
+            if skipped < 0 or blank < 0:
+                return None
             pos = span.end
         return None
 
