@@ -21,7 +21,9 @@ from auditor.model import Claim, Constraint, Span
 HUNDRED = Decimal(100)
 
 
-def joined(ctx: Context, bounds: Iterable[Constraint], name: Callable[[Claim], str]) -> Iterator[Constraint]:
+def joined(ctx: Context, bounds: Iterable[Constraint], name: Callable[[Claim], str],
+           item: Callable[[Claim], str]) -> Iterator[Constraint]:
+    """``name``: the words naming a figure; ``item``: the same without the verb ending them (…累计完成)."""
     pairs = [b for b in bounds if len(b.claims) == 2]
     wholes: dict[int, list[int]] = defaultdict(list)
     parts: dict[int, list[int]] = defaultdict(list)
@@ -42,7 +44,8 @@ def joined(ctx: Context, bounds: Iterable[Constraint], name: Callable[[Claim], s
             claims = [ctx.by_id[i] for i in chain]
             yield ctx.constraint("bound", "LOGIC003", claims, "narrative" if claims[0].cell is None else "table",
                                  pair="层级", links="chain", names=tuple(name(c) for c in claims))
-    cues = tuple(ctx.rules["bounds"].get("budget_cues", ()))
+    budget_names = dict(ctx.rules["bounds"].get("budget_cues", {}))
+    cues = tuple(sorted(budget_names, key=len, reverse=True))
     for b in pairs:
         if b.claims in chained:
             continue
@@ -52,7 +55,7 @@ def joined(ctx: Context, bounds: Iterable[Constraint], name: Callable[[Claim], s
             claims = [part, whole, budgets[0][0], budgets[1][0]]
             yield ctx.constraint("bound", "LOGIC003", claims, b.origin, pair=b.params.get("pair", ""),
                                  links="pairs", names=(*(name(c) for c in (part, whole)),
-                                                       *(name(c) + budgets[0][1] for c in (part, whole))))
+                                                       *(item(c) + budget_names[budgets[0][1]] for c in (part, whole))))
         else:
             yield b
     for b in bounds:

@@ -435,4 +435,4 @@ def find(ctx: Context) -> Iterator[Constraint]:
         if constraint.claims not in seen:
             seen.add(constraint.claims)
             found.append(constraint)
-    yield from bound_chains.joined(ctx, found, bounds.name)
+    yield from bound_chains.joined(ctx, found, bounds.name, lambda c: bounds.verb_tail.sub("", bounds.name(c)))
