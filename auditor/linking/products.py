@@ -113,13 +113,7 @@ class Products:
         return Standard(claim, subjects, heads, months, maximum)
 
     def trimmed(self, words: str) -> str:
-        changed = True
-        while changed:
-            changed = False
-            for word in self.trim:
-                if words.endswith(word) and len(words) > len(word):
-                    words, changed = words[: -len(word)], True
-        return words.strip("，,、：:（）() ")
+        return cut_endings(words, self.trim).strip("，,、：:（）() ")
 
     def names(self, row_label: str, subject: str) -> bool:
         """``subject`` is named by the row label: equal, or found in it in order in at most N pieces."""
@@ -290,11 +284,13 @@ class Products:
         """…对2600人按每人80元标准补贴已全部完成 … 实际享受补贴2600人，实际发放补贴资金20.8万元: a
         standard whose sentence counts its heads (all one value: 2600人 and 2600亩 under 每人每亩) and
         states no money, and an amount paid (``restated_paid_words`` in its clause) in another sentence
-        right after the same count restated (no other count or money between, and no word naming
-        another item paid): checked as at most count × standard (the standard stated apart)."""
+        right after the same count restated (no other count or money between, no word naming another
+        item paid, and what it pays named in the standard's sentence too): checked as at most count ×
+        standard (the standard stated apart)."""
         ctx = self.ctx
         paid = tuple(self.data.get("restated_paid_words", ()))
         others = tuple(self.data.get("sentence_other_items", ()))
+        generic = tuple(sorted(self.data.get("restated_generic_words", ()), key=len, reverse=True))
         if not paid:
             return
         by_count: dict[tuple, list[Standard]] = {}
@@ -323,11 +319,18 @@ class Products:
             between = ctx.text[count.span.end:money.span.start]
             if any(w in between for w in others) or self.separators.search(between):
                 continue  # 发放慰问金及物资共计…: the amount pays for more than the standard
-            if ctx.sentence(money.span.start, SENTENCE_ENDS) == ctx.sentence(standard.claim.span.start, SENTENCE_ENDS) \
-                    or not any(w in own_clause(ctx, money) for w in paid) \
+            standard_sentence = ctx.sentence(standard.claim.span.start, SENTENCE_ENDS)
+            clause = squash(own_clause(ctx, money))
+            at = max((clause.rfind(w) + len(w) for w in paid if w in clause), default=-1)
+            if at < 0 or ctx.sentence(money.span.start, SENTENCE_ENDS) == standard_sentence \
                     or ctx.sentence(count.span.start, SENTENCE_ENDS) != ctx.sentence(money.span.start, SENTENCE_ENDS):
                 continue
-            yield Row(squash(own_clause(ctx, money)), count, money, count.quantity.unit, money.quantity.factor), standard
+            # what is paid (补贴资金, 慰问金) must be what the standard's sentence pays: 临时救助资金 is not
+            # the 慰问金 of a standard for the same people
+            what = cut_endings(clause[at:], generic)
+            if len(CJK.findall(what)) < 2 or what not in squash(ctx.at(standard_sentence)):
+                continue
+            yield Row(clause, count, money, count.quantity.unit, money.quantity.factor), standard
 
     def income_rows(self) -> Iterator[tuple[Row, Standard]]:
         """兑现护林劳务补助资金320万元，带动640户脱贫户户均增收5000元: an amount paid to the people
@@ -464,6 +467,17 @@ class Products:
             if (row.amount.id, row.count.id) not in seen:
                 seen.add((row.amount.id, row.count.id))
                 yield self.constraint(row, standard, "narrative", planned=True)
+
+
+def cut_endings(words: str, endings: tuple[str, ...]) -> str:
+    """``words`` with any of ``endings`` (longest first) cut off its end, repeatedly, never to nothing."""
+    changed = True
+    while changed:
+        changed = False
+        for word in endings:
+            if words.endswith(word) and len(words) > len(word):
+                words, changed = words[: -len(word)], True
+    return words
 
 
 def own_clause(ctx: Context, claim: Claim) -> str:
