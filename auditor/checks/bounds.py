@@ -11,15 +11,24 @@ from auditor.model import Constraint
 
 @check("bound")
 def part_within_whole(constraint: Constraint, ctx) -> object:  # noqa: ANN001
-    part, whole = (ctx.by_id[i] for i in constraint.claims)
-    if interval(part).lo <= interval(whole).hi:
-        return None
-    gap = part.quantity.base_value - whole.quantity.base_value
+    """Each link of the relation: (part, whole); a chain 税收 ≤ 地方财政收入 ≤ 财政总收入 links each
+    figure to the next; ``pairs`` links the first two and then each further two (the items, then
+    their budgets)."""
+    claims = [ctx.by_id[i] for i in constraint.claims]
     p = constraint.params
-    return finding(ctx, constraint, [part, whole], stated=written(part), expected=f"≤{written(whole)}",
-                   part_name=p.get("part_name") or "分项", whole_name=p.get("whole_name") or "总数",
-                   part=written(part), whole=written(whole), difference=in_unit(gap, whole),
-                   formula=f"{written(part)} > {written(whole)}")
+    names = p.get("names") or (p.get("part_name") or "分项", p.get("whole_name") or "总数")
+    links = zip(range(len(claims) - 1), range(1, len(claims))) if p.get("links") == "chain" \
+        else zip(range(0, len(claims), 2), range(1, len(claims), 2))
+    for i, j in links:
+        part, whole = claims[i], claims[j]
+        if interval(part).lo <= interval(whole).hi:
+            continue
+        gap = part.quantity.base_value - whole.quantity.base_value
+        return finding(ctx, constraint, [part, whole], stated=written(part), expected=f"≤{written(whole)}",
+                       part_name=names[i] or "分项", whole_name=names[j] or "总数",
+                       part=written(part), whole=written(whole), difference=in_unit(gap, whole),
+                       formula=f"{written(part)} > {written(whole)}")
+    return None
 
 
 @check("direction")

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cached_property
 
+from auditor.linking import bound_chains
 from auditor.linking.context import FULL_STOPS, NUMBERING, Context, squash
 from auditor.model import Claim, Constraint, Span
 from auditor.strings import CJK, any_of
@@ -67,6 +68,7 @@ class Bounds:
         self.min_item = int(scopes.get("min_item_chars", 4))
         self.bracket_cues = tuple(data.get("bracket_cues", ()))
         self.targets = tuple(data.get("targets", ()))
+        self.person_units = frozenset(data.get("person_units", ()))
         self.generic = tuple(sorted(data.get("generic_words", ()), key=len, reverse=True))
         self.subjects = tuple(sorted(data.get("subjects", ()), key=len, reverse=True))
         self.sources = tuple(data.get("source_words", ()))
@@ -76,7 +78,7 @@ class Bounds:
         self.transitions = tuple(sorted(data.get("transitions", ()), key=len, reverse=True))
         self.breakdown = data.get("breakdowns", {})
         self.verb_tail = re.compile(f"(?:{alternation(data['verb_lead'])})?(?:{alternation(data['verb_words'])})*$")
-        self.time_anywhere = re.compile(r"^度|\d{4}年(?:度)?|\d{1,2}月(?:份)?|" + alternation(data["time_words"]))
+        self.time_anywhere = re.compile(r"^[度末底]|\d{4}年[度末底]?|\d{1,2}月(?:份)?|" + alternation(data["time_words"]))
         self.time_head = re.compile(r"^(?:\d{4}年(?:度)?|\d{1,2}月|截至\S*?底|[1-9]-\d{1,2}月|"
                                     + alternation(data["head_time_words"]) + ")+")
         self.skipped_sentences = int(data["skipped_sentences"])
@@ -188,8 +190,9 @@ class Bounds:
         p, w = part.quantity, whole.quantity
         if p.dimension != w.dimension or part.id == whole.id:
             return False
-        if p.dimension in ("count", "people", "") and p.unit != w.unit:
-            return False  # 户 and 人, 人次 and 人 are different counts
+        if p.dimension in ("count", "people", "") and p.unit != w.unit \
+                and not (p.unit in self.person_units and w.unit in self.person_units):
+            return False  # 户 and 人, 人次 and 人 are different counts (人 and 名 are not)
         if part.year and whole.year and part.year != whole.year:
             return False
         return self.label(part).state == self.label(whole).state
@@ -426,8 +429,10 @@ class Bounds:
 def find(ctx: Context) -> Iterator[Constraint]:
     bounds = Bounds(ctx)
     seen: set[tuple[int, ...]] = set()
+    found = []
     for constraint in (*bounds.cue_pairs(), *bounds.scope_pairs(), *bounds.breakdowns(), *bounds.portions(),
                        *bounds.brackets()):
         if constraint.claims not in seen:
             seen.add(constraint.claims)
-            yield constraint
+            found.append(constraint)
+    yield from bound_chains.joined(ctx, found, bounds.name, lambda c: bounds.verb_tail.sub("", bounds.name(c)))

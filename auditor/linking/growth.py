@@ -287,7 +287,7 @@ def this_years(ctx: Context, vocabulary: Vocabulary, parts: list[Part], start: i
                carried: Claim | None = None) -> tuple[Claim | None, Claim | None]:
     """(this year's amount, last year's when two dated amounts give it) for the group at ``start``.
     ``carried``: the amount the clause before a ； compared (…下降0.6%；较年初预算减少…: the same one)."""
-    candidates = [p for p in parts[group_end + 1:start] if p.kind == "plain"
+    candidates = [p for p in outside_brackets(parts[group_end + 1:start + 1]) if p.kind == "plain"
                   and all(compatible(p.claim, o) for o in operands)]
     plain = [p.claim for p in candidates]
     # 收入A万元，其中税收收入较上年增加…: a comparison naming its own subject compares that one
@@ -305,6 +305,18 @@ def this_years(ctx: Context, vocabulary: Vocabulary, parts: list[Part], start: i
     if start == 0 and carried is not None and not named:
         return carried, None
     return (lone_amount(ctx, sentence, named) if start == 0 else None), None
+
+
+def outside_brackets(parts: list[Part]) -> list[Part]:
+    """The parts before a comparison (the last of ``parts``) less those in a bracket closed before it:
+    公车购置及运行费995万元（其中购置费38万元，运行费958万元），比上年下降26.24% compares the amount
+    the bracket details, not its parts."""
+    depth, outside = 0, []
+    for part in parts:
+        depth = max(0, depth + sum(part.lead.count(c) for c in "（(") - sum(part.lead.count(c) for c in "）)"))
+        if depth == 0:
+            outside.append(part)
+    return outside[:-1] if outside and outside[-1] is parts[-1] else parts[:-1]
 
 
 def possible_currents(ctx: Context, vocabulary: Vocabulary, parts: list[Part], start: int, group_end: int,

@@ -2,7 +2,7 @@
 
 - ``A，占年计划B的R%``, ``A，完成年初预算B的R%``, ``A，占一般公共预算支出B的R%``: R = A / B, A the
   figure right before the total (RAT001 for a budget, RAT003 for a plan or task, RAT002 otherwise).
-- ``总保费T万元，中央财政补贴R1%为A1万元，省级财政补贴R2%为A2万元``: each share Rn = An / T, T the
+- ``总保费T万元，中央财政补贴R1%为A1万元，省级财政补贴R2%，计A2万元``: each share Rn = An / T, T the
   amount right before the chain of shares (RAT002)."""
 
 from __future__ import annotations
@@ -40,42 +40,50 @@ def code_for(name: str, words: dict) -> str:
 
 
 def shares_of_total(ctx: Context, claims: list[Claim], start: int, words: dict,
-                    growth_words: Vocabulary) -> Iterator[Constraint]:
+                    growth_words: Vocabulary, carried: list[Claim | None]) -> Iterator[Constraint]:
+    """``carried``: the total of a chain the sentence before ended with, when a ； joins them
+    (…中央财政补贴45%，计A万元；省级财政补贴25%，计B万元); on return, this sentence's."""
     links = tuple(words.get("share_links", ()))
     total, previous_part = None, -1
+    opening, carried[0] = carried[0], None
     for i, rate in enumerate(claims[:-1]):
         if i == previous_part:
             continue  # the amount of the share before: the chain goes on
         part = claims[i + 1]
         lead = lead_of(ctx, claims, i, start)
-        if rate.quantity.dimension != "percent" or lead_of(ctx, claims, i + 1, start) not in links \
+        if rate.quantity.dimension != "percent" or lead_of(ctx, claims, i + 1, start).lstrip("，,") not in links \
                 or "率" in lead or growth_words.ending(lead, growth_words.rates) \
                 or any(w in lead for w in growth_words.not_rate):
             total = None
             continue
         if total is None:
             # the chain's total: the plain amount right before its first share
-            before = claims[i - 1] if i else None
+            before = claims[i - 1] if i else opening
             if before is None or before.quantity.dimension == "percent" \
-                    or growth_words.ending(lead_of(ctx, claims, i - 1, start), growth_words.changes):
+                    or (i and growth_words.ending(lead_of(ctx, claims, i - 1, start), growth_words.changes)):
                 continue
             total = before
         previous_part = i + 1
         if compatible(part, total):
             yield ctx.constraint("ratio", "RAT002", [rate, part, total], "narrative", denominators=1)
+    if total is not None and previous_part == len(claims) - 1:
+        carried[0] = total  # the chain runs to the sentence's end
 
 
 def find(ctx: Context) -> Iterator[Constraint]:
     words = ctx.rules["ratios"].get("named_rates", {})
     growth_words = Vocabulary.of(ctx)
     done = 0  # claims come in text order: each sentence is read once
+    carried: list[Claim | None] = [None]
     for claim in ctx.narrative:
         if claim.span.start < done:
             continue
         sentence = sentence_around(ctx, claim.span.start)
+        if not (sentence.start == done and sentence.start > 0 and ctx.text[sentence.start - 1] in "；;"):
+            carried = [None]
         done = sentence.end
         claims = ctx.claims_in(sentence)
-        yield from shares_of_total(ctx, claims, sentence.start, words, growth_words)
+        yield from shares_of_total(ctx, claims, sentence.start, words, growth_words, carried)
         kinds = [p.kind for p in classify(ctx, growth_words, claims, sentence.start)]
         for i in range(2, len(claims)):
             rate, total = claims[i], claims[i - 1]

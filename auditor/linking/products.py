@@ -28,6 +28,7 @@ CLAUSE_ENDS = "。；;，,：:）)\n"
 AFTER = re.compile(r"^\s*[/／][^\s，,。；;、（(]{0,6}")
 NUMBER_LINE = re.compile(r"^\s*-?\d[\d,，.]*\s*$")
 YEAR = re.compile(r"^\d{4}年度?")
+MAX_BLANK_LINES = 20  # looking for the next sentence with figures: blank lines passed at most
 
 
 @dataclass(frozen=True)
@@ -112,13 +113,7 @@ class Products:
         return Standard(claim, subjects, heads, months, maximum)
 
     def trimmed(self, words: str) -> str:
-        changed = True
-        while changed:
-            changed = False
-            for word in self.trim:
-                if words.endswith(word) and len(words) > len(word):
-                    words, changed = words[: -len(word)], True
-        return words.strip("，,、：:（）() ")
+        return cut_endings(words, self.trim).strip("，,、：:（）() ")
 
     def names(self, row_label: str, subject: str) -> bool:
         """``subject`` is named by the row label: equal, or found in it in order in at most N pieces."""
@@ -285,6 +280,58 @@ class Products:
             name = squash(ctx.text[span.start:counts[0].span.start])
             yield Row(name, counts[0], money[0], counts[0].quantity.unit, money[0].quantity.factor)
 
+    def restated_rows(self) -> Iterator[tuple[Row, Standard]]:
+        """…对2600人按每人80元标准补贴已全部完成 … 实际享受补贴2600人，实际发放补贴资金20.8万元: a
+        standard whose sentence counts its heads (all one value: 2600人 and 2600亩 under 每人每亩) and
+        states no money, and an amount paid (``restated_paid_words`` in its clause) in another sentence
+        right after the same count restated (no other count or money between, no word naming another
+        item paid, and what it pays named in the standard's sentence too): checked as at most count ×
+        standard (the standard stated apart)."""
+        ctx = self.ctx
+        paid = tuple(self.data.get("restated_paid_words", ()))
+        others = tuple(self.data.get("sentence_other_items", ()))
+        generic = tuple(sorted(self.data.get("restated_generic_words", ()), key=len, reverse=True))
+        if not paid:
+            return
+        by_count: dict[tuple, list[Standard]] = {}
+        for standard in self.standards:
+            claim = standard.claim
+            if claim.cell is not None or standard.months or standard.maximum:
+                continue
+            span = ctx.sentence(claim.span.start, SENTENCE_ENDS)
+            claims = [c for c in ctx.claims_in(span) if c.id != claim.id]
+            counts = [c for c in claims if self.counts_in(c.quantity.unit, standard)]
+            if not counts or len({c.quantity.value for c in counts}) != 1 \
+                    or any(c.quantity.dimension == "money" for c in claims):
+                continue
+            for count in counts:
+                by_count.setdefault((count.quantity.value, count.quantity.unit), []).append(standard)
+        if not by_count:
+            return
+        narrative = ctx.narrative
+        for n, money in enumerate(narrative[1:], 1):
+            count = narrative[n - 1]
+            standards = by_count.get((count.quantity.value, count.quantity.unit), [])
+            if money.quantity.dimension != "money" or money.quantity.comparator != "=" or not standards \
+                    or len({s.claim.quantity.base_value for s in standards}) != 1 or ctx.per_head(money):
+                continue
+            standard = standards[0]
+            between = ctx.text[count.span.end:money.span.start]
+            if any(w in between for w in others) or self.separators.search(between):
+                continue  # 发放慰问金及物资共计…: the amount pays for more than the standard
+            standard_sentence = ctx.sentence(standard.claim.span.start, SENTENCE_ENDS)
+            clause = squash(own_clause(ctx, money))
+            at = max((clause.rfind(w) + len(w) for w in paid if w in clause), default=-1)
+            if at < 0 or ctx.sentence(money.span.start, SENTENCE_ENDS) == standard_sentence \
+                    or ctx.sentence(count.span.start, SENTENCE_ENDS) != ctx.sentence(money.span.start, SENTENCE_ENDS):
+                continue
+            # what is paid (补贴资金, 慰问金) must be what the standard's sentence pays: 临时救助资金 is not
+            # the 慰问金 of a standard for the same people
+            what = cut_endings(clause[at:], generic)
+            if len(CJK.findall(what)) < 2 or what not in squash(ctx.at(standard_sentence)):
+                continue
+            yield Row(clause, count, money, count.quantity.unit, money.quantity.factor), standard
+
     def income_rows(self) -> Iterator[tuple[Row, Standard]]:
         """兑现护林劳务补助资金320万元，带动640户脱贫户户均增收5000元: an amount paid to the people
         it names, then the households it 带动 and the increase per household. The increase is the
@@ -318,36 +365,63 @@ class Products:
         """下达资金350万元，用于玉米种植补贴项目。对32000亩进行补贴，每亩100元: a sentence with one
         standard and one count in its head and no other money, after a sentence of the same block whose
         one amount is a budget (``planned_amount_words``) for what the standard's sentence names too
-        (a run of ``min_shared_chars`` characters). The budget must cover the subsidies planned:
-        amount ≥ count × standard (it may also pay for more)."""
+        (a run of ``min_shared_chars`` characters); or before the next sentence with figures (headings
+        between skipped) whose one amount is a total investment (新建冷库12座，每座造价8.5万元 …
+        项目总投资110万元). The budget must cover what is planned: amount ≥ count × standard (it may
+        also pay for more)."""
         ctx = self.ctx
         data = self.data.get("planned_budget", {})
         words, shared = tuple(data.get("amount_words", ())), int(data.get("min_shared_chars", 0))
+        after_words = tuple(data.get("after_words", ()))
         if not words or not shared:
             return
         for standard in self.standards:
             claim = standard.claim
             if claim.cell is None and not standard.months and not standard.maximum:
                 span = ctx.sentence(claim.span.start, SENTENCE_ENDS)
-                block = ctx.block(claim.block).span if claim.block >= 0 else span
-                if span.start - 1 <= block.start:
-                    continue  # the first sentence of its block
                 claims = [c for c in ctx.claims_in(span) if c.id != claim.id]
                 counts = [c for c in claims if self.counts_in(c.quantity.unit, standard)]
                 if len(counts) != 1 or any(c.quantity.dimension == "money" for c in claims):
                     continue
-                before = ctx.sentence(span.start - 1, SENTENCE_ENDS)
-                money = [c for c in ctx.claims_in(before) if c.quantity.dimension == "money"]
-                if len(money) != 1 or ctx.per_head(money[0]) or money[0].quantity.comparator != "=" \
-                        or not any(w in own_clause(ctx, money[0]) for w in words):
-                    continue
-                budget_words = squash(ctx.text[money[0].span.end:before.end])
-                match = SequenceMatcher(None, budget_words, squash(ctx.text[span.start:span.end]), autojunk=False)
-                longest = match.find_longest_match(0, len(budget_words), 0, len(squash(ctx.text[span.start:span.end])))
-                if longest.size < shared or not CJK.search(budget_words[longest.a:longest.a + longest.size]):
-                    continue
-                yield Row(squash(own_clause(ctx, money[0])), counts[0], money[0], counts[0].quantity.unit,
-                          money[0].quantity.factor), standard
+                block = ctx.block(claim.block).span if claim.block >= 0 else span
+                # the sentence before in its block (not when the standard's opens it), and the next one with figures
+                candidates = [] if span.start - 1 <= block.start else [(ctx.sentence(span.start - 1, SENTENCE_ENDS), words)]
+                following = self.next_with_figures(span.end, int(data.get("after_skipped_sentences", 0)))
+                if following is not None and after_words:
+                    candidates.append((following, after_words))
+                for budget, cues in candidates:
+                    money = [c for c in ctx.claims_in(budget) if c.quantity.dimension == "money"]
+                    if len(money) != 1 or ctx.per_head(money[0]) or money[0].quantity.comparator != "=" \
+                            or not any(w in own_clause(ctx, money[0]) for w in cues):
+                        continue
+                    budget_words = squash(ctx.text[budget.start:budget.end] if budget.start > span.start
+                                          else ctx.text[money[0].span.end:budget.end])
+                    standard_words = squash(ctx.text[span.start:span.end])
+                    match = SequenceMatcher(None, budget_words, standard_words, autojunk=False)
+                    longest = match.find_longest_match(0, len(budget_words), 0, len(standard_words))
+                    if longest.size < shared or not CJK.search(budget_words[longest.a:longest.a + longest.size]):
+                        continue
+                    yield Row(squash(own_clause(ctx, money[0])), counts[0], money[0], counts[0].quantity.unit,
+                              money[0].quantity.factor), standard
+                    break
+
+    def next_with_figures(self, pos: int, skipped: int) -> Span | None:
+        """The next sentence after ``pos`` with a figure in the text, past at most ``skipped`` sentences
+        without one (headings); blank lines are not counted."""
+        ctx = self.ctx
+        blank = MAX_BLANK_LINES
+        while pos < len(ctx.text):
+            span = ctx.sentence(pos, SENTENCE_ENDS)
+            if ctx.claims_in(span):
+                return span
+            if squash(ctx.at(span)):
+                skipped -= 1
+            else:
+                blank -= 1
+            if skipped < 0 or blank < 0:
+                return None
+            pos = span.end
+        return None
 
     # --- constraints --------------------------------------------------------------------------
     def constraint(self, row: Row, standard: Standard, origin: str, stated_apart: bool = False,
@@ -385,10 +459,25 @@ class Products:
             if (row.amount.id, row.count.id) not in seen:
                 seen.add((row.amount.id, row.count.id))
                 yield self.constraint(row, standard, "narrative")
+        for row, standard in self.restated_rows():
+            if (row.amount.id, row.count.id) not in seen:
+                seen.add((row.amount.id, row.count.id))
+                yield self.constraint(row, standard, "narrative", stated_apart=True)
         for row, standard in self.planned_rows():
             if (row.amount.id, row.count.id) not in seen:
                 seen.add((row.amount.id, row.count.id))
                 yield self.constraint(row, standard, "narrative", planned=True)
+
+
+def cut_endings(words: str, endings: tuple[str, ...]) -> str:
+    """``words`` with any of ``endings`` (longest first) cut off its end, repeatedly, never to nothing."""
+    changed = True
+    while changed:
+        changed = False
+        for word in endings:
+            if words.endswith(word) and len(words) > len(word):
+                words, changed = words[: -len(word)], True
+    return words
 
 
 def own_clause(ctx: Context, claim: Claim) -> str:
