@@ -120,8 +120,14 @@ class NumberedLists:
                     or self.stage(figures[0])[0] != AMOUNT \
                     or sentence(ctx.text, figures[0].span.start, "，,；;。：:").start > opening.end():
                 return None  # an item stating no figure of the total's kind in its opening clause
+            lead = squash(ctx.text[opening.end():figures[0].span.start])
+            if self.vocab.part_cues.search(lead) or any(w in lead for w in self._classifications()):
+                return None  # 1.按功能分类一般公共服务支出…: the figure is a part of the item, not its amount
             parts.append(figures[0])
         return None  # the list runs to the end of the text: more may have been cut
+
+    def _classifications(self) -> tuple[str, ...]:
+        return tuple(self.ctx.rules["lists"].get("classified_breakdowns", {}).get("cues", ()))
 
     def _numbered_groups(self, totals: list[Claim], parts: list[Claim]) -> Iterator[Group]:
         if len(totals) == 1:
