@@ -16,7 +16,8 @@ that continues an item's sentence, is not read.
 
 Two figures so named, the second a part of the first (总收入…，其中本年收入…): the items brought
 in from earlier years (lists.yaml ``stages.carried_in``) are parts of the first only; the others
-add up to the second. With none of them brought in, which total the items list is not said.
+add up to the second. With none of them brought in, which total the items list is not said; with
+one total and an item brought in, whether the total counts it is not said either.
 
 A mixin of auditor.linking.lists.PartLists (``self.ctx``, ``self.vocab``, ``self._assign``)."""
 
@@ -130,11 +131,13 @@ class NumberedLists:
         return tuple(self.ctx.rules["lists"].get("classified_breakdowns", {}).get("cues", ()))
 
     def _numbered_groups(self, totals: list[Claim], parts: list[Claim]) -> Iterator[Group]:
+        carried = [p for p in parts if any(w in stage_words(self.ctx, p) for w in self.vocab.carried_in)]
+        own = [p for p in parts if p not in carried]
         if len(totals) == 1:
+            if carried:
+                return  # whether the one total counts what was brought in (本年收入 does not) is not said
             groups = [(totals[0], parts)]
         else:
-            carried = [p for p in parts if any(w in stage_words(self.ctx, p) for w in self.vocab.carried_in)]
-            own = [p for p in parts if p not in carried]
             if not carried or len(own) < 2:
                 return  # no item brought in: the list may be either total's
             groups = [(totals[0], parts), (totals[1], own)]
