@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from auditor.linking import (
     achievements,
+    allocation_changes,
     bounds,
     chains,
     change_identities,
@@ -97,9 +98,11 @@ FINDERS = (
     finder(counts.find, SUM006="count_items"),
     finder(counted_references.find, SUM006="count_items"),
     finder(differences.find, SUM001="sum"),
+    finder(allocation_changes.find, SUM001="sum"),
     # before identities: a balance after two chains (收支相抵) is exact, not the bound identities sets
     finder(chains.find, SUM004="balance", SUM007="sum", XREF001="same_quantity"),
-    finder(identities.find, SUM001="sum", SUM004="balance", SUM005="sum", SUM007="sum", LOGIC003="bound"),
+    finder(identities.find, SUM001="sum", SUM004="balance", SUM005="sum", SUM007=("sum", "parallel_sums"),
+           LOGIC003="bound"),
     finder(tables.find, RAT001="ratio", RAT004="ratio", CAP001="score_cap", SCO001="score_formula",
            SCO002="qualitative", SCO003="indicator_rows", SUM001="sum", SUM002="group_points", SUM003="total_score",
            XREF001="same_quantity"),

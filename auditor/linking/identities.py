@@ -22,6 +22,7 @@ from auditor.linking.lists import (
     name_words,
     sentence,
 )
+from auditor.linking.named_columns import with_columns
 from auditor.model import Claim, Constraint, Span
 
 WINDOW_BLOCKS = 8
@@ -257,9 +258,13 @@ def find_named_sums(ctx: Context, lists: PartLists) -> Iterator[Constraint]:
             if not total_name.search(opening) or any(name.search(own) for name in part_names) \
                     or (total.id in lists.total_of and not total_name.search(own)):
                 continue  # a part named in a sentence about the total (三公经费决算中，因公出国费0.94万元)
-            if not total_name.search(own) and any(other.search(own) for other in totals):
+            if not total_name.search(own) and (identity.get("own_name") or any(other.search(own) for other in totals)):
                 continue  # 收入总计A万元，支出总计B万元: the second is another identity's total
             kind = lists.stage(total)[0]
+            if identity.get("sole_total") and any(
+                    abs(c.block - total.block) <= window and lists.stage(c)[0] == kind and total_name.search(names[c.id])
+                    and c.quantity.base_value != total.quantity.base_value for c in money):
+                continue  # two totals so named near each other (two 口径, the province's and the counties'): whose parts is a guess
             nearby = [c for c in money if total.block <= c.block <= total.block + window and c.id != total.id
                       and lists.stage(c)[0] == kind and (c.year is None or total.year is None or c.year == total.year)]
             parts = []
@@ -282,4 +287,4 @@ def find(ctx: Context) -> Iterator[Constraint]:
     yield from uses_of_earlier(ctx, lists)
     yield from adjusted(ctx, lists)
     yield from budget_adjustment(ctx, lists)
-    yield from named_sums(ctx, lists)
+    yield from (with_columns(ctx, c) for c in named_sums(ctx, lists))

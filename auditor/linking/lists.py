@@ -43,6 +43,7 @@ from auditor.linking.list_text import (  # noqa: F401 (sentence, clause, name_wo
     stage_words,
 )
 from auditor.linking.named_parts import complete_by_names
+from auditor.linking.numbered_lists import NumberedLists
 from auditor.model import Claim, Constraint, Span
 from auditor.strings import any_of
 
@@ -238,7 +239,7 @@ def _covers(merged: tuple[list[int], list[int]], pos: int) -> bool:
     return i >= 0 and pos < ends[i]
 
 
-class PartLists(NamedTotals):
+class PartLists(NamedTotals, NumberedLists):
     """Every list of the narrative: ``groups`` as (total, parts), ``total_of`` a part's total."""
 
     def __init__(self, ctx: Context) -> None:
@@ -248,6 +249,9 @@ class PartLists(NamedTotals):
         self._stages: dict[int, tuple[str, int]] = {}
         for block in ctx.paragraphs:
             self._block(block)
+        self.total_of = {p.id: g.total for g in self.found for p in g.parts}
+        listed = {(g.total.id, tuple(p.id for p in g.parts)) for g in self.found}
+        self.found += [g for g in self._numbered_lists() if (g.total.id, tuple(p.id for p in g.parts)) not in listed]
         self.groups: list[tuple[Claim, list[Claim]]] = [(g.total, g.parts) for g in self.found]
         self.uncertain: set[int] = {g.total.id for g in self.found if g.uncertain}
         self.total_of = {p.id: g.total for g in self.found for p in g.parts}
