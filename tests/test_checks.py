@@ -45,10 +45,22 @@ def fixture_files() -> dict[str, Path]:
     return {p.stem: p for p in sorted(FIXTURES.glob("*.yaml"))}
 
 
+class UniqueKeyLoader(yaml.SafeLoader):
+    """A YAML loader that refuses a case name given twice (plain YAML keeps the last one silently,
+    and a merge of two branches' fixtures once lost a case that way)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        keys = [self.construct_object(k, deep=deep) for k, _ in node.value]
+        twice = sorted({k for k in keys if keys.count(k) > 1})
+        if twice:
+            raise yaml.constructor.ConstructorError(None, None, f"case names given twice: {twice}", node.start_mark)
+        return super().construct_mapping(node, deep=deep)
+
+
 @lru_cache(maxsize=None)
 def cases_of(code: str) -> dict[str, dict[str, Any]]:
     with fixture_files()[code].open(encoding="utf-8") as fh:
-        data = yaml.safe_load(fh) or {}
+        data = yaml.load(fh, Loader=UniqueKeyLoader) or {}
     assert isinstance(data, dict), f"{code}.yaml must map case names to cases"
     return data
 
