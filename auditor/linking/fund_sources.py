@@ -31,6 +31,7 @@ class Sources:
         self.words = sorted(((w, name) for name, c in classes.items() for w in c.get("words", ())),
                             key=lambda p: len(p[0]), reverse=True)
         self.not_words = tuple(spec.get("not_a_part", ()))
+        self.joiners = tuple(spec.get("joiners", ()))
         self.max_lead = int(spec.get("max_lead_chars", 16))
         self.min_parts = int(spec.get("min_parts", 3))
         self.sure_digits = int(spec.get("sure_digits", 4))
@@ -46,16 +47,18 @@ class Sources:
 
     def of(self, lead: str) -> str | None:
         """The one source the words name (the narrowest, when one lies within the other: 县级配套
-        is 县级), None when they name none, two disjoint ones (中央和省级) or a change."""
+        is 县级), None when they name none, two disjoint ones, two joined (省级和地方) or a change."""
         if any(w in lead for w in self.not_words):
             return None
         found: list[str] = []
+        places: list[int] = []
         for word, name in self.words:
             if word in lead:
-                lead = lead.replace(word, "\0")  # a longer word hides the shorter ones inside it
+                places.append(lead.find(word))
+                lead = lead.replace(word, "\0" * len(word))  # a longer word hides the shorter ones inside it
                 found.append(name)
-        if not found:
-            return None
+        if not found or any(j in lead[min(places):max(places)] for j in self.joiners):
+            return None  # 省级和地方补助: two sources joined, however nested
         narrowest = max(found, key=lambda n: len(self.lineage(n)))
         return narrowest if all(n in self.lineage(narrowest) for n in found) else None
 
