@@ -2,9 +2,10 @@
 地方配套c万元 in one place, 中央资金a万元，地方资金b万元，其他资金c万元 in another. A breakdown is a run
 of consecutive narrative money figures of one sentence, each named by one fund source in the words
 between it and the figure before (or its clause's start). Two breakdowns of as many figures with
-the same values in the same order, in one context (year, label, list item), restate one breakdown:
-a figure named by one source in one and by a disjoint source in the other (地方 and 其他, 中央 and
-省级; not 省级 and 地方, which covers it) is one sum under two sources.
+the same values (in the same order, or each value once in any order), in one context (year, label,
+list item), restate one breakdown: a figure named by one source in one and by a disjoint source in
+the other (地方 and 其他, 中央 and 省级; not 省级 and 地方, which covers it) is one sum under two
+sources.
 
 Two figures of which none is precise (four significant digits) and only two in all may agree by
 chance, and form nothing. Vocabulary (source classes, the class each lies within, their words) in
@@ -95,6 +96,21 @@ def value(claim: Claim) -> object:
     return (claim.quantity.value * claim.quantity.factor).normalize()
 
 
+def align(first: list, second: list) -> list[tuple] | None:
+    """The figures of two breakdowns paired by value: in order when the values are the same in the
+    same order, else by value when each value is stated once in each (a, b, c … c, a, b); None
+    when the values differ."""
+    values = [value(c) for c, *_ in first], [value(c) for c, *_ in second]
+    if len(values[0]) != len(values[1]):
+        return None
+    if values[0] == values[1]:
+        return list(zip(first, second, strict=True))
+    if len(set(values[0])) != len(values[0]) or set(values[0]) != set(values[1]):
+        return None
+    by_value = dict(zip(values[1], second, strict=True))
+    return [(f, by_value[v]) for f, v in zip(first, values[0], strict=True)]
+
+
 def find(ctx: Context) -> Iterator[Constraint]:
     sources = Sources(ctx)
     if not sources.words:
@@ -105,7 +121,8 @@ def find(ctx: Context) -> Iterator[Constraint]:
     statements = Statements(ctx)
     for i, first in enumerate(runs):
         for second in runs[i + 1:]:
-            if len(first) != len(second) or [value(c) for c, *_ in first] != [value(c) for c, *_ in second]:
+            aligned = align(first, second)
+            if aligned is None:
                 continue
             claims = [c for c, *_ in first + second]
             if len(first) < sources.min_parts and all(significant_digits(c) < sources.sure_digits for c in claims):
@@ -114,7 +131,7 @@ def find(ctx: Context) -> Iterator[Constraint]:
                 continue
             if not one_context([statements.context(first[0][0]), statements.context(second[0][0])]):
                 continue  # two years, two labelled items, or two lines of a numbered list
-            for (a, source_a, words_a), (b, source_b, words_b) in zip(first, second, strict=True):
+            for (a, source_a, words_a), (b, source_b, words_b) in aligned:
                 if sources.disjoint(source_a, source_b):
                     yield ctx.constraint("source_labels", "XREF002", [a, b], "link",
                                          source=words_a, other_source=words_b)
