@@ -123,4 +123,9 @@ def source_labels(constraint: Constraint, ctx) -> object:  # noqa: ANN001
         return None  # two values: the same_quantity finding's, not a source's
     source, other = constraint.params["source"], constraint.params["other_source"]
     return finding(ctx, constraint, [first, second], stated=source, expected=other, amount=written(first),
-                   place=place(first, ctx), other_place=place(second, ctx))
+                   place=section(first), other_place=section(second))
+
+
+def section(claim: Claim) -> str:
+    """Where a figure stands by its section alone (its source words are the message's own)."""
+    return f"正文“{claim.section}”一节" if claim.section else "正文"
