@@ -112,3 +112,20 @@ def placeholder(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     return finding(ctx, constraint, [(span, ctx.at(span)), twin], stated=ctx.at(span) + unit, expected=written(twin),
                    subject=constraint.params.get("what", twin.subject), difference="未填数字",
                    place=f"正文“{ctx.at(span)}”处", other_place=place(twin, ctx))
+
+
+@check("source_labels")
+def source_labels(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    """One figure of a breakdown restated under a fund source disjoint from its first one
+    (地方配套c万元 … 其他资金c万元): the sum agrees, its source does not."""
+    first, second = (ctx.by_id[i] for i in constraint.claims)
+    if not interval(first).meets(interval(second)):
+        return None  # two values: the same_quantity finding's, not a source's
+    source, other = constraint.params["source"], constraint.params["other_source"]
+    return finding(ctx, constraint, [first, second], stated=source, expected=other, amount=written(first),
+                   place=section(first), other_place=section(second))
+
+
+def section(claim: Claim) -> str:
+    """Where a figure stands by its section alone (its source words are the message's own)."""
+    return f"正文“{claim.section}”一节" if claim.section else "正文"
