@@ -281,8 +281,8 @@ class Products:
             yield Row(name, counts[0], money[0], counts[0].quantity.unit, money[0].quantity.factor)
 
     def restated_rows(self) -> Iterator[tuple[Row, Standard]]:
-        """…对2600人按每人80元标准补贴已全部完成 … 实际享受补贴2600人，实际发放补贴资金20.8万元: a
-        standard whose sentence counts its heads (all one value: 2600人 and 2600亩 under 每人每亩) and
+        """…对1740人按每人60元标准补贴已完成 … 补贴对象共计1740人，兑付补贴资金10.44万元: a
+        standard whose sentence counts its heads (all one value: 1740人 and 1740亩 under 每人每亩) and
         states no money, and an amount paid (``restated_paid_words`` in its clause) in another sentence
         right after the same count restated (no other count or money between, no word naming another
         item paid, and what it pays named in the standard's sentence too): checked as at most count ×
