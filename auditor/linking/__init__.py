@@ -68,6 +68,7 @@ from auditor.linking import (
     units,
     unstaged_tables,
     year_rows,
+    year_targets,
 )
 from auditor.linking.context import Context
 from auditor.model import Constraint
@@ -114,6 +115,7 @@ FINDERS = (
     finder(restated_pairs.find, XREF001="same_quantity"),
     finder(unstaged_tables.find, XREF001="same_quantity"),
     finder(achievements.find, XREF001="same_quantity"),
+    finder(year_targets.find, XREF001="same_quantities"),
     finder(year_rows.find, XREF001=("same_quantity", "restated_sum"), RAT005="growth"),
     finder(identity.find, ENT001="programme_name", ENT002="cited_report", ENT003="own_unit"),
     finder(timeline.find, YEAR001="year", YEAR002="year_reference"),
