@@ -104,7 +104,7 @@ FINDERS = (
     finder(tables.find, RAT001="ratio", RAT004="ratio", CAP001="score_cap", SCO001="score_formula",
            SCO002="qualitative", SCO003="indicator_rows", SUM001="sum", SUM002="group_points", SUM003="total_score",
            XREF001="same_quantity"),
-    finder(flat_rows.find, SCO003="indicator_rows", SUM003="total_score"),
+    finder(flat_rows.find, SCO002="qualitative", SCO003="indicator_rows", SUM003="total_score"),
     finder(flat_funding.find, RAT001="ratio", CAP001="score_cap", SCO001="score_formula"),
     finder(rubric_text.find, SCO003="indicator_rows", SUM002="group_points"),
     finder(score_groups.find, SUM001="sum", SUM002=("section_points", "group_points")),

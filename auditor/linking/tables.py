@@ -195,8 +195,22 @@ def indicator_constraints(ctx: Context, row: Row) -> Iterator[Constraint]:
     indicator = row.labels[-1] if row.labels else ""
     status = squash(actual.text) if actual is not None else ""
     achieved = any(w in status for w in done) and not any(w in status for w in ("未", "没有", "部分", "基本", "尚"))
-    if achieved and (reason is None or squash(reason.text) in ("", *blank)):
+    if reason is not None and squash(reason.text) not in ("", *blank):
+        return
+    if achieved:
         yield ctx.constraint("qualitative", "SCO002", [score, points], "table", spans=(actual.span,),
+                             indicator=squash(indicator))
+        return
+    # a figure reaching its target (or a whole rate against a target in words): the check compares them
+    measured = indicator_row(row)
+    target_cell = row.cell_under(*(w for w, role in ctx.rules["lexicon"]["header_roles"].items() if role == "target"))
+    figure = row.one("actual")
+    if measured.actual is not None:
+        yield ctx.constraint("qualitative", "SCO002", [score, points, measured.actual, measured.target], "table",
+                             spans=(measured.actual.span,), indicator=squash(indicator))
+    elif figure is not None and target_cell is not None and squash(target_cell.text) and \
+            not any(c.cell == (row.index, target_cell.col) for c in row.claims):
+        yield ctx.constraint("qualitative", "SCO002", [score, points, figure], "table", spans=(figure.span,),
                              indicator=squash(indicator))
 
 
