@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from auditor.linking import (
     achievements,
+    bounded_rates,
     bounds,
     chains,
     change_identities,
@@ -143,6 +144,7 @@ FINDERS = (
     finder(full_use.find, RAT001="ratio"),
     finder(lone_rates.find, RAT001="ratio"),
     finder(bounds.find, LOGIC003="bound"),
+    finder(bounded_rates.find, LOGIC003="rate_bound"),
     finder(transitions.find, LOGIC005="direction"),
     finder(products.find, RAT006="product"),
     finder(column_formulas.find, RAT006="column_product", UNIT007="column_product"),
