@@ -85,6 +85,9 @@ def listed(ctx: Context, spec: dict) -> list[list[Listed]]:
         for run in runs(ctx, after):
             if len(run) == len(order) and len(order) == len(set(order)):
                 name = clause_before(ctx, run[0].span.start)
+                own = ctx.text[max(sentence.start + cue + len(respective), run[0].span.start - len(name)):run[0].span.start]
+                if any(j in own for j in spec["year_joins"]):
+                    continue  # 分别新建和改造…: the values are of the works it joins, not of the years
                 found += [Listed(c, y, name) for c, y in zip(run, order)]
         if found:
             out.append(found)
