@@ -197,13 +197,16 @@ def indicator_constraints(ctx: Context, row: Row) -> Iterator[Constraint]:
     achieved = any(w in status for w in done) and not any(w in status for w in ("未", "没有", "部分", "基本", "尚"))
     if reason is not None and squash(reason.text) not in ("", *blank):
         return
+    target_cell = row.cell_under(*(w for w, role in ctx.rules["lexicon"]["header_roles"].items() if role == "target"))
+    if not achieved and target_cell is not None and status not in ("", *blank) and squash(target_cell.text) == status and \
+            not any(c.cell is not None and c.cell[1] in (target_cell.col, actual.col) for c in row.claims):
+        achieved = True  # the target's own words written as the actual value (按季度发放 | 按季度发放)
     if achieved:
         yield ctx.constraint("qualitative", "SCO002", [score, points], "table", spans=(actual.span,),
                              indicator=squash(indicator))
         return
     # a figure reaching its target (or a whole rate against a target in words): the check compares them
     measured = indicator_row(row)
-    target_cell = row.cell_under(*(w for w, role in ctx.rules["lexicon"]["header_roles"].items() if role == "target"))
     figure = row.one("actual")
     if measured.actual is not None:
         yield ctx.constraint("qualitative", "SCO002", [score, points, measured.actual, measured.target], "table",
