@@ -69,13 +69,16 @@ def execution_score(constraint: Constraint, ctx) -> object:  # noqa: ANN001
 
 
 def target_met(target: Claim | None, actual: Claim, full_rate: Decimal) -> bool:
-    """The actual value reaches its target by the target's comparator (≥95% by 97%, 6000平方米 by
-    6000平方米, ≤5% by 3%), or, against a target in words, is the whole of a rate (100%)."""
+    """The actual value reaches its target by the target's comparator (≥95% by 97%, ≤5% by 3%) or
+    equals a target with none (6000平方米 by 6000平方米: above or below it may be better or worse,
+    a count or a cost), or, against a target in words, is the whole of a rate (100%)."""
     if target is None:
         return actual.quantity.dimension == "percent" and actual.quantity.value >= full_rate
     t, a = target.quantity.base_value, actual.quantity.base_value
     comparator = target.quantity.comparator
-    if comparator in (">=", "="):
+    if comparator == "=":
+        return a == t
+    if comparator == ">=":
         return a >= t
     if comparator == ">":
         return a > t
