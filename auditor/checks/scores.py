@@ -115,6 +115,8 @@ def target_full_marks(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     target, actual, score, points = (ctx.by_id[i] for i in constraint.claims)
     t, a = interval(target), interval(actual)  # base units: 0.31万人次 against ≥3000人次
     comparator = target.quantity.comparator
+    if comparator == "=" and target.quantity.dimension in ctx.rules.param("SCO003", "ceiling_dimensions", ()):
+        return None  # 1800元, 30天 with no comparator: a cost or a time limit, less is no shortfall
     missed = a.hi < t.lo if comparator in (">=", ">", "=") else a.lo > t.hi if comparator in ("<=", "<") else False
     if not missed or score.quantity.value < points.quantity.value:
         return None  # points and scores are stated exactly: 1.9 of 2 is not full marks
