@@ -37,6 +37,7 @@ from auditor.linking.indicator_rows import constraint as indicator_table
 from auditor.model import Claim, Constraint
 
 SCALE_WORDS = "十百千万亿"
+NUMBER = re.compile(r"\d+(?:\.\d+)?")  # a bare number cell: a points or a score
 SCORE_COLUMNS = {"max", "score"}
 FORM_COLUMNS = {"target", "actual"}  # an indicator form's other columns
 
@@ -185,12 +186,17 @@ def label_before(ctx: Context, at: int) -> str:
 def achieved_unexplained(ctx: Context, row: FlatRow) -> Iterator[Constraint]:
     """The row's actual value against its target (or a whole rate against a target in words),
     scored below its points with no reason (SCO002): only a row whose actual, points and score
-    stand on one line that ends with the score, so that no 偏差原因 cell is there to read."""
+    stand on one line that ends with the score, and the next line is another row (it ends with a
+    pair of numbers) or there is none: no 偏差原因 cell is there, nor a reason wrapped onto it."""
     if row.actual is None:
         return
     line_end = ctx.text.find("\n", row.score.span.end)
     line_end = len(ctx.text) if line_end < 0 else line_end
     if "\n" in ctx.text[row.actual.span.start:row.score.span.end] or TOKEN.search(ctx.text, row.score.span.end, line_end):
+        return
+    following = ctx.text[line_end:ctx.text.find("\n", line_end + 1) if "\n" in ctx.text[line_end + 1:] else len(ctx.text)]
+    last = following.split()[-2:]
+    if following.strip() and not (len(last) == 2 and all(NUMBER.fullmatch(x) for x in last)):
         return
     if row.target is None:  # the word before is the target's, in words: the indicator's name is not known
         yield ctx.constraint("qualitative", "SCO002", [row.score, row.points, row.actual], "table",
