@@ -94,8 +94,9 @@ def listed(ctx: Context, spec: dict) -> list[list[Listed]]:
     return out
 
 
-def target_year(ctx: Context, claim: Claim, cues: tuple[str, ...]) -> int | None:
-    """The one year the figure's line names before it, followed by a target cue (2021年度绩效目标。…)."""
+def target_year(ctx: Context, claim: Claim, cues: tuple[str, ...], done: tuple[str, ...]) -> int | None:
+    """The one year the figure's line names before it, followed by a target cue (2021年度绩效目标。…)
+    and no word of what was done (2021年度绩效目标完成情况 reports the actual values)."""
     line = ctx.sentence(claim.span.start, "\n")
     lead = unicodedata.normalize("NFKC", squash(ctx.text[line.start:claim.span.start]))
     years = {int(y) for y in YEAR.findall(lead)}
@@ -103,7 +104,8 @@ def target_year(ctx: Context, claim: Claim, cues: tuple[str, ...]) -> int | None
         return None
     year = years.pop()
     at = lead.find(str(year))
-    return year if any(c in lead[at:] for c in cues) else None
+    after = lead[at:]
+    return year if any(c in after for c in cues) and not any(c in after for c in done) else None
 
 
 def shared(a: str, b: str, least: int) -> str:
@@ -141,7 +143,7 @@ def find(ctx: Context) -> Iterator[Constraint]:
         lead = ctx.text[ctx.sentence(claim.span.start).start:claim.span.start]
         if any(c in name for c in done + cumulative) or deadline.search(lead):
             continue
-        year = target_year(ctx, claim, cues)
+        year = target_year(ctx, claim, cues, done)
         if year is None:
             continue
         for k, sentence in enumerate(sentences):
