@@ -23,12 +23,16 @@ FUNDING_HEAD = "项目资金（万元）\t年初预算数\t全年预算数\t全�
 
 
 def indicator_table(quality: float, benefit: float, satisfaction: float, total: float) -> str:
-    """An indicator table whose 总分 row adds up; the benefit item has 30 points."""
+    """An indicator table whose 总分 row adds up; the benefit item has 30 points. A target reached
+    and scored below its points says why (else that is a finding of its own, SCO002)."""
+    def why(score: float, points: int) -> str:
+        return "抽检个别样本不达标" if score < points else ""
+
     return (TABLE_HEAD
             + "产出指标(60分)\t数量指标\t新建集中供水工程\t≥12处\t12处\t30\t30\t\n"
-            + f"\t质量指标\t水质达标率\t≥95%\t96%\t30\t{quality}\t\n"
-            + f"效益指标(30分)\t社会效益指标\t受益人口\t≥8000人\t8120人\t30\t{benefit}\t\n"
-            + f"满意度指标(10分)\t服务对象满意度指标\t群众满意度\t≥90%\t92%\t10\t{satisfaction}\t\n"
+            + f"\t质量指标\t水质达标率\t≥95%\t96%\t30\t{quality}\t{why(quality, 30)}\n"
+            + f"效益指标(30分)\t社会效益指标\t受益人口\t≥8000人\t8120人\t30\t{benefit}\t{why(benefit, 30)}\n"
+            + f"满意度指标(10分)\t服务对象满意度指标\t群众满意度\t≥90%\t92%\t10\t{satisfaction}\t{why(satisfaction, 10)}\n"
             + f"总分\t\t\t\t\t100\t{total}\t\n")
 
 

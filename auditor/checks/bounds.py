@@ -4,8 +4,11 @@ states going the other way than its word (LOGIC005): 由A增加到B with B below
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from auditor.checks import check, finding
 from auditor.checks.values import in_unit, interval, written
+from auditor.intervals import fmt
 from auditor.model import Constraint
 
 
@@ -29,6 +32,20 @@ def part_within_whole(constraint: Constraint, ctx) -> object:  # noqa: ANN001
                        part=written(part), whole=written(whole), difference=in_unit(gap, whole),
                        formula=f"{written(part)} > {written(whole)}")
     return None
+
+
+@check("rate_bound")
+def rate_within_whole(constraint: Constraint, ctx) -> object:  # noqa: ANN001
+    """A share of one population (满意度, 合格率) above 100% even at the low end of its precision."""
+    rate = ctx.by_id[constraint.claims[0]]
+    ceiling = Decimal(str(constraint.params.get("ceiling", 100)))
+    if rate.quantity.low <= ceiling:
+        return None
+    whole = f"{fmt(ceiling)}%"
+    return finding(ctx, constraint, [rate], stated=written(rate), expected=f"≤{whole}",
+                   part_name=constraint.params.get("part_name") or "比率", whole_name="全体", part=written(rate),
+                   whole=whole, difference=f"{fmt(rate.quantity.value - ceiling)}个百分点",
+                   formula=f"{written(rate)} > {whole}")
 
 
 @check("direction")

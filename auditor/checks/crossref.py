@@ -57,6 +57,19 @@ def same_quantity(constraint: Constraint, ctx) -> object:  # noqa: ANN001
                    place=place(first, ctx), other_place=place(second, ctx))
 
 
+@check("same_quantities")
+def same_quantities(constraint: Constraint, ctx) -> list:  # noqa: ANN001
+    """Several quantities each stated twice, as one relation (one year's tasks listed with other
+    years' and restated under that year's target): the claims are the pairs in turn, each pair one
+    quantity."""
+    ids, names = constraint.claims, constraint.params.get("names", ())
+    found = []
+    for k, pair in enumerate(zip(ids[::2], ids[1::2], strict=True)):
+        params = {**constraint.params, "what": names[k] if k < len(names) else ""}
+        found.append(same_quantity(Constraint(constraint.id, "same_quantity", pair, params), ctx))
+    return [f for f in found if f is not None]
+
+
 def is_unit_slip(first: Claim, second: Claim) -> bool:
     """524.23万元 and 524.23元: one number under two units is a unit slip (the unit checks' finding),
     not two values."""

@@ -9,7 +9,7 @@ from auditor.checks import check, finding
 from auditor.checks.sums import point_interval
 from auditor.checks.values import interval, percent
 from auditor.intervals import Interval, fmt, total
-from auditor.model import Constraint
+from auditor.model import Claim, Constraint
 
 HUNDRED = Decimal(100)
 WHOLE_EXACT = {"whole_exact": True}
@@ -68,13 +68,44 @@ def execution_score(constraint: Constraint, ctx) -> object:  # noqa: ANN001
                    formula=f"{percent(rate * HUNDRED)} × {fmt(points.quantity.value)}")
 
 
+def target_met(target: Claim | None, actual: Claim, full_rate: Decimal) -> bool:
+    """The actual value reaches its target by the target's comparator (≥95% by 97%, ≤5% by 3%) or
+    equals a target with none (6000平方米 by 6000平方米: above or below it may be better or worse,
+    a count or a cost), or, against a target in words, is the whole of a rate (100%)."""
+    if target is None:
+        return actual.quantity.dimension == "percent" and actual.quantity.value >= full_rate
+    t, a = target.quantity.base_value, actual.quantity.base_value
+    comparator = target.quantity.comparator
+    if comparator == "=":
+        return a == t
+    if comparator == ">=":
+        return a >= t
+    if comparator == ">":
+        return a > t
+    if comparator == "<=":
+        return a <= t
+    return comparator == "<" and a < t
+
+
 @check("qualitative")
 def qualitative(constraint: Constraint, ctx) -> object:  # noqa: ANN001
-    score, points = (ctx.by_id[i] for i in constraint.claims)
+    """An indicator achieved (完成, or its figure reaching its target) scored below its points with
+    no reason given."""
+    score, points, *measured = (ctx.by_id[i] for i in constraint.claims)
     if interval(score).hi >= interval(points).lo:
         return None
+    if measured:  # the actual value, and its target when that is a figure
+        full_rate = Decimal(str(ctx.rules.param("SCO002", "full_rate", 100)))
+        actual = measured[0]
+        if not target_met(measured[1] if len(measured) > 1 else None, actual, full_rate):
+            return None
+        if actual.quantity.dimension == "percent":
+            # scored at the rate reached (92% of 10 points is 9.2): a formula of its own, not a lost point
+            rate = Interval(actual.quantity.low, actual.quantity.high).scale(Decimal("0.01"))
+            if (rate * interval(points)).meets(interval(score)):
+                return None
     status_span = constraint.spans[0]
-    return finding(ctx, constraint, [score, points, (status_span, ctx.at(status_span))],
+    return finding(ctx, constraint, [score, points, (status_span, ctx.at(status_span)), *measured[1:]],
                    stated=fmt(score.quantity.value), expected=fmt(points.quantity.value),
                    subject=constraint.params.get("indicator", ""), status=ctx.at(status_span))
 
@@ -84,6 +115,8 @@ def target_full_marks(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     target, actual, score, points = (ctx.by_id[i] for i in constraint.claims)
     t, a = interval(target), interval(actual)  # base units: 0.31万人次 against ≥3000人次
     comparator = target.quantity.comparator
+    if comparator == "=" and target.quantity.dimension in ctx.rules.param("SCO003", "ceiling_dimensions", ()):
+        return None  # 1800元, 30天 with no comparator: a cost or a time limit, less is no shortfall
     missed = a.hi < t.lo if comparator in (">=", ">", "=") else a.lo > t.hi if comparator in ("<=", "<") else False
     if not missed or score.quantity.value < points.quantity.value:
         return None  # points and scores are stated exactly: 1.9 of 2 is not full marks

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from auditor.linking import (
     achievements,
     allocation_changes,
+    bounded_rates,
     bounds,
     chains,
     change_identities,
@@ -70,6 +71,7 @@ from auditor.linking import (
     units,
     unstaged_tables,
     year_rows,
+    year_targets,
 )
 from auditor.linking.context import Context
 from auditor.model import Constraint
@@ -107,7 +109,7 @@ FINDERS = (
     finder(tables.find, RAT001="ratio", RAT004="ratio", CAP001="score_cap", SCO001="score_formula",
            SCO002="qualitative", SCO003="indicator_rows", SUM001="sum", SUM002="group_points", SUM003="total_score",
            XREF001="same_quantity"),
-    finder(flat_rows.find, SCO003="indicator_rows", SUM003="total_score"),
+    finder(flat_rows.find, SCO002="qualitative", SCO003="indicator_rows", SUM003="total_score"),
     finder(flat_funding.find, RAT001="ratio", CAP001="score_cap", SCO001="score_formula"),
     finder(rubric_text.find, SCO003="indicator_rows", SUM002="group_points"),
     finder(score_groups.find, SUM001="sum", SUM002=("section_points", "group_points")),
@@ -119,6 +121,7 @@ FINDERS = (
     finder(fund_sources.find, XREF002="source_labels"),
     finder(unstaged_tables.find, XREF001="same_quantity"),
     finder(achievements.find, XREF001="same_quantity"),
+    finder(year_targets.find, XREF001="same_quantities"),
     finder(year_rows.find, XREF001=("same_quantity", "restated_sum"), RAT005="growth"),
     finder(identity.find, ENT001="programme_name", ENT002="cited_report", ENT003="own_unit"),
     finder(timeline.find, YEAR001="year", YEAR002="year_reference"),
@@ -146,6 +149,7 @@ FINDERS = (
     finder(full_use.find, RAT001="ratio"),
     finder(lone_rates.find, RAT001="ratio"),
     finder(bounds.find, LOGIC003="bound"),
+    finder(bounded_rates.find, LOGIC003="rate_bound"),
     finder(transitions.find, LOGIC005="direction"),
     finder(products.find, RAT006="product"),
     finder(column_formulas.find, RAT006="column_product", UNIT007="column_product"),

@@ -37,6 +37,7 @@ from auditor.linking.indicator_rows import constraint as indicator_table
 from auditor.model import Claim, Constraint
 
 SCALE_WORDS = "十百千万亿"
+NUMBER = re.compile(r"\d+(?:\.\d+)?")  # a bare number cell: a points or a score
 SCORE_COLUMNS = {"max", "score"}
 FORM_COLUMNS = {"target", "actual"}  # an indicator form's other columns
 
@@ -182,6 +183,29 @@ def label_before(ctx: Context, at: int) -> str:
     return word if word and not any(ch.isdigit() for ch in word) else ""
 
 
+def achieved_unexplained(ctx: Context, row: FlatRow) -> Iterator[Constraint]:
+    """The row's actual value against its target (or a whole rate against a target in words),
+    scored below its points with no reason (SCO002): only a row whose actual, points and score
+    stand on one line that ends with the score, and the next line is another row (it ends with a
+    pair of numbers) or there is none: no 偏差原因 cell is there, nor a reason wrapped onto it."""
+    if row.actual is None:
+        return
+    line_end = ctx.text.find("\n", row.score.span.end)
+    line_end = len(ctx.text) if line_end < 0 else line_end
+    if "\n" in ctx.text[row.actual.span.start:row.score.span.end] or TOKEN.search(ctx.text, row.score.span.end, line_end):
+        return
+    following = ctx.text[line_end:ctx.text.find("\n", line_end + 1) if "\n" in ctx.text[line_end + 1:] else len(ctx.text)]
+    last = following.split()[-2:]
+    if following.strip() and not (len(last) == 2 and all(NUMBER.fullmatch(x) for x in last)):
+        return
+    if row.target is None:  # the word before is the target's, in words: the indicator's name is not known
+        yield ctx.constraint("qualitative", "SCO002", [row.score, row.points, row.actual], "table",
+                             spans=(row.actual.span,), indicator="")
+    else:
+        yield ctx.constraint("qualitative", "SCO002", [row.score, row.points, row.actual, row.target], "table",
+                             spans=(row.actual.span,), indicator=label_before(ctx, row.target.span.start))
+
+
 def labelled_total(ctx: Context, cells: list[FigureCell], full_marks: Decimal) -> bool:
     """总分 100 98.6: a pair of bare figures, full marks first, after a total row's label."""
     if len(cells) != 2 or not all(c.bare for c in cells) or cells[0].claim.quantity.value != full_marks:
@@ -256,6 +280,7 @@ def find(ctx: Context) -> Iterator[Constraint]:
             both = row.target is not None and row.actual is not None
             checked.append(IndicatorRow(row.target if both else None, row.actual if both else None, row.points,
                                         row.score, label_before(ctx, row.target.span.start) if both else ""))
+            yield from achieved_unexplained(ctx, row)
         rows += split.rows
         if split.closing is not None:
             if whole:

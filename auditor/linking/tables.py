@@ -186,6 +186,15 @@ def indicator_row(row: Row) -> IndicatorRow:
                         squash(row.labels[-1]) if row.labels else "")
 
 
+def wrapped_below(ctx: Context, row: Row) -> bool:
+    """The next row of the block holds one cell of words and no figure (a cell's text wrapped
+    onto a line of its own)."""
+    rows = ctx.block(row.block).rows
+    below = rows[row.index + 1] if row.index + 1 < len(rows) else ()
+    filled = [c for c in below if squash(c.text)]
+    return len(filled) == 1 and not ctx.rows.get((row.block, row.index + 1))
+
+
 def indicator_constraints(ctx: Context, row: Row) -> Iterator[Constraint]:
     points, score = row.one("max"), row.one("score")
     actual = row.cell_under("实际完成")
@@ -195,8 +204,27 @@ def indicator_constraints(ctx: Context, row: Row) -> Iterator[Constraint]:
     indicator = row.labels[-1] if row.labels else ""
     status = squash(actual.text) if actual is not None else ""
     achieved = any(w in status for w in done) and not any(w in status for w in ("未", "没有", "部分", "基本", "尚"))
-    if achieved and (reason is None or squash(reason.text) in ("", *blank)):
+    if reason is not None and squash(reason.text) not in ("", *blank):
+        return
+    if reason is None and wrapped_below(ctx, row):
+        return  # a row of words alone under it: its 偏差原因 may have wrapped onto that line
+    target_cell = row.cell_under(*(w for w, role in ctx.rules["lexicon"]["header_roles"].items() if role == "target"))
+    if not achieved and target_cell is not None and status not in ("", *blank) and squash(target_cell.text) == status and \
+            not any(c.cell is not None and c.cell[1] in (target_cell.col, actual.col) for c in row.claims):
+        achieved = True  # the target's own words written as the actual value (按季度发放 | 按季度发放)
+    if achieved:
         yield ctx.constraint("qualitative", "SCO002", [score, points], "table", spans=(actual.span,),
+                             indicator=squash(indicator))
+        return
+    # a figure reaching its target (or a whole rate against a target in words): the check compares them
+    measured = indicator_row(row)
+    figure = row.one("actual")
+    if measured.actual is not None:
+        yield ctx.constraint("qualitative", "SCO002", [score, points, measured.actual, measured.target], "table",
+                             spans=(measured.actual.span,), indicator=squash(indicator))
+    elif figure is not None and target_cell is not None and squash(target_cell.text) and \
+            not any(c.cell == (row.index, target_cell.col) for c in row.claims):
+        yield ctx.constraint("qualitative", "SCO002", [score, points, figure], "table", spans=(figure.span,),
                              indicator=squash(indicator))
 
 
