@@ -1,27 +1,30 @@
 """The source rows of a form's funding block left in the text (SUM001): a flattened form whose
-loader bound the header and its total row (年度资金总额 | 年初预算数 全年预算数 全年执行数 分值 …)
-but not the rows under it, which run on as labels and figures:
+total row was bound to its header (by the loader, 年度资金总额 | 年初预算数 全年预算数 全年执行数 分值 …,
+or in the text, flat_funding) but not the rows under it, which run on as labels and figures:
 
     … 120.00 120.00 96.5 10 8.04 | 其中：当年财政拨款 100.00 100.00 80.5 — | 上年结转资金 20.00 20.00 16 — | 其他资金 0 0 —
 
-Each source row (rules/tables.yaml funding_sources: 财政拨款, 上年结转, 其他资金) states the amounts
-only, in the order of the header's amount columns; its other cells are placeholders or empty, and
-an empty cell is lost in the text, so a row with fewer figures than amount columns has several
-placements. A column is checked only where every placement gives each row the same figure (or a
-zero or nothing either way): the total's figure there against the sum of the rows'. A first row
-without its label (the label pushed elsewhere by the layout) counts only when the labelled rows
-name every source but one. Anything else after the total row (words, a figure of another kind, a
-source named twice) and nothing is formed."""
+A source row (rules/tables.yaml funding_sources: 财政拨款, 上年结转, 其他资金) of as many cells as
+the header has columns is placed one to one. A shorter one states the amounts only, in the order
+of the header's amount columns, its other cells placeholders or empty, and an empty cell is lost
+in the text: with fewer figures than amount columns it has several placements. A column is
+checked only where every placement gives each row the same figure (or a zero or nothing either
+way): the total's figure there against the sum of the rows'. A first row without its label (the
+label pushed elsewhere by the layout) counts only when the labelled rows name every source but
+one. Anything else after the total row (words, a figure of another kind, a source named twice or
+without a cell) and nothing is formed."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from itertools import combinations
 
 from auditor.linking.context import Context, squash
+from auditor.linking.flat_funding import funding_rows
 from auditor.linking.table_sums import NOT_ADDED, one_kind
-from auditor.linking.tables import Row, is_funding, rows_of
+from auditor.linking.tables import is_funding, rows_of
 from auditor.model import Claim, Constraint
 
 AMOUNT_ROLES = ("budget", "adjusted_budget", "executed")
@@ -51,48 +54,73 @@ def source_rows(ctx: Context, after: int, kinds: list[list[str]],
             rows[-1][1].append(claim)
         elif word in placeholders and rows:
             rows[-1][1].append(None)
-        elif (kind := source_kind(word, kinds)) is not None and (not rows or rows[-1][1]):
+        elif (kind := source_kind(word, kinds)) is not None:
             rows.append((kind, []))
         else:
             break
-    rows = [r for r in rows if r[1]]
     named = [k for k, _ in rows if k is not None]
-    if len(rows) < 2 or len(set(named)) != len(named):
-        return None
+    if len(rows) < 2 or len(set(named)) != len(named) or any(not cells for _, cells in rows):
+        return None  # a source without a cell: empty, or its figures pushed elsewhere by the layout
     if rows[0][0] is None and len(set(range(len(kinds))) - set(named)) != 1:
         return None  # an unlabelled row stands for the one source not named, or for nothing certain
     return rows
 
 
-def column_values(cells: list[Claim | None], width: int) -> list[object] | None:
+def column_values(cells: list[Claim | None], roles: list[str | None]) -> list[object] | None:
     """Per amount column: the row's figure when every placement puts it there, ZERO when every
-    placement leaves nothing or a zero there, None when placements disagree. None for the whole
-    row when it holds more cells than there are columns."""
+    placement leaves nothing or a zero there, None when placements disagree. A row of as many cells
+    as the header has columns is placed one to one; a shorter one holds amounts only (its other
+    cells placeholders or lost), in the amount columns' order. None for a row of neither shape."""
+    amounts = [i for i, role in enumerate(roles) if role in AMOUNT_ROLES]
+    if len(cells) == len(roles):
+        return [ZERO if cells[i] is None or cells[i].quantity.value == 0 else cells[i] for i in amounts]
     while cells and cells[-1] is None:
         cells = cells[:-1]  # the placeholders of the points, rate and score cells
-    if len(cells) > width:
+    if len(cells) > len(amounts):
         return None
-    options: list[list[object]] = [[] for _ in range(width)]
-    for columns in combinations(range(width), len(cells)):
+    options: list[list[object]] = [[] for _ in amounts]
+    for columns in combinations(range(len(amounts)), len(cells)):
         placed = dict(zip(columns, cells, strict=True))
-        for j in range(width):
+        for j in range(len(amounts)):
             value = placed.get(j)
             options[j].append(ZERO if value is None or value.quantity.value == 0 else value)
     return [opts[0] if all(o is opts[0] for o in opts) else None for opts in options]
 
 
-def header_amounts(ctx: Context, total: Row) -> list[str]:
-    """The amount roles of the block's header, in column order."""
+@dataclass(frozen=True)
+class Total:
+    """A funding total row: the roles of its header's columns in order (None for a column of no
+    role), its figures by role, and where it ends in the text."""
+
+    roles: list[str | None]
+    claims: dict[str, Claim]
+    end: int
+
+
+def header_roles(ctx: Context, block: int, below: int) -> list[str | None]:
     roles = sorted(ctx.rules["lexicon"]["header_roles"].items(), key=lambda kv: -len(kv[0]))
-    block = ctx.block(total.block)
-    header = next((r for r in block.rows[:total.index] if r and all(c.is_header for c in r)), ())
-    out = []
-    for cell in header:
-        text = squash(ctx.at(cell.span))
-        role = next((r for key, r in roles if key in text), None)
-        if role in AMOUNT_ROLES:
-            out.append(role)
-    return out if len(set(out)) == len(out) else []
+    rows = ctx.block(block).rows[:below]
+    header = next((r for r in rows if r and all(c.is_header for c in r)), ())
+    return [next((r for key, r in roles if key in squash(ctx.at(cell.span))), None) for cell in header]
+
+
+def table_totals(ctx: Context) -> Iterator[Total]:
+    """The last row of a table holding a score form's funding total (its points or its rate with
+    its amounts): a loader bound it, and not the rows under it."""
+    for sheet in ctx.sheets:
+        for row in rows_of(ctx, sheet):
+            if not is_funding(row) or (row.one("max") is None and row.one("rate") is None) \
+                    or row.index != len(ctx.block(row.block).rows) - 1:
+                continue
+            roles = header_roles(ctx, row.block, row.index)
+            claims = {role: c for role in AMOUNT_ROLES if (c := row.one(role)) is not None}
+            yield Total(roles, claims, max(c.span.end for c in row.cells))
+
+
+def text_totals(ctx: Context) -> Iterator[Total]:
+    """A funding row read from the text, its cells one for one under a run of column headers."""
+    for row in funding_rows(ctx):
+        yield Total(list(row.cells), dict(row.cells), max(c.span.end for c in row.cells.values()))
 
 
 def find(ctx: Context) -> Iterator[Constraint]:
@@ -100,29 +128,21 @@ def find(ctx: Context) -> Iterator[Constraint]:
     placeholders = tuple(ctx.rules["tables"].get("relations", {}).get("placeholders", ()))
     if not kinds:
         return
-    for sheet in ctx.sheets:
-        rows = rows_of(ctx, sheet)
-        for total in rows:
-            last = max((c.span.end for c in total.cells), default=0)
-            if not is_funding(total) or (total.one("max") is None and total.one("rate") is None) \
-                    or total.index != len(ctx.block(total.block).rows) - 1:
-                continue  # only the last row of a score form's funding block: its sources were not rebuilt
-            amounts = header_amounts(ctx, total)
-            found = source_rows(ctx, last, kinds, placeholders) if len(amounts) >= 2 else None
-            if found is None:
-                continue
-            values = [column_values(cells, len(amounts)) for _, cells in found]
-            if any(v is None for v in values):
-                continue
-            figures = [c for _, cells in found for c in cells if c is not None]
-            wholes = [c for c in (total.one(role) for role in amounts) if c is not None]
-            if not one_kind([*wholes, *figures]) or any(c.quantity.dimension in NOT_ADDED for c in figures):
-                continue  # a rate or points among them: not a row of amounts
-            for j, role in enumerate(amounts):
-                whole = total.one(role)
-                column = [v[j] for v in values]
-                if whole is None or any(v is None for v in column):
-                    continue
-                parts = [v for v in column if isinstance(v, Claim)]
-                if parts:
-                    yield ctx.constraint("sum", "SUM001", [whole, *parts], "table", relation="=")
+    for total in [*table_totals(ctx), *text_totals(ctx)]:
+        amounts = [role for role in total.roles if role in AMOUNT_ROLES]
+        if len(amounts) < 2 or len(set(amounts)) != len(amounts):
+            continue
+        found = source_rows(ctx, total.end, kinds, placeholders)
+        values = [column_values(cells, total.roles) for _, cells in found] if found else [None]
+        if any(v is None for v in values):
+            continue
+        figures = [c for v in values for c in v if isinstance(c, Claim)]
+        wholes = [c for c in (total.claims.get(role) for role in amounts) if c is not None]
+        if not one_kind([*wholes, *figures]) or any(c.quantity.dimension in NOT_ADDED for c in figures):
+            continue  # a rate or points among them: not a row of amounts
+        for j, role in enumerate(amounts):
+            whole = total.claims.get(role)
+            column = [v[j] for v in values]
+            parts = [v for v in column if isinstance(v, Claim)]
+            if whole is not None and parts and all(v is not None for v in column):
+                yield ctx.constraint("sum", "SUM001", [whole, *parts], "table", relation="=")
