@@ -113,7 +113,7 @@ def parts_vs_total(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     gap = part_sum - whole.quantity.base_value
     formula = "".join(f" {'−' if p.id in minus else '+'} {in_unit(p.quantity.base_value, whole)}" for p in parts)
     formula = formula[3:] + f" = {in_unit(part_sum, whole)}"
-    subject = whole.subject or "总数"
+    subject = constraint.params.get("subject") or whole.subject or "总数"  # a finder may name the total
     uncertain = bool(constraint.params.get("uncertain"))  # which total the parts belong to is a guess
     return finding(ctx, constraint, claims, stated=written(whole), expected=in_unit(part_sum, whole),
                    subject=subject, formula=formula, uncertain=uncertain,
