@@ -137,7 +137,7 @@ def text_totals(ctx: Context, kinds: list[list[str]]) -> Iterator[Total]:
     for row in funding_rows(ctx):
         yield Total(list(row.cells), [(c, (role,)) for role, c in row.cells.items() if role in AMOUNT_ROLES],
                     max(c.span.end for c in row.cells.values()))
-    figure_runs = ctx.once("funding_sources_runs", lambda c: list(runs(c)))
+    figure_runs = ctx.once("figure_runs", lambda c: list(runs(c)))
     for roles, end in funding_headers(ctx):
         run = next((r for r in figure_runs if r[0].start >= end), None)
         if run is None or len(run) >= len(roles) or any(c.claim.cell is not None for c in run):
@@ -167,8 +167,8 @@ def find(ctx: Context) -> Iterator[Constraint]:
     spec = ctx.rules["tables"].get("funding_sources", {})
     kinds = spec.get("sources", [])
     placeholders = tuple(ctx.rules["tables"].get("relations", {}).get("placeholders", ()))
-    if not kinds:
-        return
+    if not kinds or not any(word in ctx.text for kind in kinds for word in kind):
+        return  # no source named anywhere: no block to read
     for total in [*table_totals(ctx), *text_totals(ctx, kinds)]:
         amounts = [role for role in total.roles if role in AMOUNT_ROLES]
         if len(amounts) < 2 or len(set(amounts)) != len(amounts):
