@@ -51,14 +51,13 @@ def source_rows(ctx: Context, after: int, kinds: list[list[str]],
     rows: list[tuple[int | None, list[Claim | None]]] = []
     stop = None  # the first word that is none of the rows'
     for m in TOKEN.finditer(ctx.text, after, min(len(ctx.text), after + WINDOW)):
-        word = m.group()
+        word, claim = m.group(), by_start.get(m.start())
+        figure = claim is not None and claim.span.end == m.end()
         if stop is not None:
-            claim = by_start.get(m.start())
-            if claim is not None and claim.span.end == m.end():
+            if figure:
                 return None  # a row of another label (社会资金 20.00 …): the sources may run on
             break
-        claim = by_start.get(m.start())
-        if claim is not None and claim.span.end == m.end():
+        if figure:
             if not rows:
                 rows.append((None, []))  # a figure right after the total: the first row, its label elsewhere
             rows[-1][1].append(claim)
