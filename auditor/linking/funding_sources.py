@@ -185,6 +185,8 @@ def find(ctx: Context) -> Iterator[Constraint]:
                 or any(c.quantity.dimension in NOT_ADDED for c in figures):
             continue  # a rate or points among them: not a row of amounts
         for whole, roles in total.figures:
+            if not set(roles) <= set(amounts):
+                continue  # its column is not one of the header's read here
             columns = [[v[amounts.index(role)] for v in values] for role in roles]
             parts = [v for v in columns[0] if isinstance(v, Claim)]
             if zeros:
