@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from auditor.linking.context import Context
-from auditor.linking.table_sums import LEVELS, Line, is_rate, is_total, level_of, segments, sum_constraint, tables
+from auditor.linking.table_sums import LEVELS, Line, is_rate, is_total, level_of, sum_constraint, table_segments, tables
 from auditor.model import Claim, Constraint
 
 ARABIC_LEVELS = (2, 3)  # 1. and (1): their numbers are read to see that they run on
@@ -85,7 +85,7 @@ def column_sum(ctx: Context, head: Line, items: list[Line], at: int) -> Constrai
 
 def find(ctx: Context) -> Iterator[Constraint]:
     for index, _, words, placeholders in tables(ctx):
-        for columns, rows in segments(ctx, index, placeholders, tuple(words.get("serial_headers", ()))):
+        for columns, rows in table_segments(ctx, index, placeholders, tuple(words.get("serial_headers", ()))):
             amounts = [c for c in columns if not is_rate(c.name, words["rate_words"])]
             for n in range(len(rows)):
                 items = numbered_items(rows, n, words)
