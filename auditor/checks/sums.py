@@ -92,8 +92,9 @@ def parts_vs_total(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     places = decimals_of(parts)
 
     def signed(claim, factor=None):  # noqa: ANN001, ANN202
-        i = interval(claim, factor) if factor is not None or constraint.origin != "narrative" \
-            else sibling_interval(claim, places)
+        # a table's finder may ask for its parts read as siblings too (its 0 among 1.23s is 0.00)
+        siblings = constraint.origin == "narrative" or constraint.params.get("siblings")
+        i = interval(claim, factor) if factor is not None or not siblings else sibling_interval(claim, places)
         return Interval(-i.hi, -i.lo) if claim.id in minus else i
 
     if _holds(interval(whole), [signed(p) for p in parts], relation, prefix, suffix, sentences):
@@ -113,7 +114,7 @@ def parts_vs_total(constraint: Constraint, ctx) -> object:  # noqa: ANN001
     gap = part_sum - whole.quantity.base_value
     formula = "".join(f" {'−' if p.id in minus else '+'} {in_unit(p.quantity.base_value, whole)}" for p in parts)
     formula = formula[3:] + f" = {in_unit(part_sum, whole)}"
-    subject = whole.subject or "总数"
+    subject = constraint.params.get("subject") or whole.subject or "总数"  # a finder may name the total
     uncertain = bool(constraint.params.get("uncertain"))  # which total the parts belong to is a guess
     return finding(ctx, constraint, claims, stated=written(whole), expected=in_unit(part_sum, whole),
                    subject=subject, formula=formula, uncertain=uncertain,

@@ -35,7 +35,7 @@ class FundingRow:
 
 def funding_headers(ctx: Context) -> Iterator[tuple[list[str], int]]:
     """Header runs of a funding row: four or more columns, each once, executed, points and score among them."""
-    for roles, end in header_runs(ctx):
+    for roles, end in ctx.once("header_runs", header_runs):  # read by several finders
         if len(roles) >= 4 and NEEDED <= set(roles) and len(set(roles)) == len(roles):
             yield roles, end
 
@@ -46,7 +46,11 @@ def is_rate(cell: FigureCell) -> bool:
 
 
 def funding_rows(ctx: Context) -> list[FundingRow]:
-    figure_runs = list(runs(ctx))
+    return ctx.once("funding_rows", _funding_rows)  # read by several finders
+
+
+def _funding_rows(ctx: Context) -> list[FundingRow]:
+    figure_runs = ctx.once("figure_runs", lambda c: list(runs(c)))
     out = []
     for columns, end in funding_headers(ctx):
         following = next((r for r in figure_runs if r[0].start >= end), None)

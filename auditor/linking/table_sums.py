@@ -501,9 +501,15 @@ def tables(ctx: Context) -> Iterator[tuple[int, Block, dict, tuple[str, ...]]]:
             yield index, block, words, placeholders
 
 
+def table_segments(ctx: Context, block: int, placeholders: tuple[str, ...],
+                   serial: tuple[str, ...]) -> list[tuple[list[Line], list[Line]]]:
+    """segments() of a table, built once per report (numbered_rows reads them too)."""
+    return ctx.once(f"table_segments:{block}", lambda c: list(segments(c, block, placeholders, serial)))
+
+
 def find(ctx: Context) -> Iterator[Constraint]:
     for index, _, words, placeholders in tables(ctx):
-        for columns, rows in segments(ctx, index, placeholders, tuple(words.get("serial_headers", ()))):
+        for columns, rows in table_segments(ctx, index, placeholders, tuple(words.get("serial_headers", ()))):
             yield from column_totals(ctx, columns, rows, words)
             yield from row_totals(ctx, columns, rows, words)
             yield from heading_totals(ctx, columns, rows, words)
