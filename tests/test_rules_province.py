@@ -15,7 +15,8 @@ PROVINCE = Path(__file__).resolve().parent / "fixtures" / "rules" / "province.ya
 
 
 def report(executed: str, rate: str, score: str, total: str, grade: str) -> str:
-    """A road-maintenance project: 600万元 budget, the indicator items worth 78 of their 90 points."""
+    """A road-maintenance project: 600万元 budget, the indicator items worth 78 of their 90 points (the
+    points lost on targets met are explained, so SCO002 has nothing to say)."""
     return f"""2024年度农村公路养护项目绩效自评报告
 一、项目基本情况
 本项目全年预算数600万元，全年执行数{executed}万元，预算执行率{rate}。
@@ -29,9 +30,9 @@ def report(executed: str, rate: str, score: str, total: str, grade: str) -> str:
 产出指标(50分)\t数量指标\t养护农村公路里程\t≥320公里\t326公里\t20\t20\t
 \t质量指标\t路面技术状况优良率\t≥80%\t82%\t15\t15\t
 \t时效指标\t养护任务按期完成率\t100%\t100%\t15\t15\t
-效益指标(30分)\t社会效益指标\t群众出行条件改善\t有效改善\t有效改善\t15\t10\t
-\t可持续影响指标\t养护长效机制\t长期\t长期\t15\t10\t
-满意度指标(10分)\t服务对象满意度指标\t沿线群众满意度\t≥90%\t91%\t10\t8\t
+效益指标(30分)\t社会效益指标\t群众出行条件改善\t有效改善\t有效改善\t15\t10\t部分路段仍待改造
+\t可持续影响指标\t养护长效机制\t长期\t长期\t15\t10\t管护制度尚未完全落实
+满意度指标(10分)\t服务对象满意度指标\t沿线群众满意度\t≥90%\t91%\t10\t8\t个别村组反映养护不及时
 总分\t100\t{total}
 """
 
