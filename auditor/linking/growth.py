@@ -8,7 +8,8 @@ whichever of them one sentence states (RAT005).
 Each figure's part is read from the words right before it (rules/ratios.yaml ``growth``): a change
 amount follows 增加/减少/增收…, a base follows 较/比/同比 with no change word between, a rate follows
 增长/增幅/下降…. A change amount is never a base and never summed with this year's amounts. This
-year's amount is the one plain amount before the comparison; when two could be it, none is taken.
+year's amount is the one plain amount before the comparison; when two could be it, none is taken,
+but for a whole and the one part a 其中 clause names right before the comparison: the part.
 """
 
 from __future__ import annotations
@@ -176,6 +177,17 @@ def dated_pair(vocabulary: Vocabulary, candidates: list[Part]) -> tuple[Claim, C
     return None
 
 
+def listed_part(parts: list[Part], candidates: list[Part], start: int) -> Part | None:
+    """总收入X万元，其中本年收入Y万元，较上年减少…: the one part a 其中 clause names, when the
+    comparison's clause follows it right away, compares that part (the nearest amount its clause
+    follows), not the whole before it."""
+    last = candidates[-1]
+    clauses = SEPARATORS.split(last.lead)
+    if len(clauses) < 2 or not LIST_OPENING.match(clauses[-1]) or parts[start - 1] is not last:
+        return None
+    return last if SEPARATORS.match(parts[start].lead) else None
+
+
 def lone_amount(ctx: Context, sentence: Span, named: str) -> Claim | None:
     """This year's amount for a sentence that opens with its comparison: the sentence before's one
     amount (or its amounts, all equal: 收入总计A万元，支出总计A万元。收支较上年…), when the subject
@@ -296,6 +308,9 @@ def this_years(ctx: Context, vocabulary: Vocabulary, parts: list[Part], start: i
         return (plain[-1] if written_in(named, "".join(p.lead for p in candidates)) else None), None
     if len(plain) > 1:
         pair = dated_pair(vocabulary, candidates) if not operands else None
+        part = listed_part(parts, candidates, start)
+        if pair is None and part is not None and written_in(named, part.lead):
+            return part.claim, None
         return pair or (None, None)
     if not any(cue in vocabulary.masked(parts[start].lead) for cue in vocabulary.compare):
         return None, None

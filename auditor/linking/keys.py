@@ -6,7 +6,8 @@ scope word anywhere in the clause or the figure's year. A figure whose words com
 or share (较上年, 增加, 计划, 占) states no quantity of its own and gets no key. Under a section
 heading that names one unique item and a stage (一般公共预算支出决算情况说明), a figure whose words
 are only a year and a stage (2017年决算数…) states that item, and the item's own figures there
-without a stage cue take the heading's stage. Vocabulary in rules/subjects.yaml.
+without a stage cue take the heading's stage. A report's own definitions (行政经费（机关运行经费）：指…)
+add spellings of one item for that report (auditor/linking/aliases.py). Vocabulary in rules/subjects.yaml.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 
+from auditor.linking.aliases import defined_aliases
 from auditor.linking.context import Context, squash
 from auditor.model import Claim
 from auditor.strings import CJK, any_of
@@ -65,7 +67,6 @@ class Subjects:
         self.synonym_of: dict[str, str] = {}
         for form, canonical in self.synonyms:
             self.synonym_of.setdefault(form, canonical)  # the first listed of one form
-        self.synonym_sizes = sorted({len(form) for form in self.synonym_of}, reverse=True)
         self.too_general = frozenset(spec.get("too_general", ()))
         self.min_item = int(spec.get("min_item_chars", 4))
         self.sentence_stages = tuple((cue, stage) for stage, cues in spec.get("sentence_stages", {}).items()
@@ -73,6 +74,8 @@ class Subjects:
         self.item_stages = frozenset(spec.get("item_stages", ()))
         self.periods = [re.compile(p) for p in spec.get("periods", ())]
         self.unique = tuple(spec.get("unique_items", ()))
+        self._add_aliases(ctx)
+        self.synonym_sizes = sorted({len(form) for form in self.synonym_of}, reverse=True)
         self.sub_items = spec.get("sub_items", {})
         self.column_totals = frozenset(spec.get("column_totals", ()))
         self.budget_types = tuple(spec.get("budget_types", ()))
@@ -82,6 +85,21 @@ class Subjects:
         self._keys: dict[int, Key | None] = {}  # a claim's key, stage or not: read once per report
         self._lefts: dict[int, str] = {}  # position -> left_of
         self._prefixes: dict[tuple[int, bool], str] = {}  # (position, head) -> sentence_prefix
+
+    def _add_aliases(self, ctx: Context) -> None:
+        """The report's own definitions (行政经费（机关运行经费）：指…) as spellings of one item: the
+        one a unique item names, else the name defined. A name already a spelling of another item,
+        or defined twice, is left as it was."""
+        pairs = [tuple(SYMBOLS.sub("", BRACKETS.sub("", name)) for name in pair) for pair in defined_aliases(ctx)]
+        forms = [form for pair in pairs for form in pair]
+        for pair in pairs:
+            if any(forms.count(form) > 1 or len(form) < self.min_item for form in pair):
+                continue
+            canonicals = [self.synonym_of.get(form, form) for form in pair]
+            named_unique = [c for c in canonicals if any(u in c for u in self.unique)]
+            canonical = named_unique[0] if len(named_unique) == 1 else canonicals[0]
+            if all(self.synonym_of.get(form, canonical) == canonical for form in pair):
+                self.synonym_of.update({form: canonical for form in pair} | {canonical: canonical})
 
     @classmethod
     def of(cls, ctx: Context) -> Subjects:
@@ -275,6 +293,10 @@ class Subjects:
         text = NUMBERING.sub("", BRACKETS.sub("", text))
         text = LEAD_JOINS.sub("", text)
         if scope:
+            whole = SYMBOLS.sub("", self.strip_fillers(text))
+            kept = max((form for form in self.synonym_of if scope in form and whole.endswith(form)), key=len, default="")
+            if kept:  # 机关运行经费: a spelling holding the scope word (机关) is read whole
+                return self.synonym_of[kept]
             text = text.replace(scope, "")
         text = SYMBOLS.sub("", self.strip_fillers(text))
         for size in self.synonym_sizes:  # the longest form the text ends with
