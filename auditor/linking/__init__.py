@@ -23,6 +23,7 @@ from auditor.linking import (
     column_formulas,
     column_groups,
     completion,
+    counted_names,
     counted_references,
     counts,
     differences,
@@ -99,6 +100,7 @@ FINDERS = (
     finder(subgroups.find, SUM001="sum"),
     finder(counts.find, SUM006="count_items"),
     finder(counted_references.find, SUM006="count_items"),
+    finder(counted_names.find, SUM006="count_items"),
     finder(differences.find, SUM001="sum"),
     finder(allocation_changes.find, SUM001="sum"),
     # before identities: a balance after two chains (收支相抵) is exact, not the bound identities sets

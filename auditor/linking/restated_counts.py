@@ -72,7 +72,12 @@ class Nouns:
         return self.lead_cut.split(m.group(1))[-1]  # 共有自然村 -> 自然村
 
     def counted(self, claim: Claim) -> bool:
-        return claim.quantity.dimension in self.dimensions and self.statements.stated(claim)
+        """A count of its own: not one within the scope the count right before it sets (5个乡镇18个
+        行政村: the villages of those 5 towns)."""
+        previous = self.neighbour(claim, -1)
+        within = previous is not None and previous.quantity.dimension == "count" and bool(
+            RUN.fullmatch(self.ctx.text, previous.span.end, claim.span.start))
+        return claim.quantity.dimension in self.dimensions and not within and self.statements.stated(claim)
 
 
 def named(sides: tuple[str, str], least: int) -> tuple[set[str], set[str]]:
