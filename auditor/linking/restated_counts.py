@@ -37,6 +37,7 @@ class Nouns:
         self.min_chars = int(spec.get("min_noun_chars", 3))
         self.max_chars = int(spec.get("max_noun_chars", 12))
         self.dimensions = tuple(spec.get("dimensions", ("count",)))
+        self.parts = statements.words.parts + tuple(spec.get("part_cues", ()))
         self.lead_cut = re.compile("|".join(map(re.escape, spec.get("lead_cues", ()))) or "(?!)")
         ordinals, batches = spec.get("batch_ordinals", ""), spec.get("batch_words", ())
         self.batch = re.compile(f"[{re.escape(ordinals)}]{{1,3}}(?:{'|'.join(map(re.escape, batches))})"
@@ -77,7 +78,10 @@ class Nouns:
         previous = self.neighbour(claim, -1)
         within = previous is not None and previous.quantity.dimension == "count" and bool(
             RUN.fullmatch(self.ctx.text, previous.span.end, claim.span.start))
-        return claim.quantity.dimension in self.dimensions and not within and self.statements.stated(claim)
+        if claim.quantity.dimension not in self.dimensions or within or not self.statements.stated(claim):
+            return False
+        left = self.statements.words.subjects.left_of(claim.span.start)
+        return not any(cue in left for cue in self.parts)  # 其中5个自然村: a part
 
 
 def named(sides: tuple[str, str], least: int) -> tuple[set[str], set[str]]:
