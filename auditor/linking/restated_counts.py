@@ -36,12 +36,21 @@ class Nouns:
         self.statements = statements
         self.min_chars = int(spec.get("min_noun_chars", 3))
         self.max_chars = int(spec.get("max_noun_chars", 12))
+        self.max_statements = int(spec.get("max_statements", 12))
         self.dimensions = tuple(spec.get("dimensions", ("count",)))
+        self.place = re.compile(ctx.rules["subjects"].get("part_scope", "(?!)"))
         self.parts = statements.words.parts + tuple(spec.get("part_cues", ()))
         self.lead_cut = re.compile("|".join(map(re.escape, spec.get("lead_cues", ()))) or "(?!)")
         ordinals, batches = spec.get("batch_ordinals", ""), spec.get("batch_words", ())
         self.batch = re.compile(f"[{re.escape(ordinals)}]{{1,3}}(?:{'|'.join(map(re.escape, batches))})"
                                 if ordinals and batches else "(?!)")
+
+    def scope_of(self, claim: Claim) -> str:
+        """The scope its clause names, if any: a scope word (全县, 全镇) or a place (青禾镇)."""
+        subjects = self.statements.words.subjects
+        left = subjects.left_of(claim.span.start)
+        place = self.place.search(left)
+        return next((s for s in subjects.scopes if s in left), place.group() if place else "")
 
     def batch_of(self, claim: Claim) -> str:
         """The batch or phase its sentence names last (一批项目…, 二期工程…): one of several projects."""
@@ -111,6 +120,8 @@ def find(ctx: Context) -> Iterator[Constraint]:
             cuts[noun].append(claim)
     longest: dict[tuple[int, int], tuple[str, Claim, Claim]] = {}
     for noun, named_whole in wholes.items():
+        if len(cuts[noun]) > nouns.max_statements:
+            continue  # a noun beside this many figures names many things (a table of villages)
         for a in named_whole:
             for b in cuts[noun]:
                 pair = (min(a.id, b.id), max(a.id, b.id))
@@ -127,6 +138,8 @@ def find(ctx: Context) -> Iterator[Constraint]:
             if c not in groups[key]:
                 groups[key].append(c)
     for (noun, *_), members in groups.items():
+        if len({nouns.scope_of(c) for c in members} - {""}) > 1:
+            continue  # 全县…个, 全镇…个: two scopes
         values = clusters(members)
         if len(values) == 1:
             yield ctx.constraint("same_quantity", "XREF001", values[0], "link", what=noun, every=True)
