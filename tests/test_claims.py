@@ -271,6 +271,19 @@ def test_title_of_a_report(text: str, title: str) -> None:
     assert title_of(text_loader.load("report.txt", text.encode("utf-8"))) == title
 
 
+@pytest.mark.parametrize(("text", "unit"), [
+    ("项目支出绩效自评表\n单位名称：某县农业农村局\n", "某县农业农村局"),
+    ("项目名称 村道养护 实施单位 某镇人民政府 主管部门 某县交通运输局\n", "某镇人民政府"),
+    # a flattened form: the figure of another cell after the label is no unit's name
+    ("自评表 项目资金（元） 实施单位 8,216 预期目标 年度总体目标\n某区体育中心\n", "某区体育中心"),
+])
+def test_unit_name_of_a_report(text: str, unit: str) -> None:
+    from auditor.ingest import text as text_loader
+    from auditor.nlp.claims import unit_name_of
+
+    assert unit_name_of(text_loader.load("report.txt", text.encode("utf-8"))) == unit
+
+
 @pytest.mark.parametrize(("snippet", "figure", "unit"), [
     ("相比2022年的总支出4312.65增加218.40万元，增幅5.06%。", "4312.65", "万元"),  # the base of a change
     ("公务接待费1.86减少0.21万元。", "1.86", "万元"),
