@@ -276,6 +276,7 @@ def test_title_of_a_report(text: str, title: str) -> None:
     ("项目名称 村道养护 实施单位 某镇人民政府 主管部门 某县交通运输局\n", "某镇人民政府"),
     # a flattened form: the figure of another cell after the label is no unit's name
     ("自评表 项目资金（元） 实施单位 8,216 预期目标 年度总体目标\n某区体育中心\n", "某区体育中心"),
+    ("首页>信息公开>预算决算>区文旅委\n某区文化和旅游委员会\n", "某区文化和旅游委员会"),  # a breadcrumb is no name
 ])
 def test_unit_name_of_a_report(text: str, unit: str) -> None:
     from auditor.ingest import text as text_loader

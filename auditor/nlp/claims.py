@@ -551,7 +551,7 @@ def report_year_of(text: str, times: list[TimeMention]) -> int | None:
 LIST_ITEM = ("-", "*", "•", "·", "#")  # a web page's list of catalogue fields (- 公开目录 - 绩效自评报告)
 UNIT_LABEL = re.compile(r"(?:单位名称|部门名称|预算部门名称|实施单位)[:：]?\s*([\u4e00-\u9fff][^\s（(：:]{2,39})")  # a name, not a cell's figure
 UNIT_IN_TITLE = re.compile(r"^(?:关于)?([^\d，。；：:]{2,30}?)(?:\d{4}年度?)?(?:部门|单位)?(?:整体|项目)?(?:支出)?(?:预算)?绩效(?:自评|评价)报告$")
-UNIT_NAME = re.compile(r"^[^\d，。；：:]{2,40}?(?:中心|局|委员会|委|办公室|厅|院|学校|医院|站|所|队|馆|部)$")
+UNIT_NAME = re.compile(r"^[^\d，。；：:>＞/]{2,40}?(?:中心|局|委员会|委|办公室|厅|院|学校|医院|站|所|队|馆|部)$")
 
 
 def title_of(document: Document, view: NormalisedText | None = None, rules: RuleSet | None = None) -> str:
