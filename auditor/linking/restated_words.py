@@ -14,7 +14,10 @@ is 补助地方资金, budgeted), are left out of names. Never from a clause tha
 (较上年, 追减, 提前下达, 计划), nor a part (其中) whose whole is its sentence's, nor two figures
 of one sentence, nor a name with two stage classes or three values, nor two figures citing two
 notices (〔2022〕815号, 〔2023〕462号: two allocations). A label (甲项目：…) keeps items apart, unless the
-bare figure's sentence names the one labelled item in full.
+bare figure's sentence names the one labelled item in full. A part (…，其中包含甲经费10万元) restated on its
+own, by the same words and with no stage, as its sentence's one such figure in the very next paragraph
+(10万元甲经费主要用于…) is that part, even on numbered lines when they title sections of one account
+(1.资金到位情况。… 2.资金使用情况。…).
 Vocabulary in rules/subjects.yaml (restated_words).
 """
 
@@ -44,6 +47,7 @@ DATE = re.compile(r"(?:19|20)\d\d\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?")
 CITED = re.compile(r"《[^《》]{0,80}》")
 DOCUMENT_NUMBER = re.compile(r"[〔\[［(（]\s*(?:19|20)\d\d\s*[〕\]］)）]\s*\d{1,4}\s*号")
 OWN_FIGURE = re.compile(r"\d\s*(?:万|亿|元|%)")
+HEADING_ENDS = FULL_STOPS + "：:"  # a line's title ends at its first full stop or colon
 MAX_RIGHT = 30  # characters after a figure read for its name
 MEASURED = ("money", "count", "people", "area", "length", "mass", "volume")  # not rates, points, durations
 
@@ -71,12 +75,28 @@ class Words:
         self.named: dict[int, str] = {}  # a keyed figure's words in full
         self.loose: set[int] = set()  # keyed figures with a short name or stated as a part (其中)
         self.acts: dict[int, str] = {}  # a short-named figure's stage, when not a part: 使用补贴资金
+        self.part: set[int] = set()  # keyed figures stated as a part (其中…)
+        self.stage: dict[int, str] = {}  # a keyed figure's stage class, when read
 
     def item_mark(self, claim: Claim) -> int | None:
         """Which kind of list numbering (1. （1） 一是) opens the figure's line, if any."""
         line = self.ctx.sentence(claim.span.start, "\n")
         head = self.ctx.text[line.start:min(line.end, line.start + 12)].lstrip()
         return next((n for n, mark in enumerate(self.item_marks) if mark.match(head)), None)
+
+    def heading(self, claim: Claim) -> str | None:
+        """The title a line opens with before the figure's sentence (1.项目资金到位情况。…批复…), numbering,
+        stage cues and symbols left out; None when the figure's sentence opens the line or the title holds a figure."""
+        line = self.ctx.sentence(claim.span.start, "\n")
+        head = self.ctx.text[line.start:self.ctx.sentence(claim.span.start, FULL_STOPS).start].strip()
+        title = re.split(f"[{re.escape(HEADING_ENDS)}]", head)[0]
+        if not title or OWN_FIGURE.search(title):
+            return None
+        mark = next((m for m in self.item_marks if m.match(title)), None)
+        title = mark.sub("", title, count=1) if mark else title
+        for cue in self.stage_cues:
+            title = title.replace(cue, "")
+        return SYMBOLS.sub("", title)
 
     def words(self, left: str) -> str:
         """The words naming a figure: its clause without years, brackets, numbering and fillers
@@ -129,6 +149,10 @@ class Words:
             words = words.replace(cue, "")
         if len(CJK.findall(words)) < self.short_name_chars:
             return None
+        if part:
+            self.part.add(claim.id)
+        if stage:
+            self.stage[claim.id] = stage
         if part or len(CJK.findall(words)) < self.name_chars:
             self.loose.add(claim.id)
             if not part and stage:
@@ -238,6 +262,30 @@ def named_items(ctx: Context, words: Words, groups: dict[tuple, list]) -> None:
             groups[key] += groups.pop(plain)
 
 
+def restated_part(ctx: Context, words: Words, members: list[Claim]) -> bool:
+    """A part (…，其中甲经费10万元) restated on its own in the next paragraph (10万元甲经费主要用于…): named
+    by the same words in full, the restatement naming no stage and the one figure of its kind in its sentence.
+    Two parts (三公经费预算…其中公务用车运行维护费, 实际支出…其中公务用车运行维护费) are parts of two wholes."""
+    if len(members) != 2:
+        return False
+    part, alone = sorted(members, key=lambda c: c.span.start)
+    if part.id not in words.part or alone.id in words.loose or alone.id in words.stage:
+        return False
+    if words.named[part.id] != words.named[alone.id] or alone.block != part.block + 1:
+        return False
+    if ctx.block(part.block).kind != "paragraph" or ctx.block(alone.block).kind != "paragraph":
+        return False
+    sentence = ctx.claims_in(ctx.sentence(alone.span.start, FULL_STOPS))
+    return [c for c in sentence if c.quantity.dimension == alone.quantity.dimension] == [alone]
+
+
+def one_account(words: Words, members: list[Claim]) -> bool:
+    """Numbered lines titled alike but for their stage (1.资金到位情况。… 2.资金执行情况。…): sections on one
+    account, not parallel items."""
+    titles = {words.heading(c) for c in members}
+    return len(titles) == 1 and None not in titles and "" not in titles
+
+
 def find(ctx: Context) -> Iterator[Constraint]:
     words = Words(ctx)
     spec = ctx.rules["subjects"].get("restated_words", {})
@@ -259,7 +307,8 @@ def find(ctx: Context) -> Iterator[Constraint]:
         corroborated = any(blocks <= other for other_key, other in agreed if other_key != key)
         acted = len(blocks) == 1 and len({words.acts.get(c.id, "") for c in members} - {""}) == 1 and all(
             c.id in words.acts for c in members)
-        if any(c.id in words.loose for c in members) and not (
+        part_restated = restated_part(ctx, words, members)
+        if any(c.id in words.loose for c in members) and not part_restated and not (
                 (corroborated or acted) and all(words.named[c.id] == name for c in members)):
             continue  # a short name (预拨资金) or a part (其中…): one quantity only named alike in full, with its
             # act in one paragraph (使用补贴资金), or between two passages that restate another figure alike
@@ -273,7 +322,7 @@ def find(ctx: Context) -> Iterator[Constraint]:
             if len(name) < long_name and name not in title and not named_in_full:
                 continue  # alike in words only, in two passages: parallel items (1.甲项目…资金303万元；2.乙项目…资金107万元)
             marks = {words.item_mark(c) for c in members}
-            if len(marks) == 1 and None not in marks:
+            if len(marks) == 1 and None not in marks and not (part_restated and one_account(words, members)):
                 continue  # 1.甲镇下达…补助资金，2.乙镇下达…补助资金: items of one list, however long the name
         if len(values) == 1:
             yield ctx.constraint("same_quantity", "XREF001", members, "link", what=name, every=True)
