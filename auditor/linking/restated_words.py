@@ -264,7 +264,8 @@ def named_items(ctx: Context, words: Words, groups: dict[tuple, list]) -> None:
 
 def restated_part(ctx: Context, words: Words, members: list[Claim]) -> bool:
     """A part (…，其中甲经费10万元) restated on its own in the next paragraph (10万元甲经费主要用于…): named
-    by the same words in full, the restatement naming no stage and the one figure of its kind in its sentence.
+    by the same words in full, the restatement naming no stage (before or after it in its clause) and the one
+    figure of its kind in its sentence.
     Two parts (三公经费预算…其中公务用车运行维护费, 实际支出…其中公务用车运行维护费) are parts of two wholes."""
     if len(members) != 2:
         return False
@@ -275,6 +276,9 @@ def restated_part(ctx: Context, words: Words, members: list[Claim]) -> bool:
         return False
     if ctx.block(part.block).kind != "paragraph" or ctx.block(alone.block).kind != "paragraph":
         return False
+    after = ctx.text[alone.span.end:ctx.sentence(alone.span.start, CLAUSE_ENDS).end]
+    if any(cue in after for cue in words.stage_cues):
+        return False  # 8万元甲经费已全部支付: a stage said after the figure (paid, not the budgeted part)
     sentence = ctx.claims_in(ctx.sentence(alone.span.start, FULL_STOPS))
     return [c for c in sentence if c.quantity.dimension == alone.quantity.dimension] == [alone]
 
