@@ -69,6 +69,9 @@ class NumberedLists:
         text = ctx.text[span.start:span.end].rstrip()
         if not text or text[-1] not in "。：:":
             return "", False
+        tail = squash(text[-4 * max(map(len, self.vocab.named_only)) - 1:-1])
+        if not any(tail.endswith(w) for w in self.vocab.named_only):
+            return "", False  # the cheap test first: most paragraphs end in no lead-in cue
         end = span.start + len(text) - 1
         here = sentence(ctx.text, end - 1, FULL_STOP + "；;", span.start, end)
         if any(here.start <= c.span.start < end for c in ctx.in_block[index]):

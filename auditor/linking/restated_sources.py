@@ -14,12 +14,15 @@ rules/subjects.yaml (fund_sources).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from auditor.linking.context import CLAUSE_ENDS, Context
 from auditor.linking.restated_pairs import Statements, one_context
 from auditor.linking.restated_words import significant_digits
 from auditor.model import Claim, Constraint
+
+CLAUSE_SPLIT = re.compile(f"[{re.escape(CLAUSE_ENDS)}]")
 
 
 class Sources:
@@ -72,13 +75,13 @@ def breakdowns(ctx: Context, sources: Sources) -> list[list[tuple[Claim, str, st
     previous: Claim | None = None
     for claim in ctx.narrative:
         sentence = ctx.sentence(claim.span.start)
-        start = max(sentence.start, claim.span.start - sources.max_lead)
-        if previous is not None and previous.span.end > start:
-            start = previous.span.end
-        lead = ctx.text[start:claim.span.start]
-        cut = max(lead.rfind(c) for c in CLAUSE_ENDS)
-        lead = lead[cut + 1:] if cut >= 0 else lead
-        source = sources.of(lead) if claim.quantity.dimension == "money" and claim.quantity.comparator == "=" else None
+        source, lead = None, ""
+        if claim.quantity.dimension == "money" and claim.quantity.comparator == "=":
+            start = max(sentence.start, claim.span.start - sources.max_lead)
+            if previous is not None and previous.span.end > start:
+                start = previous.span.end
+            lead = CLAUSE_SPLIT.split(ctx.text[start:claim.span.start])[-1]  # the words of its own clause
+            source = sources.of(lead)
         same_run = bool(run) and run[-1][0].block == claim.block and ctx.sentence(run[-1][0].span.start) == sentence
         if source is None or not same_run:
             if len(run) >= 2:
