@@ -50,6 +50,7 @@ class Context:
         self.rows: dict[tuple[int, int], list[Claim]] = defaultdict(list)
         self._marks: dict[str, list[int]] = {}  # positions of each set of sentence ends (sentence)
         self._sentences: dict[tuple[int, str], Span] = {}  # (pos, ends): the same figures' sentences are asked for often
+        self._per_head: dict[int, bool] = {}  # claim id -> per_head: a dozen finders ask of the same figures
         for claim in self.claims:
             self.in_block[claim.block].append(claim)
             if claim.cell is not None:
@@ -152,6 +153,12 @@ class Context:
 
     def per_head(self, claim: Claim) -> bool:
         """100元/年·人, 每人每月300元, 月发放100元: a standard per head, naturally written in 元."""
+        found = self._per_head.get(claim.id)
+        if found is None:
+            found = self._per_head[claim.id] = self._is_per_head(claim)
+        return found
+
+    def _is_per_head(self, claim: Claim) -> bool:
         if self.text[claim.span.end:claim.span.end + 1] in ("/", "／"):
             return True
         lexicon = self.rules["lexicon"]

@@ -13,6 +13,7 @@ from auditor.linking.tables import is_funding, is_indicator, rows_of
 from auditor.model import Constraint, Span
 
 SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
+LITERAL = re.compile(r"(?<![\\\[-])[\u4e00-\u9fff]{2,}(?![\]-])")  # words written out in a pattern, not in a class
 
 
 class Programmes:
@@ -183,9 +184,11 @@ def own_unit(ctx: Context) -> Iterator[Constraint]:
     data = ctx.rules["programmes"]
     suffixes = tuple(data.get("organisation_suffixes", ()))
     title = ctx.reading.title
-    if not suffixes or not title:
-        return
-    for m in re.finditer(ctx.rules.param("ENT003", "own_level"), ctx.text):
+    own_level = ctx.rules.param("ENT003", "own_level")
+    literals = LITERAL.findall(own_level)
+    if not suffixes or not title or (literals and not any(word in ctx.text for word in literals)):
+        return  # the pattern's words (本级) are nowhere in the text: no need to try it at every character
+    for m in re.finditer(own_level, ctx.text):
         name = squash(m.group(1))
         suffix = next((x for x in suffixes if name.endswith(x)), "")
         if not suffix or len(name) < len(suffix) + 2 or name in title or suffix not in title:
