@@ -49,6 +49,7 @@ from auditor.strings import any_of
 
 SUMMABLE = ("money", "people", "count", "area", "length", "mass")
 OPEN_PARENS, CLOSE_PARENS = "（(", "）)"
+PARENS = re.compile(f"[{re.escape(OPEN_PARENS + CLOSE_PARENS)}]")
 INLINE_ENDS = "。；;！？!?\n"
 FINAL_PUNCTUATION = "。！？!?；;）)."
 MAX_PARTS = 40  # a run of more figures before a 共计 is a table flattened into text, not a list
@@ -321,11 +322,11 @@ class PartLists(NamedTotals, NumberedLists):
         text = self.ctx.text
         stack: list[int] = []
         pairs: list[tuple[int, int]] = []
-        for i in range(para.span.start, para.span.end):
-            if text[i] in OPEN_PARENS:
-                stack.append(i)
-            elif text[i] in CLOSE_PARENS and stack:
-                pairs.append((stack.pop(), i))
+        for m in PARENS.finditer(text, para.span.start, para.span.end):  # the brackets only, found in C
+            if m.group() in OPEN_PARENS:
+                stack.append(m.start())
+            elif stack:
+                pairs.append((stack.pop(), m.start()))
         pairs += [(o, -1) for o in stack]  # unclosed: runs to the end of the paragraph
         for open_, close in sorted(pairs):
             end = close if close >= 0 else para.span.end

@@ -72,6 +72,8 @@ class Words:
         self.parts = tuple(spec.get("part_cues", ()))
         self.name_ends = tuple(spec.get("name_ends", ()))
         self.item_marks = [re.compile(p) for p in spec.get("item_marks", ())]
+        # any of them, the first listed winning as in a loop over them: one match per name read
+        self.any_item_mark = re.compile("|".join(f"(?:{m.pattern})" for m in self.item_marks) or "(?!)")
         self.named: dict[int, str] = {}  # a keyed figure's words in full
         self.loose: set[int] = set()  # keyed figures with a short name or stated as a part (其中)
         self.acts: dict[int, str] = {}  # a short-named figure's stage, when not a part: 使用补贴资金
@@ -103,8 +105,8 @@ class Words:
         (共计, 实际, 已), nor words anywhere in it that name no other fund (专项, 项目: 整治专项资金
         is 整治资金); 合计 and 总计 stay (收入合计 is not 收入总计)."""
         text = YEAR_WORD.sub("", left).lstrip()
-        mark = next((m for m in self.item_marks if m.match(text)), None)  # （一）, 一是: numbering, before brackets go
-        text = NUMBERING.sub("", BRACKETS.sub("", mark.sub("", text, count=1) if mark else text))
+        mark = self.any_item_mark.match(text)  # （一）, 一是: numbering, before brackets go
+        text = NUMBERING.sub("", BRACKETS.sub("", text[mark.end():] if mark else text))
         for word in self.neutral:
             text = text.replace(word, "")
         text = SYMBOLS.sub("", LEAD_JOINS.sub("", text))
