@@ -247,7 +247,7 @@ def restatements(ctx: Context, words: Words) -> dict[tuple, list[list[Claim]]]:
 
 def named_items(ctx: Context, words: Words, groups: dict[tuple, list]) -> None:
     """Figures without a label joined to those of one labelled item when their sentences name that
-    item in full (甲项目：…烤房70座 … 甲项目在…烤房70座): the label then tells no items apart."""
+    item in full (甲项目：…温室36座 … 甲项目在…温室36座): the label then tells no items apart."""
     labelled: dict[tuple, list[tuple]] = defaultdict(list)
     for key in groups:
         scope = key[1]
