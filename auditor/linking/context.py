@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from functools import cached_property, lru_cache
 from itertools import accumulate
@@ -83,6 +83,15 @@ class Context:
         start = marks[k - 1] + 1 if k else 0
         end = marks[k] + 1 if k < len(marks) else len(self.text)
         return Span(start, end)
+
+    def narrative_sentences(self, ends: str = SENTENCE_ENDS) -> Iterator[Span]:
+        """Each sentence that holds a narrative figure, once, in the order of the text."""
+        last = -1
+        for claim in self.narrative:
+            span = self.sentence(claim.span.start, ends)
+            if span.start > last:
+                last = span.start
+                yield span
 
     def claims_in(self, span: Span, narrative_only: bool = True) -> list[Claim]:
         out = []

@@ -258,12 +258,7 @@ class Products:
         cues = tuple(self.data.get("sentence_total_cues", ()))
         others = tuple(self.data.get("sentence_other_items", ()))
         standard_at = {s.claim.id for s in self.standards}
-        done: set[int] = set()
-        for claim in ctx.narrative:
-            span = ctx.sentence(claim.span.start, SENTENCE_ENDS)
-            if span.start in done:
-                continue
-            done.add(span.start)
+        for span in ctx.narrative_sentences(SENTENCE_ENDS):
             claims = ctx.claims_in(span)
             if any(c.id in standard_at for c in claims) or any(w in ctx.at(span) for w in others):
                 continue

@@ -68,12 +68,7 @@ def listed(ctx: Context, spec: dict) -> list[list[Listed]]:
     years_joined = year_list(spec["year_joins"])
     done = tuple(ctx.rules["subjects"].get("achievement_cues", ()))
     out: list[list[Listed]] = []
-    seen: set[int] = set()
-    for claim in ctx.narrative:
-        sentence = ctx.sentence(claim.span.start, FULL_STOPS)
-        if sentence.start in seen:
-            continue
-        seen.add(sentence.start)
+    for sentence in ctx.narrative_sentences(FULL_STOPS):
         text = ctx.text[sentence.start:sentence.end]
         years = years_joined.search(text)
         cue = text.find(respective, years.end()) if years else -1
