@@ -84,10 +84,12 @@ class Nouns:
     def counted(self, claim: Claim) -> bool:
         """A count of its own: not one within the scope the count right before it sets (5个乡镇18个
         行政村: the villages of those 5 towns)."""
+        if claim.quantity.dimension not in self.dimensions:
+            return False
         previous = self.neighbour(claim, -1)
         within = previous is not None and previous.quantity.dimension == "count" and bool(
             RUN.fullmatch(self.ctx.text, previous.span.end, claim.span.start))
-        if claim.quantity.dimension not in self.dimensions or within or not self.statements.stated(claim):
+        if within or not self.statements.stated(claim):
             return False
         left = self.statements.words.subjects.left_of(claim.span.start)
         return not any(cue in left for cue in self.parts)  # 其中5个自然村: a part

@@ -53,6 +53,7 @@ class Statements:
         self.closing = tuple(ctx.rules["lists"].get("closing_cues", ()))
         self.sure_digits = int(spec.get("sure_digits", 4))
         self.general = frozenset(spec.get("general_words", ()))
+        self._contexts: dict[int, tuple] = {}  # claim id -> context: asked of the same figures pair after pair
 
     def named_after(self, claim: Claim) -> str:
         """The words right after a figure that name what it counts (47个村庄), if any."""
@@ -76,6 +77,12 @@ class Statements:
 
     def context(self, claim: Claim) -> tuple:
         """(year, target or not, sentence label, list numbering) of a figure's sentence."""
+        found = self._contexts.get(claim.id)
+        if found is None:
+            found = self._contexts[claim.id] = self._context(claim)
+        return found
+
+    def _context(self, claim: Claim) -> tuple:
         sentence = self.words.subjects.sentence_prefix(claim.span.start)
         years = YEAR.findall(sentence)
         year = int(years[-1]) if years else claim.year or self.ctx.reading.report_year
