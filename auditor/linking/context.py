@@ -36,6 +36,15 @@ def label(text: str) -> str:
     return text.strip("：:，,。")
 
 
+def remembered(cache: dict, key: object, make: Callable[..., T], *args: object) -> T:
+    """``cache[key]``, made by ``make(*args)`` the first time it is asked for (the per-report answers
+    many finders ask of the same figures and positions)."""
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = make(*args)
+    return found
+
+
 class Context:
     def __init__(self, document: Document, reading: Reading, rules: RuleSet) -> None:
         self.doc = document
@@ -67,10 +76,7 @@ class Context:
         """The sentence around ``pos`` (within its line): from after the last end mark before it to
         its next end mark, included. The marks are found once per set of ends and bisected, so that
         a text of one endless sentence with many figures stays linear."""
-        found = self._sentences.get((pos, ends))
-        if found is None:
-            found = self._sentences[(pos, ends)] = self._sentence(pos, ends)
-        return found
+        return remembered(self._sentences, (pos, ends), self._sentence, pos, ends)
 
     def _sentence(self, pos: int, ends: str) -> Span:
         pos = max(0, min(pos, len(self.text)))
@@ -162,10 +168,7 @@ class Context:
 
     def per_head(self, claim: Claim) -> bool:
         """100元/年·人, 每人每月300元, 月发放100元: a standard per head, naturally written in 元."""
-        found = self._per_head.get(claim.id)
-        if found is None:
-            found = self._per_head[claim.id] = self._is_per_head(claim)
-        return found
+        return remembered(self._per_head, claim.id, self._is_per_head, claim)
 
     def _is_per_head(self, claim: Claim) -> bool:
         if self.text[claim.span.end:claim.span.end + 1] in ("/", "／"):
@@ -194,10 +197,7 @@ class Context:
     def once(self, name: str, make: Callable[[Context], T]) -> T:
         """What ``make(self)`` builds, built once per document for every finder that asks for it by
         ``name`` (the lists, the subject keys)."""
-        found = self._once.get(name)
-        if found is None:
-            found = self._once[name] = make(self)
-        return found
+        return remembered(self._once, name, make, self)
 
     def listed_item(self, span: Span, unit: str, block: int) -> Claim:
         """A name of a list as a claim of one ``unit`` (办公室 in 设5个科室：办公室、…): what a stated

@@ -21,7 +21,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 
-from auditor.linking.context import FULL_STOPS, Context
+from auditor.linking.context import FULL_STOPS, Context, remembered
 from auditor.linking.keys import YEAR
 from auditor.linking.restated import clusters
 from auditor.linking.restated_words import MEASURED, Words, significant_digits
@@ -77,10 +77,7 @@ class Statements:
 
     def context(self, claim: Claim) -> tuple:
         """(year, target or not, sentence label, list numbering) of a figure's sentence."""
-        found = self._contexts.get(claim.id)
-        if found is None:
-            found = self._contexts[claim.id] = self._context(claim)
-        return found
+        return remembered(self._contexts, claim.id, self._context, claim)
 
     def _context(self, claim: Claim) -> tuple:
         sentence = self.words.subjects.sentence_prefix(claim.span.start)
