@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import accumulate
 
 CJK = re.compile(r"[\u4e00-\u9fff]")  # one Chinese character (a word, not a figure or a mark)
 SHORT = 64  # labels, cells and clauses: the same few thousand recur through every finder of a report
@@ -37,3 +38,11 @@ def any_of(words: tuple[str, ...]) -> re.Pattern[str]:
     ``any(w in text for w in words)`` does, in one scan instead of one per word (built once per
     word list: the lists are long and the labels tested against them many)."""
     return re.compile("|".join(map(re.escape, words)) if words else "(?!)")
+
+
+@lru_cache(maxsize=16)
+def end_marks(text: str, ends: str) -> list[int]:
+    """Where the characters of ``ends`` are in ``text``, in order: found once per text and set of
+    ends (all in C), then bisected per figure by whoever asks for a figure's sentence or clause."""
+    pieces = re.split(f"[{re.escape(ends)}]", text)[:-1]  # the text before each mark
+    return list(accumulate(map((1).__add__, map(len, pieces)), initial=-1))[1:]

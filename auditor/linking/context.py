@@ -8,13 +8,12 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from functools import cached_property, lru_cache
-from itertools import accumulate
 from typing import Any, TypeVar
 
 from auditor.ingest.normalise import aligned
 from auditor.model import Block, Cell, Claim, Constraint, Document, Quantity, Reading, Span
 from auditor.rules import RuleSet
-from auditor.strings import squash
+from auditor.strings import end_marks, squash
 
 T = TypeVar("T")
 
@@ -57,7 +56,6 @@ class Context:
         self.starts = [c.span.start for c in reading.claims]  # claims come in text order
         self.in_block: dict[int, list[Claim]] = defaultdict(list)
         self.rows: dict[tuple[int, int], list[Claim]] = defaultdict(list)
-        self._marks: dict[str, list[int]] = {}  # positions of each set of sentence ends (sentence)
         self._sentences: dict[tuple[int, str], Span] = {}  # (pos, ends): the same figures' sentences are asked for often
         self._per_head: dict[int, bool] = {}  # claim id -> per_head: a dozen finders ask of the same figures
         for claim in self.claims:
@@ -80,11 +78,7 @@ class Context:
 
     def _sentence(self, pos: int, ends: str) -> Span:
         pos = max(0, min(pos, len(self.text)))
-        marks = self._marks.get(ends)
-        if marks is None:
-            # after the text before each mark and the mark itself: its position (all in C, a report has thousands)
-            pieces = re.split(f"[{re.escape(ends)}]", self.text)[:-1]
-            marks = self._marks[ends] = list(accumulate(map((1).__add__, map(len, pieces)), initial=-1))[1:]
+        marks = end_marks(self.text, ends)
         k = bisect_left(marks, pos)  # the first mark at or after pos
         start = marks[k - 1] + 1 if k else 0
         end = marks[k] + 1 if k < len(marks) else len(self.text)

@@ -3,13 +3,11 @@ words naming it. Shared by auditor.linking.lists, list_referents and the finders
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
-from functools import lru_cache
-from itertools import accumulate
 
 from auditor.linking.context import Context, squash
 from auditor.model import Claim, Span
+from auditor.strings import end_marks
 
 FULL_STOP = "。！？!?\n"
 MAX_SPAN = 1500  # no list, sentence or bracket looked at is longer: bounds the work on any text
@@ -20,18 +18,11 @@ def sentence(text: str, pos: int, ends: str, floor: int = 0, ceiling: int | None
     ceiling = len(text) if ceiling is None else ceiling
     pos = max(floor, min(pos, ceiling))
     low, high = max(floor, pos - MAX_SPAN), min(ceiling, pos + MAX_SPAN)
-    marks = _marks(text, ends)
+    marks = end_marks(text, ends)
     k = bisect_left(marks, pos)  # the first end mark at or after pos
     start = max(marks[k - 1] + 1 if k and marks[k - 1] >= low else 0, low)  # after the last end mark
     end = marks[k] if k < len(marks) and marks[k] < high else high
     return Span(start, min(ceiling, end + 1))
-
-
-@lru_cache(maxsize=16)
-def _marks(text: str, ends: str) -> list[int]:
-    """Where the characters of ``ends`` are in ``text``: found once per text, bisected per figure."""
-    pieces = re.split(f"[{re.escape(ends)}]", text)[:-1]  # the text before each mark (all in C)
-    return list(accumulate(map((1).__add__, map(len, pieces)), initial=-1))[1:]
 
 
 def clause(ctx: Context, claim: Claim) -> str:
